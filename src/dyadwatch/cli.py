@@ -1,0 +1,253 @@
+"""The command line: each command parses, opens the database, calls one library function, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from dyadwatch import evaluate as evaluation
+from dyadwatch import export as exporting
+from dyadwatch.errors import DyadwatchError
+from dyadwatch.store import queries
+from dyadwatch.store.database import Store
+
+app = typer.Typer(help="dyadwatch: evidence-linked events, figures and forecasts of a relationship between "
+                       "two countries, from the reports you read.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database URL or SQLite path "
+                                                             "[default: $DYADWATCH_DB, else ./dyadwatch.db]")]
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line, for scripts.")]
+KnowledgeOption = Annotated[list[Path] | None, typer.Option(
+    "--knowledge", help="A folder of your own knowledge files (repeatable).", exists=True, file_okay=False)]
+DEMO_FOLDER = Path("examples") / "belarus-russia"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(command: F) -> F:
+    """Turn a DyadwatchError into one line on stderr and exit code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DyadwatchError as error:
+            err.print(f"[red]error:[/red] {error}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_json(rows: Iterable[Any]) -> None:
+    for row in rows:
+        sys.stdout.write(json.dumps(row.as_dict() if hasattr(row, "as_dict") else row, ensure_ascii=False) + "\n")
+
+
+def _run_ingest(store: Store, paths: list[Path], knowledge: list[Path] | None, dyad: str | None) -> int:
+    from dyadwatch.ingest.service import count_inputs, ingest
+    from dyadwatch.pipeline import Extractor
+
+    pair = tuple(c.strip().upper() for c in dyad.split(",")) if dyad else ()
+    with err.status("loading the language model and knowledge…"):
+        extractor = Extractor([str(k) for k in knowledge or []], dyad=pair)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("ingesting", total=count_inputs(paths))
+        report = ingest(store, paths, extractor,
+                        on_file=lambda name: progress.update(task, advance=1, description=name[:40]))
+    for error in report.errors:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+    summary = Table(title="ingest summary", show_header=False)
+    for label, value in (("documents ingested", report.documents), ("unchanged, skipped", report.unchanged),
+                         ("sentences", report.sentences), ("events", report.events),
+                         ("figures", report.figures), ("claims", report.claims), ("errors", len(report.errors))):
+        summary.add_row(label, str(value))
+    err.print(summary)
+    return 0 if report.ok else 1
+
+
+@app.command()
+@friendly
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).")],
+           db: DbOption = None, knowledge: KnowledgeOption = None,
+           dyad: Annotated[str | None, typer.Option(help="The two countries, e.g. BLR,RUS "
+                                                           "[default: the two each document names most]")] = None,
+           ) -> None:
+    """Read text, Markdown, HTML and PDF files and store their events, figures and claims."""
+    code = _run_ingest(Store(db), paths, knowledge, dyad)
+    raise typer.Exit(code)
+
+
+@app.command()
+@friendly
+def events(db: DbOption = None, type: Annotated[str | None, typer.Option(help="PLOVER type")] = None,
+           domain: Annotated[str | None, typer.Option()] = None,
+           actor: Annotated[str | None, typer.Option(help="actor code, e.g. RUS or BLR-GOV")] = None,
+           doc: Annotated[str | None, typer.Option(help="document file name")] = None,
+           since: Annotated[str | None, typer.Option(help="ISO date")] = None,
+           until: Annotated[str | None, typer.Option(help="ISO date")] = None,
+           limit: Annotated[int | None, typer.Option()] = None, as_json: JsonOption = False) -> None:
+    """List events, in date order."""
+    rows = queries.events(Store(db), queries.EventFilter(type, domain, actor, doc, since, until, limit))
+    if as_json:
+        return _print_json(rows)
+    table = Table("id", "date", "type", "source", "target", "domain", "neg", "evidence", title=f"{len(rows)} events")
+    for e in rows:
+        table.add_row(e.id, e.date or "", e.type, e.source or "", e.target or "", e.domain,
+                      "not" if e.negated else "", _short(e.quote))
+    out.print(table)
+
+
+@app.command()
+@friendly
+def timeline(db: DbOption = None, domain: Annotated[str | None, typer.Option()] = None,
+             actor: Annotated[str | None, typer.Option()] = None, as_json: JsonOption = False) -> None:
+    """Dated events as a timeline: one line per event, grouped by month."""
+    rows = [e for e in queries.events(Store(db), queries.EventFilter(domain=domain, actor=actor)) if e.date]
+    if as_json:
+        return _print_json(rows)
+    month = None
+    for e in rows:
+        if e.date[:7] != month:
+            month = e.date[:7]
+            out.print(f"\n[bold]{month}[/bold]")
+        arrow = f"{e.source or '?'} → {e.target or '·'}"
+        line = Text(f"  {e.date:<10} {e.type:<10} {arrow:<20} ")
+        line.append(_short(e.quote, 90), style="dim")
+        out.print(line)
+    if not rows:
+        out.print("no dated events yet: run `dyadwatch ingest PATH` first")
+
+
+@app.command()
+@friendly
+def show(event_id: Annotated[str, typer.Argument(help="an event id from `dyadwatch events`")],
+         db: DbOption = None) -> None:
+    """One event with its evidence highlighted inside its paragraph."""
+    store = Store(db)
+    e = queries.event(store, event_id)
+    paragraph, offset = queries.paragraph_around(store, e.doc, e.start, e.end)
+    text = Text(paragraph)
+    text.stylize("bold yellow", e.start - offset, e.end - offset)
+    if e.trigger_start is not None and e.trigger_end is not None:
+        text.stylize("bold red underline", e.trigger_start - offset, e.trigger_end - offset)
+    out.print(f"[bold]{e.type}[/bold] {e.source or '?'} → {e.target or '·'}  date {e.date or 'unknown'}"
+              f" ({e.date_precision or '-'})  domain {e.domain}{'  NEGATED' if e.negated else ''}")
+    out.print(f"document {e.doc} (dated {e.doc_date or 'unknown'}), characters {e.start}–{e.end}\n")
+    out.print(text)
+
+
+@app.command()
+@friendly
+def figures(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = None,
+            unit: Annotated[str | None, typer.Option()] = None, as_json: JsonOption = False) -> None:
+    """List figures: value, unit, what they measure, when."""
+    rows = queries.quantities(Store(db), doc, unit)
+    if as_json:
+        return _print_json(rows)
+    table = Table("id", "value", "unit", "measure", "date", "evidence", title=f"{len(rows)} figures")
+    for q in rows:
+        table.add_row(q.id, f"{q.value:,.6g}", q.unit, q.measure, q.date or "", _short(q.quote, 60))
+    out.print(table)
+
+
+@app.command()
+@friendly
+def claims(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = None,
+           kind: Annotated[str | None, typer.Option(help="forecast or recommendation")] = None,
+           as_json: JsonOption = False) -> None:
+    """List forecasts and recommendations with their holder and horizon."""
+    rows = queries.claims(Store(db), doc, kind)
+    if as_json:
+        return _print_json(rows)
+    table = Table("id", "kind", "holder", "horizon", "claim", title=f"{len(rows)} claims")
+    for c in rows:
+        table.add_row(c.id, c.kind, c.holder, c.horizon or "", _short(c.quote, 100))
+    out.print(table)
+
+
+@app.command()
+@friendly
+def search(text: Annotated[str, typer.Argument(help="words or a question")], db: DbOption = None,
+           limit: Annotated[int, typer.Option()] = 10, as_json: JsonOption = False) -> None:
+    """Full-text search over sentences, best first, with document and offsets."""
+    rows = queries.search(Store(db), text, limit)
+    if as_json:
+        return _print_json(rows)
+    table = Table("score", "doc", "offsets", "sentence", title=f"{len(rows)} sentences")
+    for hit in rows:
+        table.add_row(f"{hit.score:.2f}", hit.doc, f"{hit.start}–{hit.end}", _short(hit.text, 110))
+    out.print(table)
+
+
+@app.command()
+@friendly
+def export(format: Annotated[str, typer.Option("--format", help="jsonl | csv | parquet | plover")] = "jsonl",
+           out_dir: Annotated[Path, typer.Option("--out", help="folder to write")] = Path("export"),
+           db: DbOption = None) -> None:
+    """Write the records to files: jsonl (the gold schema), csv, parquet or PLOVER jsonl."""
+    for path in exporting.export(Store(db), format, out_dir):
+        err.print(f"wrote {path}")
+
+
+@app.command("eval")
+@friendly
+def eval_(gold: Annotated[Path, typer.Option(help="folder with events/quantities/claims.jsonl", exists=True)],
+          docs: Annotated[Path, typer.Option(help="folder of the documents the gold annotates", exists=True)],
+          knowledge: KnowledgeOption = None, as_json: JsonOption = False) -> None:
+    """Extract the documents into a fresh database and score its export as score.py does."""
+    with tempfile.TemporaryDirectory() as scratch:
+        store = Store(str(Path(scratch) / "eval.db"))
+        _run_ingest(store, [docs], knowledge, None)
+        records = exporting.gold_records(store)
+        store.close()
+    report = evaluation.score(docs, gold, records)
+    if as_json:
+        sys.stdout.write(json.dumps({k: {lv: s.as_dict() for lv, s in v.items()} for k, v in report.items()}) + "\n")
+        return
+    for kind, levels in report.items():
+        for level, s in levels.items():
+            out.print(f"{kind:10} {level:18} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}"
+                      f"  (gold {s.gold}, system {s.system}, matched {s.matched})", highlight=False)
+
+
+@app.command()
+@friendly
+def demo(db: DbOption = None) -> None:
+    """Ingest the bundled Belarus–Russia demo briefs and print a summary and the timeline."""
+    folder = _demo_folder()
+    store = Store(db)
+    _run_ingest(store, [folder], None, None)
+    totals = queries.counts(store)
+    out.print("  ".join(f"{name}: {n}" for name, n in totals.items()))
+    timeline(db=db, domain=None, actor=None, as_json=False)
+
+
+def _demo_folder() -> Path:
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        if (base / DEMO_FOLDER).is_dir():
+            return base / DEMO_FOLDER
+    raise typer.BadParameter(f"demo corpus not found: run from the repository root ({DEMO_FOLDER})")
+
+
+def _short(text: str, width: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,42 @@
+"""Coded errors that say what went wrong and how to fix it (after spaCy's errors.py)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Errors(str, Enum):
+    E001 = "no such file or folder"
+    E002 = "the file is empty"
+    E003 = "the file looks binary (it holds NUL bytes); give a text, Markdown, HTML or PDF file"
+    E004 = "the file is not valid UTF-8 (first bad byte at offset {offset}); re-save it as UTF-8"
+    E005 = "unsupported file type '{suffix}'; supported: {supported}"
+    E006 = "the PDF could not be read ({reason}); check that it is not damaged or encrypted"
+    E007 = "the file holds no readable text after cleaning"
+    E008 = "knowledge file {path}: {reason}"
+    E009 = "the database at {url} could not be opened: {reason}"
+    E010 = "no event with id {id}; list ids with `dyadwatch events`"
+    E011 = "unknown export format '{format}'; choose one of {choices}"
+    E012 = "the PDF holds no text layer (scanned pages?); run OCR on it first"
+    E013 = "no record with id {id}; list ids with `dyadwatch events`, `figures` or `claims`"
+    E014 = "unknown review action '{action}'; choose one of {choices}"
+
+
+class DyadwatchError(Exception):
+    """An error a user can act on; the CLI prints it as one line."""
+
+    def __init__(self, code: Errors, **details: object) -> None:
+        self.code = code
+        self.details = details
+        super().__init__(f"[{code.name}] {code.value.format(**details)}")
+
+
+class InputError(DyadwatchError):
+    """A problem with one input file; other files go on."""
+
+    def __init__(self, path: str, code: Errors, **details: object) -> None:
+        self.path = path
+        super().__init__(code, **details)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {super().__str__()}"

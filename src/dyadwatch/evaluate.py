@@ -1,0 +1,179 @@
+"""Scoring extracted records against gold annotations, by the rules of the reference scorer.
+
+The rules are those of ../shared/gold/score.py (SCHEMA.md): records match when they
+point into the same document, the system evidence overlaps the sentence holding
+the gold evidence, and the fields of the level agree; matching is one-to-one
+(maximum bipartite matching). A test runs both scorers on the same input and
+checks that they agree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+KINDS = ("events", "quantities", "claims")
+SENTENCE_END = re.compile(
+    r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9А-ЯЁ])|\n\s*\n|\n(?=\s*[-•*\d])")
+SYMMETRIC_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LevelScore:
+    gold: int
+    system: int
+    matched: int
+
+    @property
+    def precision(self) -> float:
+        return round(self.matched / self.system, 3) if self.system else 0.0
+
+    @property
+    def recall(self) -> float:
+        return round(self.matched / self.gold, 3) if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.matched / self.system if self.system else 0.0, self.matched / self.gold if self.gold else 0.0
+        return round(2 * p * r / (p + r), 3) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"gold": self.gold, "system": self.system, "matched": self.matched,
+                "precision": self.precision, "recall": self.recall, "f1": self.f1}
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for cut in SENTENCE_END.finditer(text):
+        spans.append((start, cut.start()))
+        start = cut.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+class GoldCorpus:
+    """The documents the gold points into, with the reference sentence split."""
+
+    def __init__(self, folder: Path) -> None:
+        self.texts = {p.name: p.read_text(encoding="utf-8") for p in Path(folder).iterdir() if p.is_file()}
+        self.sentences = {name: sentence_spans(text) for name, text in self.texts.items()}
+
+    def span(self, record: Record) -> tuple[int, int] | None:
+        text = self.texts.get(record.get("doc"))
+        if text is None:
+            return None
+        if isinstance(record.get("start"), int) and isinstance(record.get("end"), int):
+            return record["start"], record["end"]
+        quote = record.get("quote") or ""
+        at = text.find(quote) if quote else -1
+        return (at, at + len(quote)) if at >= 0 else None
+
+    def sentence_of(self, record: Record) -> tuple[int, int] | None:
+        span = self.span(record)
+        if span is None:
+            return None
+        touched = [s for s in self.sentences[record["doc"]] if s[0] < span[1] and span[0] < s[1]] or [span]
+        return touched[0][0], touched[-1][1]
+
+
+def country(code: Any) -> str | None:
+    return None if code in (None, "") else str(code).split("-")[0].upper()
+
+
+def actors_agree(gold: Record, system: Record) -> bool:
+    g = (country(gold.get("source")), country(gold.get("target")))
+    s = (country(system.get("source")), country(system.get("target")))
+    return g == s or (gold.get("type") in SYMMETRIC_TYPES and g == s[::-1])
+
+
+def date_agrees(gold: Any, system: Any) -> bool:
+    if gold is None:
+        return system is None
+    return isinstance(system, str) and system.startswith(gold)
+
+
+def value_agrees(gold: Any, system: Any) -> bool:
+    try:
+        g, s = float(gold), float(system)
+    except (TypeError, ValueError):
+        return False
+    return abs(g - s) <= 0.005 * max(abs(g), 1e-9)
+
+
+def _same_type(g: Record, s: Record) -> bool:
+    return g.get("type") == s.get("type")
+
+
+Agreement = Callable[[Record, Record], bool]
+LEVELS: dict[str, list[tuple[str, Agreement]]] = {
+    "events": [
+        ("found", lambda g, s: True),
+        ("type", _same_type),
+        ("type+actors", lambda g, s: _same_type(g, s) and actors_agree(g, s)),
+        ("type+actors+date", lambda g, s: _same_type(g, s) and actors_agree(g, s)
+         and date_agrees(g.get("date"), s.get("date"))),
+    ],
+    "quantities": [
+        ("found", lambda g, s: True),
+        ("value+unit", lambda g, s: value_agrees(g.get("value"), s.get("value"))
+         and str(g.get("unit", "")).lower() == str(s.get("unit", "")).lower()),
+    ],
+    "claims": [
+        ("found", lambda g, s: True),
+        ("kind", lambda g, s: g.get("kind") == s.get("kind")),
+    ],
+}
+
+
+def max_matching(edges: list[list[int]]) -> int:
+    """Size of a maximum bipartite matching (augmenting paths); edges[g] lists system indices."""
+    owner: dict[int, int] = {}
+
+    def augment(g: int, seen: set[int]) -> bool:
+        for s in edges[g]:
+            if s not in seen:
+                seen.add(s)
+                if s not in owner or augment(owner[s], seen):
+                    owner[s] = g
+                    return True
+        return False
+
+    return sum(augment(g, set()) for g in range(len(edges)))
+
+
+def score_kind(corpus: GoldCorpus, gold: list[Record], system: list[Record], kind: str) -> dict[str, LevelScore]:
+    gold = [g for g in gold if g.get("doc") in corpus.texts]
+    system = [s for s in system if s.get("doc") in corpus.texts]
+    gold_sentences = [corpus.sentence_of(g) for g in gold]
+    system_spans = [corpus.span(s) for s in system]
+    results = {}
+    for level, agrees in LEVELS[kind]:
+        edges = []
+        for g, sentence in zip(gold, gold_sentences, strict=True):
+            row = []
+            if sentence is not None:
+                for j, (s, span) in enumerate(zip(system, system_spans, strict=True)):
+                    if (span is not None and s["doc"] == g["doc"] and span[0] < sentence[1]
+                            and sentence[0] < span[1] and agrees(g, s)):
+                        row.append(j)
+            edges.append(row)
+        results[level] = LevelScore(len(gold), len(system), max_matching(edges))
+    return results
+
+
+def load_jsonl(path: Path) -> list[Record]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def score(docs: Path, gold: Path, system: dict[str, list[Record]]) -> dict[str, dict[str, LevelScore]]:
+    """Scores of system records (by kind) against the gold folder's files, for the documents in `docs`."""
+    corpus = GoldCorpus(docs)
+    return {kind: score_kind(corpus, load_jsonl(gold / f"{kind}.jsonl"), system.get(kind, []), kind)
+            for kind in KINDS}

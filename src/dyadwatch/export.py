@@ -1,0 +1,95 @@
+"""Exports: JSONL in the gold schema, CSV, Parquet, PLOVER JSONL."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.store import queries
+from dyadwatch.store.database import Store
+
+FORMATS = ("jsonl", "csv", "parquet", "plover")
+
+
+def gold_records(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Records in the layout of the gold files (SCHEMA.md), each with doc, start, end and quote."""
+    return {
+        "events": [
+            {"id": e.id, "doc": e.doc, "start": e.start, "end": e.end, "quote": e.quote, "date": e.date,
+             "source": e.source, "target": e.target, "type": e.type, "mode": e.mode, "domain": e.domain,
+             "negated": e.negated, "intensity": e.intensity, "trigger_start": e.trigger_start,
+             "trigger_end": e.trigger_end}
+            for e in queries.events(store)],
+        "quantities": [
+            {"id": q.id, "doc": q.doc, "start": q.start, "end": q.end, "quote": q.quote, "value": q.value,
+             "unit": q.unit, "measure": q.measure, "bound": q.bound, "date": q.date}
+            for q in queries.quantities(store)],
+        "claims": [
+            {"id": c.id, "doc": c.doc, "start": c.start, "end": c.end, "quote": c.quote, "kind": c.kind,
+             "holder": c.holder, "horizon": c.horizon}
+            for c in queries.claims(store)],
+    }
+
+
+def plover_records(store: Store) -> list[dict[str, Any]]:
+    """Events in the field layout of the PLOVER manual."""
+    return [
+        {"id": e.id, "date": e.date, "actor": e.source, "recipient": e.target, "event": e.type,
+         "mode": e.mode, "context": e.domain, "text": e.quote,
+         "cite_info": {"doc": e.doc, "start": e.start, "end": e.end, "doc_date": e.doc_date},
+         "negated": e.negated, "intensity": e.intensity}
+        for e in queries.events(store)]
+
+
+def export(store: Store, format: str, out: Path) -> list[Path]:
+    """Write the database's records under `out`; return the files written."""
+    writers: dict[str, Callable[[Store, Path], list[Path]]] = {
+        "jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet, "plover": _write_plover}
+    if format not in writers:
+        raise DyadwatchError(Errors.E011, format=format, choices=", ".join(FORMATS))
+    out.mkdir(parents=True, exist_ok=True)
+    return writers[format](store, out)
+
+
+def _jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def _write_jsonl(store: Store, out: Path) -> list[Path]:
+    return [_jsonl(out / f"{kind}.jsonl", rows) for kind, rows in gold_records(store).items()]
+
+
+def _write_plover(store: Store, out: Path) -> list[Path]:
+    return [_jsonl(out / "plover.jsonl", plover_records(store))]
+
+
+def _write_csv(store: Store, out: Path) -> list[Path]:
+    written = []
+    for kind, rows in gold_records(store).items():
+        path = out / f"{kind}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            if rows:
+                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+        written.append(path)
+    return written
+
+
+def _write_parquet(store: Store, out: Path) -> list[Path]:
+    import pyarrow as pa  # imported here: only this export needs it
+    import pyarrow.parquet as pq
+
+    written = []
+    for kind, rows in gold_records(store).items():
+        path = out / f"{kind}.parquet"
+        pq.write_table(pa.Table.from_pylist(rows), path)
+        written.append(path)
+    return written

@@ -1,0 +1,138 @@
+"""Cleaning that keeps a map back to the original characters.
+
+Page furniture, repeated paragraphs and inline markup (`[word](#)`, `*emphasis*`,
+`\\$`) must not reach the extractor, yet every record has to point at the exact
+characters of the original file. So cleaning only ever *deletes* characters (or
+swaps one for one, as with non-breaking spaces) and remembers, for each kept
+character, where it stood in the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import compress
+
+from dyadwatch.knowledge import Furniture
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
+LINK_MARKUP = re.compile(r"\[([^\[\]\n]{1,300})\]\((?:[^()\s]|\([^()\s]*\))*\)")
+EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s*])\1(?![\w*])")
+HEADING_MARK = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+ESCAPE = re.compile(r"\\(?=[$*_\[\]()#>`~|\\])")
+SAME_WIDTH = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00ad": " ", "\t": " "})
+WORD = re.compile(r"\w+")
+MIN_WORDS_FOR_REPEAT = 12
+REPEAT_OVERLAP = 0.7
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Cleaned text and, for each of its characters, its offset in the original."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a cleaned [start, end) span to the original text."""
+        if end <= start:
+            at = self.origin[start] if start < len(self.origin) else (self.origin[-1] + 1 if self.origin else 0)
+            return at, at
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def clean(text: str, furniture: Furniture) -> CleanText:
+    """Remove furniture, repeated paragraphs and inline markup from `text`."""
+    keep = bytearray(b"\x01") * len(text)
+    for start, end in _furniture_lines(text, furniture):
+        keep[start:end] = bytes(end - start)
+    for start, end in _repeated_paragraphs(text, keep):
+        keep[start:end] = bytes(end - start)
+    for start, end in _markup(text):
+        keep[start:end] = bytes(end - start)
+    kept = "".join(compress(text, keep)).translate(SAME_WIDTH)
+    return CleanText(kept, tuple(compress(range(len(text)), keep)))
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of the blocks of `text` separated by blank lines, stripped."""
+    spans, start = [], 0
+    for gap in PARAGRAPH_BREAK.finditer(text):
+        spans.append((start, gap.start()))
+        start = gap.end()
+    spans.append((start, len(text)))
+    return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, the end including its newline."""
+    spans, start = [], 0
+    for line in text.splitlines(keepends=True):
+        spans.append((start, start + len(line)))
+        start += len(line)
+    return spans
+
+
+def _furniture_lines(text: str, furniture: Furniture) -> list[tuple[int, int]]:
+    dropped: list[tuple[int, int]] = []
+    in_block = False
+    for start, end in _lines(text):
+        line = text[start:end]
+        stripped = line.strip(" \t\r\n\u00a0")
+        if in_block and (not stripped or line[:1] in " \t\u00a0"):
+            dropped.append((start, end))
+            continue
+        in_block = furniture.starts_block(stripped)
+        if in_block or furniture.is_line(stripped):
+            dropped.append((start, end))
+    return dropped
+
+
+def _repeated_paragraphs(text: str, keep: bytearray) -> list[tuple[int, int]]:
+    """Paragraphs that repeat an earlier one (a page printing its lead twice)."""
+    seen: list[set[str]] = []
+    index: dict[str, list[int]] = {}
+    repeats = []
+    for start, end in paragraphs(text):
+        if not any(keep[start:end]):
+            continue
+        shingles = _shingles(text[start:end])
+        if len(shingles) < MIN_WORDS_FOR_REPEAT:
+            continue
+        shared = Counter(i for s in shingles for i in index.get(s, ()))
+        if any(n >= REPEAT_OVERLAP * min(len(shingles), len(seen[i])) for i, n in shared.items()):
+            repeats.append((start, end))
+            continue
+        for s in shingles:
+            index.setdefault(s, []).append(len(seen))
+        seen.append(shingles)
+    return repeats
+
+
+def _shingles(paragraph: str) -> set[str]:
+    words = WORD.findall(paragraph.lower())
+    return {" ".join(words[i:i + 3]) for i in range(max(len(words) - 2, 0))}
+
+
+def _markup(text: str) -> list[tuple[int, int]]:
+    """Character spans of Markdown markup, not of the words it wraps."""
+    spans = []
+    for match in LINK_MARKUP.finditer(text):
+        spans.append((match.start(), match.start() + 1))
+        spans.append((match.end(1), match.end()))
+    for match in EMPHASIS.finditer(text):
+        marker = len(match.group(1))
+        spans.append((match.start(), match.start() + marker))
+        spans.append((match.end() - marker, match.end()))
+    spans.extend(m.span() for m in HEADING_MARK.finditer(text))
+    spans.extend(m.span() for m in ESCAPE.finditer(text))
+    return spans

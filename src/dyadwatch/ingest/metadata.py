@@ -1,0 +1,96 @@
+"""Title, authors, publisher, date and language from the head of a cleaned document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dyadwatch.nlp.timex import date_line, find_time_expressions
+
+HEAD_LINES = 15
+NAME_WORD = r"[A-ZА-ЯЁ][\w’'.-]*(?:[ -][A-ZА-ЯЁ][\w’'.-]*){1,3}"
+AUTHOR_LINE = re.compile(rf"^(?:by\s+)?({NAME_WORD})((?:\s*(?:,|and|&)\s*{NAME_WORD})*)[\s¹²³*†]*$",
+                         re.IGNORECASE)
+NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+PUBLISHER_WORDS = re.compile(
+    r"\b(Institute|Institut|Centre|Center|Council|Foundation|University|School|Review|Monitor|Memo|"
+    r"Press|News|Dialogue|Agency|Journal|Times|Post|Club|Forum|Notes|Observatory|Programme|Program|"
+    r"Digest|Brief|Analytics|Think Tank|Desk)\b")
+NOT_NAMES = re.compile(r"\b(Relations|Policy|Russia|Belarus|Union|State|Eurasia|Europe|Between|After)\b",
+                       re.IGNORECASE)
+ENGLISH_WORDS = re.compile(r"\b(the|and|of|to|in|is|that|with|for|was)\b", re.IGNORECASE)
+LOOKING_AHEAD = re.compile(r"\b(will|would|plans?|expected)\b[^.]*$|"
+                           r"\b(by|until|till|before|through|to)\s+(the\s+(end|beginning)\s+of\s+)?$")
+CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    authors: list[str]
+    publisher: str
+    date: str | None
+    date_precision: str | None
+    date_inferred: bool
+    language: str
+
+
+def read_metadata(text: str) -> Metadata:
+    """What the head of `text` (already cleaned) says about the document."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:HEAD_LINES]
+    title = next((line for line in lines if _could_be_title(line) and not AUTHOR_LINE.match(line)), "")
+    date, precision, inferred = _publication_date(text)
+    return Metadata(
+        title=title,
+        authors=_authors(lines, title),
+        publisher=next((line for line in lines if _could_be_publisher(line, title)), ""),
+        date=date,
+        date_precision=precision,
+        date_inferred=inferred,
+        language=_language(text),
+    )
+
+
+def _could_be_title(line: str) -> bool:
+    return 3 <= len(line) <= 200 and not line.endswith((".", ",", ";")) and date_line(line) is None
+
+
+def _authors(lines: list[str], title: str) -> list[str]:
+    for line in lines:
+        if line == title or len(line) > 120 or NOT_NAMES.search(line) or PUBLISHER_WORDS.search(line):
+            continue
+        match = AUTHOR_LINE.match(line)
+        if match:
+            names = NAME_SPLIT.split(re.sub(r"^by\s+", "", line, flags=re.IGNORECASE).strip(" ¹²³*†"))
+            return [n.strip(" ¹²³*†") for n in names if n.strip(" ¹²³*†")]
+    return []
+
+
+def _could_be_publisher(line: str, title: str) -> bool:
+    return line != title and len(line) <= 100 and bool(PUBLISHER_WORDS.search(line)) and not line.endswith(".")
+
+
+def _publication_date(text: str) -> tuple[str | None, str | None, bool]:
+    """The date line's date; else the latest date the text mentions, marked inferred."""
+    stated = date_line(text)
+    if stated is not None:
+        return stated.value, stated.precision, False
+    mentioned = [t for t in find_time_expressions(text) if not t.relative and not _looks_ahead(text, t.start)]
+    if not mentioned:
+        return None, None, True
+    latest = max(mentioned, key=lambda t: (t.end_date, t.precision == "day"))
+    return latest.value, latest.precision, True
+
+
+def _looks_ahead(text: str, start: int) -> bool:
+    """'by 2028', 'until 2030', '... will ... in 2020': a horizon, not the time of writing."""
+    before = text[max(0, start - 60):start].lower()
+    sentence = before.rsplit(".", 1)[-1]
+    return bool(LOOKING_AHEAD.search(sentence))
+
+
+def _language(text: str) -> str:
+    sample = text[:20000]
+    cyrillic = len(CYRILLIC.findall(sample))
+    english = len(ENGLISH_WORDS.findall(sample))
+    return "ru" if cyrillic > 5 * max(english, 1) else "en"

@@ -1,0 +1,236 @@
+"""Loading the knowledge files (YAML an analyst can read and extend) into typed objects."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dyadwatch.errors import DyadwatchError, Errors
+
+BUNDLED = Path(__file__).parent
+SECTORS = ("GOV", "MIL", "SEC", "BUS", "OPP", "MED", "REL")
+CODE_PATTERN = re.compile(r"^[A-Z]{2,5}(-(GOV|MIL|SEC|BUS|OPP|MED|REL))?$")
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    start: str | None
+    end: str | None
+
+
+@dataclass(frozen=True)
+class Actor:
+    code: str
+    name: str
+    kind: str = "organisation"
+    aliases: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    capitals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """Patterns of page furniture lines (see furniture.yaml)."""
+
+    lines: tuple[re.Pattern[str], ...] = ()
+    blocks: tuple[re.Pattern[str], ...] = ()
+
+    def is_line(self, line: str) -> bool:
+        return any(p.fullmatch(line) for p in self.lines)
+
+    def starts_block(self, line: str) -> bool:
+        return any(p.fullmatch(line) for p in self.blocks)
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    actors: tuple[Actor, ...]
+    countries: tuple[Country, ...]
+    sectors: dict[str, str]
+    events: dict[str, Any]
+    domains: dict[str, tuple[str, ...]]
+    claims: dict[str, Any]
+    furniture: Furniture
+    version: str
+    sources: tuple[str, ...] = field(default=())
+
+    def country(self, code: str) -> Country | None:
+        return next((c for c in self.countries if c.code == code), None)
+
+
+def load_knowledge(extra_dirs: Sequence[str | Path] = ()) -> Knowledge:
+    """The bundled knowledge plus the user's folders (later entries win on the same alias)."""
+    folders = [BUNDLED, *(Path(d) for d in extra_dirs)]
+    files = _knowledge_files(folders)
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    actors: list[Actor] = []
+    countries: list[Country] = []
+    sectors: dict[str, str] = {}
+    events: dict[str, Any] = {}
+    domains: dict[str, tuple[str, ...]] = {}
+    claims: dict[str, Any] = {}
+    furniture_lines: list[re.Pattern[str]] = []
+    furniture_blocks: list[re.Pattern[str]] = []
+    for path in files:
+        if path.name.endswith(".actors.txt"):
+            actors.extend(read_cameo_actors(path))
+            continue
+        data = _read_yaml(path)
+        if path.name == "countries.yaml":
+            countries.extend(_country(path, entry) for entry in data or [])
+        elif path.name == "sectors.yaml":
+            sectors.update({noun.lower(): sector for sector, nouns in data.items() for noun in nouns})
+        elif path.name == "events.yaml":
+            _merge_events(events, data)
+        elif path.name == "domains.yaml":
+            domains.update({d: tuple(cues) for d, cues in data.items()})
+        elif path.name == "claims.yaml":
+            claims.update(data)
+        elif path.name == "furniture.yaml":
+            furniture_lines.extend(_patterns(path, data.get("line", [])))
+            furniture_blocks.extend(_patterns(path, data.get("block", [])))
+        elif path.parent.name == "actors" or path.name.endswith("actors.yaml"):
+            actors.extend(_actor(path, entry) for entry in data or [])
+    return Knowledge(
+        actors=tuple(actors),
+        countries=tuple(countries),
+        sectors=sectors,
+        events=events,
+        domains=domains,
+        claims=claims,
+        furniture=Furniture(tuple(furniture_lines), tuple(furniture_blocks)),
+        version=digest.hexdigest()[:12],
+        sources=tuple(str(p) for p in files),
+    )
+
+
+def _knowledge_files(folders: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise DyadwatchError(Errors.E008, path=folder, reason="not a folder")
+        found = [*folder.glob("*.yaml"), *folder.glob("actors/*.yaml"), *folder.glob("*.actors.txt")]
+        files.extend(sorted(found))
+    return files
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise DyadwatchError(Errors.E008, path=path, reason=f"not valid YAML ({error})") from error
+
+
+def _patterns(path: Path, sources: list[str]) -> list[re.Pattern[str]]:
+    try:
+        return [re.compile(s, re.IGNORECASE) for s in sources]
+    except re.error as error:
+        raise DyadwatchError(Errors.E008, path=path, reason=f"bad regular expression ({error})") from error
+
+
+def _as_date(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _actor(path: Path, entry: dict[str, Any]) -> Actor:
+    try:
+        code, name = str(entry["code"]), str(entry["name"])
+    except (KeyError, TypeError) as error:
+        raise DyadwatchError(Errors.E008, path=path, reason=f"an actor needs code and name: {entry}") from error
+    if not CODE_PATTERN.match(code):
+        raise DyadwatchError(Errors.E008, path=path, reason=f"bad actor code {code!r} for {name}")
+    roles = tuple(
+        Role(str(r.get("title", "")), _as_date(r.get("start")), _as_date(r.get("end")))
+        for r in entry.get("roles") or []
+    )
+    aliases = tuple(str(a) for a in entry.get("aliases") or [])
+    return Actor(code=code, name=name, kind=str(entry.get("kind", "organisation")), aliases=aliases, roles=roles)
+
+
+def _country(path: Path, entry: dict[str, Any]) -> Country:
+    try:
+        code, name = str(entry["code"]), str(entry["name"])
+    except (KeyError, TypeError) as error:
+        raise DyadwatchError(Errors.E008, path=path, reason=f"a country needs code and name: {entry}") from error
+    capitals = [entry.get("capital"), *(entry.get("capital_aliases") or [])]
+    return Country(
+        code=code,
+        name=name,
+        aliases=tuple(str(a) for a in entry.get("aliases") or []),
+        demonyms=tuple(str(d) for d in entry.get("demonyms") or []),
+        capitals=tuple(str(c) for c in capitals if c),
+    )
+
+
+def _merge_events(into: dict[str, Any], data: dict[str, Any]) -> None:
+    for key, value in (data or {}).items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            into[key] = {**into[key], **value}
+        elif isinstance(value, list) and isinstance(into.get(key), list):
+            into[key] = [*into[key], *value]
+        else:
+            into[key] = value
+
+
+CAMEO_LINE = re.compile(r"^\s*([^\[]+?)\s*\[([^\]]*)\]")
+
+
+def read_cameo_actors(path: Path) -> list[Actor]:
+    """Actors from a CAMEO/PETRARCH dictionary: `NAME [CODE]` lines, synonyms on `+` lines.
+
+    Words are joined by underscores. A name that does not end in an underscore
+    matches as a prefix of its last word (ARGENTIN matches Argentina and
+    Argentinian); it is written here with a trailing `*`, which the actor
+    matcher reads the same way. Null codes (`[---]`) and comments are skipped.
+    """
+    actors: list[Actor] = []
+    text = re.sub(r"<!--.*?-->", "", path.read_text(encoding="utf-8", errors="replace"), flags=re.DOTALL)
+    names: list[str] = []
+    code = ""
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("+") and code:
+            names.append(_cameo_name(line[1:]))
+            continue
+        match = CAMEO_LINE.match(line)
+        if not match:
+            continue
+        if code and names:
+            actors.append(Actor(code=code, name=names[0], kind="cameo", aliases=tuple(names[1:])))
+        code = _cameo_code(match.group(2))
+        names = [_cameo_name(match.group(1))]
+    if code and names:
+        actors.append(Actor(code=code, name=names[0], kind="cameo", aliases=tuple(names[1:])))
+    return actors
+
+
+def _cameo_name(raw: str) -> str:
+    raw = raw.strip()
+    words = " ".join(raw.strip("_").replace("_", " ").split()).title()
+    return words if raw.endswith("_") else f"{words}*"
+
+
+def _cameo_code(raw: str) -> str:
+    code = raw.strip().split()[0].lstrip("~").upper() if raw.strip() else ""
+    return "" if set(code) <= {"-"} else code

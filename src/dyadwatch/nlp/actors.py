@@ -1,0 +1,145 @@
+"""Actor mentions from the knowledge files: names, aliases, capitals, demonyms with sector nouns.
+
+The model's own entity labels are noisy on this domain, so actors come from the
+knowledge: a phrase matcher over every name, then rules over the parse that turn
+"the Belarusian government" into BLR-GOV, "the presidents of Belarus and Russia"
+into BLR-GOV and RUS-GOV, and "the two countries" into the document's dyad.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from dyadwatch.knowledge import Knowledge
+from dyadwatch.nlp.context import ActorMention, context_of
+
+MODIFIER_DEPS = {"amod", "compound", "nmod", "poss", "npadvmod"}
+DYAD_HEADS = {"country", "state", "side", "party", "president", "premier", "leader", "government",
+              "capital", "neighbour", "neighbor", "ally", "partner", "minister", "nation"}
+DYAD_QUANTIFIERS = {"two", "both"}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    code: str
+    kind: str
+
+
+class ActorMatcher:
+    """Finds actor mentions and stores them on `doc._.actors`."""
+
+    def __init__(self, nlp: Language, knowledge: Knowledge) -> None:
+        self.vocab = nlp.vocab
+        self.sectors = knowledge.sectors
+        self.entries: dict[str, _Entry] = {}
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.prefix = Matcher(nlp.vocab)
+        self._add_knowledge(nlp, knowledge)
+
+    def _add_knowledge(self, nlp: Language, knowledge: Knowledge) -> None:
+        for country in knowledge.countries:
+            self._add(nlp, country.code, "state", (country.name, *country.aliases))
+            self._add(nlp, country.code, "capital", country.capitals)
+            self._add(nlp, country.code, "demonym", country.demonyms)
+        for actor in knowledge.actors:
+            self._add(nlp, actor.code, actor.kind, actor.names)
+
+    def _add(self, nlp: Language, code: str, kind: str, names: tuple[str, ...]) -> None:
+        key = f"{code}|{kind}"
+        self.entries[key] = _Entry(code, kind)
+        plain = [n for n in names if not n.endswith("*")]
+        if kind == "cameo":
+            self.lower.add(key, [nlp.make_doc(n) for n in plain])
+        else:
+            self.exact.add(key, [nlp.make_doc(n) for n in plain])
+        for name in (n[:-1] for n in names if n.endswith("*")):
+            words = name.split()
+            if words:
+                pattern = [{"LOWER": w.lower()} for w in words[:-1]]
+                pattern.append({"LOWER": {"REGEX": f"^{_escape(words[-1].lower())}"}})
+                self.prefix.add(key, [pattern])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for matcher in (self.exact, self.lower, self.prefix):
+            if len(matcher) == 0:
+                continue
+            for match_id, start, end in matcher(doc):
+                spans.append(Span(doc, start, end, label=match_id))
+        mentions = [self._resolve(doc, span) for span in filter_spans(spans)]
+        mentions.extend(self._dyad_mentions(doc, mentions))
+        doc._.actors = sorted((m for m in mentions if m is not None), key=lambda m: m.start)
+        return doc
+
+    def _resolve(self, doc: Doc, span: Span) -> ActorMention | None:
+        entry = self.entries[span.label_]
+        if entry.kind == "demonym":
+            return self._demonym(doc, span, entry.code)
+        if entry.kind in ("state", "capital"):
+            sector = self._sector_governing(span.root)
+            code = f"{entry.code}-{sector}" if sector else entry.code
+            return ActorMention(span.start, span.end, (code,), entry.kind)
+        return ActorMention(span.start, span.end, (entry.code,), entry.kind)
+
+    def _demonym(self, doc: Doc, span: Span, country: str) -> ActorMention:
+        """'the Belarusian government' -> BLR-GOV; 'Belarusian exports' -> BLR as a modifier."""
+        token = span.root
+        head = token.head
+        if token.dep_ in MODIFIER_DEPS and head.pos_ in ("NOUN", "PROPN") and head.i > token.i:
+            sector = self.sector_of(head)
+            if sector:
+                return ActorMention(span.start, head.i + 1, (f"{country}-{sector}",), "group")
+            return ActorMention(span.start, span.end, (country,), "modifier")
+        return ActorMention(span.start, span.end, (country,), "people")
+
+    def sector_of(self, noun: Token) -> str | None:
+        """The sector a head noun names, trying 'prime minister' before 'minister'."""
+        compounds = [c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+        candidates = [" ".join([*compounds[-1:], noun.lemma_.lower()]), noun.lemma_.lower(), noun.lower_]
+        return next((self.sectors[c] for c in candidates if c in self.sectors), None)
+
+    def _sector_governing(self, token: Token) -> str | None:
+        """'the president of Belarus' (and its conjuncts): the sector of the noun 'of' hangs from."""
+        while token.dep_ == "conj":
+            token = token.head
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ in ("NOUN", "PROPN"):
+            return self.sector_of(token.head.head)
+        return None
+
+    def _dyad_mentions(self, doc: Doc, found: list[ActorMention | None]) -> list[ActorMention]:
+        """'the two countries', 'both presidents', 'the two premiers' -> both members of the dyad."""
+        dyad = context_of(doc).dyad
+        if len(dyad) != 2:
+            return []
+        taken = {i for m in found if m for i in range(m.start, m.end)}
+        mentions = []
+        for token in doc:
+            if token.lower_ not in DYAD_QUANTIFIERS or token.i in taken:
+                continue
+            head = token.head if token.dep_ in ("nummod", "det", "predet", "amod") else None
+            if head is None or head.lemma_.lower() not in DYAD_HEADS:
+                continue
+            sector = self.sectors.get(head.lemma_.lower())
+            if head.lemma_.lower() in ("country", "state", "nation", "side", "party", "neighbour", "neighbor"):
+                sector = None
+            codes = tuple(f"{c}-{sector}" if sector else c for c in dyad)
+            start = token.i - 1 if token.i > 0 and doc[token.i - 1].lower_ == "the" else token.i
+            mentions.append(ActorMention(start, head.i + 1, codes, "dyad"))
+        return mentions
+
+
+def _escape(text: str) -> str:
+    return "".join(f"\\{c}" if c in ".^$*+?{}[]\\|()" else c for c in text)
+
+
+@Language.factory("dyadwatch_actors", default_config={"knowledge_dirs": []})
+def make_actor_matcher(nlp: Language, name: str, knowledge_dirs: list[str]) -> ActorMatcher:
+    from dyadwatch.nlp.build import knowledge_for
+
+    return ActorMatcher(nlp, knowledge_for(tuple(knowledge_dirs)))

@@ -1,0 +1,130 @@
+"""Claims: forecasts and recommendations, with who holds them and the time they are about."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from dyadwatch.knowledge import Knowledge
+from dyadwatch.nlp.context import ParagraphContext, actors_in, context_of, found_in
+from dyadwatch.nlp.roles import RoleReader
+
+AUTHOR = "author"
+PAST_TAGS = {"VBD", "VBN"}
+
+
+@dataclass
+class FoundClaim:
+    kind: str
+    span: tuple[int, int]
+    holder: str
+    horizon: str | None
+
+
+class ClaimCues:
+    def __init__(self, data: dict[str, Any]) -> None:
+        recommendation = data.get("recommendation") or {}
+        forecast = data.get("forecast") or {}
+        self.should = frozenset(recommendation.get("auxiliaries") or [])
+        self.should_phrases = _phrase_pattern(recommendation.get("phrases") or [])
+        self.will = frozenset(forecast.get("auxiliaries") or [])
+        self.will_phrases = _phrase_pattern(forecast.get("phrases") or [])
+        self.attribution = frozenset(data.get("attribution") or [])
+
+    def kind_of(self, sentence: Span) -> tuple[str, Token | None] | None:
+        """('recommendation' | 'forecast', the cue token) for a sentence, or None."""
+        text = sentence.text.lower()
+        for token in sentence:
+            if token.lower_ in self.should and token.dep_ == "aux" and not _inverted(token):
+                return "recommendation", token
+        match = self.should_phrases.search(text) if self.should_phrases else None
+        if match:
+            return "recommendation", _token_at(sentence, match.start())
+        for token in sentence:
+            if token.lower_ in self.will and token.dep_ in ("aux", "auxpass") or token.lower_ == "should" \
+                    and _inverted(token):
+                return "forecast", token
+        match = self.will_phrases.search(text) if self.will_phrases else None
+        if match:
+            return "forecast", _token_at(sentence, match.start())
+        return None
+
+
+class ClaimFinder:
+    """One claim per sentence that forecasts or recommends; stored on `doc._.found.claims`."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.cues = ClaimCues(knowledge.claims)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = found_in(doc)
+        reader = RoleReader(doc, actors_in(doc))
+        context = context_of(doc)
+        for sentence in doc.sents:
+            kind = self.cues.kind_of(sentence)
+            if kind is None or _reports_past(sentence, kind[1]):
+                continue
+            found.claims.append(FoundClaim(
+                kind=kind[0], span=(sentence.start_char, sentence.end_char),
+                holder=self._holder(kind[1], reader),
+                horizon=_horizon(sentence, found.time_expressions, context)))
+        return doc
+
+    def _holder(self, cue: Token | None, reader: RoleReader) -> str:
+        """The actor a verb of saying or believing attributes the claim to, else the author."""
+        node = cue
+        for _ in range(6):
+            if node is None or node.head is node:
+                break
+            node = node.head
+            if node.lemma_.lower() in self.cues.attribution:
+                holders = reader.verb_roles(node).sources if node.pos_ == "VERB" else []
+                if node.lower_ == "according":
+                    holders = [a for c in node.subtree for a in reader.phrase_actors(c) if c.dep_ == "pobj"]
+                if holders:
+                    return holders[0].codes[0]
+        return AUTHOR
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    return re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")\b")
+
+
+def _token_at(sentence: Span, char: int) -> Token | None:
+    offset = sentence.start_char + char
+    return next((t for t in sentence if t.idx >= offset), None)
+
+
+def _inverted(token: Token) -> bool:
+    """'Should Russia try ...': a conditional, not advice."""
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return token.i == token.sent.start or bool(following is not None and following.pos_ in ("PROPN", "PRON")
+                                                and token.head.i > following.i and token.dep_ != "aux")
+
+
+def _reports_past(sentence: Span, cue: Token | None) -> bool:
+    """'would' inside a past narrative ('it was agreed that X would') is still a forecast; 'had to' is not."""
+    return cue is not None and cue.lower_ in ("had",) and cue.tag_ in PAST_TAGS
+
+
+def _horizon(sentence: Span, time_expressions: list, context: ParagraphContext) -> str | None:
+    """The latest time the claim names, if it is not before the document's date; else the heading's."""
+    inside = [t for t in time_expressions if sentence.start_char <= t.start < sentence.end_char]
+    anchor = context.anchor
+    future = [t for t in inside if anchor is None or t.end_date >= anchor]
+    if future:
+        return max(future, key=lambda t: t.end_date).value
+    return None
+
+
+@Language.factory("dyadwatch_claims", default_config={"knowledge_dirs": []})
+def make_claim_finder(nlp: Language, name: str, knowledge_dirs: list[str]) -> ClaimFinder:
+    from dyadwatch.nlp.build import knowledge_for
+
+    return ClaimFinder(knowledge_for(tuple(knowledge_dirs)))

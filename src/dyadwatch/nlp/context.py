@@ -1,0 +1,65 @@
+"""What every component may read or write on a paragraph Doc (spaCy extensions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class ParagraphContext:
+    """Where a paragraph sits in its document; set before the pipeline runs."""
+
+    offset: int = 0                 # offset of the paragraph in the cleaned document text
+    index: int = 0
+    anchor: date | None = None      # the document's date: the writer's "now"
+    year_in_force: int | None = None
+    heading: str = ""
+    dyad: tuple[str, ...] = ()      # the two countries the document is about
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """Tokens [start, end) of a paragraph Doc that name one or more actors."""
+
+    start: int
+    end: int
+    codes: tuple[str, ...]
+    kind: str
+
+    @property
+    def country(self) -> str:
+        return self.codes[0].split("-")[0]
+
+
+@dataclass
+class Found:
+    """Records found in a paragraph, offsets relative to the paragraph Doc's text."""
+
+    time_expressions: list = field(default_factory=list)
+    figures: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    claims: list = field(default_factory=list)
+
+
+def register_extensions() -> None:
+    """Declare the Doc attributes the components share (idempotent)."""
+    for name, default in (("context", None), ("actors", None), ("found", None)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+def context_of(doc: Doc) -> ParagraphContext:
+    return doc._.context or ParagraphContext()
+
+
+def found_in(doc: Doc) -> Found:
+    if doc._.found is None:
+        doc._.found = Found()
+    return doc._.found
+
+
+def actors_in(doc: Doc) -> list[ActorMention]:
+    return doc._.actors or []

@@ -1,0 +1,243 @@
+"""Event coding: PLOVER type from a trigger vocabulary, actors from the parse, date, domain, negation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from dyadwatch.knowledge import Knowledge
+from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, context_of, found_in
+from dyadwatch.nlp.domains import DomainCues
+from dyadwatch.nlp.roles import RoleReader, Roles
+from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule
+
+CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
+NEGATIONS = {"not", "n't", "never", "no"}
+DIRECTED_TYPES = {"AGREE", "CONSULT", "COOPERATE", "AID", "SUPPORT", "CONCEDE", "REQUEST", "SANCTION",
+                  "ACCUSE", "REJECT", "THREATEN", "RETREAT"}
+
+
+@dataclass
+class CodedEvent:
+    """An event in paragraph-Doc character offsets (the pipeline maps them to the file)."""
+
+    type: str
+    mode: str
+    source: ActorMention | None
+    target: ActorMention | None
+    trigger: tuple[int, int]
+    clause: tuple[int, int]
+    negated: bool
+    date: str | None
+    date_precision: str | None
+    domain: str
+    intensity: float
+
+
+class EventCoder:
+    """Finds events in each sentence of a paragraph Doc and stores them on `doc._.found.events`."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.vocabulary = EventVocabulary(knowledge.events)
+        self.domains = DomainCues(knowledge.domains)
+
+    def __call__(self, doc: Doc) -> Doc:
+        reader = RoleReader(doc, actors_in(doc))
+        context = context_of(doc)
+        found = found_in(doc)
+        for sentence in doc.sents:
+            found.events.extend(self.code_sentence(sentence, reader, context, found.time_expressions))
+        return doc
+
+    def code(self, doc: Doc) -> list[CodedEvent]:
+        """Events of a Doc that has been through the actor and timex components."""
+        return self(doc)._.found.events
+
+    # --- one sentence -----------------------------------------------------------
+    def code_sentence(self, sentence: Span, reader: RoleReader, context: ParagraphContext,
+                      time_expressions: list) -> list[CodedEvent]:
+        events: list[CodedEvent] = []
+        coded_tokens: set[int] = set()
+        for token in sentence:
+            if token.i in reader.by_token and reader.by_token[token.i].kind != "dyad":
+                continue
+            rule = self.vocabulary.rule_for(token)
+            if rule is None and self.vocabulary.is_statement(token):
+                event = self._statement(token, sentence, reader, context, time_expressions)
+            elif rule is not None and not self._irrealis(token) and not self._restates(token, coded_tokens):
+                event = self._event(token, rule, sentence, reader, context, time_expressions)
+            else:
+                event = None
+            if event is not None:
+                events.append(event)
+                coded_tokens.add(token.i)
+        return events
+
+    def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
+               context: ParagraphContext, time_expressions: list) -> CodedEvent | None:
+        if token.pos_ == "VERB":
+            roles = reader.verb_roles(token)
+        else:
+            roles = reader.noun_roles(token, rule.of_role)
+            if not roles.sources and not roles.targets and not reader.others_in(sentence.start, sentence.end, []):
+                return None  # a bare noun in a sentence naming no actor is a topic, not an event
+        return self._build(token, rule.type, rule.mode, roles, sentence, reader, context, time_expressions)
+
+    def _statement(self, verb: Token, sentence: Span, reader: RoleReader, context: ParagraphContext,
+                   time_expressions: list) -> CodedEvent | None:
+        """'X said that ...': coded by its content unless the content holds a trigger of its own."""
+        content = [t for c in verb.children if c.dep_ in CONTENT_DEPS for t in c.subtree]
+        if not content or self._irrealis(verb):
+            return None
+        if any(self.vocabulary.rule_for(t) for t in content if t.i not in reader.by_token):
+            return None
+        roles = reader.verb_roles(verb)
+        if not roles.sources:
+            return None
+        said = " ".join(t.lower_ for t in content)
+        if any(cue in said for cue in self.vocabulary.reject_cues):
+            kind = "REJECT"
+        elif any(cue in said.split() or " " in cue and cue in said for cue in self.vocabulary.accuse_cues):
+            kind = "ACCUSE"
+        else:
+            kind = "SUPPORT"
+        mentioned = [m for m in reader.others_in(content[0].i, content[-1].i + 1, roles.sources)
+                     if m.country != roles.sources[0].country]
+        roles = Roles(roles.sources, roles.targets or mentioned[:1])
+        return self._build(verb, kind, "statement", roles, sentence, reader, context, time_expressions)
+
+    def _build(self, token: Token, kind: str, mode: str, roles: Roles, sentence: Span, reader: RoleReader,
+               context: ParagraphContext, time_expressions: list) -> CodedEvent | None:
+        source, target = self._fill_roles(token, kind, roles, sentence, reader, context)
+        if source is None and target is None:
+            return None
+        clause = _clause(token, sentence)
+        date, precision = _date_for(token, clause, sentence, time_expressions, context)
+        return CodedEvent(
+            type=kind, mode=mode, source=source, target=target,
+            trigger=(token.idx, token.idx + len(token.text)),
+            clause=(clause[0].idx, clause[-1].idx + len(clause[-1].text)),
+            negated=self._negated(token), date=date, date_precision=precision,
+            domain=self.domains.domain_for(kind, clause, sentence, context.heading),
+            intensity=self.vocabulary.intensity.get(kind, 0.0),
+        )
+
+    def _fill_roles(self, token: Token, kind: str, roles: Roles, sentence: Span, reader: RoleReader,
+                    context: ParagraphContext) -> tuple[ActorMention | None, ActorMention | None]:
+        sources, targets = list(roles.sources), list(roles.targets)
+        if not sources:
+            nearest = reader.nearest_before(token, sentence.start, targets)
+            sources = [nearest] if nearest else []
+        if len(sources) > 1 and not targets:
+            sources, targets = sources[:1], sources[1:2]
+        source = sources[0] if sources else None
+        if not targets and kind in DIRECTED_TYPES:
+            targets = [m for m in reader.others_in(sentence.start, sentence.end, sources)
+                       if source is None or m.country != source.country][:1]
+        target = targets[0] if targets else None
+        if target is None and source is not None and kind in DIRECTED_TYPES and len(source.codes) == 2:
+            source, target = _split_dyad(source)
+        if target is None and source is not None and kind in DIRECTED_TYPES and source.country in context.dyad:
+            other = next(c for c in context.dyad if c != source.country) if len(set(context.dyad)) == 2 else None
+            target = ActorMention(source.start, source.start, (other,), "dyad") if other else None
+        return source, target
+
+    # --- modality -----------------------------------------------------------------
+    def _irrealis(self, token: Token) -> bool:
+        """Future, conditional, wished or planned: a forecast or intention, not an event."""
+        vocabulary = self.vocabulary
+        node = token
+        for _ in range(6):
+            for child in node.children:
+                if child.dep_ == "aux" and child.lower_ in vocabulary.irrealis_auxiliaries:
+                    return True
+                if child.dep_ == "mark" and child.lower_ in vocabulary.irrealis_markers:
+                    return True
+            if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in vocabulary.irrealis_governors \
+                    and node.head.i != token.i and node.tag_ in ("VB", "VBG"):
+                return True
+            if node.dep_ in ("ROOT", "relcl") or node.head is node:
+                return False
+            if node.pos_ == "VERB" and node.dep_ not in ("xcomp", "conj", "dobj", "pobj", "ccomp"):
+                return False
+            node = node.head
+        return False
+
+    def _negated(self, token: Token) -> bool:
+        vocabulary = self.vocabulary
+        clause_verb = token if token.pos_ in ("VERB", "AUX") else _governing_verb(token)
+        for node in (token, clause_verb):
+            if node is None:
+                continue
+            for child in node.children:
+                if child.dep_ == "neg" or (child.dep_ in ("det", "advmod", "preconj")
+                                            and child.lower_ in vocabulary.negating_determiners):
+                    return True
+            if node.dep_ == "xcomp" and node.head.lemma_.lower() in vocabulary.negating_governors:
+                return True
+        subject = [c for c in (clause_verb.children if clause_verb else []) if c.dep_ in ("nsubj", "nsubjpass")]
+        return any(c.lower_ in ("no", "nothing", "none", "neither") for s in subject for c in s.subtree)
+
+    def _restates(self, token: Token, coded: set[int]) -> bool:
+        """A noun trigger that is the object of a trigger already coded ('signed an agreement')."""
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return False
+        head = token.head
+        if head.dep_ == "prep":
+            head = head.head
+        return head.i in coded and head.i != token.i
+
+
+def _split_dyad(mention: ActorMention) -> tuple[ActorMention, ActorMention]:
+    first = ActorMention(mention.start, mention.end, mention.codes[:1], mention.kind)
+    second = ActorMention(mention.start, mention.end, mention.codes[1:2], mention.kind)
+    return first, second
+
+
+def _governing_verb(token: Token) -> Token | None:
+    node = token
+    for _ in range(5):
+        if node.head is node:
+            return node if node.pos_ in ("VERB", "AUX") else None
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+    return None
+
+
+def _clause(token: Token, sentence: Span) -> list[Token]:
+    """The tokens of the clause a trigger stands in (its verb's subtree, within the sentence)."""
+    verb = token if token.pos_ in ("VERB", "AUX") else (_governing_verb(token) or token)
+    tokens = [t for t in verb.subtree if sentence.start <= t.i < sentence.end]
+    return tokens or [token]
+
+
+def _date_for(token: Token, clause: list[Token], sentence: Span, time_expressions: list,
+              context: ParagraphContext) -> tuple[str | None, str | None]:
+    """The time expression of the trigger's clause, else of its sentence, else the year in force."""
+    start, end = sentence.start_char, sentence.end_char
+    in_sentence = [t for t in time_expressions if start <= t.start < end]
+    clause_start, clause_end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+    in_clause = [t for t in in_sentence if clause_start <= t.start < clause_end]
+    candidates = in_clause or in_sentence
+    if candidates:
+        best = min(candidates, key=lambda t: abs(t.start - token.idx))
+        return best.value, best.precision
+    year = _year_in_force(sentence, time_expressions, context)
+    return (str(year), "year") if year else (None, None)
+
+
+def _year_in_force(sentence: Span, time_expressions: list, context: ParagraphContext) -> int | None:
+    earlier = [t for t in time_expressions if t.end <= sentence.start_char and not t.relative]
+    if earlier:
+        return int(earlier[-1].value[:4])
+    return context.year_in_force
+
+
+@Language.factory("dyadwatch_events", default_config={"knowledge_dirs": []})
+def make_event_coder(nlp: Language, name: str, knowledge_dirs: list[str]) -> EventCoder:
+    from dyadwatch.nlp.build import knowledge_for
+
+    return EventCoder(knowledge_for(tuple(knowledge_dirs)))

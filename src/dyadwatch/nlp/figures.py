@@ -1,0 +1,43 @@
+"""The quantities component: figures with value, unit, what they measure and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from dyadwatch.nlp.context import context_of, found_in
+from dyadwatch.nlp.quantities import find_figures, measure_of
+
+
+@dataclass
+class FoundFigure:
+    value: float
+    unit: str
+    bound: str | None
+    span: tuple[int, int]          # the figure itself, Doc offsets
+    sentence: tuple[int, int]
+    measure: str
+    date: str | None
+
+
+@Language.component("dyadwatch_quantities")
+def find_quantities(doc: Doc) -> Doc:
+    """Store the figures of each sentence on `doc._.found.figures`."""
+    found = found_in(doc)
+    year = context_of(doc).year_in_force
+    for sentence in doc.sents:
+        shift = sentence.start_char
+        times = [t for t in found.time_expressions if shift <= t.start < sentence.end_char]
+        for figure in find_figures(sentence.text):
+            start, end = figure.start + shift, figure.end + shift
+            nearest = min(times, key=lambda t: abs(t.start - start), default=None)
+            found.figures.append(FoundFigure(
+                value=figure.value, unit=figure.unit, bound=figure.bound, span=(start, end),
+                sentence=(sentence.start_char, sentence.end_char), measure=measure_of(sentence, start, end),
+                date=nearest.value if nearest else (str(year) if year else None)))
+        years = [t for t in times if not t.relative]
+        if years:
+            year = int(years[-1].value[:4])
+    return doc

@@ -1,0 +1,1038 @@
+"""Figures in report text: money, shares, counts, physical amounts, ratios and durations.
+
+`find_figures` works on plain text with regular expressions only, so that it stays cheap
+enough to run over whole documents. It finds every number-like expression, reads the
+currency, scale and unit around it, joins ranges ("USD 250-300 million"), and then keeps
+only the numbers that measure something: years, dates, list markers, names such as
+"MQ-9" and the "two" of "the two countries" are dropped.
+
+`measure_of` names what one figure measures, using the spaCy parse of its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+
+@dataclass(frozen=True)
+class Figure:
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str
+    bound: str | None
+
+
+# ---------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------
+
+_UNITS_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS_WORDS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+# "first" and "second" are left out on purpose: they mostly mean "initial" / "next" or a
+# unit of time, not a position in a counted series.
+_ORDINAL_WORDS = {
+    "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100,
+}
+_FRACTION_DENOMINATORS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "tenth": 10}
+_RATIO_WORDS = {"twice": 2, "double": 2, "triple": 3, "treble": 3, "quadruple": 4}
+
+_SCALES = {
+    "hundred": Decimal(100),
+    "thousand": Decimal(10) ** 3, "k": Decimal(10) ** 3,
+    "million": Decimal(10) ** 6, "mln": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9, "bln": Decimal(10) ** 9, "bn": Decimal(10) ** 9, "b": Decimal(10) ** 9,
+    "trillion": Decimal(10) ** 12, "trln": Decimal(10) ** 12, "tn": Decimal(10) ** 12,
+    "trn": Decimal(10) ** 12,
+}
+
+_CURRENCY_CODES = ("USD", "EUR", "RUB", "BYN", "BYR", "GBP", "CNY", "UAH", "PLN", "CHF", "JPY", "KZT")
+_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB"}
+
+# Two of anything here is the dyad itself, not a measurement ("the two presidents").
+_DYAD_NOUNS = frozenset({
+    "countries", "nations", "states", "sides", "parties", "presidents", "leaders", "heads",
+    "premiers", "ministers", "governments", "capitals", "peoples", "regimes", "allies",
+    "neighbours", "neighbors", "partners", "delegations", "counterparts", "republics",
+})
+# Small counts of these announce the structure of the author's argument ("three scenarios",
+# "two main formats") rather than measure the world.
+_DISCOURSE_NOUNS = frozenset({
+    "scenarios", "reasons", "processes", "formats", "ways", "aspects", "dimensions", "points",
+    "factors", "issues", "questions", "levels", "trends", "options", "stages", "areas",
+    "directions", "things", "elements", "lessons", "conclusions", "pillars", "tracks",
+    "priorities", "approaches", "models", "types", "kinds", "sorts", "features", "tasks",
+    "challenges", "goals", "objectives", "principles", "parts", "groups", "categories",
+    "hands", "camps", "schools", "views", "narratives", "explanations", "possibilities",
+})
+# Nouns after an ordinal that make it a date, a rank or a fraction of a period.
+_ORDINAL_NON_SERIES = frozenset({
+    "anniversary", "century", "birthday", "place", "quarter", "half", "time", "minute", "hour",
+    "day", "week", "month", "year", "floor", "grade", "generation", "largest", "biggest",
+    "party", "world", "way", "person", "hand", "option",
+})
+_IRREGULAR_PLURALS = frozenset({
+    "people", "children", "men", "women", "personnel", "staff", "aircraft", "police", "cattle",
+    "livestock", "servicemen", "troops",
+})
+# Words that end in "s" without being plural nouns, and words that end a noun phrase.
+_NOT_PLURAL = frozenset({
+    "is", "was", "has", "does", "its", "this", "his", "hers", "ours", "yours", "theirs", "us",
+    "as", "thus", "plus", "less", "unless", "always", "perhaps", "towards", "whereas",
+    "besides", "sometimes", "nevertheless", "regardless", "afterwards", "upwards", "yes",
+    "news", "means", "series", "politics", "economics", "various", "numerous", "previous",
+    "serious", "famous", "across", "process", "status", "analysis", "crisis", "basis", "bus",
+    "gas", "focus", "consensus", "census", "emphasis", "thesis", "chaos", "lens", "bonus",
+    "sanctions",
+})
+_FUNCTION_WORDS = frozenset({
+    "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or",
+    "but", "than", "as", "that", "which", "who", "whom", "whose", "is", "are", "was", "were",
+    "be", "been", "being", "has", "have", "had", "will", "would", "shall", "should", "can",
+    "could", "may", "might", "must", "do", "does", "did", "per", "into", "onto", "between",
+    "among", "over", "under", "after", "before", "during", "since", "until", "till", "its",
+    "their", "his", "her", "our", "my", "your", "this", "these", "those", "it", "they", "we",
+    "he", "she", "not", "no", "if", "so", "out", "up", "down", "off", "each", "every",
+    "about", "against", "within", "without", "through", "via", "while", "when", "where",
+    "also", "only", "just", "then", "there", "here", "all", "both", "such", "what",
+})
+
+# ---------------------------------------------------------------------------
+# Regular expressions (compiled once)
+# ---------------------------------------------------------------------------
+
+def _trie_alternation(words: list[str]) -> str:
+    """A regex alternation factored by shared prefixes ("s(?:even|ix)..."): Python's engine
+    tries alternatives one by one, so factoring makes the word scan several times faster."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
+
+
+_UNITS_ALT = _trie_alternation(list(_UNITS_WORDS))
+_TENS_ALT = _trie_alternation(list(_TENS_WORDS))
+_WORD_NUMBER = rf"(?:{_TENS_ALT}(?:[-\s]{_UNITS_ALT})?|{_UNITS_ALT}|(?:a\s+)?dozen)(?:\s+hundred)?"
+_ORDINAL_ALT = _trie_alternation(list(_ORDINAL_WORDS))
+_RATIO_ALT = _trie_alternation(list(_RATIO_WORDS))
+
+# One pass over the text finds every number-like expression. Numerals and words are split
+# into two gated branches so that most positions fail at once; within a branch the longer
+# readings come first ("1/3" before "1", "tenfold" before "ten").
+_NUMBER_RE = re.compile(
+    rf"""
+    (?<![\w./,:])(?=\d)(?:
+        (?P<fraction>(?P<fn>[1-9])/(?P<fd>[1-9]\d?)(?![\w/]))
+       |(?P<ratio_digits>(?P<rd>\d+(?:\.\d+)?)(?:[-\s]?fold|x)\b)
+       |(?P<ordinal_digits>(?P<od>\d+)(?:st|nd|rd|th)\b)
+       |(?P<ecomma>\d{{1,3}},\d{{1,2}}(?=\s*(?:%|per\s?cent|percent|million|billion|mln|bn)))
+       |(?P<digits>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?!\d|[.,:]\d))
+    )
+    |\b(?=[a-z])(?:
+        (?P<wfrac>(?:(?P<wfn>one|a|two|three)[-\s](?P<wfd>half|third|quarter|fourth|fifth|tenth)s?
+            |(?P<half>half))\b)
+       |(?P<ratio>(?:(?P<rw>{_WORD_NUMBER})[-\s]?fold|(?P<rword>{_RATIO_ALT}))\b)
+       |(?P<ordinal>(?P<ow>{_ORDINAL_ALT})\b)
+       |(?P<word>(?:{_WORD_NUMBER}|a(?=\s+(?:hundred|thousand|million|billion)\b))\b)
+    )
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_CURRENCY_BEFORE_RE = re.compile(
+    r"(?:(?P<usd>(?:\bU\.?S\.?\s?)?\\?\$)|(?P<sym>[€£₽])|\b(?P<code>"
+    + "|".join(_CURRENCY_CODES)
+    + r"))\s?$"
+)
+_ATTACHED_SCALE_RE = re.compile(r"(?P<scale>bn|mln|mn|m|k|b|tn|trn)\b")
+_SCALE_RE = re.compile(
+    r"\s*(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bln|bn|trln)\b", re.IGNORECASE
+)
+
+
+def _unit_pattern(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(r"\s*(?:" + pattern + r")", flags)
+
+
+# (pattern, unit, multiplier). Currency words yield an ISO code; durations in decades are
+# counted in years. The optional "more" in durations reads "two more decades" as 20 years.
+_UNIT_PATTERNS: tuple[tuple[re.Pattern[str], str, Decimal], ...] = (
+    (_unit_pattern(r"%|per\s?cent\b|pct\b"), "percent", Decimal(1)),
+    (_unit_pattern(r"percentage\s+points?\b|p\.p\."), "percentage points", Decimal(1)),
+    (_unit_pattern(r"(?:(?:US|U\.S\.|American)\s+)?dollars?\b"), "USD", Decimal(1)),
+    (_unit_pattern(r"euros?\b"), "EUR", Decimal(1)),
+    (_unit_pattern(r"(?:new\s+)?Belarusian\s+r[ou]+bles?\b"), "BYN", Decimal(1)),
+    (_unit_pattern(r"(?:Russian\s+)?r[ou]+bles?\b"), "RUB", Decimal(1)),
+    (_unit_pattern(r"yuan\b|renminbi\b"), "CNY", Decimal(1)),
+    (_unit_pattern(r"hryvnias?\b"), "UAH", Decimal(1)),
+    (_unit_pattern(r"zl[oó]t(?:y|ys|ies)\b"), "PLN", Decimal(1)),
+    (_unit_pattern(r"(?P<code>" + "|".join(_CURRENCY_CODES) + r")\b", 0), "", Decimal(1)),
+    (_unit_pattern(r"bcm\b"), "bcm", Decimal(1)),
+    (_unit_pattern(r"cubic\s+met(?:re|er)s?\b|cu\.?\s?m\b|m3\b|m³"), "cubic metres", Decimal(1)),
+    (_unit_pattern(r"(?:metric\s+)?(?:tonnes?|tons?)\b"), "tonnes", Decimal(1)),
+    (_unit_pattern(r"square\s+(?:km|kilomet(?:re|er)s?)\b|km2\b|km²|sq\.?\s?km\b"), "square km", Decimal(1)),
+    (_unit_pattern(r"km\b|kilomet(?:re|er)s?\b"), "km", Decimal(1)),
+    (_unit_pattern(r"miles?\b"), "miles", Decimal(1)),
+    (_unit_pattern(r"[kMGT]Wh\b", 0), "", Decimal(1)),
+    (_unit_pattern(r"MW\b", 0), "MW", Decimal(1)),
+    (_unit_pattern(r"megawatts?\b"), "MW", Decimal(1)),
+    (_unit_pattern(r"GW\b", 0), "GW", Decimal(1)),
+    (_unit_pattern(r"gigawatts?\b"), "GW", Decimal(1)),
+    (_unit_pattern(r"kW\b", 0), "kW", Decimal(1)),
+    (_unit_pattern(r"barrels?\b|bbl\b"), "barrels", Decimal(1)),
+    (_unit_pattern(r"hectares?\b"), "hectares", Decimal(1)),
+    (_unit_pattern(r"times\b"), "times", Decimal(1)),
+    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?years?\b"), "years", Decimal(1)),
+    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?decades?\b"), "years", Decimal(10)),
+    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?months?\b"), "months", Decimal(1)),
+    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?weeks?\b"), "weeks", Decimal(1)),
+    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?days?\b"), "days", Decimal(1)),
+    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?hours?\b"), "hours", Decimal(1)),
+)
+_DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours"})
+_CURRENCY_UNITS = frozenset(_CURRENCY_CODES)
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
+_MONTH_BEFORE_RE = re.compile(_MONTH + r"\s*$")
+_MONTH_AFTER_RE = re.compile(r"\s*(?:[-–—]\s*\d{1,2}\s*)?(?:of\s+)?" + _MONTH)
+
+_BOUND_BEFORE_RE = re.compile(
+    r"""\b(?:
+      (?P<upper>up\s+to|less\s+than|fewer\s+than|no\s+more\s+than|not\s+more\s+than|at\s+most
+        |a\s+maximum\s+of|under|below)
+     |(?P<lower>more\s+than|over|at\s+least|above|in\s+excess\s+of|upwards\s+of|exceed(?:s|ed|ing)?
+        |surpass(?:es|ed|ing)?)
+     |(?P<approx>about|around|nearly|almost|roughly|approximately|approx\.|some|close\s+to|circa
+        |an\s+estimated)
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Only these bounds make a bare number ("more than 200") a count: "over 55" or "under 34"
+# next to a bare number are as often ages or thresholds as counts.
+_BARE_COUNT_BOUND_RE = re.compile(
+    r"\b(?:more|less|fewer)\s+than\s*$|\bat\s+(?:least|most)\s*$|\bup\s+to\s*$|\bas\s+many\s+as\s*$"
+    r"|\b(?:about|around|nearly|almost|roughly|approximately|some)\s*$",
+    re.IGNORECASE,
+)
+_BOUND_AFTER_RE = re.compile(
+    r"\s*(?:(?P<lower>or\s+(?:more|above|over)\b|\+)|(?P<upper>or\s+(?:less|fewer|below)\b))",
+    re.IGNORECASE,
+)
+
+_RANGE_GAP_RE = re.compile(r"\s*(?:[-–—]|to|or)\s*$", re.IGNORECASE)
+_AND_GAP_RE = re.compile(r"\s+and\s+$", re.IGNORECASE)
+_BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_FROM_BEFORE_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_PART_OF_WHOLE_GAP_RE = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|a\s+total\s+of\s+)?$", re.IGNORECASE)
+
+_REFERENCE_BEFORE_RE = re.compile(
+    r"\b(?:no|nos|number|art|article|section|sec|chapter|ch|part|para|paragraph|clause|point"
+    r"|item|annex|appendix|table|figure|fig|page|pp?|vol|volume|issue|resolution|decree|law"
+    r"|protocol|memo|phase|stage|version|step|rule|line|route|highway|platform|unit|block)\.?\s*$",
+    re.IGNORECASE,
+)
+_YEAR_CONTEXT_BEFORE_RE = re.compile(
+    r"\b(?:in|since|until|till|by|of|from|to|before|after|during|year|early|late|mid|end|and|or"
+    r"|the|through|at|for|on|with|its|their|his|her|our|this|that|post|pre)[-\s]+$",
+    re.IGNORECASE,
+)
+_NAME_BEFORE_RE = re.compile(r"\b[A-Z][\w-]*\s+$")
+_DURATION_ANCHOR_BEFORE_RE = re.compile(
+    r"\b(?:the|last|past|previous|recent|first|coming|next|following|these|those)\s+$", re.IGNORECASE
+)
+_DURATION_ANCHOR_AFTER_RE = re.compile(r"\s+(?:ago|earlier|later|old|of\s+age)\b", re.IGNORECASE)
+_ANAPHORIC_SUBSET_BEFORE_RE = re.compile(r"\b(?:the|its|their)\s+(?:remaining|other)\s+$", re.IGNORECASE)
+_DEFINITE_BEFORE_RE = re.compile(r"(?:\b(?:the|its|their|our|these|those)|['’]s?)\s+$", re.IGNORECASE)
+_DETERMINER_BEFORE_RE = re.compile(
+    r"(?:\b(?:the|its|his|her|their|our|this|a|an)|['’]s?)\s+$", re.IGNORECASE
+)
+_PER_BEFORE_RE = re.compile(r"(?:\bper|/)\s*$", re.IGNORECASE)
+_RATIO_FOLLOW_RE = re.compile(r"\s+(?:as|that|those|the|what|its|their|his|her)\b", re.IGNORECASE)
+_FRACTION_OF_RE = re.compile(r"\s+of\b", re.IGNORECASE)
+_FRACTION_OF_PERIOD_RE = re.compile(
+    r"\s+of\s+(?:(?:the|this|that|last|next|a|an)\s+)?(?:\d{4}\b|" + _MONTH
+    + r"|year|century|decade|month|week|day|hour|period|season|term|quarter|mandate)",
+    re.IGNORECASE,
+)
+_FRACTION_BLOCKER_BEFORE_RE = re.compile(
+    r"\b(?:first|second|third|fourth|last|latter|former|next|previous|early|late|the)\s+$", re.IGNORECASE
+)
+_AND_BEFORE_RE = re.compile(r"\band\s+$", re.IGNORECASE)
+_WORD_TOKEN_RE = re.compile(
+    r"\s*(?P<tok>(?:[A-Z]\.){2,}|US\$|\\?\$|[€£₽]|\d[\d,.]*\d|\d|[A-Za-z][A-Za-z’'&-]*|\S)"
+)
+_WORDS_IN_LINE_RE = re.compile(r"[A-Za-z]{2,}")
+_LIST_MARKER_AFTER_RE = re.compile(r"[.)](?:\s|$)")
+
+_MAX_TAIL_TOKENS = 5
+_MIN_WORDS_PER_LINE = 3
+_LINE_WINDOW = 120
+
+
+# ---------------------------------------------------------------------------
+# Finding figures
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number-like expression with what surrounds it, before deciding whether it is a figure."""
+
+    start: int                 # the number itself
+    end: int
+    left: int                  # including a currency prefix
+    right: int                 # including scale and unit
+    kind: str                  # digits | word | fraction | wfrac | ratio | ordinal
+    value: Decimal
+    currency: str | None = None
+    scale: Decimal | None = None
+    unit: str | None = None
+    unit_factor: Decimal = Decimal(1)
+    compound: bool = False     # "five-year plan": the number is part of an adjective
+    range_role: str | None = None
+    list_mate: bool = False
+    tail_at: int | None = None  # where the counted noun is looked for: after a range's end
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Figures in plain text, left to right.
+
+    A range ("USD 250-300 million", "5-7 projects", "1.4–1.7 times") gives one Figure per
+    number, the lower marked bound="lower" and the upper "upper"."""
+    numbers = _link_ranges(text, list(_scan_numbers(text)))
+    figures: list[Figure | None] = [_to_figure(text, number) for number in numbers]
+    figures = _count_parts_of_wholes(text, numbers, figures)
+    return [figure for figure in figures if figure is not None]
+
+
+def _scan_numbers(text: str) -> Iterator[_Number]:
+    for match in _NUMBER_RE.finditer(text):
+        number = _read_number(match)
+        if number is not None:
+            yield _read_surroundings(text, number)
+
+
+def _read_number(match: re.Match[str]) -> _Number | None:
+    start, end = match.span()
+    kind = match.lastgroup or ""
+    value: Decimal | None
+    if kind == "fraction":
+        numerator, denominator = int(match["fn"]), int(match["fd"])
+        if numerator >= denominator:
+            return None
+        value = Decimal(numerator) / Decimal(denominator)
+    elif kind == "wfrac":
+        value = _word_fraction_value(match)
+    elif kind in ("ratio", "ratio_digits"):
+        value = _ratio_value(match)
+        kind = "ratio"
+    elif kind == "ordinal_digits":
+        value = Decimal(match["od"])
+        kind = "ordinal"
+    elif kind == "ordinal":
+        value = Decimal(_ORDINAL_WORDS[match["ow"].lower()])
+    elif kind == "ecomma":
+        value = Decimal(match.group().replace(",", "."))
+        kind = "digits"
+    elif kind == "digits":
+        value = Decimal(match.group().replace(",", ""))
+    else:
+        value = _word_number_value(match.group())
+    if value is None:
+        return None
+    return _Number(start=start, end=end, left=start, right=end, kind=kind, value=value)
+
+
+def _word_number_value(words: str) -> Decimal | None:
+    parts = [part for part in re.split(r"[-\s]+", words.lower()) if part]
+    total = 0
+    for part in parts:
+        if part == "a":
+            total = total or 1
+        elif part == "dozen":
+            total = 12
+        elif part == "hundred":
+            total = (total or 1) * 100
+        elif part in _TENS_WORDS:
+            total += _TENS_WORDS[part]
+        elif part in _UNITS_WORDS:
+            total += _UNITS_WORDS[part]
+    return Decimal(total) if total else None
+
+
+def _word_fraction_value(match: re.Match[str]) -> Decimal:
+    if match["half"]:
+        return Decimal(1) / Decimal(2)
+    numerator = match["wfn"].lower()
+    count = 1 if numerator in ("a", "one") else _UNITS_WORDS[numerator]
+    return Decimal(count) / Decimal(_FRACTION_DENOMINATORS[match["wfd"].lower()])
+
+
+def _ratio_value(match: re.Match[str]) -> Decimal | None:
+    if match["rd"]:
+        return Decimal(match["rd"])
+    if match["rword"]:
+        return Decimal(_RATIO_WORDS[match["rword"].lower()])
+    return _word_number_value(match["rw"])
+
+
+def _read_surroundings(text: str, number: _Number) -> _Number:
+    """Attach currency prefix, scale and unit that sit next to the number."""
+    if number.kind not in ("digits", "word"):
+        return number
+    left = number.start
+    currency = None
+    prefix = _CURRENCY_BEFORE_RE.search(text, max(0, number.start - 8), number.start)
+    if prefix is not None:
+        currency = _currency_from_prefix(prefix)
+        left = prefix.start()
+    position = number.end
+    scale = None
+    attached = _ATTACHED_SCALE_RE.match(text, position) if currency else None
+    if attached is not None:
+        scale = _SCALES[attached["scale"].lower()]
+        position = attached.end()
+    else:
+        scaled = _SCALE_RE.match(text, position)
+        if scaled is not None:
+            scale = _SCALES[scaled["scale"].lower()]
+            position = scaled.end()
+    if position < len(text) and text[position].isalpha():
+        return replace(number, kind="glued")   # "1990s", "3D": not a quantity
+    unit, factor, position, compound = _read_unit(text, position)
+    if unit in _CURRENCY_UNITS:
+        currency, unit = unit, None
+    return replace(
+        number, left=left, right=position, currency=currency, scale=scale, unit=unit,
+        unit_factor=factor, compound=compound,
+    )
+
+
+def _currency_from_prefix(prefix: re.Match[str]) -> str:
+    if prefix["usd"]:
+        return "USD"
+    if prefix["sym"]:
+        return _CURRENCY_SYMBOLS[prefix["sym"]]
+    return prefix["code"]
+
+
+def _read_unit(text: str, position: int) -> tuple[str | None, Decimal, int, bool]:
+    """(unit, multiplier, end, is_compound) for the unit right after `position`."""
+    compound = position < len(text) - 1 and text[position] == "-" and text[position + 1].isalpha()
+    start = position + 1 if compound else position
+    for pattern, unit, factor in _UNIT_PATTERNS:
+        match = pattern.match(text, start)
+        if match is None:
+            continue
+        if compound and match.start() != start:
+            continue
+        return unit or match.group().strip(), factor, match.end(), compound
+    return None, Decimal(1), position, compound
+
+
+def _link_ranges(text: str, numbers: list[_Number]) -> list[_Number]:
+    """Join "250-300 million", "two or three months", "between 5 and 7 percent".
+
+    The first number takes the scale and unit written after the second; the second takes the
+    currency written before the first."""
+    linked = list(numbers)
+    for index in range(len(linked) - 1):
+        first, second = linked[index], linked[index + 1]
+        if first.kind not in ("digits", "word") or second.kind not in ("digits", "word"):
+            continue
+        if first.compound:
+            continue
+        gap = text[first.right:second.left]
+        before = text[max(0, first.left - 12):first.left]
+        if _RANGE_GAP_RE.fullmatch(gap) or (_AND_GAP_RE.fullmatch(gap) and _BETWEEN_BEFORE_RE.search(before)):
+            is_true_range = not _FROM_BEFORE_RE.search(before)
+        elif _AND_GAP_RE.fullmatch(gap) and first.unit is None and first.currency is None:
+            is_true_range = False   # "48 and 73 percent": a list sharing one unit
+        else:
+            continue
+        if not _can_share_unit(text, first, second):
+            continue
+        if first.unit is None and first.scale is None:
+            first = replace(first, scale=second.scale)
+        if first.unit is None and first.currency is None:
+            first = replace(
+                first, unit=second.unit, unit_factor=second.unit_factor, currency=second.currency,
+                tail_at=second.right,
+            )
+        if second.currency is None and first.currency is not None:
+            second = replace(second, currency=first.currency)
+        if is_true_range:
+            first = replace(first, range_role="lower")
+            second = replace(second, range_role="upper")
+        else:
+            first = replace(first, list_mate=True)
+            second = replace(second, list_mate=True)
+        linked[index], linked[index + 1] = first, second
+    return _drop_ranges_with_dates(text, linked)
+
+
+def _can_share_unit(text: str, first: _Number, second: _Number) -> bool:
+    if first.unit is not None and second.unit is not None and first.unit != second.unit:
+        return False
+    if first.currency is None and second.left < second.start:
+        return False   # "in 2021 to USD 17.5 billion": the amount has its own currency
+    # A year next to a plain number ("of 2021 to 17.5") is not a range; two years are.
+    return _looks_like_year(text, first) == _looks_like_year(text, second)
+
+
+def _drop_ranges_with_dates(text: str, numbers: list[_Number]) -> list[_Number]:
+    """"28–29 May" and "2015-2020" are one date expression: if one end is a date or a year,
+    so is the other."""
+    result = list(numbers)
+    for index in range(len(result) - 1):
+        first, second = result[index], result[index + 1]
+        linked = (first.range_role == "lower" and second.range_role == "upper") or (
+            first.list_mate and second.list_mate
+        )
+        if not linked:
+            continue
+        if any(_is_date_or_year(text, number) for number in (first, second)):
+            result[index] = replace(first, kind="date")
+            result[index + 1] = replace(second, kind="date")
+    return result
+
+
+def _to_figure(text: str, number: _Number) -> Figure | None:
+    if number.kind in ("glued", "date") or number.compound and number.unit in _DURATION_UNITS:
+        return None
+    if _on_short_line(text, number) or _is_denominator(text, number):
+        return None
+    reading = _read_measurement(text, number)
+    if reading is None:
+        return None
+    value, unit, start, end = reading
+    return Figure(
+        start=start, end=end, text=text[start:end], value=value, unit=unit,
+        bound=_bound_of(text, number),
+    )
+
+
+def _read_measurement(text: str, number: _Number) -> tuple[float, str, int, int] | None:
+    """(value, unit, start, end) when the number measures something, else None."""
+    if number.kind == "fraction":
+        return _percent_of_fraction(number), "percent", number.start, number.end
+    if number.kind == "wfrac":
+        if not _is_share(text, number):
+            return None
+        return _percent_of_fraction(number), "percent", number.start, number.end
+    if number.kind == "ratio":
+        if number.value is None or not _is_ratio(text, number):
+            return None
+        return float(number.value), "times", number.start, number.end
+    if number.kind == "ordinal":
+        if not _is_series_ordinal(text, number):
+            return None
+        return float(number.value), "count", number.start, number.end
+    scaled = number.value * (number.scale or Decimal(1))
+    if number.currency is not None:
+        return _as_float(scaled), number.currency, number.left, number.right
+    if number.unit is not None:
+        return _with_unit(text, number, scaled)
+    if _is_count(text, number):
+        end = number.end if number.scale is None else number.right
+        return _as_float(scaled), "count", number.start, end
+    return None
+
+
+def _with_unit(text: str, number: _Number, scaled: Decimal) -> tuple[float, str, int, int] | None:
+    unit = number.unit or ""
+    if unit in _DURATION_UNITS and _is_time_anchor(text, number):
+        return None
+    if unit == "cubic metres" and number.scale is not None and number.scale >= Decimal(10) ** 9:
+        # Gas volumes are reported in billion cubic metres (bcm).
+        return _as_float(scaled / Decimal(10) ** 9), "bcm", number.start, number.right
+    if unit in ("percent", "percentage points", "times"):
+        scaled = number.value
+    return _as_float(scaled * number.unit_factor), unit, number.start, number.right
+
+
+def _as_float(value: Decimal) -> float:
+    return float(round(value, 6))
+
+
+def _percent_of_fraction(number: _Number) -> float:
+    return float(round(number.value * 100, 2))
+
+
+def _bound_of(text: str, number: _Number) -> str | None:
+    if number.range_role is not None:
+        return number.range_role
+    before = _BOUND_BEFORE_RE.search(text, max(0, number.left - 24), number.left)
+    if before is not None:
+        return before.lastgroup
+    after = _BOUND_AFTER_RE.match(text, number.right)
+    if after is not None:
+        return after.lastgroup
+    return None
+
+
+# --- context tests ---------------------------------------------------------
+
+
+def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The line holding [start, end), looked for only within _LINE_WINDOW characters so that
+    text without line breaks does not make the scan quadratic."""
+    before = text.rfind("\n", max(0, start - _LINE_WINDOW), start)
+    line_start = before + 1 if before >= 0 else max(0, start - _LINE_WINDOW)
+    after = text.find("\n", end, end + _LINE_WINDOW)
+    line_end = after if after >= 0 else min(len(text), end + _LINE_WINDOW)
+    return line_start, line_end
+
+
+def _starts_line(text: str, start: int) -> bool:
+    line_start, _ = _line_around(text, start, start)
+    return (line_start == 0 or text[line_start - 1] == "\n") and text[line_start:start].strip() in ("", "(")
+
+
+def _on_short_line(text: str, number: _Number) -> bool:
+    """Lines of one or two words are tables, ratings or page furniture; their figures cannot
+    be tied to a statement."""
+    line_start, line_end = _line_around(text, number.start, number.end)
+    words = _WORDS_IN_LINE_RE.findall(text, line_start, line_end)
+    return len(words) < _MIN_WORDS_PER_LINE
+
+
+def _is_denominator(text: str, number: _Number) -> bool:
+    """In "$128.5 per 1,000 cubic metres" the second amount is part of the measure."""
+    return _PER_BEFORE_RE.search(text, max(0, number.left - 6), number.left) is not None
+
+
+def _is_date_or_year(text: str, number: _Number) -> bool:
+    if number.kind != "digits" or number.currency is not None:
+        return False
+    return _looks_like_year(text, number) or _is_next_to_month(text, number)
+
+
+def _is_next_to_month(text: str, number: _Number) -> bool:
+    if _MONTH_BEFORE_RE.search(text, max(0, number.start - 12), number.start):
+        return True
+    return _MONTH_AFTER_RE.match(text, number.end) is not None and number.value <= 31
+
+
+def _looks_like_year(text: str, number: _Number) -> bool:
+    digits = text[number.start:number.end]
+    return len(digits) == 4 and digits.isdigit() and 1800 <= int(digits) <= 2100
+
+
+def _is_reference_number(text: str, number: _Number) -> bool:
+    """List markers, footnotes, names ("MQ-9", "COVID-19") and "No. 707" style references."""
+    start = number.start
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+        return True
+    if start >= 1 and text[start - 1] in "[^" and text[number.end:number.end + 1] == "]":
+        return True
+    if _REFERENCE_BEFORE_RE.search(text, max(0, start - 14), start):
+        return True
+    return _starts_line(text, start) and _LIST_MARKER_AFTER_RE.match(text, number.end) is not None
+
+
+def _is_time_anchor(text: str, number: _Number) -> bool:
+    """"the last two decades" or "three years ago" place an event in time; they measure nothing."""
+    if _DURATION_ANCHOR_BEFORE_RE.search(text, max(0, number.start - 12), number.start):
+        return True
+    return _DURATION_ANCHOR_AFTER_RE.match(text, number.right) is not None
+
+
+def _is_share(text: str, number: _Number) -> bool:
+    """"a quarter of the machines" is a share; "the first half of 2021" is a period."""
+    word = text[number.start:number.end].lower()
+    hyphenated = "-" in word and not word.startswith("a-")
+    if not hyphenated and _FRACTION_OF_RE.match(text, number.end) is None:
+        return False
+    if _FRACTION_OF_PERIOD_RE.match(text, number.end):
+        return False
+    window = max(0, number.start - 12)
+    if word.startswith("a") and _AND_BEFORE_RE.search(text, window, number.start):
+        return False   # "two and a half": part of a mixed number, not a share
+    return _FRACTION_BLOCKER_BEFORE_RE.search(text, window, number.start) is None
+
+
+def _is_ratio(text: str, number: _Number) -> bool:
+    """"fivefold" is always a ratio; "double" and "twice" only in a comparison ("double that of")."""
+    word = text[number.start:number.end].lower()
+    if word not in _RATIO_WORDS:
+        return True
+    return _RATIO_FOLLOW_RE.match(text, number.end) is not None
+
+
+def _is_series_ordinal(text: str, number: _Number) -> bool:
+    """"the 20th joint session" counts sessions; "the 20th anniversary" or "third countries" do not."""
+    if number.compound or _is_date_or_year(text, replace(number, kind="digits")):
+        return False
+    if _MONTH_AFTER_RE.match(text, number.end):
+        return False
+    if not _DETERMINER_BEFORE_RE.search(text, max(0, number.start - 10), number.start):
+        return False
+    content = _leading_content_words(_tail_words(text, number.end)[:3])
+    if not content or any(word in _ORDINAL_NON_SERIES for word in content):
+        return False
+    # "third countries" is a fixed phrase for outsiders; a series ordinal names one member.
+    is_word_ordinal = not text[number.start].isdigit()
+    return not (is_word_ordinal and _is_plural_noun(content[0]))
+
+
+def _is_count(text: str, number: _Number) -> bool:
+    """A bare number is a count when it quantifies a plural noun ("36 flights", "two Russian
+    military facilities") or stands for one ("more than 200", "the remaining two")."""
+    if _is_date_or_year(text, number) and not _is_year_like_count(text, number):
+        return False
+    if _is_next_to_month(text, number):
+        return False
+    if number.compound or _is_reference_number(text, number):
+        return False
+    if number.kind == "word" and number.value == 2 and _DEFINITE_BEFORE_RE.search(
+        text, max(0, number.start - 8), number.start
+    ):
+        return False   # "the two ..." points back at a known pair, usually the dyad
+    head = _count_head(text, number.tail_at or number.right)
+    if head is not None:
+        return _is_countable_head(number, head)
+    if number.value == 1 and number.scale is None:
+        return False
+    if number.scale is not None:
+        return True
+    window = max(0, number.start - 24)
+    if _BARE_COUNT_BOUND_RE.search(text, window, number.start):
+        return True
+    return _ANAPHORIC_SUBSET_BEFORE_RE.search(text, window, number.start) is not None
+
+
+def _is_year_like_count(text: str, number: _Number) -> bool:
+    """"1880 types" is a count although 1880 could be a year: the plural noun follows at once."""
+    if not _looks_like_year(text, number):
+        return False
+    if _YEAR_CONTEXT_BEFORE_RE.search(text, max(0, number.start - 8), number.start):
+        return False
+    if _NAME_BEFORE_RE.search(text, max(0, number.start - 20), number.start):
+        return False   # "Zapad 2021 drills": an edition of a named event
+    words = _tail_words(text, number.end)
+    return bool(words) and _is_plural_noun(words[0])
+
+
+def _is_countable_head(number: _Number, head: str) -> bool:
+    if number.value == 1 and number.scale is None:
+        return False
+    if number.value == 2 and head in _DYAD_NOUNS:
+        return False
+    return not (number.kind == "word" and number.value <= 10 and head in _DISCOURSE_NOUNS)
+
+
+def _count_head(text: str, position: int) -> str | None:
+    """The plural noun a number quantifies, allowing a few modifiers in between
+    ("28 union integration programmes", "two $500 million tranches")."""
+    for word in _tail_words(text, position):
+        lowered = word.lower()
+        if word[0].islower() and _is_plural_noun(lowered):
+            return lowered
+        if lowered in _FUNCTION_WORDS or not _is_modifier(word):
+            return None
+    return None
+
+
+def _tail_words(text: str, position: int) -> list[str]:
+    words = []
+    for _ in range(_MAX_TAIL_TOKENS):
+        match = _WORD_TOKEN_RE.match(text, position)
+        if match is None:
+            break
+        token = match["tok"]
+        if not (token[0].isalnum() or token in ("$", "\\$", "US$", "€", "£", "₽")):
+            break
+        words.append(token)
+        position = match.end()
+    return words
+
+
+def _is_modifier(word: str) -> bool:
+    return word[0].isalpha() or word[0].isdigit() or word in ("$", "\\$", "US$", "€", "£", "₽")
+
+
+def _leading_content_words(words: list[str]) -> list[str]:
+    content = []
+    for word in words:
+        lowered = word.lower()
+        if lowered in _FUNCTION_WORDS or not word[0].islower():
+            break
+        content.append(lowered)
+    return content
+
+
+def _is_plural_noun(word: str) -> bool:
+    if word in _IRREGULAR_PLURALS:
+        return True
+    if len(word) < 3 or not word.endswith("s") or word in _NOT_PLURAL:
+        return False
+    return not word.endswith(("ss", "us", "is", "ous"))
+
+
+def _count_parts_of_wholes(
+    text: str, numbers: list[_Number], figures: list[Figure | None]
+) -> list[Figure | None]:
+    """"26 out of the 28 programmes": the part is counted in the unit of the whole."""
+    result = list(figures)
+    for index in range(len(numbers) - 1):
+        part, whole = numbers[index], numbers[index + 1]
+        whole_figure = result[index + 1]
+        if result[index] is not None or whole_figure is None or whole_figure.unit != "count":
+            continue
+        if part.kind != "digits" and part.kind != "word":
+            continue
+        if not _PART_OF_WHOLE_GAP_RE.fullmatch(text[part.right:whole.left]):
+            continue
+        if _is_reference_number(text, part) or _is_date_or_year(text, part):
+            continue
+        result[index] = Figure(
+            start=part.start, end=part.end, text=text[part.start:part.end],
+            value=float(part.value), unit="count", bound=_bound_of(text, part),
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------
+# What a figure measures
+# ---------------------------------------------------------------------------
+
+_MAX_MEASURE_WORDS = 8
+_CHANGE_NOUNS = {
+    "grow": "growth", "increase": "increase", "rise": "rise", "fall": "fall",
+    "decrease": "decrease", "decline": "decline", "drop": "drop", "expand": "growth",
+    "shrink": "contraction", "contract": "contraction", "cut": "cut", "reduce": "reduction",
+    "slash": "cut", "raise": "increase", "lower": "reduction", "jump": "increase",
+    "surge": "increase", "soar": "increase", "climb": "increase", "plunge": "fall",
+    "plummet": "fall", "slump": "fall", "double": "increase", "triple": "increase",
+    "go": "change", "boost": "increase", "improve": "improvement", "widen": "widening",
+    "narrow": "narrowing",
+}
+_SHARE_VERBS = frozenset({"account", "make", "represent", "constitute", "comprise"})
+_LEVEL_VERBS = frozenset({
+    "be", "total", "amount", "reach", "stand", "exceed", "equal", "hit", "top", "come",
+    "surpass", "remain", "stay", "cost", "value",
+})
+_NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "nummod", "quantmod", "det", "predet"})
+_DROPPED_WORDS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those"})
+_NOUNISH = frozenset({"NOUN", "PROPN"})
+
+
+def measure_of(sentence: Span, figure_start: int, figure_end: int) -> str:
+    """A short, lower-cased description of what the figure at these (absolute) character
+    offsets measures, read from the parse of `sentence`; "" when nothing fits."""
+    tokens = [t for t in sentence if t.idx < figure_end and t.idx + len(t.text) > figure_start]
+    if not tokens:
+        return ""
+    anchor = _figure_anchor(tokens)
+    figure_ids = {t.i for t in tokens}
+    for reader in (_modified_noun, _share_of, _of_complement, _change_of, _level_of, _appositive_of):
+        phrase = reader(anchor, figure_ids)
+        if phrase:
+            return phrase
+    return ""
+
+
+def _figure_anchor(tokens: list[Token]) -> Token:
+    """The token of the figure that attaches it to the rest of the sentence."""
+    ids = {t.i for t in tokens}
+    outside = [t for t in tokens if t.head.i not in ids or t.head.i == t.i]
+    return outside[-1] if outside else tokens[-1]
+
+
+def _modified_noun(anchor: Token, figure_ids: set[int]) -> str:
+    """"36 flights per week", "a USD 1 billion loan": the figure modifies a noun."""
+    if anchor.dep_ not in ("nummod", "compound", "amod", "quantmod", "nmod"):
+        return ""
+    head = anchor.head
+    if head.pos_ not in _NOUNISH or head.i in figure_ids:
+        return ""
+    if head.lower_ in ("%", "percent", "times"):
+        return ""
+    return _noun_phrase(head, figure_ids, with_of=True)
+
+
+def _share_of(anchor: Token, figure_ids: set[int]) -> str:
+    """"49.5 percent of Belarus' foreign trade" -> "share of belarus' foreign trade"."""
+    if not _is_percent_token(anchor):
+        return ""
+    of_phrase = _of_phrase_after(anchor, figure_ids)
+    return f"share of {of_phrase}" if of_phrase else ""
+
+
+def _of_complement(anchor: Token, figure_ids: set[int]) -> str:
+    """"a Russian loan of over $10 billion", "a growth of 9.4 percent": the noun before "of"."""
+    preposition = anchor.head
+    if anchor.dep_ != "pobj" or preposition.lower_ != "of":
+        return ""
+    noun = preposition.head
+    if noun.pos_ not in _NOUNISH:
+        return ""
+    phrase = _noun_phrase(noun, figure_ids, with_of=False)
+    if noun.lemma_.lower() in _CHANGE_NOUNS.values() and noun.dep_ in ("appos", "conj"):
+        subject = _noun_phrase(noun.head, figure_ids, with_of=True) if noun.head.pos_ in _NOUNISH else ""
+        if subject:
+            return _limit(f"{phrase} of {subject}")
+    return phrase
+
+
+def _change_of(anchor: Token, figure_ids: set[int]) -> str:
+    """"grew by 9.4 percent" -> "growth of <subject>"; "increase more than tenfold" likewise."""
+    verb = _governing_verb(anchor, via=("by",))
+    if verb is None:
+        return ""
+    noun = _CHANGE_NOUNS.get(verb.lemma_.lower())
+    if noun is None:
+        return ""
+    changed = _verb_object(verb) or _verb_subject(verb)
+    if changed is None:
+        return noun
+    return _limit(f"{noun} of {_noun_phrase(changed, figure_ids, with_of=True)}")
+
+
+def _level_of(anchor: Token, figure_ids: set[int]) -> str:
+    """"trade turnover ... was $35.4 billion", "imports totalled USD 10.3 billion",
+    "Russia accounted for 49.5 percent" (handled by _share_of first)."""
+    verb = _governing_verb(anchor, via=("to", "at", "for"))
+    if verb is None:
+        return ""
+    lemma = verb.lemma_.lower()
+    subject = _verb_subject(verb)
+    if lemma in _CHANGE_NOUNS and subject is not None:
+        # "expanded ... to USD 17.5 billion": the figure is the new level of the subject.
+        return _noun_phrase(subject, figure_ids, with_of=True)
+    if lemma in _SHARE_VERBS and subject is not None:
+        return _limit(f"share of {_noun_phrase(subject, figure_ids, with_of=True)}")
+    if lemma in _LEVEL_VERBS and subject is not None:
+        return _noun_phrase(subject, figure_ids, with_of=True)
+    return ""
+
+
+def _appositive_of(anchor: Token, figure_ids: set[int]) -> str:
+    """"foreign trade ($35.4 billion, ...)": the noun the figure stands beside."""
+    if anchor.dep_ != "appos" or anchor.head.pos_ not in _NOUNISH:
+        return ""
+    return _noun_phrase(anchor.head, figure_ids, with_of=False)
+
+
+def _governing_verb(anchor: Token, via: tuple[str, ...]) -> Token | None:
+    """The verb the figure completes, directly or through one of the prepositions `via`."""
+    head = anchor.head
+    if anchor.dep_ in ("pobj",) and head.lower_ in via:
+        head = head.head
+    elif anchor.dep_ in ("advmod", "npadvmod", "dobj", "attr", "acomp", "oprd", "pcomp"):
+        pass
+    elif anchor.dep_ == "agent" or (anchor.dep_ == "pobj" and head.dep_ == "agent"):
+        head = head.head
+    else:
+        return None
+    # "more than tenfold": the figure hangs from "more", which hangs from the verb.
+    while head.pos_ not in ("VERB", "AUX") and head.dep_ in ("prep", "dobj", "advmod", "pcomp"):
+        if head.head.i == head.i:
+            break
+        head = head.head
+    return head if head.pos_ in ("VERB", "AUX") else None
+
+
+def _verb_subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        return _verb_subject(verb.head)
+    return None
+
+
+def _verb_object(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.pos_ in _NOUNISH:
+            return child
+    return None
+
+
+def _is_percent_token(token: Token) -> bool:
+    return token.lower_ in ("%", "percent", "per", "cent") or token.lower_.endswith("%")
+
+
+def _of_phrase_after(anchor: Token, figure_ids: set[int]) -> str:
+    """The noun phrase after "of" that follows the figure, read left to right so that a
+    mis-attached possessive ("Belarus’ foreign trade") stays whole."""
+    doc = anchor.doc
+    position = max(figure_ids) + 1
+    if position >= len(doc) or doc[position].lower_ != "of":
+        return ""
+    words: list[str] = []
+    for token in doc[position + 1:]:
+        if token.pos_ in ("DET", "ADJ", "NOUN", "PROPN", "NUM", "PART") or token.text in ("’", "'", "-"):
+            words.append(token.text_with_ws)
+            continue
+        break
+    return _clean("".join(words))
+
+
+def _noun_phrase(head: Token, figure_ids: set[int], with_of: bool) -> str:
+    """The head noun with its modifiers, plus a following "per"/"of" phrase when short."""
+    tokens = [head]
+    for child in head.lefts:
+        if child.dep_ in _NP_DEPS and child.i not in figure_ids:
+            tokens.extend(t for t in child.subtree if t.i not in figure_ids)
+    tokens.sort(key=lambda t: t.i)
+    core = _clean(" ".join(_token_text(t) for t in tokens))
+    for child in head.rights:
+        if child.dep_ == "prep" and (child.lower_ == "per" or (with_of and child.lower_ == "of")):
+            extension = " ".join(_token_text(t) for t in child.subtree if t.i not in figure_ids)
+            candidate = _clean(f"{core} {extension}")
+            if len(candidate.split()) <= _MAX_MEASURE_WORDS:
+                core = candidate
+            break
+    return _limit(core)
+
+
+def _token_text(token: Token) -> str:
+    return token.text
+
+
+def _clean(phrase: str) -> str:
+    """Lower-case, drop articles and possessive pronouns, Markdown and stray punctuation."""
+    phrase = re.sub(r"\]\([^)]*\)|[\[\]*_()“”\"]", " ", phrase.lower())
+    phrase = re.sub(r"\s+([’'])\s*s\b", r"\1s", phrase)
+    phrase = re.sub(r"\s+([’'])(?=\s|$)", r"\1", phrase)
+    phrase = re.sub(r"\s*-\s*", "-", phrase)
+    words = [w for w in phrase.split() if w not in _DROPPED_WORDS and w not in (",", ".", ";", ":")]
+    return " ".join(words)
+
+
+def _limit(phrase: str) -> str:
+    return " ".join(phrase.split()[:_MAX_MEASURE_WORDS])

@@ -1,0 +1,183 @@
+"""Source and target of a trigger, read from the dependency parse.
+
+Subject or passive agent -> source; object, "with/to/against/on X" -> target;
+possessives and demonyms on a noun trigger ("Russia's loan", "EU sanctions") ->
+source; coordinated subjects ("Belarus and Russia signed") -> both; pronouns ->
+the last fitting actor named before them in the paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from dyadwatch.nlp.context import ActorMention
+
+SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
+TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "into", "at", "upon", "over"}
+NOUN_TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "from", "upon", "over"}
+NP_DEPS = {"compound", "amod", "poss", "nmod", "appos", "conj", "npadvmod", "nummod"}
+RECEIVERS = {"receive", "get", "obtain", "accept", "secure", "take"}
+PERSON_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
+THING_PRONOUNS = {"it", "its", "itself"}
+GROUP_PRONOUNS = {"they", "their", "them", "theirs", "themselves", "we", "our", "us", "i", "my", "me"}
+INHERITING_DEPS = {"xcomp", "conj", "advcl", "pcomp", "acomp"}
+
+
+@dataclass
+class Roles:
+    sources: list[ActorMention]
+    targets: list[ActorMention]
+
+
+class RoleReader:
+    """Reads roles in one paragraph Doc, whose actor mentions are known."""
+
+    def __init__(self, doc: Doc, mentions: list[ActorMention]) -> None:
+        self.doc = doc
+        self.mentions = mentions
+        self.by_token: dict[int, ActorMention] = {i: m for m in mentions for i in range(m.start, m.end)}
+
+    # --- noun phrases ---------------------------------------------------------
+    def phrase_actors(self, token: Token, depth: int = 0) -> list[ActorMention]:
+        """Actors a noun phrase names: itself, its modifiers, 'of X', its conjuncts, or a pronoun's antecedent."""
+        if depth > 4:
+            return []
+        if token.i in self.by_token:
+            found = [self.by_token[token.i]]
+        elif token.pos_ == "PRON" or token.lower_ in PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS:
+            antecedent = self.antecedent(token)
+            found = [antecedent] if antecedent else []
+        else:
+            found = []
+            for child in token.children:
+                if child.dep_ in NP_DEPS - {"conj"}:
+                    found.extend(self.phrase_actors(child, depth + 1))
+                elif child.dep_ == "prep" and child.lower_ in ("of", "from"):
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            found.extend(self.phrase_actors(pobj, depth + 1))
+        for conj in (c for c in token.children if c.dep_ == "conj"):
+            found.extend(self.phrase_actors(conj, depth + 1))
+        return _unique(found)
+
+    def antecedent(self, pronoun: Token) -> ActorMention | None:
+        """The last actor named before a pronoun in the paragraph, of a fitting kind."""
+        word = pronoun.lower_
+        before = [m for m in self.mentions if m.end <= pronoun.i]
+        if word in PERSON_PRONOUNS:
+            before = [m for m in before if m.kind in ("person", "group", "cameo")] or before
+        elif word in THING_PRONOUNS:
+            before = [m for m in before if m.kind not in ("person",)] or before
+        return before[-1] if before else None
+
+    # --- verbs ----------------------------------------------------------------
+    def verb_roles(self, verb: Token) -> Roles:
+        children = list(verb.children)
+        passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in children)
+        sources: list[ActorMention] = []
+        targets: list[ActorMention] = []
+        for child in children:
+            if child.dep_ in SUBJECT_DEPS:
+                sources.extend(self.phrase_actors(child))
+            elif child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ in ("dobj", "dative", "obj"):
+                targets.extend(self.phrase_actors(child))
+                targets.extend(self._prep_actors(child, NOUN_TARGET_PREPS))
+            elif child.dep_ == "agent":
+                sources.extend(a for p in child.children for a in self.phrase_actors(p))
+            elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS | {"from"}:
+                found = [a for p in child.children if p.dep_ == "pobj" for a in self.phrase_actors(p)]
+                if child.lower_ == "from" and verb.lemma_.lower() in RECEIVERS:
+                    sources.extend(found)
+                elif child.lower_ != "from":
+                    targets.extend(found)
+        if verb.dep_ in ("acl", "relcl") and not sources and not passive:
+            sources.extend(self.phrase_actors(verb.head))
+        elif verb.dep_ == "acl" and passive is False and not targets:
+            targets.extend(self.phrase_actors(verb.head))
+        if not sources:
+            sources = self.inherited_subject(verb)
+        if verb.lemma_.lower() in RECEIVERS and not passive:
+            sources, targets = self._received(verb, sources, targets)
+        return Roles(_unique(sources), [t for t in _unique(targets) if t not in sources])
+
+    def inherited_subject(self, verb: Token) -> list[ActorMention]:
+        """'pledged to continue supporting X', 'met X and said ...': the subject of the governing verb."""
+        token = verb
+        for _ in range(4):
+            if token.dep_ not in INHERITING_DEPS or token.head is token:
+                return []
+            token = token.head
+            subjects = [a for c in token.children if c.dep_ in SUBJECT_DEPS for a in self.phrase_actors(c)]
+            agents = [a for c in token.children if c.dep_ == "agent" for p in c.children
+                      for a in self.phrase_actors(p)]
+            if subjects or agents:
+                return subjects or agents
+        return []
+
+    def _received(self, verb: Token, sources: list[ActorMention], targets: list[ActorMention]
+                  ) -> tuple[list[ActorMention], list[ActorMention]]:
+        """'Belarus received the loan of Russia': the receiver is the target."""
+        givers = [t for t in targets if t not in sources]
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                givers.extend(self.phrase_actors(child))
+        return givers, sources
+
+    def _prep_actors(self, token: Token, preps: set[str]) -> list[ActorMention]:
+        return [a for c in token.children if c.dep_ == "prep" and c.lower_ in preps
+                for p in c.children if p.dep_ == "pobj" for a in self.phrase_actors(p)]
+
+    # --- nouns ----------------------------------------------------------------
+    def noun_roles(self, noun: Token, of_role: str) -> Roles:
+        sources: list[ActorMention] = []
+        targets: list[ActorMention] = []
+        for child in noun.children:
+            if child.dep_ in ("poss", "compound", "amod", "nmod"):
+                sources.extend(self.phrase_actors(child))
+            elif child.dep_ == "prep" and child.lower_ == "by":
+                sources.extend(a for p in child.children for a in self.phrase_actors(p))
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                found = [a for p in child.children for a in self.phrase_actors(p)]
+                (targets if of_role == "target" else sources).extend(found)
+            elif child.dep_ == "prep" and child.lower_ == "between":
+                found = [a for p in child.children for a in self.phrase_actors(p)]
+                sources.extend(found[:1])
+                targets.extend(found[1:])
+            elif child.dep_ == "prep" and child.lower_ in NOUN_TARGET_PREPS:
+                targets.extend(a for p in child.children if p.dep_ == "pobj" for a in self.phrase_actors(p))
+        governor = noun.head
+        if not sources and governor.pos_ in ("VERB", "AUX") and noun.dep_ in ("dobj", "attr", "pobj", "obj"):
+            governing = self.verb_roles(governor)
+            if governor.lemma_.lower() in RECEIVERS:
+                targets = targets or governing.targets
+                sources = governing.sources
+            else:
+                sources = governing.sources
+                targets = targets or [t for t in governing.targets if t not in sources]
+        return Roles(_unique(sources), [t for t in _unique(targets) if t not in sources])
+
+    # --- fallbacks ------------------------------------------------------------
+    def nearest_before(self, token: Token, sentence_start: int, exclude: list[ActorMention]) -> ActorMention | None:
+        """The closest actor named before the trigger in its sentence, then in the paragraph."""
+        for mention in reversed(self.mentions):
+            if mention.end <= token.i and mention not in exclude and mention.kind != "modifier":
+                if mention.start >= sentence_start:
+                    return mention
+        for mention in reversed(self.mentions):
+            if mention.end <= token.i and mention not in exclude:
+                return mention
+        return None
+
+    def others_in(self, start: int, end: int, exclude: list[ActorMention]) -> list[ActorMention]:
+        return [m for m in self.mentions if start <= m.start < end and m not in exclude]
+
+
+def _unique(mentions: list[ActorMention]) -> list[ActorMention]:
+    seen: list[ActorMention] = []
+    for mention in mentions:
+        if mention not in seen:
+            seen.append(mention)
+    return seen

@@ -1,0 +1,1013 @@
+"""Find and resolve time expressions in English report text.
+
+Pure regular expressions, compiled once at import: dateparser was tried and dropped, because it
+is slow, turns "28–29 May" into 1929 and has no notion of "the year in force" in a paragraph.
+
+Conventions (see ../shared/gold/SCHEMA.md):
+
+* ``value`` is ISO at the precision the text supports ("2021-06-03", "2021-06", "2021");
+  ``begin``/``end_date`` carry the exact interval, which may be narrower than the value
+  ("early May" is 1-10 May, "the fourth quarter of 2021" is October-December 2021) or span
+  several units (a range "2015-2020" has value "2015", end_date 2020-12-31).
+* A range is one expression whose value is its first day/month/year and whose ``end_date`` is
+  its last day: "28–29 May", "May–July 2021", "2015 to 2020". Two phrases joined by "to" that
+  are not both of one shape ("September 2021 to the end of 2022") stay two expressions.
+* Spans leave out a leading "the" and prepositions ("in May" -> "May"; "the end of May" ->
+  "end of May"; "from 2015 to 2020" -> "2015 to 2020").
+* Day and month expressions without a year take the year in force, else the anchor's year.
+  When that puts a month-named date after the anchor (the writer's "now") in a sentence with
+  no sign of the future, it is taken to be the year before: "signed on December 21" in a text
+  dated October 2021 is 21 December 2020. "the end of the year" is never moved: it names the
+  year under discussion.
+* Deictic expressions ("last year", "this autumn", "December last year", "yesterday") need
+  the anchor and are skipped without one. "today", "now", "recently", "soon" and weekdays alone
+  are not returned: in analytic writing "today" mostly means "nowadays".
+* Not dates: durations ("two decades", "for 20 years"), counts ("1,880 types"), money
+  ("USD 2021 million"), page and serial numbers ("No.707"), percentages ("2020%").
+"""
+
+import calendar
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+DAY = "day"
+MONTH = "month"
+YEAR = "year"
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    start: int  # char offset in the text passed in
+    end: int
+    text: str  # text[start:end]
+    value: str  # ISO at the precision the text supports: "2021-06-03", "2021-06", "2021"
+    precision: str  # "day" | "month" | "year"
+    begin: date  # first day of the interval it denotes
+    end_date: date  # last day of the interval
+    relative: bool  # resolved against the anchor or the year in force
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+
+_FULL_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
+    "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+_ABBREVIATED_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+    "sept": 9, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH_NUMBERS = {**_FULL_MONTHS, **_ABBREVIATED_MONTHS}
+
+# Lower-case month words that are never anything else; "may", "march" and "august" are.
+_LOWERCASE_SAFE_MONTHS = frozenset(
+    {"january", "february", "april", "june", "july", "september", "october", "november", "december"}
+)
+# Month words that also are common English words or names: alone they need a preposition or
+# modifier before them ("in May", "early March") to count as dates.
+_AMBIGUOUS_MONTH_WORDS = frozenset({"may", "march", *_ABBREVIATED_MONTHS})
+
+# First month of each season (northern hemisphere); every season lasts three months.
+_SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+}  # fmt: skip
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
+# ---------------------------------------------------------------------------------------------
+# Pattern fragments. Each takes the group name, because one pattern may hold two of a kind.
+
+
+def _month_words() -> str:
+    """Month names: capitalised or upper case, lower case only where the word is unambiguous."""
+    forms = []
+    for name in sorted(_MONTH_NUMBERS, key=len, reverse=True):
+        variants = [name.capitalize(), name.upper()]
+        if name in _LOWERCASE_SAFE_MONTHS:
+            variants.append(name)
+        suffix = r"\b\.?" if name in _ABBREVIATED_MONTHS else r"\b"
+        forms.append(f"(?:{'|'.join(variants)}){suffix}")
+    # The lookahead lets the engine skip most positions before trying thirty-odd alternatives.
+    return rf"\b(?=[JFMASONDjfmasond])(?:{'|'.join(forms)})"
+
+
+_MONTH_WORDS = _month_words()
+
+
+def _month(group: str) -> str:
+    return rf"(?P<{group}>{_MONTH_WORDS})"
+
+
+def _day(group: str) -> str:
+    # Not part of a longer number, a decimal ("1.4"), a fraction or a percentage.
+    return rf"(?<![\w.,/])(?P<{group}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w%]|[.,:]\d)"
+
+
+def _year(group: str) -> str:
+    # Not part of a longer number ("1,880", "12019"), money ("$2021"), a serial ("No.2021",
+    # "#2021"), a time ("20:19") or a percentage ("2020%"); "03.06.2021" and "Q4/2021" are fine.
+    return rf"(?<![\w,$€£¥#:])(?<![^\d][./])(?P<{group}>(?:19|20)\d{{2}})(?![\w%]|[.,:]\d)"
+
+
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+(?:the\s+)?)?"
+
+
+def _range_separator(extra: str = "") -> str:
+    """Dash or word between the two ends of a range; `extra` adds separators ("/" for years)."""
+    extra_alternatives = "".join(f"|{re.escape(ch)}" for ch in extra)
+    return rf"\s*(?P<sep>–|—|-{extra_alternatives}|\bto\b|\buntil\b|\btill\b|\bthrough\b|\band\b)\s*"
+
+
+_RANGE_SEPARATOR = _range_separator()
+_RANGE_OPENER = r"(?:\b(?P<opener>(?i:from|between))\s+)?"
+_OPTIONAL_YEAR = rf"(?:,?\s+{_year('year')})?"
+_OPTIONAL_YEAR_OF = rf"(?:,?\s+(?:of\s+)?{_year('year')})?"
+_MONTH_MODIFIER = (
+    r"(?P<mod>(?i:(?:very\s+)?(?:end|beginning|start|middle)\s+of\s+(?:the\s+month\s+of\s+)?"
+    r"|(?:early|mid|late)(?:\s*-\s*|\s+)))?"
+)
+_MONTH_TRIGGER = (
+    r"(?:\b(?P<trigger>(?i:in|since|by|until|till|through|throughout|during|from|before|after"
+    r"|as\s+of|of|for|to|around|circa|in\s+the\s+month\s+of))\s+)?"
+)
+_SEASON = r"(?P<season>(?i:spring|summer|autumn|fall|winter))"
+_YEAR_REFERENCE = (
+    rf"(?:{_year('year')}|(?P<deixis>(?i:this|last|next|the\s+current|the\s+previous|the\s+past))"
+    r"\s+year\b|(?P<the_year>(?i:the\s+year))\b)"
+)
+_ORDINAL = r"(?P<ordinal>(?i:first|second|third|fourth|1st|2nd|3rd|4th|last|final))"
+
+
+# ---------------------------------------------------------------------------------------------
+# Intervals
+
+
+@dataclass(frozen=True)
+class _Interval:
+    value: str
+    precision: str
+    begin: date
+    end_date: date
+    relative: bool = False
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _day_interval(begin: date | None, end: date | None = None) -> _Interval | None:
+    if begin is None:
+        return None
+    end = end or begin
+    if end < begin:
+        return None
+    return _Interval(begin.isoformat(), DAY, begin, end)
+
+
+def _month_interval(year: int, month: int, first_day: int = 1, last_day: int | None = None) -> _Interval:
+    last = _last_day(year, month) if last_day is None else min(last_day, _last_day(year, month))
+    return _Interval(f"{year:04d}-{month:02d}", MONTH, date(year, month, first_day), date(year, month, last))
+
+
+def _year_interval(year: int, first_month: int = 1, last_month: int = 12) -> _Interval:
+    return _Interval(
+        str(year), YEAR, date(year, first_month, 1), date(year, last_month, _last_day(year, last_month))
+    )
+
+
+def _months_interval(begin_year: int, begin_month: int, end_year: int, end_month: int) -> _Interval | None:
+    """Whole months from one month to another, at month precision (a month range)."""
+    if (end_year, end_month) < (begin_year, begin_month):
+        return None
+    end = date(end_year, end_month, _last_day(end_year, end_month))
+    return replace(_month_interval(begin_year, begin_month), end_date=end)
+
+
+def _season_interval(year: int, season: str) -> _Interval:
+    """A season that starts in `year`; winter runs on into February of the next year."""
+    first = _SEASON_START[season.lower()]
+    last_year, last_month = (year + 1, first + 2 - 12) if first + 2 > 12 else (year, first + 2)
+    end = date(last_year, last_month, _last_day(last_year, last_month))
+    return _Interval(str(year), YEAR, date(year, first, 1), end)
+
+
+def _narrow_month(year: int, month: int, modifier: str | None) -> _Interval:
+    """'early May' is 1-10 May, 'mid-May' 11-20, 'late May' and 'the end of May' 21-31."""
+    word = (modifier or "").lower()
+    if "early" in word or "beginning" in word or "start" in word:
+        return _month_interval(year, month, 1, 10)
+    if "mid" in word:  # mid-, middle of
+        return _month_interval(year, month, 11, 20)
+    if "late" in word or "end" in word:
+        return _month_interval(year, month, 21)
+    return _month_interval(year, month)
+
+
+def _month_number(word: str) -> int:
+    return _MONTH_NUMBERS[word.rstrip(".").lower()]
+
+
+def _two_digit_year_after(first_year: int, raw: str) -> int:
+    """'2020-21' -> 2021; a four-digit second year is taken as it is."""
+    if len(raw) == 4:
+        return int(raw)
+    return first_year // 100 * 100 + int(raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolution context
+
+
+# A sentence that speaks of the future: a date in it may lie after the writer's "now".
+_FUTURE_MARKERS = re.compile(
+    r"\b(?:will|shall|would|might|may|could|should|going\s+to|is\s+to|are\s+to"
+    r"|expected|scheduled|planned|forecasts?|next|coming|upcoming)\b|['’]ll\b"
+)
+_DEADLINE_BEFORE = re.compile(r"\b(?i:by|until|till|before|through)\s+(?:the\s+)?$")
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)\]]*\s|\n")
+_SENTENCE_WINDOW = 400  # chars searched on either side for the sentence's ends
+
+
+@dataclass(frozen=True)
+class _Context:
+    text: str
+    start: int
+    end: int
+    anchor: date | None
+    year_in_force: int | None
+
+    def implicit_year(self) -> int | None:
+        if self.year_in_force is not None:
+            return self.year_in_force
+        return self.anchor.year if self.anchor else None
+
+    def looks_forward(self) -> bool:
+        if _DEADLINE_BEFORE.search(self.text, max(0, self.start - 20), self.start):
+            return True
+        window_start = max(0, self.start - _SENTENCE_WINDOW)
+        before = self.text[window_start : self.start]
+        breaks = [b.end() for b in _SENTENCE_BREAK.finditer(before)]
+        sentence_start = window_start + (breaks[-1] if breaks else 0)
+        after = _SENTENCE_BREAK.search(self.text, self.end, self.end + _SENTENCE_WINDOW)
+        sentence_end = after.start() if after else min(len(self.text), self.end + _SENTENCE_WINDOW)
+        return bool(_FUTURE_MARKERS.search(self.text, sentence_start, sentence_end))
+
+
+def _with_year(
+    match: re.Match[str], context: _Context, build: Callable[[int], _Interval | None], *, may_roll_back: bool
+) -> _Interval | None:
+    """Build with the year the match names, else the year in force (or the anchor's year).
+
+    A month-named date that the implicit year puts after the anchor, in a sentence about the
+    past, is moved to the year before: the writer cannot report what has not happened yet.
+    """
+    if match.groupdict().get("year"):
+        return build(int(match["year"]))
+    year = context.implicit_year()
+    if year is None:
+        return None
+    interval = build(year)
+    anchor = context.anchor
+    if (
+        interval is not None
+        and may_roll_back
+        and anchor is not None
+        and year == anchor.year
+        and interval.begin > anchor
+        and not context.looks_forward()
+    ):
+        interval = build(year - 1)
+    return replace(interval, relative=True) if interval else None
+
+
+def _year_reference(match: re.Match[str], context: _Context) -> tuple[int, bool] | None:
+    """The year named by a _YEAR_REFERENCE: (year, relative) or None when it cannot be known."""
+    if match["year"]:
+        return int(match["year"]), False
+    if match["the_year"]:
+        year = context.implicit_year()
+        return (year, True) if year is not None else None
+    if context.anchor is None:
+        return None
+    deixis = " ".join(match["deixis"].lower().split())
+    shift = {"this": 0, "the current": 0, "last": -1, "the previous": -1, "the past": -1, "next": 1}
+    return context.anchor.year + shift[deixis], True
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolvers: one per pattern, each from a match to an interval (None when it cannot resolve).
+
+_Resolver = Callable[[re.Match[str], _Context], _Interval | None]
+
+
+def _resolve_iso(match: re.Match[str], context: _Context) -> _Interval | None:
+    return _day_interval(_safe_date(int(match["year"]), int(match["month"]), int(match["day"])))
+
+
+def _resolve_numeric(match: re.Match[str], context: _Context) -> _Interval | None:
+    first, second = int(match["first"]), int(match["second"])
+    # Day first (European) unless only the month-first reading is possible ("06/14/2020").
+    day, month = (second, first) if match["sep"] == "/" and first <= 12 < second else (first, second)
+    return _day_interval(_safe_date(int(match["year"]), month, day))
+
+
+def _resolve_day_month(match: re.Match[str], context: _Context) -> _Interval | None:
+    month, day = _month_number(match["month"]), int(match["day"])
+    return _with_year(
+        match, context, lambda year: _day_interval(_safe_date(year, month, day)), may_roll_back=True
+    )
+
+
+def _resolve_day_range(match: re.Match[str], context: _Context) -> _Interval | None:
+    month, first, last = _month_number(match["month"]), int(match["day1"]), int(match["day2"])
+    if last <= first:
+        return None
+
+    def build(year: int) -> _Interval | None:
+        return _day_interval(_safe_date(year, month, first), _safe_date(year, month, last))
+
+    return _with_year(match, context, build, may_roll_back=True)
+
+
+def _resolve_cross_month_range(match: re.Match[str], context: _Context) -> _Interval | None:
+    """'28 May – 2 June 2021': the year written at the end is the year of the end."""
+    first_month, first_day = _month_number(match["month1"]), int(match["day1"])
+    last_month, last_day = _month_number(match["month2"]), int(match["day2"])
+
+    def build(year: int) -> _Interval | None:
+        begin_year = int(match["year1"]) if match["year1"] else year
+        if not match["year1"] and (first_month, first_day) > (last_month, last_day):
+            begin_year = year - 1
+        return _day_interval(
+            _safe_date(begin_year, first_month, first_day), _safe_date(year, last_month, last_day)
+        )
+
+    return _with_year(match, context, build, may_roll_back=True)
+
+
+def _resolve_month(match: re.Match[str], context: _Context) -> _Interval | None:
+    month = _month_number(match["month"])
+    return _with_year(
+        match, context, lambda year: _narrow_month(year, month, match["mod"]), may_roll_back=True
+    )
+
+
+def _resolve_month_range(match: re.Match[str], context: _Context) -> _Interval | None:
+    first, last = _month_number(match["month1"]), _month_number(match["month2"])
+    if first == last:
+        return None
+
+    def build(year: int) -> _Interval | None:
+        begin_year = int(match["year1"]) if match["year1"] else (year if first < last else year - 1)
+        return _months_interval(begin_year, first, year, last)
+
+    return _with_year(match, context, build, may_roll_back=True)
+
+
+def _resolve_season(match: re.Match[str], context: _Context) -> _Interval | None:
+    return _with_year(
+        match, context, lambda year: _season_interval(year, match["season"]), may_roll_back=True
+    )
+
+
+def _resolve_season_deixis(match: re.Match[str], context: _Context) -> _Interval | None:
+    anchor = context.anchor
+    if anchor is None:
+        return None
+    season, rel = match["season"], match["rel"].lower()
+    # The occurrence that holds the anchor's month, or else the last one begun before it.
+    year = anchor.year
+    while _season_interval(year, season).begin > anchor:
+        year -= 1
+    if rel in ("last", "past") and _season_interval(year, season).end_date >= anchor:
+        year -= 1
+    elif rel == "next":
+        year += 1
+    return replace(_season_interval(year, season), relative=True)
+
+
+def _resolve_year(match: re.Match[str], context: _Context) -> _Interval | None:
+    return _year_interval(int(match["year"]))
+
+
+def _resolve_year_range(match: re.Match[str], context: _Context) -> _Interval | None:
+    first = int(match["year1"])
+    last = _two_digit_year_after(first, match["year2"])
+    if not first < last <= first + 100 or last > 2099:
+        return None
+    return replace(_year_interval(first), end_date=date(last, 12, 31))
+
+
+def _resolve_decade(match: re.Match[str], context: _Context) -> _Interval | None:
+    if match["decade"]:
+        decade = int(match["decade"])
+    else:  # "the ’90s": this century's only for the decades that have begun
+        short = int(match["short"])
+        decade = 2000 + short if short <= 20 else 1900 + short
+    first, last = {"early": (0, 3), "mid": (3, 6), "late": (6, 9)}.get((match["mod"] or "").lower(), (0, 9))
+    return _Interval(str(decade), YEAR, date(decade + first, 1, 1), date(decade + last, 12, 31))
+
+
+def _resolve_year_part(match: re.Match[str], context: _Context) -> _Interval | None:
+    """'the end of 2022' is December (month); 'early 2022', 'mid-2021' are parts of the year."""
+    reference = _year_reference(match, context)
+    if reference is None:
+        return None
+    year, relative = reference
+    modifier = match["mod"].lower()
+    if "end" in modifier or "close" in modifier:
+        interval = _month_interval(year, 12)
+    elif "beginning" in modifier or "start" in modifier:
+        interval = _year_interval(year, 1, 3)
+    elif "early" in modifier:
+        interval = _year_interval(year, 1, 4)
+    elif "mid" in modifier:
+        interval = _year_interval(year, 5, 8)
+    else:  # late
+        interval = _year_interval(year, 9, 12)
+    return replace(interval, relative=relative)
+
+
+def _resolve_year_end(match: re.Match[str], context: _Context) -> _Interval | None:
+    if match["year"]:
+        return _month_interval(int(match["year"]), 12)
+    year = context.implicit_year()
+    return replace(_month_interval(year, 12), relative=True) if year is not None else None
+
+
+def _resolve_quarter_or_half(match: re.Match[str], context: _Context) -> _Interval | None:
+    reference = _year_reference(match, context)
+    if reference is None:
+        return None
+    year, relative = reference
+    ordinal = match["ordinal"].lower()
+    if match["part"].lower() == "half":
+        number = 2 if ordinal in ("last", "final") else _ORDINALS[ordinal]
+        if number > 2:
+            return None
+        return replace(_year_interval(year, number * 6 - 5, number * 6), relative=relative)
+    number = 4 if ordinal in ("last", "final") else _ORDINALS[ordinal]
+    return replace(_year_interval(year, number * 3 - 2, number * 3), relative=relative)
+
+
+def _resolve_quarter_in_year_in_force(match: re.Match[str], context: _Context) -> _Interval | None:
+    year = context.implicit_year()
+    if year is None:
+        return None
+    ordinal = match["ordinal"].lower()
+    number = 4 if ordinal in ("last", "final") else _ORDINALS[ordinal]
+    return replace(_year_interval(year, number * 3 - 2, number * 3), relative=True)
+
+
+def _resolve_period_code(match: re.Match[str], context: _Context) -> _Interval | None:
+    """Q4 2021, 4Q 2021, H1 2021, 1H 2021 and the same with the year first."""
+    code = (match["code"] or match["code2"]).upper()
+    number = int(next(ch for ch in code if ch.isdigit()))
+    year = int(match["year"])
+    if "Q" in code:
+        return _year_interval(year, number * 3 - 2, number * 3)
+    return _year_interval(year, number * 6 - 5, number * 6)
+
+
+def _resolve_months_of_year(match: re.Match[str], context: _Context) -> _Interval | None:
+    """'the first four months of 2019' -> 2019, January-April."""
+    reference = _year_reference(match, context)
+    if reference is None:
+        return None
+    year, relative = reference
+    raw = match["count"].lower()
+    count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+    if not 1 <= count <= 11:
+        return None
+    first, last = (1, count) if match["side"].lower() == "first" else (13 - count, 12)
+    return replace(_year_interval(year, first, last), relative=relative)
+
+
+def _resolve_unit_deixis(match: re.Match[str], context: _Context) -> _Interval | None:
+    """last/this/next year, month or quarter; the previous/following year of the year in force."""
+    rel = " ".join(match["rel"].lower().split())
+    unit = match["unit"].lower()
+    anchor = context.anchor
+    if rel in ("the previous", "the following"):
+        year = context.implicit_year()
+        if unit != "year" or year is None:
+            return None
+        return replace(_year_interval(year + (1 if rel == "the following" else -1)), relative=True)
+    if anchor is None:
+        return None
+    shift = {"last": -1, "this": 0, "the current": 0, "next": 1, "the coming": 1}[rel]
+    if unit == "year":
+        return replace(_year_interval(anchor.year + shift), relative=True)
+    if unit == "month":
+        index = anchor.year * 12 + anchor.month - 1 + shift
+        return replace(_month_interval(index // 12, index % 12 + 1), relative=True)
+    index = anchor.year * 4 + (anchor.month - 1) // 3 + shift  # quarter
+    year, quarter = index // 4, index % 4 + 1
+    return replace(_year_interval(year, quarter * 3 - 2, quarter * 3), relative=True)
+
+
+def _resolve_month_of_deictic_year(match: re.Match[str], context: _Context) -> _Interval | None:
+    """'December last year', 'in May of this year'."""
+    if context.anchor is None:
+        return None
+    shift = {"last": -1, "this": 0, "next": 1}[match["rel"].lower()]
+    interval = _narrow_month(context.anchor.year + shift, _month_number(match["month"]), match["mod"])
+    return replace(interval, relative=True)
+
+
+def _resolve_deictic_month(match: re.Match[str], context: _Context) -> _Interval | None:
+    """'last December': the latest December before the anchor's month; 'next March' the first after."""
+    anchor = context.anchor
+    if anchor is None:
+        return None
+    month, rel = _month_number(match["month"]), match["rel"].lower()
+    year = anchor.year
+    if rel == "last" and month >= anchor.month:
+        year -= 1
+    elif rel == "next" and month <= anchor.month:
+        year += 1
+    return replace(_month_interval(year, month), relative=True)
+
+
+def _resolve_part_of_this_year(match: re.Match[str], context: _Context) -> _Interval | None:
+    """'earlier this year' runs from 1 January to the anchor; 'later this year' from it to December."""
+    anchor = context.anchor
+    if anchor is None:
+        return None
+    whole = _year_interval(anchor.year)
+    if match["side"].lower() == "earlier":
+        return replace(whole, end_date=anchor, relative=True)
+    return replace(whole, begin=anchor, relative=True)
+
+
+def _resolve_neighbour_day(match: re.Match[str], context: _Context) -> _Interval | None:
+    if context.anchor is None:
+        return None
+    day = context.anchor + timedelta(days=-1 if match["word"].lower() == "yesterday" else 1)
+    return _Interval(day.isoformat(), DAY, day, day, relative=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Guards: checks that need the surrounding text or the words matched, made before selection.
+
+_Guard = Callable[[re.Match[str], str], bool]
+
+# A number that measures something: money or a serial number before it, a unit or count after.
+_QUANTITY_BEFORE = re.compile(
+    r"(?:\b(?:USD|EUR|RUB|BYN|GBP|CNY|UAH|PLN|US\$|No|Nos|nr|p|pp|page|pages|number|art|article|"
+    r"item|vol|ch)\.?|[$€£¥#§])\s*$",
+    re.IGNORECASE,
+)
+_QUANTITY_AFTER = re.compile(
+    r"^\s*(?:%|percent\b|per\s*cent\b|(?:million|billion|thousand|trillion|bn|mln|mn|m|k|bcm|"
+    r"people|persons|troops|soldiers|servicemen|officers|units|tonnes|tons|km|kilomet(?:re|er)s|"
+    r"met(?:re|er)s|cubic|barrels|dollars|euros|roubles|rubles|types|items|pieces|times|"
+    r"hectares|ha|kg|mw|gw|kwh|vehicles|enterprises|companies|cases|votes|seats)\b)",
+    re.IGNORECASE,
+)
+
+
+def _not_a_quantity(match: re.Match[str], text: str) -> bool:
+    start, end = match.span("expr") if "expr" in match.re.groupindex else match.span()
+    return not (
+        _QUANTITY_BEFORE.search(text, max(0, start - 12), start)
+        or _QUANTITY_AFTER.match(text[end : end + 24])
+    )
+
+
+def _needs_between_for_and(match: re.Match[str], text: str) -> bool:
+    """'between X and Y' is a range; 'X and Y' alone is two dates."""
+    return match["sep"] != "and" or (match["opener"] or "").lower() == "between"
+
+
+def _year_range_guard(match: re.Match[str], text: str) -> bool:
+    return _needs_between_for_and(match, text) and _not_a_quantity(match, text)
+
+
+def _month_is_dated(match: re.Match[str], text: str) -> bool:
+    """A month word alone counts only when unambiguous or when a preposition or modifier shows it."""
+    word = match["month"].rstrip(".").lower()
+    return bool(match["year"] or match["mod"] or match["trigger"]) or word not in _AMBIGUOUS_MONTH_WORDS
+
+
+def _not_followed_by_of(match: re.Match[str], text: str) -> bool:
+    """'in the spring' is a date, 'in the spring of discontent' (or of a year, matched elsewhere) is not."""
+    return not re.match(r"\s+of\b", text[match.end() : match.end() + 4])
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules, longest phrase shapes first (selection prefers the longest match anyway).
+
+
+@dataclass(frozen=True)
+class _Rule:
+    hotspots: tuple[str, ...]  # kinds of _HOTSPOT word that every match of the pattern contains
+    pattern: re.Pattern[str]
+    resolve: _Resolver
+    guard: _Guard | None = None
+    needs_anchor: bool = False
+
+
+def _rule(
+    hotspots: str, pattern: str, resolve: _Resolver, guard: _Guard | None = None, needs_anchor: bool = False
+) -> _Rule:
+    return _Rule(tuple(hotspots.split()), re.compile(pattern), resolve, guard, needs_anchor)
+
+
+_RULES: tuple[_Rule, ...] = (
+    # 2021-06-03
+    _rule(
+        "year",
+        r"(?<![\w.])(?P<year>(?:19|20)\d{2})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)",
+        _resolve_iso,
+    ),
+    # 03.06.2021, 14/02/2020, 03-06-2021
+    _rule(
+        "year",
+        r"(?<![\w.,/:-])(?P<first>\d{1,2})(?P<sep>[./-])(?P<second>\d{1,2})(?P=sep)"
+        r"(?P<year>(?:19|20)\d{2})(?![\w%]|[.,/:-]\d)",
+        _resolve_numeric,
+    ),
+    # 28 May – 2 June 2021
+    _rule(
+        "month",
+        rf"\b{_RANGE_OPENER}(?P<expr>{_day('day1')}\s+(?:of\s+)?{_month('month1')}(?:,?\s+{_year('year1')})?"
+        rf"{_RANGE_SEPARATOR}{_day('day2')}\s+(?:of\s+)?{_month('month2')}{_OPTIONAL_YEAR})",
+        _resolve_cross_month_range,
+        _needs_between_for_and,
+    ),
+    # May 28 – June 2, 2021
+    _rule(
+        "month",
+        rf"\b{_RANGE_OPENER}(?P<expr>{_month('month1')}\s+{_day('day1')}(?:,?\s+{_year('year1')})?"
+        rf"{_RANGE_SEPARATOR}{_month('month2')}\s+{_day('day2')}{_OPTIONAL_YEAR})",
+        _resolve_cross_month_range,
+        _needs_between_for_and,
+    ),
+    # 28–29 May (2021); "3 and 4 June" is a range too: both days fall in one month
+    _rule(
+        "month",
+        rf"\b(?P<expr>{_day('day1')}{_RANGE_SEPARATOR}{_day('day2')}\s+(?:of\s+)?{_month('month')}{_OPTIONAL_YEAR})",
+        _resolve_day_range,
+    ),
+    # May 28–29(, 2021)
+    _rule(
+        "month",
+        rf"\b(?P<expr>{_month('month')}\s+{_day('day1')}{_RANGE_SEPARATOR}{_day('day2')}{_OPTIONAL_YEAR})",
+        _resolve_day_range,
+    ),
+    # (Monday,) 3 June (2021), 3rd of June
+    _rule(
+        "month",
+        rf"\b{_WEEKDAY}{_day('day')}\s+(?:of\s+)?{_month('month')}{_OPTIONAL_YEAR}",
+        _resolve_day_month,
+    ),
+    # (Monday,) June 3(, 2021)
+    _rule(
+        "month",
+        rf"\b{_WEEKDAY}{_month('month')}\s+(?:the\s+)?{_day('day')}{_OPTIONAL_YEAR}",
+        _resolve_day_month,
+    ),
+    # May–July 2021, from March to June
+    _rule(
+        "month",
+        rf"\b{_RANGE_OPENER}(?P<expr>{_month('month1')}(?:\s+{_year('year1')})?{_RANGE_SEPARATOR}"
+        rf"{_month('month2')}{_OPTIONAL_YEAR_OF})",
+        _resolve_month_range,
+        _needs_between_for_and,
+    ),
+    # December last year, May of this year
+    _rule(
+        "month",
+        rf"\b(?P<expr>{_MONTH_MODIFIER}{_month('month')}\s+(?:of\s+)?(?P<rel>(?i:last|this|next))\s+year)\b",
+        _resolve_month_of_deictic_year,
+        needs_anchor=True,
+    ),
+    # last December, next March
+    _rule(
+        "month",
+        rf"(?<![Tt]he\s)(?<!\w)(?P<rel>(?i:last|this|next))\s+{_month('month')}",
+        _resolve_deictic_month,
+        needs_anchor=True,
+    ),
+    # in May, early May, mid-May, the end of May, May 2021, September of 2020
+    _rule(
+        "month",
+        rf"\b{_MONTH_TRIGGER}(?P<expr>{_MONTH_MODIFIER}{_month('month')}{_OPTIONAL_YEAR_OF})",
+        _resolve_month,
+        _month_is_dated,
+    ),
+    # (the) summer of 2020, autumn 2020, late spring 2019
+    _rule(
+        "season",
+        rf"(?P<expr>(?:(?P<mod>(?i:early|mid|late))(?:\s*-\s*|\s+))?{_SEASON}\s+(?:of\s+)?{_year('year')})",
+        _resolve_season,
+    ),
+    # this autumn, last summer, next winter
+    _rule(
+        "season",
+        rf"(?<!\w)(?P<rel>(?i:this|last|next|past))\s+{_SEASON}\b",
+        _resolve_season_deixis,
+        needs_anchor=True,
+    ),
+    # in the summer (of the year in force); "fall" alone is too ambiguous
+    _rule(
+        "season",
+        r"\b(?i:in|during|over|by|since|until|through|throughout)\s+the\s+"
+        r"(?P<expr>(?P<season>(?i:spring|summer|autumn|winter)))\b",
+        _resolve_season,
+        _not_followed_by_of,
+    ),
+    # the fourth quarter of 2021, the first half of this year
+    _rule(
+        "part",
+        rf"(?P<expr>{_ORDINAL}\s+(?P<part>(?i:quarter|half))\s+(?:of\s+)?{_YEAR_REFERENCE})",
+        _resolve_quarter_or_half,
+    ),
+    # in the third quarter (of the year in force)
+    _rule(
+        "part",
+        rf"\b(?i:in|during|by|over|for)\s+the\s+(?P<expr>{_ORDINAL}\s+(?i:quarter))\b",
+        _resolve_quarter_in_year_in_force,
+        _not_followed_by_of,
+    ),
+    # Q4 2021, H1 2021, 4Q 2021, 2021 Q4
+    _rule(
+        "year",
+        rf"(?<![\w/])(?P<code>Q[1-4]|H[12]|[1-4]Q|[12]H)\s*[-/]?\s*{_year('year')}",
+        _resolve_period_code,
+    ),
+    _rule(
+        "year",
+        rf"{_year('year')}\s*[-/]?\s*(?P<code2>Q[1-4]|H[12])(?![\w/])",
+        _resolve_period_code,
+    ),
+    # the first four months of 2019
+    _rule(
+        "part",
+        rf"(?P<expr>(?P<side>(?i:first|last))\s+(?P<count>(?i:{'|'.join(_NUMBER_WORDS)})|\d{{1,2}})\s+"
+        rf"months\s+of\s+{_YEAR_REFERENCE})",
+        _resolve_months_of_year,
+    ),
+    # the end of 2022, the end of this year, the end of the year, early 2022, mid-2021, late last year
+    _rule(
+        "edge",
+        rf"(?P<expr>(?P<mod>(?i:(?:very\s+)?(?:end|beginning|start|middle|close)\s+of\s+|end-"
+        rf"|(?:early|mid|late)(?:\s*-\s*|\s+)))\s*{_YEAR_REFERENCE})",
+        _resolve_year_part,
+    ),
+    # year-end 2018, at year-end
+    _rule("unit", rf"(?<![\w-])(?P<expr>(?i:year[-\s]end)(?:\s+{_year('year')})?)\b", _resolve_year_end),
+    # earlier this year, later this year
+    _rule(
+        "unit",
+        r"\b(?P<side>(?i:earlier|later))\s+this\s+year\b",
+        _resolve_part_of_this_year,
+        needs_anchor=True,
+    ),
+    # last year, this month, next quarter ("the last year" is a duration, not last year)
+    _rule(
+        "unit part",
+        r"(?<![Tt]he\s)(?<!\w)(?P<rel>(?i:last|this|next))\s+(?P<unit>(?i:year|month|quarter))\b",
+        _resolve_unit_deixis,
+    ),
+    # the current year, the coming month, the previous year (of the year in force)
+    _rule(
+        "unit",
+        r"(?<!\w)(?P<rel>(?i:the\s+(?:current|coming|previous|following)))\s+(?P<unit>(?i:year|month))\b",
+        _resolve_unit_deixis,
+    ),
+    # yesterday, tomorrow
+    _rule(
+        "neighbour", r"(?<!\w)(?P<word>(?i:yesterday|tomorrow))\b", _resolve_neighbour_day, needs_anchor=True
+    ),
+    # 2015-2020, 2015 to 2020, between 2015 and 2020, 2020/21
+    _rule(
+        "year",
+        rf"{_RANGE_OPENER}(?P<expr>{_year('year1')}{_range_separator('/')}"
+        r"(?P<year2>(?:19|20)\d{2}|\d{2})(?![\w%]|[.,:]\d))",
+        _resolve_year_range,
+        _year_range_guard,
+    ),
+    # the 1990s, the early 2000s, the ’90s
+    _rule(
+        "year digit",
+        r"(?<![\w'’])(?P<expr>(?:(?P<mod>(?i:early|mid|late))(?:\s*-\s*|\s+))?"
+        r"(?:(?P<decade>(?:19|20)\d0)|['’](?P<short>\d0))['’]?s)\b",
+        _resolve_decade,
+    ),
+    # FY2021, FY 2021
+    _rule("year", r"(?<!\w)FY\s*(?P<year>(?:19|20)\d{2})(?!\d)", _resolve_year),
+    # 2021
+    _rule("year", _year("year"), _resolve_year, _not_a_quantity),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    rule: _Rule
+    match: re.Match[str]
+
+
+def _span(match: re.Match[str]) -> tuple[int, int]:
+    return match.span("expr") if "expr" in match.re.groupindex else match.span()
+
+
+# Words without which no rule can match, found in one pass; each rule then runs only in the
+# windows around the kinds of word it needs. This keeps long texts fast: most of a report holds
+# no date at all, and thirty patterns over every character would cost ten times as much.
+_HOTSPOT = re.compile(
+    r"(?P<year>(?<!\d)(?:19|20)\d\d(?!\d))"
+    r"|(?P<digit>\d+)"
+    rf"|(?P<month>{_MONTH_WORDS})"
+    r"|\b(?=[a-zA-Z])(?:(?P<season>(?i:spring|summer|autumn|fall|winter))"
+    r"|(?P<part>(?i:quarter|half|months))"
+    r"|(?P<edge>(?i:end|beginning|start|middle|close|early|mid|late))"
+    r"|(?P<unit>(?i:year|month))"
+    r"|(?P<neighbour>(?i:yesterday|tomorrow)))\b"
+)
+_WINDOW_BEFORE = 60  # chars a phrase may run before its hotspot word ("Wednesday, 28 to 29 May")
+_WINDOW_AFTER = 80  # and after it ("first four months of the previous year")
+
+
+def _hotspot_positions(text: str) -> dict[str, list[int]]:
+    positions: dict[str, list[int]] = {}
+    for match in _HOTSPOT.finditer(text):
+        positions.setdefault(match.lastgroup or "", []).append(match.start())
+    return positions
+
+
+def _windows(positions: list[int], length: int) -> list[tuple[int, int]]:
+    """Disjoint (start, end) windows around sorted positions, merged where they touch."""
+    windows: list[tuple[int, int]] = []
+    for position in positions:
+        start, end = max(0, position - _WINDOW_BEFORE), min(length, position + _WINDOW_AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _candidates(text: str, anchor: date | None) -> Iterator[_Candidate]:
+    positions = _hotspot_positions(text)
+    windows_by_kinds: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for rule in _RULES:
+        if rule.needs_anchor and anchor is None:
+            continue
+        windows = windows_by_kinds.get(rule.hotspots)
+        if windows is None:
+            merged = sorted(p for kind in rule.hotspots for p in positions.get(kind, ()))
+            windows = windows_by_kinds[rule.hotspots] = _windows(merged, len(text))
+        for start, end in windows:
+            # Lookbehinds still see the text before `start`; nothing a rule needs lies past `end`.
+            for match in rule.pattern.finditer(text, start, end):
+                if rule.guard is None or rule.guard(match, text):
+                    span_start, span_end = _span(match)
+                    yield _Candidate(span_start, span_end, rule, match)
+
+
+def _select(candidates: Iterator[_Candidate]) -> list[_Candidate]:
+    """Longest first, then leftmost; each chosen span excludes every span it overlaps."""
+    ordered = sorted(candidates, key=lambda c: (c.start - c.end, c.start))
+    taken = bytearray()  # one flag per character already covered; grows as needed
+    chosen = []
+    for candidate in ordered:
+        if len(taken) < candidate.end:
+            taken.extend(bytes(candidate.end - len(taken)))
+        if any(taken[candidate.start : candidate.end]):
+            continue
+        taken[candidate.start : candidate.end] = b"\x01" * (candidate.end - candidate.start)
+        chosen.append(candidate)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+_YEAR_GROUPS = ("year1", "year", "year2")
+
+
+def _explicit_years_of(match: re.Match[str]) -> list[tuple[int, int]]:
+    """(offset, year) of the four-digit years written in a match, left to right."""
+    found = []
+    names = match.re.groupindex
+    for name in _YEAR_GROUPS:
+        if name in names and match[name] and len(match[name]) == 4:
+            found.append((match.start(name), int(match[name])))
+    return sorted(found)
+
+
+def find_time_expressions(
+    text: str, anchor: date | None = None, year_in_force: int | None = None
+) -> list[TimeExpression]:
+    """All time expressions in `text`, left to right, non-overlapping, resolved.
+
+    anchor: the document's date (the writer's "now"), for deictic expressions ("last year",
+    "this autumn"); pass the last day of a date line's interval. year_in_force: the last
+    explicit year before this text; explicit years inside `text` take over from it as they come.
+    Day and month expressions with no year use it, else anchor.year, else they are skipped.
+    """
+    expressions = []
+    running_year = year_in_force
+    for candidate in _select(_candidates(text, anchor)):
+        context = _Context(text, candidate.start, candidate.end, anchor, running_year)
+        interval = candidate.rule.resolve(candidate.match, context)
+        if interval is not None:
+            expressions.append(
+                TimeExpression(
+                    start=candidate.start,
+                    end=candidate.end,
+                    text=text[candidate.start : candidate.end],
+                    value=interval.value,
+                    precision=interval.precision,
+                    begin=interval.begin,
+                    end_date=interval.end_date,
+                    relative=interval.relative,
+                )
+            )
+        written = _explicit_years_of(candidate.match)
+        if written:
+            running_year = written[-1][1]
+    return expressions
+
+
+_LONE_MONTH = re.compile(rf"\s*{_month('month')}\s*")
+
+
+def resolve(
+    phrase: str, anchor: date | None = None, year_in_force: int | None = None
+) -> TimeExpression | None:
+    """Resolve one phrase (offsets relative to the phrase): its leftmost time expression.
+
+    The caller vouches that the phrase is a date, so a month word alone ("May") is accepted here.
+    """
+    found = find_time_expressions(phrase, anchor, year_in_force)
+    if found:
+        return found[0]
+    lone = _LONE_MONTH.fullmatch(phrase)
+    year = year_in_force if year_in_force is not None else (anchor.year if anchor else None)
+    if lone is None or year is None:
+        return None
+    start, end = lone.span("month")
+    interval = _month_interval(year, _month_number(lone["month"]))
+    return TimeExpression(
+        start, end, phrase[start:end], interval.value, MONTH, interval.begin, interval.end_date, True
+    )
+
+
+def explicit_years(text: str) -> list[tuple[int, int]]:
+    """(offset, year) of each explicit four-digit year 1900–2099 used as a date in text.
+
+    Years in money, counts or serial numbers ("USD 2021 million", "No. 2021") and decades
+    ("the 1990s") are left out. Both years of a range are listed.
+    """
+    years: list[tuple[int, int]] = []
+    for candidate in _select(_candidates(text, None)):
+        years.extend(_explicit_years_of(candidate.match))
+    return years
+
+
+# A date line may carry a label and some markdown decoration, but nothing else.
+_DATE_LINE_PREFIX = re.compile(
+    r"^[\s*_#>|•·\-–—]*(?:(?i:published|posted|updated|last\s+updated|date|dated|issued)(?:\s+on)?\s*:?\s*)?"
+)
+_DATE_LINE_SUFFIX = re.compile(r"[\s*_|.,;]*$")
+_DATE_LINE_SCAN = 30
+
+
+def date_line(text: str) -> TimeExpression | None:
+    """The publication date from a line that holds only a date, in the first 30 lines.
+
+    Day or month precision only: a year alone on a line is more often a title or a copyright
+    fragment than a date line. Offsets are into `text`.
+    """
+    offset = 0
+    for line in text.splitlines(keepends=True)[:_DATE_LINE_SCAN]:
+        core_start = _DATE_LINE_PREFIX.match(line).end()  # always matches: every part is optional
+        core = _DATE_LINE_SUFFIX.sub("", line[core_start:])
+        if 6 <= len(core) <= 40:
+            found = find_time_expressions(core)
+            if len(found) == 1 and found[0].start == 0 and found[0].end == len(core):
+                expression = found[0]
+                if expression.precision in (DAY, MONTH):
+                    shift = offset + core_start
+                    return replace(expression, start=expression.start + shift, end=expression.end + shift)
+        offset += len(line)
+    return None

@@ -1,0 +1,112 @@
+"""The PLOVER trigger vocabulary of events.yaml, compiled for lookup by lemma."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Token
+
+from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.model import PLOVER_TYPES
+
+VERB_POS = {"VERB"}
+NOUN_POS = {"NOUN", "PROPN"}
+OBJECT_DEPS = {"dobj", "nsubjpass", "attr", "dative", "oprd", "obj"}
+NOUN_OBJECT_PREPS = {"of", "on", "against", "for", "to"}
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    order: int
+    lemma: str
+    particle: str | None
+    pos: str
+    type: str
+    mode: str
+    objects: frozenset[str]
+    of_role: str
+
+    def applies(self, token: Token) -> bool:
+        if self.pos == "verb" and token.pos_ not in VERB_POS:
+            return False
+        if self.pos == "noun" and token.pos_ not in NOUN_POS:
+            return False
+        if self.particle and not any(c.lower_ == self.particle and c.dep_ in ("prt", "prep", "advmod")
+                                     for c in token.children):
+            return False
+        if self.mode == "passive" and not any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
+            return False
+        return not self.objects or bool(self.objects & object_words(token))
+
+
+def object_words(token: Token) -> set[str]:
+    """Lemmas and prepositions of what a trigger acts on: 'lift [the restrictions]', 'call [for]'."""
+    words: set[str] = set()
+    children = list(token.children)
+    if token.dep_ == "acl" or token.dep_ == "relcl":  # 'restrictions imposed by ...': the noun it modifies
+        children.append(token.head)
+    for child in children:
+        if child.dep_ in OBJECT_DEPS or child is token.head:
+            words.update(_noun_words(child))
+        elif child.dep_ == "prep":
+            words.add(child.lower_)
+            if token.pos_ in NOUN_POS and child.lower_ in NOUN_OBJECT_PREPS:
+                for pobj in child.children:
+                    words.update(_noun_words(pobj))
+        elif child.dep_ in ("compound", "amod") and token.pos_ in NOUN_POS:
+            words.update(_noun_words(child))
+    return words
+
+
+def _noun_words(token: Token) -> set[str]:
+    words = {token.lemma_.lower(), token.lower_}
+    for conj in token.conjuncts:
+        words.update((conj.lemma_.lower(), conj.lower_))
+    for child in token.children:
+        if child.dep_ == "compound":
+            words.add(child.lemma_.lower())
+    return words
+
+
+class EventVocabulary:
+    """Rules indexed by lemma; the first rule (file order) whose conditions hold wins."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.intensity: dict[str, float] = {t: float(v) for t, v in (data.get("intensity") or {}).items()}
+        self.rules: dict[str, list[TriggerRule]] = {}
+        for order, entry in enumerate(data.get("triggers") or []):
+            self._add(order, entry)
+        statements = data.get("statements") or {}
+        self.statement_verbs = frozenset(statements.get("verbs") or [])
+        self.accuse_cues = tuple(statements.get("accuse_cues") or [])
+        self.reject_cues = tuple(statements.get("reject_cues") or [])
+        negation = data.get("negation") or {}
+        self.negating_governors = frozenset(negation.get("governors") or [])
+        self.negating_determiners = frozenset(negation.get("determiners") or [])
+        irrealis = data.get("irrealis") or {}
+        self.irrealis_auxiliaries = frozenset(irrealis.get("auxiliaries") or [])
+        self.irrealis_markers = frozenset(irrealis.get("markers") or [])
+        self.irrealis_governors = frozenset(irrealis.get("governors") or [])
+
+    def _add(self, order: int, entry: dict[str, Any]) -> None:
+        kind = entry.get("type")
+        if kind not in PLOVER_TYPES:
+            raise DyadwatchError(Errors.E008, path="events.yaml", reason=f"unknown PLOVER type {kind!r} in {entry}")
+        for words in entry.get("words") or []:
+            lemma, _, particle = str(words).partition(" ")
+            rule = TriggerRule(order=order, lemma=lemma, particle=particle or None,
+                               pos=entry.get("pos", "any"), type=kind, mode=entry.get("mode", ""),
+                               objects=frozenset(str(o) for o in entry.get("object") or []),
+                               of_role=entry.get("of", "source"))
+            self.rules.setdefault(lemma, []).append(rule)
+
+    def rule_for(self, token: Token) -> TriggerRule | None:
+        candidates = self.rules.get(token.lemma_.lower(), []) + self.rules.get(token.lower_, [])
+        for rule in sorted(candidates, key=lambda r: r.order):
+            if rule.applies(token):
+                return rule
+        return None
+
+    def is_statement(self, token: Token) -> bool:
+        return token.pos_ == "VERB" and token.lemma_.lower() in self.statement_verbs

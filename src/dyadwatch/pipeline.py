@@ -1,0 +1,147 @@
+"""From a read Document to its records, with offsets into the original text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc
+
+from dyadwatch.ingest.clean import CleanText, clean, paragraphs
+from dyadwatch.ingest.metadata import read_metadata
+from dyadwatch.knowledge import Knowledge
+from dyadwatch.model import Claim, Document, Event, Extraction, Mention, Quantity, Sentence, Span
+from dyadwatch.nlp.build import PIPELINE_VERSION, build_nlp, knowledge_for, model_name
+from dyadwatch.nlp.context import ParagraphContext, actors_in, found_in
+from dyadwatch.nlp.dyad import DyadFinder
+from dyadwatch.nlp.timex import explicit_years, resolve
+
+HEADING_MAX_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+    heading: str
+
+
+class Extractor:
+    """The whole extraction: clean, read metadata, run the spaCy pipeline per paragraph, map offsets back."""
+
+    def __init__(self, knowledge_dirs: Iterable[str] = (), dyad: tuple[str, ...] = ()) -> None:
+        self.knowledge_dirs = tuple(str(d) for d in knowledge_dirs)
+        self.knowledge: Knowledge = knowledge_for(self.knowledge_dirs)
+        self.nlp = build_nlp(self.knowledge_dirs)
+        self.dyads = DyadFinder(self.knowledge)
+        self.given_dyad = dyad
+        self.version = PIPELINE_VERSION
+        self.model = model_name()
+
+    def extract(self, document: Document) -> Extraction:
+        """Fill in the document's metadata and return its records."""
+        cleaned = clean(document.text, self.knowledge.furniture)
+        self._describe(document, cleaned)
+        anchor = _as_date(document.date)
+        dyad = self.dyads.dyad(cleaned.text, self.given_dyad)
+        blocks = _paragraphs(cleaned.text)
+        docs = self.nlp.pipe(self._docs(cleaned.text, blocks, anchor, dyad), batch_size=64)
+        extraction = Extraction()
+        for index, (paragraph, doc) in enumerate(zip(blocks, docs, strict=True)):
+            _collect(extraction, doc, document.text, cleaned, paragraph, index)
+        return extraction
+
+    def _describe(self, document: Document, cleaned: CleanText) -> None:
+        meta = read_metadata(cleaned.text)
+        document.title = document.title or meta.title
+        document.authors = document.authors or meta.authors
+        document.publisher = document.publisher or meta.publisher
+        document.language = meta.language
+        stated = resolve(document.date) if document.date else None
+        if stated is not None:
+            document.date, document.date_precision, document.date_inferred = stated.value, stated.precision, False
+        else:
+            document.date, document.date_precision = meta.date, meta.date_precision
+            document.date_inferred = meta.date_inferred
+
+    def _docs(self, text: str, blocks: list[Paragraph], anchor: date | None, dyad: tuple[str, ...]
+              ) -> Iterator[Doc]:
+        year = anchor.year if anchor else None
+        for index, block in enumerate(blocks):
+            doc = self.nlp.make_doc(text[block.start:block.end])
+            doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor, year_in_force=year,
+                                             heading=block.heading, dyad=dyad)
+            years = explicit_years(text[block.start:block.end])
+            if years:
+                year = years[-1][1]
+            yield doc
+
+
+def _paragraphs(text: str) -> list[Paragraph]:
+    """Paragraphs with the heading in force over each (a short line without a full stop)."""
+    blocks, heading = [], ""
+    for start, end in paragraphs(text):
+        chunk = text[start:end]
+        if "\n" not in chunk and len(chunk) <= HEADING_MAX_CHARS and not chunk.rstrip().endswith((".", ":", ";")):
+            heading = chunk
+        blocks.append(Paragraph(start, end, heading))
+    return blocks
+
+
+def _as_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    parts = [int(p) for p in value.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def _collect(extraction: Extraction, doc: Doc, original: str, cleaned: CleanText, paragraph: Paragraph,
+             index: int) -> None:
+    """Turn one paragraph's findings into records with offsets into the original text."""
+
+    def span(start: int, end: int) -> Span:
+        return Span(*cleaned.to_original(paragraph.start + start, paragraph.start + end))
+
+    for sentence in doc.sents:
+        if not sentence.text.strip():
+            continue
+        where = span(sentence.start_char, sentence.end_char)
+        extraction.sentences.append(Sentence(where.start, where.end, original[where.start:where.end], index,
+                                             paragraph.heading))
+    for mention in actors_in(doc):
+        if mention.end <= mention.start:
+            continue
+        where = span(doc[mention.start].idx, doc[mention.end - 1].idx + len(doc[mention.end - 1].text))
+        for code in mention.codes:
+            extraction.mentions.append(Mention(where.start, where.end, original[where.start:where.end], code))
+    found = found_in(doc)
+    for event in found.events:
+        evidence = span(*event.clause)
+        extraction.events.append(Event(
+            type=event.type, mode=event.mode, source=_code(event.source), target=_code(event.target),
+            evidence=evidence, quote=original[evidence.start:evidence.end], trigger=span(*event.trigger),
+            domain=event.domain, date=event.date, date_precision=event.date_precision, negated=event.negated,
+            intensity=event.intensity, source_span=_mention_span(doc, event.source, span),
+            target_span=_mention_span(doc, event.target, span)))
+    for figure in found.figures:
+        evidence = span(*figure.sentence)
+        extraction.quantities.append(Quantity(
+            value=figure.value, unit=figure.unit, evidence=evidence, quote=original[evidence.start:evidence.end],
+            measure=figure.measure, bound=figure.bound, date=figure.date))
+    for claim in found.claims:
+        evidence = span(*claim.span)
+        extraction.claims.append(Claim(kind=claim.kind, evidence=evidence,
+                                       quote=original[evidence.start:evidence.end], holder=claim.holder,
+                                       horizon=claim.horizon))
+
+
+def _code(mention) -> str | None:
+    return mention.codes[0] if mention is not None else None
+
+
+def _mention_span(doc: Doc, mention, span) -> Span | None:
+    if mention is None or mention.end <= mention.start:
+        return None
+    last = doc[mention.end - 1]
+    return span(doc[mention.start].idx, last.idx + len(last.text))

@@ -1,0 +1,238 @@
+"""Reading records back: typed rows with the document they come from, filtered."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select, text
+
+from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.store import schema
+from dyadwatch.store.database import Store
+
+D = schema.documents
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: str
+    doc: str
+    doc_date: str | None
+    date: str | None
+    date_precision: str | None
+    type: str
+    mode: str
+    domain: str
+    source: str | None
+    target: str | None
+    negated: bool
+    intensity: float
+    start: int
+    end: int
+    quote: str
+    trigger_start: int | None
+    trigger_end: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class QuantityRow:
+    id: str
+    doc: str
+    doc_date: str | None
+    value: float
+    unit: str
+    measure: str
+    bound: str | None
+    date: str | None
+    start: int
+    end: int
+    quote: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: str
+    doc: str
+    doc_date: str | None
+    kind: str
+    holder: str
+    horizon: str | None
+    start: int
+    end: int
+    quote: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    doc: str
+    doc_date: str | None
+    start: int
+    end: int
+    text: str
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    name: str
+    path: str
+    format: str
+    title: str
+    authors: str
+    publisher: str
+    date: str | None
+    date_inferred: bool
+    language: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    type: str | None = None
+    domain: str | None = None
+    actor: str | None = None
+    doc: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int | None = None
+
+
+def _columns(table: Any, row_type: type, extra: dict[str, Any]) -> list[Any]:
+    names = [f.name for f in fields(row_type)]
+    return [extra[n].label(n) if n in extra else table.c[n] for n in names]
+
+
+def _record_select(table: Any, row_type: type) -> Select:
+    columns = _columns(table, row_type, {"doc": D.c.name, "doc_date": D.c.date})
+    return select(*columns).select_from(table.join(D, table.c.document_id == D.c.id))
+
+
+def events(store: Store, where: EventFilter = EventFilter()) -> list[EventRow]:
+    """Events in date order (undated last), filtered."""
+    E = schema.events
+    query = _record_select(E, EventRow)
+    conditions = []
+    if where.type:
+        conditions.append(E.c.type == where.type.upper())
+    if where.domain:
+        conditions.append(E.c.domain == where.domain.lower())
+    if where.actor:
+        code = where.actor.upper()
+        conditions.append(or_(E.c.source == code, E.c.target == code, E.c.source.like(f"{code}-%"),
+                              E.c.target.like(f"{code}-%")))
+    if where.doc:
+        conditions.append(D.c.name == where.doc)
+    if where.since:
+        conditions.append(E.c.date >= where.since)
+    if where.until:
+        conditions.append(func.substr(E.c.date, 1, len(where.until)) <= where.until)
+    if conditions:
+        query = query.where(and_(*conditions))
+    query = query.order_by(E.c.date.is_(None), E.c.date, D.c.name, E.c.start)
+    if where.limit:
+        query = query.limit(where.limit)
+    with store.connect() as conn:
+        return [EventRow(**row._mapping) for row in conn.execute(query)]
+
+
+def event(store: Store, event_id: str) -> EventRow:
+    E = schema.events
+    with store.connect() as conn:
+        row = conn.execute(_record_select(E, EventRow).where(E.c.id == event_id)).first()
+    if row is None:
+        raise DyadwatchError(Errors.E010, id=event_id)
+    return EventRow(**row._mapping)
+
+
+def quantities(store: Store, doc: str | None = None, unit: str | None = None) -> list[QuantityRow]:
+    Q = schema.quantities
+    query = _record_select(Q, QuantityRow)
+    if doc:
+        query = query.where(D.c.name == doc)
+    if unit:
+        query = query.where(Q.c.unit == unit)
+    with store.connect() as conn:
+        return [QuantityRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, Q.c.start))]
+
+
+def claims(store: Store, doc: str | None = None, kind: str | None = None) -> list[ClaimRow]:
+    C = schema.claims
+    query = _record_select(C, ClaimRow)
+    if doc:
+        query = query.where(D.c.name == doc)
+    if kind:
+        query = query.where(C.c.kind == kind)
+    with store.connect() as conn:
+        return [ClaimRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, C.c.start))]
+
+
+def documents(store: Store) -> list[DocumentRow]:
+    columns = [D.c[f.name] for f in fields(DocumentRow)]
+    with store.connect() as conn:
+        return [DocumentRow(**r._mapping) for r in conn.execute(select(*columns).order_by(D.c.date, D.c.name))]
+
+
+def document_text(store: Store, name: str) -> str:
+    with store.connect() as conn:
+        return conn.execute(select(D.c.text).where(D.c.name == name)).scalar() or ""
+
+
+def paragraph_around(store: Store, doc: str, start: int, end: int) -> tuple[str, int]:
+    """The paragraph of the original text holding [start, end), and its offset."""
+    text_ = document_text(store, doc)
+    para_start = text_.rfind("\n\n", 0, start)
+    para_start = 0 if para_start < 0 else para_start + 2
+    para_end = text_.find("\n\n", end)
+    para_end = len(text_) if para_end < 0 else para_end
+    return text_[para_start:para_end], para_start
+
+
+def counts(store: Store) -> dict[str, int]:
+    with store.connect() as conn:
+        return {name: conn.execute(select(func.count()).select_from(table)).scalar() or 0
+                for name, table in (("documents", D), ("sentences", schema.sentences), ("events", schema.events),
+                                    ("figures", schema.quantities), ("claims", schema.claims))}
+
+
+FTS_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search(store: Store, query: str, limit: int = 10) -> list[SentenceHit]:
+    """Sentences ranked by FTS5 (BM25) on SQLite; a plain substring match elsewhere."""
+    words = FTS_WORD.findall(query)
+    if not words:
+        return []
+    S = schema.sentences
+    with store.connect() as conn:
+        if store.is_sqlite:
+            match = " OR ".join(f'"{w}"' for w in words)
+            rows = conn.execute(text(
+                "SELECT d.name AS doc, d.date AS doc_date, s.start, s.\"end\", s.text, "
+                "-bm25(sentences_fts) AS score FROM sentences_fts "
+                "JOIN sentences s ON s.id = sentences_fts.rowid JOIN documents d ON d.id = s.document_id "
+                "WHERE sentences_fts MATCH :match ORDER BY bm25(sentences_fts) LIMIT :limit"),
+                {"match": match, "limit": limit})
+        else:
+            rows = conn.execute(
+                select(D.c.name.label("doc"), D.c.date.label("doc_date"), S.c.start, S.c.end, S.c.text,
+                       func.length(S.c.text).label("score"))
+                .select_from(S.join(D, S.c.document_id == D.c.id))
+                .where(or_(*[S.c.text.ilike(f"%{w}%") for w in words])).limit(limit))
+        return [SentenceHit(**r._mapping) for r in rows]

@@ -1,0 +1,140 @@
+"""Tables (SQLAlchemy Core): SQLite by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+runs = Table(
+    "runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", String(32), nullable=False),
+    Column("pipeline_version", String(32), nullable=False),
+    Column("knowledge_version", String(32), nullable=False),
+    Column("model", String(64), nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("title", Text, default=""),
+    Column("authors", Text, default=""),
+    Column("publisher", Text, default=""),
+    Column("date", String(10)),
+    Column("date_precision", String(8)),
+    Column("date_inferred", Boolean, default=False),
+    Column("language", String(8)),
+    Column("text", Text, nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+)
+
+sentences = Table(
+    "sentences", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("paragraph", Integer, nullable=False),
+    Column("heading", Text, default=""),
+    Column("text", Text, nullable=False),
+    Index("ix_sentences_document", "document_id", "start"),
+)
+
+actors = Table(
+    "actors", metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32)),
+)
+
+aliases = Table(
+    "aliases", metadata,
+    Column("alias", Text, primary_key=True),
+    Column("code", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+    Index("ix_aliases_code", "code"),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("code", String(32), nullable=False),
+    Index("ix_mentions_code", "code"),
+)
+
+
+def _evidence_columns() -> list[Column]:
+    return [
+        Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("quote", Text, nullable=False),
+        Column("run_id", Integer, ForeignKey("runs.id")),
+    ]
+
+
+events = Table(
+    "events", metadata,
+    Column("id", String(24), primary_key=True),
+    *_evidence_columns(),
+    Column("type", String(16), nullable=False),
+    Column("mode", String(32), default=""),
+    Column("domain", String(16), nullable=False),
+    Column("source", String(32)),
+    Column("target", String(32)),
+    Column("date", String(10)),
+    Column("date_precision", String(8)),
+    Column("negated", Boolean, default=False),
+    Column("intensity", Float, default=0.0),
+    Column("trigger_start", Integer),
+    Column("trigger_end", Integer),
+    Column("source_start", Integer),
+    Column("source_end", Integer),
+    Column("target_start", Integer),
+    Column("target_end", Integer),
+    Index("ix_events_document", "document_id"),
+    Index("ix_events_date", "date"),
+)
+
+quantities = Table(
+    "quantities", metadata,
+    Column("id", String(24), primary_key=True),
+    *_evidence_columns(),
+    Column("value", Float, nullable=False),
+    Column("unit", String(32), nullable=False),
+    Column("measure", Text, default=""),
+    Column("bound", String(8)),
+    Column("date", String(10)),
+    Index("ix_quantities_document", "document_id"),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", String(24), primary_key=True),
+    *_evidence_columns(),
+    Column("kind", String(16), nullable=False),
+    Column("holder", String(32), nullable=False),
+    Column("horizon", String(10)),
+    Index("ix_claims_document", "document_id"),
+)
