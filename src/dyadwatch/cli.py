@@ -46,7 +46,7 @@ def friendly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except DyadwatchError as error:
-            err.print(f"[red]error:[/red] {error}", highlight=False)
+            err.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -70,7 +70,7 @@ def _run_ingest(store: Store, paths: list[Path], knowledge: list[Path] | None, d
         report = ingest(store, paths, extractor,
                         on_file=lambda name: progress.update(task, advance=1, description=name[:40]))
     for error in report.errors:
-        err.print(f"[red]error:[/red] {error}", highlight=False)
+        err.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
     summary = Table(title="ingest summary", show_header=False)
     for label, value in (("documents ingested", report.documents), ("unchanged, skipped", report.unchanged),
                          ("sentences", report.sentences), ("events", report.events),

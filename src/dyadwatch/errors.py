@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Errors(str, Enum):
+class Errors(StrEnum):
     E001 = "no such file or folder"
     E002 = "the file is empty"
     E003 = "the file looks binary (it holds NUL bytes); give a text, Markdown, HTML or PDF file"

@@ -9,8 +9,7 @@ from dyadwatch.nlp.timex import date_line, find_time_expressions
 
 HEAD_LINES = 15
 NAME_WORD = r"[A-ZА-ЯЁ][\w’'.-]*(?:[ -][A-ZА-ЯЁ][\w’'.-]*){1,3}"
-AUTHOR_LINE = re.compile(rf"^(?:by\s+)?({NAME_WORD})((?:\s*(?:,|and|&)\s*{NAME_WORD})*)[\s¹²³*†]*$",
-                         re.IGNORECASE)
+AUTHOR_LINE = re.compile(rf"^(?:[Bb]y\s+)?({NAME_WORD})((?:\s*(?:,|and|&)\s*{NAME_WORD})*)[\s¹²³*†]*$")
 NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 PUBLISHER_WORDS = re.compile(
     r"\b(Institute|Institut|Centre|Center|Council|Foundation|University|School|Review|Monitor|Memo|"

@@ -45,8 +45,8 @@ class ClaimCues:
         if match:
             return "recommendation", _token_at(sentence, match.start())
         for token in sentence:
-            if token.lower_ in self.will and token.dep_ in ("aux", "auxpass") or token.lower_ == "should" \
-                    and _inverted(token):
+            if (token.lower_ in self.will and token.dep_ in ("aux", "auxpass")) or (token.lower_ == "should" \
+                    and _inverted(token)):
                 return "forecast", token
         match = self.will_phrases.search(text) if self.will_phrases else None
         if match:

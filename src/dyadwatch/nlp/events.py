@@ -99,7 +99,7 @@ class EventCoder:
         said = " ".join(t.lower_ for t in content)
         if any(cue in said for cue in self.vocabulary.reject_cues):
             kind = "REJECT"
-        elif any(cue in said.split() or " " in cue and cue in said for cue in self.vocabulary.accuse_cues):
+        elif any(cue in said.split() or (" " in cue and cue in said) for cue in self.vocabulary.accuse_cues):
             kind = "ACCUSE"
         else:
             kind = "SUPPORT"

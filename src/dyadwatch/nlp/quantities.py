@@ -530,7 +530,7 @@ def _drop_ranges_with_dates(text: str, numbers: list[_Number]) -> list[_Number]:
 
 
 def _to_figure(text: str, number: _Number) -> Figure | None:
-    if number.kind in ("glued", "date") or number.compound and number.unit in _DURATION_UNITS:
+    if number.kind in ("glued", "date") or (number.compound and number.unit in _DURATION_UNITS):
         return None
     if _on_short_line(text, number) or _is_denominator(text, number):
         return None
@@ -837,17 +837,34 @@ _CHANGE_NOUNS = {
     "slash": "cut", "raise": "increase", "lower": "reduction", "jump": "increase",
     "surge": "increase", "soar": "increase", "climb": "increase", "plunge": "fall",
     "plummet": "fall", "slump": "fall", "double": "increase", "triple": "increase",
-    "go": "change", "boost": "increase", "improve": "improvement", "widen": "widening",
-    "narrow": "narrowing",
+    "boost": "increase", "improve": "improvement", "widen": "widening", "narrow": "narrowing",
 }
+_DIRECTION_NOUNS = {"up": "growth", "down": "fall"}
 _SHARE_VERBS = frozenset({"account", "make", "represent", "constitute", "comprise"})
 _LEVEL_VERBS = frozenset({
     "be", "total", "amount", "reach", "stand", "exceed", "equal", "hit", "top", "come",
     "surpass", "remain", "stay", "cost", "value",
 })
-_NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "nummod", "quantmod", "det", "predet"})
-_DROPPED_WORDS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those"})
+_DURATION_VERBS = frozenset({"take", "last", "require", "need", "span"})
+_DURATION_WORDS = frozenset({"year", "years", "month", "months", "decade", "decades", "week", "weeks",
+                             "day", "days", "hour", "hours"})
+_PERIOD_NOUNS = frozenset({"period", "term", "span", "time", "course"})
+# Nouns that only carry a figure ("USD 300 million worth of products"): the measure is
+# what they are "of".
+_CARRIER_NOUNS = frozenset({"worth", "value", "amount", "sum", "total", "volume", "level"})
+_PERCENT_WORDS = frozenset({"%", "percent", "cent", "pct", "half", "third", "thirds", "quarter",
+                            "quarters", "fifth", "tenth"})
+_SHARED_UNIT_WORDS = _DURATION_WORDS | _PERCENT_WORDS | frozenset(
+    {"times", "those", "that", "thousand", "million", "billion", "trillion", "bn", "mln"}
+)
+_FRACTION_TOKEN_RE = re.compile(r"[1-9]/[1-9]\d?|(?:one|a|two|three)-(?:half|thirds?|quarters?)")
+_NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "predet", "npadvmod"})
+_PHRASE_PREPOSITIONS = ("of", "per", "with", "between", "from", "to", "for")
+_DROPPED_WORDS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these",
+                            "those", "whose", "which"})
 _NOUNISH = frozenset({"NOUN", "PROPN"})
+_VERBAL = frozenset({"VERB", "AUX"})
+_MAX_CLIMB = 4
 
 
 def measure_of(sentence: Span, figure_start: int, figure_end: int) -> str:
@@ -856,121 +873,227 @@ def measure_of(sentence: Span, figure_start: int, figure_end: int) -> str:
     tokens = [t for t in sentence if t.idx < figure_end and t.idx + len(t.text) > figure_start]
     if not tokens:
         return ""
-    anchor = _figure_anchor(tokens)
-    figure_ids = {t.i for t in tokens}
-    for reader in (_modified_noun, _share_of, _of_complement, _change_of, _level_of, _appositive_of):
-        phrase = reader(anchor, figure_ids)
+    figure = _FigureInParse(tokens)
+    phrase = _read_measure(figure)
+    if not phrase and figure.anchor.dep_ == "conj":
+        # "48 percent and 73 percent ...": the second figure measures what the first does.
+        first = figure.anchor.head
+        phrase = _read_measure(_FigureInParse([*first.lefts, first]))
+    return _limit(phrase)
+
+
+def _read_measure(figure: _FigureInParse) -> str:
+    for reader in (
+        _share_of, _part_of_whole, _duration_of, _modified_noun, _of_complement, _change_of,
+        _level_of, _appositive_of,
+    ):
+        phrase = reader(figure)
         if phrase:
             return phrase
     return ""
 
 
-def _figure_anchor(tokens: list[Token]) -> Token:
-    """The token of the figure that attaches it to the rest of the sentence."""
-    ids = {t.i for t in tokens}
-    outside = [t for t in tokens if t.head.i not in ids or t.head.i == t.i]
-    return outside[-1] if outside else tokens[-1]
+class _FigureInParse:
+    """The figure's tokens, and the token that attaches it to the rest of the sentence."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = list(tokens)
+        self.ids = {t.i for t in tokens}
+        self.anchor = self._find_anchor()
+        self.is_percent = any(_is_percent_token(t) for t in self.tokens)
+        self.is_duration = any(t.lower_ in _DURATION_WORDS for t in self.tokens)
+
+    def _find_anchor(self) -> Token:
+        outside = [t for t in self.tokens if t.head.i not in self.ids or t.head.i == t.i]
+        anchor = outside[-1] if outside else self.tokens[-1]
+        # Climb out of the rest of a number expression: the other end of a range ("5-7"),
+        # the scale or unit written once for both ends ("250-300 million", "two or three
+        # months"), or "those" in "double those of Belarus". Coordinated figures ("1/3 with
+        # Russia, 1/3 with the EU") are separate and are not climbed into.
+        for _ in range(_MAX_CLIMB):
+            head = anchor.head
+            if head.i == anchor.i or anchor.dep_ in ("conj", "appos"):
+                break
+            if head.pos_ in ("NUM", "SYM") or head.like_num or head.lower_ in _SHARED_UNIT_WORDS:
+                self.ids.add(head.i)
+                self.tokens.append(head)
+                anchor = head
+            else:
+                break
+        return anchor
 
 
-def _modified_noun(anchor: Token, figure_ids: set[int]) -> str:
+def _is_percent_token(token: Token) -> bool:
+    text = token.lower_
+    return text.endswith("%") or text in _PERCENT_WORDS or _FRACTION_TOKEN_RE.fullmatch(text) is not None
+
+
+def _share_of(figure: _FigureInParse) -> str:
+    """"49.5 percent of Belarus' foreign trade" -> "share of belarus' foreign trade";
+    "1/3 with Russia" -> "share with russia"."""
+    if not figure.is_percent:
+        return ""
+    doc = figure.anchor.doc
+    position = max(figure.ids) + 1
+    if position < len(doc) and doc[position].lower_ == "of":
+        phrase = _words_after(doc, position + 1)
+        return f"share of {phrase}" if phrase else ""
+    for child in figure.anchor.children:
+        if child.dep_ == "prep" and child.lower_ in ("with", "for") and child.i not in figure.ids:
+            target = _object_of(child)
+            if target is not None:
+                return f"share {child.lower_} {_noun_phrase(target, figure.ids, _MAX_MEASURE_WORDS - 2)}"
+    return ""
+
+
+def _part_of_whole(figure: _FigureInParse) -> str:
+    """"26 out of the 28 programmes": the part measures what the whole counts."""
+    doc = figure.anchor.doc
+    position = max(figure.ids) + 1
+    words = [t.lower_ for t in doc[position:position + 4]]
+    skip = 2 if words[:2] == ["out", "of"] else 1 if words[:1] == ["of"] else 0
+    if not skip:
+        return ""
+    position += skip
+    if position < len(doc) and doc[position].lower_ == "the":
+        position += 1
+    if position >= len(doc) or not doc[position].like_num:
+        return ""
+    whole = doc[position]
+    if whole.dep_ == "nummod" and whole.head.pos_ in _NOUNISH:
+        return _noun_phrase(whole.head, figure.ids | {whole.i}, _MAX_MEASURE_WORDS)
+    return ""
+
+
+def _duration_of(figure: _FigureInParse) -> str:
+    """"a process that will take ten years" -> "duration of process";
+    "extending its lifetime for two more decades" -> "duration of extending lifetime"."""
+    if not figure.is_duration:
+        return ""
+    anchor = figure.anchor
+    if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.lower_ in _PERIOD_NOUNS:
+        anchor = anchor.head.head   # "over a period of two months"
+    verb = _governing_verb(anchor, via=("for", "over", "within", "in", "during"))
+    if verb is None:
+        return ""
+    budget = _MAX_MEASURE_WORDS - 2
+    if verb.lemma_.lower() in _DURATION_VERBS:
+        subject = _verb_subject(verb)
+        return f"duration of {_noun_phrase(subject, figure.ids, budget)}" if subject is not None else ""
+    action = verb.lower_
+    target = _verb_object(verb)
+    if target is not None:
+        action = f"{action} {_noun_phrase(target, figure.ids, budget - 1)}"
+    return f"duration of {action}"
+
+
+def _modified_noun(figure: _FigureInParse) -> str:
     """"36 flights per week", "a USD 1 billion loan": the figure modifies a noun."""
+    anchor = figure.anchor
     if anchor.dep_ not in ("nummod", "compound", "amod", "quantmod", "nmod"):
         return ""
     head = anchor.head
-    if head.pos_ not in _NOUNISH or head.i in figure_ids:
+    if head.pos_ not in _NOUNISH or head.i in figure.ids or head.lower_ in _PERCENT_WORDS:
         return ""
-    if head.lower_ in ("%", "percent", "times"):
-        return ""
-    return _noun_phrase(head, figure_ids, with_of=True)
+    if head.lower_ in _CARRIER_NOUNS:
+        of_object = _prepositional_object(head, "of", figure.ids)
+        if of_object is not None:
+            head = of_object
+    return _noun_phrase(head, figure.ids, _MAX_MEASURE_WORDS)
 
 
-def _share_of(anchor: Token, figure_ids: set[int]) -> str:
-    """"49.5 percent of Belarus' foreign trade" -> "share of belarus' foreign trade"."""
-    if not _is_percent_token(anchor):
-        return ""
-    of_phrase = _of_phrase_after(anchor, figure_ids)
-    return f"share of {of_phrase}" if of_phrase else ""
-
-
-def _of_complement(anchor: Token, figure_ids: set[int]) -> str:
+def _of_complement(figure: _FigureInParse) -> str:
     """"a Russian loan of over $10 billion", "a growth of 9.4 percent": the noun before "of"."""
+    anchor = figure.anchor
     preposition = anchor.head
     if anchor.dep_ != "pobj" or preposition.lower_ != "of":
         return ""
     noun = preposition.head
     if noun.pos_ not in _NOUNISH:
         return ""
-    phrase = _noun_phrase(noun, figure_ids, with_of=False)
-    if noun.lemma_.lower() in _CHANGE_NOUNS.values() and noun.dep_ in ("appos", "conj"):
-        subject = _noun_phrase(noun.head, figure_ids, with_of=True) if noun.head.pos_ in _NOUNISH else ""
-        if subject:
-            return _limit(f"{phrase} of {subject}")
+    phrase = _noun_phrase(noun, figure.ids, _MAX_MEASURE_WORDS)
+    if noun.lemma_.lower() in _CHANGE_NOUNS.values() and noun.dep_ == "appos" and noun.head.pos_ in _NOUNISH:
+        # "foreign trade ($35.4 billion, a growth of 9.4 percent)": growth of the trade.
+        budget = _MAX_MEASURE_WORDS - len(phrase.split()) - 1
+        return f"{phrase} of {_noun_phrase(noun.head, figure.ids, budget)}"
     return phrase
 
 
-def _change_of(anchor: Token, figure_ids: set[int]) -> str:
-    """"grew by 9.4 percent" -> "growth of <subject>"; "increase more than tenfold" likewise."""
+def _change_of(figure: _FigureInParse) -> str:
+    """"grew by 9.4 percent" -> "growth of <subject>"; "(up by 48%)" likewise; "increase more
+    than tenfold" -> "increase of <subject>"."""
+    anchor = figure.anchor
     verb = _governing_verb(anchor, via=("by",))
     if verb is None:
         return ""
     noun = _CHANGE_NOUNS.get(verb.lemma_.lower())
+    if anchor.head.lower_ == "by" and anchor.head.head.lower_ in _DIRECTION_NOUNS:
+        noun = _DIRECTION_NOUNS[anchor.head.head.lower_]
     if noun is None:
         return ""
     changed = _verb_object(verb) or _verb_subject(verb)
     if changed is None:
         return noun
-    return _limit(f"{noun} of {_noun_phrase(changed, figure_ids, with_of=True)}")
+    return f"{noun} of {_noun_phrase(changed, figure.ids, _MAX_MEASURE_WORDS - 2)}"
 
 
-def _level_of(anchor: Token, figure_ids: set[int]) -> str:
+def _level_of(figure: _FigureInParse) -> str:
     """"trade turnover ... was $35.4 billion", "imports totalled USD 10.3 billion",
-    "Russia accounted for 49.5 percent" (handled by _share_of first)."""
-    verb = _governing_verb(anchor, via=("to", "at", "for"))
+    "trade expanded ... to USD 17.5 billion" -> the subject."""
+    verb = _governing_verb(figure.anchor, via=("to", "at", "for"))
     if verb is None:
         return ""
     lemma = verb.lemma_.lower()
     subject = _verb_subject(verb)
-    if lemma in _CHANGE_NOUNS and subject is not None:
-        # "expanded ... to USD 17.5 billion": the figure is the new level of the subject.
-        return _noun_phrase(subject, figure_ids, with_of=True)
-    if lemma in _SHARE_VERBS and subject is not None:
-        return _limit(f"share of {_noun_phrase(subject, figure_ids, with_of=True)}")
-    if lemma in _LEVEL_VERBS and subject is not None:
-        return _noun_phrase(subject, figure_ids, with_of=True)
-    return ""
-
-
-def _appositive_of(anchor: Token, figure_ids: set[int]) -> str:
-    """"foreign trade ($35.4 billion, ...)": the noun the figure stands beside."""
-    if anchor.dep_ != "appos" or anchor.head.pos_ not in _NOUNISH:
+    if subject is None or not (lemma in _CHANGE_NOUNS or lemma in _SHARE_VERBS or lemma in _LEVEL_VERBS):
         return ""
-    return _noun_phrase(anchor.head, figure_ids, with_of=False)
+    phrase = _noun_phrase(subject, figure.ids, _MAX_MEASURE_WORDS - 2)
+    if figure.is_percent and (lemma in _SHARE_VERBS or subject.pos_ == "PROPN"):
+        return f"{phrase}’s share" if subject.pos_ == "PROPN" else f"share of {phrase}"
+    return phrase
+
+
+def _appositive_of(figure: _FigureInParse) -> str:
+    """"foreign trade ($35.4 billion, ...)": the noun the figure stands beside."""
+    anchor = figure.anchor
+    if anchor.dep_ not in ("appos", "conj") or anchor.head.pos_ not in _NOUNISH:
+        return ""
+    if anchor.head.lower_ in _SHARED_UNIT_WORDS or anchor.head.like_num:
+        return ""
+    phrase = _noun_phrase(anchor.head, figure.ids, _MAX_MEASURE_WORDS - 1)
+    if figure.is_percent and anchor.head.pos_ == "PROPN":
+        return f"{phrase}’s share"
+    return phrase
+
+
+# --- parse helpers ---------------------------------------------------------
 
 
 def _governing_verb(anchor: Token, via: tuple[str, ...]) -> Token | None:
-    """The verb the figure completes, directly or through one of the prepositions `via`."""
+    """The verb the figure completes, directly or through one of the prepositions `via`,
+    climbing a few steps through prepositional phrases ("expanded ... in the first half of
+    2021 to USD 17.5 billion")."""
     head = anchor.head
-    if anchor.dep_ in ("pobj",) and head.lower_ in via:
+    if (anchor.dep_ == "pobj" and head.lower_ in via) or (anchor.dep_ == "pobj" and head.dep_ == "agent"):
         head = head.head
-    elif anchor.dep_ in ("advmod", "npadvmod", "dobj", "attr", "acomp", "oprd", "pcomp"):
-        pass
-    elif anchor.dep_ == "agent" or (anchor.dep_ == "pobj" and head.dep_ == "agent"):
-        head = head.head
-    else:
+    elif anchor.dep_ not in ("advmod", "npadvmod", "dobj", "attr", "acomp", "oprd", "pcomp", "nsubj"):
         return None
-    # "more than tenfold": the figure hangs from "more", which hangs from the verb.
-    while head.pos_ not in ("VERB", "AUX") and head.dep_ in ("prep", "dobj", "advmod", "pcomp"):
-        if head.head.i == head.i:
+    for _ in range(_MAX_CLIMB):
+        if head.pos_ in _VERBAL or head.head.i == head.i:
+            break
+        if head.dep_ not in ("prep", "pobj", "dobj", "advmod", "pcomp", "npadvmod"):
             break
         head = head.head
-    return head if head.pos_ in ("VERB", "AUX") else None
+    return head if head.pos_ in _VERBAL else None
 
 
 def _verb_subject(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
+        if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("that", "which", "who"):
             return child
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+    if verb.dep_ == "relcl" and verb.head.pos_ in _NOUNISH:
+        return verb.head   # "a process that will take ten years"
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in _VERBAL:
         return _verb_subject(verb.head)
     return None
 
@@ -982,46 +1105,85 @@ def _verb_object(verb: Token) -> Token | None:
     return None
 
 
-def _is_percent_token(token: Token) -> bool:
-    return token.lower_ in ("%", "percent", "per", "cent") or token.lower_.endswith("%")
+def _object_of(preposition: Token) -> Token | None:
+    for child in preposition.children:
+        if child.dep_ == "pobj":
+            return child
+    return None
 
 
-def _of_phrase_after(anchor: Token, figure_ids: set[int]) -> str:
-    """The noun phrase after "of" that follows the figure, read left to right so that a
-    mis-attached possessive ("Belarus’ foreign trade") stays whole."""
-    doc = anchor.doc
-    position = max(figure_ids) + 1
-    if position >= len(doc) or doc[position].lower_ != "of":
-        return ""
+def _prepositional_object(head: Token, preposition: str, excluded: set[int]) -> Token | None:
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ == preposition:
+            target = _object_of(child)
+            if target is not None and target.i not in excluded:
+                return target
+    return None
+
+
+def _words_after(doc: object, position: int) -> str:
+    """The noun phrase starting at `position`, read left to right so that a mis-attached
+    possessive ("Belarus’ foreign trade") stays whole."""
     words: list[str] = []
-    for token in doc[position + 1:]:
-        if token.pos_ in ("DET", "ADJ", "NOUN", "PROPN", "NUM", "PART") or token.text in ("’", "'", "-"):
+    for token in doc[position:]:  # type: ignore[index]
+        if token.pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PART") or token.text in ("’", "'", "-", "*", "_"):
             words.append(token.text_with_ws)
             continue
         break
     return _clean("".join(words))
 
 
-def _noun_phrase(head: Token, figure_ids: set[int], with_of: bool) -> str:
-    """The head noun with its modifiers, plus a following "per"/"of" phrase when short."""
+def _noun_phrase(head: Token, excluded: set[int], budget: int) -> str:
+    """The head noun with its modifiers, then one chain of short prepositional phrases
+    ("flights per week between the two countries") while they fit in `budget` words."""
+    if budget <= 0:
+        return ""
     tokens = [head]
     for child in head.lefts:
-        if child.dep_ in _NP_DEPS and child.i not in figure_ids:
-            tokens.extend(t for t in child.subtree if t.i not in figure_ids)
+        if child.dep_ in _NP_DEPS and child.i not in excluded:
+            tokens.extend(t for t in child.subtree if t.i not in excluded and not _is_figure_part(t))
     tokens.sort(key=lambda t: t.i)
-    core = _clean(" ".join(_token_text(t) for t in tokens))
+    core = _clean("".join(t.text_with_ws for t in tokens))
+    if len(core.split()) >= budget:
+        return _limit(core, budget)
+    conjunct = _conjunct_of(head, excluded) if head.dep_ == "pobj" else None
+    if conjunct is not None:
+        # "types of components and arms parts": keep the coordination when it fits.
+        other = _noun_phrase(conjunct, excluded, budget - len(core.split()) - 1)
+        if other and len(core.split()) + len(other.split()) + 1 <= budget:
+            return f"{core} and {other}"
     for child in head.rights:
-        if child.dep_ == "prep" and (child.lower_ == "per" or (with_of and child.lower_ == "of")):
-            extension = " ".join(_token_text(t) for t in child.subtree if t.i not in figure_ids)
-            candidate = _clean(f"{core} {extension}")
-            if len(candidate.split()) <= _MAX_MEASURE_WORDS:
-                core = candidate
-            break
-    return _limit(core)
+        if child.dep_ != "prep" or child.lower_ not in _PHRASE_PREPOSITIONS:
+            continue
+        target = _object_of(child)
+        if target is None or target.i in excluded or _is_numeric(target):
+            continue
+        rest = _noun_phrase(target, excluded, budget - len(core.split()) - 1)
+        return f"{core} {child.lower_} {rest}" if rest else core
+    return core
 
 
-def _token_text(token: Token) -> str:
-    return token.text
+def _conjunct_of(head: Token, excluded: set[int]) -> Token | None:
+    for child in head.rights:
+        if child.dep_ == "conj" and child.pos_ in _NOUNISH and child.i not in excluded:
+            return child
+    return None
+
+
+def _is_figure_part(token: Token) -> bool:
+    """Numbers and currency signs inside a noun phrase belong to figures, except the number
+    of a hyphenated adjective ("two-way trade")."""
+    doc = token.doc
+    if token.i + 1 < len(doc) and doc[token.i + 1].text == "-":
+        return False
+    return _is_numeric(token)
+
+
+def _is_numeric(token: Token) -> bool:
+    return token.like_num or token.pos_ in ("NUM", "SYM") or token.lower_ in _UNIT_TOKENS
+
+
+_UNIT_TOKENS = frozenset({"usd", "eur", "rub", "byn", "us$", "\\$", "$", "€", "%"})
 
 
 def _clean(phrase: str) -> str:
@@ -1034,5 +1196,5 @@ def _clean(phrase: str) -> str:
     return " ".join(words)
 
 
-def _limit(phrase: str) -> str:
-    return " ".join(phrase.split()[:_MAX_MEASURE_WORDS])
+def _limit(phrase: str, budget: int = _MAX_MEASURE_WORDS) -> str:
+    return " ".join(phrase.split()[:budget])

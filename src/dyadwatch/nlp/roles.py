@@ -163,9 +163,9 @@ class RoleReader:
     def nearest_before(self, token: Token, sentence_start: int, exclude: list[ActorMention]) -> ActorMention | None:
         """The closest actor named before the trigger in its sentence, then in the paragraph."""
         for mention in reversed(self.mentions):
-            if mention.end <= token.i and mention not in exclude and mention.kind != "modifier":
-                if mention.start >= sentence_start:
-                    return mention
+            usable = mention.end <= token.i and mention not in exclude and mention.kind != "modifier"
+            if usable and mention.start >= sentence_start:
+                return mention
         for mention in reversed(self.mentions):
             if mention.end <= token.i and mention not in exclude:
                 return mention

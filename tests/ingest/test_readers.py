@@ -1,0 +1,80 @@
+from pathlib import Path
+
+import pytest
+
+from dyadwatch.errors import InputError
+from dyadwatch.ingest.readers import iter_input_files, read_document
+
+
+def make_pdf(text: str) -> bytes:
+    """A minimal one-page PDF with a text layer, built by hand (no PDF library needed)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_plain_text_keeps_the_file_text(tmp_path: Path):
+    path = tmp_path / "note.txt"
+    path.write_text("Title\n\nMinsk and Moscow met.", encoding="utf-8")
+    document = read_document(path)
+    assert document.text == "Title\n\nMinsk and Moscow met."
+    assert document.name == "note.txt" and document.format == "txt" and len(document.sha256) == 64
+
+
+def test_html_gives_readable_blocks_without_scripts_or_navigation(tmp_path: Path):
+    path = tmp_path / "page.html"
+    path.write_text("<html><head><title>Brief</title><meta name='author' content='A. Writer'></head><body>"
+                    "<nav>Home | About</nav><h1>Gas talks</h1><p>Minsk <a href='#'>met</a> Moscow.</p>"
+                    "<script>alert(1)</script><footer>Share</footer></body></html>", encoding="utf-8")
+    document = read_document(path)
+    assert document.text == "Gas talks\n\nMinsk met Moscow."
+    assert document.title == "Brief" and document.authors == ["A. Writer"]
+
+
+def test_pdf_text_layer_is_read(tmp_path: Path):
+    path = tmp_path / "memo.pdf"
+    path.write_bytes(make_pdf("Russia lent Belarus a billion dollars."))
+    assert "Russia lent Belarus" in read_document(path).text
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("empty.txt", b"", "empty"),
+    ("blank.md", b"  \n\n ", "empty"),
+    ("binary.txt", b"\x00\x01\x02binary", "binary"),
+    ("latin1.txt", "Lukashenka said caf\xe9".encode("latin-1"), "not valid UTF-8"),
+    ("sheet.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'"),
+    ("broken.pdf", b"%PDF-1.4\nthis is not a pdf body", "PDF could not be read"),
+])
+def test_bad_input_names_the_file_and_the_problem(tmp_path: Path, name: str, content: bytes, message: str):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        read_document(path)
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_a_missing_path_is_reported_and_folders_are_read_recursively(tmp_path: Path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "deep.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "a" / ".hidden.txt").write_text("x", encoding="utf-8")
+    found = list(iter_input_files([tmp_path / "a", tmp_path / "nowhere.txt"]))
+    assert [p.name for p in found if isinstance(p, Path)] == ["deep.txt"]
+    errors = [e for e in found if isinstance(e, InputError)]
+    assert len(errors) == 1 and "nowhere.txt" in str(errors[0]) and "no such file" in str(errors[0])

@@ -1,0 +1,67 @@
+from pathlib import Path
+
+from dyadwatch.ingest.service import ingest
+from dyadwatch.store import queries
+from dyadwatch.store.database import Store, database_url
+
+BRIEF = ("Gas and loans\n\n12.03.2021\n\nOn 2 March, Russia and Belarus signed an agreement on gas supplies. "
+         "Moscow lent Minsk USD 500 million.\n")
+
+
+def test_database_url_prefers_flag_then_environment_then_default(monkeypatch):
+    monkeypatch.delenv("DYADWATCH_DB", raising=False)
+    assert database_url() == "sqlite:///dyadwatch.db"
+    monkeypatch.setenv("DYADWATCH_DB", "/tmp/team.db")
+    assert database_url() == "sqlite:////tmp/team.db"
+    assert database_url("postgresql://host/db") == "postgresql://host/db"
+
+
+def test_sqlite_runs_in_wal_mode(store: Store):
+    with store.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_reingesting_an_unchanged_file_changes_nothing(tmp_path: Path, store: Store, extractor):
+    path = tmp_path / "brief.txt"
+    path.write_text(BRIEF, encoding="utf-8")
+    first = ingest(store, [path], extractor)
+    ids = [e.id for e in queries.events(store)]
+    second = ingest(store, [path], extractor)
+    assert first.documents == 1 and second.documents == 0 and second.unchanged == 1
+    assert [e.id for e in queries.events(store)] == ids and ids
+
+
+def test_a_changed_file_has_its_records_replaced(tmp_path: Path, store: Store, extractor):
+    path = tmp_path / "brief.txt"
+    path.write_text(BRIEF, encoding="utf-8")
+    ingest(store, [path], extractor)
+    path.write_text(BRIEF.replace("USD 500 million", "USD 700 million"), encoding="utf-8")
+    ingest(store, [path], extractor)
+    values = [q.value for q in queries.quantities(store)]
+    assert values == [700_000_000]
+    assert len(queries.documents(store)) == 1
+
+
+def test_one_bad_file_does_not_stop_the_others_nor_lose_what_was_stored(tmp_path: Path, store: Store, extractor):
+    tmp_path = tmp_path / "inbox"
+    tmp_path.mkdir()
+    good = tmp_path / "good.txt"
+    good.write_text(BRIEF, encoding="utf-8")
+    ingest(store, [good], extractor)
+    before = queries.counts(store)
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00\x00")
+    (tmp_path / "other.md").write_text(BRIEF.replace("gas supplies", "oil supplies"), encoding="utf-8")
+    report = ingest(store, [tmp_path], extractor)
+    assert len(report.errors) == 1 and "bad.txt" in str(report.errors[0])
+    assert report.documents == 1 and report.unchanged == 1
+    after = queries.counts(store)
+    assert after["documents"] == before["documents"] + 1 and after["events"] > before["events"]
+
+
+def test_full_text_search_ranks_matching_sentences(tmp_path: Path, store: Store, extractor):
+    path = tmp_path / "brief.txt"
+    path.write_text(BRIEF, encoding="utf-8")
+    ingest(store, [path], extractor)
+    hits = queries.search(store, "lent million")
+    assert hits and hits[0].text.startswith("Moscow lent Minsk")
+    assert BRIEF[hits[0].start:hits[0].end] == hits[0].text

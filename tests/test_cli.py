@@ -1,0 +1,109 @@
+"""The CLI over a real database: every command, --json output, errors as one line."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dyadwatch.cli import app
+from tests.conftest import GOLD, REPO, SEEDS
+
+runner = CliRunner()
+BRIEF = ("Transit talks\n\n22.06.2021\n\nOn 21 June, Belarus and Russia signed an agreement on oil transit. "
+         "Russia lent Belarus USD 500 million. Minsk should diversify its routes.\n")
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("cli")
+    (folder / "brief.txt").write_text(BRIEF, encoding="utf-8")
+    path = str(folder / "cli.db")
+    result = runner.invoke(app, ["ingest", str(folder / "brief.txt"), "--db", path])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def test_events_json_gives_doc_offsets_and_quote(db):
+    result = runner.invoke(app, ["events", "--db", db, "--json"])
+    rows = lines(result.stdout)
+    agree = [r for r in rows if r["type"] == "AGREE"]
+    assert agree and agree[0]["doc"] == "brief.txt" and agree[0]["date"] == "2021-06-21"
+    assert BRIEF[agree[0]["start"]:agree[0]["end"]] == agree[0]["quote"]
+    assert {agree[0]["source"], agree[0]["target"]} == {"BLR", "RUS"}
+
+
+def test_filters_narrow_the_listing(db):
+    only_aid = lines(runner.invoke(app, ["events", "--db", db, "--json", "--type", "AID"]).stdout)
+    assert only_aid and all(r["type"] == "AID" for r in only_aid)
+    assert lines(runner.invoke(app, ["events", "--db", db, "--json", "--since", "2030-01-01"]).stdout) == []
+
+
+def test_show_timeline_figures_claims_and_search(db):
+    event_id = lines(runner.invoke(app, ["events", "--db", db, "--json"]).stdout)[0]["id"]
+    shown = runner.invoke(app, ["show", event_id, "--db", db])
+    assert shown.exit_code == 0 and "brief.txt" in shown.stdout
+    assert "2021-06" in runner.invoke(app, ["timeline", "--db", db]).stdout
+    figures = lines(runner.invoke(app, ["figures", "--db", db, "--json"]).stdout)
+    assert [(f["value"], f["unit"]) for f in figures] == [(500_000_000, "USD")]
+    claims = lines(runner.invoke(app, ["claims", "--db", db, "--json"]).stdout)
+    assert [c["kind"] for c in claims] == ["recommendation"]
+    hits = lines(runner.invoke(app, ["search", "oil transit", "--db", db, "--json"]).stdout)
+    assert hits and "oil transit" in hits[0]["text"]
+
+
+def test_show_of_an_unknown_id_is_one_clear_error(db):
+    result = runner.invoke(app, ["show", "e-nope", "--db", db])
+    assert result.exit_code == 1
+    assert "no event with id e-nope" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("fmt", "files"), [
+    ("jsonl", ["events.jsonl", "quantities.jsonl", "claims.jsonl"]),
+    ("csv", ["events.csv", "quantities.csv", "claims.csv"]),
+    ("parquet", ["events.parquet", "quantities.parquet", "claims.parquet"]),
+    ("plover", ["plover.jsonl"]),
+])
+def test_export_formats(db, tmp_path: Path, fmt: str, files: list[str]):
+    result = runner.invoke(app, ["export", "--format", fmt, "--out", str(tmp_path), "--db", db])
+    assert result.exit_code == 0, result.output
+    for name in files:
+        assert (tmp_path / name).stat().st_size > 0
+
+
+def test_unknown_export_format_is_refused(db, tmp_path: Path):
+    result = runner.invoke(app, ["export", "--format", "xml", "--out", str(tmp_path), "--db", db])
+    assert result.exit_code == 1 and "unknown export format 'xml'" in result.stderr
+
+
+def test_ingest_reports_each_bad_file_and_exits_non_zero(tmp_path: Path):
+    db = str(tmp_path / "x.db")
+    tmp_path = tmp_path / "inbox"
+    tmp_path.mkdir()
+    (tmp_path / "ok.txt").write_text(BRIEF, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    result = runner.invoke(app, ["ingest", str(tmp_path), str(tmp_path / "missing.txt"), "--db", db])
+    assert result.exit_code == 1
+    for problem in ("empty.txt: [E002]", "image.png: [E005]", "missing.txt: [E001]"):
+        assert problem in result.stderr
+    assert lines(runner.invoke(app, ["events", "--db", db, "--json"]).stdout)
+
+
+def test_eval_prints_the_reference_levels(tmp_path: Path):
+    result = runner.invoke(app, ["eval", "--gold", str(GOLD), "--docs", str(SEEDS), "--json"])
+    assert result.exit_code == 0, result.output
+    report = lines(result.stdout)[0]
+    assert set(report) == {"events", "quantities", "claims"}
+    assert report["events"]["found"]["gold"] == 212
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert f"dyadwatch {name}" in readme, f"README does not document `dyadwatch {name}`"
