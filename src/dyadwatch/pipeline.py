@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -90,10 +91,14 @@ def _paragraphs(text: str) -> list[Paragraph]:
 
 
 def _as_date(value: str | None) -> date | None:
+    """The last day of the period a document date names: the writer's "now" is its end, not its start."""
     if not value:
         return None
     parts = [int(p) for p in value.split("-")]
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    if len(parts) == 3:
+        return date(*parts)
+    month = parts[1] if len(parts) > 1 else 12
+    return date(parts[0], month, calendar.monthrange(parts[0], month)[1])
 
 
 def _collect(extraction: Extraction, doc: Doc, original: str, cleaned: CleanText, paragraph: Paragraph,

@@ -11,6 +11,7 @@ from dyadwatch.knowledge import Knowledge
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, context_of, found_in
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.roles import RoleReader, Roles
+from dyadwatch.nlp.timex import explicit_years
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule
 
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
@@ -58,22 +59,26 @@ class EventCoder:
     # --- one sentence -----------------------------------------------------------
     def code_sentence(self, sentence: Span, reader: RoleReader, context: ParagraphContext,
                       time_expressions: list) -> list[CodedEvent]:
+        """Verbs first, then nouns: a noun under a coded verb only restates it or sets the scene."""
         events: list[CodedEvent] = []
-        coded_tokens: set[int] = set()
-        for token in sentence:
-            if token.i in reader.by_token and reader.by_token[token.i].kind != "dyad":
+        consumed: set[int] = set()
+        verbs_first = sorted(sentence, key=lambda t: (t.pos_ in ("NOUN", "PROPN"), t.i))
+        for token in verbs_first:
+            if token.i in consumed or (token.i in reader.by_token and reader.by_token[token.i].kind != "dyad"):
                 continue
             rule = self.vocabulary.rule_for(token)
             if rule is None and self.vocabulary.is_statement(token):
                 event = self._statement(token, sentence, reader, context, time_expressions)
-            elif rule is not None and not self._irrealis(token) and not self._restates(token, coded_tokens):
+            elif rule is not None and not self._irrealis(token) and not self._under_coded_verb(token, events):
                 event = self._event(token, rule, sentence, reader, context, time_expressions)
             else:
                 event = None
             if event is not None:
                 events.append(event)
-                coded_tokens.add(token.i)
-        return events
+                consumed.add(token.i)
+                if event.mode == "statement":
+                    consumed.update(t.i for c in token.children if c.dep_ in CONTENT_DEPS for t in c.subtree)
+        return sorted(events, key=lambda e: e.trigger)
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list) -> CodedEvent | None:
@@ -81,8 +86,8 @@ class EventCoder:
             roles = reader.verb_roles(token)
         else:
             roles = reader.noun_roles(token, rule.of_role)
-            if not roles.sources and not roles.targets and not reader.others_in(sentence.start, sentence.end, []):
-                return None  # a bare noun in a sentence naming no actor is a topic, not an event
+            if not roles.sources and not roles.targets:
+                return None  # a noun with no actor attached is a topic ('integration', 'sanctions'), not an event
         return self._build(token, rule.type, rule.mode, roles, sentence, reader, context, time_expressions)
 
     def _statement(self, verb: Token, sentence: Span, reader: RoleReader, context: ParagraphContext,
@@ -91,8 +96,8 @@ class EventCoder:
         content = [t for c in verb.children if c.dep_ in CONTENT_DEPS for t in c.subtree]
         if not content or self._irrealis(verb):
             return None
-        if any(self.vocabulary.rule_for(t) for t in content if t.i not in reader.by_token):
-            return None
+        if any(t.pos_ == "VERB" and self.vocabulary.rule_for(t) and not self._irrealis(t) for t in content):
+            return None  # 'X said that Minsk had agreed ...': the reported action is the event
         roles = reader.verb_roles(verb)
         if not roles.sources:
             return None
@@ -180,14 +185,14 @@ class EventCoder:
         subject = [c for c in (clause_verb.children if clause_verb else []) if c.dep_ in ("nsubj", "nsubjpass")]
         return any(c.lower_ in ("no", "nothing", "none", "neither") for s in subject for c in s.subtree)
 
-    def _restates(self, token: Token, coded: set[int]) -> bool:
-        """A noun trigger that is the object of a trigger already coded ('signed an agreement')."""
+    def _under_coded_verb(self, token: Token, events: list[CodedEvent]) -> bool:
+        """A noun whose governing verb is already an event ('signed an agreement', 'vowed support')."""
         if token.pos_ not in ("NOUN", "PROPN"):
             return False
-        head = token.head
-        if head.dep_ == "prep":
-            head = head.head
-        return head.i in coded and head.i != token.i
+        if any(c.dep_ in ("poss", "agent") or (c.dep_ == "prep" and c.lower_ == "by") for c in token.children):
+            return False  # 'Russia's loan', 'sanctions by the EU' carry their own actor
+        head = token.head.head if token.head.dep_ == "prep" else token.head
+        return head.i != token.i and any(e.trigger[0] == head.idx for e in events)
 
 
 def _split_dyad(mention: ActorMention) -> tuple[ActorMention, ActorMention]:
@@ -230,10 +235,12 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
 
 
 def _year_in_force(sentence: Span, time_expressions: list, context: ParagraphContext) -> int | None:
+    """An explicit year earlier in the paragraph, else in its heading; a year from far away is no evidence."""
     earlier = [t for t in time_expressions if t.end <= sentence.start_char and not t.relative]
     if earlier:
         return int(earlier[-1].value[:4])
-    return context.year_in_force
+    years = explicit_years(context.heading)
+    return years[-1][1] if years else None
 
 
 @Language.factory("dyadwatch_events", default_config={"knowledge_dirs": []})

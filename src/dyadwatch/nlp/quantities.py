@@ -15,14 +15,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 
 @dataclass(frozen=True)
 class Figure:
+    """One figure: its span in the text passed in, its value in base units ("USD 500 million"
+    -> 500000000, "37%" -> 37, "1/3" -> 33.33), a short unit name ("USD", "percent", "count",
+    "bcm", "times", "years", ...) and a bound: None, "lower", "upper" or "approx"."""
+
     start: int
     end: int
     text: str
@@ -35,37 +40,37 @@ class Figure:
 # Vocabulary
 # ---------------------------------------------------------------------------
 
-_UNITS_WORDS = {
+_UNITS_WORDS = MappingProxyType({
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}
-_TENS_WORDS = {
+})
+_TENS_WORDS = MappingProxyType({
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
-}
+})
 # "first" and "second" are left out on purpose: they mostly mean "initial" / "next" or a
 # unit of time, not a position in a counted series.
-_ORDINAL_WORDS = {
+_ORDINAL_WORDS = MappingProxyType({
     "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
     "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
     "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100,
-}
-_FRACTION_DENOMINATORS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "tenth": 10}
-_RATIO_WORDS = {"twice": 2, "double": 2, "triple": 3, "treble": 3, "quadruple": 4}
+})
+_FRACTION_DENOMINATORS = MappingProxyType({"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "tenth": 10})
+_RATIO_WORDS = MappingProxyType({"twice": 2, "double": 2, "triple": 3, "treble": 3, "quadruple": 4})
 
-_SCALES = {
+_SCALES = MappingProxyType({
     "hundred": Decimal(100),
     "thousand": Decimal(10) ** 3, "k": Decimal(10) ** 3,
     "million": Decimal(10) ** 6, "mln": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6,
     "billion": Decimal(10) ** 9, "bln": Decimal(10) ** 9, "bn": Decimal(10) ** 9, "b": Decimal(10) ** 9,
     "trillion": Decimal(10) ** 12, "trln": Decimal(10) ** 12, "tn": Decimal(10) ** 12,
     "trn": Decimal(10) ** 12,
-}
+})
 
 _CURRENCY_CODES = ("USD", "EUR", "RUB", "BYN", "BYR", "GBP", "CNY", "UAH", "PLN", "CHF", "JPY", "KZT")
-_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB"}
+_CURRENCY_SYMBOLS = MappingProxyType({"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB"})
 
 # Two of anything here is the dyad itself, not a measurement ("the two presidents").
 _DYAD_NOUNS = frozenset({
@@ -91,7 +96,7 @@ _ORDINAL_NON_SERIES = frozenset({
 })
 _IRREGULAR_PLURALS = frozenset({
     "people", "children", "men", "women", "personnel", "staff", "aircraft", "police", "cattle",
-    "livestock", "servicemen", "troops",
+    "livestock", "servicemen",
 })
 # Words that end in "s" without being plural nouns, and words that end a noun phrase.
 _NOT_PLURAL = frozenset({
@@ -101,7 +106,6 @@ _NOT_PLURAL = frozenset({
     "news", "means", "series", "politics", "economics", "various", "numerous", "previous",
     "serious", "famous", "across", "process", "status", "analysis", "crisis", "basis", "bus",
     "gas", "focus", "consensus", "census", "emphasis", "thesis", "chaos", "lens", "bonus",
-    "sanctions",
 })
 _FUNCTION_WORDS = frozenset({
     "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or",
@@ -553,7 +557,7 @@ def _read_measurement(text: str, number: _Number) -> tuple[float, str, int, int]
             return None
         return _percent_of_fraction(number), "percent", number.start, number.end
     if number.kind == "ratio":
-        if number.value is None or not _is_ratio(text, number):
+        if not _is_ratio(text, number):
             return None
         return float(number.value), "times", number.start, number.end
     if number.kind == "ordinal":
@@ -694,10 +698,10 @@ def _is_ratio(text: str, number: _Number) -> bool:
 
 def _is_series_ordinal(text: str, number: _Number) -> bool:
     """"the 20th joint session" counts sessions; "the 20th anniversary" or "third countries" do not."""
-    if number.compound or _is_date_or_year(text, replace(number, kind="digits")):
+    if number.compound or _MONTH_BEFORE_RE.search(text, max(0, number.start - 12), number.start):
         return False
     if _MONTH_AFTER_RE.match(text, number.end):
-        return False
+        return False   # "the 3rd of June"
     if not _DETERMINER_BEFORE_RE.search(text, max(0, number.start - 10), number.start):
         return False
     content = _leading_content_words(_tail_words(text, number.end)[:3])
@@ -711,9 +715,9 @@ def _is_series_ordinal(text: str, number: _Number) -> bool:
 def _is_count(text: str, number: _Number) -> bool:
     """A bare number is a count when it quantifies a plural noun ("36 flights", "two Russian
     military facilities") or stands for one ("more than 200", "the remaining two")."""
-    if _is_date_or_year(text, number) and not _is_year_like_count(text, number):
-        return False
     if _is_next_to_month(text, number):
+        return False
+    if _looks_like_year(text, number) and not _is_year_like_count(text, number):
         return False
     if number.compound or _is_reference_number(text, number):
         return False
@@ -736,8 +740,6 @@ def _is_count(text: str, number: _Number) -> bool:
 
 def _is_year_like_count(text: str, number: _Number) -> bool:
     """"1880 types" is a count although 1880 could be a year: the plural noun follows at once."""
-    if not _looks_like_year(text, number):
-        return False
     if _YEAR_CONTEXT_BEFORE_RE.search(text, max(0, number.start - 8), number.start):
         return False
     if _NAME_BEFORE_RE.search(text, max(0, number.start - 20), number.start):
@@ -830,7 +832,7 @@ def _count_parts_of_wholes(
 # ---------------------------------------------------------------------------
 
 _MAX_MEASURE_WORDS = 8
-_CHANGE_NOUNS = {
+_CHANGE_NOUNS = MappingProxyType({
     "grow": "growth", "increase": "increase", "rise": "rise", "fall": "fall",
     "decrease": "decrease", "decline": "decline", "drop": "drop", "expand": "growth",
     "shrink": "contraction", "contract": "contraction", "cut": "cut", "reduce": "reduction",
@@ -838,8 +840,8 @@ _CHANGE_NOUNS = {
     "surge": "increase", "soar": "increase", "climb": "increase", "plunge": "fall",
     "plummet": "fall", "slump": "fall", "double": "increase", "triple": "increase",
     "boost": "increase", "improve": "improvement", "widen": "widening", "narrow": "narrowing",
-}
-_DIRECTION_NOUNS = {"up": "growth", "down": "fall"}
+})
+_DIRECTION_NOUNS = MappingProxyType({"up": "growth", "down": "fall"})
 _SHARE_VERBS = frozenset({"account", "make", "represent", "constitute", "comprise"})
 _LEVEL_VERBS = frozenset({
     "be", "total", "amount", "reach", "stand", "exceed", "equal", "hit", "top", "come",
@@ -854,14 +856,21 @@ _PERIOD_NOUNS = frozenset({"period", "term", "span", "time", "course"})
 _CARRIER_NOUNS = frozenset({"worth", "value", "amount", "sum", "total", "volume", "level"})
 _PERCENT_WORDS = frozenset({"%", "percent", "cent", "pct", "half", "third", "thirds", "quarter",
                             "quarters", "fifth", "tenth"})
+_RATE_DEFAULT = "price"
+_POSSESSIVE_MARKS = frozenset({"’", "'", "’s", "'s"})
+_MONEY_TOKENS = frozenset({"$", "\\$", "us$", "€", "£", "₽", "usd", "eur", "rub", "byn", "gbp", "cny",
+                           "dollars", "euros", "roubles", "rubles", "million", "billion", "trillion",
+                           "bn", "mln", "m", "tn"})
+_TIME_NOUNS = frozenset({"total", "time", "period", "future", "past", "term", "end", "beginning", "cash"})
 _SHARED_UNIT_WORDS = _DURATION_WORDS | _PERCENT_WORDS | frozenset(
     {"times", "those", "that", "thousand", "million", "billion", "trillion", "bn", "mln"}
 )
 _FRACTION_TOKEN_RE = re.compile(r"[1-9]/[1-9]\d?|(?:one|a|two|three)-(?:half|thirds?|quarters?)")
+_FIGURE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mln", "times", "percent", "%"})
 _NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "predet", "npadvmod"})
 _PHRASE_PREPOSITIONS = ("of", "per", "with", "between", "from", "to", "for")
 _DROPPED_WORDS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these",
-                            "those", "whose", "which"})
+                            "those", "whose", "which", "some", "him", "them", "it"})
 _NOUNISH = frozenset({"NOUN", "PROPN"})
 _VERBAL = frozenset({"VERB", "AUX"})
 _MAX_CLIMB = 4
@@ -879,13 +888,16 @@ def measure_of(sentence: Span, figure_start: int, figure_end: int) -> str:
         # "48 percent and 73 percent ...": the second figure measures what the first does.
         first = figure.anchor.head
         phrase = _read_measure(_FigureInParse([*first.lefts, first]))
+    rate = _rate_suffix(figure)
+    if rate and rate not in phrase:
+        phrase = f"{phrase or _RATE_DEFAULT} {rate}"
     return _limit(phrase)
 
 
 def _read_measure(figure: _FigureInParse) -> str:
     for reader in (
-        _share_of, _part_of_whole, _duration_of, _modified_noun, _of_complement, _change_of,
-        _level_of, _appositive_of,
+        _share_of, _part_of_whole, _contents_of, _duration_of, _modified_noun, _in_kind,
+        _of_complement, _change_of, _level_of, _appositive_of,
     ):
         phrase = reader(figure)
         if phrase:
@@ -914,7 +926,10 @@ class _FigureInParse:
             head = anchor.head
             if head.i == anchor.i or anchor.dep_ in ("conj", "appos"):
                 break
-            if head.pos_ in ("NUM", "SYM") or head.like_num or head.lower_ in _SHARED_UNIT_WORDS:
+            joins_unit = head.lower_ in ("those", "that") or (
+                len(self.tokens) == 1 and head.lower_ in _SHARED_UNIT_WORDS
+            )
+            if head.pos_ in ("NUM", "SYM") or head.like_num or joins_unit:
                 self.ids.add(head.i)
                 self.tokens.append(head)
                 anchor = head
@@ -941,9 +956,50 @@ def _share_of(figure: _FigureInParse) -> str:
     for child in figure.anchor.children:
         if child.dep_ == "prep" and child.lower_ in ("with", "for") and child.i not in figure.ids:
             target = _object_of(child)
-            if target is not None:
-                return f"share {child.lower_} {_noun_phrase(target, figure.ids, _MAX_MEASURE_WORDS - 2)}"
+            phrase = _noun_phrase(target, figure.ids, _MAX_MEASURE_WORDS - 2) if target is not None else ""
+            if phrase:
+                return f"share {child.lower_} {phrase}"
     return ""
+
+
+def _contents_of(figure: _FigureInParse) -> str:
+    """"24 million tonnes of oil", "USD 300 million of investment" -> what the amount is of."""
+    doc = figure.anchor.doc
+    position = max(figure.ids) + 1
+    if figure.is_percent or position >= len(doc) or doc[position].lower_ != "of":
+        return ""
+    if any(t.lower_ in ("those", "that") for t in figure.tokens):
+        return ""   # "double those of Belarus": a comparison, not contents
+    return _words_after(doc, position + 1)
+
+
+def _in_kind(figure: _FigureInParse) -> str:
+    """"RUB 100 billion in subsidies": the kind of money or goods."""
+    if not any(t.lower_ in _MONEY_TOKENS for t in figure.tokens):
+        return ""
+    for child in figure.anchor.children:
+        if child.dep_ == "prep" and child.lower_ == "in" and child.i not in figure.ids:
+            target = _object_of(child)
+            if target is not None and target.pos_ == "NOUN" and target.tag_ in ("NNS", "NN") \
+                    and target.lower_ not in _DURATION_WORDS and target.lower_ not in _TIME_NOUNS:
+                return _noun_phrase(target, figure.ids, _MAX_MEASURE_WORDS)
+    return ""
+
+
+def _rate_suffix(figure: _FigureInParse) -> str:
+    """"$128.5 per 1,000 cubic metres of gas": the "per" phrase belongs to the measure."""
+    doc = figure.anchor.doc
+    position = max(figure.ids) + 1
+    if position >= len(doc) or doc[position].lower_ != "per":
+        return ""
+    words = []
+    for token in doc[position:position + 6]:
+        if token.is_punct or (token.pos_ in ("ADP", "VERB", "AUX") and token.lower_ not in ("per", "of")):
+            break
+        words.append(token.text_with_ws)
+    while words and words[-1].strip().lower() == "of":
+        words.pop()
+    return _clean("".join(words))
 
 
 def _part_of_whole(figure: _FigureInParse) -> str:
@@ -980,11 +1036,13 @@ def _duration_of(figure: _FigureInParse) -> str:
     if verb.lemma_.lower() in _DURATION_VERBS:
         subject = _verb_subject(verb)
         return f"duration of {_noun_phrase(subject, figure.ids, budget)}" if subject is not None else ""
-    action = verb.lower_
     target = _verb_object(verb)
     if target is not None:
-        action = f"{action} {_noun_phrase(target, figure.ids, budget - 1)}"
-    return f"duration of {action}"
+        return f"duration of {verb.lower_} {_noun_phrase(target, figure.ids, budget - 1)}"
+    subject = _verb_subject(verb)
+    if subject is not None and subject.pos_ in _NOUNISH:
+        return f"duration of {_noun_phrase(subject, figure.ids, budget)}"   # "the loan was repaid in 10 years"
+    return ""
 
 
 def _modified_noun(figure: _FigureInParse) -> str:
@@ -1026,21 +1084,22 @@ def _change_of(figure: _FigureInParse) -> str:
     verb = _governing_verb(anchor, via=("by",))
     if verb is None:
         return ""
-    noun = _CHANGE_NOUNS.get(verb.lemma_.lower())
-    if anchor.head.lower_ == "by" and anchor.head.head.lower_ in _DIRECTION_NOUNS:
-        noun = _DIRECTION_NOUNS[anchor.head.head.lower_]
+    noun: str | None = _CHANGE_NOUNS.get(verb.lemma_.lower())
+    direction = anchor.head.head if anchor.head.lower_ == "by" else anchor.head
+    changed = _verb_object(verb) or _verb_subject(verb)
+    if direction.lower_ in _DIRECTION_NOUNS:   # "(up by 48%)", "up 9% from a year earlier"
+        noun = _DIRECTION_NOUNS[direction.lower_]
+        changed = _verb_subject(verb)   # the verb's object is the new level, not what changed
     if noun is None:
         return ""
-    changed = _verb_object(verb) or _verb_subject(verb)
-    if changed is None:
-        return noun
-    return f"{noun} of {_noun_phrase(changed, figure.ids, _MAX_MEASURE_WORDS - 2)}"
+    phrase = _noun_phrase(changed, figure.ids, _MAX_MEASURE_WORDS - 2) if changed is not None else ""
+    return f"{noun} of {phrase}" if phrase else noun
 
 
 def _level_of(figure: _FigureInParse) -> str:
     """"trade turnover ... was $35.4 billion", "imports totalled USD 10.3 billion",
     "trade expanded ... to USD 17.5 billion" -> the subject."""
-    verb = _governing_verb(figure.anchor, via=("to", "at", "for"))
+    verb = _governing_verb(figure.anchor, via=("to", "at", "for", "from"))
     if verb is None:
         return ""
     lemma = verb.lemma_.lower()
@@ -1081,7 +1140,7 @@ def _governing_verb(anchor: Token, via: tuple[str, ...]) -> Token | None:
     for _ in range(_MAX_CLIMB):
         if head.pos_ in _VERBAL or head.head.i == head.i:
             break
-        if head.dep_ not in ("prep", "pobj", "dobj", "advmod", "pcomp", "npadvmod"):
+        if head.dep_ not in ("prep", "pobj", "dobj", "advmod", "pcomp", "npadvmod", "acomp", "oprd", "attr"):
             break
         head = head.head
     return head if head.pos_ in _VERBAL else None
@@ -1121,22 +1180,30 @@ def _prepositional_object(head: Token, preposition: str, excluded: set[int]) -> 
     return None
 
 
-def _words_after(doc: object, position: int) -> str:
-    """The noun phrase starting at `position`, read left to right so that a mis-attached
-    possessive ("Belarus’ foreign trade") stays whole."""
-    words: list[str] = []
-    for token in doc[position:]:  # type: ignore[index]
-        if token.pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PART") or token.text in ("’", "'", "-", "*", "_"):
-            words.append(token.text_with_ws)
-            continue
-        break
-    return _clean("".join(words))
+def _words_after(doc: Doc, position: int) -> str:
+    """The noun phrase starting at `position`: its noun chunk, carried on past a possessive
+    mark so that a mis-parsed "Belarus’ foreign trade" stays whole."""
+    chunks = [chunk for chunk in doc[position:position + 1].sent.noun_chunks if chunk.end > position]
+    if not chunks or chunks[0].start > position + 1:
+        return ""
+    end = chunks[0].end
+    if end < len(doc) and doc[end].text in _POSSESSIVE_MARKS:
+        end += 1
+        while end < len(doc) and _continues_noun_phrase(doc[end]):
+            end += 1
+    return _clean(doc[position:end].text)
+
+
+def _continues_noun_phrase(token: Token) -> bool:
+    if token.pos_ not in ("ADJ", "NOUN", "PROPN") or token.tag_.startswith("VB"):
+        return False
+    return token.dep_ not in ("npadvmod", "advmod", "ROOT", "nsubj", "nsubjpass")
 
 
 def _noun_phrase(head: Token, excluded: set[int], budget: int) -> str:
     """The head noun with its modifiers, then one chain of short prepositional phrases
     ("flights per week between the two countries") while they fit in `budget` words."""
-    if budget <= 0:
+    if budget <= 0 or _is_figure_like(head):
         return ""
     tokens = [head]
     for child in head.lefts:
@@ -1179,11 +1246,19 @@ def _is_figure_part(token: Token) -> bool:
     return _is_numeric(token)
 
 
+def _is_figure_like(token: Token) -> bool:
+    """"3bn", "million", "bcm": a piece of another figure, never the thing measured."""
+    return any(char.isdigit() for char in token.text) or token.lower_ in _FIGURE_WORDS | _UNIT_TOKENS
+
+
 def _is_numeric(token: Token) -> bool:
     return token.like_num or token.pos_ in ("NUM", "SYM") or token.lower_ in _UNIT_TOKENS
 
 
-_UNIT_TOKENS = frozenset({"usd", "eur", "rub", "byn", "us$", "\\$", "$", "€", "%"})
+_UNIT_TOKENS = frozenset({
+    "usd", "eur", "rub", "byn", "us$", "\\$", "$", "€", "%", "bcm", "tonnes", "tons", "km", "mw",
+    "barrels", "dollars", "euros", "roubles", "rubles",
+})
 
 
 def _clean(phrase: str) -> str:

@@ -270,8 +270,9 @@ def _with_year(match: re.Match[str], context: _Context, build: Callable[[int], _
     A day, month or season that the implicit year puts after the anchor, in a sentence about
     the past, is moved to the year before: the writer cannot report what has not happened yet.
     """
-    if match["year"]:
-        return build(int(match["year"]))
+    written = match.groupdict().get("year")  # some patterns have no year to write
+    if written:
+        return build(int(written))
     year = context.implicit_year()
     if year is None:
         return None
@@ -312,11 +313,15 @@ def _resolve_iso(match: re.Match[str], context: _Context) -> _Interval | None:
     return _day_interval(_safe_date(int(match["year"]), int(match["month"]), int(match["day"])))
 
 
-def _resolve_numeric(match: re.Match[str], context: _Context) -> _Interval | None:
+def _numeric_date(match: re.Match[str]) -> date | None:
     first, second = int(match["first"]), int(match["second"])
     # Day first (European) unless only the month-first reading is possible ("06/14/2020").
     day, month = (second, first) if first <= 12 < second else (first, second)
-    return _day_interval(_safe_date(int(match["year"]), month, day))
+    return _safe_date(int(match["year"]), month, day)
+
+
+def _resolve_numeric(match: re.Match[str], context: _Context) -> _Interval | None:
+    return _day_interval(_numeric_date(match))
 
 
 def _resolve_day_month(match: re.Match[str], context: _Context) -> _Interval | None:
@@ -396,11 +401,13 @@ def _resolve_year(match: re.Match[str], context: _Context) -> _Interval | None:
     return _year_interval(int(match["year"]))
 
 
-def _resolve_year_range(match: re.Match[str], context: _Context) -> _Interval | None:
+def _year_range_ends(match: re.Match[str]) -> tuple[int, int]:
     first = int(match["year1"])
-    last = _two_digit_year_after(first, match["year2"])
-    if not first < last <= first + 100 or last > 2099:
-        return None
+    return first, _two_digit_year_after(first, match["year2"])
+
+
+def _resolve_year_range(match: re.Match[str], context: _Context) -> _Interval | None:
+    first, last = _year_range_ends(match)
     return replace(_year_interval(first), end_date=date(last, 12, 31))
 
 
@@ -467,7 +474,8 @@ def _resolve_quarter_in_year_in_force(match: re.Match[str], context: _Context) -
 
 def _resolve_period_code(match: re.Match[str], context: _Context) -> _Interval | None:
     """Q4 2021, 4Q 2021, H1 2021, 1H 2021 and the same with the year first."""
-    code = (match["code"] or match["code2"]).upper()
+    groups = match.groupdict()
+    code = (groups.get("code") or groups["code2"]).upper()
     number = int(next(ch for ch in code if ch.isdigit()))
     year = int(match["year"])
     if "Q" in code:
@@ -584,7 +592,39 @@ def _needs_between_for_and(match: re.Match[str], text: str) -> bool:
 
 
 def _year_range_guard(match: re.Match[str], text: str) -> bool:
-    return _needs_between_for_and(match, text) and _not_a_quantity(match, text)
+    first, last = _year_range_ends(match)  # "2021-06" is no range
+    in_order = first < last <= min(first + 100, 2099)
+    return in_order and _needs_between_for_and(match, text) and _not_a_quantity(match, text)
+
+
+_LONGEST_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February as in a leap year
+_DAY_MONTH_GROUPS = (("day", "month"), ("day1", "month1"), ("day2", "month2"), ("day1", "month"), ("day2", "month"))
+
+
+def _days_exist(match: re.Match[str], text: str) -> bool:
+    """Every day named fits its month ("31 June" is no date) and a range runs forward.
+
+    Checked before selection, so that a shorter reading ("February 2021" in "31 February 2021")
+    can still win; 29 February is checked against the year when resolving.
+    """
+    groups = match.groupdict()
+    for day_group, month_group in _DAY_MONTH_GROUPS:
+        day, month = groups.get(day_group), groups.get(month_group)
+        if day and month:
+            number = int(month) if month.isdigit() else _month_number(month)
+            if int(day) > _LONGEST_MONTH[number - 1]:
+                return False
+    if groups.get("day2") and "month1" not in groups:  # "28–29 May": both days in one month
+        return int(groups["day2"]) > int(groups["day1"])
+    return True
+
+
+def _numeric_date_exists(match: re.Match[str], text: str) -> bool:
+    return _numeric_date(match) is not None
+
+
+def _range_of_existing_days(match: re.Match[str], text: str) -> bool:
+    return _needs_between_for_and(match, text) and _days_exist(match, text)
 
 
 def _month_is_dated(match: re.Match[str], text: str) -> bool:
@@ -631,6 +671,7 @@ _RULES: tuple[_Rule, ...] = (
         "year",
         r"(?<![\w.])(?P<year>(?:19|20)\d{2})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)",
         _resolve_iso,
+        _days_exist,
     ),
     # 03.06.2021, 14/02/2020, 03-06-2021
     _rule(
@@ -638,6 +679,7 @@ _RULES: tuple[_Rule, ...] = (
         r"(?<![\w.,/:-])(?P<first>\d{1,2})(?P<sep>[./-])(?P<second>\d{1,2})(?P=sep)"
         r"(?P<year>(?:19|20)\d{2})(?![\w%]|[.,/:-]\d)",
         _resolve_numeric,
+        _numeric_date_exists,
     ),
     # 28 May – 2 June 2021
     _rule(
@@ -645,7 +687,7 @@ _RULES: tuple[_Rule, ...] = (
         rf"\b{_RANGE_OPENER}(?P<expr>{_day('day1')}\s+(?:of\s+)?{_month('month1')}(?:,?\s+{_year('year1')})?"
         rf"{_RANGE_SEPARATOR}{_day('day2')}\s+(?:of\s+)?{_month('month2')}{_OPTIONAL_YEAR})",
         _resolve_cross_month_range,
-        _needs_between_for_and,
+        _range_of_existing_days,
     ),
     # May 28 – June 2, 2021
     _rule(
@@ -653,31 +695,35 @@ _RULES: tuple[_Rule, ...] = (
         rf"\b{_RANGE_OPENER}(?P<expr>{_month('month1')}\s+{_day('day1')}(?:,?\s+{_year('year1')})?"
         rf"{_RANGE_SEPARATOR}{_month('month2')}\s+{_day('day2')}{_OPTIONAL_YEAR})",
         _resolve_cross_month_range,
-        _needs_between_for_and,
+        _range_of_existing_days,
     ),
     # 28–29 May (2021); "3 and 4 June" is a range too: both days fall in one month
     _rule(
         "month",
         rf"\b(?P<expr>{_day('day1')}{_RANGE_SEPARATOR}{_day('day2')}\s+(?:of\s+)?{_month('month')}{_OPTIONAL_YEAR})",
         _resolve_day_range,
+        _days_exist,
     ),
     # May 28–29(, 2021)
     _rule(
         "month",
         rf"\b(?P<expr>{_month('month')}\s+{_day('day1')}{_RANGE_SEPARATOR}{_day('day2')}{_OPTIONAL_YEAR})",
         _resolve_day_range,
+        _days_exist,
     ),
     # (Monday,) 3 June (2021), 3rd of June
     _rule(
         "month",
         rf"\b{_WEEKDAY}{_day('day')}\s+(?:of\s+)?{_month('month')}{_OPTIONAL_YEAR}",
         _resolve_day_month,
+        _days_exist,
     ),
     # (Monday,) June 3(, 2021)
     _rule(
         "month",
         rf"\b{_WEEKDAY}{_month('month')}\s+(?:the\s+)?{_day('day')}{_OPTIONAL_YEAR}",
         _resolve_day_month,
+        _days_exist,
     ),
     # May–July 2021, from March to June
     _rule(
