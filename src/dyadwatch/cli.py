@@ -128,7 +128,7 @@ def timeline(db: DbOption = None, domain: Annotated[str | None, typer.Option()] 
         arrow = f"{e.source or '?'} → {e.target or '·'}"
         line = Text(f"  {e.date:<10} {e.type:<10} {arrow:<20} ")
         line.append(_short(e.quote, 90), style="dim")
-        out.print(line)
+        out.print(line, no_wrap=True, overflow="ellipsis")
     if not rows:
         out.print("no dated events yet: run `dyadwatch ingest PATH` first")
 

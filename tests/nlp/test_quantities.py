@@ -205,6 +205,11 @@ def test_figures_on_table_lines_are_skipped() -> None:
     assert values(text) == [(64, "count")]
 
 
+def test_a_short_sentence_on_its_own_is_not_a_table_line() -> None:
+    assert values("(down by 5%).") == [(5, "percent")]
+    assert values("(down by 5%).\n\n") == [(5, "percent")]
+
+
 def test_year_like_number_before_a_plural_noun_is_a_count() -> None:
     assert values("Suppliers sell 1950 parts to the plant.") == [(1950, "count")]
 

@@ -262,6 +262,11 @@ def test_a_year_and_a_smaller_number_are_no_range() -> None:
     assert only("Series 2021-06 was printed.").value == "2021"
 
 
+def test_a_count_after_a_year_needs_no_preposition_before_it() -> None:
+    assert only("In 2019 troops were sent north.").value == "2019"
+    assert find_time_expressions("The army sent 2019 troops north.") == []
+
+
 def test_two_years_joined_by_and_stay_two() -> None:
     assert [e.value for e in find_time_expressions("Prices were frozen for 2021 and 2022.")] == ["2021", "2022"]
 

@@ -18,8 +18,9 @@ PUBLISHER_WORDS = re.compile(
 NOT_NAMES = re.compile(r"\b(Relations|Policy|Russia|Belarus|Union|State|Eurasia|Europe|Between|After)\b",
                        re.IGNORECASE)
 ENGLISH_WORDS = re.compile(r"\b(the|and|of|to|in|is|that|with|for|was)\b", re.IGNORECASE)
-LOOKING_AHEAD = re.compile(r"\b(will|would|plans?|expected)\b[^.]*$|"
+LOOKING_AHEAD = re.compile(r"\b(will|would|should|could|may|might|plans?|expected|forecasts?)\b[^.]*$|"
                            r"\b(by|until|till|before|through|to)\s+(the\s+(end|beginning)\s+of\s+)?$")
+MODAL = re.compile(r"\b(will|would|should|could|shall)\b")
 CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
 
 
@@ -70,22 +71,31 @@ def _could_be_publisher(line: str, title: str) -> bool:
 
 
 def _publication_date(text: str) -> tuple[str | None, str | None, bool]:
-    """The date line's date; else the latest date the text mentions, marked inferred."""
+    """The date line's date; else the latest date the text mentions, marked inferred.
+
+    Horizons ('by 2028', 'in 2022 prices should ...') are not the time of writing.
+    The latest explicit year comes first; then day and month mentions without a
+    year ('on 28 October') are read in that year, so the inferred date is as
+    precise as the text allows.
+    """
     stated = date_line(text)
     if stated is not None:
         return stated.value, stated.precision, False
-    mentioned = [t for t in find_time_expressions(text) if not t.relative and not _looks_ahead(text, t.start)]
-    if not mentioned:
+    explicit = [t for t in find_time_expressions(text) if not t.relative and not _looks_ahead(text, t.start)]
+    if not explicit:
         return None, None, True
-    latest = max(mentioned, key=lambda t: (t.end_date, t.precision == "day"))
+    year = max(t.begin.year for t in explicit)
+    mentioned = [t for t in find_time_expressions(text, year_in_force=year)
+                 if t.begin.year <= year and not _looks_ahead(text, t.start)]
+    latest = max(mentioned or explicit, key=lambda t: (t.begin, t.precision == "day"))
     return latest.value, latest.precision, True
 
 
 def _looks_ahead(text: str, start: int) -> bool:
-    """'by 2028', 'until 2030', '... will ... in 2020': a horizon, not the time of writing."""
-    before = text[max(0, start - 60):start].lower()
-    sentence = before.rsplit(".", 1)[-1]
-    return bool(LOOKING_AHEAD.search(sentence))
+    """'by 2028', 'until 2030', 'in 2022 the price should ...': a horizon, not the time of writing."""
+    before = re.split(r"[.!?\n]", text[max(0, start - 300):start].lower())[-1]
+    after = re.split(r"[.!?\n]", text[start:start + 300].lower())[0]
+    return bool(LOOKING_AHEAD.search(before) or MODAL.search(after))
 
 
 def _language(text: str) -> str:

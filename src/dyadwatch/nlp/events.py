@@ -15,6 +15,7 @@ from dyadwatch.nlp.timex import explicit_years
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule
 
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
+NAMING_VERBS = {"call", "describe", "dub", "label", "characterise", "characterize", "brand", "term"}
 NEGATIONS = {"not", "n't", "never", "no"}
 DIRECTED_TYPES = {"AGREE", "CONSULT", "COOPERATE", "AID", "SUPPORT", "CONCEDE", "REQUEST", "SANCTION",
                   "ACCUSE", "REJECT", "THREATEN", "RETREAT"}
@@ -77,8 +78,8 @@ class EventCoder:
                 events.append(event)
                 consumed.add(token.i)
                 if event.mode == "statement":
-                    consumed.update(t.i for c in token.children if c.dep_ in CONTENT_DEPS for t in c.subtree)
-        return sorted(events, key=lambda e: e.trigger)
+                    consumed.update(t.i for t in _said(token))
+        return _one_per_happening(sorted(events, key=lambda e: e.trigger))
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list) -> CodedEvent | None:
@@ -93,7 +94,7 @@ class EventCoder:
     def _statement(self, verb: Token, sentence: Span, reader: RoleReader, context: ParagraphContext,
                    time_expressions: list) -> CodedEvent | None:
         """'X said that ...': coded by its content unless the content holds a trigger of its own."""
-        content = [t for c in verb.children if c.dep_ in CONTENT_DEPS for t in c.subtree]
+        content = _said(verb)
         if not content or self._irrealis(verb):
             return None
         if any(t.pos_ == "VERB" and self.vocabulary.rule_for(t) and not self._irrealis(t) for t in content):
@@ -131,6 +132,7 @@ class EventCoder:
 
     def _fill_roles(self, token: Token, kind: str, roles: Roles, sentence: Span, reader: RoleReader,
                     context: ParagraphContext) -> tuple[ActorMention | None, ActorMention | None]:
+        """Roles from the parse, then fallbacks: the nearest actor before, others in the sentence, the dyad."""
         sources, targets = list(roles.sources), list(roles.targets)
         if not sources:
             nearest = reader.nearest_before(token, sentence.start, targets)
@@ -138,17 +140,15 @@ class EventCoder:
         if len(sources) > 1 and not targets:
             sources, targets = sources[:1], sources[1:2]
         source = sources[0] if sources else None
-        if source is not None:  # an actor does not act on itself here; 'the Union State' of a dyad member is the dyad
-            targets = [t for t in targets if t.country != source.country and not _joint_body(t, source, context)]
         if not targets and kind in DIRECTED_TYPES:
-            targets = [m for m in reader.others_in(sentence.start, sentence.end, sources)
-                       if source is None or m.country != source.country][:1]
+            targets = reader.others_in(sentence.start, sentence.end, sources)
+        if source is not None:
+            targets = [t for t in targets if _counterparts(source, t) and not _joint_body(t, source, context)]
         target = targets[0] if targets else None
         if target is None and source is not None and kind in DIRECTED_TYPES and len(source.codes) == 2:
             source, target = _split_dyad(source)
         if target is None and source is not None and kind in DIRECTED_TYPES and source.country in context.dyad:
-            other = next(c for c in context.dyad if c != source.country) if len(set(context.dyad)) == 2 else None
-            target = ActorMention(source.start, source.start, (other,), "dyad") if other else None
+            target = _dyad_partner(source, context)
         return source, target
 
     # --- modality -----------------------------------------------------------------
@@ -197,6 +197,44 @@ class EventCoder:
         return head.i != token.i and any(e.trigger[0] == head.idx for e in events)
 
 
+def _said(verb: Token) -> list[Token]:
+    """What a verb of saying reports: its clause ('said that ...'), or 'called X an ally' for naming verbs."""
+    deps = CONTENT_DEPS if verb.lemma_.lower() in NAMING_VERBS else {"ccomp"}
+    if not any(c.dep_ in deps - {"dobj", "advcl"} for c in verb.children):
+        return []
+    return [t for c in verb.children if c.dep_ in deps for t in c.subtree]
+
+
+def _one_per_happening(events: list[CodedEvent]) -> list[CodedEvent]:
+    """Two triggers of one sentence with the same type, actors and date ('visited ... his trip') are one event."""
+    kept: list[CodedEvent] = []
+    seen: set[tuple] = set()
+    for event in events:
+        key = (event.type, _code(event.source), _code(event.target), event.date)
+        if key not in seen:
+            seen.add(key)
+            kept.append(event)
+    return kept
+
+
+def _code(mention: ActorMention | None) -> str | None:
+    return mention.codes[0] if mention else None
+
+
+def _dyad_partner(source: ActorMention, context: ParagraphContext) -> ActorMention | None:
+    """The other member of the document's dyad, standing in for an unnamed counterpart."""
+    others = [c for c in context.dyad if c != source.country]
+    return ActorMention(source.start, source.start, (others[0],), "dyad") if len(others) == 1 else None
+
+
+def _counterparts(source: ActorMention, target: ActorMention) -> bool:
+    """Actors of one country act on each other only across the state-society line (government vs opposition)."""
+    if source.country != target.country:
+        return True
+    sectors = {c.partition("-")[2] for c in (source.codes[0], target.codes[0])}
+    return "OPP" in sectors and len(sectors) == 2
+
+
 def _joint_body(target: ActorMention, source: ActorMention, context: ParagraphContext) -> bool:
     """A body both members of the dyad belong to (the Union State) is no counterpart of either."""
     return target.country == "UNION" and source.country in context.dyad
@@ -230,7 +268,8 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
               context: ParagraphContext) -> tuple[str | None, str | None]:
     """The time expression of the trigger's clause, else of its sentence, else the year in force."""
     start, end = sentence.start_char, sentence.end_char
-    in_sentence = [t for t in time_expressions if start <= t.start < end]
+    anchor = context.anchor  # what happened cannot be dated after the document was written
+    in_sentence = [t for t in time_expressions if start <= t.start < end and (anchor is None or t.begin <= anchor)]
     clause_start, clause_end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
     in_clause = [t for t in in_sentence if clause_start <= t.start < clause_end]
     candidates = in_clause or in_sentence
@@ -247,7 +286,7 @@ def _year_in_force(sentence: Span, time_expressions: list, context: ParagraphCon
     if earlier:
         return int(earlier[-1].value[:4])
     years = explicit_years(context.heading)
-    return years[-1][1] if years else None
+    return years[-1][1] if years else (context.anchor.year if context.anchor else None)
 
 
 @Language.factory("dyadwatch_events", default_config={"knowledge_dirs": []})

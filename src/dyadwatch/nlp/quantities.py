@@ -183,45 +183,55 @@ _SCALE_RE = re.compile(
 )
 
 
-def _unit_pattern(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    return re.compile(r"\s*(?:" + pattern + r")", flags)
-
-
-# (pattern, unit, multiplier). Currency words yield an ISO code; durations in decades are
-# counted in years. The optional "more" in durations reads "three more decades" as 30 years.
-_UNIT_PATTERNS: tuple[tuple[re.Pattern[str], str, Decimal], ...] = (
-    (_unit_pattern(r"%|per\s?cent\b|pct\b"), "percent", Decimal(1)),
-    (_unit_pattern(r"percentage\s+points?\b|p\.p\."), "percentage points", Decimal(1)),
-    (_unit_pattern(r"(?:(?:US|U\.S\.|American)\s+)?dollars?\b"), "USD", Decimal(1)),
-    (_unit_pattern(r"euros?\b"), "EUR", Decimal(1)),
-    (_unit_pattern(r"(?:new\s+)?Belarusian\s+r[ou]+bles?\b"), "BYN", Decimal(1)),
-    (_unit_pattern(r"(?:Russian\s+)?r[ou]+bles?\b"), "RUB", Decimal(1)),
-    (_unit_pattern(r"yuan\b|renminbi\b"), "CNY", Decimal(1)),
-    (_unit_pattern(r"hryvnias?\b"), "UAH", Decimal(1)),
-    (_unit_pattern(r"zl[oó]t(?:y|ys|ies)\b"), "PLN", Decimal(1)),
-    (_unit_pattern(r"(?P<code>" + "|".join(_CURRENCY_CODES) + r")\b", 0), "", Decimal(1)),
-    (_unit_pattern(r"bcm\b"), "bcm", Decimal(1)),
-    (_unit_pattern(r"cubic\s+met(?:re|er)s?\b|cu\.?\s?m\b|m3\b|m³"), "cubic metres", Decimal(1)),
-    (_unit_pattern(r"(?:metric\s+)?(?:tonnes?|tons?)\b"), "tonnes", Decimal(1)),
-    (_unit_pattern(r"square\s+(?:km|kilomet(?:re|er)s?)\b|km2\b|km²|sq\.?\s?km\b"), "square km", Decimal(1)),
-    (_unit_pattern(r"km\b|kilomet(?:re|er)s?\b"), "km", Decimal(1)),
-    (_unit_pattern(r"miles?\b"), "miles", Decimal(1)),
-    (_unit_pattern(r"[kMGT]Wh\b", 0), "", Decimal(1)),
-    (_unit_pattern(r"MW\b", 0), "MW", Decimal(1)),
-    (_unit_pattern(r"megawatts?\b"), "MW", Decimal(1)),
-    (_unit_pattern(r"GW\b", 0), "GW", Decimal(1)),
-    (_unit_pattern(r"gigawatts?\b"), "GW", Decimal(1)),
-    (_unit_pattern(r"kW\b", 0), "kW", Decimal(1)),
-    (_unit_pattern(r"barrels?\b|bbl\b"), "barrels", Decimal(1)),
-    (_unit_pattern(r"hectares?\b"), "hectares", Decimal(1)),
-    (_unit_pattern(r"times\b"), "times", Decimal(1)),
-    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?years?\b"), "years", Decimal(1)),
-    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?decades?\b"), "years", Decimal(10)),
-    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?months?\b"), "months", Decimal(1)),
-    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?weeks?\b"), "weeks", Decimal(1)),
-    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?days?\b"), "days", Decimal(1)),
-    (_unit_pattern(r"(?:(?:more|additional|further|extra)\s+)?hours?\b"), "hours", Decimal(1)),
+# (pattern, unit, multiplier, case-sensitive). An empty unit means "the matched text itself"
+# (currency codes, "GWh"). Durations in decades are counted in years; the optional "more"
+# reads "three more decades" as 30 years.
+_UNIT_SPECS: tuple[tuple[str, str, int, bool], ...] = (
+    (r"%|per\s?cent\b|pct\b", "percent", 1, False),
+    (r"percentage\s+points?\b|p\.p\.", "percentage points", 1, False),
+    (r"(?:(?:US|U\.S\.|American)\s+)?dollars?\b", "USD", 1, False),
+    (r"euros?\b", "EUR", 1, False),
+    (r"(?:new\s+)?Belarusian\s+r[ou]+bles?\b", "BYN", 1, False),
+    (r"(?:Russian\s+)?r[ou]+bles?\b", "RUB", 1, False),
+    (r"yuan\b|renminbi\b", "CNY", 1, False),
+    (r"hryvnias?\b", "UAH", 1, False),
+    (r"zl[oó]t(?:y|ys|ies)\b", "PLN", 1, False),
+    (r"(?:" + "|".join(_CURRENCY_CODES) + r")\b", "", 1, True),
+    (r"bcm\b", "bcm", 1, False),
+    (r"cubic\s+met(?:re|er)s?\b|cu\.?\s?m\b|m3\b|m³", "cubic metres", 1, False),
+    (r"(?:metric\s+)?(?:tonnes?|tons?)\b", "tonnes", 1, False),
+    (r"square\s+(?:km|kilomet(?:re|er)s?)\b|km2\b|km²|sq\.?\s?km\b", "square km", 1, False),
+    (r"km\b|kilomet(?:re|er)s?\b", "km", 1, False),
+    (r"miles?\b", "miles", 1, False),
+    (r"[kMGT]Wh\b", "", 1, True),
+    (r"MW\b", "MW", 1, True),
+    (r"megawatts?\b", "MW", 1, False),
+    (r"GW\b", "GW", 1, True),
+    (r"gigawatts?\b", "GW", 1, False),
+    (r"kW\b", "kW", 1, True),
+    (r"barrels?\b|bbl\b", "barrels", 1, False),
+    (r"hectares?\b", "hectares", 1, False),
+    (r"times\b", "times", 1, False),
+    (r"(?:(?:more|additional|further|extra)\s+)?years?\b", "years", 1, False),
+    (r"(?:(?:more|additional|further|extra)\s+)?decades?\b", "years", 10, False),
+    (r"(?:(?:more|additional|further|extra)\s+)?months?\b", "months", 1, False),
+    (r"(?:(?:more|additional|further|extra)\s+)?weeks?\b", "weeks", 1, False),
+    (r"(?:(?:more|additional|further|extra)\s+)?days?\b", "days", 1, False),
+    (r"(?:(?:more|additional|further|extra)\s+)?hours?\b", "hours", 1, False),
 )
+# All units in one alternation, tried in the order above: one match per number instead of
+# one per unit. Each unit is a named group u0, u1, ... so the match says which one it was.
+_UNIT_RE = re.compile(
+    r"\s*(?:"
+    + "|".join(
+        f"(?P<u{index}>{pattern})" if case_sensitive else f"(?P<u{index}>(?i:{pattern}))"
+        for index, (pattern, _, _, case_sensitive) in enumerate(_UNIT_SPECS)
+    )
+    + ")"
+)
+_UNIT_BY_GROUP = MappingProxyType({
+    f"u{index}": (unit, Decimal(factor)) for index, (_, unit, factor, _) in enumerate(_UNIT_SPECS)
+})
 _DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours"})
 _CURRENCY_UNITS = frozenset(_CURRENCY_CODES)
 
@@ -438,9 +448,11 @@ def _read_surroundings(text: str, number: _Number) -> _Number:
     unit, factor, position, compound = _read_unit(text, position)
     if unit in _CURRENCY_UNITS:
         currency, unit = unit, None
-    return replace(
-        number, left=left, right=position, currency=currency, scale=scale, unit=unit,
-        unit_factor=factor, compound=compound,
+    # Built directly rather than with dataclasses.replace, which is slow on this hot path.
+    return _Number(
+        start=number.start, end=number.end, left=left, right=position, kind=number.kind,
+        value=number.value, currency=currency, scale=scale, unit=unit, unit_factor=factor,
+        compound=compound,
     )
 
 
@@ -453,17 +465,16 @@ def _currency_from_prefix(prefix: re.Match[str]) -> str:
 
 
 def _read_unit(text: str, position: int) -> tuple[str | None, Decimal, int, bool]:
-    """(unit, multiplier, end, is_compound) for the unit right after `position`."""
+    """(unit, multiplier, end, is_compound) for the unit right after `position`; a unit joined
+    by a hyphen ("5-year") marks the number as part of an adjective."""
     compound = position < len(text) - 1 and text[position] == "-" and text[position + 1].isalpha()
     start = position + 1 if compound else position
-    for pattern, unit, factor in _UNIT_PATTERNS:
-        match = pattern.match(text, start)
-        if match is None:
-            continue
-        if compound and match.start() != start:
-            continue
-        return unit or match.group().strip(), factor, match.end(), compound
-    return None, Decimal(1), position, compound
+    match = _UNIT_RE.match(text, start)
+    group = match.lastgroup if match is not None else None
+    if match is None or group is None or (compound and match.start(group) != start):
+        return None, Decimal(1), position, compound
+    unit, factor = _UNIT_BY_GROUP[group]
+    return unit or match.group(group), factor, match.end(), compound
 
 
 def _link_ranges(text: str, numbers: list[_Number]) -> list[_Number]:
@@ -627,8 +638,13 @@ def _starts_line(text: str, start: int) -> bool:
 
 def _on_short_line(text: str, number: _Number) -> bool:
     """Lines of one or two words are tables, ratings or page furniture; their figures cannot
-    be tied to a statement."""
+    be tied to a statement. A line with no other text around it (a single sentence such as
+    "(down by 5%).\n" handed in on its own) has no table to belong to."""
     line_start, line_end = _line_around(text, number.start, number.end)
+    text_before = line_start > 0 and text[max(0, line_start - _LINE_WINDOW):line_start].strip()
+    text_after = text[line_end:line_end + _LINE_WINDOW].strip()
+    if not (text_before or text_after):
+        return False
     words = _WORDS_IN_LINE_RE.findall(text, line_start, line_end)
     return len(words) < _MIN_WORDS_PER_LINE
 
@@ -861,7 +877,8 @@ _POSSESSIVE_MARKS = frozenset({"’", "'", "’s", "'s"})
 _MONEY_TOKENS = frozenset({"$", "\\$", "us$", "€", "£", "₽", "usd", "eur", "rub", "byn", "gbp", "cny",
                            "dollars", "euros", "roubles", "rubles", "million", "billion", "trillion",
                            "bn", "mln", "m", "tn"})
-_TIME_NOUNS = frozenset({"total", "time", "period", "future", "past", "term", "end", "beginning", "cash"})
+# Nouns after "in" that say how or when, not what kind ("in total", "in cash", "in time").
+_NOT_A_KIND = frozenset({"total", "time", "period", "future", "past", "term", "end", "beginning", "cash"})
 _SHARED_UNIT_WORDS = _DURATION_WORDS | _PERCENT_WORDS | frozenset(
     {"times", "those", "that", "thousand", "million", "billion", "trillion", "bn", "mln"}
 )
@@ -995,10 +1012,14 @@ def _in_kind(figure: _FigureInParse) -> str:
     for child in figure.anchor.children:
         if child.dep_ == "prep" and child.lower_ == "in" and child.i not in figure.ids:
             target = _object_of(child)
-            if target is not None and target.pos_ == "NOUN" and target.tag_ in ("NNS", "NN") \
-                    and target.lower_ not in _DURATION_WORDS and target.lower_ not in _TIME_NOUNS:
+            if target is not None and _names_a_kind(target):
                 return _noun_phrase(target, figure.ids, _MAX_MEASURE_WORDS)
     return ""
+
+
+def _names_a_kind(token: Token) -> bool:
+    common_noun = token.pos_ == "NOUN" and token.tag_ in ("NN", "NNS")
+    return common_noun and token.lower_ not in _DURATION_WORDS and token.lower_ not in _NOT_A_KIND
 
 
 def _rate_suffix(figure: _FigureInParse) -> str:

@@ -19,7 +19,7 @@ PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "into", "at", "upon", "over"}
 NOUN_TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "from", "upon", "over"}
 NP_DEPS = {"compound", "amod", "poss", "nmod", "appos", "conj", "npadvmod", "nummod"}
-RECEIVERS = {"receive", "get", "obtain", "accept", "secure", "take"}
+RECEIVERS = {"receive", "get", "obtain", "secure"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
 GROUP_PRONOUNS = {"they", "their", "them", "theirs", "themselves", "we", "our", "us", "i", "my", "me"}
@@ -97,6 +97,10 @@ class RoleReader:
             sources.extend(self.phrase_actors(verb.head))
         elif verb.dep_ == "acl" and passive is False and not targets:
             targets.extend(self.phrase_actors(verb.head))
+        if not sources and passive:  # 'Russia's insistence was abandoned': the possessor acts
+            sources = [a for c in children if c.dep_ in PASSIVE_SUBJECT_DEPS for p in c.children
+                       if p.dep_ == "poss" for a in self.phrase_actors(p)]
+            targets = [t for t in targets if t not in sources]
         if not sources:
             sources = self.inherited_subject(verb)
         if verb.lemma_.lower() in RECEIVERS and not passive:

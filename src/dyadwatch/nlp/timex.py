@@ -14,11 +14,12 @@ Conventions (see ../shared/gold/SCHEMA.md):
   are not both of one shape ("September 2021 to the end of 2022") stay two expressions.
 * Spans leave out a leading "the", prepositions and weekdays ("in May" -> "May"; "the end of
   May" -> "end of May"; "from 2015 to 2020" -> "2015 to 2020"; "Thursday, 3 June" -> "3 June").
-* Day and month expressions without a year take the year in force, else the anchor's year.
-  When that puts a month-named date after the anchor (the writer's "now") in a sentence with
-  no sign of the future, it is taken to be the year before: "signed on December 21" in a text
-  dated October 2021 is 21 December 2020. "the end of the year" is never moved: it names the
-  year under discussion.
+* Day, month and season expressions without a year take the year in force, else the anchor's
+  year. When that puts them after the anchor (the writer's "now") in a sentence with no sign of
+  the future, they are taken to be the year before: "signed on December 21" in a text dated
+  October 2021 is 21 December 2020. "the end of the year" is never moved: it names the year
+  under discussion. Explicit years in the text become the year in force as they come, except
+  ranges, deadlines ("by 2028"), look-backs ("back in 2019") and asides in parentheses.
 * Deictic expressions ("last year", "this autumn", "December last year", "yesterday") need
   the anchor and are skipped without one. "today", "now", "recently", "soon" and weekdays alone
   are not returned: in analytic writing "today" mostly means "nowadays".
@@ -31,6 +32,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from types import MappingProxyType
 
 DAY = "day"
 MONTH = "month"
@@ -52,15 +54,16 @@ class TimeExpression:
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
 
-_FULL_MONTHS = {
+# Read-only views: the module holds no state that a call could change.
+_FULL_MONTHS = MappingProxyType({
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
     "july": 7, "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-}  # fmt: skip
-_ABBREVIATED_MONTHS = {
+})  # fmt: skip
+_ABBREVIATED_MONTHS = MappingProxyType({
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
     "sept": 9, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH_NUMBERS = {**_FULL_MONTHS, **_ABBREVIATED_MONTHS}
+})  # fmt: skip
+_MONTH_NUMBERS = MappingProxyType({**_FULL_MONTHS, **_ABBREVIATED_MONTHS})
 
 # Lower-case month words that are never anything else; "may", "march" and "august" are.
 _LOWERCASE_SAFE_MONTHS = frozenset(
@@ -71,13 +74,13 @@ _LOWERCASE_SAFE_MONTHS = frozenset(
 _AMBIGUOUS_MONTH_WORDS = frozenset({"may", "march", *_ABBREVIATED_MONTHS})
 
 # First month of each season (northern hemisphere); every season lasts three months.
-_SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_SEASON_START = MappingProxyType({"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12})
 
-_NUMBER_WORDS = {
+_NUMBER_WORDS = MappingProxyType({
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
-}  # fmt: skip
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+})  # fmt: skip
+_ORDINALS = MappingProxyType({"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,8 +329,6 @@ def _resolve_day_month(match: re.Match[str], context: _Context) -> _Interval | N
 
 def _resolve_day_range(match: re.Match[str], context: _Context) -> _Interval | None:
     month, first, last = _month_number(match["month"]), int(match["day1"]), int(match["day2"])
-    if last <= first:
-        return None
 
     def build(year: int) -> _Interval | None:
         return _day_interval(_safe_date(year, month, first), _safe_date(year, month, last))
@@ -566,18 +567,26 @@ _QUANTITY_BEFORE = re.compile(
     r"item|vol|ch)\.?|[$€£¥#§])\s*$",
     re.IGNORECASE,
 )
-_QUANTITY_AFTER = re.compile(
-    r"^\s*(?:%|percent\b|per\s*cent\b|(?:million|billion|thousand|trillion|bn|mln|mn|m|k|bcm|"
-    r"people|persons|troops|soldiers|servicemen|officers|units|tonnes|tons|km|kilomet(?:re|er)s|"
-    r"met(?:re|er)s|cubic|barrels|dollars|euros|roubles|rubles|types|items|pieces|times|"
-    r"hectares|ha|kg|mw|gw|kwh|vehicles|enterprises|companies|cases|votes|seats)\b)",
+_UNIT_AFTER = re.compile(
+    r"^\s*(?:%|percent\b|per\s*cent\b|(?:million|billion|thousand|trillion|bn|mln|mn|m|k|bcm|tonnes|tons|km|"
+    r"kilomet(?:re|er)s|met(?:re|er)s|cubic|barrels|dollars|euros|roubles|rubles|hectares|ha|kg|mw|gw|kwh|times)\b)",
     re.IGNORECASE,
 )
+# A count noun after the number: "2000 troops" counts, but "in 2019 troops were sent" is a year.
+_COUNT_NOUN_AFTER = re.compile(
+    r"^\s*(?:people|persons|troops|soldiers|servicemen|officers|units|types|items|pieces|vehicles|"
+    r"enterprises|companies|cases|votes|seats)\b",
+    re.IGNORECASE,
+)
+_PREPOSITION_BEFORE = re.compile(r"\b(?i:in|since|by|until|till|from|during|after|before|of|for)\s+$")
 
 
 def _not_a_quantity(match: re.Match[str], text: str) -> bool:
     start, end = match.span("expr") if "expr" in match.re.groupindex else match.span()
-    return not (_QUANTITY_BEFORE.search(text, max(0, start - 12), start) or _QUANTITY_AFTER.match(text[end : end + 24]))
+    after = text[end : end + 24]
+    if _QUANTITY_BEFORE.search(text, max(0, start - 12), start) or _UNIT_AFTER.match(after):
+        return False
+    return not _COUNT_NOUN_AFTER.match(after) or bool(_PREPOSITION_BEFORE.search(text, max(0, start - 12), start))
 
 
 _BETWEEN_BEFORE = re.compile(r"\b(?i:between)\s+$")
@@ -610,7 +619,7 @@ def _days_exist(match: re.Match[str], text: str) -> bool:
         day, month = groups.get(day_group), groups.get(month_group)
         if day and month:
             number = int(month) if month.isdigit() else _month_number(month)
-            if int(day) > _LONGEST_MONTH[number - 1]:
+            if not 1 <= int(day) <= _LONGEST_MONTH[number - 1]:
                 return False
     if groups.get("day2") and "month1" not in groups:  # "28–29 May": both days in one month
         return int(groups["day2"]) > int(groups["day1"])
@@ -892,7 +901,7 @@ _HOTSPOT = re.compile(
     r"|(?P<unit>(?i:year|month))"
     r"|(?P<neighbour>(?i:yesterday|tomorrow)))\b"
 )
-_WINDOW_BEFORE = 60  # chars a phrase may run before its hotspot word ("Wednesday, 28 to 29 May")
+_WINDOW_BEFORE = 60  # chars a phrase may run before its hotspot word ("September of last year")
 _WINDOW_AFTER = 80  # and after it ("first four months of the previous year")
 
 
