@@ -227,6 +227,26 @@ def eval_(gold: Annotated[Path, typer.Option(help="folder with events/quantities
 
 @app.command()
 @friendly
+def code(sentence: Annotated[str, typer.Argument(help="the sentence")],
+         source: Annotated[str, typer.Option(help="the text of the acting actor, as in the sentence")],
+         target: Annotated[str, typer.Option(help="the text of the actor acted upon")],
+         knowledge: KnowledgeOption = None, as_json: JsonOption = False) -> None:
+    """The PLOVER type, mode and intensity of what the marked source does to the marked target."""
+    from dyadwatch.coding import code_pair
+    from dyadwatch.pipeline import Extractor
+
+    coded = code_pair(Extractor([str(k) for k in knowledge or []]), sentence, source, target)
+    if as_json:
+        sys.stdout.write(json.dumps(None if coded is None else coded.__dict__) + "\n")
+    elif coded is None:
+        out.print("no event from the marked source to the marked target")
+    else:
+        out.print(f"{coded.type}{' (negated)' if coded.negated else ''}  mode {coded.mode or '-'}  "
+                  f"intensity {coded.intensity:+.1f}  trigger '{coded.trigger}'", highlight=False)
+
+
+@app.command()
+@friendly
 def demo(db: DbOption = None) -> None:
     """Ingest the bundled Belarus–Russia demo briefs and print a summary and the timeline."""
     folder = _demo_folder()

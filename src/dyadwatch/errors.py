@@ -19,6 +19,7 @@ class Errors(StrEnum):
     E011 = "unknown export format '{format}'; choose one of {choices}"
     E012 = "the PDF holds no text layer (scanned pages?); run OCR on it first"
     E013 = "no record with id {id}; list ids with `dyadwatch events`, `figures` or `claims`"
+    E015 = "cannot code the marked pair: {what}; mark two separate stretches of the sentence"
     E014 = "unknown review action '{action}'; choose one of {choices}"
 
 

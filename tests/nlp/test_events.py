@@ -1,0 +1,41 @@
+"""Event coding on small hand-made paragraphs, through the whole pipeline."""
+
+from dyadwatch.model import Document
+
+
+def events(extractor, text):
+    document = Document(path="<test>", name="test.txt", format="txt", text=text, sha256="")
+    return [(e.type, e.source, e.target, e.negated) for e in extractor.extract(document).events]
+
+
+def test_joint_subject_gives_both_actors(extractor):
+    assert ("AGREE", "BLR", "RUS", False) in events(extractor, "Belarus and Russia signed a gas agreement in 2020.")
+
+
+def test_passive_agent_is_the_source(extractor):
+    found = events(extractor, "New restrictions were imposed on Belarus by the European Union in June 2021.")
+    assert ("SANCTION", "EU", "BLR", False) in found
+
+
+def test_possessive_on_a_noun_trigger_is_the_source(extractor):
+    found = events(extractor, "Poland criticised Russia's annexation of Crimea in 2014.")
+    assert ("COERCE", "RUS", "UKR", False) in found or any(t == "COERCE" and s == "RUS" for t, s, _, _ in found)
+
+
+def test_negation_is_kept(extractor):
+    found = events(extractor, "In 2021 Moscow did not lend Minsk any new money.")
+    assert ("AID", "RUS", "BLR", True) in found
+
+
+def test_future_and_conditional_clauses_are_not_events(extractor):
+    assert events(extractor, "If Warsaw closes the border, Minsk will retaliate against Poland.") == []
+
+
+def test_metonyms_and_demonym_sector_nouns_resolve(extractor):
+    found = events(extractor, "In May 2021 the Kremlin criticised the Lithuanian government.")
+    assert ("ACCUSE", "RUS-GOV", "LTU-GOV", False) in found
+
+
+def test_statements_are_coded_by_content(extractor):
+    found = events(extractor, "In 2021 Lukashenka said that Polish officials were using migrants as a pretext.")
+    assert any(t == "ACCUSE" and s == "BLR-GOV" and tg == "POL-GOV" for t, s, tg, _ in found)
