@@ -227,6 +227,35 @@ def eval_(gold: Annotated[Path, typer.Option(help="folder with events/quantities
 
 @app.command()
 @friendly
+def review(record_id: Annotated[str, typer.Argument(help="an event, figure or claim id")],
+           action: Annotated[str, typer.Argument(help="confirm | correct | reject")],
+           set_: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE to correct (repeatable), "
+                                                          "e.g. --set type=AID --set source=RUS-GOV")] = None,
+           note: Annotated[str, typer.Option(help="why")] = "",
+           author: Annotated[str, typer.Option(help="who reviews")] = "",
+           db: DbOption = None) -> None:
+    """Confirm, correct or reject a record; kept apart from machine output and re-applied after every re-run."""
+    from dyadwatch.store.reviews import add_review
+
+    changes = dict(_field_value(pair) for pair in set_ or [])
+    stored = add_review(Store(db), record_id, action, changes, note, author)
+    err.print(f"{stored.action} {record_id}" + (f": {stored.changes}" if stored.changes else ""), highlight=False)
+
+
+def _field_value(pair: str) -> tuple[str, Any]:
+    field, _, value = pair.partition("=")
+    if not _:
+        raise typer.BadParameter(f"--set takes FIELD=VALUE, not {pair!r}")
+    lowered = value.strip().lower()
+    if field == "negated":
+        return field, lowered in ("1", "true", "yes")
+    if field == "value":
+        return field, float(value)
+    return field, None if lowered in ("", "none", "null") else value.strip()
+
+
+@app.command()
+@friendly
 def code(sentence: Annotated[str, typer.Argument(help="the sentence")],
          source: Annotated[str, typer.Option(help="the text of the acting actor, as in the sentence")],
          target: Annotated[str, typer.Option(help="the text of the actor acted upon")],

@@ -65,3 +65,35 @@ def test_full_text_search_ranks_matching_sentences(tmp_path: Path, store: Store,
     hits = queries.search(store, "lent million")
     assert hits and hits[0].text.startswith("Moscow lent Minsk")
     assert BRIEF[hits[0].start:hits[0].end] == hits[0].text
+
+
+def test_a_review_survives_reingesting_the_same_and_a_changed_file(tmp_path: Path, store: Store, extractor):
+    from dyadwatch.store.reviews import add_review
+
+    path = tmp_path / "brief.txt"
+    path.write_text(BRIEF, encoding="utf-8")
+    ingest(store, [path], extractor)
+    agree = next(e for e in queries.events(store) if e.type == "AGREE")
+    aid = next(e for e in queries.events(store) if e.type == "AID")
+    add_review(store, agree.id, "correct", {"type": "COOPERATE", "domain": "energy"}, note="a framework only")
+    add_review(store, aid.id, "reject")
+    path.write_text(BRIEF + "\nThe talks continued in April.\n", encoding="utf-8")
+    report = ingest(store, [path], extractor)
+    assert report.documents == 1  # the changed file was extracted again
+    events = {e.id: e for e in queries.events(store)}
+    assert events[agree.id].type == "COOPERATE" and events[agree.id].review == "correct"
+    assert events[agree.id].domain == "energy"
+    assert aid.id not in events
+    assert queries.events(store, queries.EventFilter(type="COOPERATE"))[0].id == agree.id
+
+
+def test_a_review_of_an_unknown_record_or_field_is_refused(store: Store):
+    import pytest
+
+    from dyadwatch.errors import DyadwatchError
+    from dyadwatch.store.reviews import add_review
+
+    with pytest.raises(DyadwatchError, match="no record with id e-missing"):
+        add_review(store, "e-missing", "confirm")
+    with pytest.raises(DyadwatchError, match="cannot correct colour"):
+        add_review(store, "e-missing", "correct", {"colour": "red"})

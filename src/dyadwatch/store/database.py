@@ -124,7 +124,7 @@ class Store:
         base = {"document_id": document_id, "run_id": run_id}
         if extraction.events:
             conn.execute(insert(schema.events), [
-                {**base, "id": ids.next("e", e.quote, e.type, document.text[e.trigger.start:e.trigger.end]),
+                {**base, "id": ids.next("e", e.quote, document.text[e.trigger.start:e.trigger.end]),
                  "start": e.evidence.start, "end": e.evidence.end, "quote": e.quote, "type": e.type,
                  "mode": e.mode, "domain": e.domain, "source": e.source, "target": e.target, "date": e.date,
                  "date_precision": e.date_precision, "negated": e.negated, "intensity": e.intensity,
@@ -139,7 +139,7 @@ class Store:
                 for q in extraction.quantities])
         if extraction.claims:
             conn.execute(insert(schema.claims), [
-                {**base, "id": ids.next("c", c.quote, c.kind), "start": c.evidence.start, "end": c.evidence.end,
+                {**base, "id": ids.next("c", c.quote), "start": c.evidence.start, "end": c.evidence.end,
                  "quote": c.quote, "kind": c.kind, "holder": c.holder, "horizon": c.horizon}
                 for c in extraction.claims])
 
@@ -163,7 +163,11 @@ class Store:
 
 
 class RecordIds:
-    """Record ids that survive re-extraction: a hash of document name, quote and what the record says."""
+    """Record ids that survive re-extraction: a hash of document name, quote and trigger or figure.
+
+    What the machine concluded (type, actors, kind) is left out, so an analyst's
+    review still finds its record after the pipeline improves.
+    """
 
     def __init__(self, document_name: str) -> None:
         self.document_name = document_name

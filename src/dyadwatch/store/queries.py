@@ -6,11 +6,12 @@ import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, text
+from sqlalchemy import Select, func, or_, select, text
 
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.reviews import apply_reviews, latest_reviews
 
 D = schema.documents
 
@@ -34,6 +35,7 @@ class EventRow:
     quote: str
     trigger_start: int | None
     trigger_end: int | None
+    review: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,6 +54,7 @@ class QuantityRow:
     start: int
     end: int
     quote: str
+    review: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,6 +71,7 @@ class ClaimRow:
     start: int
     end: int
     quote: str
+    review: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -115,7 +119,8 @@ class EventFilter:
 
 
 def _columns(table: Any, row_type: type, extra: dict[str, Any]) -> list[Any]:
-    names = [f.name for f in fields(row_type)]
+    """The columns a row type reads; its fields that no column holds (review) keep their defaults."""
+    names = [f.name for f in fields(row_type) if f.name in extra or f.name in table.c]
     return [extra[n].label(n) if n in extra else table.c[n] for n in names]
 
 
@@ -124,32 +129,33 @@ def _record_select(table: Any, row_type: type) -> Select:
     return select(*columns).select_from(table.join(D, table.c.document_id == D.c.id))
 
 
-def events(store: Store, where: EventFilter = EventFilter()) -> list[EventRow]:
-    """Events in date order (undated last), filtered."""
+def events(store: Store, where: EventFilter = EventFilter(), keep_rejected: bool = False) -> list[EventRow]:
+    """Events with the analyst's reviews applied, in date order (undated last), filtered."""
     E = schema.events
     query = _record_select(E, EventRow)
-    conditions = []
-    if where.type:
-        conditions.append(E.c.type == where.type.upper())
-    if where.domain:
-        conditions.append(E.c.domain == where.domain.lower())
+    if where.doc:
+        query = query.where(D.c.name == where.doc)
+    query = query.order_by(D.c.name, E.c.start)
+    with store.connect() as conn:
+        rows = [EventRow(**row._mapping) for row in conn.execute(query)]
+    rows = apply_reviews(rows, latest_reviews(store), keep_rejected)
+    rows = [r for r in rows if _event_matches(r, where)]
+    rows.sort(key=lambda r: (r.date is None, r.date or "", r.doc, r.start))
+    return rows[: where.limit] if where.limit else rows
+
+
+def _event_matches(row: EventRow, where: EventFilter) -> bool:
+    if where.type and row.type != where.type.upper():
+        return False
+    if where.domain and row.domain != where.domain.lower():
+        return False
     if where.actor:
         code = where.actor.upper()
-        conditions.append(or_(E.c.source == code, E.c.target == code, E.c.source.like(f"{code}-%"),
-                              E.c.target.like(f"{code}-%")))
-    if where.doc:
-        conditions.append(D.c.name == where.doc)
-    if where.since:
-        conditions.append(E.c.date >= where.since)
-    if where.until:
-        conditions.append(func.substr(E.c.date, 1, len(where.until)) <= where.until)
-    if conditions:
-        query = query.where(and_(*conditions))
-    query = query.order_by(E.c.date.is_(None), E.c.date, D.c.name, E.c.start)
-    if where.limit:
-        query = query.limit(where.limit)
-    with store.connect() as conn:
-        return [EventRow(**row._mapping) for row in conn.execute(query)]
+        if not any(a and (a == code or a.startswith(f"{code}-")) for a in (row.source, row.target)):
+            return False
+    if where.since and (row.date is None or row.date < where.since[: len(row.date)]):
+        return False
+    return not (where.until and (row.date is None or row.date[: len(where.until)] > where.until))
 
 
 def event(store: Store, event_id: str) -> EventRow:
@@ -158,7 +164,7 @@ def event(store: Store, event_id: str) -> EventRow:
         row = conn.execute(_record_select(E, EventRow).where(E.c.id == event_id)).first()
     if row is None:
         raise DyadwatchError(Errors.E010, id=event_id)
-    return EventRow(**row._mapping)
+    return apply_reviews([EventRow(**row._mapping)], latest_reviews(store), keep_rejected=True)[0]
 
 
 def quantities(store: Store, doc: str | None = None, unit: str | None = None) -> list[QuantityRow]:
@@ -169,7 +175,8 @@ def quantities(store: Store, doc: str | None = None, unit: str | None = None) ->
     if unit:
         query = query.where(Q.c.unit == unit)
     with store.connect() as conn:
-        return [QuantityRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, Q.c.start))]
+        rows = [QuantityRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, Q.c.start))]
+    return apply_reviews(rows, latest_reviews(store))
 
 
 def claims(store: Store, doc: str | None = None, kind: str | None = None) -> list[ClaimRow]:
@@ -180,7 +187,8 @@ def claims(store: Store, doc: str | None = None, kind: str | None = None) -> lis
     if kind:
         query = query.where(C.c.kind == kind)
     with store.connect() as conn:
-        return [ClaimRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, C.c.start))]
+        rows = [ClaimRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, C.c.start))]
+    return apply_reviews(rows, latest_reviews(store))
 
 
 def documents(store: Store) -> list[DocumentRow]:

@@ -138,3 +138,16 @@ claims = Table(
     Column("horizon", String(10)),
     Index("ix_claims_document", "document_id"),
 )
+
+
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(24), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("changes", Text, default="{}"),
+    Column("note", Text, default=""),
+    Column("author", Text, default=""),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_reviews_record", "record_id"),
+)
