@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -69,39 +70,39 @@ class EventCoder:
                 continue
             rule = self.vocabulary.rule_for(token)
             if rule is None and self.vocabulary.is_statement(token):
-                event = self._statement(token, sentence, reader, context, time_expressions)
+                coded = self._statement(token, sentence, reader, context, time_expressions)
             elif rule is not None and not self._irrealis(token) and not self._under_coded_verb(token, events):
-                event = self._event(token, rule, sentence, reader, context, time_expressions)
+                coded = self._event(token, rule, sentence, reader, context, time_expressions)
             else:
-                event = None
-            if event is not None:
-                events.append(event)
+                coded = []
+            if coded:
+                events.extend(coded)
                 consumed.add(token.i)
-                if event.mode == "statement":
+                if coded[0].mode == "statement":
                     consumed.update(t.i for t in _said(token))
         return _one_per_happening(sorted(events, key=lambda e: e.trigger))
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
-               context: ParagraphContext, time_expressions: list) -> CodedEvent | None:
+               context: ParagraphContext, time_expressions: list) -> list[CodedEvent]:
         if token.pos_ == "VERB":
             roles = reader.verb_roles(token)
         else:
             roles = reader.noun_roles(token, rule.of_role)
             if not roles.sources and not roles.targets:
-                return None  # a noun with no actor attached is a topic ('integration', 'sanctions'), not an event
+                return []  # a noun with no actor attached is a topic ('integration', 'sanctions'), not an event
         return self._build(token, rule.type, rule.mode, roles, sentence, reader, context, time_expressions)
 
     def _statement(self, verb: Token, sentence: Span, reader: RoleReader, context: ParagraphContext,
-                   time_expressions: list) -> CodedEvent | None:
+                   time_expressions: list) -> list[CodedEvent]:
         """'X said that ...': coded by its content unless the content holds a trigger of its own."""
         content = _said(verb)
         if not content or self._irrealis(verb):
-            return None
+            return []
         if any(t.pos_ == "VERB" and self.vocabulary.rule_for(t) and not self._irrealis(t) for t in content):
-            return None  # 'X said that Minsk had agreed ...': the reported action is the event
+            return []  # 'X said that Minsk had agreed ...': the reported action is the event
         roles = reader.verb_roles(verb)
         if not roles.sources:
-            return None
+            return []
         said = " ".join(t.lower_ for t in content)
         if any(cue in said for cue in self.vocabulary.reject_cues):
             kind = "REJECT"
@@ -115,13 +116,13 @@ class EventCoder:
         return self._build(verb, kind, "statement", roles, sentence, reader, context, time_expressions)
 
     def _build(self, token: Token, kind: str, mode: str, roles: Roles, sentence: Span, reader: RoleReader,
-               context: ParagraphContext, time_expressions: list) -> CodedEvent | None:
+               context: ParagraphContext, time_expressions: list) -> list[CodedEvent]:
         source, target = self._fill_roles(token, kind, roles, sentence, reader, context)
         if source is None and target is None:
-            return None
+            return []
         clause = _clause(token, sentence)
-        date, precision = _date_for(token, clause, sentence, time_expressions, context)
-        return CodedEvent(
+        date, precision, also = _date_for(token, clause, sentence, time_expressions, context)
+        event = CodedEvent(
             type=kind, mode=mode, source=source, target=target,
             trigger=(token.idx, token.idx + len(token.text)),
             clause=(clause[0].idx, clause[-1].idx + len(clause[-1].text)),
@@ -129,6 +130,7 @@ class EventCoder:
             domain=self.domains.domain_for(kind, clause, sentence, context.heading),
             intensity=self.vocabulary.intensity.get(kind, 0.0),
         )
+        return [event, *(replace(event, date=t.value, date_precision=t.precision) for t in also)]
 
     def _fill_roles(self, token: Token, kind: str, roles: Roles, sentence: Span, reader: RoleReader,
                     context: ParagraphContext) -> tuple[ActorMention | None, ActorMention | None]:
@@ -265,26 +267,53 @@ def _clause(token: Token, sentence: Span) -> list[Token]:
 
 
 def _date_for(token: Token, clause: list[Token], sentence: Span, time_expressions: list,
-              context: ParagraphContext) -> tuple[str | None, str | None]:
-    """The time expression of the trigger's clause, else of its sentence, else the year in force."""
+              context: ParagraphContext) -> tuple[str | None, str | None, list]:
+    """The time expression of the trigger's clause, else of its sentence, else the time in force before it.
+
+    The third item lists the other dates coordinated with the chosen one ('in December 2020 and June
+    2021'): the same action happened at each of them.
+    """
     start, end = sentence.start_char, sentence.end_char
     anchor = context.anchor  # what happened cannot be dated after the document was written
-    in_sentence = [t for t in time_expressions if start <= t.start < end and (anchor is None or t.begin <= anchor)]
+    usable = [t for t in time_expressions if anchor is None or t.begin <= anchor]
+    in_sentence = [t for t in usable if start <= t.start < end and not _aside(sentence, t.start, token.idx)]
     clause_start, clause_end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
     in_clause = [t for t in in_sentence if clause_start <= t.start < clause_end]
     candidates = in_clause or in_sentence
     if candidates:
         best = min(candidates, key=lambda t: abs(t.start - token.idx))
-        return best.value, best.precision
-    year = _year_in_force(sentence, time_expressions, context)
-    return (str(year), "year") if year else (None, None)
+        return best.value, best.precision, _coordinated(best, candidates, sentence)
+    earlier = [t for t in usable if t.end <= start]
+    if earlier:  # the paragraph goes on about the time it last named ('On 3 June ... They agreed ...')
+        return earlier[-1].value, earlier[-1].precision, []
+    year = _year_in_force(context)
+    return (str(year), "year", []) if year else (None, None, [])
 
 
-def _year_in_force(sentence: Span, time_expressions: list, context: ParagraphContext) -> int | None:
-    """An explicit year earlier in the paragraph, else in its heading; a year from far away is no evidence."""
-    earlier = [t for t in time_expressions if t.end <= sentence.start_char and not t.relative]
-    if earlier:
-        return int(earlier[-1].value[:4])
+def _coordinated(chosen, candidates: list, sentence: Span) -> list:
+    text, offset = sentence.doc.text, 0
+    ordered = sorted(candidates, key=lambda t: t.start)
+    group = [chosen]
+    for previous, current in itertools.pairwise(ordered):
+        gap = text[previous.end - offset:current.start - offset].strip(" ,").lower()
+        if gap in ("and", "as well as", "") and (previous in group or current in group):
+            group.extend(t for t in (previous, current) if t not in group)
+    return [t for t in group if t is not chosen]
+
+
+def _aside(sentence: Span, at: int, trigger_at: int) -> bool:
+    """Whether a date stands in parentheses that do not hold the trigger: '(the deal was signed on 21 May)'."""
+    text, offset = sentence.text, sentence.start_char
+    opened = text.rfind("(", 0, at - offset)
+    if opened < 0 or text.rfind(")", 0, at - offset) > opened:
+        return False
+    closed = text.find(")", at - offset)
+    closed = len(text) if closed < 0 else closed
+    return not (opened <= trigger_at - offset <= closed)
+
+
+def _year_in_force(context: ParagraphContext) -> int | None:
+    """The year of the section heading, else of the document; a year from far away is no evidence."""
     years = explicit_years(context.heading)
     return years[-1][1] if years else (context.anchor.year if context.anchor else None)
 
