@@ -291,11 +291,11 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
 
 
 def _coordinated(chosen, candidates: list, sentence: Span) -> list:
-    text, offset = sentence.doc.text, 0
+    text = sentence.doc.text
     ordered = sorted(candidates, key=lambda t: t.start)
     group = [chosen]
     for previous, current in itertools.pairwise(ordered):
-        gap = text[previous.end - offset:current.start - offset].strip(" ,").lower()
+        gap = text[previous.end:current.start].strip(" ,").lower()
         if gap in ("and", "as well as", "") and (previous in group or current in group):
             group.extend(t for t in (previous, current) if t not in group)
     return [t for t in group if t is not chosen]

@@ -24,7 +24,13 @@ from dyadwatch.store.database import Store
 from dyadwatch.store.queries import EventRow, QuantityRow
 
 WORD = re.compile(r"[a-zà-ÿ]{4,}")
-STOP_WORDS = frozenset(["this", "that", "with", "from", "have", "were", "been", "which", "their", "there", "these", "those", "about", "after", "before", "would", "could", "should", "also", "into", "more", "than", "other", "such", "only", "while", "when", "where", "what", "they", "them", "over", "under", "between", "during", "against", "because", "since", "until", "among", "within", "without", "being", "very", "most", "some", "many", "much", "both", "each"])
+STOP_WORDS = frozenset({
+    "this", "that", "with", "from", "have", "were", "been", "which", "their", "there", "these", "those", "about",
+    "after", "before", "would", "could", "should", "also", "into", "more", "than", "other", "such", "only",
+    "while", "when", "where", "what", "they", "them", "over", "under", "between", "during", "against", "because",
+    "since", "until", "among", "within", "without", "being", "very", "most", "some", "many", "much", "both",
+    "each"
+})
 SIMILAR = 0.25
 SIMILAR_UNDATED = 0.45
 MAX_MONTHS_APART = 1
