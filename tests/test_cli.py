@@ -107,3 +107,21 @@ def test_every_command_is_documented_in_the_readme():
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"dyadwatch {name}" in readme, f"README does not document `dyadwatch {name}`"
+
+
+def test_stories_story_trend_and_review_commands(db, tmp_path: Path):
+    stories = lines(runner.invoke(app, ["stories", "--db", db, "--json"]).stdout)
+    assert stories and all(s["reports"] for s in stories)
+    shown = runner.invoke(app, ["story", stories[0]["id"], "--db", db])
+    assert shown.exit_code == 0 and "brief.txt" in shown.stdout
+    assert runner.invoke(app, ["story", "s-none", "--db", db]).exit_code == 1
+    chart = tmp_path / "trend.png"
+    result = runner.invoke(app, ["trend", "--db", db, "--by", "month", "--plot", str(chart), "--json"])
+    points = lines(result.stdout)
+    assert points and points[0]["period"] == "2021-06" and chart.read_bytes()[:4] == b"\x89PNG"
+    event = lines(runner.invoke(app, ["events", "--db", db, "--json", "--type", "AID"]).stdout)[0]
+    result = runner.invoke(app, ["review", event["id"], "correct", "--set", "type=SUPPORT", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert lines(runner.invoke(app, ["events", "--db", db, "--json", "--type", "AID"]).stdout) == []
+    result = runner.invoke(app, ["review", event["id"], "correct", "--set", "type=NOPE", "--db", db])
+    assert result.exit_code == 1 and "cannot correct type=NOPE" in result.stderr

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from dyadwatch import evaluate as evaluation
 from dyadwatch import export as exporting
-from dyadwatch.errors import DyadwatchError
+from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 
@@ -223,6 +223,80 @@ def eval_(gold: Annotated[Path, typer.Option(help="folder with events/quantities
         for level, s in levels.items():
             out.print(f"{kind:10} {level:18} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}"
                       f"  (gold {s.gold}, system {s.system}, matched {s.matched})", highlight=False)
+
+
+@app.command()
+@friendly
+def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="PLOVER type")] = None,
+            actor: Annotated[str | None, typer.Option(help="actor code")] = None,
+            min_sources: Annotated[int, typer.Option(help="only stories told by at least this many documents")] = 1,
+            as_json: JsonOption = False) -> None:
+    """Stories: one happening with all the documents that report it, most reported first."""
+    from dyadwatch.reconcile.stories import build_stories
+
+    rows = [s for s in build_stories(Store(db)) if s.source_count >= min_sources
+            and (not type or s.type == type.upper()) and (not actor or _involves(s, actor))]
+    if as_json:
+        return _print_json(rows)
+    table = Table("id", "date", "type", "source", "target", "sources", "reports", "contradictions", "evidence",
+                  title=f"{len(rows)} stories")
+    for s in rows:
+        table.add_row(s.id, s.date or "", s.type, s.source or "", s.target or "", str(s.source_count),
+                      str(len(s.reports)), ", ".join(c.field for c in s.contradictions), _short(s.reports[0].quote, 60))
+    out.print(table)
+
+
+def _involves(story: Any, actor: str) -> bool:
+    code = actor.upper()
+    return any(a and (a == code or a.startswith(f"{code}-")) for a in (story.source, story.target))
+
+
+@app.command()
+@friendly
+def story(story_id: Annotated[str, typer.Argument(help="a story id from `dyadwatch stories`")],
+          db: DbOption = None, as_json: JsonOption = False) -> None:
+    """One story: every report with its date as the source gives it, and where sources disagree."""
+    from dyadwatch.reconcile.stories import story as find_story
+
+    found = find_story(Store(db), story_id)
+    if found is None:
+        raise DyadwatchError(Errors.E017, id=story_id)
+    if as_json:
+        return _print_json([found])
+    out.print(f"[bold]{found.type}[/bold] {found.source or '?'} → {found.target or '·'}  date {found.date or '?'}"
+              f"  domain {found.domain}  {found.source_count} source(s), {len(found.reports)} report(s)",
+              highlight=False)
+    for report in found.reports:
+        out.print(f"  • {report.doc} [{report.date or 'undated'}] {report.start}–{report.end}: "
+                  f"{_short(report.quote, 140)}", highlight=False)
+    for contradiction in found.contradictions:
+        versions = "; ".join(f"{value} ({', '.join(docs)})" for value, docs in contradiction.versions.items())
+        out.print(f"  [red]sources differ on {contradiction.field}:[/red] {versions}", highlight=False)
+
+
+@app.command()
+@friendly
+def trend(db: DbOption = None, domain: Annotated[str | None, typer.Option()] = None,
+          by: Annotated[str, typer.Option(help="month | year")] = "month",
+          actors: Annotated[str | None, typer.Option(help="SOURCE,TARGET countries, e.g. EU,BLR")] = None,
+          plot: Annotated[Path | None, typer.Option(help="write a PNG chart here")] = None,
+          as_json: JsonOption = False) -> None:
+    """The cooperation–conflict index per period and domain, from stories (each counted once)."""
+    from dyadwatch.analysis.trends import plot_trend, story_trend
+
+    if by not in ("month", "year"):
+        raise typer.BadParameter("--by takes month or year")
+    pair = tuple(c.strip().upper() for c in actors.split(",")) if actors else None
+    points = story_trend(Store(db), by, domain, pair)  # type: ignore[arg-type]
+    if plot:
+        plot_trend(points, str(plot))
+        err.print(f"wrote {plot}")
+    if as_json:
+        return _print_json(points)
+    table = Table(by, "domain", "index", "cooperation", "conflict", "events", title="cooperation–conflict index")
+    for p in points:
+        table.add_row(p.period, p.domain, f"{p.index:+.2f}", f"{p.cooperation:.1f}", f"{p.conflict:.1f}", str(p.events))
+    out.print(table)
 
 
 @app.command()

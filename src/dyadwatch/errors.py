@@ -21,6 +21,7 @@ class Errors(StrEnum):
     E013 = "no record with id {id}; list ids with `dyadwatch events`, `figures` or `claims`"
     E015 = "cannot code the marked pair: {what}; mark two separate stretches of the sentence"
     E016 = "cannot correct {fields}; a correction may change: {allowed}"
+    E017 = "no story with id {id}; list ids with `dyadwatch stories`"
     E014 = "unknown review action '{action}'; choose one of {choices}"
 
 

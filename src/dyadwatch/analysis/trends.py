@@ -81,3 +81,42 @@ def event_trend(store: Store, by: str = "month", domain: str | None = None,
     """The index from events as stored (each report counted)."""
     items = [Dated(e.date, e.domain, e.intensity, e.negated, e.source, e.target) for e in queries.events(store)]
     return index_of(items, by, domain, actors)
+
+
+def story_trend(store: Store, by: str = "month", domain: str | None = None,
+                actors: tuple[str, str] | None = None) -> list[TrendPoint]:
+    """The index from stories: a happening reported by five documents counts once."""
+    from dyadwatch.reconcile.stories import build_stories  # stories build on events; imported when asked for
+
+    items = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target) for s in build_stories(store)]
+    return index_of(items, by, domain, actors)
+
+
+def plot_trend(points: list[TrendPoint], path: str, title: str = "Cooperation–conflict index") -> None:
+    """A PNG: the index per domain as lines (left axis) and event counts as bars (right axis)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    periods = sorted({p.period for p in points})
+    figure, left = plt.subplots(figsize=(10, 4.5))
+    right = left.twinx()
+    counts = [sum(p.events for p in points if p.period == period) for period in periods]
+    right.bar(range(len(periods)), counts, color="#dddddd", label="events")
+    right.set_ylabel("events (stories)")
+    for domain in sorted({p.domain for p in points}):
+        series = {p.period: p.index for p in points if p.domain == domain}
+        xs = [i for i, period in enumerate(periods) if period in series]
+        left.plot(xs, [series[periods[i]] for i in xs], marker="o", label=domain)
+    left.set_zorder(right.get_zorder() + 1)
+    left.patch.set_visible(False)
+    left.axhline(0, color="black", linewidth=0.6)
+    left.set_ylim(-10, 10)
+    left.set_ylabel("mean PLOVER intensity (−10 conflict … +10 cooperation)")
+    left.set_xticks(range(len(periods)), periods, rotation=60, fontsize=7)
+    left.legend(loc="upper left", fontsize=7, ncol=4)
+    left.set_title(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)

@@ -20,16 +20,18 @@ from dyadwatch.model import Document
 
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dt", "dd",
               "figcaption", "caption", "address")
+DATABASE_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3")  # dyadwatch's own store
 SKIPPED_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
                 "button", "svg", "iframe")
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
-    """Files under `paths` (folders recursively, hidden files skipped); a missing path yields an error."""
+    """Files under `paths` (folders recursively; hidden files and databases skipped); a missing path is an error."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
+            yield from sorted(p for p in path.rglob("*")
+                              if p.is_file() and not _hidden(p, path) and not p.name.endswith(DATABASE_SUFFIXES))
         elif path.is_file():
             yield path
         else:
