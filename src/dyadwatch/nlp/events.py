@@ -16,6 +16,12 @@ from dyadwatch.nlp.timex import explicit_years
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule
 
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
+INTENT_GOVERNORS = {"promise", "pledge", "vow", "offer", "commit", "undertake", "ready", "prepared", "willing",
+                    "intend", "plan"}
+OBLIGATION = {"must", "should", "ought"}
+WARNING_VERBS = {"warn", "threaten"}
+INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
+CONFLICT_INTENSITY = -4.5  # SANCTION and worse: announcing them is a threat
 NAMING_VERBS = {"call", "describe", "dub", "label", "characterise", "characterize", "brand", "term"}
 NEGATIONS = {"not", "n't", "never", "no"}
 DIRECTED_TYPES = {"AGREE", "CONSULT", "COOPERATE", "AID", "SUPPORT", "CONCEDE", "REQUEST", "SANCTION",
@@ -69,7 +75,13 @@ class EventCoder:
             if token.i in consumed or (token.i in reader.by_token and reader.by_token[token.i].kind != "dyad"):
                 continue
             rule = self.vocabulary.rule_for(token)
-            if rule is None and self.vocabulary.is_statement(token):
+            intention = self._intention(token)
+            if intention is not None and not self._irrealis(token):
+                coded = self._build(token, intention, "intend", reader.verb_roles(token) if token.pos_ == "VERB"
+                                    else Roles(reader.inherited_subject(token), []), sentence, reader, context,
+                                    time_expressions)
+                consumed.update(t.i for c in token.children if c.dep_ == "xcomp" for t in c.subtree)
+            elif rule is None and self.vocabulary.is_statement(token):
                 coded = self._statement(token, sentence, reader, context, time_expressions)
             elif rule is not None and not self._irrealis(token) and not self._under_coded_verb(token, events):
                 coded = self._event(token, rule, sentence, reader, context, time_expressions)
@@ -104,7 +116,14 @@ class EventCoder:
         if not roles.sources:
             return []
         said = " ".join(t.lower_ for t in content)
-        if any(cue in said for cue in self.vocabulary.reject_cues):
+        intended = self._intended(content)
+        if any(t.dep_ == "aux" and t.lower_ in OBLIGATION for t in content):
+            kind = "REQUEST"  # 'X said that Y must ...': a demand
+        elif verb.lemma_.lower() in WARNING_VERBS:
+            kind = "THREATEN"
+        elif intended:
+            kind = intended  # 'X said it would allow / would not meet ...': an intention, coded as PLOVER does
+        elif any(cue in said for cue in self.vocabulary.reject_cues):
             kind = "REJECT"
         elif any(cue in said.split() or (" " in cue and cue in said) for cue in self.vocabulary.accuse_cues):
             kind = "ACCUSE"
@@ -114,6 +133,32 @@ class EventCoder:
                      if m.country != roles.sources[0].country]
         roles = Roles(roles.sources, roles.targets or mentioned[:1])
         return self._build(verb, kind, "statement", roles, sentence, reader, context, time_expressions)
+
+    def _intention(self, token: Token) -> str | None:
+        """'promised to provide aid', 'is ready to host talks': the type of the declared intention, if any."""
+        if token.lemma_.lower() not in INTENT_GOVERNORS:
+            return None
+        for child in token.children:
+            if child.dep_ != "xcomp":
+                continue
+            rule = self.vocabulary.rule_for(child)
+            if rule is None:
+                continue
+            if rule.type == "SUPPORT":
+                return "SUPPORT"
+            return "THREATEN" if self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY else "AGREE"
+        return None
+
+    def _intended(self, content: list[Token]) -> str | None:
+        """The PLOVER type of an announced intention: AGREE to cooperate, THREATEN conflict, REJECT if refused."""
+        for token in content:
+            rule = self.vocabulary.rule_for(token) if token.pos_ == "VERB" else None
+            if rule is None or not any(c.dep_ == "aux" and c.lower_ in INTENT_AUXILIARIES for c in token.children):
+                continue
+            if any(c.dep_ == "neg" for c in token.children):
+                return "REJECT"
+            return "THREATEN" if self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY else "AGREE"
+        return None
 
     def _build(self, token: Token, kind: str, mode: str, roles: Roles, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list) -> list[CodedEvent]:
@@ -151,6 +196,9 @@ class EventCoder:
             source, target = _split_dyad(source)
         if target is None and source is not None and kind in DIRECTED_TYPES and source.country in context.dyad:
             target = _dyad_partner(source, context)
+        if source is None and target is not None and not context.dyad:
+            source = ActorMention(target.start, target.start, (target.country,), "domestic")  # 'rebels demanded
+            # that the Turkish government ...': an unnamed actor of the same country, as event data sets code it
         return source, target
 
     # --- modality -----------------------------------------------------------------

@@ -26,6 +26,7 @@ class TriggerRule:
     mode: str
     objects: frozenset[str]
     of_role: str
+    intransitive: bool = False
 
     def applies(self, token: Token) -> bool:
         if self.pos == "verb" and token.pos_ not in VERB_POS:
@@ -36,6 +37,8 @@ class TriggerRule:
                                      for c in token.children):
             return False
         if self.mode == "passive" and not any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
+            return False
+        if self.intransitive and any(c.dep_ in ("dobj", "ccomp", "obj") for c in token.children):
             return False
         return not self.objects or bool(self.objects & object_words(token))
 
@@ -98,7 +101,7 @@ class EventVocabulary:
             rule = TriggerRule(order=order, lemma=lemma, particle=particle or None,
                                pos=entry.get("pos", "any"), type=kind, mode=entry.get("mode", ""),
                                objects=frozenset(str(o) for o in entry.get("object") or []),
-                               of_role=entry.get("of", "source"))
+                               of_role=entry.get("of", "source"), intransitive=bool(entry.get("intransitive")))
             self.rules.setdefault(lemma, []).append(rule)
 
     def rule_for(self, token: Token) -> TriggerRule | None:
