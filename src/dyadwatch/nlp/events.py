@@ -162,6 +162,10 @@ class EventCoder:
 
     def _build(self, token: Token, kind: str, mode: str, roles: Roles, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list) -> list[CodedEvent]:
+        if len(roles.sources) > 1 and roles.targets:  # 'the EU and Ukraine closed their airspace to Belarus'
+            return [e for source in roles.sources
+                    for e in self._build(token, kind, mode, Roles([source], roles.targets), sentence, reader,
+                                         context, time_expressions)]
         source, target = self._fill_roles(token, kind, roles, sentence, reader, context)
         if source is None and target is None:
             return []
