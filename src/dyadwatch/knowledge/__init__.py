@@ -45,6 +45,7 @@ class Country:
     aliases: tuple[str, ...] = ()
     demonyms: tuple[str, ...] = ()
     capitals: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ def _country(path: Path, entry: dict[str, Any]) -> Country:
         aliases=tuple(str(a) for a in entry.get("aliases") or []),
         demonyms=tuple(str(d) for d in entry.get("demonyms") or []),
         capitals=tuple(str(c) for c in capitals if c),
+        regions=tuple(str(r) for r in entry.get("regions") or []),
     )
 
 

@@ -47,6 +47,7 @@ class ActorMatcher:
             self._add(nlp, country.code, "state", (country.name, *country.aliases))
             self._add(nlp, country.code, "capital", country.capitals)
             self._add(nlp, country.code, "demonym", country.demonyms)
+            self._add(nlp, country.code, "region", country.regions)
         for actor in knowledge.actors:
             self._add(nlp, actor.code, actor.kind, actor.names)
 

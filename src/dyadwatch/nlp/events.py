@@ -18,6 +18,7 @@ from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
 INTENT_GOVERNORS = {"promise", "pledge", "vow", "offer", "commit", "undertake", "ready", "prepared", "willing",
                     "intend", "plan"}
+ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
 OBLIGATION = {"must", "should", "ought"}
 WARNING_VERBS = {"warn", "threaten"}
 INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
@@ -191,7 +192,7 @@ class EventCoder:
         if len(sources) > 1 and not targets:
             sources, targets = sources[:1], sources[1:2]
         source = sources[0] if sources else None
-        if not targets and kind in DIRECTED_TYPES:
+        if not targets and kind in DIRECTED_TYPES | ACTED_ON_TYPES:
             targets = reader.others_in(sentence.start, sentence.end, sources)
         if source is not None:
             targets = [t for t in targets if _counterparts(source, t) and not _joint_body(t, source, context)]

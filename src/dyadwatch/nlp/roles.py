@@ -71,7 +71,9 @@ class RoleReader:
             before = [m for m in before if m.kind in ("person", "group", "cameo")] or before
         elif word in THING_PRONOUNS:
             before = [m for m in before if m.kind not in ("person",)] or before
-        return before[-1] if before else None
+        subjects = [m for m in before if self.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")
+                    or self.doc[m.start].head.dep_ in ("nsubj", "nsubjpass")]
+        return (subjects or before)[-1] if before else None  # the topic is more often the subject
 
     # --- verbs ----------------------------------------------------------------
     def verb_roles(self, verb: Token) -> Roles:
