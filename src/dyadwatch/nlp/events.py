@@ -16,7 +16,7 @@ from dyadwatch.nlp.timex import explicit_years
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule
 
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
-INTENT_GOVERNORS = {"promise", "pledge", "vow", "offer", "commit", "undertake", "ready", "prepared", "willing",
+INTENT_GOVERNORS = {"promise", "offer", "commit", "undertake", "ready", "prepared", "willing",
                     "intend", "plan"}
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
 OBLIGATION = {"must", "should", "ought"}

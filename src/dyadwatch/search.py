@@ -1,0 +1,728 @@
+"""Answers to analysts' questions: the sentences that prove the answer, with the records they hold.
+
+A question becomes a set of *concepts*: each content word with its synonyms
+(knowledge/synonyms.yaml), and each named country or actor with all its names,
+demonyms, capital, seat of government and offices (countries.yaml, actors/*.yaml).
+Stop words and words that only frame the question ("which sources say") are dropped.
+
+1. Retrieval: SQLite FTS5 ranks sentences by BM25 for the OR of every concept's
+   phrases (stemming comes from the table's porter tokenizer). On other databases
+   the substring fallback of `queries.search` is asked once per concept.
+2. Re-ranking of the top candidates with cheap features: the IDF-weighted share of
+   the question's concepts a sentence covers (a synonym counts a little less than
+   the word itself), the BM25 score, how close together the matches lie, and
+   whether the sentence holds a figure or a date when the question asks "how
+   much" or "when". Counting concepts rather than terms keeps a sentence that
+   names Russia three ways ("Russia", "Moscow", "the Kremlin") from outscoring
+   one that answers the question.
+3. Optionally, semantic similarity from a model2vec static model (no torch), when
+   the package is installed and $DYADWATCH_STATIC_MODEL names a local model folder.
+   Nothing is ever downloaded.
+
+Matching in Python uses the very stems FTS5 makes: words are stemmed by an
+in-memory FTS5 table with the same tokenizer, read back through fts5vocab.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Protocol
+
+import yaml
+from sqlalchemy import func, select, text
+
+from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.knowledge import BUNDLED, Actor, Country, Knowledge
+from dyadwatch.nlp.quantities import find_figures
+from dyadwatch.nlp.timex import find_time_expressions
+from dyadwatch.store import queries, schema
+from dyadwatch.store.database import Store
+
+SYNONYMS_FILE = "synonyms.yaml"
+STATIC_MODEL_VARIABLE = "DYADWATCH_STATIC_MODEL"
+
+# unicode61 splits on everything but letters and digits; the question is cut the same way so
+# that a question word and the stem FTS5 makes of it line up one to one.
+WORD = re.compile(r"[^\W_]+")
+LONGEST_NAME = 8          # words; the longest actor name or synonym phrase looked for in a question
+CANDIDATES = 50           # sentences re-ranked after BM25
+SYNONYM_CREDIT = 0.7      # a synonym is weaker evidence than the question's own word
+DATE_YEAR_ONLY = 0.6      # "in 2021" answers "when" less precisely than "on 2 June 2021"
+
+# How the features add up; coverage leads because a sentence that answers a question
+# nearly always names most of what the question names.
+WEIGHTS = MappingProxyType({
+    "coverage": 0.60,
+    "relevance": 0.20,
+    "proximity": 0.10,
+    "answer_type": 0.15,
+    "semantic": 0.30,
+})
+
+
+# ---------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A sentence that supports the answer: document text[start:end] is `text`."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    date: str | None   # the document's date
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text,
+                "date": self.date, "score": self.score}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    query: str                                   # the FTS5 expression the question became
+    sentences: list[Citation]
+    events: list[queries.EventRow] = field(default_factory=list)
+    figures: list[queries.QuantityRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QuestionOutcome:
+    """How one gold question fared: the rank (1-based) of the first sentence holding its evidence."""
+
+    id: str
+    question: str
+    rank: int | None
+
+    def found(self, k: int) -> bool:
+        return self.rank is not None and self.rank <= k
+
+
+class SentenceEncoder(Protocol):
+    """What semantic re-ranking needs: model2vec's StaticModel has this shape."""
+
+    def encode(self, sentences: list[str]) -> Any: ...
+
+
+# ---------------------------------------------------------------------------
+# Vocabulary (synonyms.yaml)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    stop_words: frozenset[str]
+    question_words: frozenset[str]
+    figure_cues: tuple[tuple[str, ...], ...]
+    date_cues: tuple[tuple[str, ...], ...]
+    spelling: tuple[tuple[str, str], ...]
+    synonyms: tuple[tuple[str, ...], ...]
+
+    def is_filler(self, folded_word: str) -> bool:
+        return folded_word in self.stop_words or folded_word in self.question_words
+
+
+def load_vocabulary(knowledge: Knowledge | None = None) -> Vocabulary:
+    """The bundled synonyms.yaml plus any the user's knowledge folders add."""
+    found = [Path(p) for p in (knowledge.sources if knowledge else ()) if Path(p).name == SYNONYMS_FILE]
+    files = found or [BUNDLED / SYNONYMS_FILE]
+    sections: dict[str, list[Any]] = {}
+    for path in files:
+        for name, entries in _read_vocabulary(path).items():
+            sections.setdefault(name, []).extend(entries)
+    return Vocabulary(
+        stop_words=frozenset(str(w).casefold() for w in sections.get("stop_words", [])),
+        question_words=frozenset(str(w).casefold() for w in sections.get("question_words", [])),
+        figure_cues=tuple(_words(str(c)) for c in sections.get("figure_cues", [])),
+        date_cues=tuple(_words(str(c)) for c in sections.get("date_cues", [])),
+        spelling=tuple((str(a).casefold(), str(b).casefold()) for a, b in sections.get("spelling", [])),
+        synonyms=tuple(tuple(str(w) for w in group) for group in sections.get("synonyms", [])),
+    )
+
+
+def _read_vocabulary(path: Path) -> dict[str, list[Any]]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+        raise DyadwatchError(Errors.E008, path=path, reason=f"not readable YAML ({error})") from error
+    if not isinstance(data, dict):
+        raise DyadwatchError(Errors.E008, path=path, reason="expected a mapping of sections")
+    sections = {name: list(entries or []) for name, entries in data.items() if name != "synonyms"}
+    themes = data.get("synonyms") or {}
+    # Themes only group the file for reading; a flat list of groups is accepted as well.
+    groups = [g for groups in themes.values() for g in groups or []] if isinstance(themes, dict) else list(themes)
+    if any(not isinstance(g, list) for g in groups):
+        raise DyadwatchError(Errors.E008, path=path, reason="every synonym group must be a list")
+    for pair in sections.get("spelling", []):
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise DyadwatchError(Errors.E008, path=path, reason=f"a spelling entry needs two endings: {pair}")
+    sections["synonyms"] = groups
+    return sections
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in WORD.findall(phrase))
+
+
+# ---------------------------------------------------------------------------
+# Stemming exactly as FTS5 does
+
+
+class PorterStems:
+    """Stems from an in-memory FTS5 table with the store's tokenizer, read back through fts5vocab.
+
+    Asking SQLite rather than reimplementing the stemmer keeps matching in Python
+    identical to matching in the index ("signed" and "signing" both give "sign").
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+        self._db.execute("CREATE VIRTUAL TABLE words USING fts5(text, tokenize='porter unicode61')")
+        self._db.execute("CREATE VIRTUAL TABLE word_stems USING fts5vocab(words, instance)")
+
+    def of_texts(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        self._db.execute("DELETE FROM words")
+        self._db.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)",
+                             ((row, t) for row, t in enumerate(texts, start=1)))
+        tokens: list[list[tuple[int, str]]] = [[] for _ in texts]
+        for term, row, offset in self._db.execute("SELECT term, doc, offset FROM word_stems"):
+            tokens[row - 1].append((offset, term))
+        return [tuple(term for _, term in sorted(found)) for found in tokens]
+
+    def of_words(self, words: Sequence[str]) -> list[str]:
+        return [" ".join(stems) for stems in self.of_texts(words)]
+
+
+@contextmanager
+def porter_stems() -> Iterator[PorterStems]:
+    with closing(sqlite3.connect(":memory:")) as connection:
+        yield PorterStems(connection)
+
+
+# ---------------------------------------------------------------------------
+# Names of countries and actors
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Every name of every country and actor, looked up by its words.
+
+    A country goes by its name, aliases, demonyms, capital and its seat of government
+    (Russia, Russian, Moscow, the Kremlin); an actor by its names and its offices
+    ("President of Belarus", "Belarusian President"), so a question naming the one
+    finds sentences naming the other. Acronyms ("US", "EU") match only as written,
+    so that the pronoun "us" does not name the United States.
+    """
+
+    names: tuple[tuple[str, ...], ...]                      # per entity
+    folded: Mapping[tuple[str, ...], tuple[int, ...]]       # casefolded words -> entities
+    exact: Mapping[tuple[str, ...], tuple[int, ...]]        # acronyms, as written -> entities
+
+    def lookup(self, words: Sequence[str]) -> tuple[int, ...]:
+        return self.exact.get(tuple(words)) or self.folded.get(tuple(w.casefold() for w in words), ())
+
+
+def build_name_index(knowledge: Knowledge) -> NameIndex:
+    countries_by_name = {n.casefold(): c for c in knowledge.countries for n in (c.name, *c.aliases)}
+    entities = [_country_names(country, knowledge.actors) for country in knowledge.countries]
+    entities += [_actor_names(actor, countries_by_name) for actor in knowledge.actors]
+    folded: dict[tuple[str, ...], list[int]] = {}
+    exact: dict[tuple[str, ...], list[int]] = {}
+    for number, names in enumerate(entities):
+        for name in names:
+            words = tuple(WORD.findall(name))
+            if not words or len(words) > LONGEST_NAME:
+                continue
+            index, key = (exact, words) if _is_acronym(words) else (folded, tuple(w.casefold() for w in words))
+            index.setdefault(key, []).append(number)
+    return NameIndex(
+        names=tuple(entities),
+        folded=MappingProxyType({k: tuple(v) for k, v in folded.items()}),
+        exact=MappingProxyType({k: tuple(v) for k, v in exact.items()}),
+    )
+
+
+def _country_names(country: Country, actors: Iterable[Actor]) -> tuple[str, ...]:
+    seats = [n for a in actors if a.kind == "seat" and a.code.split("-")[0] == country.code for n in a.names]
+    return _unique((country.name, *country.aliases, *country.demonyms, *country.capitals, *seats))
+
+
+def _actor_names(actor: Actor, countries_by_name: Mapping[str, Country]) -> tuple[str, ...]:
+    # A trailing * marks a CAMEO prefix name; the prefix itself is still a fair search phrase.
+    offices = [phrase for role in actor.roles for phrase in _office_phrases(role.title, countries_by_name)]
+    return _unique((*(n.rstrip("*") for n in actor.names), *offices))
+
+
+def _office_phrases(title: str, countries_by_name: Mapping[str, Country]) -> list[str]:
+    """ "President of Belarus" -> also "Belarusian President", the way reports usually put it."""
+    if not title:
+        return []
+    office, _, place = title.rpartition(" of ")
+    country = countries_by_name.get(re.sub(r"^the\s+", "", place, flags=re.IGNORECASE).casefold())
+    if not office or country is None or not country.demonyms:
+        return [title]
+    return [title, f"{country.demonyms[0]} {office}"]
+
+
+def _is_acronym(words: Sequence[str]) -> bool:
+    return all(w.isupper() and len(w) <= 5 for w in words)
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i.strip() for i in items if i and i.strip()))
+
+
+# ---------------------------------------------------------------------------
+# Synonyms
+
+
+@dataclass(frozen=True)
+class SynonymIndex:
+    groups: tuple[tuple[str, ...], ...]
+    by_stems: Mapping[tuple[str, ...], tuple[int, ...]]   # stems of a member -> its groups
+
+    def expansions(self, stems: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(member for group in self.by_stems.get(stems, ()) for member in self.groups[group])
+
+
+def build_synonym_index(groups: Sequence[tuple[str, ...]], stemmer: PorterStems) -> SynonymIndex:
+    members = [(number, member) for number, group in enumerate(groups) for member in group]
+    stems = stemmer.of_texts([member for _, member in members])
+    by_stems: dict[tuple[str, ...], list[int]] = {}
+    for (number, _), member_stems in zip(members, stems, strict=True):
+        if member_stems and number not in by_stems.get(member_stems, []):
+            by_stems.setdefault(member_stems, []).append(number)
+    return SynonymIndex(tuple(groups), MappingProxyType({k: tuple(v) for k, v in by_stems.items()}))
+
+
+# ---------------------------------------------------------------------------
+# The question, parsed
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str                  # as written, for the FTS5 query
+    stems: tuple[str, ...]     # as FTS5 stems it, for matching candidates
+    own: bool                  # the question's own word or a name of the same actor; False for a synonym
+
+
+@dataclass(frozen=True)
+class Concept:
+    label: str                 # the question's words it stands for
+    phrases: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    concepts: tuple[Concept, ...]
+    wants_figure: bool
+    wants_date: bool
+
+    def fts_query(self) -> str:
+        return " OR ".join(_fts_phrases(p for c in self.concepts for p in c.phrases))
+
+    def concept_query(self, concept: Concept) -> str:
+        return " OR ".join(_fts_phrases(concept.phrases))
+
+
+def _fts_phrases(phrases: Iterable[Phrase]) -> list[str]:
+    # Only letters and digits reach the quoted phrase, so no question can break the FTS5 syntax.
+    quoted = (" ".join(WORD.findall(p.text)) for p in phrases)
+    return [f'"{q}"' for q in dict.fromkeys(quoted) if q]
+
+
+@dataclass(frozen=True)
+class QuestionWord:
+    text: str
+    folded: str
+    stem: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A concept before its phrases are stemmed: the question's own forms and the expansions."""
+
+    label: str
+    own: tuple[str, ...]
+    expansions: tuple[str, ...] = ()
+
+
+def _cue_positions(words: Sequence[str], cues: Sequence[tuple[str, ...]]) -> tuple[bool, set[int]]:
+    """Whether any cue occurs, and the positions of multi-word cues ("how much"), which carry no subject."""
+    found, covered = False, set()
+    for cue in cues:
+        for start in range(len(words) - len(cue) + 1):
+            if cue and tuple(words[start:start + len(cue)]) == cue:
+                found = True
+                if len(cue) > 1:
+                    covered.update(range(start, start + len(cue)))
+    return found, covered
+
+
+def _word_forms(folded: str, spelling: Sequence[tuple[str, str]]) -> list[str]:
+    """The word with its other spellings; an adverb also as its adjective, since porter keeps "-li"."""
+    forms = [folded]
+    for british, american in spelling:
+        for ending, other in ((british, american), (american, british)):
+            if folded.endswith(ending) and len(folded) - len(ending) >= 3:
+                forms.append(folded[: -len(ending)] + other)
+    if folded.endswith("ily") and len(folded) > 5:
+        forms.append(folded[:-3] + "y")
+    elif folded.endswith("ly") and len(folded) > 5:
+        forms.append(folded[:-2])
+    return list(dict.fromkeys(forms))
+
+
+# ---------------------------------------------------------------------------
+# Candidates and their features
+
+
+@dataclass(frozen=True)
+class Features:
+    coverage: float       # IDF-weighted share of the question's concepts the sentence names
+    relevance: float      # BM25, relative to the best candidate
+    proximity: float      # 1 when the matches stand side by side
+    answer_type: float    # a figure for "how much", a date for "when"
+    semantic: float = 0.0
+
+    def score(self) -> float:
+        return sum(WEIGHTS[name] * getattr(self, name) for name in WEIGHTS)
+
+
+@dataclass(frozen=True)
+class ConceptStats:
+    idf: float
+
+
+def _idf(total: int, matching: int) -> float:
+    # BM25's IDF, kept positive so that a concept every sentence names still counts a little.
+    return math.log(1.0 + (total - matching + 0.5) / (matching + 0.5))
+
+
+def _find_phrase(stems: Sequence[str], phrase: Sequence[str]) -> list[int]:
+    size = len(phrase)
+    return [i for i in range(len(stems) - size + 1) if tuple(stems[i:i + size]) == tuple(phrase)]
+
+
+def _concept_matches(stems: Sequence[str], concept: Concept) -> tuple[float, list[int]]:
+    """The credit a sentence earns for a concept (1 for an own word, less for a synonym) and where."""
+    credit, positions = 0.0, []
+    for phrase in concept.phrases:
+        found = _find_phrase(stems, phrase.stems) if phrase.stems else []
+        if found:
+            credit = max(credit, 1.0 if phrase.own else SYNONYM_CREDIT)
+            positions.extend(found)
+    return credit, sorted(set(positions))
+
+
+def _smallest_window(positions: Sequence[Sequence[int]]) -> int:
+    """Tokens in the shortest stretch holding one match of every concept given."""
+    events = sorted((p, concept) for concept, found in enumerate(positions) for p in found)
+    need, counts, best, left = len(positions), [0] * len(positions), math.inf, 0
+    covered = 0
+    for right, (position, concept) in enumerate(events):
+        counts[concept] += 1
+        covered += counts[concept] == 1
+        while covered == need:
+            best = min(best, position - events[left][0] + 1)
+            counts[events[left][1]] -= 1
+            covered -= counts[events[left][1]] == 0
+            left += 1
+    return int(best) if best != math.inf else 0
+
+
+def _proximity(positions: Sequence[Sequence[int]]) -> float:
+    matched = [p for p in positions if p]
+    if len(matched) < 2:
+        return 0.0
+    return min(1.0, len(matched) / _smallest_window(matched))
+
+
+def _answer_type(hit: queries.SentenceHit, question: ParsedQuestion) -> float:
+    score = 0.0
+    if question.wants_figure and find_figures(hit.text):
+        score = 1.0
+    if question.wants_date:
+        year = int(hit.doc_date[:4]) if hit.doc_date and hit.doc_date[:4].isdigit() else None
+        precisions = {t.precision for t in find_time_expressions(hit.text, year_in_force=year)}
+        if precisions - {"year"}:
+            score = 1.0
+        elif precisions:
+            score = max(score, DATE_YEAR_ONLY)
+    return score
+
+
+def _cosines(encoder: SentenceEncoder, question: str, texts: list[str]) -> list[float]:
+    import numpy as np  # numpy comes with spaCy; imported here because only semantic re-ranking needs it
+
+    vectors = np.asarray(encoder.encode([question, *texts]), dtype=float)
+    norms = np.linalg.norm(vectors, axis=1)
+    norms[norms == 0] = 1.0
+    unit = vectors / norms[:, None]
+    return [max(0.0, float(c)) for c in unit[1:] @ unit[0]]
+
+
+# ---------------------------------------------------------------------------
+# The searcher
+
+
+@dataclass(frozen=True)
+class Searcher:
+    """Built once from the knowledge (names and synonyms), then asked any number of questions."""
+
+    vocabulary: Vocabulary
+    names: NameIndex
+    synonyms: SynonymIndex
+    encoder: SentenceEncoder | None = None
+
+    @classmethod
+    def build(cls, knowledge: Knowledge, encoder: SentenceEncoder | None = None) -> Searcher:
+        vocabulary = load_vocabulary(knowledge)
+        with porter_stems() as stemmer:
+            synonyms = build_synonym_index(vocabulary.synonyms, stemmer)
+        return cls(vocabulary, build_name_index(knowledge), synonyms, encoder)
+
+    # -- questions --------------------------------------------------------
+
+    def parse(self, question: str) -> ParsedQuestion:
+        with porter_stems() as stemmer:
+            return self._parse(question, stemmer)
+
+    def _parse(self, question: str, stemmer: PorterStems) -> ParsedQuestion:
+        raw = WORD.findall(question)
+        words = [QuestionWord(w, w.casefold(), s) for w, s in zip(raw, stemmer.of_words(raw), strict=True)]
+        folded = [w.folded for w in words]
+        wants_figure, figure_words = _cue_positions(folded, self.vocabulary.figure_cues)
+        wants_date, date_words = _cue_positions(folded, self.vocabulary.date_cues)
+        drafts = self._drafts(words, figure_words | date_words)
+        return ParsedQuestion(self._stemmed(drafts, stemmer), wants_figure, wants_date)
+
+    def _drafts(self, words: Sequence[QuestionWord], skipped: set[int]) -> list[Draft]:
+        drafts: list[Draft] = []
+        position = 0
+        while position < len(words):
+            if position in skipped:
+                position += 1
+                continue
+            draft, used = self._draft_at(words, position)
+            if draft is not None:
+                drafts.append(draft)
+            position += used
+        return drafts
+
+    def _draft_at(self, words: Sequence[QuestionWord], position: int) -> tuple[Draft | None, int]:
+        """The concept that starts at `position` (longest name or synonym phrase first) and its length."""
+        for size in range(min(LONGEST_NAME, len(words) - position), 0, -1):
+            span = words[position:position + size]
+            label = " ".join(w.text for w in span)
+            entities = self.names.lookup([w.text for w in span])
+            if entities:
+                names = _unique(n for e in entities for n in self.names.names[e])
+                return Draft(label, (label, *names)), size
+            stems = tuple(w.stem for w in span)
+            if size > 1 and stems in self.synonyms.by_stems:
+                return Draft(label, (label,), self.synonyms.expansions(stems)), size
+        word = words[position]
+        if self.vocabulary.is_filler(word.folded):
+            return None, 1
+        own = tuple(_word_forms(word.folded, self.vocabulary.spelling))
+        return Draft(word.text, own, self.synonyms.expansions((word.stem,))), 1
+
+    def _stemmed(self, drafts: Sequence[Draft], stemmer: PorterStems) -> tuple[Concept, ...]:
+        texts = [t for d in drafts for t in (*d.own, *d.expansions)]
+        stems = dict(zip(texts, stemmer.of_texts(texts), strict=True))
+        concepts: dict[frozenset[tuple[str, ...]], Concept] = {}
+        for draft in drafts:
+            phrases = {}
+            for own, group in ((True, draft.own), (False, draft.expansions)):
+                for phrase_text in group:
+                    phrase_stems = stems[phrase_text]
+                    if phrase_stems and phrase_stems not in phrases and not self._all_filler(phrase_text):
+                        phrases[phrase_stems] = Phrase(phrase_text, phrase_stems, own)
+            if phrases:
+                # The same concept asked twice ("Belarus ... Belarusian") counts once.
+                concepts.setdefault(frozenset(phrases), Concept(draft.label, tuple(phrases.values())))
+        return tuple(concepts.values())
+
+    def _all_filler(self, phrase: str) -> bool:
+        return all(self.vocabulary.is_filler(w.casefold()) for w in WORD.findall(phrase))
+
+    # -- answers ----------------------------------------------------------
+
+    def answer(self, store: Store, question: str, limit: int = 10) -> Answer:
+        with porter_stems() as stemmer:
+            parsed = self._parse(question, stemmer)
+            if not parsed.concepts:
+                return Answer(question, "", [])
+            pool = max(CANDIDATES, 2 * limit)
+            hits, stats = (_retrieve_fts(store, parsed, pool) if store.is_sqlite
+                           else _retrieve_substring(store, parsed, pool))
+            ranked = self._rerank(question, parsed, hits, stats, stemmer)
+        citations = [Citation(h.doc, h.start, h.end, h.text, h.doc_date, round(score, 4))
+                     for score, h in ranked[:limit]]
+        events, figures = _records_within(store, citations)
+        return Answer(question, parsed.fts_query(), citations, events, figures)
+
+    def _rerank(self, question: str, parsed: ParsedQuestion, hits: list[queries.SentenceHit],
+                stats: list[ConceptStats], stemmer: PorterStems) -> list[tuple[float, queries.SentenceHit]]:
+        if not hits:
+            return []
+        best_relevance = max(h.score for h in hits) or 1.0
+        total_idf = sum(s.idf for s in stats) or 1.0
+        semantic = _cosines(self.encoder, question, [h.text for h in hits]) if self.encoder else [0.0] * len(hits)
+        scored = []
+        for hit, stems, similarity in zip(hits, stemmer.of_texts([h.text for h in hits]), semantic, strict=True):
+            matches = [_concept_matches(stems, c) for c in parsed.concepts]
+            features = Features(
+                coverage=sum(s.idf * credit for s, (credit, _) in zip(stats, matches, strict=True)) / total_idf,
+                relevance=max(0.0, hit.score) / best_relevance,
+                proximity=_proximity([found for _, found in matches]),
+                answer_type=_answer_type(hit, parsed),
+                semantic=similarity,
+            )
+            scored.append((features.score(), hit))
+        # Ties go to the earlier sentence: reports state a fact before they discuss it.
+        scored.sort(key=lambda pair: (-pair[0], pair[1].doc, pair[1].start))
+        return scored
+
+
+# ---------------------------------------------------------------------------
+# Retrieval
+
+
+def _retrieve_fts(store: Store, parsed: ParsedQuestion, pool: int) -> tuple[list[queries.SentenceHit],
+                                                                             list[ConceptStats]]:
+    with store.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT d.name AS doc, d.date AS doc_date, s.start, s.\"end\", s.text, "
+            "-bm25(sentences_fts) AS score FROM sentences_fts "
+            "JOIN sentences s ON s.id = sentences_fts.rowid JOIN documents d ON d.id = s.document_id "
+            "WHERE sentences_fts MATCH :match ORDER BY bm25(sentences_fts) LIMIT :limit"),
+            {"match": parsed.fts_query(), "limit": pool})
+        hits = [queries.SentenceHit(**row._mapping) for row in rows]
+        total = conn.execute(select(func.count()).select_from(schema.sentences)).scalar() or 0
+        stats = [ConceptStats(_idf(total, conn.execute(
+            text("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH :match"),
+            {"match": parsed.concept_query(c)}).scalar() or 0)) for c in parsed.concepts]
+    return hits, stats
+
+
+def _retrieve_substring(store: Store, parsed: ParsedQuestion, pool: int) -> tuple[list[queries.SentenceHit],
+                                                                                   list[ConceptStats]]:
+    """Without FTS5: one substring search per concept, so that a rare concept is never crowded out
+    by a common one; how many sentences a concept brings back stands in for its document frequency."""
+    with store.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(schema.sentences)).scalar() or 0
+    hits: dict[tuple[str, int], queries.SentenceHit] = {}
+    stats = []
+    for concept in parsed.concepts:
+        words = [w for p in concept.phrases for w in WORD.findall(p.text)]
+        found = queries.search(store, " ".join(dict.fromkeys(words)), limit=pool)
+        for hit in found:
+            hits.setdefault((hit.doc, hit.start), queries.SentenceHit(
+                hit.doc, hit.doc_date, hit.start, hit.end, hit.text, 0.0))
+        # A concept that fills the whole pool may match far more sentences: count it as common.
+        matching = total if len(found) >= pool else len(found)
+        stats.append(ConceptStats(_idf(total, matching)))
+    return list(hits.values()), stats
+
+
+def _records_within(store: Store, citations: Sequence[Citation]) -> tuple[list[queries.EventRow],
+                                                                          list[queries.QuantityRow]]:
+    """Events and figures whose evidence overlaps a cited sentence, in the order of the citations."""
+    events: dict[str, queries.EventRow] = {}
+    figures: dict[str, queries.QuantityRow] = {}
+    for doc in dict.fromkeys(c.doc for c in citations):
+        doc_events = queries.events(store, queries.EventFilter(doc=doc))
+        doc_figures = queries.quantities(store, doc=doc)
+        for citation in (c for c in citations if c.doc == doc):
+            events.update((e.id, e) for e in doc_events if _overlaps(e.start, e.end, citation))
+            figures.update((q.id, q) for q in doc_figures if _overlaps(q.start, q.end, citation))
+    rank = {(c.doc, c.start): number for number, c in enumerate(citations)}
+
+    def citation_rank(record: queries.EventRow | queries.QuantityRow) -> tuple[int, int]:
+        holder = next(c for c in citations if c.doc == record.doc and _overlaps(record.start, record.end, c))
+        return rank[(holder.doc, holder.start)], record.start
+
+    return sorted(events.values(), key=citation_rank), sorted(figures.values(), key=citation_rank)
+
+
+def _overlaps(start: int, end: int, citation: Citation) -> bool:
+    return start < citation.end and citation.start < end
+
+
+# ---------------------------------------------------------------------------
+# Semantic model (optional)
+
+
+def load_static_model(location: str | Path | None = None) -> SentenceEncoder | None:
+    """model2vec's StaticModel from a local folder (default: $DYADWATCH_STATIC_MODEL), or None
+    when no folder is named or model2vec is not installed. Never downloads."""
+    folder = location or os.environ.get(STATIC_MODEL_VARIABLE)
+    if not folder or not Path(folder).is_dir():
+        return None
+    # Belt and braces: a folder missing a file must fail here, not quietly fetch from a hub.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        from model2vec import StaticModel
+    except ImportError:
+        return None
+    return StaticModel.from_pretrained(str(folder))
+
+
+# ---------------------------------------------------------------------------
+# Public API
+
+
+def answer(store: Store, question: str, knowledge: Knowledge, limit: int = 10) -> Answer:
+    """The sentences that best answer `question`, with the events and figures they hold.
+
+    For many questions build a `Searcher` once instead: this builds the name and
+    synonym indexes (and loads the optional static model) on every call."""
+    return Searcher.build(knowledge, load_static_model()).answer(store, question, limit)
+
+
+def question_outcomes(store: Store, knowledge: Knowledge, questions: Path, depth: int = 20,
+                      searcher: Searcher | None = None) -> list[QuestionOutcome]:
+    """For each gold question, where the first sentence holding one of its evidence quotes ranks."""
+    searcher = searcher or Searcher.build(knowledge, load_static_model())
+    outcomes = []
+    texts: dict[str, str] = {}
+    for line in questions.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        spans = list(_evidence_spans(store, item.get("evidence", []), texts))
+        found = searcher.answer(store, item["question"], limit=depth).sentences
+        rank = next((number for number, c in enumerate(found, start=1)
+                     if any(doc == c.doc and _overlaps(start, end, c) for doc, start, end in spans)), None)
+        outcomes.append(QuestionOutcome(str(item.get("id", "")), item["question"], rank))
+    return outcomes
+
+
+def _evidence_spans(store: Store, evidence: Iterable[Mapping[str, str]],
+                    texts: dict[str, str]) -> Iterator[tuple[str, int, int]]:
+    for item in evidence:
+        doc, quote = item["doc"], item["quote"]
+        if doc not in texts:
+            texts[doc] = queries.document_text(store, doc)
+        start = texts[doc].find(quote)
+        if start >= 0:
+            yield doc, start, start + len(quote)
+
+
+def recall_at_k(store: Store, knowledge: Knowledge, questions: Path, k: int = 5) -> float:
+    """Share of gold questions with a sentence holding one of their evidence quotes among the top k."""
+    outcomes = question_outcomes(store, knowledge, questions, depth=k)
+    return sum(o.found(k) for o in outcomes) / len(outcomes) if outcomes else 0.0

@@ -1,0 +1,205 @@
+"""The JSON API under /api: the same records as the pages, each with doc, start, end and quote.
+
+Response models are declared so that FastAPI's OpenAPI schema (/openapi.json,
+/docs) describes every field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel, Field
+
+from dyadwatch.errors import DyadwatchError
+from dyadwatch.store import queries
+from dyadwatch.store.queries import EventFilter
+from dyadwatch.web import data
+from dyadwatch.web.context import WebContext, author_list, web_context
+
+Context = Annotated[WebContext, Depends(web_context)]
+Text = Annotated[str | None, Query(max_length=200)]
+IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="2021, 2021-09 or 2021-09-09")]
+Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many records")]
+Offset = Annotated[int, Query(ge=0, description="skip this many records first")]
+
+
+class Evidence(BaseModel):
+    """Where a record's evidence lies: document name and [start, end) characters of its text."""
+
+    id: str
+    doc: str = Field(description="document name")
+    doc_date: str | None = Field(description="the document's date")
+    start: int = Field(description="first character of the evidence in the document text")
+    end: int = Field(description="one past the last character")
+    quote: str = Field(description="the document text [start:end)")
+    review: str = Field(description="the analyst's latest review: confirm, correct, or empty")
+
+
+class EventOut(Evidence):
+    type: str = Field(description="PLOVER event type")
+    mode: str
+    domain: str
+    source: str | None
+    target: str | None
+    date: str | None
+    date_precision: str | None
+    negated: bool
+    intensity: float
+    trigger_start: int | None
+    trigger_end: int | None
+
+
+class FigureOut(Evidence):
+    value: float
+    unit: str
+    measure: str
+    bound: str | None
+    date: str | None
+
+
+class ClaimOut(Evidence):
+    kind: str = Field(description="forecast or recommendation")
+    holder: str = Field(description="actor code of who holds the claim, or 'author'")
+    horizon: str | None = Field(description="the date the claim is about")
+
+
+class Paged(BaseModel):
+    total: int = Field(description="records matching the filters")
+    limit: int
+    offset: int
+
+
+class EventPage(Paged):
+    events: list[EventOut]
+
+
+class FigurePage(Paged):
+    figures: list[FigureOut]
+
+
+class ClaimPage(Paged):
+    claims: list[ClaimOut]
+
+
+class SearchResultOut(BaseModel):
+    doc: str
+    start: int
+    end: int
+    text: str = Field(description="the whole sentence")
+    date: str | None = Field(description="the document's date")
+    score: float = Field(description="relevance, higher is better")
+
+
+class SearchOut(BaseModel):
+    results: list[SearchResultOut]
+
+
+class DocumentOut(BaseModel):
+    doc: str = Field(description="document name, as records' `doc`")
+    title: str
+    authors: list[str]
+    publisher: str
+    date: str | None
+    date_inferred: bool
+    format: str
+    language: str
+    events: int
+    figures: int
+    claims: int
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentOut]
+
+
+class ActorOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    as_source: int = Field(description="events with this exact code as source")
+    as_target: int = Field(description="events with this exact code as target")
+    mentions: int = Field(description="mentions in the documents")
+
+
+class ActorList(BaseModel):
+    actors: list[ActorOut]
+
+
+def api_router() -> APIRouter:
+    """The /api routes; built per app so that no route table lives at module level."""
+    router = APIRouter(prefix="/api", tags=["records"])
+    router.add_api_route("/search", api_search, methods=["GET"], response_model=SearchOut)
+    router.add_api_route("/documents", api_documents, methods=["GET"], response_model=DocumentList)
+    router.add_api_route("/events", api_events, methods=["GET"], response_model=EventPage)
+    router.add_api_route("/events/{event_id}", api_event, methods=["GET"], response_model=EventOut)
+    router.add_api_route("/figures", api_figures, methods=["GET"], response_model=FigurePage)
+    router.add_api_route("/claims", api_claims, methods=["GET"], response_model=ClaimPage)
+    router.add_api_route("/actors", api_actors, methods=["GET"], response_model=ActorList)
+    return router
+
+
+def api_search(web: Context, q: Annotated[str, Query(min_length=1, max_length=500)],
+               limit: Annotated[int, Query(ge=1, le=100)] = 10) -> SearchOut:
+    """Sentences matching the words of `q`, best first."""
+    hits = data.search_results(web.store, q, limit)
+    return SearchOut(results=[SearchResultOut(**hit.as_dict()) for hit in hits])
+
+
+def api_documents(web: Context) -> DocumentList:
+    """Every document, oldest first, with how many records of each kind it holds after reviews."""
+    store = web.store
+    documents = queries.documents(store)
+    tallies = data.records_per_document([d.name for d in documents], queries.events(store),
+                                        queries.quantities(store), queries.claims(store))
+    return DocumentList(documents=[DocumentOut(
+        doc=d.name, title=d.title, authors=author_list(d.authors), publisher=d.publisher,
+        date=d.date, date_inferred=bool(d.date_inferred), format=d.format, language=d.language or "",
+        events=tallies[d.name][0], figures=tallies[d.name][1], claims=tallies[d.name][2]) for d in documents])
+
+
+def api_events(web: Context, type: Text = None, domain: Text = None, actor: Text = None, doc: Text = None,
+               since: IsoDate = None, until: IsoDate = None, limit: Limit = 100, offset: Offset = 0) -> EventPage:
+    """Events in date order (undated last) with reviews applied; `actor` matches a code and its sub-actors."""
+    rows = queries.events(web.store, EventFilter(type=type, domain=domain, actor=actor, doc=doc, since=since,
+                                                 until=until))
+    return EventPage(total=len(rows), limit=limit, offset=offset,
+                     events=[EventOut(**r.as_dict()) for r in rows[offset: offset + limit]])
+
+
+def api_event(web: Context, event_id: str) -> EventOut:
+    """One event, rejected ones included (their `review` says so)."""
+    try:
+        return EventOut(**queries.event(web.store, event_id).as_dict())
+    except DyadwatchError as error:
+        raise HTTPException(404, str(error)) from None
+
+
+def api_figures(web: Context, doc: Text = None, unit: Text = None, limit: Limit = 100,
+                offset: Offset = 0) -> FigurePage:
+    """Figures by document and position."""
+    rows = queries.quantities(web.store, doc=doc, unit=unit)
+    return FigurePage(total=len(rows), limit=limit, offset=offset,
+                      figures=[FigureOut(**r.as_dict()) for r in rows[offset: offset + limit]])
+
+
+def api_claims(web: Context, doc: Text = None, kind: Text = None, limit: Limit = 100,
+               offset: Offset = 0) -> ClaimPage:
+    """Forecasts and recommendations by document and position."""
+    rows = queries.claims(web.store, doc=doc, kind=kind)
+    return ClaimPage(total=len(rows), limit=limit, offset=offset,
+                     claims=[ClaimOut(**r.as_dict()) for r in rows[offset: offset + limit]])
+
+
+def api_actors(web: Context) -> ActorList:
+    """Actors that act in an event or are mentioned, the most active first."""
+    store = web.store
+    activity = data.actor_activity(queries.events(store))
+    mentions = data.mention_counts(store)
+    known = data.known_actors(store)
+    acting = {a.code for a in activity}
+    listed = [*activity, *(data.ActorActivity(code, 0, 0) for code in sorted(mentions) if code not in acting)]
+    unknown = data.Actor("", "", "")
+    return ActorList(actors=[ActorOut(code=a.code, name=known.get(a.code, unknown).name,
+                                      kind=known.get(a.code, unknown).kind, as_source=a.as_source,
+                                      as_target=a.as_target, mentions=mentions.get(a.code, 0)) for a in listed])

@@ -1,0 +1,95 @@
+"""Chart specifications (plotly.js `data` and `layout`) as plain dicts, rendered in the browser.
+
+The pages embed these with Jinja's `tojson` (which escapes `<`, `>` and `&`)
+in a non-executed `<script type="application/json">`; static/charts.js hands them to
+Plotly. Plotly reads a few HTML-like tags inside its labels, so every label that
+comes from a document is entity-escaped first: Plotly shows `&lt;` as `<`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from markupsafe import escape
+
+from dyadwatch.analysis.trends import PERIOD_LENGTH, TrendPoint
+from dyadwatch.store.queries import EventRow, QuantityRow
+from dyadwatch.web.data import belongs_to
+
+Chart = dict[str, Any]
+
+
+def label(text: str) -> str:
+    """A document-derived string made inert for Plotly's label markup."""
+    return str(escape(text))
+
+
+def trend_chart(points: Sequence[TrendPoint]) -> Chart:
+    """The cooperation–conflict index per period, one line per domain, marker size growing with the events."""
+    by_domain: dict[str, list[TrendPoint]] = defaultdict(list)
+    for point in points:
+        by_domain[point.domain].append(point)
+    traces = [{
+        "type": "scatter", "mode": "lines+markers", "name": label(domain),
+        "x": [p.period for p in series], "y": [p.index for p in series],
+        "marker": {"size": [6 + 2 * min(p.events, 8) for p in series]},
+        "customdata": [[p.events, p.cooperation, p.conflict] for p in series],
+        "hovertemplate": "%{x} " + label(domain) + ": index %{y}<br>%{customdata[0]} events, "
+                         "cooperation %{customdata[1]}, conflict %{customdata[2]}<extra></extra>",
+    } for domain, series in sorted(by_domain.items())]
+    return {"data": traces, "layout": _layout(
+        xaxis={"type": "category", "categoryorder": "category ascending", "title": {"text": "period"}},
+        yaxis={"range": [-10.5, 10.5], "zeroline": True, "title": {"text": "mean intensity (−10 conflict … +10)"}})}
+
+
+def actor_chart(events: Iterable[EventRow], code: str, by: str = "month") -> Chart:
+    """Events per period with `code` (or one of its sub-actors) as source and as target, stacked."""
+    length = PERIOD_LENGTH[by]
+    as_source: Counter[str] = Counter()
+    as_target: Counter[str] = Counter()
+    for event in events:
+        if not event.date or len(event.date) < length:
+            continue
+        period = event.date[:length]
+        if belongs_to(code, event.source):
+            as_source[period] += 1
+        if belongs_to(code, event.target):
+            as_target[period] += 1
+    periods = sorted(set(as_source) | set(as_target))
+    traces = [{"type": "bar", "name": name, "x": periods, "y": [counts[p] for p in periods]}
+              for name, counts in (("as source", as_source), ("as target", as_target))]
+    return {"data": traces, "layout": _layout(
+        barmode="stack", xaxis={"type": "category", "title": {"text": by}},
+        yaxis={"title": {"text": "events"}, "rangemode": "tozero"})}
+
+
+def figure_charts(figures: Iterable[QuantityRow]) -> list[tuple[str, Chart]]:
+    """One line chart per unit (units do not share a scale), one line per measure; units with one point are left out."""
+    series: dict[str, dict[str, list[QuantityRow]]] = defaultdict(lambda: defaultdict(list))
+    for figure in figures:
+        if figure.date:
+            series[figure.unit][figure.measure or "(unnamed measure)"].append(figure)
+    charts = []
+    for unit, measures in sorted(series.items()):
+        if sum(len(rows) for rows in measures.values()) < 2:
+            continue
+        traces = [_figure_trace(measure, sorted(rows, key=lambda r: r.date or "")) for measure, rows in
+                  sorted(measures.items())]
+        charts.append((unit, {"data": traces, "layout": _layout(
+            xaxis={"type": "date", "title": {"text": "date the figure refers to"}},
+            yaxis={"title": {"text": label(unit)}})}))
+    return charts
+
+
+def _figure_trace(measure: str, rows: Sequence[QuantityRow]) -> dict[str, Any]:
+    return {"type": "scatter", "mode": "lines+markers", "name": label(measure[:40]),
+            "x": [r.date for r in rows], "y": [r.value for r in rows],
+            "text": [label(r.doc) for r in rows],
+            "hovertemplate": "%{x}: %{y}<br>%{text}<extra>" + label(measure[:40]) + "</extra>"}
+
+
+def _layout(**axes: Any) -> dict[str, Any]:
+    return {"margin": {"l": 60, "r": 20, "t": 20, "b": 50}, "height": 340, "legend": {"orientation": "h"},
+            "hovermode": "closest", **axes}

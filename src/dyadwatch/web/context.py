@@ -1,0 +1,96 @@
+"""What every request handler shares: the store, the write token, the templates; and how pages are rendered."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dyadwatch.store.database import Store
+from dyadwatch.web.security import csrf_token, remember_csrf_token
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class WebContext:
+    store: Store
+    token: str | None
+    templates: Jinja2Templates
+
+    @property
+    def writable(self) -> bool:
+        return bool(self.token)
+
+
+def web_context(request: Request) -> WebContext:
+    """The app's context (a FastAPI dependency)."""
+    return request.app.state.web
+
+
+def make_templates() -> Jinja2Templates:
+    """Jinja2 with autoescaping on for every template (documents are third-party text) and strict undefined names."""
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+    environment.globals.update(doc_url=doc_url, actor_url=actor_url, event_url=event_url, page_url=page_url)
+    environment.filters.update(number=number, authors=authors, short=short)
+    return Jinja2Templates(env=environment)
+
+
+def render(request: Request, template: str, values: dict[str, Any], status_code: int = 200) -> Response:
+    """A page from `template`, with the browser's CSRF token in its context and cookie."""
+    context = web_context(request)
+    token = csrf_token(request)
+    response = context.templates.TemplateResponse(
+        request, template, {**values, "csrf_token": token, "writable": context.writable}, status_code=status_code)
+    remember_csrf_token(request, response, token)
+    return response
+
+
+def doc_url(name: str, **params: str) -> str:
+    return f"/documents/{quote(name, safe='')}" + (f"?{urlencode(params)}" if params else "")
+
+
+def actor_url(code: str) -> str:
+    return f"/actors/{quote(code, safe='')}"
+
+
+def event_url(event_id: str) -> str:
+    return f"/events/{quote(event_id, safe='')}"
+
+
+def page_url(path: str, params: dict[str, Any], **changes: Any) -> str:
+    """`path` with the given query parameters, some changed; empty ones are left out (for filter and page links)."""
+    merged = {**params, **changes}
+    kept = {key: value for key, value in merged.items() if value not in (None, "")}
+    return path + (f"?{urlencode(kept)}" if kept else "")
+
+
+def number(value: float) -> str:
+    """A figure as people write it: 10,000,000,000 or 2.75."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
+
+def author_list(raw: str | None) -> list[str]:
+    """The authors stored as a JSON list (older rows may hold a plain name)."""
+    try:
+        names = json.loads(raw or "[]")
+    except json.JSONDecodeError:
+        return [raw] if raw else []
+    return [str(name) for name in names] if isinstance(names, list) else [str(names)]
+
+
+def authors(raw: str | None) -> str:
+    """The stored authors as one line."""
+    return ", ".join(author_list(raw))
+
+
+def short(text: str, length: int = 160) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -1,0 +1,156 @@
+"""What the web pages need beyond dyadwatch.store.queries: actors, aliases, mentions, tallies, search results.
+
+Queries that only read the `actors`, `aliases` and `mentions` tables live here;
+everything about events, figures and claims goes through the store's own
+queries so that analysts' reviews are always applied.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from dyadwatch.store import schema
+from dyadwatch.store.database import Store
+from dyadwatch.store.queries import EventRow
+
+# The one place the search backend is chosen: swap this import for dyadwatch.search.answer
+# (adapting `search_results` below) and both the search page and /api/search follow.
+from dyadwatch.store.queries import search as ranked_sentences
+
+A = schema.actors
+D = schema.documents
+M = schema.mentions
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    doc: str
+    start: int
+    end: int
+    text: str
+    date: str | None
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Actor:
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ActorActivity:
+    code: str
+    as_source: int
+    as_target: int
+
+    @property
+    def total(self) -> int:
+        return self.as_source + self.as_target
+
+
+@dataclass(frozen=True)
+class DocumentMentions:
+    doc: str
+    count: int
+
+
+def search_results(store: Store, query: str, limit: int) -> list[SearchResult]:
+    """Sentences that answer `query`, best first, each with its document's date."""
+    return [SearchResult(hit.doc, hit.start, hit.end, hit.text, hit.doc_date, round(hit.score, 4))
+            for hit in ranked_sentences(store, query, limit)]
+
+
+def actor(store: Store, code: str) -> Actor | None:
+    """The actor the knowledge files name by `code`, if any."""
+    with store.connect() as conn:
+        row = conn.execute(select(A.c.code, A.c.name, A.c.kind).where(A.c.code == code)).first()
+    return Actor(row.code, row.name, row.kind or "") if row else None
+
+
+def known_actors(store: Store) -> dict[str, Actor]:
+    """Every actor the knowledge files name, by code."""
+    with store.connect() as conn:
+        return {row.code: Actor(row.code, row.name, row.kind or "")
+                for row in conn.execute(select(A.c.code, A.c.name, A.c.kind))}
+
+
+def actor_names(store: Store) -> dict[str, str]:
+    """Every known actor code with its name, to label codes on the pages."""
+    with store.connect() as conn:
+        return {row.code: row.name for row in conn.execute(select(A.c.code, A.c.name))}
+
+
+def aliases(store: Store, code: str) -> list[str]:
+    """The names, variants and demonyms under which `code` is recognised, sorted case-insensitively."""
+    table = schema.aliases
+    with store.connect() as conn:
+        names = conn.execute(select(table.c.alias).where(table.c.code == code)).scalars().all()
+    return sorted(names, key=str.casefold)
+
+
+def mentions_by_document(store: Store, code: str) -> list[DocumentMentions]:
+    """How often each document mentions `code` itself (not its sub-actors), most first."""
+    query = (select(D.c.name, func.count().label("count"))
+             .select_from(M.join(D, M.c.document_id == D.c.id))
+             .where(M.c.code == code).group_by(D.c.name).order_by(func.count().desc(), D.c.name))
+    with store.connect() as conn:
+        return [DocumentMentions(row.name, int(row.count)) for row in conn.execute(query)]
+
+
+def mention_counts(store: Store) -> dict[str, int]:
+    """Mentions per actor code over all documents."""
+    with store.connect() as conn:
+        return {row.code: int(row.count) for row in
+                conn.execute(select(M.c.code, func.count().label("count")).group_by(M.c.code))}
+
+
+def actor_activity(events: Iterable[EventRow]) -> list[ActorActivity]:
+    """Events per actor code, as source and as target, the most active first."""
+    sources: Counter[str] = Counter()
+    targets: Counter[str] = Counter()
+    for event in events:
+        if event.source:
+            sources[event.source] += 1
+        if event.target:
+            targets[event.target] += 1
+    codes = set(sources) | set(targets)
+    activity = [ActorActivity(code, sources[code], targets[code]) for code in codes]
+    return sorted(activity, key=lambda a: (-a.total, a.code))
+
+
+def belongs_to(code: str, actor_code: str | None) -> bool:
+    """Whether `actor_code` is `code` or one of its sub-actors (BLR-GOV belongs to BLR), as the event filter says."""
+    return bool(actor_code) and (actor_code == code or str(actor_code).startswith(f"{code}-"))
+
+
+def counterparts(events: Iterable[EventRow], code: str) -> list[tuple[str, int]]:
+    """The actors on the other side of `code`'s events, with how many events, most first."""
+    counts: Counter[str] = Counter()
+    for event in events:
+        if belongs_to(code, event.source) and event.target and not belongs_to(code, event.target):
+            counts[event.target] += 1
+        if belongs_to(code, event.target) and event.source and not belongs_to(code, event.source):
+            counts[event.source] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def records_per_document(names: Sequence[str], *record_lists: Iterable[Any]) -> dict[str, tuple[int, ...]]:
+    """For each document name, how many records of each list point into it (rows carry `.doc`)."""
+    tallies = [Counter(row.doc for row in rows) for rows in record_lists]
+    return {name: tuple(tally[name] for tally in tallies) for name in names}
+
+
+def date_range(dates: Iterable[str | None]) -> tuple[str, str] | None:
+    """The earliest and the latest of the given ISO dates (of any precision), or None when none is given."""
+    present = sorted(d for d in dates if d)
+    return (present[0], present[-1]) if present else None

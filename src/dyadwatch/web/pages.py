@@ -1,0 +1,239 @@
+"""The server-rendered pages and the review form's POST: thin handlers over the store's queries."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from dyadwatch.analysis.trends import PERIOD_LENGTH, event_trend
+from dyadwatch.errors import DyadwatchError
+from dyadwatch.model import DOMAINS, PLOVER_TYPES
+from dyadwatch.store import queries
+from dyadwatch.store.queries import EventFilter
+from dyadwatch.store.reviews import ACTIONS, CORRECTABLE, add_review
+from dyadwatch.web import charts, data
+from dyadwatch.web.context import WebContext, event_url, render, web_context
+from dyadwatch.web.highlight import Span, highlight
+from dyadwatch.web.security import CSRF_FIELD, TOKEN_FIELD, csrf_ok, write_token_ok
+
+ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+HIT = re.compile(r"(\d+)-(\d+)")
+CLAIM_KINDS = ("forecast", "recommendation")
+TIMELINE_PAGE = 200
+MAX_FORM_BYTES = 64 * 1024
+
+Context = Annotated[WebContext, Depends(web_context)]
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+def page_router() -> APIRouter:
+    """Every HTML page; built per app so that no route table lives at module level."""
+    router = APIRouter(include_in_schema=False)
+    for path, handler in (("/", overview), ("/timeline", timeline), ("/events/{event_id}", event_page),
+                          ("/documents", documents_page), ("/documents/{name}", document_page),
+                          ("/actors", actors_page), ("/actors/{code}", actor_page), ("/figures", figures_page),
+                          ("/claims", claims_page), ("/search", search_page)):
+        router.add_api_route(path, handler, methods=["GET"], name=handler.__name__)
+    router.add_api_route("/review/{record_id}", review, methods=["POST"], name="review")
+    return router
+
+
+def overview(request: Request, web: Context, by: Text = "month") -> Response:
+    period = _period(by)
+    store = web.store
+    events = queries.events(store)
+    documents = queries.documents(store)
+    totals = {"documents": len(documents), "sentences": queries.counts(store)["sentences"], "events": len(events),
+              "figures": len(queries.quantities(store)), "claims": len(queries.claims(store))}
+    return render(request, "overview.html", {
+        "totals": totals, "by": period,
+        "document_dates": data.date_range(d.date for d in documents),
+        "event_dates": data.date_range(e.date for e in events),
+        "trend": charts.trend_chart(event_trend(store, by=period)),
+        "active": data.actor_activity(events)[:12], "names": data.actor_names(store)})
+
+
+def timeline(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
+             doc: Text = None, since: Text = None, until: Text = None,
+             offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    params = {"type": type, "domain": domain, "actor": actor, "doc": doc, "since": since, "until": until}
+    filters = {key: (value or "").strip() or None for key, value in params.items()}
+    for key in ("since", "until"):
+        if filters[key] and not ISO_DATE.fullmatch(filters[key] or ""):
+            raise HTTPException(400, f"'{key}' must be a date such as 2021, 2021-09 or 2021-09-09")
+    events = queries.events(web.store, EventFilter(**filters))
+    shown = events[offset: offset + TIMELINE_PAGE]
+    return render(request, "timeline.html", {
+        "events": shown, "total": len(events), "offset": offset, "page_size": TIMELINE_PAGE,
+        "filters": {k: v or "" for k, v in filters.items()}, "types": PLOVER_TYPES, "domains": DOMAINS,
+        "documents": queries.documents(web.store), "names": data.actor_names(web.store)})
+
+
+def event_page(request: Request, web: Context, event_id: str) -> Response:
+    try:
+        row = queries.event(web.store, event_id)
+    except DyadwatchError as error:
+        raise HTTPException(404, str(error)) from None
+    paragraph, offset = queries.paragraph_around(web.store, row.doc, row.start, row.end)
+    spans = [Span(row.start, row.end, "evidence", row.id)]
+    if row.trigger_start is not None and row.trigger_end is not None:
+        spans.append(Span(row.trigger_start, row.trigger_end, "trigger"))
+    return render(request, "event.html", {
+        "event": row, "paragraph": highlight(paragraph, spans, offset), "names": data.actor_names(web.store),
+        "types": PLOVER_TYPES, "domains": DOMAINS, "actions": ACTIONS,
+        "reviewed": request.query_params.get("reviewed", "")})
+
+
+def documents_page(request: Request, web: Context) -> Response:
+    store = web.store
+    documents = queries.documents(store)
+    tallies = data.records_per_document([d.name for d in documents], queries.events(store),
+                                        queries.quantities(store), queries.claims(store))
+    return render(request, "documents.html", {"documents": documents, "tallies": tallies})
+
+
+def document_page(request: Request, web: Context, name: str, hit: Text = None) -> Response:
+    store = web.store
+    document = next((d for d in queries.documents(store) if d.name == name), None)
+    if document is None:
+        raise HTTPException(404, f"no document named {name!r}; see the list of documents")
+    events = queries.events(store, EventFilter(doc=name))
+    figures = queries.quantities(store, doc=name)
+    claims = queries.claims(store, doc=name)
+    spans = [*(Span(r.start, r.end, "event", r.id) for r in events),
+             *(Span(r.start, r.end, "figure", r.id) for r in figures),
+             *(Span(r.start, r.end, "claim", r.id) for r in claims)]
+    found = HIT.fullmatch(hit or "")
+    if found:
+        spans.append(Span(int(found[1]), int(found[2]), "hit", "hit"))
+    records = sorted([*(("event", r) for r in events), *(("figure", r) for r in figures),
+                      *(("claim", r) for r in claims)], key=lambda item: (item[1].start, item[1].end))
+    return render(request, "document.html", {
+        "document": document, "text": highlight(queries.document_text(store, name), spans), "records": records,
+        "counts": {"event": len(events), "figure": len(figures), "claim": len(claims)}})
+
+
+def actors_page(request: Request, web: Context) -> Response:
+    activity = data.actor_activity(queries.events(web.store))
+    mentions = data.mention_counts(web.store)
+    listed = {a.code for a in activity}
+    quiet = [data.ActorActivity(code, 0, 0) for code in sorted(mentions) if code not in listed]
+    return render(request, "actors.html", {"actors": [*activity, *quiet], "mentions": mentions,
+                                           "names": data.actor_names(web.store)})
+
+
+def actor_page(request: Request, web: Context, code: str, by: Text = "month") -> Response:
+    period = _period(by)
+    store = web.store
+    known = data.actor(store, code)
+    events = queries.events(store, EventFilter(actor=code))
+    mentions = data.mentions_by_document(store, code)
+    if known is None and not events and not mentions:
+        raise HTTPException(404, f"no actor {code!r} is known, acts in an event or is mentioned")
+    return render(request, "actor.html", {
+        "code": code, "actor": known, "aliases": data.aliases(store, code), "events": events, "by": period,
+        "activity_chart": charts.actor_chart(events, code, period), "counterparts": data.counterparts(events, code),
+        "mentions": mentions, "names": data.actor_names(store)})
+
+
+def figures_page(request: Request, web: Context, doc: Text = None, unit: Text = None) -> Response:
+    everything = queries.quantities(web.store)
+    figures = queries.quantities(web.store, doc=doc or None, unit=unit or None)
+    return render(request, "figures.html", {
+        "figures": figures, "charts": charts.figure_charts(figures), "filters": {"doc": doc or "", "unit": unit or ""},
+        "units": sorted({f.unit for f in everything}), "documents": sorted({f.doc for f in everything})})
+
+
+def claims_page(request: Request, web: Context, doc: Text = None, kind: Text = None) -> Response:
+    claims = queries.claims(web.store, doc=doc or None, kind=kind or None)
+    return render(request, "claims.html", {
+        "claims": claims, "filters": {"doc": doc or "", "kind": kind or ""}, "kinds": CLAIM_KINDS,
+        "documents": [d.name for d in queries.documents(web.store)], "names": data.actor_names(web.store)})
+
+
+def search_page(request: Request, web: Context, q: Annotated[str, Query(max_length=500)] = "",
+                limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
+    results = data.search_results(web.store, q, limit) if q.strip() else []
+    return render(request, "search.html", {"q": q, "results": results, "limit": limit})
+
+
+async def review(request: Request, web: Context, record_id: str) -> Response:
+    """An analyst's confirm, correct or reject, from the form on a record's page."""
+    form = await _form(request)
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        raise HTTPException(403, "the form's CSRF token does not match this browser session; reload the page "
+                                 "and submit again")
+    if not web.writable:
+        raise HTTPException(403, "reviews are switched off: start the server with a token (--token or "
+                                 "DYADWATCH_TOKEN) to allow them")
+    if not write_token_ok(web.token, request, form.get(TOKEN_FIELD)):
+        raise HTTPException(403, "wrong or missing write token")
+    action = form.get("action", "")
+    changes = await run_in_threadpool(_changes, web, record_id, form) if action == "correct" else None
+    await run_in_threadpool(add_review, web.store, record_id, action, changes, form.get("note", "")[:2000],
+                            form.get("author", "")[:200])
+    return RedirectResponse(_after_review(record_id, action), status_code=303)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """A URL-encoded form body as {field: last value}; parsed here rather than through python-multipart."""
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        raise HTTPException(415, "send the review as an HTML form (application/x-www-form-urlencoded)")
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        raise HTTPException(413, "the form is too large")
+    fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    return {name: values[-1] for name, values in fields.items()}
+
+
+def _changes(web: WebContext, record_id: str, form: dict[str, str]) -> dict[str, Any]:
+    """The correctable fields whose submitted value differs from the record's current one."""
+    current = _current_values(web, record_id)
+    changes = {}
+    for field in CORRECTABLE.get(record_id[:1], ()):
+        if f"set_{field}" not in form:
+            continue
+        value = _field_value(field, form[f"set_{field}"])
+        if field not in current or current[field] != value:
+            changes[field] = value
+    return changes
+
+
+def _current_values(web: WebContext, record_id: str) -> dict[str, Any]:
+    rows: list[Any]
+    if record_id.startswith("e"):
+        try:
+            return queries.event(web.store, record_id).as_dict()
+        except DyadwatchError:
+            return {}
+    rows = queries.quantities(web.store) if record_id.startswith("q") else queries.claims(web.store)
+    return next((row.as_dict() for row in rows if row.id == record_id), {})
+
+
+def _field_value(field: str, raw: str) -> Any:
+    """A form value as the record holds it (the same conventions as `dyadwatch review --set`)."""
+    value = raw.strip()
+    if field == "negated":
+        return value.lower() in ("1", "true", "yes", "on")
+    if field == "value":
+        try:
+            return float(value)
+        except ValueError:
+            raise HTTPException(400, f"value must be a number, not {value!r}") from None
+    return None if value.lower() in ("", "none", "null") else value
+
+
+def _after_review(record_id: str, action: str) -> str:
+    if record_id.startswith("e"):
+        return f"{event_url(record_id)}?reviewed={action}"
+    return "/figures" if record_id.startswith("q") else "/claims"
+
+
+def _period(by: str | None) -> str:
+    return by if by in PERIOD_LENGTH else "month"
+
