@@ -47,10 +47,11 @@ def object_words(token: Token) -> set[str]:
     """Lemmas and prepositions of what a trigger acts on: 'lift [the restrictions]', 'call [for]'."""
     words: set[str] = set()
     children = list(token.children)
-    if token.dep_ == "acl" or token.dep_ == "relcl":  # 'restrictions imposed by ...': the noun it modifies
+    modified = token.head.i if token.dep_ in ("acl", "relcl") else -1  # 'restrictions imposed by': the noun
+    if modified >= 0:
         children.append(token.head)
     for child in children:
-        if child.dep_ in OBJECT_DEPS or child is token.head:
+        if child.dep_ in OBJECT_DEPS or child.i == modified:
             words.update(_noun_words(child))
         elif child.dep_ == "prep":
             words.add(child.lower_)
