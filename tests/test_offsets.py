@@ -23,6 +23,9 @@ def test_every_record_of_the_seeds_quotes_the_original_file_exactly(seeds_store)
                         schema.events.c.start, schema.events.c.end)
         for row in conn.execute(events):
             assert row.start <= row.trigger_start < row.trigger_end <= row.end
+        roles = select(schema.events.c.document_id, schema.events.c.source_start, schema.events.c.source_end)
+        spans = [r for r in conn.execute(roles) if r.source_start is not None]
+        assert spans and all(r.source_start < r.source_end for r in spans)
     assert checked > 500
 
 

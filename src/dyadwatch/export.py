@@ -22,7 +22,8 @@ def gold_records(store: Store) -> dict[str, list[dict[str, Any]]]:
             {"id": e.id, "doc": e.doc, "start": e.start, "end": e.end, "quote": e.quote, "date": e.date,
              "source": e.source, "target": e.target, "type": e.type, "mode": e.mode, "domain": e.domain,
              "negated": e.negated, "intensity": e.intensity, "trigger_start": e.trigger_start,
-             "trigger_end": e.trigger_end}
+             "trigger_end": e.trigger_end, "source_start": e.source_start, "source_end": e.source_end,
+             "target_start": e.target_start, "target_end": e.target_end}
             for e in queries.events(store)],
         "quantities": [
             {"id": q.id, "doc": q.doc, "start": q.start, "end": q.end, "quote": q.quote, "value": q.value,

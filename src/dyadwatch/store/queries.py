@@ -35,6 +35,10 @@ class EventRow:
     quote: str
     trigger_start: int | None
     trigger_end: int | None
+    source_start: int | None = None
+    source_end: int | None = None
+    target_start: int | None = None
+    target_end: int | None = None
     review: str = ""
 
     def as_dict(self) -> dict[str, Any]:
