@@ -36,8 +36,6 @@ class TriggerRule:
         if self.particle and not any(c.lower_ == self.particle and c.dep_ in ("prt", "prep", "advmod")
                                      for c in token.children):
             return False
-        if self.mode == "passive" and not any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
-            return False
         if self.intransitive and any(c.dep_ in ("dobj", "ccomp", "obj") for c in token.children):
             return False
         return not self.objects or bool(self.objects & object_words(token))
