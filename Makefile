@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install demo test lint eval bench clean
+.PHONY: install demo test lint eval bench clean browser serve
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,13 @@ demo: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
-test: install lint
+# The browser tests drive Debian's chromium through Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: install lint browser
 	$(PY) -m pytest -q
 
 eval: install
@@ -32,6 +38,12 @@ eval: install
 
 bench: install
 	$(PY) benchmarks/pipeline_speed.py --docs $(SHARED)/corpus/seeds
+
+serve: install
+	$(BIN)/dyadwatch serve
+
+web-bench: install
+	$(PY) benchmarks/web_latency.py
 
 clean:
 	rm -rf $(VENV) dyadwatch.db dyadwatch.db-wal dyadwatch.db-shm test-output

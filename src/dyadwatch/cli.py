@@ -350,6 +350,20 @@ def code(sentence: Annotated[str, typer.Argument(help="the sentence")],
 
 @app.command()
 @friendly
+def serve(db: DbOption = None,
+          host: Annotated[str, typer.Option(help="address to bind (loopback by default)")] = "127.0.0.1",
+          port: Annotated[int, typer.Option()] = 8000,
+          token: Annotated[str | None, typer.Option(help="write token for reviews [default: $DYADWATCH_TOKEN]; "
+                                                          "without one the app is read-only")] = None) -> None:
+    """The web app: overview, timeline, stories, documents, actors, figures, claims, search, reviews."""
+    from dyadwatch.web.app import run
+
+    err.print(f"dyadwatch on http://{host}:{port}/ ({'reviews need the token' if token else 'read-only'})")
+    run(db, host=host, port=port, token=token)
+
+
+@app.command()
+@friendly
 def demo(db: DbOption = None) -> None:
     """Ingest the bundled Belarus–Russia demo briefs and print a summary and the timeline."""
     folder = _demo_folder()

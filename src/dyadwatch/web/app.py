@@ -9,8 +9,9 @@ write token given at start and a matching CSRF token (see security.py).
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -18,6 +19,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.store.database import Store
@@ -28,14 +30,19 @@ from dyadwatch.web.security import SECURITY_HEADERS, TOKEN_ENV
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = Path("package_data") / "plotly.min.js"
+# The names a browser uses for this machine. A server bound to loopback answers only to them, so a web page whose
+# own host name was re-pointed at 127.0.0.1 (DNS rebinding) cannot read the documents through the analyst's browser.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 # plotly.min.js is large and changes only with the installed plotly: let the browser keep it for a day.
 PLOTLY_CACHE = "public, max-age=86400"
 
 
-def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
+def create_app(db: str | None = None, token: str | None = None, *,
+               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """The app over the database `db` (a path or SQLAlchemy URL; default as the CLI's).
 
     `token` (else $DYADWATCH_TOKEN) is the write token reviews must carry; without one the app is read-only.
+    `allowed_hosts`, when given, are the only Host header names answered (`run` sets them for loopback binds).
     """
     # FastAPI's /docs and /redoc pages load their scripts from a CDN, which an offline tool cannot use;
     # the schema itself is served at /api/openapi.json.
@@ -50,14 +57,29 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     app.add_exception_handler(DyadwatchError, dyadwatch_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.middleware("http")(security_headers)
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     return app
 
 
 def run(db: str | None, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
-    """Serve the app with uvicorn until interrupted (the `dyadwatch serve` command)."""
+    """Serve the app with uvicorn until interrupted (the `dyadwatch serve` command).
+
+    Bound to loopback (the default) it answers only to loopback host names; bound elsewhere, to any.
+    """
     import uvicorn
 
-    uvicorn.run(create_app(db, token), host=host, port=port, log_level="info")
+    hosts = LOOPBACK_HOSTS if is_loopback(host) else None
+    uvicorn.run(create_app(db, token, allowed_hosts=hosts), host=host, port=port, log_level="info")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def plotly_path() -> Path | None:

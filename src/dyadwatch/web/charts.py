@@ -19,6 +19,7 @@ from dyadwatch.store.queries import EventRow, QuantityRow
 from dyadwatch.web.data import belongs_to
 
 Chart = dict[str, Any]
+UNNAMED = "(unnamed measure)"
 
 
 def label(text: str) -> str:
@@ -39,8 +40,9 @@ def trend_chart(points: Sequence[TrendPoint]) -> Chart:
         "hovertemplate": "%{x} " + label(domain) + ": index %{y}<br>%{customdata[0]} events, "
                          "cooperation %{customdata[1]}, conflict %{customdata[2]}<extra></extra>",
     } for domain, series in sorted(by_domain.items())]
+    # A date axis keeps real time between periods (a quiet year shows as a gap); Plotly reads 2021 and 2021-09.
     return {"data": traces, "layout": _layout(
-        xaxis={"type": "category", "categoryorder": "category ascending", "title": {"text": "period"}},
+        xaxis={"type": "date"},
         yaxis={"range": [-10.5, 10.5], "zeroline": True, "title": {"text": "mean intensity (−10 conflict … +10)"}})}
 
 
@@ -61,7 +63,7 @@ def actor_chart(events: Iterable[EventRow], code: str, by: str = "month") -> Cha
     traces = [{"type": "bar", "name": name, "x": periods, "y": [counts[p] for p in periods]}
               for name, counts in (("as source", as_source), ("as target", as_target))]
     return {"data": traces, "layout": _layout(
-        barmode="stack", xaxis={"type": "category", "title": {"text": by}},
+        barmode="stack", xaxis={"type": "category"},
         yaxis={"title": {"text": "events"}, "rangemode": "tozero"})}
 
 
@@ -70,26 +72,29 @@ def figure_charts(figures: Iterable[QuantityRow]) -> list[tuple[str, Chart]]:
     series: dict[str, dict[str, list[QuantityRow]]] = defaultdict(lambda: defaultdict(list))
     for figure in figures:
         if figure.date:
-            series[figure.unit][figure.measure or "(unnamed measure)"].append(figure)
+            series[figure.unit][figure.measure or UNNAMED].append(figure)
     charts = []
     for unit, measures in sorted(series.items()):
         if sum(len(rows) for rows in measures.values()) < 2:
             continue
         traces = [_figure_trace(measure, sorted(rows, key=lambda r: r.date or "")) for measure, rows in
                   sorted(measures.items())]
+        # Many measures per unit: a legend at the side scrolls instead of squeezing the plot.
         charts.append((unit, {"data": traces, "layout": _layout(
-            xaxis={"type": "date", "title": {"text": "date the figure refers to"}},
-            yaxis={"title": {"text": label(unit)}})}))
+            xaxis={"type": "date"}, yaxis={"title": {"text": label(unit)}},
+            legend={"orientation": "v", "font": {"size": 11}})}))
     return charts
 
 
 def _figure_trace(measure: str, rows: Sequence[QuantityRow]) -> dict[str, Any]:
-    return {"type": "scatter", "mode": "lines+markers", "name": label(measure[:40]),
+    # Figures without a named measure have nothing in common but their unit: dots, not a line.
+    mode = "markers" if measure == UNNAMED else "lines+markers"
+    return {"type": "scatter", "mode": mode, "name": label(measure[:40]),
             "x": [r.date for r in rows], "y": [r.value for r in rows],
             "text": [label(r.doc) for r in rows],
             "hovertemplate": "%{x}: %{y}<br>%{text}<extra>" + label(measure[:40]) + "</extra>"}
 
 
-def _layout(**axes: Any) -> dict[str, Any]:
-    return {"margin": {"l": 60, "r": 20, "t": 20, "b": 50}, "height": 340, "legend": {"orientation": "h"},
-            "hovermode": "closest", **axes}
+def _layout(**settings: Any) -> dict[str, Any]:
+    return {"margin": {"l": 60, "r": 20, "t": 20, "b": 40}, "height": 340, "legend": {"orientation": "h"},
+            "hovermode": "closest", **settings}
