@@ -183,15 +183,23 @@ def claims(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = Non
 @app.command()
 @friendly
 def search(text: Annotated[str, typer.Argument(help="words or a question")], db: DbOption = None,
-           limit: Annotated[int, typer.Option()] = 10, as_json: JsonOption = False) -> None:
-    """Full-text search over sentences, best first, with document and offsets."""
-    rows = queries.search(Store(db), text, limit)
+           limit: Annotated[int, typer.Option()] = 10, knowledge: KnowledgeOption = None,
+           as_json: JsonOption = False) -> None:
+    """Answer a question with the sentences that prove it (ranked, cited), and the events and figures in them."""
+    from dyadwatch.knowledge import load_knowledge
+    from dyadwatch.search import answer
+
+    found = answer(Store(db), text, load_knowledge([str(k) for k in knowledge or []]), limit)
     if as_json:
-        return _print_json(rows)
-    table = Table("score", "doc", "offsets", "sentence", title=f"{len(rows)} sentences")
-    for hit in rows:
-        table.add_row(f"{hit.score:.2f}", hit.doc, f"{hit.start}–{hit.end}", _short(hit.text, 110))
+        return _print_json(found.sentences)
+    table = Table("score", "doc", "date", "offsets", "sentence", title=f"{len(found.sentences)} sentences")
+    for hit in found.sentences:
+        table.add_row(f"{hit.score:.2f}", hit.doc, hit.date or "", f"{hit.start}–{hit.end}", _short(hit.text, 110))
     out.print(table)
+    for e in found.events:
+        out.print(f"  event {e.id}: {e.type} {e.source or '?'} → {e.target or '·'} {e.date or ''}", highlight=False)
+    for q in found.figures:
+        out.print(f"  figure {q.id}: {q.value:,.6g} {q.unit} {q.measure} {q.date or ''}", highlight=False)
 
 
 @app.command()
@@ -346,6 +354,16 @@ def code(sentence: Annotated[str, typer.Argument(help="the sentence")],
     else:
         out.print(f"{coded.type}{' (negated)' if coded.negated else ''}  mode {coded.mode or '-'}  "
                   f"intensity {coded.intensity:+.1f}  trigger '{coded.trigger}'", highlight=False)
+
+
+@app.command()
+@friendly
+def report(out_file: Annotated[Path, typer.Option("--out", help="the HTML file to write")] = Path("report.html"),
+           title: Annotated[str, typer.Option()] = "dyadwatch report", db: DbOption = None) -> None:
+    """One self-contained HTML report (charts inline) to e-mail: stories, disagreements, figures, claims."""
+    from dyadwatch.report import write_report
+
+    err.print(f"wrote {write_report(Store(db), out_file, title)}")
 
 
 @app.command()

@@ -26,6 +26,18 @@ def gold_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
     return {f"{kind} {level}": report[kind][level].f1 for kind, level in GOLD_LEVELS}
 
 
+def search_figure(shared: Path, extractor: Extractor) -> dict[str, float]:
+    """Share of the analysts' questions with a gold evidence sentence in the top 5."""
+    from dyadwatch.search import recall_at_k
+
+    with tempfile.TemporaryDirectory() as scratch:
+        store = Store(str(Path(scratch) / "search.db"))
+        ingest(store, [shared / "corpus" / "seeds"], extractor)
+        recall = recall_at_k(store, extractor.knowledge, shared / "gold" / "questions.jsonl", k=5)
+        store.close()
+    return {"search recall@5": round(recall, 3)}
+
+
 def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
     folder = shared / "peer"
     cameo = peer.cameo_to_plover(folder / "CAMEO2PLOVER-2021.txt")
@@ -39,4 +51,4 @@ def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
 
 def measure(shared: Path, extractor: Extractor | None = None) -> dict[str, float]:
     extractor = extractor or Extractor()
-    return {**gold_figures(shared, extractor), **peer_figures(shared, extractor)}
+    return {**gold_figures(shared, extractor), **peer_figures(shared, extractor), **search_figure(shared, extractor)}

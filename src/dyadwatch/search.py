@@ -32,7 +32,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -55,6 +55,7 @@ STATIC_MODEL_VARIABLE = "DYADWATCH_STATIC_MODEL"
 WORD = re.compile(r"[^\W_]+")
 LONGEST_NAME = 8          # words; the longest actor name or synonym phrase looked for in a question
 CANDIDATES = 50           # sentences re-ranked after BM25
+COMMON_SHARE = 0.3        # a concept in more than this share of sentences does not select candidates
 SYNONYM_CREDIT = 0.7      # a synonym is weaker evidence than the question's own word
 DATE_YEAR_ONLY = 0.6      # "in 2021" answers "when" less precisely than "on 2 June 2021"
 
@@ -85,17 +86,16 @@ class Citation:
     score: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text,
-                "date": self.date, "score": self.score}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
 class Answer:
-    question: str
-    query: str                                   # the FTS5 expression the question became
     sentences: list[Citation]
-    events: list[queries.EventRow] = field(default_factory=list)
+    events: list[queries.EventRow] = field(default_factory=list)    # evidence overlapping a cited sentence
     figures: list[queries.QuantityRow] = field(default_factory=list)
+    question: str = ""
+    query: str = ""                              # the FTS5 expression the question became
 
 
 @dataclass(frozen=True)
@@ -164,11 +164,21 @@ def _read_vocabulary(path: Path) -> dict[str, list[Any]]:
     groups = [g for groups in themes.values() for g in groups or []] if isinstance(themes, dict) else list(themes)
     if any(not isinstance(g, list) for g in groups):
         raise DyadwatchError(Errors.E008, path=path, reason="every synonym group must be a list")
+    if any(isinstance(word, bool) for entries in (*sections.values(), *groups) for word in _leaves(entries)):
+        raise DyadwatchError(Errors.E008, path=path, reason="quote words YAML reads as true/false: 'on', 'no', 'yes'")
     for pair in sections.get("spelling", []):
         if not (isinstance(pair, list) and len(pair) == 2):
             raise DyadwatchError(Errors.E008, path=path, reason=f"a spelling entry needs two endings: {pair}")
     sections["synonyms"] = groups
     return sections
+
+
+def _leaves(entries: Any) -> Iterator[Any]:
+    if isinstance(entries, list):
+        for entry in entries:
+            yield from _leaves(entry)
+    else:
+        yield entries
 
 
 def _words(phrase: str) -> tuple[str, ...]:
@@ -222,15 +232,23 @@ class NameIndex:
     (Russia, Russian, Moscow, the Kremlin); an actor by its names and its offices
     ("President of Belarus", "Belarusian President"), so a question naming the one
     finds sentences naming the other. Acronyms ("US", "EU") match only as written,
-    so that the pronoun "us" does not name the United States.
+    so that the pronoun "us" does not name the United States; a capitalised name
+    matches a lower-case word only in a question written all in lower case, so that
+    "turkey" or "chad" in a properly written question stay ordinary words.
     """
 
     names: tuple[tuple[str, ...], ...]                      # per entity
     folded: Mapping[tuple[str, ...], tuple[int, ...]]       # casefolded words -> entities
     exact: Mapping[tuple[str, ...], tuple[int, ...]]        # acronyms, as written -> entities
 
-    def lookup(self, words: Sequence[str]) -> tuple[int, ...]:
-        return self.exact.get(tuple(words)) or self.folded.get(tuple(w.casefold() for w in words), ())
+    def lookup(self, words: Sequence[str], lower_case_question: bool = False) -> tuple[int, ...]:
+        if tuple(words) in self.exact:
+            return self.exact[tuple(words)]
+        found = self.folded.get(tuple(w.casefold() for w in words), ())
+        if lower_case_question or words[0][:1].isupper():
+            return found
+        # A lower-case word in a question that uses capitals names only actors written in lower case.
+        return tuple(e for e in found if any(n[:1].islower() for n in self.names[e]))
 
 
 def build_name_index(knowledge: Knowledge) -> NameIndex:
@@ -329,8 +347,9 @@ class ParsedQuestion:
     wants_figure: bool
     wants_date: bool
 
-    def fts_query(self) -> str:
-        return " OR ".join(_fts_phrases(p for c in self.concepts for p in c.phrases))
+    def fts_query(self, concepts: Sequence[Concept] | None = None) -> str:
+        return " OR ".join(_fts_phrases(p for c in (self.concepts if concepts is None else concepts)
+                                        for p in c.phrases))
 
     def concept_query(self, concept: Concept) -> str:
         return " OR ".join(_fts_phrases(concept.phrases))
@@ -400,26 +419,33 @@ class Features:
         return sum(WEIGHTS[name] * getattr(self, name) for name in WEIGHTS)
 
 
-@dataclass(frozen=True)
-class ConceptStats:
-    idf: float
-
-
 def _idf(total: int, matching: int) -> float:
     # BM25's IDF, kept positive so that a concept every sentence names still counts a little.
     return math.log(1.0 + (total - matching + 0.5) / (matching + 0.5))
 
 
-def _find_phrase(stems: Sequence[str], phrase: Sequence[str]) -> list[int]:
-    size = len(phrase)
-    return [i for i in range(len(stems) - size + 1) if tuple(stems[i:i + size]) == tuple(phrase)]
+@dataclass(frozen=True)
+class StemmedSentence:
+    stems: tuple[str, ...]
+    where: Mapping[str, tuple[int, ...]]     # stem -> its positions, so a phrase is found without a scan
+
+    @classmethod
+    def of(cls, stems: tuple[str, ...]) -> StemmedSentence:
+        where: dict[str, list[int]] = {}
+        for position, stem in enumerate(stems):
+            where.setdefault(stem, []).append(position)
+        return cls(stems, {stem: tuple(found) for stem, found in where.items()})
+
+    def find(self, phrase: tuple[str, ...]) -> list[int]:
+        size = len(phrase)
+        return [i for i in self.where.get(phrase[0], ()) if self.stems[i:i + size] == phrase]
 
 
-def _concept_matches(stems: Sequence[str], concept: Concept) -> tuple[float, list[int]]:
+def _concept_matches(sentence: StemmedSentence, concept: Concept) -> tuple[float, list[int]]:
     """The credit a sentence earns for a concept (1 for an own word, less for a synonym) and where."""
     credit, positions = 0.0, []
     for phrase in concept.phrases:
-        found = _find_phrase(stems, phrase.stems) if phrase.stems else []
+        found = sentence.find(phrase.stems) if phrase.stems else []
         if found:
             credit = max(credit, 1.0 if phrase.own else SYNONYM_CREDIT)
             positions.extend(found)
@@ -427,19 +453,19 @@ def _concept_matches(stems: Sequence[str], concept: Concept) -> tuple[float, lis
 
 
 def _smallest_window(positions: Sequence[Sequence[int]]) -> int:
-    """Tokens in the shortest stretch holding one match of every concept given."""
-    events = sorted((p, concept) for concept, found in enumerate(positions) for p in found)
-    need, counts, best, left = len(positions), [0] * len(positions), math.inf, 0
-    covered = 0
-    for right, (position, concept) in enumerate(events):
-        counts[concept] += 1
-        covered += counts[concept] == 1
-        while covered == need:
-            best = min(best, position - events[left][0] + 1)
-            counts[events[left][1]] -= 1
-            covered -= counts[events[left][1]] == 0
+    """Tokens in the shortest stretch holding one match of every concept given (a sliding window)."""
+    marks = sorted((p, concept) for concept, found in enumerate(positions) for p in found)
+    inside = [0] * len(positions)
+    covered, left, best = 0, 0, len(marks) and marks[-1][0] - marks[0][0] + 1
+    for position, concept in marks:
+        inside[concept] += 1
+        covered += inside[concept] == 1
+        while covered == len(positions):
+            best = min(best, position - marks[left][0] + 1)
+            inside[marks[left][1]] -= 1
+            covered -= inside[marks[left][1]] == 0
             left += 1
-    return int(best) if best != math.inf else 0
+    return best
 
 
 def _proximity(positions: Sequence[Sequence[int]]) -> float:
@@ -510,23 +536,26 @@ class Searcher:
 
     def _drafts(self, words: Sequence[QuestionWord], skipped: set[int]) -> list[Draft]:
         drafts: list[Draft] = []
+        # The first word is capitalised in any question, so only the others tell whether case was used.
+        lower_case_question = not any(w.text[:1].isupper() for w in words[1:])
         position = 0
         while position < len(words):
             if position in skipped:
                 position += 1
                 continue
-            draft, used = self._draft_at(words, position)
+            draft, used = self._draft_at(words, position, lower_case_question)
             if draft is not None:
                 drafts.append(draft)
             position += used
         return drafts
 
-    def _draft_at(self, words: Sequence[QuestionWord], position: int) -> tuple[Draft | None, int]:
+    def _draft_at(self, words: Sequence[QuestionWord], position: int,
+                  lower_case_question: bool) -> tuple[Draft | None, int]:
         """The concept that starts at `position` (longest name or synonym phrase first) and its length."""
         for size in range(min(LONGEST_NAME, len(words) - position), 0, -1):
             span = words[position:position + size]
             label = " ".join(w.text for w in span)
-            entities = self.names.lookup([w.text for w in span])
+            entities = self.names.lookup([w.text for w in span], lower_case_question)
             if entities:
                 names = _unique(n for e in entities for n in self.names.names[e])
                 return Draft(label, (label, *names)), size
@@ -564,28 +593,29 @@ class Searcher:
         with porter_stems() as stemmer:
             parsed = self._parse(question, stemmer)
             if not parsed.concepts:
-                return Answer(question, "", [])
+                return Answer([], question=question)
             pool = max(CANDIDATES, 2 * limit)
-            hits, stats = (_retrieve_fts(store, parsed, pool) if store.is_sqlite
+            hits, idfs = (_retrieve_fts(store, parsed, pool) if store.is_sqlite
                            else _retrieve_substring(store, parsed, pool))
-            ranked = self._rerank(question, parsed, hits, stats, stemmer)
+            ranked = self._rerank(question, parsed, hits, idfs, stemmer)
         citations = [Citation(h.doc, h.start, h.end, h.text, h.doc_date, round(score, 4))
                      for score, h in ranked[:limit]]
         events, figures = _records_within(store, citations)
-        return Answer(question, parsed.fts_query(), citations, events, figures)
+        return Answer(citations, events, figures, question, parsed.fts_query())
 
     def _rerank(self, question: str, parsed: ParsedQuestion, hits: list[queries.SentenceHit],
-                stats: list[ConceptStats], stemmer: PorterStems) -> list[tuple[float, queries.SentenceHit]]:
+                idfs: list[float], stemmer: PorterStems) -> list[tuple[float, queries.SentenceHit]]:
         if not hits:
             return []
         best_relevance = max(h.score for h in hits) or 1.0
-        total_idf = sum(s.idf for s in stats) or 1.0
+        total_idf = sum(idfs) or 1.0
         semantic = _cosines(self.encoder, question, [h.text for h in hits]) if self.encoder else [0.0] * len(hits)
         scored = []
         for hit, stems, similarity in zip(hits, stemmer.of_texts([h.text for h in hits]), semantic, strict=True):
-            matches = [_concept_matches(stems, c) for c in parsed.concepts]
+            sentence = StemmedSentence.of(stems)
+            matches = [_concept_matches(sentence, c) for c in parsed.concepts]
             features = Features(
-                coverage=sum(s.idf * credit for s, (credit, _) in zip(stats, matches, strict=True)) / total_idf,
+                coverage=sum(idf * credit for idf, (credit, _) in zip(idfs, matches, strict=True)) / total_idf,
                 relevance=max(0.0, hit.score) / best_relevance,
                 proximity=_proximity([found for _, found in matches]),
                 answer_type=_answer_type(hit, parsed),
@@ -602,30 +632,32 @@ class Searcher:
 
 
 def _retrieve_fts(store: Store, parsed: ParsedQuestion, pool: int) -> tuple[list[queries.SentenceHit],
-                                                                             list[ConceptStats]]:
+                                                                             list[float]]:
     with store.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(schema.sentences)).scalar() or 0
+        matching = [conn.execute(text("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH :match"),
+                                 {"match": parsed.concept_query(c)}).scalar() or 0 for c in parsed.concepts]
+        # A concept most sentences name (the two countries of the dyad) adds almost nothing to BM25
+        # but makes FTS5 score nearly every row; leave it to the re-ranking unless nothing else is left.
+        telling = [c for c, n in zip(parsed.concepts, matching, strict=True) if n <= COMMON_SHARE * total]
         rows = conn.execute(text(
             "SELECT d.name AS doc, d.date AS doc_date, s.start, s.\"end\", s.text, "
             "-bm25(sentences_fts) AS score FROM sentences_fts "
             "JOIN sentences s ON s.id = sentences_fts.rowid JOIN documents d ON d.id = s.document_id "
             "WHERE sentences_fts MATCH :match ORDER BY bm25(sentences_fts) LIMIT :limit"),
-            {"match": parsed.fts_query(), "limit": pool})
+            {"match": parsed.fts_query(telling or parsed.concepts), "limit": pool})
         hits = [queries.SentenceHit(**row._mapping) for row in rows]
-        total = conn.execute(select(func.count()).select_from(schema.sentences)).scalar() or 0
-        stats = [ConceptStats(_idf(total, conn.execute(
-            text("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH :match"),
-            {"match": parsed.concept_query(c)}).scalar() or 0)) for c in parsed.concepts]
-    return hits, stats
+    return hits, [_idf(total, n) for n in matching]
 
 
 def _retrieve_substring(store: Store, parsed: ParsedQuestion, pool: int) -> tuple[list[queries.SentenceHit],
-                                                                                   list[ConceptStats]]:
+                                                                                   list[float]]:
     """Without FTS5: one substring search per concept, so that a rare concept is never crowded out
     by a common one; how many sentences a concept brings back stands in for its document frequency."""
     with store.connect() as conn:
         total = conn.execute(select(func.count()).select_from(schema.sentences)).scalar() or 0
     hits: dict[tuple[str, int], queries.SentenceHit] = {}
-    stats = []
+    idfs = []
     for concept in parsed.concepts:
         words = [w for p in concept.phrases for w in WORD.findall(p.text)]
         found = queries.search(store, " ".join(dict.fromkeys(words)), limit=pool)
@@ -634,8 +666,8 @@ def _retrieve_substring(store: Store, parsed: ParsedQuestion, pool: int) -> tupl
                 hit.doc, hit.doc_date, hit.start, hit.end, hit.text, 0.0))
         # A concept that fills the whole pool may match far more sentences: count it as common.
         matching = total if len(found) >= pool else len(found)
-        stats.append(ConceptStats(_idf(total, matching)))
-    return list(hits.values()), stats
+        idfs.append(_idf(total, matching))
+    return list(hits.values()), idfs
 
 
 def _records_within(store: Store, citations: Sequence[Citation]) -> tuple[list[queries.EventRow],

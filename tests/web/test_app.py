@@ -10,9 +10,7 @@ from fastapi.testclient import TestClient
 
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
-from dyadwatch.store.queries import SentenceHit
 from dyadwatch.web import app as web_app
-from dyadwatch.web import data
 from dyadwatch.web.app import create_app, is_loopback, plotly_path
 from dyadwatch.web.highlight import Span, highlight
 from dyadwatch.web.security import CSRF_COOKIE, TOKEN_ENV
@@ -200,13 +198,14 @@ def test_openapi_schema_describes_the_api(client: TestClient):
     assert {"doc", "start", "end", "quote"} <= set(schema["components"]["schemas"]["EventOut"]["properties"])
 
 
-def test_search_page_and_api_share_one_backend(client: TestClient, monkeypatch: pytest.MonkeyPatch):
-    def fake(store: Store, query: str, limit: int = 10) -> list[SentenceHit]:
-        return [SentenceHit("swapped.txt", "2030-01-01", 0, 7, f"answer to {query}", 9.0)]
-
-    monkeypatch.setattr(data, "ranked_sentences", fake)
-    assert client.get("/api/search", params={"q": "x"}).json()["results"][0]["doc"] == "swapped.txt"
-    assert "answer to gas" in client.get("/search", params={"q": "gas"}).text
+def test_search_answers_with_sentences_events_and_figures(client: TestClient):
+    """The page and the API share one backend, which expands names (Lukashenko finds Lukashenka)."""
+    api = client.get("/api/search", params={"q": "How much did Russia lend Belarus?"}).json()["results"]
+    page = client.get("/search", params={"q": "How much did Russia lend Belarus?"}).text
+    assert api and api[0]["text"] in page.replace("&#39;", "'").replace("&quot;", '"')
+    assert "Figures in these sentences" in page and "USD" in page
+    names = client.get("/api/search", params={"q": "Lukashenko"}).json()["results"]
+    assert any("Lukashenka" in hit["text"] for hit in names)
 
 
 # Offline and safe by default -------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def api_router() -> APIRouter:
 def api_search(web: Context, q: Annotated[str, Query(min_length=1, max_length=500)],
                limit: Annotated[int, Query(ge=1, le=100)] = 10) -> SearchOut:
     """Sentences matching the words of `q`, best first."""
-    hits = data.search_results(web.store, q, limit)
+    hits = data.search_results(data.search_answer(web.searcher, web.store, q, limit))
     return SearchOut(results=[SearchResultOut(**hit.as_dict()) for hit in hits])
 
 

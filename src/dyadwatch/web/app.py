@@ -22,6 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from dyadwatch.errors import DyadwatchError
+from dyadwatch.knowledge import load_knowledge
+from dyadwatch.search import Searcher
 from dyadwatch.store.database import Store
 from dyadwatch.web.api import api_router
 from dyadwatch.web.context import WebContext, make_templates, render
@@ -49,7 +51,7 @@ def create_app(db: str | None = None, token: str | None = None, *,
     app = FastAPI(title="dyadwatch", summary="Evidence-linked events, figures and claims between two countries.",
                   version="0.1.0", openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
     app.state.web = WebContext(store=Store(db), token=token or os.environ.get(TOKEN_ENV) or None,
-                               templates=make_templates())
+                               templates=make_templates(), searcher=Searcher.build(load_knowledge()))
     app.add_api_route("/static/plotly.min.js", plotly_js, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api_router())

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import Response
 
+from dyadwatch.search import Searcher
 from dyadwatch.store.database import Store
 from dyadwatch.web.security import csrf_token, remember_csrf_token
 
@@ -24,6 +25,7 @@ class WebContext:
     store: Store
     token: str | None
     templates: Jinja2Templates
+    searcher: Searcher  # built once: its name and synonym indexes come from the knowledge files
 
     @property
     def writable(self) -> bool:

@@ -14,13 +14,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from dyadwatch.search import Answer, Searcher
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import EventRow
-
-# The one place the search backend is chosen: swap this import for dyadwatch.search.answer
-# (adapting `search_results` below) and both the search page and /api/search follow.
-from dyadwatch.store.queries import search as ranked_sentences
 
 A = schema.actors
 D = schema.documents
@@ -64,10 +61,15 @@ class DocumentMentions:
     count: int
 
 
-def search_results(store: Store, query: str, limit: int) -> list[SearchResult]:
-    """Sentences that answer `query`, best first, each with its document's date."""
-    return [SearchResult(hit.doc, hit.start, hit.end, hit.text, hit.doc_date, round(hit.score, 4))
-            for hit in ranked_sentences(store, query, limit)]
+def search_answer(searcher: Searcher, store: Store, question: str, limit: int) -> Answer:
+    """The one search backend of the page and the API: ranked sentences with their events and figures."""
+    return searcher.answer(store, question, limit)
+
+
+def search_results(answer: Answer) -> list[SearchResult]:
+    """The answer's sentences, best first, each with its document's date."""
+    return [SearchResult(hit.doc, hit.start, hit.end, hit.text, hit.date, round(hit.score, 4))
+            for hit in answer.sentences]
 
 
 def actor(store: Store, code: str) -> Actor | None:

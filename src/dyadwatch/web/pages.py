@@ -158,8 +158,10 @@ def claims_page(request: Request, web: Context, doc: Text = None, kind: Text = N
 
 def search_page(request: Request, web: Context, q: Annotated[str, Query(max_length=500)] = "",
                 limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
-    results = data.search_results(web.store, q, limit) if q.strip() else []
-    return render(request, "search.html", {"q": q, "results": results, "limit": limit})
+    answer = data.search_answer(web.searcher, web.store, q, limit) if q.strip() else None
+    return render(request, "search.html", {
+        "q": q, "limit": limit, "results": data.search_results(answer) if answer else [],
+        "events": answer.events if answer else [], "figures": answer.figures if answer else []})
 
 
 async def review(request: Request, web: Context, record_id: str) -> Response:
