@@ -388,3 +388,16 @@ def test_a_public_bind_answers_to_any_host_name(demo_store: Store, monkeypatch: 
     assert served["host"] == "0.0.0.0" and served["port"] == 8123
     assert TestClient(served["app"], base_url="http://analysis.example").get("/").status_code == 200
     assert is_loopback("::1") and is_loopback("localhost") and is_loopback("127.0.0.2") and not is_loopback("0.0.0.0")
+
+
+def test_stories_pages_and_api_show_reports_and_disagreements(client: TestClient):
+    stories = client.get("/api/stories").json()["stories"]
+    assert stories and all(s["reports"] for s in stories)
+    several = [s for s in stories if s["source_count"] >= 2]
+    assert several, "the demo briefs report some happenings more than once"
+    page = client.get(f"/stories/{several[0]['id']}").text
+    for report in several[0]["reports"]:
+        assert report["doc"] in page
+    listing = client.get("/stories", params={"sources": 2}).text
+    assert f'<span id="story-count">{len(several)}</span>' in listing
+    assert client.get("/stories/s-none").status_code == 404

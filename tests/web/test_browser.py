@@ -123,6 +123,7 @@ def test_every_page_renders_and_no_injected_script_runs(server: str, watched: Wa
         "document": (f"/documents/{event.doc}", ""), "actors": ("/actors", "Actors"),
         "actor": ("/actors/BLR", "Belarus"), "figures": ("/figures", "Figures"),
         "claims": ("/claims", "Forecasts and recommendations"), "search": ("/search?q=alert+script", "Search"),
+        "stories": ("/stories", "Stories"),
     }
     for name, (path, heading) in pages.items():
         response = page.goto(server + path)

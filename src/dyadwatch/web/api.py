@@ -6,12 +6,13 @@ Response models are declared so that FastAPI's OpenAPI schema (/openapi.json,
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from dyadwatch.errors import DyadwatchError
+from dyadwatch.reconcile.stories import Story, build_stories
 from dyadwatch.store import queries
 from dyadwatch.store.queries import EventFilter
 from dyadwatch.web import data
@@ -91,6 +92,41 @@ class SearchResultOut(BaseModel):
     score: float = Field(description="relevance, higher is better")
 
 
+class ReportOut(BaseModel):
+    event_id: str
+    doc: str = Field(description="document name")
+    start: int
+    end: int
+    quote: str = Field(description="the document text [start:end)")
+    date: str | None = Field(description="the date as this source gives it")
+    source: str | None
+    target: str | None
+
+
+class ContradictionOut(BaseModel):
+    field: str
+    versions: dict[str, list[str]] = Field(description="each value with the documents that give it")
+
+
+class StoryOut(BaseModel):
+    id: str
+    type: str
+    domain: str
+    source: str | None
+    target: str | None
+    date: str | None = Field(description="the most precise date its reports give")
+    source_count: int
+    reports: list[ReportOut]
+    contradictions: list[ContradictionOut]
+
+
+class StoryPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    stories: list[StoryOut]
+
+
 class SearchOut(BaseModel):
     results: list[SearchResultOut]
 
@@ -136,6 +172,7 @@ def api_router() -> APIRouter:
     router.add_api_route("/figures", api_figures, methods=["GET"], response_model=FigurePage)
     router.add_api_route("/claims", api_claims, methods=["GET"], response_model=ClaimPage)
     router.add_api_route("/actors", api_actors, methods=["GET"], response_model=ActorList)
+    router.add_api_route("/stories", api_stories, methods=["GET"], response_model=StoryPage)
     return router
 
 
@@ -165,6 +202,23 @@ def api_events(web: Context, type: Text = None, domain: Text = None, actor: Text
                                                  until=until))
     return EventPage(total=len(rows), limit=limit, offset=offset,
                      events=[EventOut(**r.as_dict()) for r in rows[offset: offset + limit]])
+
+
+def api_stories(web: Context, type: Text = None, actor: Text = None, limit: Limit = 100,
+                offset: Offset = 0) -> StoryPage:
+    """Stories (one happening, many reports), most reported first, each report with its evidence."""
+    stories = [s for s in build_stories(web.store)
+               if (not type or s.type == type) and (not actor or data.involves(s.source, s.target, actor))]
+    return StoryPage(total=len(stories), limit=limit, offset=offset,
+                     stories=[StoryOut(**_story_fields(s)) for s in stories[offset: offset + limit]])
+
+
+def _story_fields(story: Story) -> dict[str, Any]:
+    return {"id": story.id, "type": story.type, "domain": story.domain, "source": story.source,
+            "target": story.target, "date": story.date, "source_count": story.source_count,
+            "reports": [{"event_id": r.event_id, "doc": r.doc, "start": r.start, "end": r.end, "quote": r.quote,
+                         "date": r.date, "source": r.source, "target": r.target} for r in story.reports],
+            "contradictions": [{"field": c.field, "versions": c.versions} for c in story.contradictions]}
 
 
 def api_event(web: Context, event_id: str) -> EventOut:

@@ -156,3 +156,9 @@ def date_range(dates: Iterable[str | None]) -> tuple[str, str] | None:
     """The earliest and the latest of the given ISO dates (of any precision), or None when none is given."""
     present = sorted(d for d in dates if d)
     return (present[0], present[-1]) if present else None
+
+
+def involves(source: str | None, target: str | None, actor: str) -> bool:
+    """Whether an actor code (or a country, covering its sectors) is the source or the target."""
+    code = actor.upper()
+    return any(a and (a == code or a.startswith(f"{code}-")) for a in (source, target))

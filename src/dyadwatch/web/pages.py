@@ -13,6 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from dyadwatch.analysis.trends import PERIOD_LENGTH, event_trend
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
+from dyadwatch.reconcile.stories import build_stories
+from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.store import queries
 from dyadwatch.store.queries import EventFilter
 from dyadwatch.store.reviews import ACTIONS, CORRECTABLE, add_review
@@ -37,7 +39,8 @@ def page_router() -> APIRouter:
     for path, handler in (("/", overview), ("/timeline", timeline), ("/events/{event_id}", event_page),
                           ("/documents", documents_page), ("/documents/{name}", document_page),
                           ("/actors", actors_page), ("/actors/{code}", actor_page), ("/figures", figures_page),
-                          ("/claims", claims_page), ("/search", search_page)):
+                          ("/claims", claims_page), ("/search", search_page), ("/stories", stories_page),
+                          ("/stories/{story_id}", story_page)):
         router.add_api_route(path, handler, methods=["GET"], name=handler.__name__)
     router.add_api_route("/review/{record_id}", review, methods=["POST"], name="review")
     return router
@@ -87,6 +90,28 @@ def event_page(request: Request, web: Context, event_id: str) -> Response:
         "event": row, "paragraph": highlight(paragraph, spans, offset), "names": data.actor_names(web.store),
         "types": PLOVER_TYPES, "domains": DOMAINS, "actions": ACTIONS,
         "reviewed": request.query_params.get("reviewed", "")})
+
+
+def stories_page(request: Request, web: Context, type: Text = None, actor: Text = None,
+                 sources: Annotated[int, Query(ge=1, le=100)] = 1) -> Response:
+    stories = [s for s in build_stories(web.store) if s.source_count >= sources
+               and (not type or s.type == type) and (not actor or data.involves(s.source, s.target, actor))]
+    return render(request, "stories.html", {
+        "stories": stories, "filters": {"type": type or "", "actor": actor or "", "sources": sources},
+        "types": PLOVER_TYPES, "names": data.actor_names(web.store)})
+
+
+def story_page(request: Request, web: Context, story_id: str) -> Response:
+    found = find_story(web.store, story_id)
+    if found is None:
+        raise HTTPException(404, f"no story with id {story_id!r}; see the list of stories")
+    reports = []
+    for report in found.reports:
+        paragraph, offset = queries.paragraph_around(web.store, report.doc, report.start, report.end)
+        reports.append({"report": report,
+                        "paragraph": highlight(paragraph, [Span(report.start, report.end, "evidence",
+                                                                report.event_id)], offset)})
+    return render(request, "story.html", {"story": found, "reports": reports, "names": data.actor_names(web.store)})
 
 
 def documents_page(request: Request, web: Context) -> Response:
