@@ -19,6 +19,7 @@ CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
 INTENT_GOVERNORS = {"promise", "offer", "commit", "undertake", "ready", "prepared", "willing",
                     "intend", "plan"}
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
+CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}
 WARNING_VERBS = {"warn", "threaten"}
 INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
@@ -211,7 +212,7 @@ class EventCoder:
         """Future, conditional, wished or planned: a forecast or intention, not an event."""
         vocabulary = self.vocabulary
         node = token
-        for _ in range(6):
+        for _ in range(8):
             for child in node.children:
                 if child.dep_ == "aux" and child.lower_ in vocabulary.irrealis_auxiliaries:
                     return True
@@ -220,9 +221,9 @@ class EventCoder:
             if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in vocabulary.irrealis_governors \
                     and node.head.i != token.i and node.tag_ in ("VB", "VBG"):
                 return True
-            if node.dep_ in ("ROOT", "relcl") or node.head is node:
+            if node.dep_ in ("ROOT", "relcl") or node.head.i == node.i:
                 return False
-            if node.pos_ == "VERB" and node.dep_ not in ("xcomp", "conj", "dobj", "pobj", "ccomp"):
+            if node.pos_ == "VERB" and node.dep_ not in CLIMBING_DEPS:
                 return False
             node = node.head
         return False

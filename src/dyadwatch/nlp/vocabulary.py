@@ -71,6 +71,18 @@ def _noun_words(token: Token) -> set[str]:
     return words
 
 
+def _forms(token: Token) -> list[str]:
+    """The lemma, the word, and plain-suffix guesses, because the small model mislemmatises some verbs
+    ('hoped' -> 'hop')."""
+    word = token.lower_
+    forms = [token.lemma_.lower(), word]
+    if token.pos_ == "VERB":
+        for suffix, replacements in (("ed", ("e", "")), ("ing", ("e", "")), ("es", ("e", "")), ("s", ("",))):
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                forms.extend(word[: -len(suffix)] + r for r in replacements)
+    return list(dict.fromkeys(forms))
+
+
 class EventVocabulary:
     """Rules indexed by lemma; the first rule (file order) whose conditions hold wins."""
 
@@ -104,11 +116,11 @@ class EventVocabulary:
             self.rules.setdefault(lemma, []).append(rule)
 
     def rule_for(self, token: Token) -> TriggerRule | None:
-        candidates = self.rules.get(token.lemma_.lower(), []) + self.rules.get(token.lower_, [])
+        candidates = [r for form in _forms(token) for r in self.rules.get(form, [])]
         for rule in sorted(candidates, key=lambda r: r.order):
             if rule.applies(token):
                 return rule
         return None
 
     def is_statement(self, token: Token) -> bool:
-        return token.pos_ == "VERB" and token.lemma_.lower() in self.statement_verbs
+        return token.pos_ == "VERB" and any(form in self.statement_verbs for form in _forms(token))
