@@ -76,6 +76,8 @@ class EventCoder:
         for token in verbs_first:
             if token.i in consumed or (token.i in reader.by_token and reader.by_token[token.i].kind != "dyad"):
                 continue
+            if token.pos_ == "PROPN" and token.text[:1].isupper():
+                continue  # part of a name ('Minsk Dialogue', 'Eastern Partnership'), not an action
             rule = self.vocabulary.rule_for(token)
             intention = self._intention(token)
             if intention is not None and not self._irrealis(token):
@@ -114,6 +116,9 @@ class EventCoder:
             return []
         if any(t.pos_ == "VERB" and self.vocabulary.rule_for(t) and not self._irrealis(t) for t in content):
             return []  # 'X said that Minsk had agreed ...': the reported action is the event
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children)
+        if not own_subject and verb.dep_ != "conj":
+            return []  # 'That said, ...' names no speaker
         roles = reader.verb_roles(verb)
         if not roles.sources:
             return []
