@@ -198,8 +198,11 @@ class EventCoder:
         if len(sources) > 1 and not targets:
             sources, targets = sources[:1], sources[1:2]
         source = sources[0] if sources else None
+        if not sources and len(targets) > 1:  # 'joint Russia–Belarus projects were launched'
+            sources, targets = targets[:1], targets[1:]
+            source = sources[0]
         if not targets and kind in DIRECTED_TYPES | ACTED_ON_TYPES:
-            targets = reader.others_in(sentence.start, sentence.end, sources)
+            targets = reader.others_in(sentence.start, sentence.end, sources, near=token.i)
         if source is not None:
             targets = [t for t in targets if _counterparts(source, t) and not _joint_body(t, source, context)]
         target = targets[0] if targets else None

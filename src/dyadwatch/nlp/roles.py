@@ -95,6 +95,9 @@ class RoleReader:
                     sources.extend(found)
                 elif child.lower_ != "from":
                     targets.extend(found)
+        if not targets:  # 'Minsk hoped Russia would lend support': the one hoped, asked or urged to act
+            targets.extend(a for c in children if c.dep_ in ("ccomp", "xcomp") for s in c.children
+                           if s.dep_ == "nsubj" for a in self.phrase_actors(s))
         if verb.dep_ in ("acl", "relcl") and not sources and not passive:
             sources.extend(self.phrase_actors(verb.head))
         elif verb.dep_ == "acl" and passive is False and not targets:
@@ -140,8 +143,11 @@ class RoleReader:
     def noun_roles(self, noun: Token, of_role: str) -> Roles:
         sources: list[ActorMention] = []
         targets: list[ActorMention] = []
+        has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
         for child in noun.children:
-            if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            if child.dep_ == "poss" and of_role == "target" and not has_of:
+                targets.extend(self.phrase_actors(child))  # 'his arrest': the possessor undergoes it
+            elif child.dep_ in ("poss", "compound", "amod", "nmod"):
                 sources.extend(self.phrase_actors(child))
             elif child.dep_ == "prep" and child.lower_ == "by":
                 sources.extend(a for p in child.children for a in self.phrase_actors(p))
@@ -177,8 +183,11 @@ class RoleReader:
                 return mention
         return None
 
-    def others_in(self, start: int, end: int, exclude: list[ActorMention]) -> list[ActorMention]:
-        return [m for m in self.mentions if start <= m.start < end and m not in exclude]
+    def others_in(self, start: int, end: int, exclude: list[ActorMention], near: int | None = None
+                  ) -> list[ActorMention]:
+        """Actors named in [start, end) other than `exclude`, the nearest to token `near` first."""
+        found = [m for m in self.mentions if start <= m.start < end and m not in exclude]
+        return sorted(found, key=lambda m: abs(m.start - near)) if near is not None else found
 
 
 def _unique(mentions: list[ActorMention]) -> list[ActorMention]:
