@@ -13,7 +13,7 @@ from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, con
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.roles import RoleReader, Roles
 from dyadwatch.nlp.timex import explicit_years
-from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule
+from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_participle
 
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
 INTENT_GOVERNORS = {"promise", "offer", "commit", "undertake", "ready", "prepared", "willing",
@@ -100,7 +100,7 @@ class EventCoder:
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list) -> list[CodedEvent]:
-        if token.pos_ == "VERB":
+        if token.pos_ == "VERB" or is_participle(token):
             roles = reader.verb_roles(token)
         else:
             roles = reader.noun_roles(token, rule.of_role)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from dyadwatch.nlp.context import ActorMention
+from dyadwatch.nlp.vocabulary import is_participle
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
@@ -79,6 +80,8 @@ class RoleReader:
     def verb_roles(self, verb: Token) -> Roles:
         children = list(verb.children)
         passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in children)
+        if is_participle(verb):  # 'X are disregarded': the copula's subject undergoes the action
+            return Roles([], [a for c in verb.head.children if c.dep_ == "nsubj" for a in self.phrase_actors(c)])
         sources: list[ActorMention] = []
         targets: list[ActorMention] = []
         for child in children:

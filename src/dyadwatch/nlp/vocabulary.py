@@ -29,7 +29,7 @@ class TriggerRule:
     intransitive: bool = False
 
     def applies(self, token: Token) -> bool:
-        if self.pos == "verb" and token.pos_ not in VERB_POS:
+        if self.pos == "verb" and token.pos_ not in VERB_POS and not is_participle(token):
             return False
         if self.pos == "noun" and token.pos_ not in NOUN_POS:
             return False
@@ -39,6 +39,12 @@ class TriggerRule:
         if self.intransitive and any(c.dep_ in ("dobj", "ccomp", "obj") for c in token.children):
             return False
         return not self.objects or bool(self.objects & object_words(token))
+
+
+def is_participle(token: Token) -> bool:
+    """'the initiatives are disregarded': a passive participle the tagger took for an adjective."""
+    return (token.pos_ == "ADJ" and token.dep_ == "acomp" and token.lower_.endswith("ed")
+            and token.head.lemma_ == "be")
 
 
 def object_words(token: Token) -> set[str]:
@@ -76,7 +82,7 @@ def _forms(token: Token) -> list[str]:
     ('hoped' -> 'hop')."""
     word = token.lower_
     forms = [token.lemma_.lower(), word]
-    if token.pos_ == "VERB":
+    if token.pos_ == "VERB" or is_participle(token):
         for suffix, replacements in (("ed", ("e", "")), ("ing", ("e", "")), ("es", ("e", "")), ("s", ("",))):
             if word.endswith(suffix) and len(word) > len(suffix) + 2:
                 forms.extend(word[: -len(suffix)] + r for r in replacements)
