@@ -76,6 +76,7 @@ class ClaimRow:
     end: int
     quote: str
     review: str = ""
+    status: str = ""  # an analyst's status of a forecast (open, due, fulfilled, ...), set by a review
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -24,7 +24,7 @@ ACTIONS = ("confirm", "correct", "reject")
 CORRECTABLE = {
     "e": ("type", "source", "target", "date", "domain", "negated"),
     "q": ("value", "unit", "measure", "date"),
-    "c": ("kind", "holder", "horizon"),
+    "c": ("kind", "holder", "horizon", "status"),
 }
 TABLES = {"e": schema.events, "q": schema.quantities, "c": schema.claims}
 R = TypeVar("R")

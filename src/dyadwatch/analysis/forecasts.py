@@ -1,0 +1,307 @@
+"""Forecasts tracked against what happened later.
+
+Rules (stated in the README):
+
+1. Every claim of kind "forecast" is tracked, with its holder and horizon.
+2. Status. "today" is a parameter; by default the latest document date in the
+   database. A forecast is *due* when its horizon has passed: the horizon's last
+   day ("2021" -> 31 December 2021, "2021-06" -> 30 June 2021) is before today's
+   first day ("2022-01" -> 1 January 2022). Otherwise it is *open*, and so is a
+   forecast without a horizon (it never comes due). An analyst's status (a
+   review with action "correct" and changes {"status": ...} on the claim id)
+   wins over the computed one, and stays across re-runs and re-ingests because
+   reviews are keyed by the claim id.
+3. Later stories. A story bears on a forecast when
+   (a) it is later: its date is later than the forecast's document date at the
+       precision both have ("2021-10" is later than "2021-09-15", "2021" is
+       not); or its date fits that date ("2021" fits "2021-09") or it has none,
+       and every document reporting it is dated after the forecast's document;
+   (b) another document reports it (reports in the forecast's own document are
+       left out);
+   (c) it has the same actors: its source or target country is one of the
+       states named in the forecast's sentence or the holder's country (a
+       forecast that names no state, only organisations or nobody, fits any
+       story);
+   (d) one of its reports shares content words with the forecast's sentence:
+       at least 2 (MIN_SHARED) and at least 20 % (SIMILAR) of the forecast's
+       content words. Content words have 4+ letters and are compared by their
+       first six letters; stop words, hedges ("likely", "expected"), number,
+       time, month and reporting words, and one-word names of actors and
+       countries ("Minsk", "Putin") are left out; the words of a several-word
+       name ("Union State") count once together.
+4. Direction. The forecast's expected direction is +1 (cooperation) when it has
+   more "up" cue words (increase, grow, rise, closer, deepen, expand, sign,
+   approve, support, ...) than "down" ones (decline, cut, halt, fall, reduce,
+   suspend, sanction, against, ...), -1 when it has more down cues, 0 on a
+   tie; a negation in the sentence (not, no, no longer, never, unlikely,
+   without, avoid, ...) turns it around.
+5. Verdict. A bearing story is *contradicting* when it is negated, or when its
+   intensity has the sign opposite to the expected direction; it is
+   *supporting* otherwise (a story of either sign supports a forecast without
+   a direction). Stories later than "today" are left out, so that an earlier
+   "today" shows the record as it stood then. The verdicts are evidence for the analyst, not a score: the
+   status only changes when the analyst sets it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from sqlalchemy import select
+
+from dyadwatch.reconcile.stories import STOP_WORDS, WORD, Report, Story, build_stories
+from dyadwatch.store import queries, schema
+from dyadwatch.store.database import Store
+from dyadwatch.store.queries import ClaimRow
+
+SIMILAR = 0.2
+MIN_SHARED = 2
+IGNORED_WORDS = frozenset({
+    "likely", "unlikely", "probably", "probable", "possibly", "possible", "expected", "expect", "expects",
+    "forecast", "predict", "predicted", "will", "shall", "perhaps", "potentially", "going", "soon", "chances",
+    "eventually", "remain", "remains", "million", "millions", "billion", "billions", "thousand", "thousands",
+    "trillion", "hundred", "hundreds", "said", "says", "told", "stated", "added", "announced", "early", "late",
+    "later", "year", "years", "month", "months", "week", "weeks", "today", "next", "last", "january", "february",
+    "march", "april", "june", "july", "august", "september", "october", "november", "december",
+})
+UP_CUES = ("increas", "grow", "grew", "rise", "rises", "rising", "rose", "closer", "deepen", "expand",
+           "strengthen", "boost", "improv", "more", "higher", "resum", "restor", "sign", "signs", "signed",
+           "signing", "approv", "adopt", "endors", "ratif", "integrat", "support", "lend", "lending", "assist", "aid",
+           "help", "cooperat", "agree", "accept", "backing", "backed", "recover", "ease", "eased", "easing",
+           "normalis", "normaliz", "reconcil", "gain", "gains")
+DOWN_CUES = ("against", "declin", "cut", "cuts", "cutting", "halt", "fall", "falls", "fell", "falling", "reduc", "drop",
+             "decreas", "slow", "weaken", "stop", "stops", "stopped", "suspend", "delay", "withdr", "sanction",
+             "restrict", "freez", "froze", "less", "lower", "shrink", "worsen", "deteriorat", "collaps", "break",
+             "broke", "pressur", "threat", "escalat", "conflict", "confront", "disput", "resist", "block", "ban",
+             "bans", "banned", "expel", "distanc", "tension")
+NEGATIONS = ("not", "no", "never", "unlikely", "without", "neither", "nor", "n't", "cannot", "avoid")
+TOKEN = re.compile(r"[a-z]+(?:'t)?")
+
+
+@dataclass(frozen=True)
+class Bearing:
+    """A later story that bears on a forecast, with the report that matched best."""
+
+    story_id: str
+    type: str
+    source: str | None
+    target: str | None
+    date: str | None
+    intensity: float
+    negated: bool
+    source_count: int
+    verdict: str  # supporting | contradicting
+    reason: str
+    similarity: float
+    shared_words: tuple[str, ...]
+    doc: str
+    start: int
+    end: int
+    quote: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TrackedForecast:
+    claim_id: str
+    doc: str
+    doc_date: str | None
+    holder: str
+    horizon: str | None
+    start: int
+    end: int
+    quote: str
+    status: str  # the analyst's status when there is one, else open | due
+    computed_status: str
+    status_by: str  # analyst | computed
+    direction: int  # +1 cooperation, -1 conflict, 0 none
+    countries: tuple[str, ...]
+    bearings: tuple[Bearing, ...] = ()
+
+    @property
+    def supporting(self) -> int:
+        return sum(1 for b in self.bearings if b.verdict == "supporting")
+
+    @property
+    def contradicting(self) -> int:
+        return sum(1 for b in self.bearings if b.verdict == "contradicting")
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["supporting"] = self.supporting
+        data["contradicting"] = self.contradicting
+        return data
+
+
+def forecasts(store: Store, today: str | None = None) -> list[TrackedForecast]:
+    """Every forecast with its status and the later stories bearing on it, in document order."""
+    documents = queries.documents(store)
+    doc_dates = {d.name: d.date for d in documents}
+    today = today or latest_date([d.date for d in documents])
+    names, name_parts, states = _names_and_states(store)
+    mentions = _mentions(store)
+    stories = build_stories(store)
+    story_words = {s.id: [(r, content_words(r.quote, names)) for r in s.reports] for s in stories}
+    tracked = []
+    for claim in (c for c in queries.claims(store) if c.kind == "forecast"):  # the kind as reviewed
+        countries = claim_countries(claim, mentions.get(claim.doc, []), states)
+        words = content_words(claim.quote, names)
+        bearings = tuple(b for s in stories
+                         if (b := _bearing(claim, s, words, countries, story_words[s.id], doc_dates, name_parts))
+                         is not None and not is_later(b.date, today))
+        direction = expected_direction(claim.quote)
+        bearings = tuple(sorted((_judged(b, direction) for b in bearings), key=lambda b: (b.date or "", b.story_id)))
+        computed = forecast_status(claim.horizon, today)
+        tracked.append(TrackedForecast(
+            claim.id, claim.doc, claim.doc_date, claim.holder, claim.horizon, claim.start, claim.end, claim.quote,
+            status=claim.status or computed, computed_status=computed,
+            status_by="analyst" if claim.status else "computed", direction=direction,
+            countries=tuple(sorted(countries)), bearings=bearings))
+    return tracked
+
+
+# --- status ---------------------------------------------------------------------------------------
+def latest_date(dates: list[str | None]) -> str | None:
+    known = [d for d in dates if d]
+    return max(known, key=first_day) if known else None
+
+
+def first_day(date: str) -> str:
+    """The first day of a date of any precision: "2021" -> "2021-01-01"."""
+    return (date + "-01-01"[len(date) - 4:])[:10] if len(date) < 10 else date[:10]
+
+
+def last_day(date: str) -> str:
+    """The last day of a date of any precision: "2021" -> "2021-12-31", "2021-02" -> "2021-02-28"."""
+    if len(date) >= 10:
+        return date[:10]
+    if len(date) >= 7:
+        year, month = int(date[:4]), int(date[5:7])
+        return f"{date[:7]}-{calendar.monthrange(year, month)[1]:02d}"
+    return f"{date[:4]}-12-31"
+
+
+def forecast_status(horizon: str | None, today: str | None) -> str:
+    """due when the horizon's last day is before today's first day; open otherwise (and without a horizon)."""
+    if not horizon or not today:
+        return "open"
+    return "due" if last_day(horizon) < first_day(today) else "open"
+
+
+# --- bearing --------------------------------------------------------------------------------------
+def content_words(text: str, names: frozenset[str] = frozenset()) -> set[str]:
+    """Words of 4+ letters by their first six letters, without stop words, hedges and `names` (six-letter prefixes)."""
+    return {w[:6] for w in WORD.findall(text.lower())
+            if w not in STOP_WORDS and w not in IGNORED_WORDS and w[:6] not in names}
+
+
+def claim_countries(claim: ClaimRow, mentions: list[tuple[int, int, str]],
+                    states: frozenset[str] | None = None) -> set[str]:
+    """The states named in the claim's sentence (actors' countries), and the holder's; organisations left out."""
+    codes = {code.split("-")[0] for start, end, code in mentions if claim.start <= start and end <= claim.end}
+    if claim.holder and claim.holder[:1].isupper() and claim.holder != "author":
+        codes.add(claim.holder.split("-")[0])
+    return {c for c in codes if states is None or c in states}
+
+
+def is_later(date: str | None, than: str | None) -> bool:
+    """Later at the precision both dates have ("2021-10" is later than "2021-09-15"; "2021" is not)."""
+    if not date or not than:
+        return False
+    n = min(len(date), len(than))
+    return date[:n] > than[:n]
+
+
+def shared_count(shared: set[str], name_parts: frozenset[str]) -> int:
+    """Shared words, the words of several-word names ("Union State") counting once together."""
+    return len(shared - name_parts) + (1 if shared & name_parts else 0)
+
+
+def _story_is_later(date: str | None, report_dates: list[str | None], than: str | None) -> bool:
+    """Rule 3(a): later than `than`, by the story's date or, where that is too coarse or missing, its reports'."""
+    if is_later(date, than):
+        return True
+    if date and than and not (date.startswith(than) or than.startswith(date)):
+        return False  # earlier
+    return bool(report_dates) and all(is_later(d, than) for d in report_dates)
+
+
+def _bearing(claim: ClaimRow, story: Story, words: set[str], countries: set[str],
+             report_words: list[tuple[Report, set[str]]], doc_dates: dict[str, str | None],
+             name_parts: frozenset[str] = frozenset()) -> Bearing | None:
+    others = [(r, w) for r, w in report_words if r.doc != claim.doc]
+    if not others or not words:
+        return None
+    if not _story_is_later(story.date, [doc_dates.get(r.doc) for r, _ in others], claim.doc_date):
+        return None
+    when = story.date or min((d for r, _ in others if (d := doc_dates.get(r.doc))), key=first_day, default=None)
+    story_countries = {c.split("-")[0] for c in (story.source, story.target) if c}
+    if countries and not countries & story_countries:
+        return None
+    report, shared = max(((r, words & w) for r, w in others),
+                         key=lambda rs: (shared_count(rs[1], name_parts), -rs[0].start))
+    count = shared_count(shared, name_parts)
+    similarity = count / len(words)
+    if count < MIN_SHARED or similarity < SIMILAR:
+        return None
+    return Bearing(story.id, story.type, story.source, story.target, when, story.intensity, story.negated,
+                   story.source_count, "", "", round(similarity, 3), tuple(sorted(shared)), report.doc,
+                   report.start, report.end, report.quote)
+
+
+def expected_direction(text: str) -> int:
+    """+1 when up cues outnumber down cues, -1 the other way, 0 on a tie; a negation turns it around."""
+    words = TOKEN.findall(text.lower().replace("’", "'"))
+    up = sum(1 for w in words if _cue(w, UP_CUES))
+    down = sum(1 for w in words if _cue(w, DOWN_CUES))
+    direction = (up > down) - (down > up)
+    negated = any(w in NEGATIONS or w.endswith("n't") for w in words) or "no longer" in text.lower()
+    return -direction if negated else direction
+
+
+def _cue(word: str, cues: tuple[str, ...]) -> bool:
+    """A cue of five letters or more is a prefix ("increas": increase, increased); a shorter one a whole word."""
+    return any(word.startswith(c) if len(c) >= 5 else word == c for c in cues)
+
+
+def _judged(bearing: Bearing, direction: int) -> Bearing:
+    if bearing.negated:
+        return replace(bearing, verdict="contradicting", reason="the story is negated")
+    sign = (bearing.intensity > 0) - (bearing.intensity < 0)
+    if direction and sign == -direction:
+        expected = "cooperation" if direction > 0 else "conflict"
+        return replace(bearing, verdict="contradicting",
+                       reason=f"intensity {bearing.intensity:+g} against the expected {expected}")
+    if direction:
+        return replace(bearing, verdict="supporting", reason=f"intensity {bearing.intensity:+g} in the expected "
+                       f"{'cooperation' if direction > 0 else 'conflict'}")
+    return replace(bearing, verdict="supporting", reason="the forecast gives no direction")
+
+
+# --- the store ------------------------------------------------------------------------------------
+def _mentions(store: Store) -> dict[str, list[tuple[int, int, str]]]:
+    M, D = schema.mentions, schema.documents
+    by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    with store.connect() as conn:
+        for name, start, end, code in conn.execute(
+                select(D.c.name, M.c.start, M.c.end, M.c.code).select_from(M.join(D, M.c.document_id == D.c.id))):
+            by_doc[name].append((start, end, code))
+    return by_doc
+
+
+def _names_and_states(store: Store) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """One-word names of actors and countries, the words of several-word names (both by their first six
+    letters), and the codes of states."""
+    A, T = schema.aliases, schema.actors
+    with store.connect() as conn:
+        aliases = [a.lower() for a in conn.execute(select(A.c.alias)).scalars()]
+        states = conn.execute(select(T.c.code).where(T.c.kind == "state")).scalars().all()
+    names = {alias[:6] for alias in aliases if WORD.fullmatch(alias)}
+    parts = {w[:6] for alias in aliases if not WORD.fullmatch(alias) for w in WORD.findall(alias)} - names
+    return frozenset(names), frozenset(parts - STOP_WORDS), frozenset(states)

@@ -1,0 +1,109 @@
+"""Forecasts: status by horizon, later stories that bear on them, and the analyst's status."""
+
+import json
+
+import pytest
+
+from dyadwatch.analysis.forecasts import expected_direction, first_day, forecast_status, forecasts, is_later, last_day
+from dyadwatch.ingest.service import ingest
+from dyadwatch.store import queries
+from dyadwatch.store.database import Store
+from dyadwatch.store.reviews import CORRECTABLE, add_review
+from tests.analysis.gas_reports import REPORTS, gas_store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, extractor) -> Store:
+    return gas_store(tmp_path_factory.mktemp("forecasts"), extractor)
+
+
+def test_dates_of_any_precision_have_a_first_and_a_last_day():
+    assert [first_day(d) for d in ("2021", "2021-06", "2021-06-15")] == ["2021-01-01", "2021-06-01", "2021-06-15"]
+    assert [last_day(d) for d in ("2021", "2021-02", "2020-02", "2021-06-15")] == [
+        "2021-12-31", "2021-02-28", "2020-02-29", "2021-06-15"]
+
+
+def test_a_forecast_is_due_once_its_horizon_has_passed():
+    assert forecast_status("2021", "2022-01") == "due"
+    assert forecast_status("2021-12", "2021-12-31") == "open"
+    assert forecast_status("2021-12", "2022") == "due"
+    assert forecast_status("2022", "2021-12-21") == "open"
+    assert forecast_status(None, "2030") == "open"
+    assert (is_later("2021-10", "2021-09-15"), is_later("2021", "2021-09"), is_later(None, "2021")) == (
+        True, False, False)
+
+
+def test_cue_words_give_the_expected_direction():
+    assert expected_direction("Russia will increase gas supplies to Belarus.") == 1
+    assert expected_direction("Trade will probably decline next year.") == -1
+    assert expected_direction("Russia will not increase gas supplies.") == -1
+    assert expected_direction("Minsk is unlikely to cut its ties with Moscow.") == 1
+    assert expected_direction("The EU will adopt measures against Belarusian potash.") == 0
+    assert expected_direction("Talks will go on.") == 0
+
+
+def test_later_stories_support_or_contradict_the_forecast(store: Store):
+    [forecast] = forecasts(store)
+    assert (forecast.doc, forecast.holder, forecast.horizon, forecast.direction) == ("a.txt", "author", "2021-12", 1)
+    assert (forecast.status, forecast.computed_status, forecast.status_by) == ("due", "due", "computed")
+    assert forecast.countries == ("BLR", "RUS")
+    assert [(b.doc, b.type, b.date, b.verdict) for b in forecast.bearings] == [
+        ("b.txt", "AID", "2021-06-02", "supporting"), ("c.txt", "SANCTION", "2022-01-10", "contradicting")]
+    assert [(b.similarity, b.shared_words) for b in forecast.bearings] == [
+        (0.75, ("agreem", "suppli", "transi"))] * 2
+    assert (forecast.supporting, forecast.contradicting) == (1, 1)
+    assert forecast.bearings[1].reason == "intensity -5 against the expected cooperation"
+    # the signing on 3 March 2021 came before the forecast (15 March 2021): it does not bear on it
+    assert all(b.type != "AGREE" for b in forecast.bearings)
+    data = json.loads(json.dumps(forecast.as_dict()))
+    assert (data["supporting"], data["contradicting"], data["status"]) == (1, 1, "due")
+
+
+def test_today_decides_the_status_and_which_stories_are_known(store: Store):
+    [forecast] = forecasts(store, today="2021-12-31")
+    assert forecast.status == "open"
+    assert [b.doc for b in forecast.bearings] == ["b.txt"]
+    assert forecasts(store, today="2021-03-20")[0].bearings == ()
+
+
+def test_the_analysts_status_wins_and_survives_a_reingest(tmp_path, extractor):
+    store = gas_store(tmp_path / "reports", extractor)
+    assert "status" in CORRECTABLE["c"]
+    claim = queries.claims(store, kind="forecast")[0]
+    assert claim.status == ""
+    add_review(store, claim.id, "correct", {"status": "fulfilled"}, note="supplies rose in June")
+    [forecast] = forecasts(store)
+    assert (forecast.status, forecast.computed_status, forecast.status_by) == ("fulfilled", "due", "analyst")
+    (tmp_path / "reports" / "a.txt").write_text(REPORTS["a.txt"] + "\nA note added later.\n", encoding="utf-8")
+    report = ingest(store, [tmp_path / "reports"], extractor)
+    assert report.documents == 1 and report.unchanged == 2
+    [again] = forecasts(store)
+    assert (again.claim_id, again.status, again.status_by) == (claim.id, "fulfilled", "analyst")
+
+
+def test_demo_forecasts_are_tracked_to_the_last_brief(demo_store: Store):
+    tracked = forecasts(demo_store)
+    claims = queries.claims(demo_store, kind="forecast")
+    assert len(tracked) == len(claims) >= 30
+    today = max(d.date for d in queries.documents(demo_store))
+    assert today == "2022-12-22"
+    due = [f for f in tracked if f.status == "due"]
+    assert len(due) == sum(1 for c in claims if c.horizon and last_day(c.horizon) < today) >= 4
+    assert all(f.status == "open" for f in tracked if not f.horizon)
+    endorsed = next(f for f in tracked if "endorsed by the Supreme State Council" in f.quote)
+    assert endorsed.status == "due" and endorsed.supporting >= 1
+    assert {b.doc for b in endorsed.bearings} == {"2021-11-supreme-state-council-and-border-crisis.txt"}
+    assert sum(1 for f in tracked if f.bearings) >= 5
+
+
+def test_seed_forecasts_have_statuses_as_of_the_latest_report(seeds_store: Store):
+    tracked = forecasts(seeds_store)
+    assert len(tracked) == len(queries.claims(seeds_store, kind="forecast"))
+    today = max(d.date for d in queries.documents(seeds_store))
+    assert {f.status for f in tracked} <= {"open", "due"}
+    assert sum(f.status == "due" for f in tracked) == sum(
+        1 for f in tracked if f.horizon and last_day(f.horizon) < first_day(today))
+    for forecast in tracked:
+        for bearing in forecast.bearings:
+            assert bearing.doc != forecast.doc and len(bearing.shared_words) >= 2
+            assert queries.document_text(seeds_store, bearing.doc)[bearing.start:bearing.end] == bearing.quote

@@ -1,0 +1,82 @@
+"""Source profiles per document and per publisher, checked by their numbers."""
+
+import json
+
+import pytest
+
+from dyadwatch.analysis.sources import publisher_name, publisher_profiles, source_profiles
+from dyadwatch.reconcile.stories import build_stories
+from dyadwatch.store import queries
+from dyadwatch.store.database import Store
+from dyadwatch.store.queries import DocumentRow
+from tests.analysis.gas_reports import gas_store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, extractor) -> Store:
+    return gas_store(tmp_path_factory.mktemp("sources"), extractor)
+
+
+def document(publisher: str = "", title: str = "") -> DocumentRow:
+    return DocumentRow(1, "x.txt", "/x.txt", "txt", title, "[]", publisher, "2021-01-01", False, "en")
+
+
+def test_publisher_lines_are_cleaned_and_titles_give_the_site():
+    assert publisher_name(document("By Jane Roe, Northern Review")) == "Northern Review"
+    assert publisher_name(document("Flank Review · Independent analysis · Terms")) == "Flank Review"
+    assert publisher_name(document("Area Studies Policy Memo No.12")) == "Area Studies Policy Memo"
+    assert publisher_name(document("", "Who Pays for the Pipeline? | Energy Watch")) == "Energy Watch"
+    assert publisher_name(document("", "Counting Troops - Flank Review")) == "Flank Review"
+    assert publisher_name(document("", "A title without a site")) == ""
+
+
+def test_each_document_profile_counts_its_stories_once(store: Store):
+    profiles = {p.name: p for p in source_profiles(store)}
+    assert list(profiles) == ["a.txt", "b.txt", "c.txt"]
+    a, b, c = profiles["a.txt"], profiles["b.txt"], profiles["c.txt"]
+    assert (a.stories, a.domains, a.cooperation, a.conflict, a.forecasts, a.exclusive, a.corroborated) == (
+        1, {"energy": 1}, 5.0, 0.0, 1, 0, 1)
+    assert (b.stories, b.cooperation, b.balance, b.forecasts, b.exclusive, b.corroborated) == (1, 7.0, 7.0, 0, 1, 0)
+    assert (c.stories, c.reports, c.cooperation, c.conflict, c.balance, c.exclusive, c.corroborated) == (
+        2, 2, 5.0, -5.0, 0.0, 1, 1)
+    assert (a.authors, a.publisher, a.first_date, c.authors) == (("Anna Berg",), "Eastern Energy Monitor",
+                                                                 "2021-03-15", ())
+
+
+def test_publisher_profiles_join_their_documents(store: Store):
+    profiles = publisher_profiles(store)
+    assert [(p.name, p.documents) for p in profiles] == [
+        ("Eastern Energy Monitor", ("a.txt", "b.txt")), ("Baltic Trade Review", ("c.txt",))]
+    monitor, review = profiles
+    assert (monitor.stories, monitor.cooperation, monitor.forecasts, monitor.exclusive, monitor.corroborated) == (
+        2, 12.0, 1, 1, 1)
+    assert (monitor.authors, monitor.first_date, monitor.last_date) == (("Anna Berg", "Ivan Petrov"), "2021-03-15",
+                                                                        "2021-06-20")
+    assert (review.stories, review.balance, review.exclusive, review.corroborated) == (2, 0.0, 1, 1)
+    data = json.loads(json.dumps(monitor.as_dict()))
+    assert (data["balance"], data["domains"]) == (12.0, {"energy": 2})
+
+
+def test_demo_profiles_add_up_to_the_stories(demo_store: Store):
+    profiles = source_profiles(demo_store)
+    stories = build_stories(demo_store)
+    assert len(profiles) == 10
+    assert sum(p.exclusive for p in profiles) == sum(1 for s in stories if s.source_count == 1)
+    assert sum(p.corroborated for p in profiles) == sum(s.source_count for s in stories if s.source_count > 1)
+    assert sum(p.forecasts for p in profiles) == len(queries.claims(demo_store, kind="forecast"))
+    for profile in profiles:
+        assert profile.stories == profile.exclusive + profile.corroborated == sum(profile.domains.values())
+    publishers = {p.name: p for p in publisher_profiles(demo_store)}
+    assert len(publishers["Eastern Europe Monitor"].documents) == 3
+    assert len(publishers["Baltic-Black Sea Review"].documents) == 2
+    assert "Eastern Flank Review" in publishers and "Union State Watch" in publishers
+
+
+def test_seed_profiles(seeds_store: Store):
+    profiles = source_profiles(seeds_store)
+    assert len(profiles) == 3
+    assert sum(p.forecasts for p in profiles) == len(queries.claims(seeds_store, kind="forecast"))
+    assert all(p.stories == p.exclusive + p.corroborated and p.stories > 10 for p in profiles)
+    assert sum(p.corroborated for p in profiles) >= 2
+    [publisher] = publisher_profiles(seeds_store)  # one report has a publisher line, with an issue number
+    assert len(publisher.documents) == 1 and not publisher.name[-1].isdigit()

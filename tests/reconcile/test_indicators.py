@@ -1,0 +1,83 @@
+"""Indicators: figures grouped by what they measure, checked by their numbers."""
+
+import json
+
+import pytest
+
+from dyadwatch.reconcile.indicators import indicator, indicator_key, indicators, normalise_unit, stem
+from dyadwatch.store import queries
+from dyadwatch.store.database import Store
+from tests.analysis.gas_reports import gas_store
+
+SHARE = "belarus foreign russia share trade [percent]"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, extractor) -> Store:
+    return gas_store(tmp_path_factory.mktemp("indicators"), extractor)
+
+
+def test_word_order_possessives_and_plurals_do_not_change_the_key():
+    key = indicator_key("share of Belarus's foreign trade", "percent")
+    assert key == "belarus foreign share trade [percent]"
+    assert indicator_key("Belarus' foreign trade share", "percent") == key
+    assert indicator_key("share of belarus’ foreign trade", "percent") == key
+    assert indicator_key("union programmes", "count") == indicator_key("the union programme", "count") \
+        == "programme union [count]"
+    assert [stem(w) for w in ("countries", "metres", "tonnes", "gas", "series", "program")] \
+        == ["country", "metre", "tonne", "gas", "series", "programme"]
+
+
+def test_money_units_become_one_currency_code_and_demonyms_the_country():
+    assert indicator_key("state loan", "US dollars") == indicator_key("loans of the state", "$") == "loan state [USD]"
+    assert [normalise_unit(u) for u in ("usd", "roubles", "€", "percent", "MW")] == [
+        "USD", "RUB", "EUR", "percent", "MW"]
+    assert indicator_key("Belarusian exports", "USD") == indicator_key("exports of Belarus", "USD") \
+        == "belarus export [USD]"
+
+
+def test_paraphrases_are_not_matched_and_empty_measures_have_no_key():
+    assert indicator_key("flights per week", "count") == "flight week [count]"
+    assert indicator_key("weekly flights", "count") != indicator_key("flights per week", "count")
+    assert indicator_key("", "USD") == indicator_key("the of", "USD") == ""
+
+
+def test_three_wordings_of_one_share_make_one_series_in_date_order(store: Store):
+    found = indicators(store)
+    assert [(i.key, i.count) for i in found] == [(SHARE, 3)]
+    series = found[0]
+    assert [(p.date, p.value, p.doc) for p in series.points] == [
+        ("2020", 48.0, "a.txt"), ("2021", 45.0, "c.txt"), ("2021-05", 50.0, "b.txt")]
+    assert (series.first, series.last, series.documents, series.unit) == ("2020", "2021-05", ("a.txt", "b.txt",
+                                                                                                "c.txt"), "percent")
+    for point in series.points:
+        assert queries.document_text(store, point.doc)[point.start:point.end] == point.quote
+        assert str(int(point.value)) in point.quote
+
+
+def test_one_indicator_by_key_and_json(store: Store):
+    assert indicator(store, SHARE) == indicators(store)[0]
+    assert indicator(store, "no such thing [USD]") is None
+    data = json.loads(json.dumps(indicator(store, SHARE).as_dict()))
+    assert (data["count"], data["first"], data["last"], len(data["points"])) == (3, "2020", "2021-05", 3)
+    assert [p["value"] for p in data["points"]] == [48.0, 45.0, 50.0]
+
+
+def test_demo_union_programmes_form_one_series_from_several_briefs(demo_store: Store):
+    found = indicators(demo_store)
+    programmes = indicator(demo_store, "programme union [count]")
+    assert programmes is not None and programmes.count >= 3 and len(programmes.documents) >= 2
+    assert {p.value for p in programmes.points} == {28.0}
+    assert sum(1 for i in found if i.count >= 2) >= 5
+    assert sum(i.count for i in found) == sum(1 for q in queries.quantities(demo_store) if indicator_key(q.measure,
+                                                                                                          q.unit))
+
+
+def test_seed_series_keep_their_evidence(seeds_store: Store):
+    found = indicators(seeds_store)
+    assert sum(1 for i in found if i.count >= 2) >= 3
+    for series in found:
+        dates = [p.date for p in series.points if p.date]
+        assert dates == sorted(dates)
+        for point in series.points:
+            assert queries.document_text(seeds_store, point.doc)[point.start:point.end] == point.quote
