@@ -125,3 +125,26 @@ def test_stories_story_trend_and_review_commands(db, tmp_path: Path):
     assert lines(runner.invoke(app, ["events", "--db", db, "--json", "--type", "AID"]).stdout) == []
     result = runner.invoke(app, ["review", event["id"], "correct", "--set", "type=NOPE", "--db", db])
     assert result.exit_code == 1 and "cannot correct type=NOPE" in result.stderr
+
+
+def test_relationship_commands_agree_with_the_library(demo_store, tmp_path: Path):
+    from dyadwatch.analysis.forecasts import forecasts
+    from dyadwatch.analysis.sources import publisher_profiles
+    from dyadwatch.reconcile.agreements import agreements
+    from dyadwatch.reconcile.indicators import indicators
+
+    db = demo_store.url
+    series = lines(runner.invoke(app, ["indicators", "--db", db, "--json", "--min-points", "2"]).stdout)
+    assert [s["key"] for s in series] == [i.key for i in indicators(demo_store) if i.count >= 2]
+    points = lines(runner.invoke(app, ["indicator", series[0]["key"], "--db", db, "--json"]).stdout)
+    assert len(points) == series[0]["count"]
+    assert runner.invoke(app, ["indicator", "no such key", "--db", db]).exit_code == 1
+    register = lines(runner.invoke(app, ["agreements", "--db", db, "--json"]).stdout)
+    assert [a["name"] for a in register] == [a.name for a in agreements(demo_store)]
+    tracked = lines(runner.invoke(app, ["forecasts", "--db", db, "--json"]).stdout)
+    assert len(tracked) == len(forecasts(demo_store)) and {f["status"] for f in tracked} <= {"open", "due"}
+    publishers = lines(runner.invoke(app, ["sources", "--by", "publisher", "--db", db, "--json"]).stdout)
+    assert [p["stories"] for p in publishers] == [p.stories for p in publisher_profiles(demo_store)]
+    graph = tmp_path / "net.graphml"
+    assert runner.invoke(app, ["network", "--out", str(graph), "--db", db]).exit_code == 0
+    assert "<graphml" in graph.read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -25,8 +26,9 @@ from dyadwatch.store.database import Store
 app = typer.Typer(help="dyadwatch: evidence-linked events, figures and forecasts of a relationship between "
                        "two countries, from the reports you read.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
-out = Console()
-err = Console(stderr=True)
+WIDTH = shutil.get_terminal_size((160, 24)).columns  # piped output is not squeezed into 80 columns
+out = Console(width=WIDTH)
+err = Console(stderr=True, width=WIDTH)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL or SQLite path "
                                                              "[default: $DYADWATCH_DB, else ./dyadwatch.db]")]
@@ -305,6 +307,111 @@ def trend(db: DbOption = None, domain: Annotated[str | None, typer.Option()] = N
     for p in points:
         table.add_row(p.period, p.domain, f"{p.index:+.2f}", f"{p.cooperation:.1f}", f"{p.conflict:.1f}", str(p.events))
     out.print(table)
+
+
+@app.command()
+@friendly
+def indicators(db: DbOption = None, min_points: Annotated[int, typer.Option(help="only series with at least this "
+                                                                                 "many points")] = 1,
+               as_json: JsonOption = False) -> None:
+    """Figures grouped by what they measure, as time series across documents."""
+    from dyadwatch.reconcile.indicators import indicators as all_indicators
+
+    rows = [i for i in all_indicators(Store(db)) if i.count >= min_points]
+    if as_json:
+        return _print_json(rows)
+    table = Table("key", "unit", "points", "first", "last", "documents", title=f"{len(rows)} indicators")
+    for i in rows:
+        table.add_row(i.key, i.unit, str(i.count), i.first or "", i.last or "", str(len(i.documents)))
+    out.print(table)
+
+
+@app.command()
+@friendly
+def indicator(key: Annotated[str, typer.Argument(help="a key from `dyadwatch indicators`")], db: DbOption = None,
+              as_json: JsonOption = False) -> None:
+    """One indicator's series: each figure with its date, value and evidence."""
+    from dyadwatch.reconcile.indicators import indicator as find_indicator
+
+    found = find_indicator(Store(db), key)
+    if found is None:
+        raise DyadwatchError(Errors.E018, key=key)
+    if as_json:
+        return _print_json(found.points)
+    table = Table("date", "value", "bound", "doc", "evidence", title=f"{found.measure} [{found.unit}]")
+    for p in found.points:
+        table.add_row(p.date or "", f"{p.value:,.6g}", p.bound or "", p.doc, _short(p.quote, 70))
+    out.print(table)
+
+
+@app.command()
+@friendly
+def agreements(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Register of named treaties, agreements, programmes and institutions, with stages, status and sources."""
+    from dyadwatch.reconcile.agreements import agreements as register
+
+    rows = register(Store(db))
+    if as_json:
+        return _print_json(rows)
+    table = Table("name", "kind", "parties", "status", "stages", "sources", title=f"{len(rows)} agreements")
+    for a in rows:
+        stages = ", ".join(f"{e.stage} {e.date or ''}".strip() for e in a.events[:4])
+        table.add_row(a.name, a.kind, " ".join(a.parties), a.status, stages, str(len(a.sources)))
+    out.print(table)
+
+
+@app.command()
+@friendly
+def forecasts(db: DbOption = None, today: Annotated[str | None, typer.Option(
+                  help="the date to judge horizons by [default: the latest document date]")] = None,
+              as_json: JsonOption = False) -> None:
+    """Forecasts tracked: holder, horizon, open or due (or the analyst's status), and later stories bearing on them."""
+    from dyadwatch.analysis.forecasts import forecasts as tracked
+
+    rows = tracked(Store(db), today)
+    if as_json:
+        return _print_json(rows)
+    table = Table("id", "holder", "horizon", "status", "for", "against", "forecast", title=f"{len(rows)} forecasts")
+    for f in rows:
+        table.add_row(f.claim_id, f.holder, f.horizon or "", f.status, str(f.supporting), str(f.contradicting),
+                      _short(f.quote, 80))
+    out.print(table)
+
+
+@app.command()
+@friendly
+def sources(db: DbOption = None, by: Annotated[str, typer.Option(help="document | publisher")] = "document",
+            as_json: JsonOption = False) -> None:
+    """Source profiles: domains covered, cooperation/conflict balance, forecasts, exclusive vs corroborated facts."""
+    from dyadwatch.analysis.sources import publisher_profiles, source_profiles
+
+    if by not in ("document", "publisher"):
+        raise typer.BadParameter("--by takes document or publisher")
+    rows = source_profiles(Store(db)) if by == "document" else publisher_profiles(Store(db))
+    if as_json:
+        return _print_json(rows)
+    table = Table(by, "stories", "balance", "forecasts", "alone", "corroborated", "domains",
+                  title=f"{len(rows)} {by}s")
+    for p in rows:
+        domains = ", ".join(f"{d} {n}" for d, n in sorted(p.domains.items(), key=lambda kv: -kv[1])[:3])
+        table.add_row(p.name, str(p.stories), f"{p.balance:+.1f}", str(p.forecasts), str(p.exclusive),
+                      str(p.corroborated), domains)
+    out.print(table)
+
+
+@app.command()
+@friendly
+def network(out_file: Annotated[Path, typer.Option("--out", help="a .graphml or .gexf file")] = Path("network.graphml"),
+            countries: Annotated[bool, typer.Option(help="merge actors into their countries")] = False,
+            db: DbOption = None) -> None:
+    """The actor network (who acts towards whom, how often and how), for Gephi or networkx."""
+    from dyadwatch.analysis.network import actor_network, write_network
+
+    graph = actor_network(Store(db), countries=countries)
+    if out_file.suffix not in (".graphml", ".gexf"):
+        raise typer.BadParameter("--out must end in .graphml or .gexf")
+    write_network(graph, out_file)
+    err.print(f"wrote {out_file}: {graph.number_of_nodes()} actors, {graph.number_of_edges()} relations")
 
 
 @app.command()

@@ -22,6 +22,7 @@ class Errors(StrEnum):
     E015 = "cannot code the marked pair: {what}; mark two separate stretches of the sentence"
     E016 = "cannot correct {fields}; a correction may change: {allowed}"
     E017 = "no story with id {id}; list ids with `dyadwatch stories`"
+    E018 = "no indicator with key {key!r}; list keys with `dyadwatch indicators`"
     E014 = "unknown review action '{action}'; choose one of {choices}"
 
 
