@@ -403,11 +403,13 @@ def sources(db: DbOption = None, by: Annotated[str, typer.Option(help="document 
 @friendly
 def network(out_file: Annotated[Path, typer.Option("--out", help="a .graphml or .gexf file")] = Path("network.graphml"),
             countries: Annotated[bool, typer.Option(help="merge actors into their countries")] = False,
-            db: DbOption = None) -> None:
+            db: DbOption = None, as_json: JsonOption = False) -> None:
     """The actor network (who acts towards whom, how often and how), for Gephi or networkx."""
     from dyadwatch.analysis.network import actor_network, write_network
 
     graph = actor_network(Store(db), countries=countries)
+    if as_json:
+        return _print_json({"source": a, "target": b, **data} for a, b, data in graph.edges(data=True))
     if out_file.suffix not in (".graphml", ".gexf"):
         raise typer.BadParameter("--out must end in .graphml or .gexf")
     write_network(graph, out_file)
@@ -422,12 +424,14 @@ def review(record_id: Annotated[str, typer.Argument(help="an event, figure or cl
                                                           "e.g. --set type=AID --set source=RUS-GOV")] = None,
            note: Annotated[str, typer.Option(help="why")] = "",
            author: Annotated[str, typer.Option(help="who reviews")] = "",
-           db: DbOption = None) -> None:
+           db: DbOption = None, as_json: JsonOption = False) -> None:
     """Confirm, correct or reject a record; kept apart from machine output and re-applied after every re-run."""
     from dyadwatch.store.reviews import add_review
 
     changes = dict(_field_value(pair) for pair in set_ or [])
     stored = add_review(Store(db), record_id, action, changes, note, author)
+    if as_json:
+        return _print_json([stored.__dict__])
     err.print(f"{stored.action} {record_id}" + (f": {stored.changes}" if stored.changes else ""), highlight=False)
 
 
