@@ -1,25 +1,53 @@
 """Prints words per second and peak memory of the full pipeline on a folder, next to a bare spaCy parse.
 
-Both run in this process on the same text; the ratio is the figure that counts.
-Peak memory is the process's maximum resident set size after each stage.
+Each measurement runs in a fresh child process on the same text, so each peak
+resident memory (maximum RSS) is its own; the speed ratio is the figure that counts.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import time
 from pathlib import Path
 
-import spacy
 
-from dyadwatch.ingest.readers import read_document
-from dyadwatch.nlp.build import model_name
-from dyadwatch.pipeline import Extractor
+def bare_parse(folder: str, repeat: int) -> tuple[float, float]:
+    import spacy
+
+    from dyadwatch.nlp.build import model_name
+
+    texts = _texts(folder)
+    nlp = spacy.load(model_name())
+    best = min(_timed(lambda: list(nlp.pipe(texts))) for _ in range(repeat))
+    return best, _peak_mb()
 
 
-def peak_mb() -> float:
+def full_pipeline(folder: str, repeat: int) -> tuple[float, float]:
+    from dyadwatch.ingest.readers import read_document
+    from dyadwatch.pipeline import Extractor
+
+    documents = [read_document(p) for p in sorted(Path(folder).iterdir()) if p.is_file()]
+    extractor = Extractor()
+    best = min(_timed(lambda: [extractor.extract(d) for d in documents]) for _ in range(repeat))
+    return best, _peak_mb()
+
+
+def _texts(folder: str) -> list[str]:
+    from dyadwatch.ingest.readers import read_document
+
+    return [read_document(p).text for p in sorted(Path(folder).iterdir()) if p.is_file()]
+
+
+def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -27,27 +55,16 @@ def main() -> None:
     parser.add_argument("--docs", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3, help="passes over the folder (the best is kept)")
     args = parser.parse_args()
-    documents = [read_document(p) for p in sorted(args.docs.iterdir()) if p.is_file()]
-    words = sum(len(d.text.split()) for d in documents)
-
-    bare = spacy.load(model_name())
-    best_bare = min(_timed(lambda: list(bare.pipe(d.text for d in documents))) for _ in range(args.repeat))
-    bare_peak = peak_mb()
-
-    extractor = Extractor()
-    best_full = min(_timed(lambda: [extractor.extract(d) for d in documents]) for _ in range(args.repeat))
-    full_peak = peak_mb()
-
-    print(f"documents {len(documents)}, words {words}")
-    print(f"bare spaCy parse ({model_name()}): {words / best_bare:8.0f} words/s   peak RSS {bare_peak:6.0f} MB")
-    print(f"full dyadwatch pipeline:          {words / best_full:8.0f} words/s   peak RSS {full_peak:6.0f} MB")
-    print(f"ratio full/bare speed: {best_bare / best_full:.2f}")
-
-
-def _timed(work) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
+    words = sum(len(t.split()) for t in _texts(str(args.docs)))
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        bare_seconds, bare_peak = pool.apply(bare_parse, (str(args.docs), args.repeat))
+    with context.Pool(1) as pool:
+        full_seconds, full_peak = pool.apply(full_pipeline, (str(args.docs), args.repeat))
+    print(f"documents in {args.docs}: {len(list(args.docs.iterdir()))}, words {words}")
+    print(f"bare spaCy parse:        {words / bare_seconds:8.0f} words/s   peak RSS {bare_peak:6.0f} MB")
+    print(f"full dyadwatch pipeline: {words / full_seconds:8.0f} words/s   peak RSS {full_peak:6.0f} MB")
+    print(f"ratio full/bare speed: {bare_seconds / full_seconds:.2f}")
 
 
 if __name__ == "__main__":
