@@ -21,9 +21,11 @@ from urllib.parse import quote
 
 import uvicorn
 
+from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.web.app import LOOPBACK_HOSTS, create_app
+from dyadwatch.web.context import indicator_url
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "belarus-russia"
 MAX_REPEAT = 200
@@ -67,17 +69,23 @@ def build_demo(docs: Path, path: Path) -> Store:
 
 
 def pages_of(store: Store) -> list[str]:
-    """Every page and API listing, with real ids: the first event, document and the most active actor."""
+    """Every page and API listing, with real ids: the first event, document, the most active actor and the longest
+    indicator."""
     events = queries.events(store)
     documents = queries.documents(store)
     paths = ["/", "/?by=year", "/timeline", "/timeline?domain=energy", "/documents", "/actors", "/figures",
-             "/claims", "/search?q=oil+supply", "/api/search?q=oil+supply", "/api/documents", "/api/events",
-             "/api/figures", "/api/claims", "/api/actors"]
+             "/claims", "/search?q=oil+supply", "/indicators", "/agreements", "/forecasts", "/sources",
+             "/api/search?q=oil+supply", "/api/documents", "/api/events", "/api/figures", "/api/claims", "/api/actors",
+             "/api/indicators", "/api/agreements", "/api/forecasts", "/api/sources", "/api/sources?by=publisher"]
+    series = indicators(store)
+    if series:  # the longest series
+        paths += [indicator_url(series[0].key), "/api" + indicator_url(series[0].key)]
     if events:
         paths.append(f"/events/{quote(events[0].id)}")
         actor = next((e.source for e in events if e.source), None)
         if actor:
             paths.append(f"/actors/{quote(actor, safe='')}")
+    paths.append("/actors/RUS-GOV")  # the actor page with the most office holders in the knowledge files
     if documents:
         longest = max(documents, key=lambda d: len(queries.document_text(store, d.name)))
         paths.append(f"/documents/{quote(longest.name, safe='')}")

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
+from dyadwatch.analysis.forecasts import forecasts
+from dyadwatch.analysis.sources import publisher_profiles, source_profiles
+from dyadwatch.ingest.service import ingest
+from dyadwatch.knowledge import load_knowledge
+from dyadwatch.pipeline import Extractor
+from dyadwatch.reconcile.agreements import agreements
+from dyadwatch.reconcile.indicators import indicator, indicators
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.web import app as web_app
 from dyadwatch.web.app import create_app, is_loopback, plotly_path
+from dyadwatch.web.context import doc_url, event_url, indicator_url, number, story_url
 from dyadwatch.web.highlight import Span, highlight
 from dyadwatch.web.security import CSRF_COOKIE, TOKEN_ENV
 from tests.web.conftest import PAYLOAD_NAME, RAW_PAYLOADS, TOKEN, copy_of, csrf_from
@@ -62,6 +73,11 @@ def test_every_page_returns_200_with_its_content(client: TestClient, demo_store:
         "/claims": ["forecast", "recommendation", "author"],
         "/search": ["Search", 'name="q"'],
         "/search?q=oil+supply": ["sentences match", "/documents/"],
+        "/indicators": ["Indicators", 'class="indicator-link"'],
+        "/agreements": ["Agreements", "Union State"],
+        "/forecasts": ["Forecasts", 'class="status-form"', 'name="csrf_token"'],
+        "/sources": ["Sources", "By publisher", 'data-chart="balance-chart-data"'],
+        "/actors/BLR-GOV": ["Roles over time", "President of Belarus", 'data-chart="roles-chart-data"'],
     }
     for path, expected in pages.items():
         response = client.get(path)
@@ -401,3 +417,293 @@ def test_stories_pages_and_api_show_reports_and_disagreements(client: TestClient
     listing = client.get("/stories", params={"sources": 2}).text
     assert f'<span id="story-count">{len(several)}</span>' in listing
     assert client.get("/stories/s-none").status_code == 404
+
+
+# Indicators, agreements, forecasts, sources, roles -----------------------------------------------------------------
+
+INDICATOR_LINK = re.compile(r'<a class="indicator-link" href="([^"]+)">')
+CHART_DATA = re.compile(r'<script type="application/json" id="([\w-]+)-data">(.*?)</script>', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def count_in(html: str, span_id: str) -> int:
+    found = re.search(rf'<span id="{span_id}">(\d+)</span>', html)
+    assert found, span_id
+    return int(found[1])
+
+
+def chart_specs(html: str) -> dict[str, dict]:
+    return {name: json.loads(spec) for name, spec in CHART_DATA.findall(html)}
+
+
+def table_rows(html: str, table_class: str, row_class: str) -> list[list[str]]:
+    """The text of each cell of the rows of class `row_class` in the table of class `table_class`."""
+    table = re.search(rf'<table class="[^"]*\b{table_class}\b[^"]*">(.*?)</table>', html, re.S)
+    assert table, table_class
+    rows = re.findall(rf'<tr class="{row_class}">(.*?)</tr>', table[1], re.S)
+    return [[unescape(TAG.sub("", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in rows]
+
+
+def test_indicators_page_lists_every_series_of_the_library(client: TestClient, demo_store: Store):
+    series = indicators(demo_store)
+    assert series, "the demo figures should form indicators"
+    html = client.get("/indicators").text
+    assert count_in(html, "indicator-count") == len(series)
+    assert INDICATOR_LINK.findall(html) == [indicator_url(i.key) for i in series]
+    for texts, found in zip(table_rows(html, "indicators", "indicator"), series, strict=True):
+        assert texts[0] == found.key and texts[2] == found.unit and int(texts[3]) == found.count
+        assert texts[4] == (found.first or "–") and texts[5] == (found.last or "–")
+        assert all(doc in texts[6] for doc in found.documents)
+    usd = client.get("/indicators", params={"unit": "USD"}).text
+    assert count_in(usd, "indicator-count") == len([i for i in series if i.unit == "USD"]) > 0
+
+
+def test_indicator_page_shows_exactly_the_library_points(client: TestClient, demo_store: Store):
+    for found in indicators(demo_store)[:3]:
+        html = client.get(indicator_url(found.key)).text
+        points = indicator(demo_store, found.key).points
+        assert count_in(html, "point-count") == len(points)
+        rows = table_rows(html, "points", "point")
+        assert len(rows) == len(points)
+        for cells, point in zip(rows, points, strict=True):
+            assert cells[0] == (point.date or "undated")
+            assert cells[1].endswith(number(point.value))
+            assert cells[3] == point.doc
+        links = re.findall(r'<td><a href="(/documents/[^"]+)">', html)
+        assert links == [f"{doc_url(p.doc)}#rec-{p.figure_id}" for p in points]
+        dated = [p for p in points if p.date]
+        spec = chart_specs(html)["indicator-chart"]
+        assert spec["data"][0]["x"] == [p.date for p in dated] and spec["data"][0]["y"] == [p.value for p in dated]
+    # Each link opens the document with that figure's anchor.
+    point = indicators(demo_store)[0].points[0]
+    assert f'id="rec-{point.figure_id}"' in client.get(doc_url(point.doc)).text
+    assert client.get("/indicators/no%20such%20thing%20%5Bcount%5D").status_code == 404
+
+
+def test_agreements_page_shows_the_register_with_linked_events(client: TestClient, demo_store: Store):
+    register = agreements(demo_store)
+    assert register and any(a.events for a in register)
+    html = client.get("/agreements").text
+    assert count_in(html, "agreement-count") == len(register)
+    rows = table_rows(html, "agreements", "agreement")
+    assert len(rows) == len(register)
+    for cells, entry in zip(rows, register, strict=True):
+        assert cells[0].startswith(entry.name) and f"{len(entry.mentions)} mention(s)" in cells[0]
+        assert cells[1] == entry.kind
+        assert cells[2].split() == list(entry.parties) or (not entry.parties and cells[2] == "–")
+        assert cells[3] == (entry.status or "–")
+        assert all(doc in cells[5] for doc in entry.sources)
+    links = re.findall(r'<a class="agreement-event" href="([^"]+)">', html)
+    assert links == [story_url(e.story_id) if e.story_id else event_url(e.event_id)
+                     for a in register for e in a.events]
+    story = next(link for link in links if link.startswith("/stories/"))
+    assert client.get(story).status_code == 200
+
+
+def test_forecasts_page_tracks_every_forecast_with_its_later_stories(client: TestClient, demo_store: Store):
+    tracked = forecasts(demo_store)
+    assert tracked and any(f.bearings for f in tracked)
+    html = client.get("/forecasts").text
+    assert count_in(html, "forecast-count") == len(tracked)
+    assert re.findall(r'<article class="forecast" id="forecast-(c[0-9a-f]+)">', html) == [f.claim_id for f in tracked]
+    assert re.findall(r'data-status="([^"]*)"', html) == [f.status for f in tracked]
+    for verdict in ("supporting", "contradicting"):
+        assert html.count(f'class="bearing bearing-{verdict}"') == sum(
+            1 for f in tracked for b in f.bearings if b.verdict == verdict)
+    for f in tracked:
+        for b in f.bearings:
+            assert story_url(b.story_id) in html
+    assert html.count('class="status-form"') == len(tracked)
+    due = client.get("/forecasts", params={"status": "due"}).text
+    assert count_in(due, "forecast-count") == len([f for f in tracked if f.status == "due"]) > 0
+    early = client.get("/forecasts", params={"today": "2020-06"}).text
+    assert re.findall(r'data-status="([^"]*)"', early) == [f.status for f in forecasts(demo_store, "2020-06")]
+    assert client.get("/forecasts", params={"today": "soon"}).status_code == 400
+
+
+def test_sources_page_profiles_every_document_and_publisher(client: TestClient, demo_store: Store):
+    html = client.get("/sources").text
+    assert "balance-chart" in chart_specs(html)
+    for level, profiles in (("publisher", publisher_profiles(demo_store)), ("document", source_profiles(demo_store))):
+        rows = table_rows(html, f"sources-{level}", "profile")
+        assert len(rows) == len(profiles) > 0
+        for cells, p in zip(rows, profiles, strict=True):
+            assert cells[0].startswith(p.name)
+            assert [int(cells[2]), int(cells[3])] == [p.stories, p.reports]
+            assert cells[4].split(" · ") == [f"{d}\xa0{n}" for d, n in p.domains.items()]
+            assert [float(c) for c in cells[5:8]] == [p.cooperation, p.conflict, p.balance]
+            assert [int(c) for c in cells[8:12]] == [p.forecasts, p.recommendations, p.exclusive, p.corroborated]
+
+
+def test_actor_page_shows_roles_over_time(client: TestClient):
+    people = [a for a in load_knowledge().actors if a.code == "BLR-GOV" and a.roles]
+    assert len(people) > 1
+    html = client.get("/actors/BLR-GOV").text
+    assert "Roles over time" in html and f"{len(people)} people" in html
+    rows = table_rows(html, "roles-table", "role")
+    assert len(rows) == sum(len(p.roles) for p in people)
+    for person in people:
+        assert escape(person.name) in html
+        for role in person.roles:
+            assert str(escape(role.title)) in html
+    lukashenko = next(p for p in people if p.name == "Alexander Lukashenko")
+    president = next(r for r in lukashenko.roles if r.title == "President of Belarus")
+    assert ["Alexander Lukashenko", "President of Belarus", president.start, "still in office"] in rows
+    spec = chart_specs(html)["roles-chart"]
+    assert "Alexander Lukashenko" in spec["data"][0]["y"]
+    country = client.get("/actors/BLR").text
+    assert "record no offices under BLR" in country and 'href="/actors/BLR-GOV"' in country
+
+
+def test_api_indicators_agreements_forecasts_and_sources(client: TestClient, demo_store: Store):
+    series = indicators(demo_store)
+    listed = client.get("/api/indicators", params={"limit": 1000}).json()
+    assert listed["total"] == len(series) and [i["key"] for i in listed["indicators"]] == [i.key for i in series]
+    first = client.get("/api/indicators", params={"limit": 5}).json()["indicators"]
+    second = client.get("/api/indicators", params={"limit": 5, "offset": 5}).json()["indicators"]
+    assert len(first) == len(second) == 5 and not {i["key"] for i in first} & {i["key"] for i in second}
+    one = client.get(indicator_url(series[0].key).replace("/indicators", "/api/indicators", 1)).json()
+    assert one["points"] == [p.as_dict() for p in indicator(demo_store, series[0].key).points]
+    for point in one["points"]:
+        assert queries.document_text(demo_store, point["doc"])[point["start"]:point["end"]] == point["quote"]
+    assert client.get("/api/indicators/no%20such%20key").status_code == 404
+
+    register = agreements(demo_store)
+    body = client.get("/api/agreements", params={"limit": 1000}).json()
+    assert body["total"] == len(register) and body["agreements"] == [a.as_dict() for a in register]
+
+    tracked = forecasts(demo_store)
+    body = client.get("/api/forecasts", params={"limit": 1000}).json()
+    assert body["total"] == len(tracked) and body["today"]
+    assert [(f["claim_id"], f["status"], f["supporting"], f["contradicting"]) for f in body["forecasts"]] == [
+        (f.claim_id, f.status, f.supporting, f.contradicting) for f in tracked]
+    early = client.get("/api/forecasts", params={"today": "2020-06", "limit": 2, "offset": 1}).json()
+    assert early["today"] == "2020-06" and [f["status"] for f in early["forecasts"]] == [
+        f.status for f in forecasts(demo_store, "2020-06")[1:3]]
+    assert client.get("/api/forecasts", params={"today": "soon"}).status_code == 422
+
+    for by, profiles in (("document", source_profiles(demo_store)), ("publisher", publisher_profiles(demo_store))):
+        body = client.get("/api/sources", params={"by": by}).json()
+        assert body["by"] == by and body["total"] == len(profiles)
+        assert [s["name"] for s in body["sources"]] == [p.name for p in profiles]
+        assert [s["balance"] for s in body["sources"]] == [p.balance for p in profiles]
+    assert client.get("/api/sources", params={"by": "author"}).status_code == 422
+
+
+def test_openapi_schema_describes_the_new_endpoints(client: TestClient):
+    schema = client.get("/api/openapi.json").json()
+    for path in ("/api/indicators", "/api/indicators/{key}", "/api/agreements", "/api/forecasts", "/api/sources"):
+        assert path in schema["paths"], path
+    models = schema["components"]["schemas"]
+    for name in ("IndicatorPage", "IndicatorSeries", "PointOut", "AgreementPage", "AgreementOut", "ForecastPage",
+                 "ForecastOut", "BearingOut", "SourcePage", "SourceOut"):
+        assert name in models, name
+    assert {"doc", "start", "end", "quote"} <= set(models["PointOut"]["properties"])
+    for page in ("/indicators", "/agreements", "/forecasts", "/sources"):
+        assert page not in schema["paths"]
+
+
+def test_new_pages_are_in_the_navigation(client: TestClient):
+    html = client.get("/").text
+    for path in ("/indicators", "/agreements", "/forecasts", "/sources"):
+        assert f'<a href="{path}">' in html
+
+
+def status_form(client: TestClient) -> tuple[str, dict[str, str]]:
+    """The first forecast's status form as the forecasts page serves it (the page also sets the CSRF cookie)."""
+    html = client.get("/forecasts").text
+    claim_id = re.search(r'<form method="post" action="/review/(c[0-9a-f]+)" class="status-form">', html)[1]
+    return claim_id, {"csrf_token": csrf_from(html), "action": "correct", "back": "forecasts",
+                      "set_status": "fulfilled", "note": "happened"}
+
+
+def tracked_status(store: Store, claim_id: str) -> tuple[str, str]:
+    found = next(f for f in forecasts(store) if f.claim_id == claim_id)
+    return found.status, found.status_by
+
+
+def test_forecast_status_form_is_refused_without_token_or_csrf(review_client: TestClient, writable_store: Store):
+    claim_id, form = status_form(review_client)
+    before = tracked_status(writable_store, claim_id)
+    assert before[1] == "computed"
+    for token in (None, "", "wrong-token"):
+        fields = form if token is None else {**form, "token": token}
+        assert review_client.post(f"/review/{claim_id}", data=fields, follow_redirects=False).status_code == 403
+    with_token = {**form, "token": TOKEN}
+    missing = {k: v for k, v in with_token.items() if k != "csrf_token"}
+    assert review_client.post(f"/review/{claim_id}", data=missing).status_code == 403
+    assert review_client.post(f"/review/{claim_id}", data={**with_token, "csrf_token": "A" * 43}).status_code == 403
+    review_client.cookies.delete(CSRF_COOKIE)
+    assert review_client.post(f"/review/{claim_id}", data=with_token).status_code == 403
+    assert tracked_status(writable_store, claim_id) == before
+
+
+def test_forecast_status_set_with_token_and_csrf_shows_and_survives(review_client: TestClient,
+                                                                     writable_store: Store):
+    claim_id, form = status_form(review_client)
+    computed = tracked_status(writable_store, claim_id)[0]
+    response = review_client.post(f"/review/{claim_id}", data={**form, "token": TOKEN}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/forecasts?reviewed=correct#forecast-{claim_id}"
+    assert tracked_status(writable_store, claim_id) == ("fulfilled", "analyst")
+    page = review_client.get(response.headers["location"]).text
+    assert "Status saved" in page
+    article = re.search(rf'<article class="forecast" id="forecast-{claim_id}">(.*?)</article>', page, re.S)[1]
+    assert 'data-status="fulfilled"' in article and f"computed: {computed}" in article
+    assert 'name="set_status" value="fulfilled"' in article
+    # A new server over the same database (a restart) shows it, on the page and in the API.
+    restarted = TestClient(create_app(writable_store.url, token=TOKEN))
+    assert f'id="forecast-{claim_id}"' in restarted.get("/forecasts", params={"status": "fulfilled"}).text
+    api = restarted.get("/api/forecasts", params={"limit": 1000}).json()["forecasts"]
+    assert next(f for f in api if f["claim_id"] == claim_id)["status_by"] == "analyst"
+    assert next(c for c in queries.claims(writable_store) if c.id == claim_id).status == "fulfilled"
+    # Markup in a status is text; an empty status hands the forecast back to the computed one.
+    csrf = csrf_from(page)
+    marked = {**form, "csrf_token": csrf, "token": TOKEN, "set_status": "<b>half</b>"}
+    assert review_client.post(f"/review/{claim_id}", data=marked, follow_redirects=False).status_code == 303
+    escaped = review_client.get("/forecasts").text
+    assert "<b>half</b>" not in escaped and "&lt;b&gt;half&lt;/b&gt;" in escaped
+    cleared = {**form, "csrf_token": csrf, "token": TOKEN, "set_status": ""}
+    assert review_client.post(f"/review/{claim_id}", data=cleared, follow_redirects=False).status_code == 303
+    assert tracked_status(writable_store, claim_id) == (computed, "computed")
+    too_long = {**form, "csrf_token": csrf, "token": TOKEN, "set_status": "x" * 61}
+    assert review_client.post(f"/review/{claim_id}", data=too_long).status_code == 400
+
+
+OUTLOOK_NAME = "hostile-outlook.txt"
+# A series and a forecast whose sentences carry markup, for the indicator and forecast pages.
+OUTLOOK = ("Trade <script>alert(4)</script> outlook\n\n14.03.2021\n\n"
+           "Belarusian exports to Russia reached USD 20 billion in 2020. "
+           "Belarusian exports to Russia were USD 16 billion in 2019 <img src=x onerror=\"alert(5)\">.\n\n"
+           "Analysts expect that Belarusian exports to Russia will increase <script>alert(6)</script> further "
+           "by 2023.\n")
+OUTLOOK_RAW = ("<script>alert(4)", "<script>alert(6)", '<img src=x onerror="alert(5)', "<img src=x")
+
+
+def test_hostile_text_is_escaped_on_the_new_pages(tmp_path: Path, demo_with_payload: Store, extractor: Extractor):
+    store = copy_of(demo_with_payload, tmp_path / "hostile.db")
+    (tmp_path / OUTLOOK_NAME).write_text(OUTLOOK, encoding="utf-8")
+    assert ingest(store, [tmp_path / OUTLOOK_NAME], extractor).ok
+    hostile_series = [i for i in indicators(store) if OUTLOOK_NAME in i.documents]
+    marked = next(i for i in hostile_series if any("<img" in p.quote for p in i.points))
+    assert any("<script>" in f.quote for f in forecasts(store) if f.doc == OUTLOOK_NAME)
+    assert any(PAYLOAD_NAME in a.sources for a in agreements(store))
+    client = TestClient(create_app(store.url, token=TOKEN))
+    pages = ["/indicators", "/agreements", "/forecasts", "/sources", *(indicator_url(i.key) for i in hostile_series)]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        for raw in (*RAW_PAYLOADS, *OUTLOOK_RAW):
+            assert raw not in response.text, (path, raw)
+    assert "&lt;script&gt;alert(6)&lt;/script&gt;" in client.get("/forecasts").text
+    assert "&lt;img src=x onerror=" in client.get(indicator_url(marked.key)).text
+    assert PAYLOAD_NAME in client.get("/sources").text
+    quotes = [p["quote"] for p in client.get("/api" + indicator_url(marked.key)).json()["points"]]
+    assert any("<img src=x" in q for q in quotes), "the API returns the text itself, as JSON"
+
+
+def test_search_page_links_events_to_their_pages(client: TestClient):
+    page = client.get("/search", params={"q": "How much did Russia lend Belarus?"}).text
+    links = re.findall(r'href="(/events/[^"]+)"', page)
+    assert links and all(client.get(link).status_code == 200 for link in links[:3])

@@ -17,9 +17,12 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect, sync_playwright
 
+from dyadwatch.analysis.forecasts import forecasts
+from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.web.app import LOOPBACK_HOSTS, create_app
+from dyadwatch.web.context import indicator_url
 from tests.conftest import REPO
 from tests.web.conftest import PAYLOAD_NAME, TOKEN, copy_of
 
@@ -116,6 +119,7 @@ def test_every_page_renders_and_no_injected_script_runs(server: str, watched: Wa
     page = watched.page
     event = queries.events(browser_store)[0]
     hostile_event = queries.events(browser_store, queries.EventFilter(doc=PAYLOAD_NAME))[0]
+    series = indicators(browser_store)[0]
     pages = {
         "overview": ("/", "Overview"), "timeline": ("/timeline", "Timeline"),
         "event": (f"/events/{event.id}", event.type), "hostile-event": (f"/events/{hostile_event.id}", "AGREE"),
@@ -123,7 +127,10 @@ def test_every_page_renders_and_no_injected_script_runs(server: str, watched: Wa
         "document": (f"/documents/{event.doc}", ""), "actors": ("/actors", "Actors"),
         "actor": ("/actors/BLR", "Belarus"), "figures": ("/figures", "Figures"),
         "claims": ("/claims", "Forecasts and recommendations"), "search": ("/search?q=alert+script", "Search"),
-        "stories": ("/stories", "Stories"),
+        "stories": ("/stories", "Stories"), "indicators": ("/indicators", "Indicators"),
+        "indicator": (indicator_url(series.key), series.measure), "agreements": ("/agreements", "Agreements"),
+        "forecasts": ("/forecasts", "Forecasts"), "sources": ("/sources", "Sources"),
+        "actor-roles": ("/actors/BLR-GOV", "BLR-GOV"),
     }
     for name, (path, heading) in pages.items():
         response = page.goto(server + path)
@@ -132,6 +139,9 @@ def test_every_page_renders_and_no_injected_script_runs(server: str, watched: Wa
         if page.locator("[data-chart]").count():
             # Plotly comes from the installed package through /static and draws under the strict CSP.
             page.locator("[data-chart] .main-svg").first.wait_for(timeout=10_000)
+        if name == "actor-roles":
+            page.locator("section.roles").scroll_into_view_if_needed()
+            page.locator("#roles-chart .main-svg").first.wait_for(timeout=10_000)
         shoot(page, name)
         watched.assert_clean()
 
@@ -210,3 +220,24 @@ def test_review_needs_the_token(server: str, watched: Watched, browser_store: St
     shoot(page, "review-saved")
     assert queries.event(browser_store, event.id).review == "confirm"
 
+
+def test_forecast_status_form_needs_the_token(server: str, watched: Watched, browser_store: Store):
+    page = watched.page
+    claim_id = forecasts(browser_store)[-1].claim_id
+    form = page.locator(f"#forecast-{claim_id} form.status-form")
+    page.goto(f"{server}/forecasts")
+    form.locator("input[name=set_status]").fill("fulfilled")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Error 403")
+    assert next(f for f in forecasts(browser_store) if f.claim_id == claim_id).status_by == "computed"
+
+    page.goto(f"{server}/forecasts")
+    form.locator("input[name=set_status]").fill("fulfilled")
+    form.locator("input[name=token]").fill(TOKEN)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**/forecasts?reviewed=correct*")
+    expect(page.locator(".notice")).to_contain_text("Status saved")
+    expect(page.locator(f"#forecast-{claim_id} .badge.status")).to_have_text("fulfilled")
+    page.locator(f"#forecast-{claim_id}").scroll_into_view_if_needed()
+    shoot(page, "forecast-status-saved")
+    assert next(f for f in forecasts(browser_store) if f.claim_id == claim_id).status == "fulfilled"

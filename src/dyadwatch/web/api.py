@@ -11,7 +11,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 
+from dyadwatch.analysis.forecasts import forecasts, latest_date
+from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.errors import DyadwatchError
+from dyadwatch.reconcile.agreements import agreements
+from dyadwatch.reconcile.indicators import Indicator, indicators
+from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.stories import Story, build_stories
 from dyadwatch.store import queries
 from dyadwatch.store.queries import EventFilter
@@ -162,6 +167,146 @@ class ActorList(BaseModel):
     actors: list[ActorOut]
 
 
+class PointOut(BaseModel):
+    """One figure of an indicator's series, with its evidence."""
+
+    figure_id: str = Field(description="the figure's id, as in /api/figures")
+    date: str | None
+    value: float
+    bound: str | None = Field(description="'more than', 'about'… when the figure is not exact")
+    doc: str = Field(description="document name")
+    start: int
+    end: int
+    quote: str = Field(description="the document text [start:end)")
+
+
+class IndicatorOut(BaseModel):
+    key: str = Field(description="the normalised measure words and the unit in brackets; /api/indicators/{key}")
+    measure: str = Field(description="the wording most of its figures use")
+    unit: str
+    count: int = Field(description="points in the series")
+    first: str | None = Field(description="the earliest date of a point")
+    last: str | None = Field(description="the latest date of a point")
+    documents: list[str]
+
+
+class IndicatorSeries(IndicatorOut):
+    points: list[PointOut] = Field(description="in date order, undated last")
+
+
+class IndicatorPage(Paged):
+    indicators: list[IndicatorOut]
+
+
+class MentionOut(BaseModel):
+    doc: str
+    start: int
+    end: int
+    text: str = Field(description="the document text [start:end)")
+    pattern: str = Field(description="named, generic or anaphoric")
+
+
+class AgreementEventOut(BaseModel):
+    event_id: str
+    story_id: str | None = Field(description="the story the event belongs to")
+    doc: str
+    date: str | None
+    type: str
+    source: str | None
+    target: str | None
+    negated: bool
+    stage: str = Field(description="proposed, negotiated, signed, approved, implemented, suspended…")
+    stage_basis: str = Field(description="near (a stage word by the mention), trigger or type")
+    start: int
+    end: int
+    quote: str
+
+
+class AgreementOut(BaseModel):
+    key: str
+    name: str
+    kind: str = Field(description="treaty, agreement, programme, decree, roadmap, institution…")
+    status: str = Field(description="the stage of the latest event that is not negated")
+    parties: list[str] = Field(description="country codes of the events' actors")
+    dates: list[str]
+    sources: list[str] = Field(description="documents that mention it")
+    events: list[AgreementEventOut]
+    mentions: list[MentionOut]
+
+
+class AgreementPage(Paged):
+    agreements: list[AgreementOut]
+
+
+class BearingOut(BaseModel):
+    story_id: str
+    type: str
+    source: str | None
+    target: str | None
+    date: str | None
+    intensity: float
+    negated: bool
+    source_count: int
+    verdict: str = Field(description="supporting or contradicting")
+    reason: str
+    similarity: float = Field(description="share of the forecast's content words the best report shares")
+    shared_words: list[str]
+    doc: str = Field(description="the best matching report's document")
+    start: int
+    end: int
+    quote: str
+
+
+class ForecastOut(BaseModel):
+    claim_id: str = Field(description="the claim's id; POST a review with changes {status} to set the status")
+    doc: str
+    doc_date: str | None
+    holder: str
+    horizon: str | None
+    start: int
+    end: int
+    quote: str
+    status: str = Field(description="the analyst's status when there is one, else open or due")
+    computed_status: str = Field(description="open or due")
+    status_by: str = Field(description="analyst or computed")
+    direction: int = Field(description="+1 expects cooperation, -1 conflict, 0 no direction")
+    countries: list[str]
+    supporting: int
+    contradicting: int
+    bearings: list[BearingOut] = Field(description="later stories bearing on the forecast")
+
+
+class ForecastPage(Paged):
+    today: str | None = Field(description="the date horizons were judged by (default: the latest document date)")
+    forecasts: list[ForecastOut]
+
+
+class SourceOut(BaseModel):
+    name: str = Field(description="the document's name, or the publisher")
+    level: str = Field(description="document or publisher")
+    documents: list[str]
+    titles: list[str]
+    publisher: str
+    authors: list[str]
+    first_date: str | None
+    last_date: str | None
+    stories: int = Field(description="stories with a report in its documents, each counted once")
+    reports: int
+    domains: dict[str, int] = Field(description="its stories per domain")
+    cooperation: float = Field(description="sum of the positive intensities of its stories")
+    conflict: float = Field(description="sum of the negative intensities")
+    balance: float
+    forecasts: int
+    recommendations: int
+    exclusive: int = Field(description="stories only it reports")
+    corroborated: int = Field(description="stories another source reports too")
+
+
+class SourcePage(Paged):
+    by: str = Field(description="document or publisher")
+    sources: list[SourceOut]
+
+
 def api_router() -> APIRouter:
     """The /api routes; built per app so that no route table lives at module level."""
     router = APIRouter(prefix="/api", tags=["records"])
@@ -173,6 +318,11 @@ def api_router() -> APIRouter:
     router.add_api_route("/claims", api_claims, methods=["GET"], response_model=ClaimPage)
     router.add_api_route("/actors", api_actors, methods=["GET"], response_model=ActorList)
     router.add_api_route("/stories", api_stories, methods=["GET"], response_model=StoryPage)
+    router.add_api_route("/indicators", api_indicators, methods=["GET"], response_model=IndicatorPage)
+    router.add_api_route("/indicators/{key:path}", api_indicator, methods=["GET"], response_model=IndicatorSeries)
+    router.add_api_route("/agreements", api_agreements, methods=["GET"], response_model=AgreementPage)
+    router.add_api_route("/forecasts", api_forecasts, methods=["GET"], response_model=ForecastPage)
+    router.add_api_route("/sources", api_sources, methods=["GET"], response_model=SourcePage)
     return router
 
 
@@ -257,3 +407,49 @@ def api_actors(web: Context) -> ActorList:
     return ActorList(actors=[ActorOut(code=a.code, name=known.get(a.code, unknown).name,
                                       kind=known.get(a.code, unknown).kind, as_source=a.as_source,
                                       as_target=a.as_target, mentions=mentions.get(a.code, 0)) for a in listed])
+
+
+def api_indicators(web: Context, unit: Text = None, limit: Limit = 100, offset: Offset = 0) -> IndicatorPage:
+    """Indicators (figures measuring the same thing, as series), the longest first; the points are at
+    /api/indicators/{key}."""
+    rows = [i for i in indicators(web.store) if not unit or i.unit == unit]
+    return IndicatorPage(total=len(rows), limit=limit, offset=offset,
+                         indicators=[IndicatorOut(**_indicator_fields(i)) for i in rows[offset: offset + limit]])
+
+
+def api_indicator(web: Context, key: str) -> IndicatorSeries:
+    """One indicator's series: every point with its date, value and evidence (the key URL-encoded)."""
+    found = find_indicator(web.store, key)
+    if found is None:
+        raise HTTPException(404, f"no indicator with key {key!r}; list keys at /api/indicators")
+    return IndicatorSeries(**_indicator_fields(found), points=[PointOut(**p.as_dict()) for p in found.points])
+
+
+def _indicator_fields(series: Indicator) -> dict[str, Any]:
+    return {"key": series.key, "measure": series.measure, "unit": series.unit, "count": series.count,
+            "first": series.first, "last": series.last, "documents": list(series.documents)}
+
+
+def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0) -> AgreementPage:
+    """The register of named treaties, agreements, programmes and institutions, the most widely reported first."""
+    rows = agreements(web.store)
+    return AgreementPage(total=len(rows), limit=limit, offset=offset,
+                         agreements=[AgreementOut(**a.as_dict()) for a in rows[offset: offset + limit]])
+
+
+def api_forecasts(web: Context, today: IsoDate = None, limit: Limit = 100, offset: Offset = 0) -> ForecastPage:
+    """Forecasts with their status (open, due, or the analyst's) and the later stories bearing on them, judged as
+    of `today` (default: the latest document date)."""
+    as_of = today or latest_date([d.date for d in queries.documents(web.store)])
+    rows = forecasts(web.store, as_of)
+    return ForecastPage(total=len(rows), limit=limit, offset=offset, today=as_of,
+                        forecasts=[ForecastOut(**f.as_dict()) for f in rows[offset: offset + limit]])
+
+
+def api_sources(web: Context, by: Annotated[str, Query(pattern="^(document|publisher)$",
+                                                        description="document or publisher")] = "document",
+                limit: Limit = 100, offset: Offset = 0) -> SourcePage:
+    """Source profiles per document (in date order) or per publisher (the most prolific first)."""
+    rows = source_profiles(web.store) if by == "document" else publisher_profiles(web.store)
+    return SourcePage(total=len(rows), limit=limit, offset=offset, by=by,
+                      sources=[SourceOut(**p.as_dict()) for p in rows[offset: offset + limit]])

@@ -27,6 +27,7 @@ from dyadwatch.search import Searcher
 from dyadwatch.store.database import Store
 from dyadwatch.web.api import api_router
 from dyadwatch.web.context import WebContext, make_templates, render
+from dyadwatch.web.data import office_holders
 from dyadwatch.web.pages import page_router
 from dyadwatch.web.security import SECURITY_HEADERS, TOKEN_ENV
 
@@ -50,8 +51,10 @@ def create_app(db: str | None = None, token: str | None = None, *,
     # the schema itself is served at /api/openapi.json.
     app = FastAPI(title="dyadwatch", summary="Evidence-linked events, figures and claims between two countries.",
                   version="0.1.0", openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
+    knowledge = load_knowledge()  # read once: the search indexes and the actor pages' roles come from it
     app.state.web = WebContext(store=Store(db), token=token or os.environ.get(TOKEN_ENV) or None,
-                               templates=make_templates(), searcher=Searcher.build(load_knowledge()))
+                               templates=make_templates(), searcher=Searcher.build(knowledge),
+                               office_holders=office_holders(knowledge.actors))
     app.add_api_route("/static/plotly.min.js", plotly_js, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api_router())

@@ -14,7 +14,10 @@ from typing import Any
 
 from markupsafe import escape
 
+from dyadwatch.analysis.sources import SourceProfile
 from dyadwatch.analysis.trends import PERIOD_LENGTH, TrendPoint
+from dyadwatch.knowledge import Actor as KnownActor
+from dyadwatch.reconcile.indicators import Indicator
 from dyadwatch.store.queries import EventRow, QuantityRow
 from dyadwatch.web.data import belongs_to
 
@@ -93,6 +96,48 @@ def _figure_trace(measure: str, rows: Sequence[QuantityRow]) -> dict[str, Any]:
             "x": [r.date for r in rows], "y": [r.value for r in rows],
             "text": [label(r.doc) for r in rows],
             "hovertemplate": "%{x}: %{y}<br>%{text}<extra>" + label(measure[:40]) + "</extra>"}
+
+
+def indicator_chart(series: Indicator) -> Chart:
+    """One indicator's dated points as a line over time (undated points cannot be placed and are left out)."""
+    dated = [p for p in series.points if p.date]
+    trace = {"type": "scatter", "mode": "lines+markers", "name": label(series.measure[:40]),
+             "x": [p.date for p in dated], "y": [p.value for p in dated],
+             "customdata": [[label(p.bound or ""), label(p.doc)] for p in dated],
+             "hovertemplate": "%{x}: %{customdata[0]} %{y}<br>%{customdata[1]}<extra></extra>"}
+    return {"data": [trace] if dated else [], "layout": _layout(
+        xaxis={"type": "date"}, yaxis={"title": {"text": label(series.unit)}}, showlegend=False)}
+
+
+def roles_chart(people: Sequence[KnownActor], today: str) -> Chart:
+    """Each person's offices as bars along time, one row per person; an office without an end runs to `today`."""
+    x: list[str | None] = []
+    y: list[str | None] = []
+    text: list[str | None] = []
+    for person in people:
+        for role in person.roles:
+            if not role.start:
+                continue
+            span = f"{label(role.title)}: {role.start} – {role.end or 'still in office'}"
+            x += [role.start, role.end or today, None]
+            y += [label(person.name), label(person.name), None]
+            text += [span, span, None]
+    rows = len({name for name in y if name})
+    trace = {"type": "scatter", "mode": "lines+markers", "x": x, "y": y, "text": text, "connectgaps": False,
+             "line": {"width": 8}, "marker": {"size": 8}, "hovertemplate": "%{y}<br>%{text}<extra></extra>"}
+    return {"data": [trace] if rows else [], "layout": _layout(
+        height=max(200, 70 + 26 * rows), showlegend=False, margin={"l": 170, "r": 20, "t": 10, "b": 40},
+        xaxis={"type": "date"}, yaxis={"type": "category", "autorange": "reversed", "automargin": True})}
+
+
+def balance_chart(profiles: Sequence[SourceProfile]) -> Chart:
+    """Cooperation (sum of positive intensities) above and conflict below the axis, per source."""
+    names = [label(p.name) for p in profiles]
+    traces = [{"type": "bar", "name": name, "x": names, "y": [getattr(p, name) for p in profiles],
+               "hovertemplate": "%{x}: " + name + " %{y}<extra></extra>"} for name in ("cooperation", "conflict")]
+    return {"data": traces, "layout": _layout(
+        barmode="relative", xaxis={"type": "category", "automargin": True},
+        yaxis={"title": {"text": "sum of intensities"}, "zeroline": True})}
 
 
 def _layout(**settings: Any) -> dict[str, Any]:

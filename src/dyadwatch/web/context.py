@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import Response
 
+from dyadwatch.knowledge import Actor as KnownActor
 from dyadwatch.search import Searcher
 from dyadwatch.store.database import Store
 from dyadwatch.web.security import csrf_token, remember_csrf_token
@@ -26,6 +28,7 @@ class WebContext:
     token: str | None
     templates: Jinja2Templates
     searcher: Searcher  # built once: its name and synonym indexes come from the knowledge files
+    office_holders: Mapping[str, tuple[KnownActor, ...]]  # actor code -> the knowledge files' entries with roles
 
     @property
     def writable(self) -> bool:
@@ -41,8 +44,9 @@ def make_templates() -> Jinja2Templates:
     """Jinja2 with autoescaping on for every template (documents are third-party text) and strict undefined names."""
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True)
-    environment.globals.update(doc_url=doc_url, actor_url=actor_url, event_url=event_url, page_url=page_url)
-    environment.filters.update(number=number, authors=authors, short=short)
+    environment.globals.update(doc_url=doc_url, actor_url=actor_url, event_url=event_url, page_url=page_url,
+                               story_url=story_url, indicator_url=indicator_url)
+    environment.filters.update(number=number, authors=authors, short=short, signed=signed)
     return Jinja2Templates(env=environment)
 
 
@@ -68,6 +72,15 @@ def event_url(event_id: str) -> str:
     return f"/events/{quote(event_id, safe='')}"
 
 
+def story_url(story_id: str) -> str:
+    return f"/stories/{quote(story_id, safe='')}"
+
+
+def indicator_url(key: str) -> str:
+    """An indicator's page; its key holds spaces and brackets (and may hold a slash, which the route accepts)."""
+    return f"/indicators/{quote(key, safe='')}"
+
+
 def page_url(path: str, params: dict[str, Any], **changes: Any) -> str:
     """`path` with the given query parameters, some changed; empty ones are left out (for filter and page links)."""
     merged = {**params, **changes}
@@ -78,6 +91,11 @@ def page_url(path: str, params: dict[str, Any], **changes: Any) -> str:
 def number(value: float) -> str:
     """A figure as people write it: 10,000,000,000 or 2.75."""
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
+
+def signed(value: float) -> str:
+    """A balance with its sign: +63.0, -6.0, 0.0."""
+    return f"{value:+,.1f}" if value else "0.0"
 
 
 def author_list(raw: str | None) -> list[str]:

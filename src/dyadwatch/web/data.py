@@ -7,13 +7,14 @@ queries so that analysts' reviews are always applied.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 
+from dyadwatch.knowledge import Actor as KnownActor
 from dyadwatch.search import Answer, Searcher
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
@@ -156,6 +157,29 @@ def date_range(dates: Iterable[str | None]) -> tuple[str, str] | None:
     """The earliest and the latest of the given ISO dates (of any precision), or None when none is given."""
     present = sorted(d for d in dates if d)
     return (present[0], present[-1]) if present else None
+
+
+def office_holders(actors: Iterable[KnownActor]) -> dict[str, tuple[KnownActor, ...]]:
+    """The knowledge files' entries that hold roles, by actor code; each code's people by their first start date.
+
+    One code may stand for many people (BLR-GOV: presidents, prime ministers, ministers). People without a
+    dated role come last, in the order of the files.
+    """
+    by_code: dict[str, list[KnownActor]] = defaultdict(list)
+    for entry in actors:
+        if entry.roles:
+            by_code[entry.code].append(entry)
+    return {code: tuple(sorted(people, key=_first_start)) for code, people in by_code.items()}
+
+
+def _first_start(person: KnownActor) -> tuple[bool, str]:
+    starts = [role.start for role in person.roles if role.start]
+    return (not starts, min(starts) if starts else "")
+
+
+def sub_codes_with_roles(holders: Mapping[str, tuple[KnownActor, ...]], code: str) -> list[str]:
+    """The sub-actor codes of `code` (BLR-GOV under BLR) that have office holders."""
+    return sorted(c for c in holders if c != code and belongs_to(code, c))
 
 
 def involves(source: str | None, target: str | None, actor: str) -> bool:

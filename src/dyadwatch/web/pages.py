@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -10,9 +11,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from dyadwatch.analysis.forecasts import forecasts, latest_date
+from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.analysis.trends import PERIOD_LENGTH, event_trend
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
+from dyadwatch.reconcile.agreements import agreements
+from dyadwatch.reconcile.indicators import indicator as find_indicator
+from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.store import queries
@@ -28,6 +34,9 @@ HIT = re.compile(r"(\d+)-(\d+)")
 CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
 MAX_FORM_BYTES = 64 * 1024
+MAX_STATUS = 60
+# Statuses offered on the forecasts page; an analyst may type any other (up to MAX_STATUS characters).
+FORECAST_STATUSES = ("fulfilled", "partly fulfilled", "not fulfilled", "overtaken", "open", "due")
 
 Context = Annotated[WebContext, Depends(web_context)]
 Text = Annotated[str | None, Query(max_length=200)]
@@ -40,7 +49,9 @@ def page_router() -> APIRouter:
                           ("/documents", documents_page), ("/documents/{name}", document_page),
                           ("/actors", actors_page), ("/actors/{code}", actor_page), ("/figures", figures_page),
                           ("/claims", claims_page), ("/search", search_page), ("/stories", stories_page),
-                          ("/stories/{story_id}", story_page)):
+                          ("/stories/{story_id}", story_page), ("/indicators", indicators_page),
+                          ("/indicators/{key:path}", indicator_page), ("/agreements", agreements_page),
+                          ("/forecasts", forecasts_page), ("/sources", sources_page)):
         router.add_api_route(path, handler, methods=["GET"], name=handler.__name__)
     router.add_api_route("/review/{record_id}", review, methods=["POST"], name="review")
     return router
@@ -158,12 +169,15 @@ def actor_page(request: Request, web: Context, code: str, by: Text = "month") ->
     known = data.actor(store, code)
     events = queries.events(store, EventFilter(actor=code))
     mentions = data.mentions_by_document(store, code)
-    if known is None and not events and not mentions:
+    people = web.office_holders.get(code, ())
+    if known is None and not events and not mentions and not people:
         raise HTTPException(404, f"no actor {code!r} is known, acts in an event or is mentioned")
     return render(request, "actor.html", {
         "code": code, "actor": known, "aliases": data.aliases(store, code), "events": events, "by": period,
         "activity_chart": charts.actor_chart(events, code, period), "counterparts": data.counterparts(events, code),
-        "mentions": mentions, "names": data.actor_names(store)})
+        "mentions": mentions, "names": data.actor_names(store), "people": people,
+        "roles_chart": charts.roles_chart(people, date.today().isoformat()),
+        "sub_codes": data.sub_codes_with_roles(web.office_holders, code)})
 
 
 def figures_page(request: Request, web: Context, doc: Text = None, unit: Text = None) -> Response:
@@ -179,6 +193,44 @@ def claims_page(request: Request, web: Context, doc: Text = None, kind: Text = N
     return render(request, "claims.html", {
         "claims": claims, "filters": {"doc": doc or "", "kind": kind or ""}, "kinds": CLAIM_KINDS,
         "documents": [d.name for d in queries.documents(web.store)], "names": data.actor_names(web.store)})
+
+
+def indicators_page(request: Request, web: Context, unit: Text = None) -> Response:
+    series = indicators(web.store)
+    shown = [i for i in series if not unit or i.unit == unit]
+    return render(request, "indicators.html", {
+        "indicators": shown, "total": len(series), "units": sorted({i.unit for i in series}),
+        "filters": {"unit": unit or ""}})
+
+
+def indicator_page(request: Request, web: Context, key: str) -> Response:
+    found = find_indicator(web.store, key)
+    if found is None:
+        raise HTTPException(404, f"no indicator with key {key!r}; see the list of indicators")
+    return render(request, "indicator.html", {"indicator": found, "series_chart": charts.indicator_chart(found)})
+
+
+def agreements_page(request: Request, web: Context) -> Response:
+    return render(request, "agreements.html", {"agreements": agreements(web.store),
+                                               "names": data.actor_names(web.store)})
+
+
+def forecasts_page(request: Request, web: Context, today: Text = None, status: Text = None) -> Response:
+    if today and not ISO_DATE.fullmatch(today):
+        raise HTTPException(400, "'today' must be a date such as 2021, 2021-09 or 2021-09-09")
+    as_of = today or latest_date([d.date for d in queries.documents(web.store)])
+    tracked = forecasts(web.store, as_of)
+    return render(request, "forecasts.html", {
+        "forecasts": [f for f in tracked if not status or f.status == status], "total": len(tracked),
+        "statuses": sorted({f.status for f in tracked}), "filters": {"today": today or "", "status": status or ""},
+        "as_of": as_of, "suggested": FORECAST_STATUSES, "names": data.actor_names(web.store),
+        "reviewed": request.query_params.get("reviewed", "")})
+
+
+def sources_page(request: Request, web: Context) -> Response:
+    publishers = publisher_profiles(web.store)
+    return render(request, "sources.html", {"publishers": publishers, "documents": source_profiles(web.store),
+                                            "balance_chart": charts.balance_chart(publishers)})
 
 
 def search_page(request: Request, web: Context, q: Annotated[str, Query(max_length=500)] = "",
@@ -204,7 +256,7 @@ async def review(request: Request, web: Context, record_id: str) -> Response:
     changes = await run_in_threadpool(_changes, web, record_id, form) if action == "correct" else None
     await run_in_threadpool(add_review, web.store, record_id, action, changes, form.get("note", "")[:2000],
                             form.get("author", "")[:200])
-    return RedirectResponse(_after_review(record_id, action), status_code=303)
+    return RedirectResponse(_after_review(record_id, action, form.get("back", "")), status_code=303)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -252,10 +304,17 @@ def _field_value(field: str, raw: str) -> Any:
             return float(value)
         except ValueError:
             raise HTTPException(400, f"value must be a number, not {value!r}") from None
+    if field == "status":  # a forecast's status as the analyst words it; empty hands it back to the computed one
+        if len(value) > MAX_STATUS:
+            raise HTTPException(400, f"a status has at most {MAX_STATUS} characters")
+        return value
     return None if value.lower() in ("", "none", "null") else value
 
 
-def _after_review(record_id: str, action: str) -> str:
+def _after_review(record_id: str, action: str, back: str = "") -> str:
+    """The page to return to: the event's, the forecasts page when its status form was used, else the listing."""
+    if back == "forecasts" and record_id.startswith("c"):
+        return f"/forecasts?reviewed={action}#forecast-{record_id}"
     if record_id.startswith("e"):
         return f"{event_url(record_id)}?reviewed={action}"
     return "/figures" if record_id.startswith("q") else "/claims"
