@@ -45,6 +45,7 @@ class CodedEvent:
     date_precision: str | None
     domain: str
     intensity: float
+    nominal: bool = False  # the trigger is a noun ('the visit'), which often restates a verb's event
 
 
 class EventCoder:
@@ -185,6 +186,7 @@ class EventCoder:
             negated=self._negated(token), date=date, date_precision=precision,
             domain=self.domains.domain_for(kind, clause, sentence, context.heading),
             intensity=self.vocabulary.intensity.get(kind, 0.0),
+            nominal=token.pos_ in ("NOUN", "PROPN"),
         )
         return [event, *(replace(event, date=t.value, date_precision=t.precision) for t in also)]
 
@@ -270,15 +272,26 @@ def _said(verb: Token) -> list[Token]:
 
 
 def _one_per_happening(events: list[CodedEvent]) -> list[CodedEvent]:
-    """Two triggers of one sentence with the same type, actors and date ('visited ... his trip') are one event."""
+    """Two triggers of one sentence with the same type, countries and date ('visited ... his trip') are one
+    event; the report naming the actors more precisely (BLR-GOV rather than BLR) is kept."""
     kept: list[CodedEvent] = []
-    seen: set[tuple] = set()
     for event in events:
-        key = (event.type, _code(event.source), _code(event.target), event.date)
-        if key not in seen:
-            seen.add(key)
-            kept.append(event)
+        key = (event.type, _country(event.source), _country(event.target), event.date)
+        twin = next((k for k in kept if (k.type, _country(k.source), _country(k.target), k.date) == key
+                     and (k.nominal or event.nominal)), None)
+        if twin is None:
+            kept.append(event)  # two verbs are two acts ('called Belarus an ally and pledged support')
+        elif _precision(event) > _precision(twin):
+            kept[kept.index(twin)] = event
     return kept
+
+
+def _country(mention: ActorMention | None) -> str | None:
+    return mention.country if mention else None
+
+
+def _precision(event: CodedEvent) -> int:
+    return sum("-" in (_code(m) or "") for m in (event.source, event.target))
 
 
 def _code(mention: ActorMention | None) -> str | None:
