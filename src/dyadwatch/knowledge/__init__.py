@@ -74,9 +74,6 @@ class Knowledge:
     version: str
     sources: tuple[str, ...] = field(default=())
 
-    def country(self, code: str) -> Country | None:
-        return next((c for c in self.countries if c.code == code), None)
-
 
 def load_knowledge(extra_dirs: Sequence[str | Path] = ()) -> Knowledge:
     """The bundled knowledge plus the user's folders (later entries win on the same alias)."""

@@ -63,10 +63,6 @@ class EventCoder:
             found.events.extend(self.code_sentence(sentence, reader, context, found.time_expressions))
         return doc
 
-    def code(self, doc: Doc) -> list[CodedEvent]:
-        """Events of a Doc that has been through the actor and timex components."""
-        return self(doc)._.found.events
-
     # --- one sentence -----------------------------------------------------------
     def code_sentence(self, sentence: Span, reader: RoleReader, context: ParagraphContext,
                       time_expressions: list) -> list[CodedEvent]:
