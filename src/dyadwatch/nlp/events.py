@@ -201,7 +201,7 @@ class EventCoder:
             source = sources[0]
         if not targets and kind in DIRECTED_TYPES | ACTED_ON_TYPES:
             targets = reader.others_in(sentence.start, sentence.end, sources, near=token.i)
-            if source is not None and source.country in context.dyad:  # a dyad member's counterpart is usually the other
+            if source is not None and source.country in context.dyad:  # its counterpart is usually the other member
                 targets.sort(key=lambda m: m.country not in context.dyad)
         if source is not None:
             targets = [t for t in targets if _counterparts(source, t) and not _joint_body(t, source, context)]
