@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +14,7 @@ from dyadwatch.ingest.metadata import read_metadata
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Claim, Document, Event, Extraction, Mention, Quantity, Sentence, Span
 from dyadwatch.nlp.build import PIPELINE_VERSION, build_nlp, knowledge_for, model_name
-from dyadwatch.nlp.context import ParagraphContext, actors_in, found_in
+from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, found_in
 from dyadwatch.nlp.dyad import DyadFinder
 from dyadwatch.nlp.timex import explicit_years, resolve
 
@@ -141,11 +141,11 @@ def _collect(extraction: Extraction, doc: Doc, original: str, cleaned: CleanText
                                        horizon=claim.horizon))
 
 
-def _code(mention) -> str | None:
+def _code(mention: ActorMention | None) -> str | None:
     return mention.codes[0] if mention is not None else None
 
 
-def _mention_span(doc: Doc, mention, span) -> Span | None:
+def _mention_span(doc: Doc, mention: ActorMention | None, span: Callable[[int, int], Span]) -> Span | None:
     if mention is None or mention.end <= mention.start:
         return None
     last = doc[mention.end - 1]

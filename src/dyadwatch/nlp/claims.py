@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span, Token
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.nlp.context import ParagraphContext, actors_in, context_of, found_in
 from dyadwatch.nlp.roles import RoleReader
+from dyadwatch.nlp.timex import TimeExpression
 
 AUTHOR = "author"
 PAST_TAGS = {"VBD", "VBN"}
@@ -113,7 +114,7 @@ def _reports_past(sentence: Span, cue: Token | None) -> bool:
     return cue is not None and cue.lower_ in ("had",) and cue.tag_ in PAST_TAGS
 
 
-def _horizon(sentence: Span, time_expressions: list, context: ParagraphContext) -> str | None:
+def _horizon(sentence: Span, time_expressions: list[TimeExpression], context: ParagraphContext) -> str | None:
     """The latest time the claim names, if it is not before the document's date; else the heading's."""
     inside = [t for t in time_expressions if sentence.start_char <= t.start < sentence.end_char]
     anchor = context.anchor

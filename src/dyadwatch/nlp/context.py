@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from spacy.tokens import Doc
+
+from dyadwatch.nlp.timex import TimeExpression
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,16 @@ class ActorMention:
 
 @dataclass
 class Found:
-    """Records found in a paragraph, offsets relative to the paragraph Doc's text."""
+    """Records found in a paragraph, offsets relative to the paragraph Doc's text.
 
-    time_expressions: list = field(default_factory=list)
-    figures: list = field(default_factory=list)
-    events: list = field(default_factory=list)
-    claims: list = field(default_factory=list)
+    The element types (TimeExpression, FoundFigure, CodedEvent, FoundClaim) live in the
+    component modules, which import this one; they are named here for the reader.
+    """
+
+    time_expressions: list[TimeExpression] = field(default_factory=list)
+    figures: list[Any] = field(default_factory=list)  # FoundFigure
+    events: list[Any] = field(default_factory=list)  # CodedEvent
+    claims: list[Any] = field(default_factory=list)  # FoundClaim
 
 
 def register_extensions() -> None:

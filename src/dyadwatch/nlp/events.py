@@ -12,7 +12,7 @@ from dyadwatch.knowledge import Knowledge
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, context_of, found_in
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.roles import RoleReader, Roles
-from dyadwatch.nlp.timex import explicit_years
+from dyadwatch.nlp.timex import TimeExpression, explicit_years
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_participle
 
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
@@ -65,7 +65,7 @@ class EventCoder:
 
     # --- one sentence -----------------------------------------------------------
     def code_sentence(self, sentence: Span, reader: RoleReader, context: ParagraphContext,
-                      time_expressions: list) -> list[CodedEvent]:
+                      time_expressions: list[TimeExpression]) -> list[CodedEvent]:
         """Verbs first, then nouns: a noun under a coded verb only restates it or sets the scene."""
         events: list[CodedEvent] = []
         consumed: set[int] = set()
@@ -96,7 +96,7 @@ class EventCoder:
         return _one_per_happening(sorted(events, key=lambda e: e.trigger))
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
-               context: ParagraphContext, time_expressions: list) -> list[CodedEvent]:
+               context: ParagraphContext, time_expressions: list[TimeExpression]) -> list[CodedEvent]:
         if token.pos_ == "VERB" or is_participle(token):
             roles = reader.verb_roles(token)
         else:
@@ -106,7 +106,7 @@ class EventCoder:
         return self._build(token, rule.type, rule.mode, roles, sentence, reader, context, time_expressions)
 
     def _statement(self, verb: Token, sentence: Span, reader: RoleReader, context: ParagraphContext,
-                   time_expressions: list) -> list[CodedEvent]:
+                   time_expressions: list[TimeExpression]) -> list[CodedEvent]:
         """'X said that ...': coded by its content unless the content holds a trigger of its own."""
         content = _said(verb)
         if not content or self._irrealis(verb):
@@ -165,7 +165,7 @@ class EventCoder:
         return None
 
     def _build(self, token: Token, kind: str, mode: str, roles: Roles, sentence: Span, reader: RoleReader,
-               context: ParagraphContext, time_expressions: list) -> list[CodedEvent]:
+               context: ParagraphContext, time_expressions: list[TimeExpression]) -> list[CodedEvent]:
         if len(roles.sources) > 1 and roles.targets:  # 'the EU and Ukraine closed their airspace to Belarus'
             return [e for source in roles.sources
                     for e in self._build(token, kind, mode, Roles([source], roles.targets), sentence, reader,
@@ -339,7 +339,7 @@ def _clause(token: Token, sentence: Span) -> list[Token]:
     return tokens or [token]
 
 
-def _date_for(token: Token, clause: list[Token], sentence: Span, time_expressions: list,
+def _date_for(token: Token, clause: list[Token], sentence: Span, time_expressions: list[TimeExpression],
               context: ParagraphContext) -> tuple[str | None, str | None, list]:
     """The time expression of the trigger's clause, else of its sentence, else the time in force before it.
 
