@@ -18,6 +18,7 @@ from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_participle
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
 INTENT_GOVERNORS = {"promise", "offer", "commit", "undertake", "ready", "prepared", "willing",
                     "intend", "plan"}
+COERCIVE_TYPES = {"COERCE"}  # done by the state where it happens, when the text names no agent
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
 CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}
@@ -97,8 +98,10 @@ class EventCoder:
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list[TimeExpression]) -> list[CodedEvent]:
-        if token.pos_ == "VERB" or is_participle(token):
+        if token.pos_ == "VERB" or (is_participle(token) and rule.pos == "verb"):
             roles = reader.verb_roles(token)
+        elif token.pos_ == "ADJ":
+            roles = reader.adjective_roles(token)
         else:
             roles = reader.noun_roles(token, rule.of_role)
             if not roles.sources and not roles.targets:
@@ -190,6 +193,8 @@ class EventCoder:
                     context: ParagraphContext) -> tuple[ActorMention | None, ActorMention | None]:
         """Roles from the parse, then fallbacks: the nearest actor before, others in the sentence, the dyad."""
         sources, targets = list(roles.sources), list(roles.targets)
+        if not sources and kind in COERCIVE_TYPES:  # 'the arrest of Russian citizens in Belarus': its authorities
+            sources = reader.location_of(token, targets)
         if not sources:
             nearest = reader.nearest_before(token, sentence.start, targets)
             sources = [nearest] if nearest else []

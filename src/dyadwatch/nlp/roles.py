@@ -142,6 +142,24 @@ class RoleReader:
         return [a for c in token.children if c.dep_ == "prep" and c.lower_ in preps
                 for p in c.children if p.dep_ == "pobj" for a in self.phrase_actors(p)]
 
+    # --- adjectives -----------------------------------------------------------
+    def adjective_roles(self, adjective: Token) -> Roles:
+        """'Minsk is concerned about Moscow's plans': the copula's subject feels it, 'about X' is its object."""
+        sources = [a for c in adjective.head.children if c.dep_ == "nsubj" for a in self.phrase_actors(c)]
+        targets = [a for c in adjective.children if c.dep_ == "prep" and c.lower_ in ("about", "over", "with", "by")
+                   for p in c.children for a in self.phrase_actors(p)]
+        return Roles(_unique(sources), [t for t in _unique(targets) if t not in sources])
+
+    def location_of(self, trigger: Token, exclude: list[ActorMention]) -> list[ActorMention]:
+        """The country an action happens in ('in Belarus'), within the trigger's phrase."""
+        for token in trigger.subtree:
+            if token.dep_ == "prep" and token.lower_ == "in":
+                found = [a for p in token.children for a in self.phrase_actors(p)
+                         if a.kind in ("state", "capital", "region") and a not in exclude]
+                if found:
+                    return found[:1]
+        return []
+
     # --- nouns ----------------------------------------------------------------
     def noun_roles(self, noun: Token, of_role: str) -> Roles:
         sources: list[ActorMention] = []
