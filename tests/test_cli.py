@@ -148,3 +148,20 @@ def test_relationship_commands_agree_with_the_library(demo_store, tmp_path: Path
     graph = tmp_path / "net.graphml"
     assert runner.invoke(app, ["network", "--out", str(graph), "--db", db]).exit_code == 0
     assert "<graphml" in graph.read_text(encoding="utf-8")
+
+
+def test_a_users_knowledge_folder_adds_actors_and_a_broken_file_is_one_clear_error(tmp_path: Path):
+    mine = tmp_path / "knowledge"
+    (mine / "actors").mkdir(parents=True)
+    (mine / "actors" / "mine.yaml").write_text(
+        "- code: BLR-GOV\n  kind: person\n  name: Ivan Testovich\n  aliases: [Testovich]\n", encoding="utf-8")
+    doc = tmp_path / "note.txt"
+    doc.write_text("Note\n\n01.02.2021\n\nOn 1 February 2021 Testovich met Putin in Sochi.\n", encoding="utf-8")
+    db = str(tmp_path / "k.db")
+    assert runner.invoke(app, ["ingest", str(doc), "--knowledge", str(mine), "--db", db]).exit_code == 0
+    events = lines(runner.invoke(app, ["events", "--db", db, "--json"]).stdout)
+    assert [(e["type"], e["source"], e["target"]) for e in events] == [("CONSULT", "BLR-GOV", "RUS-GOV")]
+    (mine / "events.yaml").write_text("foo: [unclosed\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(doc), "--knowledge", str(mine), "--db", db])
+    assert result.exit_code == 1 and "events.yaml: not valid YAML" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

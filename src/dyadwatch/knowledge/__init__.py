@@ -136,8 +136,13 @@ def _knowledge_files(folders: Iterable[Path]) -> list[Path]:
 def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise DyadwatchError(Errors.E008, path=path, reason=f"not valid YAML ({error})") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "unreadable"
+        raise DyadwatchError(Errors.E008, path=path, reason=f"not valid YAML: {problem}{where}") from None
+    except UnicodeDecodeError:
+        raise DyadwatchError(Errors.E008, path=path, reason="not UTF-8 text") from None
 
 
 def _patterns(path: Path, sources: list[str]) -> list[re.Pattern[str]]:

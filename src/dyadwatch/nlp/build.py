@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -21,10 +22,19 @@ COMPONENTS = ("dyadwatch_actors", "dyadwatch_timex", "dyadwatch_quantities", "dy
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing may download at run time
 
 
-@lru_cache(maxsize=8)
 def knowledge_for(knowledge_dirs: tuple[str, ...]) -> Knowledge:
-    """Knowledge is read once per set of folders and shared by every component."""
+    """Knowledge read once per set of folders and shared by every component; read again when a file changes."""
+    return _knowledge(knowledge_dirs, _signature(knowledge_dirs))
+
+
+@lru_cache(maxsize=8)
+def _knowledge(knowledge_dirs: tuple[str, ...], signature: tuple[tuple[str, float], ...]) -> Knowledge:
     return load_knowledge(knowledge_dirs)
+
+
+def _signature(knowledge_dirs: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    files = [f for d in knowledge_dirs for f in Path(d).rglob("*") if f.is_file()]
+    return tuple(sorted((str(f), f.stat().st_mtime) for f in files))
 
 
 def model_name() -> str:
