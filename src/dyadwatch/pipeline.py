@@ -15,6 +15,7 @@ from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Claim, Document, Event, Extraction, Mention, Quantity, Sentence, Span
 from dyadwatch.nlp.build import PIPELINE_VERSION, build_nlp, knowledge_for, model_name
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, found_in
+from dyadwatch.nlp.dates import recent_year as _recent
 from dyadwatch.nlp.dyad import DyadFinder
 from dyadwatch.nlp.timex import explicit_years, resolve
 
@@ -73,9 +74,9 @@ class Extractor:
             doc = self.nlp.make_doc(text[block.start:block.end])
             doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor, year_in_force=year,
                                              heading=block.heading, dyad=dyad)
-            years = explicit_years(text[block.start:block.end])
+            years = [y for _, y in explicit_years(text[block.start:block.end]) if _recent(y, anchor)]
             if years:
-                year = years[-1][1]
+                year = years[-1]
             yield doc
 
 

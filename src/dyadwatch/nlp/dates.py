@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -22,7 +23,15 @@ def resolve_dates(doc: Doc) -> Doc:
             shift = sentence.start_char
             found.time_expressions.append(replace(expression, start=expression.start + shift,
                                                   end=expression.end + shift))
-        years = explicit_years(sentence.text)
-        if years:
-            year = years[-1][1]
+        recent = [y for _, y in explicit_years(sentence.text) if recent_year(y, context.anchor)]
+        if recent:
+            year = recent[-1]
     return doc
+
+
+HISTORY_YEARS = 15  # a year further back than this is a historical reference ('the lessons of 1941')
+
+
+def recent_year(year: int, anchor: date | None) -> bool:
+    """Whether a year named in passing can be the year in force for the dates after it."""
+    return anchor is None or anchor.year - HISTORY_YEARS <= year <= anchor.year + 1

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, context_of, found_in
+from dyadwatch.nlp.dates import recent_year
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.roles import RoleReader, Roles
 from dyadwatch.nlp.timex import TimeExpression, explicit_years
@@ -361,7 +362,7 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
     if candidates:
         best = min(candidates, key=lambda t: abs(t.start - token.idx))
         return best.value, best.precision, _coordinated(best, candidates, sentence)
-    earlier = [t for t in usable if t.end <= start]
+    earlier = [t for t in usable if t.end <= start and recent_year(t.begin.year, anchor)]
     if earlier:  # the paragraph goes on about the time it last named ('On 3 June ... They agreed ...')
         return earlier[-1].value, earlier[-1].precision, []
     year = _year_in_force(context)
