@@ -707,3 +707,20 @@ def test_search_page_links_events_to_their_pages(client: TestClient):
     page = client.get("/search", params={"q": "How much did Russia lend Belarus?"}).text
     links = re.findall(r'href="(/events/[^"]+)"', page)
     assert links and all(client.get(link).status_code == 200 for link in links[:3])
+
+
+def test_figures_and_claims_are_reviewed_from_their_listings(review_client: TestClient, writable_store: Store):
+    figure = queries.quantities(writable_store)[0]
+    claim = queries.claims(writable_store)[0]
+    page = review_client.get("/figures").text
+    assert f'action="/review/{figure.id}"' in page
+    form = {"csrf_token": csrf_from(page), "token": TOKEN, "action": "reject"}
+    response = review_client.post(f"/review/{figure.id}", data=form, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/figures"
+    assert figure.id not in [q.id for q in queries.quantities(writable_store)]
+    page = review_client.get("/claims").text
+    form = {"csrf_token": csrf_from(page), "token": TOKEN, "action": "confirm"}
+    assert review_client.post(f"/review/{claim.id}", data=form, follow_redirects=False).status_code == 303
+    assert next(c for c in queries.claims(writable_store) if c.id == claim.id).review == "confirm"
+    refused = review_client.post(f"/review/{claim.id}", data={**form, "token": "wrong"}, follow_redirects=False)
+    assert refused.status_code == 403
