@@ -245,7 +245,7 @@ def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="
     from dyadwatch.reconcile.stories import build_stories
 
     rows = [s for s in build_stories(Store(db)) if s.source_count >= min_sources
-            and (not type or s.type == type.upper()) and (not actor or _involves(s, actor))]
+            and (not type or s.type == type.upper()) and (not actor or queries.involves(s.source, s.target, actor))]
     if as_json:
         return _print_json(rows)
     table = Table("id", "date", "type", "source", "target", "sources", "reports", "contradictions", "evidence",
@@ -254,11 +254,6 @@ def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="
         table.add_row(s.id, s.date or "", s.type, s.source or "", s.target or "", str(s.source_count),
                       str(len(s.reports)), ", ".join(c.field for c in s.contradictions), _short(s.reports[0].quote, 60))
     out.print(table)
-
-
-def _involves(story: Any, actor: str) -> bool:
-    code = actor.upper()
-    return any(a and (a == code or a.startswith(f"{code}-")) for a in (story.source, story.target))
 
 
 @app.command()

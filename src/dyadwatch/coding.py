@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.evaluate import SYMMETRIC_TYPES
-from dyadwatch.nlp.context import ActorMention, ParagraphContext, found_in
+from dyadwatch.nlp.context import ActorMention, ParagraphContext, code_of, found_in
 from dyadwatch.pipeline import Extractor
 
 SOURCE, TARGET = "SOURCE", "TARGET"  # no dash: each is a "country" of its own
@@ -40,7 +40,7 @@ def code_pair(extractor: Extractor, sentence: str, source: str, target: str) -> 
     doc._.actors = _with_marks(doc, source, target)
     found_in(doc).events = []
     for event in extractor.nlp.get_pipe("dyadwatch_events")(doc)._.found.events:
-        codes = (_code(event.source), _code(event.target))
+        codes = (code_of(event.source), code_of(event.target))
         forward = codes == (SOURCE, TARGET)
         if forward or (event.type in SYMMETRIC_TYPES and codes == (TARGET, SOURCE)):
             return PairCoding(event.type, event.mode, event.intensity, event.negated,
@@ -64,5 +64,3 @@ def _mark(doc: Doc, text: str, code: str) -> ActorMention:
     return ActorMention(span.start, span.end, (code,), "marked")
 
 
-def _code(mention: ActorMention | None) -> str | None:
-    return mention.codes[0] if mention else None

@@ -14,7 +14,7 @@ from dyadwatch.ingest.metadata import read_metadata
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Claim, Document, Event, Extraction, Mention, Quantity, Sentence, Span
 from dyadwatch.nlp.build import PIPELINE_VERSION, build_nlp, knowledge_for, model_name
-from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, found_in
+from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, found_in
 from dyadwatch.nlp.dates import recent_year as _recent
 from dyadwatch.nlp.dyad import DyadFinder
 from dyadwatch.nlp.timex import explicit_years, resolve
@@ -125,7 +125,7 @@ def _collect(extraction: Extraction, doc: Doc, original: str, cleaned: CleanText
     for event in found.events:
         evidence = span(*event.clause)
         extraction.events.append(Event(
-            type=event.type, mode=event.mode, source=_code(event.source), target=_code(event.target),
+            type=event.type, mode=event.mode, source=code_of(event.source), target=code_of(event.target),
             evidence=evidence, quote=original[evidence.start:evidence.end], trigger=span(*event.trigger),
             domain=event.domain, date=event.date, date_precision=event.date_precision, negated=event.negated,
             intensity=event.intensity, source_span=_mention_span(doc, event.source, span),
@@ -141,9 +141,6 @@ def _collect(extraction: Extraction, doc: Doc, original: str, cleaned: CleanText
                                        quote=original[evidence.start:evidence.end], holder=claim.holder,
                                        horizon=claim.horizon))
 
-
-def _code(mention: ActorMention | None) -> str | None:
-    return mention.codes[0] if mention is not None else None
 
 
 def _mention_span(doc: Doc, mention: ActorMention | None, span: Callable[[int, int], Span]) -> Span | None:

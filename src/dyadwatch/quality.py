@@ -1,4 +1,4 @@
-"""All accuracy figures in one place: the gold levels (score.py's rules) and the peer suites."""
+"""All accuracy figures in one place: the gold levels (score.py's rules), search, and the peer suites."""
 
 from __future__ import annotations
 
@@ -8,33 +8,22 @@ from pathlib import Path
 from dyadwatch import evaluate, export, peer
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
+from dyadwatch.search import recall_at_k
 from dyadwatch.store.database import Store
 
 GOLD_LEVELS = (("events", "found"), ("events", "type"), ("events", "type+actors"), ("events", "type+actors+date"),
                ("quantities", "value+unit"), ("claims", "kind"))
 
 
-def gold_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
-    """F1 per level on the sample corpus, through the same path as ingest + export + score.py."""
-    docs, gold = shared / "corpus" / "seeds", shared / "gold"
-    with tempfile.TemporaryDirectory() as scratch:
-        store = Store(str(Path(scratch) / "gold.db"))
-        ingest(store, [docs], extractor)
-        records = export.gold_records(store)
-        store.close()
-    report = evaluate.score(docs, gold, records)
+def gold_figures(shared: Path, store: Store) -> dict[str, float]:
+    """F1 per level on the sample corpus, from the store's export, as ingest + export + score.py give."""
+    report = evaluate.score(shared / "corpus" / "seeds", shared / "gold", export.gold_records(store))
     return {f"{kind} {level}": report[kind][level].f1 for kind, level in GOLD_LEVELS}
 
 
-def search_figure(shared: Path, extractor: Extractor) -> dict[str, float]:
+def search_figure(shared: Path, store: Store, extractor: Extractor) -> dict[str, float]:
     """Share of the analysts' questions with a gold evidence sentence in the top 5."""
-    from dyadwatch.search import recall_at_k
-
-    with tempfile.TemporaryDirectory() as scratch:
-        store = Store(str(Path(scratch) / "search.db"))
-        ingest(store, [shared / "corpus" / "seeds"], extractor)
-        recall = recall_at_k(store, extractor.knowledge, shared / "gold" / "questions.jsonl", k=5)
-        store.close()
+    recall = recall_at_k(store, extractor.knowledge, shared / "gold" / "questions.jsonl", k=5)
     return {"search recall@5": round(recall, 3)}
 
 
@@ -50,5 +39,11 @@ def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
 
 
 def measure(shared: Path, extractor: Extractor | None = None) -> dict[str, float]:
+    """Every figure; the sample corpus is ingested once into a scratch database for the gold and search ones."""
     extractor = extractor or Extractor()
-    return {**gold_figures(shared, extractor), **peer_figures(shared, extractor), **search_figure(shared, extractor)}
+    with tempfile.TemporaryDirectory() as scratch:
+        store = Store(str(Path(scratch) / "samples.db"))
+        ingest(store, [shared / "corpus" / "seeds"], extractor)
+        figures = {**gold_figures(shared, store), **search_figure(shared, store, extractor)}
+        store.close()
+    return {**figures, **peer_figures(shared, extractor)}

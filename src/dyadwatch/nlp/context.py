@@ -37,6 +37,11 @@ class ActorMention:
         return self.codes[0].split("-")[0]
 
 
+def code_of(mention: ActorMention | None) -> str | None:
+    """The (first) actor code of a mention that may be missing."""
+    return mention.codes[0] if mention is not None else None
+
+
 @dataclass
 class Found:
     """Records found in a paragraph, offsets relative to the paragraph Doc's text.
@@ -46,6 +51,7 @@ class Found:
     """
 
     time_expressions: list[TimeExpression] = field(default_factory=list)
+    year_at: dict[int, int | None] = field(default_factory=dict)  # sentence start -> year in force there
     figures: list[Any] = field(default_factory=list)  # FoundFigure
     events: list[Any] = field(default_factory=list)  # CodedEvent
     claims: list[Any] = field(default_factory=list)  # FoundClaim

@@ -14,11 +14,13 @@ from dyadwatch.nlp.timex import explicit_years, find_time_expressions
 
 @Language.component("dyadwatch_timex")
 def resolve_dates(doc: Doc) -> Doc:
-    """Store every time expression of the paragraph on `doc._.found.time_expressions` (Doc offsets)."""
+    """Store every time expression of the paragraph on `doc._.found.time_expressions` (Doc offsets),
+    and the year in force at the start of each sentence on `doc._.found.year_at`."""
     context = context_of(doc)
     year = context.year_in_force
     found = found_in(doc)
     for sentence in doc.sents:
+        found.year_at[sentence.start_char] = year
         for expression in find_time_expressions(sentence.text, context.anchor, year):
             shift = sentence.start_char
             found.time_expressions.append(replace(expression, start=expression.start + shift,

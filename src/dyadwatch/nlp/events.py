@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from dyadwatch.knowledge import Knowledge
-from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, context_of, found_in
+from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, context_of, found_in
 from dyadwatch.nlp.dates import recent_year
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.roles import RoleReader, Roles
@@ -280,9 +280,7 @@ def _one_per_happening(events: list[CodedEvent]) -> list[CodedEvent]:
     event; the report naming the actors more precisely (BLR-GOV rather than BLR) is kept."""
     kept: list[CodedEvent] = []
     for event in events:
-        key = (event.type, _country(event.source), _country(event.target), event.date)
-        twin = next((k for k in kept if (k.type, _country(k.source), _country(k.target), k.date) == key
-                     and (k.nominal or event.nominal)), None)
+        twin = next((k for k in kept if _happening(k) == _happening(event) and (k.nominal or event.nominal)), None)
         if twin is None:
             kept.append(event)  # two verbs are two acts ('called Belarus an ally and pledged support')
         elif _precision(event) > _precision(twin):
@@ -290,16 +288,17 @@ def _one_per_happening(events: list[CodedEvent]) -> list[CodedEvent]:
     return kept
 
 
+def _happening(event: CodedEvent) -> tuple[str, str | None, str | None, str | None]:
+    return event.type, _country(event.source), _country(event.target), event.date
+
+
 def _country(mention: ActorMention | None) -> str | None:
     return mention.country if mention else None
 
 
 def _precision(event: CodedEvent) -> int:
-    return sum("-" in (_code(m) or "") for m in (event.source, event.target))
+    return sum("-" in (code_of(m) or "") for m in (event.source, event.target))
 
-
-def _code(mention: ActorMention | None) -> str | None:
-    return mention.codes[0] if mention else None
 
 
 def _dyad_partner(source: ActorMention, context: ParagraphContext) -> ActorMention | None:

@@ -26,9 +26,9 @@ class FoundFigure:
 def find_quantities(doc: Doc) -> Doc:
     """Store the figures of each sentence on `doc._.found.figures`."""
     found = found_in(doc)
-    year = context_of(doc).year_in_force
     for sentence in doc.sents:
         shift = sentence.start_char
+        year = found.year_at.get(shift, context_of(doc).year_in_force)
         times = [t for t in found.time_expressions if shift <= t.start < sentence.end_char]
         for figure in find_figures(sentence.text):
             start, end = figure.start + shift, figure.end + shift
@@ -37,7 +37,4 @@ def find_quantities(doc: Doc) -> Doc:
                 value=figure.value, unit=figure.unit, bound=figure.bound, span=(start, end),
                 sentence=(sentence.start_char, sentence.end_char), measure=measure_of(sentence, start, end),
                 date=nearest.value if nearest else (str(year) if year else None)))
-        years = [t for t in times if not t.relative]
-        if years:
-            year = int(years[-1].value[:4])
     return doc

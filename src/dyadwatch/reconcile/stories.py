@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from dyadwatch.evaluate import SYMMETRIC_TYPES
+from dyadwatch.evaluate import SYMMETRIC_TYPES, country
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import EventRow, QuantityRow
@@ -144,11 +144,7 @@ def _actors_fit(a: EventRow, b: EventRow) -> bool:
 
 
 def _country_pair(event: EventRow) -> tuple[str | None, str | None]:
-    return (_country(event.source), _country(event.target))
-
-
-def _country(code: str | None) -> str | None:
-    return code.split("-")[0] if code else None
+    return (country(event.source), country(event.target))
 
 
 def _countries(event: EventRow) -> set[str]:
@@ -222,7 +218,7 @@ def _contradictions(reports: list[Report]) -> list[Contradiction]:
     if any(not (a.startswith(b) or b.startswith(a)) for a in dates for b in dates):
         found.append(Contradiction("date", _versions(reports, lambda r: r.date)))
     sources = {r.source for r in reports if r.source}
-    if len({_country(s) for s in sources}) > 1:
+    if len({country(s) for s in sources}) > 1:
         found.append(Contradiction("source", _versions(reports, lambda r: r.source)))
     amounts = [set(r.figures) for r in reports if r.figures]
     if len(amounts) > 1 and not set.intersection(*amounts):

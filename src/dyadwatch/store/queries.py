@@ -149,15 +149,19 @@ def events(store: Store, where: EventFilter = EventFilter(), keep_rejected: bool
     return rows[: where.limit] if where.limit else rows
 
 
+def involves(source: str | None, target: str | None, actor: str) -> bool:
+    """Whether an actor code (or a country, covering its sectors) is the source or the target."""
+    code = actor.upper()
+    return any(a and (a == code or a.startswith(f"{code}-")) for a in (source, target))
+
+
 def _event_matches(row: EventRow, where: EventFilter) -> bool:
     if where.type and row.type != where.type.upper():
         return False
     if where.domain and row.domain != where.domain.lower():
         return False
-    if where.actor:
-        code = where.actor.upper()
-        if not any(a and (a == code or a.startswith(f"{code}-")) for a in (row.source, row.target)):
-            return False
+    if where.actor and not involves(row.source, row.target, where.actor):
+        return False
     if where.since and (row.date is None or row.date < where.since[: len(row.date)]):
         return False
     return not (where.until and (row.date is None or row.date[: len(where.until)] > where.until))

@@ -358,7 +358,7 @@ def api_stories(web: Context, type: Text = None, actor: Text = None, limit: Limi
                 offset: Offset = 0) -> StoryPage:
     """Stories (one happening, many reports), most reported first, each report with its evidence."""
     stories = [s for s in build_stories(web.store)
-               if (not type or s.type == type) and (not actor or data.involves(s.source, s.target, actor))]
+               if (not type or s.type == type) and (not actor or queries.involves(s.source, s.target, actor))]
     return StoryPage(total=len(stories), limit=limit, offset=offset,
                      stories=[StoryOut(**_story_fields(s)) for s in stories[offset: offset + limit]])
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select
 
 from dyadwatch.knowledge import Actor as KnownActor
-from dyadwatch.search import Answer, Searcher
+from dyadwatch.search import Answer, Citation, Searcher
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import EventRow
@@ -23,19 +23,6 @@ from dyadwatch.store.queries import EventRow
 A = schema.actors
 D = schema.documents
 M = schema.mentions
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    doc: str
-    start: int
-    end: int
-    text: str
-    date: str | None
-    score: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -67,10 +54,9 @@ def search_answer(searcher: Searcher, store: Store, question: str, limit: int) -
     return searcher.answer(store, question, limit)
 
 
-def search_results(answer: Answer) -> list[SearchResult]:
-    """The answer's sentences, best first, each with its document's date."""
-    return [SearchResult(hit.doc, hit.start, hit.end, hit.text, hit.date, round(hit.score, 4))
-            for hit in answer.sentences]
+def search_results(answer: Answer) -> list[Citation]:
+    """The answer's sentences, best first, each with its document's date and a score rounded for display."""
+    return [replace(hit, score=round(hit.score, 4)) for hit in answer.sentences]
 
 
 def actor(store: Store, code: str) -> Actor | None:
@@ -181,8 +167,3 @@ def sub_codes_with_roles(holders: Mapping[str, tuple[KnownActor, ...]], code: st
     """The sub-actor codes of `code` (BLR-GOV under BLR) that have office holders."""
     return sorted(c for c in holders if c != code and belongs_to(code, c))
 
-
-def involves(source: str | None, target: str | None, actor: str) -> bool:
-    """Whether an actor code (or a country, covering its sectors) is the source or the target."""
-    code = actor.upper()
-    return any(a and (a == code or a.startswith(f"{code}-")) for a in (source, target))

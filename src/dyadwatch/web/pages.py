@@ -106,7 +106,7 @@ def event_page(request: Request, web: Context, event_id: str) -> Response:
 def stories_page(request: Request, web: Context, type: Text = None, actor: Text = None,
                  sources: Annotated[int, Query(ge=1, le=100)] = 1) -> Response:
     stories = [s for s in build_stories(web.store) if s.source_count >= sources
-               and (not type or s.type == type) and (not actor or data.involves(s.source, s.target, actor))]
+               and (not type or s.type == type) and (not actor or queries.involves(s.source, s.target, actor))]
     return render(request, "stories.html", {
         "stories": stories, "filters": {"type": type or "", "actor": actor or "", "sources": sources},
         "types": PLOVER_TYPES, "names": data.actor_names(web.store)})
