@@ -15,6 +15,7 @@ from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Claim, Document, Event, Extraction, Mention, Quantity, Sentence, Span
 from dyadwatch.nlp.build import PIPELINE_VERSION, build_nlp, knowledge_for, model_name
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, found_in
+from dyadwatch.nlp.dates import period_year
 from dyadwatch.nlp.dates import recent_year as _recent
 from dyadwatch.nlp.dyad import DyadFinder
 from dyadwatch.nlp.timex import explicit_years, resolve
@@ -48,7 +49,7 @@ class Extractor:
         anchor = _as_date(document.date)
         dyad = self.dyads.dyad(cleaned.text, self.given_dyad)
         blocks = _paragraphs(cleaned.text)
-        docs = self.nlp.pipe(self._docs(cleaned.text, blocks, anchor, dyad), batch_size=64)
+        docs = self.nlp.pipe(self._docs(cleaned.text, blocks, anchor, dyad, document.title or ""), batch_size=64)
         extraction = Extraction()
         for index, (paragraph, doc) in enumerate(zip(blocks, docs, strict=True)):
             _collect(extraction, doc, document.text, cleaned, paragraph, index)
@@ -67,13 +68,15 @@ class Extractor:
             document.date, document.date_precision = meta.date, meta.date_precision
             document.date_inferred = meta.date_inferred
 
-    def _docs(self, text: str, blocks: list[Paragraph], anchor: date | None, dyad: tuple[str, ...]
-              ) -> Iterator[Doc]:
+    def _docs(self, text: str, blocks: list[Paragraph], anchor: date | None, dyad: tuple[str, ...],
+              title: str) -> Iterator[Doc]:
         year = anchor.year if anchor else None
+        title_period = period_year(title)
         for index, block in enumerate(blocks):
             doc = self.nlp.make_doc(text[block.start:block.end])
+            period = period_year(block.heading) or title_period
             doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor, year_in_force=year,
-                                             heading=block.heading, dyad=dyad)
+                                             heading=block.heading, period_year=period, dyad=dyad)
             years = [y for _, y in explicit_years(text[block.start:block.end]) if _recent(y, anchor)]
             if years:
                 year = years[-1]

@@ -39,3 +39,20 @@ def test_metonyms_and_demonym_sector_nouns_resolve(extractor):
 def test_statements_are_coded_by_content(extractor):
     found = events(extractor, "In 2021 Lukashenka said that Polish officials were using migrants as a pretext.")
     assert any(t == "ACCUSE" and s == "BLR-GOV" and tg == "POL-GOV" for t, s, tg, _ in found)
+
+
+def dated(extractor, text, date=None):
+    document = Document(path="<test>", name="test.txt", format="txt", text=text, sha256="", date=date)
+    return [(e.type, e.date) for e in extractor.extract(document).events]
+
+
+def test_an_undated_past_action_has_no_date_but_a_present_state_has_the_writing_year(extractor):
+    text = "Notes on Poland\n\nMinsk signed a new gas agreement with Moscow.\n\nMinsk supports Moscow on Ukraine."
+    found = dated(extractor, text, date="2021-09-30")
+    assert ("AGREE", None) in found
+    assert ("SUPPORT", "2021") in found
+
+
+def test_a_heading_that_names_its_period_dates_the_actions_under_it(extractor):
+    text = "Relations after May 2021\n\nMinsk signed a new gas agreement with Moscow."
+    assert dated(extractor, text, date="2022-03-01") == [("AGREE", "2021")]

@@ -20,6 +20,7 @@ class ParagraphContext:
     anchor: date | None = None      # the document's date: the writer's "now"
     year_in_force: int | None = None
     heading: str = ""
+    period_year: int | None = None  # the year the section heading (else the title) says it covers
     dyad: tuple[str, ...] = ()      # the two countries the document is about
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -37,3 +38,13 @@ HISTORY_YEARS = 15  # a year further back than this is a historical reference ('
 def recent_year(year: int, anchor: date | None) -> bool:
     """Whether a year named in passing can be the year in force for the dates after it."""
     return anchor is None or anchor.year - HISTORY_YEARS <= year <= anchor.year + 1
+
+
+# A title or heading that names the period it covers: 'Relations in 2021', 'Trends after May 2021'.
+PERIOD_COVERED = re.compile(r"\b(?:in|after|since|during|post-|throughout)\s*(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")
+
+
+def period_year(line: str) -> int | None:
+    """The year a title or heading says its text is about, or None."""
+    found = PERIOD_COVERED.findall(line)
+    return int(found[-1]) if found else None

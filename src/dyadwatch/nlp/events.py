@@ -13,7 +13,7 @@ from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, cod
 from dyadwatch.nlp.dates import recent_year
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.roles import RoleReader, Roles
-from dyadwatch.nlp.timex import TimeExpression, explicit_years
+from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_participle
 
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
@@ -364,8 +364,20 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
     earlier = [t for t in usable if t.end <= start and recent_year(t.begin.year, anchor)]
     if earlier:  # the paragraph goes on about the time it last named ('On 3 June ... They agreed ...')
         return earlier[-1].value, earlier[-1].precision, []
-    year = _year_in_force(context)
-    return (str(year), "year", []) if year else (None, None, [])
+    if context.period_year:  # the section is about that year ('Relations after May 2021')
+        return str(context.period_year), "year", []
+    if context.anchor is None or _told_in_past(token):
+        return None, None, []  # a past action with no time in reach: the text does not date it
+    return str(context.anchor.year), "year", []  # a present state holds when the text was written
+
+
+def _told_in_past(token: Token) -> bool:
+    """Whether the trigger's clause is in the simple past ('was extended', 'joined'), not present or perfect."""
+    verb = token if token.pos_ in ("VERB", "AUX") else _governing_verb(token)
+    if verb is None:
+        return False
+    tags = {verb.tag_} | {child.tag_ for child in verb.children if child.dep_ in ("aux", "auxpass")}
+    return "VBD" in tags and not tags & {"VBZ", "VBP"}
 
 
 def _coordinated(chosen, candidates: list, sentence: Span) -> list:
@@ -388,12 +400,6 @@ def _aside(sentence: Span, at: int, trigger_at: int) -> bool:
     closed = text.find(")", at - offset)
     closed = len(text) if closed < 0 else closed
     return not (opened <= trigger_at - offset <= closed)
-
-
-def _year_in_force(context: ParagraphContext) -> int | None:
-    """The year of the section heading, else of the document; a year from far away is no evidence."""
-    years = explicit_years(context.heading)
-    return years[-1][1] if years else (context.anchor.year if context.anchor else None)
 
 
 @Language.factory("dyadwatch_events", default_config={"knowledge_dirs": []})
