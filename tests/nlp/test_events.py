@@ -56,3 +56,13 @@ def test_an_undated_past_action_has_no_date_but_a_present_state_has_the_writing_
 def test_a_heading_that_names_its_period_dates_the_actions_under_it(extractor):
     text = "Relations after May 2021\n\nMinsk signed a new gas agreement with Moscow."
     assert dated(extractor, text, date="2022-03-01") == [("AGREE", "2021")]
+
+
+def test_outside_a_dyad_an_unaddressed_demand_is_aimed_at_the_actors_own_state(extractor):
+    found = events(extractor, "Thousands of Algerian students protested on Sunday.")
+    assert ("PROTEST", "DZA", "DZA", False) in found
+
+
+def test_protesters_with_no_name_are_of_the_place_they_protest_in(extractor):
+    found = events(extractor, "Supporters of the opposition blocked roads in Algiers on Sunday.")
+    assert any(kind == "PROTEST" and source == "DZA" for kind, source, _, _ in found)

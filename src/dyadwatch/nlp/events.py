@@ -19,7 +19,9 @@ from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_participle
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
 INTENT_GOVERNORS = {"promise", "offer", "commit", "undertake", "ready", "prepared", "willing",
                     "intend", "plan"}
-COERCIVE_TYPES = {"COERCE"}  # done by the state where it happens, when the text names no agent
+# With no agent named, done by those where it happens: the state ('the arrest of Russian citizens in
+# Belarus') or its people ('supporters blocked roads in Algiers')
+LOCAL_AGENT_TYPES = {"COERCE", "PROTEST"}
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
 CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}
@@ -28,6 +30,9 @@ INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
 CONFLICT_INTENSITY = -4.5  # SANCTION and worse: announcing them is a threat
 NAMING_VERBS = {"call", "describe", "dub", "label", "characterise", "characterize", "brand", "term"}
 NEGATIONS = {"not", "n't", "never", "no"}
+# Claims and pressure with no named addressee are aimed at the actor's own state (protesters at their
+# government, police at protesters), as the event data sets code them; only used outside a dyad.
+DOMESTIC_TYPES = {"PROTEST", "REQUEST", "REJECT", "CONCEDE", "COERCE", "THREATEN", "ACCUSE"}
 DIRECTED_TYPES = {"AGREE", "CONSULT", "COOPERATE", "AID", "SUPPORT", "CONCEDE", "REQUEST", "SANCTION",
                   "ACCUSE", "REJECT", "THREATEN", "RETREAT"}
 
@@ -194,7 +199,7 @@ class EventCoder:
                     context: ParagraphContext) -> tuple[ActorMention | None, ActorMention | None]:
         """Roles from the parse, then fallbacks: the nearest actor before, others in the sentence, the dyad."""
         sources, targets = list(roles.sources), list(roles.targets)
-        if not sources and kind in COERCIVE_TYPES:  # 'the arrest of Russian citizens in Belarus': its authorities
+        if not sources and kind in LOCAL_AGENT_TYPES:
             sources = reader.location_of(token, targets)
         if not sources:
             nearest = reader.nearest_before(token, sentence.start, targets)
@@ -216,6 +221,8 @@ class EventCoder:
             source, target = _split_dyad(source)
         if target is None and source is not None and kind in DIRECTED_TYPES and source.country in context.dyad:
             target = _dyad_partner(source, context)
+        if target is None and source is not None and kind in DOMESTIC_TYPES and not context.dyad:
+            target = ActorMention(source.start, source.start, (source.country,), "domestic")
         if source is None and target is not None and not context.dyad:
             source = ActorMention(target.start, target.start, (target.country,), "domestic")  # 'rebels demanded
             # that the Turkish government ...': an unnamed actor of the same country, as event data sets code it
@@ -277,10 +284,12 @@ def _said(verb: Token) -> list[Token]:
 
 def _one_per_happening(events: list[CodedEvent]) -> list[CodedEvent]:
     """Two triggers of one sentence with the same type, countries and date ('visited ... his trip') are one
-    event; the report naming the actors more precisely (BLR-GOV rather than BLR) is kept."""
+    event, as is one trigger read twice through two names of one actor ('the United States ... Donald Trump');
+    the report naming the actors more precisely (BLR-GOV rather than BLR) is kept."""
     kept: list[CodedEvent] = []
     for event in events:
-        twin = next((k for k in kept if _happening(k) == _happening(event) and (k.nominal or event.nominal)), None)
+        twin = next((k for k in kept if _happening(k) == _happening(event)
+                     and (k.nominal or event.nominal or k.trigger == event.trigger)), None)
         if twin is None:
             kept.append(event)  # two verbs are two acts ('called Belarus an ally and pledged support')
         elif _precision(event) > _precision(twin):
