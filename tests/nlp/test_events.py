@@ -66,3 +66,8 @@ def test_outside_a_dyad_an_unaddressed_demand_is_aimed_at_the_actors_own_state(e
 def test_protesters_with_no_name_are_of_the_place_they_protest_in(extractor):
     found = events(extractor, "Supporters of the opposition blocked roads in Algiers on Sunday.")
     assert any(kind == "PROTEST" and source == "DZA" for kind, source, _, _ in found)
+
+
+def test_a_declared_intention_about_an_object_is_an_agreement(extractor):
+    found = events(extractor, "France promised to continue military aid to Mali.")
+    assert ("AGREE", "FRA", "MLI", False) in found

@@ -154,7 +154,7 @@ class EventCoder:
         for child in token.children:
             if child.dep_ != "xcomp":
                 continue
-            rule = self.vocabulary.rule_for(child)
+            rule = self.vocabulary.rule_for(child) or self._object_rule(child)
             if rule is None:
                 continue
             if rule.type == "SUPPORT":
@@ -162,9 +162,17 @@ class EventCoder:
             return "THREATEN" if self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY else "AGREE"
         return None
 
+    def _object_rule(self, verb: Token) -> TriggerRule | None:
+        """The rule of a plain verb's object noun: 'to continue military aid' is about aid."""
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+        return self.vocabulary.rule_for(objects[0]) if objects else None
+
     def _intended(self, content: list[Token]) -> str | None:
         """The PLOVER type of an announced intention: AGREE to cooperate, THREATEN conflict, REJECT if refused."""
         for token in content:
+            declared = self._intention(token)  # 'X says it is willing to withdraw its troops'
+            if declared is not None:
+                return declared
             rule = self.vocabulary.rule_for(token) if token.pos_ == "VERB" else None
             if rule is None or not any(c.dep_ == "aux" and c.lower_ in INTENT_AUXILIARIES for c in token.children):
                 continue
