@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from dyadwatch.evaluate import SYMMETRIC_TYPES
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, context_of, found_in
 from dyadwatch.nlp.dates import recent_year
@@ -188,6 +189,8 @@ class EventCoder:
                     for e in self._build(token, kind, mode, Roles([source], roles.targets), sentence, reader,
                                          context, time_expressions)]
         source, target = self._fill_roles(token, kind, roles, sentence, reader, context)
+        if source is None and target is None and _agentless_passive(token) and len(context.dyad) == 2:
+            source, target = (ActorMention(token.i, token.i, (code,), "dyad") for code in context.dyad)
         if source is None and target is None:
             return []
         clause = _clause(token, sentence)
@@ -282,6 +285,12 @@ class EventCoder:
         return head.i != token.i and any(e.trigger[0] == head.idx for e in events)
 
 
+def _agentless_passive(token: Token) -> bool:
+    """'Restrictions were lifted': an act whose doer the text leaves out; in a report on a dyad, its two members."""
+    children = {c.dep_ for c in token.children}
+    return token.pos_ == "VERB" and "nsubjpass" in children and "agent" not in children
+
+
 def _said(verb: Token) -> list[Token]:
     """What a verb of saying reports: its clause ('said that ...'), or 'called X an ally' for naming verbs."""
     deps = CONTENT_DEPS if verb.lemma_.lower() in NAMING_VERBS else {"ccomp"}
@@ -306,7 +315,10 @@ def _one_per_happening(events: list[CodedEvent]) -> list[CodedEvent]:
 
 
 def _happening(event: CodedEvent) -> tuple[str, str | None, str | None, str | None]:
-    return event.type, _country(event.source), _country(event.target), event.date
+    pair = (_country(event.source), _country(event.target))
+    if event.type in SYMMETRIC_TYPES:  # 'Russia and Belarus cooperate' is 'Belarus and Russia cooperate'
+        pair = tuple(sorted(pair, key=str))
+    return event.type, *pair, event.date
 
 
 def _country(mention: ActorMention | None) -> str | None:
