@@ -71,3 +71,15 @@ def test_protesters_with_no_name_are_of_the_place_they_protest_in(extractor):
 def test_a_declared_intention_about_an_object_is_an_agreement(extractor):
     found = events(extractor, "France promised to continue military aid to Mali.")
     assert ("AGREE", "FRA", "MLI", False) in found
+
+
+def test_an_act_done_to_someone_under_a_reaction_is_coded_apart_and_done_by_the_local_state(extractor):
+    found = events(extractor, "In 2021 the European Commission condemned the arrest of Belarusian journalists.")
+    assert ("ACCUSE", "EU-GOV", "BLR-MED", False) in found
+    assert ("COERCE", "BLR", "BLR-MED", False) in found
+
+
+def test_an_agentless_passive_act_in_a_dyad_report_joins_the_two_countries(extractor):
+    text = "Belarus and Russia\n\nBelarus and Russia met often in 2021. In 2021 the agreement was signed in Minsk."
+    found = events(extractor, text)
+    assert any(kind == "AGREE" and {source, target} == {"BLR", "RUS"} for kind, source, target, _ in found)

@@ -113,6 +113,10 @@ class EventCoder:
             roles = reader.noun_roles(token, rule.of_role)
             if not roles.sources and not roles.targets:
                 return []  # a noun with no actor attached is a topic ('integration', 'sanctions'), not an event
+            head = token.head
+            if rule.of_role == "target" and head.pos_ == "VERB" and self.vocabulary.rule_for(head) is not None:
+                reacting = reader.verb_roles(head).sources  # 'Gazprom accepted the raiding of the bank'
+                roles = Roles([s for s in roles.sources if s not in reacting], roles.targets)
         return self._build(token, rule.type, rule.mode, roles, sentence, reader, context, time_expressions)
 
     def _statement(self, verb: Token, sentence: Span, reader: RoleReader, context: ParagraphContext,
@@ -212,6 +216,8 @@ class EventCoder:
         sources, targets = list(roles.sources), list(roles.targets)
         if not sources and kind in LOCAL_AGENT_TYPES:
             sources = reader.location_of(token, targets)
+            if not sources and targets and token.pos_ == "NOUN":  # 'the raiding of the bank': by its own state
+                sources = [ActorMention(targets[0].start, targets[0].start, (targets[0].country,), "domestic")]
         if not sources:
             nearest = reader.nearest_before(token, sentence.start, targets)
             sources = [nearest] if nearest else []
@@ -226,7 +232,8 @@ class EventCoder:
             if source is not None and source.country in context.dyad:  # its counterpart is usually the other member
                 targets.sort(key=lambda m: m.country not in context.dyad)
         if source is not None:
-            targets = [t for t in targets if _counterparts(source, t) and not _joint_body(t, source, context)]
+            targets = [t for t in targets if (_counterparts(source, t) or source.kind == "domestic")
+                       and not _joint_body(t, source, context)]
         target = targets[0] if targets else None
         if target is None and source is not None and kind in DIRECTED_TYPES and len(source.codes) == 2:
             source, target = _split_dyad(source)
@@ -281,6 +288,10 @@ class EventCoder:
             return False
         if any(c.dep_ in ("poss", "agent") or (c.dep_ == "prep" and c.lower_ == "by") for c in token.children):
             return False  # 'Russia's loan', 'sanctions by the EU' carry their own actor
+        rule = self.vocabulary.rule_for(token)
+        if rule is not None and rule.of_role == "target" and any(c.dep_ == "prep" and c.lower_ == "of"
+                                                                  for c in token.children):
+            return False  # 'accepted the raiding of the bank': an act done to someone, reported as accepted
         head = token.head.head if token.head.dep_ == "prep" else token.head
         return head.i != token.i and any(e.trigger[0] == head.idx for e in events)
 
