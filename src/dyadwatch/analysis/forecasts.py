@@ -144,7 +144,7 @@ def forecasts(store: Store, today: str | None = None) -> list[TrackedForecast]:
     documents = queries.documents(store)
     doc_dates = {d.name: d.date for d in documents}
     today = today or latest_date([d.date for d in documents])
-    names, name_parts, states = _names_and_states(store)
+    names, long_names, states = _names_and_states(store)
     mentions = _mentions(store)
     stories = build_stories(store)
     story_words = {s.id: [(r, content_words(r.quote, names)) for r in s.reports] for s in stories}
@@ -152,6 +152,7 @@ def forecasts(store: Store, today: str | None = None) -> list[TrackedForecast]:
     for claim in (c for c in queries.claims(store) if c.kind == "forecast"):  # the kind as reviewed
         countries = claim_countries(claim, mentions.get(claim.doc, []), states)
         words = content_words(claim.quote, names)
+        name_parts = _parts_of_names_in(claim.quote, long_names)
         bearings = tuple(b for s in stories
                          if (b := _bearing(claim, s, words, countries, story_words[s.id], doc_dates, name_parts))
                          is not None and not is_later(b.date, today))
@@ -295,13 +296,19 @@ def _mentions(store: Store) -> dict[str, list[tuple[int, int, str]]]:
     return by_doc
 
 
-def _names_and_states(store: Store) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """One-word names of actors and countries, the words of several-word names (both by their first six
-    letters), and the codes of states."""
+def _names_and_states(store: Store) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    """One-word names of actors and countries (by their first six letters), the several-word names (lower
+    case), and the codes of states."""
     A, T = schema.aliases, schema.actors
     with store.connect() as conn:
         aliases = [a.lower() for a in conn.execute(select(A.c.alias)).scalars()]
         states = conn.execute(select(T.c.code).where(T.c.kind == "state")).scalars().all()
     names = {alias[:6] for alias in aliases if WORD.fullmatch(alias)}
-    parts = {w[:6] for alias in aliases if not WORD.fullmatch(alias) for w in WORD.findall(alias)} - names
-    return frozenset(names), frozenset(parts - STOP_WORDS), frozenset(states)
+    long_names = tuple(sorted({alias for alias in aliases if not WORD.fullmatch(alias)}))
+    return frozenset(names), long_names, frozenset(states)
+
+
+def _parts_of_names_in(text: str, long_names: tuple[str, ...]) -> frozenset[str]:
+    """The words (by their first six letters) of the several-word names a text mentions ('Union State')."""
+    lowered = text.lower()
+    return frozenset(w[:6] for name in long_names if name in lowered for w in WORD.findall(name)) - STOP_WORDS
