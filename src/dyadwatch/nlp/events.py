@@ -101,7 +101,7 @@ class EventCoder:
                 consumed.add(token.i)
                 if coded[0].mode == "statement":
                     consumed.update(t.i for t in _said(token))
-        return _one_per_happening(sorted(events, key=lambda e: e.trigger))
+        return _one_per_happening(sorted(events, key=lambda e: e.trigger), sentence.doc)
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list[TimeExpression]) -> list[CodedEvent]:
@@ -250,6 +250,8 @@ class EventCoder:
     def _irrealis(self, token: Token) -> bool:
         """Future, conditional, wished or planned: a forecast or intention, not an event."""
         vocabulary = self.vocabulary
+        if _judged_infinitive(token):
+            return True
         node = token
         for _ in range(8):
             for child in node.children:
@@ -296,6 +298,13 @@ class EventCoder:
         return head.i != token.i and any(e.trigger[0] == head.idx for e in events)
 
 
+def _judged_infinitive(token: Token) -> bool:
+    """'it is pointless to attack', 'possible to harmonise': an act weighed by an adjective, not done."""
+    head = token.head
+    return (token.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            and head.pos_ == "ADJ" and head.lemma_.lower() not in INTENT_GOVERNORS)
+
+
 def _agentless_passive(token: Token) -> bool:
     """'Restrictions were lifted': an act whose doer the text leaves out; in a report on a dyad, its two members."""
     children = {c.dep_ for c in token.children}
@@ -310,19 +319,28 @@ def _said(verb: Token) -> list[Token]:
     return [t for c in verb.children if c.dep_ in deps for t in c.subtree]
 
 
-def _one_per_happening(events: list[CodedEvent]) -> list[CodedEvent]:
-    """Two triggers of one sentence with the same type, countries and date ('visited ... his trip') are one
-    event, as is one trigger read twice through two names of one actor ('the United States ... Donald Trump');
-    the report naming the actors more precisely (BLR-GOV rather than BLR) is kept."""
+def _one_per_happening(events: list[CodedEvent], doc: Doc) -> list[CodedEvent]:
+    """Two triggers of one sentence with the same type, countries and date are one event when one restates
+    the other: a noun ('visited ... his trip'), a verb inside the other's phrase ('made statements vowing
+    support'), or one trigger read twice through two names of one actor ('the United States ... Donald
+    Trump'). The report naming the actors more precisely (BLR-GOV rather than BLR) is kept."""
     kept: list[CodedEvent] = []
     for event in events:
-        twin = next((k for k in kept if _happening(k) == _happening(event)
-                     and (k.nominal or event.nominal or k.trigger == event.trigger)), None)
+        twin = next((k for k in kept if _happening(k) == _happening(event) and _restates(k, event, doc)), None)
         if twin is None:
-            kept.append(event)  # two verbs are two acts ('called Belarus an ally and pledged support')
+            kept.append(event)  # two coordinated verbs are two acts ('called Belarus an ally and pledged support')
         elif _precision(event) > _precision(twin):
             kept[kept.index(twin)] = event
     return kept
+
+
+def _restates(first: CodedEvent, second: CodedEvent, doc: Doc) -> bool:
+    if first.nominal or second.nominal or first.trigger == second.trigger:
+        return True
+    outer, inner = (doc.char_span(*e.trigger) for e in (first, second))
+    if outer is None or inner is None:
+        return False
+    return inner.root in outer.root.subtree and inner.root.dep_ != "conj"
 
 
 def _happening(event: CodedEvent) -> tuple[str, str | None, str | None, str | None]:
