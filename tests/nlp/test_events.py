@@ -83,3 +83,10 @@ def test_an_agentless_passive_act_in_a_dyad_report_joins_the_two_countries(extra
     text = "Belarus and Russia\n\nBelarus and Russia met often in 2021. In 2021 the agreement was signed in Minsk."
     found = events(extractor, text)
     assert any(kind == "AGREE" and {source, target} == {"BLR", "RUS"} for kind, source, target, _ in found)
+
+
+def test_helping_to_do_something_is_that_act_or_cooperation_not_aid(extractor):
+    found = events(extractor, "In 2021 Russian officials helped Belarusian officials to coordinate the response.")
+    assert [kind for kind, *_ in found] == ["COOPERATE"]
+    found = events(extractor, "In 2021 Russian firms helped Belarusian firms bypass the rules.")
+    assert [kind for kind, *_ in found] == ["COOPERATE"]

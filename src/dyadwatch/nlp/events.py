@@ -105,6 +105,11 @@ class EventCoder:
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list[TimeExpression]) -> list[CodedEvent]:
+        complement = self._enabled(token)
+        if complement is not None:
+            if self.vocabulary.rule_for(complement) is not None:
+                return []  # 'helped to coordinate the responses': the coordination is the event
+            rule = replace(rule, type=self.vocabulary.enabling_type)
         if token.pos_ == "VERB" or (is_participle(token) and rule.pos == "verb"):
             roles = reader.verb_roles(token)
         elif token.pos_ == "ADJ":
@@ -166,6 +171,12 @@ class EventCoder:
                 return "SUPPORT"
             return "THREATEN" if self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY else "AGREE"
         return None
+
+    def _enabled(self, token: Token) -> Token | None:
+        """The act an enabling verb ('help', 'assist') has as its verbal complement, if any."""
+        if token.pos_ != "VERB" or token.lemma_.lower() not in self.vocabulary.enabling_verbs:
+            return None
+        return next((c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.tag_ in ("VB", "VBP")), None)
 
     def _object_rule(self, verb: Token) -> TriggerRule | None:
         """The rule of a plain verb's object noun: 'to continue military aid' is about aid."""

@@ -108,6 +108,9 @@ class EventVocabulary:
         self.irrealis_auxiliaries = frozenset(irrealis.get("auxiliaries") or [])
         self.irrealis_markers = frozenset(irrealis.get("markers") or [])
         self.irrealis_governors = frozenset(irrealis.get("governors") or [])
+        enabling = data.get("enabling") or {}
+        self.enabling_verbs = frozenset(enabling.get("verbs") or [])
+        self.enabling_type = str(enabling.get("type") or "COOPERATE")
 
     def _add(self, order: int, entry: dict[str, Any]) -> None:
         kind = entry.get("type")
