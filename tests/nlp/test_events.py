@@ -90,3 +90,9 @@ def test_helping_to_do_something_is_that_act_or_cooperation_not_aid(extractor):
     assert [kind for kind, *_ in found] == ["COOPERATE"]
     found = events(extractor, "In 2021 Russian firms helped Belarusian firms bypass the rules.")
     assert [kind for kind, *_ in found] == ["COOPERATE"]
+
+
+def test_would_under_a_passive_auxiliary_is_still_hypothetical_and_that_said_names_no_speaker(extractor):
+    assert events(extractor, "It is a plan that Moscow would be opposed to.") == []
+    found = events(extractor, "That said, Minsk signed a deal with Moscow in 2021.")
+    assert ("AGREE", "BLR", "RUS", False) in found and all(kind != "SUPPORT" for kind, *_ in found)

@@ -132,7 +132,8 @@ class EventCoder:
             return []
         if any(t.pos_ == "VERB" and self.vocabulary.rule_for(t) and not self._irrealis(t) for t in content):
             return []  # 'X said that Minsk had agreed ...': the reported action is the event
-        own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children)
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "agent") and c.lower_ not in ("that", "this")
+                          for c in verb.children)
         if not own_subject and verb.dep_ != "conj":
             return []  # 'That said, ...' names no speaker
         roles = reader.verb_roles(verb)
@@ -268,6 +269,9 @@ class EventCoder:
             for child in node.children:
                 if child.dep_ == "aux" and child.lower_ in vocabulary.irrealis_auxiliaries:
                     return True
+                if child.dep_ == "auxpass" and any(g.dep_ == "aux" and g.lower_ in vocabulary.irrealis_auxiliaries
+                                                   for g in child.children):
+                    return True  # 'would be opposed' parsed with 'would' under 'be'
                 if child.dep_ == "mark" and child.lower_ in vocabulary.irrealis_markers:
                     return True
             if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in vocabulary.irrealis_governors \
