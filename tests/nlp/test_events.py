@@ -96,3 +96,4 @@ def test_would_under_a_passive_auxiliary_is_still_hypothetical_and_that_said_nam
     assert events(extractor, "It is a plan that Moscow would be opposed to.") == []
     found = events(extractor, "That said, Minsk signed a deal with Moscow in 2021.")
     assert ("AGREE", "BLR", "RUS", False) in found and all(kind != "SUPPORT" for kind, *_ in found)
+

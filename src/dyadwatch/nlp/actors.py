@@ -37,6 +37,7 @@ class ActorMatcher:
         self.vocab = nlp.vocab
         self.sectors = knowledge.sectors
         self.entries: dict[str, _Entry] = {}
+        self.rank: dict[int, int] = {}
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.prefix = Matcher(nlp.vocab)
@@ -54,6 +55,7 @@ class ActorMatcher:
     def _add(self, nlp: Language, code: str, kind: str, names: tuple[str, ...]) -> None:
         key = f"{code}|{kind}"
         self.entries[key] = _Entry(code, kind)
+        self.rank[self.vocab.strings.add(key)] = len(self.rank)  # later files win on the same name
         plain = [n for n in names if not n.endswith("*")]
         if kind == "cameo":
             self.lower.add(key, [nlp.make_doc(n) for n in plain])
@@ -67,12 +69,14 @@ class ActorMatcher:
                 self.prefix.add(key, [pattern])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
+        latest: dict[tuple[int, int], int] = {}
         for matcher in (self.exact, self.lower, self.prefix):
             if len(matcher) == 0:
                 continue
             for match_id, start, end in matcher(doc):
-                spans.append(Span(doc, start, end, label=match_id))
+                if self.rank[match_id] >= self.rank.get(latest.get((start, end), -1), -1):
+                    latest[(start, end)] = match_id
+        spans = [Span(doc, start, end, label=match_id) for (start, end), match_id in latest.items()]
         mentions = [self._resolve(doc, span) for span in filter_spans(spans)]
         mentions.extend(self._dyad_mentions(doc, mentions))
         doc._.actors = sorted((m for m in mentions if m is not None), key=lambda m: m.start)
