@@ -11,3 +11,10 @@ def test_a_users_knowledge_wins_over_the_bundled_entry_for_the_same_name(tmp_pat
     assert [m.codes for m in doc._.actors] == [("GBR",), ("BLR",)]
     doc = Extractor().nlp("Amnesty International criticised Belarus.")
     assert [m.codes for m in doc._.actors] == [("NGO",), ("BLR",)]
+
+
+def test_a_surname_alone_is_the_person_named_in_full_or_after_a_title_earlier(extractor):
+    doc = extractor.nlp("The Polish Foreign Minister Jan Kowalski met Putin. Kowalski later said more.")
+    assert [(doc[m.start:m.end].text, m.codes) for m in doc._.actors][-1] == ("Kowalski", ("POL-GOV",))
+    doc = extractor.nlp("Kowalski said more.")
+    assert doc._.actors == []

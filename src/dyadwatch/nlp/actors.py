@@ -77,8 +77,9 @@ class ActorMatcher:
                 if self.rank[match_id] >= self.rank.get(latest.get((start, end), -1), -1):
                     latest[(start, end)] = match_id
         spans = [Span(doc, start, end, label=match_id) for (start, end), match_id in latest.items()]
-        mentions = [self._resolve(doc, span) for span in filter_spans(spans)]
+        mentions = [m for m in (self._resolve(doc, span) for span in filter_spans(spans)) if m is not None]
         mentions.extend(self._dyad_mentions(doc, mentions))
+        mentions.extend(_surnames_again(doc, mentions))
         doc._.actors = sorted((m for m in mentions if m is not None), key=lambda m: m.start)
         return doc
 
@@ -137,6 +138,25 @@ class ActorMatcher:
             start = token.i - 1 if token.i > 0 and doc[token.i - 1].lower_ == "the" else token.i
             mentions.append(ActorMention(start, head.i + 1, codes, "dyad"))
         return mentions
+
+
+def _surnames_again(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
+    """'Russian Ambassador Evgeny Lukyanov ... Lukyanov admitted': a person named in full, or right after
+    a title that gives the country, is the same actor when the surname comes back alone."""
+    surnames: dict[str, tuple[str, ...]] = {}
+    for mention in found:
+        end = mention.end
+        if mention.kind == "group":  # a title: take the name written after it
+            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+                end += 1
+        if mention.kind in ("person", "group") and end - mention.end + (mention.kind == "person") > 0:
+            last = doc[end - 1]
+            if last.pos_ == "PROPN" and last.text[:1].isupper() and len(last.text) > 2:
+                surnames.setdefault(last.text, mention.codes)
+    taken = {i for m in found for i in range(m.start, m.end)}
+    return [ActorMention(t.i, t.i + 1, surnames[t.text], "person") for t in doc
+            if t.text in surnames and t.i not in taken and t.pos_ == "PROPN"
+            and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN")]
 
 
 def _escape(text: str) -> str:
