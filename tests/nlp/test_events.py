@@ -97,3 +97,10 @@ def test_would_under_a_passive_auxiliary_is_still_hypothetical_and_that_said_nam
     found = events(extractor, "That said, Minsk signed a deal with Moscow in 2021.")
     assert ("AGREE", "BLR", "RUS", False) in found and all(kind != "SUPPORT" for kind, *_ in found)
 
+
+
+def test_a_joint_act_named_with_no_actor_in_a_dyad_report_is_the_dyads_own(extractor):
+    text = "Belarus and Russia\n\nBelarus and Russia met in 2021.\n\nCooperation between the border guards intensified."
+    found = events(extractor, text)
+    assert any(kind == "COOPERATE" and {source, target} == {"BLR", "RUS"} for kind, source, target, _ in found)
+    assert events(extractor, "Cooperation between the border guards intensified.") == []

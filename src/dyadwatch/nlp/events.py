@@ -117,7 +117,9 @@ class EventCoder:
         else:
             roles = reader.noun_roles(token, rule.of_role)
             if not roles.sources and not roles.targets:
-                return []  # a noun with no actor attached is a topic ('integration', 'sanctions'), not an event
+                if not (rule.type in SYMMETRIC_TYPES and _headline_noun(token) and len(context.dyad) == 2):
+                    return []  # a noun with no actor attached is a topic ('integration', 'sanctions'), not an event
+                roles = Roles([_stand_in(token, context.dyad[0])], [_stand_in(token, context.dyad[1])])
             head = token.head
             if rule.of_role == "target" and head.pos_ == "VERB" and self.vocabulary.rule_for(head) is not None:
                 reacting = reader.verb_roles(head).sources  # 'Gazprom accepted the raiding of the bank'
@@ -311,6 +313,19 @@ class EventCoder:
             return False  # 'accepted the raiding of the bank': an act done to someone, reported as accepted
         head = token.head.head if token.head.dep_ == "prep" else token.head
         return head.i != token.i and any(e.trigger[0] == head.idx for e in events)
+
+
+def _headline_noun(token: Token) -> bool:
+    """'Cooperation between the agencies intensified', 'There has been no breakthrough': the noun the
+    clause is about. In a report on a dyad a joint act (meeting, agreement, cooperation) named so with no
+    actor is the dyad's own."""
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        return token.head.pos_ in ("VERB", "AUX")
+    return token.dep_ == "attr" and any(c.dep_ == "expl" for c in token.head.children)
+
+
+def _stand_in(token: Token, code: str) -> ActorMention:
+    return ActorMention(token.i, token.i, (code,), "dyad")
 
 
 def _judged_infinitive(token: Token) -> bool:
