@@ -104,3 +104,11 @@ def test_a_joint_act_named_with_no_actor_in_a_dyad_report_is_the_dyads_own(extra
     found = events(extractor, text)
     assert any(kind == "COOPERATE" and {source, target} == {"BLR", "RUS"} for kind, source, target, _ in found)
     assert events(extractor, "Cooperation between the border guards intensified.") == []
+
+
+def test_a_noun_an_aim_is_about_is_no_event_but_a_loan_taken_is_aid(extractor):
+    assert events(extractor, "In 2021 Minsk tried hard to justify Moscow's support.") == []
+    found = events(extractor, "In 2021 Belarus took a loan from Russia.")
+    assert ("AID", "RUS", "BLR", False) in found
+    found = events(extractor, "In 2011 Russia took over Belarusian enterprises.")
+    assert ("COERCE", "RUS", "BLR-BUS", False) in found

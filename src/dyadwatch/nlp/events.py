@@ -115,6 +115,8 @@ class EventCoder:
         elif token.pos_ == "ADJ":
             roles = reader.adjective_roles(token)
         else:
+            if self._aim_of_infinitive(token):
+                return []
             roles = reader.noun_roles(token, rule.of_role)
             if not roles.sources and not roles.targets:
                 if not (rule.type in SYMMETRIC_TYPES and _headline_noun(token) and len(context.dyad) == 2):
@@ -174,6 +176,14 @@ class EventCoder:
                 return "SUPPORT"
             return "THREATEN" if self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY else "AGREE"
         return None
+
+    def _aim_of_infinitive(self, noun: Token) -> bool:
+        """'to justify Moscow's support', 'to include firms in the programmes': a noun that an aim or wish
+        (a to-infinitive that is no act of its own) is about."""
+        verb = _governing_verb(noun)
+        return (verb is not None and verb.tag_ == "VB" and verb.lemma_ != "be"
+                and self.vocabulary.rule_for(verb) is None
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))
 
     def _enabled(self, token: Token) -> Token | None:
         """The act an enabling verb ('help', 'assist') has as its verbal complement, if any."""

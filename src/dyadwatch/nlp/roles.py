@@ -20,7 +20,7 @@ PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "into", "at", "upon", "over"}
 NOUN_TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "from", "upon", "over"}
 NP_DEPS = {"compound", "amod", "poss", "nmod", "appos", "conj", "npadvmod", "nummod"}
-RECEIVERS = {"receive", "get", "obtain", "secure"}
+RECEIVERS = {"receive", "get", "obtain", "secure", "take"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
 GROUP_PRONOUNS = {"they", "their", "them", "theirs", "themselves", "we", "our", "us", "i", "my", "me"}
@@ -84,6 +84,7 @@ class RoleReader:
             return Roles([], [a for c in verb.head.children if c.dep_ == "nsubj" for a in self.phrase_actors(c)])
         sources: list[ActorMention] = []
         targets: list[ActorMention] = []
+        givers: list[ActorMention] = []  # 'received a loan from Russia'
         for child in children:
             if child.dep_ in SUBJECT_DEPS:
                 sources.extend(self.phrase_actors(child))
@@ -94,8 +95,8 @@ class RoleReader:
                 sources.extend(a for p in child.children for a in self.phrase_actors(p))
             elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS | {"from"}:
                 found = [a for p in child.children if p.dep_ == "pobj" for a in self.phrase_actors(p)]
-                if child.lower_ == "from" and verb.lemma_.lower() in RECEIVERS:
-                    sources.extend(found)
+                if child.lower_ == "from" and _receives(verb):
+                    givers.extend(found)
                 elif child.lower_ != "from":
                     targets.extend(found)
         if not targets:  # 'Minsk hoped Russia would lend support': the one hoped, asked or urged to act
@@ -111,8 +112,10 @@ class RoleReader:
             targets = [t for t in targets if t not in sources]
         if not sources:
             sources = self.inherited_subject(verb)
-        if verb.lemma_.lower() in RECEIVERS and not passive:
-            sources, targets = self._received(verb, sources, targets)
+        if _receives(verb) and not passive:
+            sources, targets = self._received(verb, sources, [*givers, *targets])
+        elif givers:
+            sources = givers
         return Roles(_unique(sources), [t for t in _unique(targets) if t not in sources])
 
     def inherited_subject(self, verb: Token) -> list[ActorMention]:
@@ -184,7 +187,7 @@ class RoleReader:
         governor = noun.head
         if not sources and governor.pos_ in ("VERB", "AUX") and noun.dep_ in ("dobj", "attr", "pobj", "obj"):
             governing = self.verb_roles(governor)
-            if governor.lemma_.lower() in RECEIVERS:
+            if _receives(governor):
                 targets = targets or governing.targets
                 sources = governing.sources
             else:
@@ -209,6 +212,11 @@ class RoleReader:
         """Actors named in [start, end) other than `exclude`, the nearest to token `near` first."""
         found = [m for m in self.mentions if start <= m.start < end and m not in exclude]
         return sorted(found, key=lambda m: abs(m.start - near)) if near is not None else found
+
+
+def _receives(verb: Token) -> bool:
+    """'received a loan', 'took a loan' (but not 'took over a bank'): the subject is the recipient."""
+    return verb.lemma_.lower() in RECEIVERS and not any(c.dep_ == "prt" for c in verb.children)
 
 
 def _unique(mentions: list[ActorMention]) -> list[ActorMention]:
