@@ -112,3 +112,8 @@ def test_a_noun_an_aim_is_about_is_no_event_but_a_loan_taken_is_aid(extractor):
     assert ("AID", "RUS", "BLR", False) in found
     found = events(extractor, "In 2011 Russia took over Belarusian enterprises.")
     assert ("COERCE", "RUS", "BLR-BUS", False) in found
+
+
+def test_about_to_act_is_the_act(extractor):
+    found = events(extractor, "Poland is about to restore full diplomatic ties with Lithuania.")
+    assert ("COOPERATE", "POL", "LTU", False) in found

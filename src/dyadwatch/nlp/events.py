@@ -26,6 +26,7 @@ LOCAL_AGENT_TYPES = {"COERCE", "PROTEST"}
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
 CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}
+IMMINENT = {"about"}  # 'is about to restore ties': the act itself, as event coders read it
 WARNING_VERBS = {"warn", "threaten"}
 INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
 CONFLICT_INTENSITY = -4.5  # SANCTION and worse: announcing them is a threat
@@ -183,7 +184,8 @@ class EventCoder:
         verb = _governing_verb(noun)
         return (verb is not None and verb.tag_ == "VB" and verb.lemma_ != "be"
                 and self.vocabulary.rule_for(verb) is None
-                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+                and verb.head.lower_ not in IMMINENT)
 
     def _enabled(self, token: Token) -> Token | None:
         """The act an enabling verb ('help', 'assist') has as its verbal complement, if any."""
