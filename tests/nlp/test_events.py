@@ -117,3 +117,8 @@ def test_a_noun_an_aim_is_about_is_no_event_but_a_loan_taken_is_aid(extractor):
 def test_about_to_act_is_the_act(extractor):
     found = events(extractor, "Poland is about to restore full diplomatic ties with Lithuania.")
     assert ("COOPERATE", "POL", "LTU", False) in found
+
+
+def test_what_an_agreement_is_about_is_not_an_event_of_its_own(extractor):
+    found = events(extractor, "In 2019 Poland and the United States signed an agreement on the deployment of troops.")
+    assert [kind for kind, *_ in found] == ["AGREE"]

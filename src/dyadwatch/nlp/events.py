@@ -27,6 +27,7 @@ ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, thoug
 CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}
 IMMINENT = {"about"}  # 'is about to restore ties': the act itself, as event coders read it
+TOPIC_PREPOSITIONS = {"on", "about", "over", "regarding", "concerning"}
 WARNING_VERBS = {"warn", "threaten"}
 INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
 CONFLICT_INTENSITY = -4.5  # SANCTION and worse: announcing them is a threat
@@ -116,7 +117,7 @@ class EventCoder:
         elif token.pos_ == "ADJ":
             roles = reader.adjective_roles(token)
         else:
-            if self._aim_of_infinitive(token):
+            if self._aim_of_infinitive(token) or self._topic_of(token):
                 return []
             roles = reader.noun_roles(token, rule.of_role)
             if not roles.sources and not roles.targets:
@@ -186,6 +187,12 @@ class EventCoder:
                 and self.vocabulary.rule_for(verb) is None
                 and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
                 and verb.head.lower_ not in IMMINENT)
+
+    def _topic_of(self, noun: Token) -> bool:
+        """'an agreement on the deployment', 'talks about sanctions': what another act is about."""
+        preposition = noun.head
+        return (noun.dep_ == "pobj" and preposition.lower_ in TOPIC_PREPOSITIONS
+                and preposition.head.i != noun.i and self.vocabulary.rule_for(preposition.head) is not None)
 
     def _enabled(self, token: Token) -> Token | None:
         """The act an enabling verb ('help', 'assist') has as its verbal complement, if any."""
