@@ -122,3 +122,10 @@ def test_about_to_act_is_the_act(extractor):
 def test_what_an_agreement_is_about_is_not_an_event_of_its_own(extractor):
     found = events(extractor, "In 2019 Poland and the United States signed an agreement on the deployment of troops.")
     assert [kind for kind, *_ in found] == ["AGREE"]
+
+
+
+def test_another_actors_act_named_under_a_coded_verb_is_coded_too(extractor):
+    found = events(extractor, "In 2019 Belarus welcomed the Russian loan.")
+    assert ("SUPPORT", "BLR", "RUS", False) in found and ("AID", "RUS", "BLR", False) in found
+    assert [k for k, *_ in events(extractor, "In 2019 Belarus signed the Belarusian-Russian agreement.")] == ["AGREE"]

@@ -94,7 +94,7 @@ class EventCoder:
                 consumed.update(t.i for c in token.children if c.dep_ == "xcomp" for t in c.subtree)
             elif rule is None and self.vocabulary.is_statement(token):
                 coded = self._statement(token, sentence, reader, context, time_expressions)
-            elif rule is not None and not self._irrealis(token) and not self._under_coded_verb(token, events):
+            elif rule is not None and not self._irrealis(token) and not self._under_coded_verb(token, events, reader):
                 coded = self._event(token, rule, sentence, reader, context, time_expressions)
             else:
                 coded = []
@@ -320,17 +320,20 @@ class EventCoder:
         subject = [c for c in (clause_verb.children if clause_verb else []) if c.dep_ in ("nsubj", "nsubjpass")]
         return any(c.lower_ in ("no", "nothing", "none", "neither") for s in subject for c in s.subtree)
 
-    def _under_coded_verb(self, token: Token, events: list[CodedEvent]) -> bool:
+    def _under_coded_verb(self, token: Token, events: list[CodedEvent], reader: RoleReader) -> bool:
         """A noun whose governing verb is already an event ('signed an agreement', 'vowed support')."""
         if token.pos_ not in ("NOUN", "PROPN"):
             return False
         if any(c.dep_ in ("poss", "agent") or (c.dep_ == "prep" and c.lower_ == "by") for c in token.children):
             return False  # 'Russia's loan', 'sanctions by the EU' carry their own actor
+        head = token.head.head if token.head.dep_ == "prep" else token.head
+        own = {a.country for c in token.children if c.dep_ in ("compound", "amod") for a in reader.phrase_actors(c)}
+        if own and head.pos_ == "VERB" and not own & {a.country for a in reader.verb_roles(head).sources}:
+            return False  # 'concerned with the U.S. military presence': another actor's act
         rule = self.vocabulary.rule_for(token)
         if rule is not None and rule.of_role == "target" and any(c.dep_ == "prep" and c.lower_ == "of"
                                                                   for c in token.children):
             return False  # 'accepted the raiding of the bank': an act done to someone, reported as accepted
-        head = token.head.head if token.head.dep_ == "prep" else token.head
         return head.i != token.i and any(e.trigger[0] == head.idx for e in events)
 
 
