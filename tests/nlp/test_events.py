@@ -129,3 +129,10 @@ def test_another_actors_act_named_under_a_coded_verb_is_coded_too(extractor):
     found = events(extractor, "In 2019 Belarus welcomed the Russian loan.")
     assert ("SUPPORT", "BLR", "RUS", False) in found and ("AID", "RUS", "BLR", False) in found
     assert [k for k, *_ in events(extractor, "In 2019 Belarus signed the Belarusian-Russian agreement.")] == ["AGREE"]
+
+
+def test_the_doer_of_an_act_after_a_preposition_is_the_subject_or_the_object_before_it(extractor):
+    found = events(extractor, "In 2021 Russia refrained from interfering in Belarus's elections.")
+    assert ("COERCE", "RUS", "BLR", True) in found
+    found = events(extractor, "In 2020 Minsk accused Moscow of planning an attack on Belarus.")
+    assert ("ACCUSE", "BLR", "RUS", False) in found and ("ASSAULT", "RUS", "BLR", False) in found

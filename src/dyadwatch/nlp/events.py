@@ -317,6 +317,8 @@ class EventCoder:
                     return True
             if node.dep_ == "xcomp" and node.head.lemma_.lower() in vocabulary.negating_governors:
                 return True
+            if node.dep_ == "pcomp" and node.head.head.lemma_.lower() in vocabulary.negating_governors:
+                return True  # 'refrained from interfering'
         subject = [c for c in (clause_verb.children if clause_verb else []) if c.dep_ in ("nsubj", "nsubjpass")]
         return any(c.lower_ in ("no", "nothing", "none", "neither") for s in subject for c in s.subtree)
 

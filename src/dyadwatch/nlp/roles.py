@@ -24,7 +24,7 @@ RECEIVERS = {"receive", "get", "obtain", "secure", "take"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
 GROUP_PRONOUNS = {"they", "their", "them", "theirs", "themselves", "we", "our", "us", "i", "my", "me"}
-INHERITING_DEPS = {"xcomp", "conj", "advcl", "pcomp", "acomp"}
+INHERITING_DEPS = {"xcomp", "conj", "advcl", "pcomp", "acomp", "prep"}  # prep: "refrained from [interfering]"
 
 
 @dataclass
@@ -119,12 +119,20 @@ class RoleReader:
         return Roles(_unique(sources), [t for t in _unique(targets) if t not in sources])
 
     def inherited_subject(self, verb: Token) -> list[ActorMention]:
-        """'pledged to continue supporting X', 'met X and said ...': the subject of the governing verb."""
+        """'pledged to continue supporting X', 'met X and said ...': the subject of the governing verb;
+        through a preposition, its object when it has one ('accused Russia of planning')."""
         token = verb
+        through_preposition = False
         for _ in range(4):
             if token.dep_ not in INHERITING_DEPS or token.head is token:
                 return []
+            through_preposition |= token.dep_ == "prep"
             token = token.head
+            if token.pos_ == "ADP":
+                continue
+            objects = [a for c in token.children if c.dep_ == "dobj" for a in self.phrase_actors(c)]
+            if through_preposition and objects:
+                return objects
             subjects = [a for c in token.children if c.dep_ in SUBJECT_DEPS for a in self.phrase_actors(c)]
             agents = [a for c in token.children if c.dep_ == "agent" for p in c.children
                       for a in self.phrase_actors(p)]
