@@ -136,3 +136,10 @@ def test_the_doer_of_an_act_after_a_preposition_is_the_subject_or_the_object_bef
     assert ("COERCE", "RUS", "BLR", True) in found
     found = events(extractor, "In 2020 Minsk accused Moscow of planning an attack on Belarus.")
     assert ("ACCUSE", "BLR", "RUS", False) in found and ("ASSAULT", "RUS", "BLR", False) in found
+
+
+def test_a_habit_or_a_vague_past_takes_no_date_from_the_year_in_force(extractor):
+    text = "Notes on Poland\n\nJoint exercises with Moscow are held regularly by Minsk.\n\n" \
+           "Minsk says that it agreed with Moscow on this a long time ago.\n\nMinsk supports Moscow on Ukraine."
+    found = dated(extractor, text, date="2021-09-30")
+    assert ("COOPERATE", None) in found and ("AGREE", None) in found and ("SUPPORT", "2021") in found

@@ -79,7 +79,7 @@ class ClaimFinder:
         """The actor a verb of saying or believing attributes the claim to, else the author."""
         node = cue
         for _ in range(6):
-            if node is None or node.head is node:
+            if node is None or node.head.i == node.i:
                 break
             node = node.head
             if node.lemma_.lower() in self.cues.attribution:

@@ -179,6 +179,20 @@ class EventCoder:
             return "THREATEN" if self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY else "AGREE"
         return None
 
+    def _habitual(self, token: Token) -> bool:
+        """'traditionally points out', 'are held regularly', 'hosts regular visits': a repeated act."""
+        verb = token if token.pos_ in ("VERB", "AUX") else _governing_verb(token)
+        near = [*token.children, *(verb.children if verb is not None else [])]
+        near += [g for c in near if c.dep_ in ("dobj", "nsubjpass") for g in c.children]
+        return any(t.lower_ in self.vocabulary.habitual_words for t in near)
+
+    def _vaguely_past(self, token: Token, clause: list[Token]) -> bool:
+        """'we agreed a long time ago', 'had opposed at the start': a past the text does not date."""
+        verb = token if token.pos_ in ("VERB", "AUX") else _governing_verb(token)
+        own = [t for t in clause if _nearest_verb(t) == verb]  # not in the clauses under it
+        text = " ".join(t.lower_ for t in own)
+        return any(f" {phrase} " in f" {text} " for phrase in self.vocabulary.vague_past)
+
     def _aim_of_infinitive(self, noun: Token) -> bool:
         """'to justify Moscow's support', 'to include firms in the programmes': a noun that an aim or wish
         (a to-infinitive that is no act of its own) is about."""
@@ -232,6 +246,8 @@ class EventCoder:
             return []
         clause = _clause(token, sentence)
         date, precision, also = _date_for(token, clause, sentence, time_expressions, context)
+        if not _dated_in(date, clause) and (self._habitual(token) or self._vaguely_past(token, clause)):
+            date, precision, also = None, None, []  # 'exercises are held regularly', 'agreed long ago'
         event = CodedEvent(
             type=kind, mode=mode, source=source, target=target,
             trigger=(token.idx, token.idx + len(token.text)),
@@ -339,6 +355,19 @@ class EventCoder:
         return head.i != token.i and any(e.trigger[0] == head.idx for e in events)
 
 
+def _nearest_verb(token: Token) -> Token:
+    """The verb whose clause a token stands in (itself for a verb)."""
+    node = token
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+        node = node.head
+    return node
+
+
+def _dated_in(date: str | None, clause: list[Token]) -> bool:
+    """Whether the clause itself writes the year it is dated by."""
+    return bool(date) and any(t.text == date[:4] for t in clause)
+
+
 def _headline_noun(token: Token) -> bool:
     """'Cooperation between the agencies intensified', 'There has been no breakthrough': the noun the
     clause is about. In a report on a dyad a joint act (meeting, agreement, cooperation) named so with no
@@ -441,7 +470,7 @@ def _split_dyad(mention: ActorMention) -> tuple[ActorMention, ActorMention]:
 def _governing_verb(token: Token) -> Token | None:
     node = token
     for _ in range(5):
-        if node.head is node:
+        if node.head.i == node.i:
             return node if node.pos_ in ("VERB", "AUX") else None
         node = node.head
         if node.pos_ in ("VERB", "AUX"):

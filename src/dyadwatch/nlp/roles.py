@@ -124,7 +124,7 @@ class RoleReader:
         token = verb
         through_preposition = False
         for _ in range(4):
-            if token.dep_ not in INHERITING_DEPS or token.head is token:
+            if token.dep_ not in INHERITING_DEPS or token.head.i == token.i:
                 return []
             through_preposition |= token.dep_ == "prep"
             token = token.head

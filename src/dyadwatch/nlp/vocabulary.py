@@ -108,6 +108,8 @@ class EventVocabulary:
         self.irrealis_auxiliaries = frozenset(irrealis.get("auxiliaries") or [])
         self.irrealis_markers = frozenset(irrealis.get("markers") or [])
         self.irrealis_governors = frozenset(irrealis.get("governors") or [])
+        self.habitual_words = frozenset(data.get("habitual") or [])
+        self.vague_past = tuple(data.get("vague_past") or [])
         enabling = data.get("enabling") or {}
         self.enabling_verbs = frozenset(enabling.get("verbs") or [])
         self.enabling_type = str(enabling.get("type") or "COOPERATE")
