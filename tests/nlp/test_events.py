@@ -143,3 +143,8 @@ def test_a_habit_or_a_vague_past_takes_no_date_from_the_year_in_force(extractor)
            "Minsk says that it agreed with Moscow on this a long time ago.\n\nMinsk supports Moscow on Ukraine."
     found = dated(extractor, text, date="2021-09-30")
     assert ("COOPERATE", None) in found and ("AGREE", None) in found and ("SUPPORT", "2021") in found
+
+
+def test_what_is_asked_for_is_not_done(extractor):
+    found = events(extractor, "In 2021 Minsk asked Moscow to lift the restrictions on Belarusian milk.")
+    assert [kind for kind, *_ in found] == ["REQUEST"]

@@ -103,6 +103,8 @@ class EventCoder:
                 consumed.add(token.i)
                 if coded[0].mode == "statement":
                     consumed.update(t.i for t in _said(token))
+                elif coded[0].type == "REQUEST" and token.pos_ == "VERB":  # what is asked for is not done
+                    consumed.update(t.i for c in token.children if c.dep_ in ("xcomp", "ccomp") for t in c.subtree)
         return _one_per_happening(sorted(events, key=lambda e: e.trigger), sentence.doc)
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
