@@ -148,3 +148,7 @@ def test_a_habit_or_a_vague_past_takes_no_date_from_the_year_in_force(extractor)
 def test_what_is_asked_for_is_not_done(extractor):
     found = events(extractor, "In 2021 Minsk asked Moscow to lift the restrictions on Belarusian milk.")
     assert [kind for kind, *_ in found] == ["REQUEST"]
+
+
+def test_lowering_support_is_a_retreat(extractor):
+    assert ("RETREAT", "RUS", "BLR", False) in events(extractor, "In 2016 Russia lowered its economic support to Belarus.")
