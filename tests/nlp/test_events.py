@@ -151,4 +151,15 @@ def test_what_is_asked_for_is_not_done(extractor):
 
 
 def test_lowering_support_is_a_retreat(extractor):
-    assert ("RETREAT", "RUS", "BLR", False) in events(extractor, "In 2016 Russia lowered its economic support to Belarus.")
+    found = events(extractor, "In 2016 Russia lowered its economic support to Belarus.")
+    assert ("RETREAT", "RUS", "BLR", False) in found
+
+
+def test_approving_an_act_is_support_and_approving_a_document_is_agreement(extractor):
+    assert ("SUPPORT", "RUS", "BLR", False) in events(extractor, "In 2021 Russia approved the crackdown in Belarus.")
+    found = events(extractor, "In 2021 Russia and Belarus approved the union programmes.")
+    assert any(kind == "AGREE" for kind, *_ in found)
+
+
+def test_freezing_prices_for_a_buyer_is_aid(extractor):
+    assert ("AID", "RUS", "BLR", False) in events(extractor, "In 2021 Russia froze gas prices for Belarus.")
