@@ -163,3 +163,9 @@ def test_approving_an_act_is_support_and_approving_a_document_is_agreement(extra
 
 def test_freezing_prices_for_a_buyer_is_aid(extractor):
     assert ("AID", "RUS", "BLR", False) in events(extractor, "In 2021 Russia froze gas prices for Belarus.")
+
+
+def test_investigations_defiance_and_deportations_are_coded(extractor):
+    assert ("ACCUSE", "IGO", "IRN", False) in events(extractor, "The IAEA dispatched inspectors to Iran on Monday.")
+    assert ("REJECT", "ZMB-GOV", "ZMB", False) in events(extractor, "Zambian officials reneged on the deal on Monday.")
+    assert ("COERCE", "GHA", "LBR", False) in events(extractor, "Ghana deported 168 Liberians on Monday.")
