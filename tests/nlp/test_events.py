@@ -169,3 +169,8 @@ def test_investigations_defiance_and_deportations_are_coded(extractor):
     assert ("ACCUSE", "IGO", "IRN", False) in events(extractor, "The IAEA dispatched inspectors to Iran on Monday.")
     assert ("REJECT", "ZMB-GOV", "ZMB", False) in events(extractor, "Zambian officials reneged on the deal on Monday.")
     assert ("COERCE", "GHA", "LBR", False) in events(extractor, "Ghana deported 168 Liberians on Monday.")
+
+
+def test_a_measured_object_is_what_is_measured(extractor):
+    found = events(extractor, "Swiss doctors handed over 700 kg of medicine to Iran on Monday.")
+    assert ("AID", "CHE", "IRN", False) in found

@@ -67,8 +67,18 @@ def object_words(token: Token) -> set[str]:
     return words
 
 
+# Nouns that measure what follows 'of' ('700 kg of medicine', '5 million dollars of aid'): the
+# thing measured is what the trigger acts on.
+MEASURE_NOUNS = {"kg", "kilogram", "ton", "tonne", "tons", "tonnes", "dollar", "euro", "million", "billion", "barrel",
+                 "litre", "liter", "unit", "shipment", "consignment", "batch", "amount", "quantity", "load", "worth",
+                 "package", "tranche", "lot"}
+
+
 def _noun_words(token: Token) -> set[str]:
     words = {token.lemma_.lower(), token.lower_}
+    if token.lemma_.lower() in MEASURE_NOUNS:
+        words.update(w for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for p in c.children if p.dep_ == "pobj" for w in _noun_words(p))
     for conj in token.conjuncts:
         words.update((conj.lemma_.lower(), conj.lower_))
     for child in token.children:
