@@ -174,3 +174,11 @@ def test_investigations_defiance_and_deportations_are_coded(extractor):
 def test_a_measured_object_is_what_is_measured(extractor):
     found = events(extractor, "Swiss doctors handed over 700 kg of medicine to Iran on Monday.")
     assert ("AID", "CHE", "IRN", False) in found
+
+
+def test_demonstrators_protest_and_joint_operations_are_cooperation(extractor):
+    assert ("PROTEST", "IRQ", "IRQ", False) in events(extractor, "Thousands of Iraqi Kurds demonstrated on Sunday.")
+    found = events(extractor, "In 2021 Russian and Belarusian police executed joint operations.")
+    assert any(kind == "COOPERATE" for kind, *_ in found)
+    found = events(extractor, "Iraq's government announced that it is prepared to impose martial law.")
+    assert ("THREATEN", "IRQ", "IRQ", False) in found

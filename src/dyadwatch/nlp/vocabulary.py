@@ -82,7 +82,7 @@ def _noun_words(token: Token) -> set[str]:
     for conj in token.conjuncts:
         words.update((conj.lemma_.lower(), conj.lower_))
     for child in token.children:
-        if child.dep_ == "compound":
+        if child.dep_ in ("compound", "amod"):  # 'gas supplies', 'martial law', 'joint operations'
             words.add(child.lemma_.lower())
     return words
 
