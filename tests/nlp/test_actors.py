@@ -18,3 +18,8 @@ def test_a_surname_alone_is_the_person_named_in_full_or_after_a_title_earlier(ex
     assert [(doc[m.start:m.end].text, m.codes) for m in doc._.actors][-1] == ("Kowalski", ("POL-GOV",))
     doc = extractor.nlp("Kowalski said more.")
     assert doc._.actors == []
+
+
+def test_a_country_possessing_a_sector_noun_is_that_sector(extractor):
+    doc = extractor.nlp("Iraq's government met Russia's Gazprom.")
+    assert [m.codes for m in doc._.actors] == [("IRQ-GOV",), ("RUS",), ("RUS-BUS",)]

@@ -88,7 +88,7 @@ class ActorMatcher:
         if entry.kind == "demonym":
             return self._demonym(doc, span, entry.code)
         if entry.kind in ("state", "capital"):
-            sector = self._sector_governing(span.root)
+            sector = self._sector_governing(span.root) or self._sector_owned(span.root)
             code = f"{entry.code}-{sector}" if sector else entry.code
             return ActorMention(span.start, span.end, (code,), entry.kind)
         return ActorMention(span.start, span.end, (entry.code,), entry.kind)
@@ -109,6 +109,10 @@ class ActorMatcher:
         compounds = [c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
         candidates = [" ".join([*compounds[-1:], noun.lemma_.lower()]), noun.lemma_.lower(), noun.lower_]
         return next((self.sectors[c] for c in candidates if c in self.sectors), None)
+
+    def _sector_owned(self, token: Token) -> str | None:
+        """'Iraq's government', 'Moscow's diplomats': the sector of the noun the country possesses."""
+        return self.sector_of(token.head) if token.dep_ == "poss" and token.head.pos_ == "NOUN" else None
 
     def _sector_governing(self, token: Token) -> str | None:
         """'the president of Belarus' (and its conjuncts): the sector of the noun 'of' hangs from."""
