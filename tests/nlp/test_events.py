@@ -181,4 +181,4 @@ def test_demonstrators_protest_and_joint_operations_are_cooperation(extractor):
     found = events(extractor, "In 2021 Russian and Belarusian police executed joint operations.")
     assert any(kind == "COOPERATE" for kind, *_ in found)
     found = events(extractor, "Iraq's government announced that it is prepared to impose martial law.")
-    assert ("THREATEN", "IRQ", "IRQ", False) in found
+    assert ("THREATEN", "IRQ-GOV", "IRQ", False) in found
