@@ -23,3 +23,8 @@ def test_a_surname_alone_is_the_person_named_in_full_or_after_a_title_earlier(ex
 def test_a_country_possessing_a_sector_noun_is_that_sector(extractor):
     doc = extractor.nlp("Iraq's government met Russia's Gazprom.")
     assert [m.codes for m in doc._.actors] == [("IRQ-GOV",), ("RUS",), ("RUS-BUS",)]
+
+
+def test_a_people_named_with_the_state_they_live_in_is_of_that_state(extractor):
+    doc = extractor.nlp("Ethnic Albanians in south Serbia protested. Albanians protested.")
+    assert [m.codes for m in doc._.actors] == [("SRB",), ("SRB",), ("ALB",)]

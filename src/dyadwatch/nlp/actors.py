@@ -8,7 +8,7 @@ into BLR-GOV and RUS-GOV, and "the two countries" into the document's dyad.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -80,6 +80,7 @@ class ActorMatcher:
         mentions = [m for m in (self._resolve(doc, span) for span in filter_spans(spans)) if m is not None]
         mentions.extend(self._dyad_mentions(doc, mentions))
         mentions.extend(_surnames_again(doc, mentions))
+        mentions = _people_where_they_live(doc, mentions)
         doc._.actors = sorted((m for m in mentions if m is not None), key=lambda m: m.start)
         return doc
 
@@ -142,6 +143,21 @@ class ActorMatcher:
             start = token.i - 1 if token.i > 0 and doc[token.i - 1].lower_ == "the" else token.i
             mentions.append(ActorMention(start, head.i + 1, codes, "dyad"))
         return mentions
+
+
+def _people_where_they_live(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
+    """'ethnic Albanians in south Serbia', 'the Kurds of Iraq': a people named with the state they live in
+    act as a group of that state, as event data sets code them."""
+    by_token = {i: m for m in found for i in range(m.start, m.end)}
+    placed = []
+    for mention in found:
+        where = None
+        if mention.kind == "people":
+            head = doc[mention.end - 1]
+            where = next((by_token[t.i] for prep in head.children if prep.dep_ == "prep" and prep.lower_ in ("in", "of")
+                          for t in prep.subtree if t.i in by_token and by_token[t.i].kind in ("state", "region")), None)
+        placed.append(replace(mention, codes=(where.country,)) if where else mention)
+    return placed
 
 
 def _surnames_again(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
