@@ -182,3 +182,8 @@ def test_demonstrators_protest_and_joint_operations_are_cooperation(extractor):
     assert any(kind == "COOPERATE" for kind, *_ in found)
     found = events(extractor, "Iraq's government announced that it is prepared to impose martial law.")
     assert ("THREATEN", "IRQ-GOV", "IRQ", False) in found
+
+
+def test_an_unnamed_attacker_is_of_the_place_of_the_attack(extractor):
+    found = events(extractor, "Three US servicemen were killed by a bomb outside of the Iraqi city of Basra.")
+    assert ("ASSAULT", "IRQ", "USA", False) in found

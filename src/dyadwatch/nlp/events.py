@@ -22,7 +22,7 @@ INTENT_GOVERNORS = {"promise", "offer", "commit", "undertake", "ready", "prepare
                     "intend", "plan"}
 # With no agent named, done by those where it happens: the state ('the arrest of Russian citizens in
 # Belarus') or its people ('supporters blocked roads in Algiers')
-LOCAL_AGENT_TYPES = {"COERCE", "PROTEST"}
+LOCAL_AGENT_TYPES = {"COERCE", "PROTEST", "ASSAULT"}
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
 CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}

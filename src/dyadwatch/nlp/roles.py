@@ -27,6 +27,11 @@ GROUP_PRONOUNS = {"they", "their", "them", "theirs", "themselves", "we", "our", 
 INHERITING_DEPS = {"xcomp", "conj", "advcl", "pcomp", "acomp", "prep"}  # prep: "refrained from [interfering]"
 
 
+LOCATIVE_PREPOSITIONS = {"in", "near", "outside", "inside", "at"}
+PLACE_NOUNS = {"city", "town", "village", "province", "region", "district", "border", "capital", "territory", "port",
+               "camp", "enclave", "area"}
+
+
 @dataclass
 class Roles:
     sources: list[ActorMention]
@@ -162,11 +167,13 @@ class RoleReader:
         return Roles(_unique(sources), [t for t in _unique(targets) if t not in sources])
 
     def location_of(self, trigger: Token, exclude: list[ActorMention]) -> list[ActorMention]:
-        """The country an action happens in ('in Belarus'), within the trigger's phrase."""
+        """The country an action happens in ('in Belarus', 'near the Iraqi city of Basra'), within the
+        trigger's phrase."""
         for token in trigger.subtree:
-            if token.dep_ == "prep" and token.lower_ == "in":
-                found = [a for p in token.children for a in self.phrase_actors(p)
-                         if a.kind in ("state", "capital", "region") and a not in exclude]
+            if token.dep_ == "prep" and token.lower_ in LOCATIVE_PREPOSITIONS:
+                found = [a for p in token.subtree if p.i in self.by_token for a in [self.by_token[p.i]]
+                         if a not in exclude and (a.kind in ("state", "capital", "region")
+                                                  or (a.kind == "modifier" and p.head.lemma_ in PLACE_NOUNS))]
                 if found:
                     return found[:1]
         return []
