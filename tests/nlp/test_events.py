@@ -1,5 +1,7 @@
 """Event coding on small hand-made paragraphs, through the whole pipeline."""
 
+import pytest
+
 from dyadwatch.model import Document
 
 
@@ -150,38 +152,29 @@ def test_what_is_asked_for_is_not_done(extractor):
     assert [kind for kind, *_ in found] == ["REQUEST"]
 
 
-def test_lowering_support_is_a_retreat(extractor):
-    found = events(extractor, "In 2016 Russia lowered its economic support to Belarus.")
-    assert ("RETREAT", "RUS", "BLR", False) in found
+VOCABULARY_CASES = [
+    ("In 2016 Russia lowered its economic support to Belarus.", ("RETREAT", "RUS", "BLR")),
+    ("In 2021 Russia approved the crackdown in Belarus.", ("SUPPORT", "RUS", "BLR")),
+    ("In 2021 Russia and Belarus approved the union programmes.", ("AGREE", "RUS", "BLR")),
+    ("In 2021 Russia froze gas prices for Belarus.", ("AID", "RUS", "BLR")),
+    ("The IAEA dispatched inspectors to Iran on Monday.", ("ACCUSE", "IGO", "IRN")),
+    ("Zambian officials reneged on the deal on Monday.", ("REJECT", "ZMB-GOV", "ZMB")),
+    ("Ghana deported 168 Liberians on Monday.", ("COERCE", "GHA", "LBR")),
+    ("Swiss doctors handed over 700 kg of medicine to Iran on Monday.", ("AID", "CHE", "IRN")),
+    ("Thousands of Iraqi Kurds demonstrated on Sunday.", ("PROTEST", "IRQ", "IRQ")),
+    ("In 2021 Russian and Belarusian police executed joint operations.", ("COOPERATE", "RUS-SEC", "BLR")),
+    ("Iraq's government announced that it is prepared to impose martial law.", ("THREATEN", "IRQ-GOV", "IRQ")),
+]
 
 
-def test_approving_an_act_is_support_and_approving_a_document_is_agreement(extractor):
-    assert ("SUPPORT", "RUS", "BLR", False) in events(extractor, "In 2021 Russia approved the crackdown in Belarus.")
-    found = events(extractor, "In 2021 Russia and Belarus approved the union programmes.")
-    assert any(kind == "AGREE" for kind, *_ in found)
-
-
-def test_freezing_prices_for_a_buyer_is_aid(extractor):
-    assert ("AID", "RUS", "BLR", False) in events(extractor, "In 2021 Russia froze gas prices for Belarus.")
-
-
-def test_investigations_defiance_and_deportations_are_coded(extractor):
-    assert ("ACCUSE", "IGO", "IRN", False) in events(extractor, "The IAEA dispatched inspectors to Iran on Monday.")
-    assert ("REJECT", "ZMB-GOV", "ZMB", False) in events(extractor, "Zambian officials reneged on the deal on Monday.")
-    assert ("COERCE", "GHA", "LBR", False) in events(extractor, "Ghana deported 168 Liberians on Monday.")
-
-
-def test_a_measured_object_is_what_is_measured(extractor):
-    found = events(extractor, "Swiss doctors handed over 700 kg of medicine to Iran on Monday.")
-    assert ("AID", "CHE", "IRN", False) in found
-
-
-def test_demonstrators_protest_and_joint_operations_are_cooperation(extractor):
-    assert ("PROTEST", "IRQ", "IRQ", False) in events(extractor, "Thousands of Iraqi Kurds demonstrated on Sunday.")
-    found = events(extractor, "In 2021 Russian and Belarusian police executed joint operations.")
-    assert any(kind == "COOPERATE" for kind, *_ in found)
-    found = events(extractor, "Iraq's government announced that it is prepared to impose martial law.")
-    assert ("THREATEN", "IRQ-GOV", "IRQ", False) in found
+@pytest.mark.parametrize(("sentence", "expected"), VOCABULARY_CASES)
+def test_the_vocabulary_codes_standard_plover_acts(extractor, sentence, expected):
+    """Approving an act is support, a document agreement; price freezes aid; cutting support a retreat;
+    a measured object is what is measured; joint operations cooperation; a declared readiness a threat."""
+    found = events(extractor, sentence)
+    kind, source, target = expected
+    joint = kind in ("AGREE", "COOPERATE", "CONSULT")
+    assert (kind, source, target, False) in found or (joint and (kind, target, source, False) in found)
 
 
 def test_an_unnamed_attacker_is_of_the_place_of_the_attack(extractor):
