@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -11,9 +10,10 @@ from spacy.tokens import Doc, Span, Token
 from dyadwatch.evaluate import SYMMETRIC_TYPES
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, context_of, found_in
-from dyadwatch.nlp.dates import recent_year
 from dyadwatch.nlp.domains import DomainCues
+from dyadwatch.nlp.event_dates import EventDater
 from dyadwatch.nlp.roles import RoleReader, Roles
+from dyadwatch.nlp.syntax import governing_verb, verb_of
 from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_participle
 
@@ -63,6 +63,7 @@ class EventCoder:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.vocabulary = EventVocabulary(knowledge.events)
+        self.dater = EventDater(self.vocabulary)
         self.domains = DomainCues(knowledge.domains)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -119,18 +120,27 @@ class EventCoder:
         elif token.pos_ == "ADJ":
             roles = reader.adjective_roles(token)
         else:
-            if self._aim_of_infinitive(token) or self._topic_of(token):
+            noun_roles = self._noun_roles(token, rule, reader, context)
+            if noun_roles is None:
                 return []
-            roles = reader.noun_roles(token, rule.of_role)
-            if not roles.sources and not roles.targets:
-                if not (rule.type in SYMMETRIC_TYPES and _headline_noun(token) and len(context.dyad) == 2):
-                    return []  # a noun with no actor attached is a topic ('integration', 'sanctions'), not an event
-                roles = Roles([_stand_in(token, context.dyad[0])], [_stand_in(token, context.dyad[1])])
-            head = token.head
-            if rule.of_role == "target" and head.pos_ == "VERB" and self.vocabulary.rule_for(head) is not None:
-                reacting = reader.verb_roles(head).sources  # 'Gazprom accepted the raiding of the bank'
-                roles = Roles([s for s in roles.sources if s not in reacting], roles.targets)
+            roles = noun_roles
         return self._build(token, rule.type, rule.mode, roles, sentence, reader, context, time_expressions)
+
+    def _noun_roles(self, noun: Token, rule: TriggerRule, reader: RoleReader, context: ParagraphContext
+                    ) -> Roles | None:
+        """The roles of a noun trigger, or None when the noun names no event of its own."""
+        if self._aim_of_infinitive(noun) or self._topic_of(noun):
+            return None
+        roles = reader.noun_roles(noun, rule.of_role)
+        if not roles.sources and not roles.targets:
+            if not (rule.type in SYMMETRIC_TYPES and _headline_noun(noun) and len(context.dyad) == 2):
+                return None  # a noun with no actor attached is a topic ('integration', 'sanctions'), not an event
+            return Roles([_stand_in(noun, context.dyad[0])], [_stand_in(noun, context.dyad[1])])
+        head = noun.head
+        if rule.of_role == "target" and head.pos_ == "VERB" and self.vocabulary.rule_for(head) is not None:
+            reacting = reader.verb_roles(head).sources  # 'Gazprom accepted the raiding of the bank'
+            roles = Roles([s for s in roles.sources if s not in reacting], roles.targets)
+        return roles
 
     def _statement(self, verb: Token, sentence: Span, reader: RoleReader, context: ParagraphContext,
                    time_expressions: list[TimeExpression]) -> list[CodedEvent]:
@@ -181,24 +191,10 @@ class EventCoder:
             return "THREATEN" if self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY else "AGREE"
         return None
 
-    def _habitual(self, token: Token) -> bool:
-        """'traditionally points out', 'are held regularly', 'hosts regular visits': a repeated act."""
-        verb = token if token.pos_ in ("VERB", "AUX") else _governing_verb(token)
-        near = [*token.children, *(verb.children if verb is not None else [])]
-        near += [g for c in near if c.dep_ in ("dobj", "nsubjpass") for g in c.children]
-        return any(t.lower_ in self.vocabulary.habitual_words for t in near)
-
-    def _vaguely_past(self, token: Token, clause: list[Token]) -> bool:
-        """'we agreed a long time ago', 'had opposed at the start': a past the text does not date."""
-        verb = token if token.pos_ in ("VERB", "AUX") else _governing_verb(token)
-        own = [t for t in clause if _nearest_verb(t) == verb]  # not in the clauses under it
-        text = " ".join(t.lower_ for t in own)
-        return any(f" {phrase} " in f" {text} " for phrase in self.vocabulary.vague_past)
-
     def _aim_of_infinitive(self, noun: Token) -> bool:
         """'to justify Moscow's support', 'to include firms in the programmes': a noun that an aim or wish
         (a to-infinitive that is no act of its own) is about."""
-        verb = _governing_verb(noun)
+        verb = governing_verb(noun)
         return (verb is not None and verb.tag_ == "VB" and verb.lemma_ != "be"
                 and self.vocabulary.rule_for(verb) is None
                 and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
@@ -247,9 +243,7 @@ class EventCoder:
         if source is None and target is None:
             return []
         clause = _clause(token, sentence)
-        date, precision, also = _date_for(token, clause, sentence, time_expressions, context)
-        if not _dated_in(date, clause) and (self._habitual(token) or self._vaguely_past(token, clause)):
-            date, precision, also = None, None, []  # 'exercises are held regularly', 'agreed long ago'
+        date, precision, also = self.dater.date(token, clause, sentence, time_expressions, context)
         event = CodedEvent(
             type=kind, mode=mode, source=source, target=target,
             trigger=(token.idx, token.idx + len(token.text)),
@@ -325,7 +319,7 @@ class EventCoder:
 
     def _negated(self, token: Token) -> bool:
         vocabulary = self.vocabulary
-        clause_verb = token if token.pos_ in ("VERB", "AUX") else _governing_verb(token)
+        clause_verb = verb_of(token)
         for node in (token, clause_verb):
             if node is None:
                 continue
@@ -355,19 +349,6 @@ class EventCoder:
                                                                   for c in token.children):
             return False  # 'accepted the raiding of the bank': an act done to someone, reported as accepted
         return head.i != token.i and any(e.trigger[0] == head.idx for e in events)
-
-
-def _nearest_verb(token: Token) -> Token:
-    """The verb whose clause a token stands in (itself for a verb)."""
-    node = token
-    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
-        node = node.head
-    return node
-
-
-def _dated_in(date: str | None, clause: list[Token]) -> bool:
-    """Whether the clause itself writes the year it is dated by."""
-    return bool(date) and any(t.text == date[:4] for t in clause)
 
 
 def _headline_noun(token: Token) -> bool:
@@ -469,80 +450,11 @@ def _split_dyad(mention: ActorMention) -> tuple[ActorMention, ActorMention]:
     return first, second
 
 
-def _governing_verb(token: Token) -> Token | None:
-    node = token
-    for _ in range(5):
-        if node.head.i == node.i:
-            return node if node.pos_ in ("VERB", "AUX") else None
-        node = node.head
-        if node.pos_ in ("VERB", "AUX"):
-            return node
-    return None
-
-
 def _clause(token: Token, sentence: Span) -> list[Token]:
     """The tokens of the clause a trigger stands in (its verb's subtree, within the sentence)."""
-    verb = token if token.pos_ in ("VERB", "AUX") else (_governing_verb(token) or token)
+    verb = verb_of(token) or token
     tokens = [t for t in verb.subtree if sentence.start <= t.i < sentence.end]
     return tokens or [token]
-
-
-def _date_for(token: Token, clause: list[Token], sentence: Span, time_expressions: list[TimeExpression],
-              context: ParagraphContext) -> tuple[str | None, str | None, list]:
-    """The time expression of the trigger's clause, else of its sentence, else the time in force before it.
-
-    The third item lists the other dates coordinated with the chosen one ('in December 2020 and June
-    2021'): the same action happened at each of them.
-    """
-    start, end = sentence.start_char, sentence.end_char
-    anchor = context.anchor  # what happened cannot be dated after the document was written
-    usable = [t for t in time_expressions if anchor is None or t.begin <= anchor]
-    in_sentence = [t for t in usable if start <= t.start < end and not _aside(sentence, t.start, token.idx)]
-    clause_start, clause_end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
-    in_clause = [t for t in in_sentence if clause_start <= t.start < clause_end]
-    candidates = in_clause or in_sentence
-    if candidates:
-        best = min(candidates, key=lambda t: abs(t.start - token.idx))
-        return best.value, best.precision, _coordinated(best, candidates, sentence)
-    earlier = [t for t in usable if t.end <= start and recent_year(t.begin.year, anchor)]
-    if earlier:  # the paragraph goes on about the time it last named ('On 3 June ... They agreed ...')
-        return earlier[-1].value, earlier[-1].precision, []
-    if context.period_year:  # the section is about that year ('Relations after May 2021')
-        return str(context.period_year), "year", []
-    if context.anchor is None or _told_in_past(token):
-        return None, None, []  # a past action with no time in reach: the text does not date it
-    return str(context.anchor.year), "year", []  # a present state holds when the text was written
-
-
-def _told_in_past(token: Token) -> bool:
-    """Whether the trigger's clause is in the simple past ('was extended', 'joined'), not present or perfect."""
-    verb = token if token.pos_ in ("VERB", "AUX") else _governing_verb(token)
-    if verb is None:
-        return False
-    tags = {verb.tag_} | {child.tag_ for child in verb.children if child.dep_ in ("aux", "auxpass")}
-    return "VBD" in tags and not tags & {"VBZ", "VBP"}
-
-
-def _coordinated(chosen, candidates: list, sentence: Span) -> list:
-    text = sentence.doc.text
-    ordered = sorted(candidates, key=lambda t: t.start)
-    group = [chosen]
-    for previous, current in itertools.pairwise(ordered):
-        gap = text[previous.end:current.start].strip(" ,").lower()
-        if gap in ("and", "as well as", "") and (previous in group or current in group):
-            group.extend(t for t in (previous, current) if t not in group)
-    return [t for t in group if t is not chosen]
-
-
-def _aside(sentence: Span, at: int, trigger_at: int) -> bool:
-    """Whether a date stands in parentheses that do not hold the trigger: '(the deal was signed on 21 May)'."""
-    text, offset = sentence.text, sentence.start_char
-    opened = text.rfind("(", 0, at - offset)
-    if opened < 0 or text.rfind(")", 0, at - offset) > opened:
-        return False
-    closed = text.find(")", at - offset)
-    closed = len(text) if closed < 0 else closed
-    return not (opened <= trigger_at - offset <= closed)
 
 
 @Language.factory("dyadwatch_events", default_config={"knowledge_dirs": []})
