@@ -180,3 +180,12 @@ def test_the_vocabulary_codes_standard_plover_acts(extractor, sentence, expected
 def test_an_unnamed_attacker_is_of_the_place_of_the_attack(extractor):
     found = events(extractor, "Three US servicemen were killed by a bomb outside of the Iraqi city of Basra.")
     assert ("ASSAULT", "IRQ", "USA", False) in found
+
+
+def test_the_two_allies_act_on_each_other_and_a_heading_is_no_joint_act(extractor):
+    text = ("Belarus and Russia\n\nBelarus and Russia met in 2021.\n\nWhat the programmes cover\n\n"
+            "In 2021 the two allies held a joint exercise after the break with the West.")
+    found = events(extractor, text)
+    assert any(kind == "COOPERATE" and {s, t} == {"BLR", "RUS"} for kind, s, t, _ in found)
+    assert all("WEST" not in (s, t) for _, s, t, _ in found)
+    assert len([k for k, *_ in found if k == "COOPERATE"]) == 1

@@ -133,7 +133,8 @@ class EventCoder:
             return None
         roles = reader.noun_roles(noun, rule.of_role)
         if not roles.sources and not roles.targets:
-            if not (rule.type in SYMMETRIC_TYPES and _headline_noun(noun) and len(context.dyad) == 2):
+            if not (rule.type in SYMMETRIC_TYPES and _headline_noun(noun) and len(context.dyad) == 2
+                    and _in_running_text(noun)):
                 return None  # a noun with no actor attached is a topic ('integration', 'sanctions'), not an event
             return Roles([_stand_in(noun, context.dyad[0])], [_stand_in(noun, context.dyad[1])])
         head = noun.head
@@ -272,6 +273,9 @@ class EventCoder:
         if not sources and len(targets) > 1:  # 'joint Russia–Belarus projects were launched'
             sources, targets = targets[:1], targets[1:]
             source = sources[0]
+        if source is not None and not targets and kind in DIRECTED_TYPES and len(source.codes) == 2:
+            source, partner = _split_dyad(source)  # 'the drill the two allies held': one with the other
+            targets = [partner]
         if not targets and kind in DIRECTED_TYPES | ACTED_ON_TYPES:
             targets = reader.others_in(sentence.start, sentence.end, sources, near=token.i)
             if source is not None and source.country in context.dyad:  # its counterpart is usually the other member
@@ -280,8 +284,6 @@ class EventCoder:
             targets = [t for t in targets if (_counterparts(source, t) or source.kind == "domestic")
                        and not _joint_body(t, source, context)]
         target = targets[0] if targets else None
-        if target is None and source is not None and kind in DIRECTED_TYPES and len(source.codes) == 2:
-            source, target = _split_dyad(source)
         if target is None and source is not None and kind in DIRECTED_TYPES and source.country in context.dyad:
             target = _dyad_partner(source, context)
         if target is None and source is not None and kind in DOMESTIC_TYPES and not context.dyad:
@@ -358,6 +360,11 @@ def _headline_noun(token: Token) -> bool:
     if token.dep_ in ("nsubj", "nsubjpass"):
         return token.head.pos_ in ("VERB", "AUX")
     return token.dep_ == "attr" and any(c.dep_ == "expl" for c in token.head.children)
+
+
+def _in_running_text(token: Token) -> bool:
+    """Not in a heading ('What the programmes cover'): the sentence ends as sentences do."""
+    return token.sent.text.rstrip()[-1:] in (".", "!", "?", '"', "”", "’", ")")
 
 
 def _stand_in(token: Token, code: str) -> ActorMention:
