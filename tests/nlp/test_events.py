@@ -189,3 +189,7 @@ def test_the_two_allies_act_on_each_other_and_a_heading_is_no_joint_act(extracto
     assert any(kind == "COOPERATE" and {s, t} == {"BLR", "RUS"} for kind, s, t, _ in found)
     assert all("WEST" not in (s, t) for _, s, t, _ in found)
     assert len([k for k, *_ in found if k == "COOPERATE"]) == 1
+
+
+def test_what_is_expected_to_be_done_is_not_done(extractor):
+    assert events(extractor, "In 2021 the programmes are expected to be approved by Minsk and Moscow.") == []

@@ -197,8 +197,7 @@ class EventCoder:
         (a to-infinitive that is no act of its own) is about."""
         verb = governing_verb(noun)
         return (verb is not None and verb.tag_ == "VB" and verb.lemma_ != "be"
-                and self.vocabulary.rule_for(verb) is None
-                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+                and self.vocabulary.rule_for(verb) is None and _infinitive(verb)
                 and verb.head.lower_ not in IMMINENT)
 
     def _topic_of(self, noun: Token) -> bool:
@@ -310,7 +309,7 @@ class EventCoder:
                 if child.dep_ == "mark" and child.lower_ in vocabulary.irrealis_markers:
                     return True
             if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in vocabulary.irrealis_governors \
-                    and node.head.i != token.i and node.tag_ in ("VB", "VBG"):
+                    and node.head.i != token.i and (node.tag_ in ("VB", "VBG") or _infinitive(node)):
                 return True
             if node.dep_ in ("ROOT", "relcl") or node.head.i == node.i:
                 return False
@@ -371,11 +370,16 @@ def _stand_in(token: Token, code: str) -> ActorMention:
     return ActorMention(token.i, token.i, (code,), "dyad")
 
 
+def _infinitive(token: Token) -> bool:
+    """'to approve', 'to be approved'."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
 def _judged_infinitive(token: Token) -> bool:
     """'it is pointless to attack', 'possible to harmonise': an act weighed by an adjective, not done."""
     head = token.head
-    return (token.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
-            and head.pos_ == "ADJ" and head.lemma_.lower() not in INTENT_GOVERNORS)
+    return (token.tag_ == "VB" and _infinitive(token) and head.pos_ == "ADJ"
+            and head.lemma_.lower() not in INTENT_GOVERNORS)
 
 
 def _agentless_passive(token: Token) -> bool:
