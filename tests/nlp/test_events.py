@@ -193,3 +193,8 @@ def test_the_two_allies_act_on_each_other_and_a_heading_is_no_joint_act(extracto
 
 def test_what_is_expected_to_be_done_is_not_done(extractor):
     assert events(extractor, "In 2021 the programmes are expected to be approved by Minsk and Moscow.") == []
+
+
+def test_a_noun_naming_its_actor_inside_a_verb_of_the_same_type_is_one_event(extractor):
+    found = events(extractor, "In 2019 Rosatom built the Belarusian plant, financed through a Russian loan.")
+    assert [k for k, *_ in found].count("AID") == 1

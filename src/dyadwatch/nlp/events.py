@@ -404,11 +404,25 @@ def _one_per_happening(events: list[CodedEvent], doc: Doc) -> list[CodedEvent]:
     kept: list[CodedEvent] = []
     for event in events:
         twin = next((k for k in kept if _happening(k) == _happening(event) and _restates(k, event, doc)), None)
-        if twin is None:
+        named = next((k for k in kept if k.type == event.type and _names_its_actor(k, event, doc)), None)
+        if twin is None and named is None:
             kept.append(event)  # two coordinated verbs are two acts ('called Belarus an ally and pledged support')
-        elif _precision(event) > _precision(twin):
+        elif twin is not None and _precision(event) > _precision(twin):
             kept[kept.index(twin)] = event
+        elif twin is None and named is not None and event.nominal:
+            kept[kept.index(named)] = event
     return kept
+
+
+def _names_its_actor(verb_event: CodedEvent, noun_event: CodedEvent, doc: Doc) -> bool:
+    """'financed through a Russian loan': a noun of the same type inside the phrase of a verb that names no
+    actor of its own says who did what the verb reports."""
+    if verb_event.nominal == noun_event.nominal:
+        return False
+    outer, inner = (doc.char_span(*e.trigger) for e in sorted((verb_event, noun_event), key=lambda e: e.nominal))
+    if outer is None or inner is None or inner.root not in outer.root.subtree:
+        return False
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in outer.root.children)  # the verb names none
 
 
 def _restates(first: CodedEvent, second: CodedEvent, doc: Doc) -> bool:
