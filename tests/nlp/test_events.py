@@ -198,3 +198,19 @@ def test_what_is_expected_to_be_done_is_not_done(extractor):
 def test_a_noun_naming_its_actor_inside_a_verb_of_the_same_type_is_one_event(extractor):
     found = events(extractor, "In 2019 Rosatom built the Belarusian plant, financed through a Russian loan.")
     assert [k for k, *_ in found].count("AID") == 1
+
+
+def test_office_holders_in_the_plural_of_a_dyad_report_meet_each_other(extractor):
+    text = ("Armenia and Azerbaijan\n\nArmenia and Azerbaijan talked in 2023.\n\n"
+            "The foreign ministers met in Berlin on 28 February 2024 at the invitation of Germany. "
+            "The two countries exchanged prisoners in December 2023.")
+    found = events(extractor, text)
+    assert any(k == "CONSULT" and {s, t} == {"ARM-GOV", "AZE-GOV"} for k, s, t, _ in found)
+    assert any(k == "RETREAT" and {s, t} == {"ARM", "AZE"} for k, s, t, _ in found)
+
+
+def test_launching_an_offensive_is_an_assault_and_a_monitoring_mission_is_aid(extractor):
+    found = events(extractor, "In 2023 Azerbaijan launched an offensive against Armenia.")
+    assert ("ASSAULT", "AZE", "ARM", False) in found
+    found = events(extractor, "In 2023 the European Union deployed a monitoring mission to Armenia.")
+    assert ("AID", "EU", "ARM", False) in found

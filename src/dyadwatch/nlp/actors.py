@@ -22,6 +22,7 @@ MODIFIER_DEPS = {"amod", "compound", "nmod", "poss", "npadvmod"}
 DYAD_HEADS = {"country", "state", "side", "party", "president", "premier", "leader", "government",
               "capital", "neighbour", "neighbor", "ally", "partner", "minister", "nation"}
 DYAD_QUANTIFIERS = {"two", "both"}
+OFFICES = {"president", "premier", "leader", "minister"}  # 'the presidents met': both
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,12 @@ class ActorMatcher:
         taken = {i for m in found if m for i in range(m.start, m.end)}
         mentions = []
         for token in doc:
-            if token.lower_ not in DYAD_QUANTIFIERS or token.i in taken:
+            if token.i in taken:
                 continue
-            head = token.head if token.dep_ in ("nummod", "det", "predet", "amod") else None
+            if token.lower_ in DYAD_QUANTIFIERS:
+                head = token.head if token.dep_ in ("nummod", "det", "predet", "amod") else None
+            else:
+                head = _office_holders(token, taken)
             if head is None or head.lemma_.lower() not in DYAD_HEADS:
                 continue
             sector = self.sectors.get(head.lemma_.lower())
@@ -143,6 +147,16 @@ class ActorMatcher:
             start = token.i - 1 if token.i > 0 and doc[token.i - 1].lower_ == "the" else token.i
             mentions.append(ActorMention(start, head.i + 1, codes, "dyad"))
         return mentions
+
+
+def _office_holders(token: Token, taken: set[int]) -> Token | None:
+    """'the foreign ministers', 'the presidents': office holders in the plural, of no country named with
+    them; in a report on a dyad, one of each member."""
+    if token.lower_ != "the" or token.dep_ != "det":
+        return None
+    head = token.head
+    named = any(c.i in taken or c.dep_ == "prep" for c in head.children)
+    return head if head.tag_ == "NNS" and head.lemma_.lower() in OFFICES and not named else None
 
 
 def _people_where_they_live(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:

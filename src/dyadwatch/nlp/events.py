@@ -272,7 +272,8 @@ class EventCoder:
         if not sources and len(targets) > 1:  # 'joint Russia–Belarus projects were launched'
             sources, targets = targets[:1], targets[1:]
             source = sources[0]
-        if source is not None and not targets and kind in DIRECTED_TYPES and len(source.codes) == 2:
+        if source is not None and len(source.codes) == 2 and (kind in SYMMETRIC_TYPES
+                                                              or (not targets and kind in DIRECTED_TYPES)):
             source, partner = _split_dyad(source)  # 'the drill the two allies held': one with the other
             targets = [partner]
         if not targets and kind in DIRECTED_TYPES | ACTED_ON_TYPES:
