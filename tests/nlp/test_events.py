@@ -214,3 +214,13 @@ def test_launching_an_offensive_is_an_assault_and_a_monitoring_mission_is_aid(ex
     assert ("ASSAULT", "AZE", "ARM", False) in found
     found = events(extractor, "In 2023 the European Union deployed a monitoring mission to Armenia.")
     assert ("AID", "EU", "ARM", False) in found
+
+
+def test_a_ceasefire_agreed_a_visit_to_a_place_at_home_and_the_two_armies(extractor):
+    text = ("India and Pakistan\n\nIndia and Pakistan talked in 2025.\n\n"
+            "On 10 May the two sides agreed to a ceasefire. Prime Minister Narendra Modi visited the border region "
+            "in May. The two armies held hotline talks in May.")
+    found = events(extractor, text)
+    assert any(k == "AGREE" and {s, t} == {"IND", "PAK"} for k, s, t, _ in found)
+    assert ("CONSULT", "IND-GOV", None, False) in found
+    assert any(k == "CONSULT" and {s, t} == {"IND-MIL", "PAK-MIL"} for k, s, t, _ in found)

@@ -20,7 +20,7 @@ from dyadwatch.nlp.context import ActorMention, context_of
 
 MODIFIER_DEPS = {"amod", "compound", "nmod", "poss", "npadvmod"}
 DYAD_HEADS = {"country", "state", "side", "party", "president", "premier", "leader", "government",
-              "capital", "neighbour", "neighbor", "ally", "partner", "minister", "nation"}
+              "capital", "neighbour", "neighbor", "ally", "partner", "minister", "nation", "army", "military"}
 DYAD_QUANTIFIERS = {"two", "both"}
 OFFICES = {"president", "premier", "leader", "minister"}  # 'the presidents met': both
 

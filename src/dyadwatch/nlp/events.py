@@ -284,7 +284,8 @@ class EventCoder:
             targets = [t for t in targets if (_counterparts(source, t) or source.kind == "domestic")
                        and not _joint_body(t, source, context)]
         target = targets[0] if targets else None
-        if target is None and source is not None and kind in DIRECTED_TYPES and source.country in context.dyad:
+        if (target is None and source is not None and kind in DIRECTED_TYPES and source.country in context.dyad
+                and not _visits_a_place(token, reader)):
             target = _dyad_partner(source, context)
         if target is None and source is not None and kind in DOMESTIC_TYPES and not context.dyad:
             target = ActorMention(source.start, source.start, (source.country,), "domestic")
@@ -360,6 +361,12 @@ def _headline_noun(token: Token) -> bool:
     if token.dep_ in ("nsubj", "nsubjpass"):
         return token.head.pos_ in ("VERB", "AUX")
     return token.dep_ == "attr" and any(c.dep_ == "expl" for c in token.head.children)
+
+
+def _visits_a_place(token: Token, reader: RoleReader) -> bool:
+    """'Modi visited the border region': the place visited is named, and it is no other country."""
+    return token.lemma_.lower() == "visit" and token.pos_ == "VERB" and any(
+        c.dep_ == "dobj" and not reader.phrase_actors(c) for c in token.children)
 
 
 def _in_running_text(token: Token) -> bool:
