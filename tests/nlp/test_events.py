@@ -224,3 +224,10 @@ def test_a_ceasefire_agreed_a_visit_to_a_place_at_home_and_the_two_armies(extrac
     assert any(k == "AGREE" and {s, t} == {"IND", "PAK"} for k, s, t, _ in found)
     assert ("CONSULT", "IND-GOV", None, False) in found
     assert any(k == "CONSULT" and {s, t} == {"IND-MIL", "PAK-MIL"} for k, s, t, _ in found)
+
+
+def test_an_exercise_held_alone_is_a_show_of_force_and_a_joint_one_cooperation(extractor):
+    found = events(extractor, "In May 2024 the Chinese military held the Joint Sword exercise around Taiwan.")
+    assert [k for k, *_ in found] == ["MOBILIZE"]
+    found = events(extractor, "In May 2024 Russia and Belarus held an exercise near Brest.")
+    assert any(k == "COOPERATE" for k, *_ in found)

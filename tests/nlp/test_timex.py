@@ -422,3 +422,11 @@ def test_no_date_line() -> None:
 def test_date_line_only_in_the_first_thirty_lines() -> None:
     assert date_line("line\n" * 30 + "3 June 2021\n") is None
     assert date_line("line\n" * 29 + "3 June 2021\n") is not None
+
+
+def test_a_year_naming_a_thing_is_attributive_and_does_not_set_the_year_in_force():
+    found = find_time_expressions("Beijing suspended concessions under the 2010 trade agreement in October.",
+                                  year_in_force=2024)
+    assert [(t.text, t.attributive) for t in found] == [("2010", True), ("October", False)]
+    assert found[1].value == "2024-10"
+    assert [t.attributive for t in find_time_expressions("In 2010 they met.")] == [False]

@@ -55,7 +55,7 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
     """
     start, end = sentence.start_char, sentence.end_char
     anchor = context.anchor  # what happened cannot be dated after the document was written
-    usable = [t for t in time_expressions if anchor is None or t.begin <= anchor]
+    usable = [t for t in time_expressions if (anchor is None or t.begin <= anchor) and not t.attributive]
     in_sentence = [t for t in usable if start <= t.start < end and not _aside(sentence, t.start, token.idx)]
     clause_start, clause_end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
     in_clause = [t for t in in_sentence if clause_start <= t.start < clause_end]

@@ -28,6 +28,7 @@ CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "aco
 OBLIGATION = {"must", "should", "ought"}
 IMMINENT = {"about"}  # 'is about to restore ties': the act itself, as event coders read it
 TOPIC_PREPOSITIONS = {"on", "about", "over", "regarding", "concerning"}
+TOGETHER = {"joint", "jointly", "together", "bilateral", "combined"}
 WARNING_VERBS = {"warn", "threaten"}
 INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
 CONFLICT_INTENSITY = -4.5  # SANCTION and worse: announcing them is a threat
@@ -124,7 +125,8 @@ class EventCoder:
             if noun_roles is None:
                 return []
             roles = noun_roles
-        return self._build(token, rule.type, rule.mode, roles, sentence, reader, context, time_expressions)
+        kind = rule.type if rule.alone is None or _jointly(token, roles) else rule.alone
+        return self._build(token, kind, rule.mode, roles, sentence, reader, context, time_expressions)
 
     def _noun_roles(self, noun: Token, rule: TriggerRule, reader: RoleReader, context: ParagraphContext
                     ) -> Roles | None:
@@ -361,6 +363,14 @@ def _headline_noun(token: Token) -> bool:
     if token.dep_ in ("nsubj", "nsubjpass"):
         return token.head.pos_ in ("VERB", "AUX")
     return token.dep_ == "attr" and any(c.dep_ == "expl" for c in token.head.children)
+
+
+def _jointly(token: Token, roles: Roles) -> bool:
+    """'Russia and Belarus held an exercise', 'a joint drill', 'drills with Belarus': done together."""
+    if len({code.split("-")[0] for m in roles.sources for code in m.codes}) > 1:
+        return True
+    return any((t.lower_ in TOGETHER and (t.is_lower or t.is_sent_start))  # not the name 'Joint Sword'
+               or (t.dep_ == "prep" and t.lower_ == "with") for t in token.subtree)
 
 
 def _visits_a_place(token: Token, reader: RoleReader) -> bool:

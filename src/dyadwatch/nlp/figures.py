@@ -29,7 +29,7 @@ def find_quantities(doc: Doc) -> Doc:
     for sentence in doc.sents:
         shift = sentence.start_char
         year = found.year_at.get(shift, context_of(doc).year_in_force)
-        times = [t for t in found.time_expressions if shift <= t.start < sentence.end_char]
+        times = [t for t in found.time_expressions if shift <= t.start < sentence.end_char and not t.attributive]
         for figure in find_figures(sentence.text):
             start, end = figure.start + shift, figure.end + shift
             nearest = min(times, key=lambda t: abs(t.start - start), default=None)

@@ -49,6 +49,7 @@ class TimeExpression:
     begin: date  # first day of the interval it denotes
     end_date: date  # last day of the interval
     relative: bool  # resolved against the anchor or the year in force
+    attributive: bool = False  # a year naming a thing ('the 2010 trade agreement'), not when something happens
 
 
 # ---------------------------------------------------------------------------------------------
@@ -991,7 +992,7 @@ def _sets_year_in_force(text: str, candidate: _Candidate) -> bool:
     text is telling of.
     """
     start = candidate.start
-    if not candidate.rule.sets_year_in_force:
+    if not candidate.rule.sets_year_in_force or _attributive_year(text, candidate):
         return False
     if _OUT_OF_NARRATIVE_BEFORE.search(text, max(0, start - 30), start):
         return False
@@ -999,6 +1000,19 @@ def _sets_year_in_force(text: str, candidate: _Candidate) -> bool:
     if opening == -1 or text.find(")", opening, start) != -1:
         return True
     return text.find(")", start, start + _ASIDE_REACH) == -1
+
+
+_ATTRIBUTIVE_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|[A-Z][\w-]*['’]s)\s+$")
+_ATTRIBUTIVE_AFTER = re.compile(r"\s+(?!(?:and|or|but|in|on|at|to|when|as|with|for|of|after|before|was|were|is|are|"
+                                r"had|has|have|by|from|until|through)\b)[a-z]")
+
+
+def _attributive_year(text: str, candidate: _Candidate) -> bool:
+    """'the 2010 trade agreement', 'Belarus's 2020 election': a bare year naming a thing."""
+    if not re.fullmatch(r"\d{4}", text[candidate.start:candidate.end]):
+        return False
+    return bool(_ATTRIBUTIVE_BEFORE.search(text, max(0, candidate.start - 40), candidate.start)
+                and _ATTRIBUTIVE_AFTER.match(text, candidate.end))
 
 
 def find_time_expressions(
@@ -1027,6 +1041,7 @@ def find_time_expressions(
                     begin=interval.begin,
                     end_date=interval.end_date,
                     relative=interval.relative,
+                    attributive=_attributive_year(text, candidate),
                 )
             )
         written = _explicit_years_of(candidate.match)

@@ -27,6 +27,7 @@ class TriggerRule:
     objects: frozenset[str]
     of_role: str
     intransitive: bool = False
+    alone: str | None = None  # the type when one actor does it alone ('held an exercise around the island')
 
     def applies(self, token: Token) -> bool:
         if self.pos == "verb" and token.pos_ not in VERB_POS and not is_participle(token):
@@ -126,14 +127,17 @@ class EventVocabulary:
 
     def _add(self, order: int, entry: dict[str, Any]) -> None:
         kind = entry.get("type")
-        if kind not in PLOVER_TYPES:
-            raise DyadwatchError(Errors.E008, path="events.yaml", reason=f"unknown PLOVER type {kind!r} in {entry}")
+        for named in (kind, entry.get("alone", kind)):
+            if named not in PLOVER_TYPES:
+                raise DyadwatchError(Errors.E008, path="events.yaml",
+                                     reason=f"unknown PLOVER type {named!r} in {entry}")
         for words in entry.get("words") or []:
             lemma, _, particle = str(words).partition(" ")
             rule = TriggerRule(order=order, lemma=lemma, particle=particle or None,
                                pos=entry.get("pos", "any"), type=kind, mode=entry.get("mode", ""),
                                objects=frozenset(str(o) for o in entry.get("object") or []),
-                               of_role=entry.get("of", "source"), intransitive=bool(entry.get("intransitive")))
+                               of_role=entry.get("of", "source"), intransitive=bool(entry.get("intransitive")),
+                               alone=entry.get("alone"))
             self.rules.setdefault(lemma, []).append(rule)
 
     def rule_for(self, token: Token) -> TriggerRule | None:
