@@ -231,3 +231,17 @@ def test_an_exercise_held_alone_is_a_show_of_force_and_a_joint_one_cooperation(e
     assert [k for k, *_ in found] == ["MOBILIZE"]
     found = events(extractor, "In May 2024 Russia and Belarus held an exercise near Brest.")
     assert any(k == "COOPERATE" for k, *_ in found)
+
+
+def test_calling_on_someone_is_a_request_but_a_date_before_the_verb_is_no_particle(extractor):
+    assert ("REQUEST", "TWN", "CHN", False) in events(extractor, "In 2024 Taipei called on Beijing to resume talks.")
+    found = events(extractor, "On 1 July 2021, Putin called Belarus the closest ally.")
+    assert [k for k, *_ in found] == ["SUPPORT"]
+
+
+def test_a_yaml_true_in_a_vocabulary_entry_is_one_clear_error(tmp_path):
+    from dyadwatch.errors import DyadwatchError
+    from dyadwatch.nlp.vocabulary import EventVocabulary
+
+    with pytest.raises(DyadwatchError, match="put such a word in quotes"):
+        EventVocabulary({"triggers": [{"words": ["call"], "type": "REQUEST", "object": [True]}]})

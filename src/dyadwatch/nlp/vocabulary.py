@@ -35,7 +35,7 @@ class TriggerRule:
         if self.pos == "noun" and token.pos_ not in NOUN_POS:
             return False
         if self.particle and not any(c.lower_ == self.particle and c.dep_ in ("prt", "prep", "advmod")
-                                     for c in token.children):
+                                     and c.i > token.i for c in token.children):  # not 'On 1 July, X called'
             return False
         if self.intransitive and any(c.dep_ in ("dobj", "ccomp", "obj") for c in token.children):
             return False
@@ -131,6 +131,9 @@ class EventVocabulary:
             if named not in PLOVER_TYPES:
                 raise DyadwatchError(Errors.E008, path="events.yaml",
                                      reason=f"unknown PLOVER type {named!r} in {entry}")
+        if any(isinstance(item, bool) for item in [*(entry.get("words") or []), *(entry.get("object") or [])]):
+            raise DyadwatchError(Errors.E008, path="events.yaml", reason=f"true/false in {entry}: YAML reads on, off, "
+                                 "yes and no as true/false; put such a word in quotes ('on')")
         for words in entry.get("words") or []:
             lemma, _, particle = str(words).partition(" ")
             rule = TriggerRule(order=order, lemma=lemma, particle=particle or None,
