@@ -165,6 +165,7 @@ VOCABULARY_CASES = [
     ("In 2021 Russian and Belarusian police executed joint operations.", ("COOPERATE", "RUS-SEC", "BLR")),
     ("Iraq's government announced that it is prepared to impose martial law.", ("THREATEN", "IRQ-GOV", "IRQ")),
     ("Iranian authorities have been pressuring workers to cancel the strike.", ("REQUEST", "IRN-GOV", "IRN")),
+    ("Egyptian police opened fire on Monday, killing one person.", ("ASSAULT", "EGY-SEC", "EGY")),
 ]
 
 

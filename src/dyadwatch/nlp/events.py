@@ -34,9 +34,10 @@ INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
 CONFLICT_INTENSITY = -4.5  # SANCTION and worse: announcing them is a threat
 NAMING_VERBS = {"call", "describe", "dub", "label", "characterise", "characterize", "brand", "term"}
 NEGATIONS = {"not", "n't", "never", "no"}
-# Claims and pressure with no named addressee are aimed at the actor's own state (protesters at their
-# government, police at protesters), as the event data sets code them; only used outside a dyad.
-DOMESTIC_TYPES = {"PROTEST", "REQUEST", "REJECT", "CONCEDE", "COERCE", "THREATEN", "ACCUSE"}
+# Claims, pressure and violence with no named addressee are aimed at the actor's own state or people
+# (protesters at their government, police at protesters), as the event data sets code them; only used
+# outside a dyad.
+DOMESTIC_TYPES = {"PROTEST", "REQUEST", "REJECT", "CONCEDE", "COERCE", "THREATEN", "ACCUSE", "ASSAULT"}
 DIRECTED_TYPES = {"AGREE", "CONSULT", "COOPERATE", "AID", "SUPPORT", "CONCEDE", "REQUEST", "SANCTION",
                   "ACCUSE", "REJECT", "THREATEN", "RETREAT"}
 
