@@ -166,6 +166,8 @@ VOCABULARY_CASES = [
     ("Iraq's government announced that it is prepared to impose martial law.", ("THREATEN", "IRQ-GOV", "IRQ")),
     ("Iranian authorities have been pressuring workers to cancel the strike.", ("REQUEST", "IRN-GOV", "IRN")),
     ("Egyptian police opened fire on Monday, killing one person.", ("ASSAULT", "EGY-SEC", "EGY")),
+    ("In 2021 a British minister said that Libya must pay compensation to the United States.",
+     ("REQUEST", "GBR-GOV", "LBY")),
 ]
 
 

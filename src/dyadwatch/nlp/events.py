@@ -177,7 +177,13 @@ class EventCoder:
             kind = "SUPPORT"
         mentioned = [m for m in reader.others_in(content[0].i, content[-1].i + 1, roles.sources)
                      if m.country != roles.sources[0].country]
-        roles = Roles(roles.sources, roles.targets or mentioned[:1])
+        if kind == "REQUEST":  # 'X said that Libya must hand over ...': the one who must act
+            obliged = [a for t in content if t.dep_ == "aux" and t.lower_ in OBLIGATION
+                       for c in t.head.children if c.dep_ in ("nsubj", "nsubjpass") for a in reader.phrase_actors(c)]
+            mentioned = [m for m in obliged if m.country != roles.sources[0].country] or mentioned
+            roles = Roles(roles.sources, mentioned[:1] or roles.targets)
+        else:
+            roles = Roles(roles.sources, roles.targets or mentioned[:1])
         return self._build(verb, kind, "statement", roles, sentence, reader, context, time_expressions)
 
     def _intention(self, token: Token) -> str | None:
