@@ -168,6 +168,8 @@ VOCABULARY_CASES = [
     ("Egyptian police opened fire on Monday, killing one person.", ("ASSAULT", "EGY-SEC", "EGY")),
     ("In 2021 a British minister said that Libya must pay compensation to the United States.",
      ("REQUEST", "GBR-GOV", "LBY")),
+    ("French and Egyptian warships launched 10 days of war games on Monday.", ("COOPERATE", "FRA", "EGY")),
+    ("In 2021 Poland held a round of talks with Lithuania.", ("CONSULT", "POL", "LTU")),
 ]
 
 

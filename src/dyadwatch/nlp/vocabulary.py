@@ -68,11 +68,11 @@ def object_words(token: Token) -> set[str]:
     return words
 
 
-# Nouns that measure what follows 'of' ('700 kg of medicine', '5 million dollars of aid'): the
-# thing measured is what the trigger acts on.
+# Nouns that measure what follows 'of' ('700 kg of medicine', '10 days of war games', 'a round of
+# talks'): the thing measured is what the trigger acts on.
 MEASURE_NOUNS = {"kg", "kilogram", "ton", "tonne", "tons", "tonnes", "dollar", "euro", "million", "billion", "barrel",
                  "litre", "liter", "unit", "shipment", "consignment", "batch", "amount", "quantity", "load", "worth",
-                 "package", "tranche", "lot"}
+                 "package", "tranche", "lot", "day", "week", "month", "round", "series", "wave", "set"}
 
 
 def _noun_words(token: Token) -> set[str]:
