@@ -170,6 +170,7 @@ VOCABULARY_CASES = [
      ("REQUEST", "GBR-GOV", "LBY")),
     ("French and Egyptian warships launched 10 days of war games on Monday.", ("COOPERATE", "FRA", "EGY")),
     ("In 2021 Poland held a round of talks with Lithuania.", ("CONSULT", "POL", "LTU")),
+    ("In 2021 Russia said that its troops had completed their withdrawal from Georgia.", ("RETREAT", "RUS", "GEO")),
 ]
 
 

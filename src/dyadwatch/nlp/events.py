@@ -28,6 +28,7 @@ CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "aco
 OBLIGATION = {"must", "should", "ought"}
 IMMINENT = {"about"}  # 'is about to restore ties': the act itself, as event coders read it
 TOPIC_PREPOSITIONS = {"on", "about", "over", "regarding", "concerning"}
+OWN_SIDE = {"their", "its", "our", "his", "her", "my"}
 TOGETHER = {"joint", "jointly", "together", "bilateral", "combined"}
 WARNING_VERBS = {"warn", "threaten"}
 INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
@@ -174,7 +175,7 @@ class EventCoder:
         elif any(cue in said.split() or (" " in cue and cue in said) for cue in self.vocabulary.accuse_cues):
             kind = "ACCUSE"
         else:
-            kind = "SUPPORT"
+            kind = self._reported_act(content) or "SUPPORT"
         mentioned = [m for m in reader.others_in(content[0].i, content[-1].i + 1, roles.sources)
                      if m.country != roles.sources[0].country]
         if kind == "REQUEST":  # 'X said that Libya must hand over ...': the one who must act
@@ -185,6 +186,15 @@ class EventCoder:
         else:
             roles = Roles(roles.sources, roles.targets or mentioned[:1])
         return self._build(verb, kind, "statement", roles, sentence, reader, context, time_expressions)
+
+    def _reported_act(self, content: list[Token]) -> str | None:
+        """'said their forces had completed their withdrawal': the act a reported noun names, when the
+        speaker's own side did it ('their', 'its', 'our')."""
+        for token in content:
+            rule = self.vocabulary.rule_for(token) if token.pos_ == "NOUN" else None
+            if rule is not None and any(c.dep_ == "poss" and c.lower_ in OWN_SIDE for c in token.children):
+                return rule.type
+        return None
 
     def _intention(self, token: Token) -> str | None:
         """'promised to provide aid', 'is ready to host talks': the type of the declared intention, if any."""
