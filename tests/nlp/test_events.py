@@ -171,6 +171,9 @@ VOCABULARY_CASES = [
     ("French and Egyptian warships launched 10 days of war games on Monday.", ("COOPERATE", "FRA", "EGY")),
     ("In 2021 Poland held a round of talks with Lithuania.", ("CONSULT", "POL", "LTU")),
     ("In 2021 Russia said that its troops had completed their withdrawal from Georgia.", ("RETREAT", "RUS", "GEO")),
+    ("Afghan guerrillas blew up three power lines on Monday.", ("COERCE", "AFG", "AFG")),
+    ("In 2014 Russian troops violated the ceasefire with Ukraine.", ("ASSAULT", "RUS-MIL", "UKR")),
+    ("U.S. border agents abused Mexican immigrants, a rights group said.", ("ASSAULT", "USA", "MEX")),
 ]
 
 

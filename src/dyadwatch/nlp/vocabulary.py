@@ -72,7 +72,7 @@ def object_words(token: Token) -> set[str]:
 # talks'): the thing measured is what the trigger acts on.
 MEASURE_NOUNS = {"kg", "kilogram", "ton", "tonne", "tons", "tonnes", "dollar", "euro", "million", "billion", "barrel",
                  "litre", "liter", "unit", "shipment", "consignment", "batch", "amount", "quantity", "load", "worth",
-                 "package", "tranche", "lot", "day", "week", "month", "round", "series", "wave", "set"}
+                 "package", "tranche", "lot", "day", "week", "month", "round", "series", "wave", "set", "part"}
 
 
 def _noun_words(token: Token) -> set[str]:
