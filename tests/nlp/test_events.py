@@ -174,6 +174,8 @@ VOCABULARY_CASES = [
     ("Afghan guerrillas blew up three power lines on Monday.", ("COERCE", "AFG", "AFG")),
     ("In 2014 Russian troops violated the ceasefire with Ukraine.", ("ASSAULT", "RUS-MIL", "UKR")),
     ("U.S. border agents abused Mexican immigrants, a rights group said.", ("ASSAULT", "USA", "MEX")),
+    ("Some 500,000 Serbian workers stopped work on Monday.", ("PROTEST", "SRB", "SRB")),
+    ("Ivorian rebels blocked transport into Abidjan on Tuesday.", ("PROTEST", "CIV", "CIV")),
 ]
 
 
