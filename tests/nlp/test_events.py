@@ -176,6 +176,10 @@ VOCABULARY_CASES = [
     ("U.S. border agents abused Mexican immigrants, a rights group said.", ("ASSAULT", "USA", "MEX")),
     ("Some 500,000 Serbian workers stopped work on Monday.", ("PROTEST", "SRB", "SRB")),
     ("Ivorian rebels blocked transport into Abidjan on Tuesday.", ("PROTEST", "CIV", "CIV")),
+    ("Demonstrators in Baghdad blocked a road to show their anger at United States policies.",
+     ("PROTEST", "IRQ", "USA")),
+    ("Vietnamese forces shelled Kampuchean camps on Monday.", ("ASSAULT", "VNM-MIL", "KHM")),
+    ("Israeli tanks fired shells at targets in the West Bank on Monday.", ("ASSAULT", "ISR", "PSE")),
 ]
 
 

@@ -102,7 +102,7 @@ class ActorMatcher:
         if token.dep_ in MODIFIER_DEPS and head.pos_ in ("NOUN", "PROPN") and head.i > token.i:
             sector = self.sector_of(head)
             if sector:
-                return ActorMention(span.start, head.i + 1, (f"{country}-{sector}",), "group")
+                return ActorMention(span.start, head.i + 1, (f"{country}-{sector}",), "title")
             return ActorMention(span.start, span.end, (country,), "modifier")
         return ActorMention(span.start, span.end, (country,), "people")
 
@@ -180,10 +180,10 @@ def _surnames_again(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
     surnames: dict[str, tuple[str, ...]] = {}
     for mention in found:
         end = mention.end
-        if mention.kind == "group":  # a title: take the name written after it
+        if mention.kind == "title":  # 'Russian Ambassador': take the name written after it
             while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
                 end += 1
-        if mention.kind in ("person", "group") and end - mention.end + (mention.kind == "person") > 0:
+        if mention.kind in ("person", "title") and end - mention.end + (mention.kind == "person") > 0:
             last = doc[end - 1]
             if last.pos_ == "PROPN" and last.text[:1].isupper() and len(last.text) > 2:
                 surnames.setdefault(last.text, mention.codes)

@@ -40,7 +40,7 @@ NEGATIONS = {"not", "n't", "never", "no"}
 # outside a dyad.
 DOMESTIC_TYPES = {"PROTEST", "REQUEST", "REJECT", "CONCEDE", "COERCE", "THREATEN", "ACCUSE", "ASSAULT"}
 DIRECTED_TYPES = {"AGREE", "CONSULT", "COOPERATE", "AID", "SUPPORT", "CONCEDE", "REQUEST", "SANCTION",
-                  "ACCUSE", "REJECT", "THREATEN", "RETREAT"}
+                  "ACCUSE", "REJECT", "THREATEN", "RETREAT", "PROTEST"}
 
 
 @dataclass

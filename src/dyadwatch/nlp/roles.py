@@ -74,7 +74,7 @@ class RoleReader:
         word = pronoun.lower_
         before = [m for m in self.mentions if m.end <= pronoun.i]
         if word in PERSON_PRONOUNS:
-            before = [m for m in before if m.kind in ("person", "group", "cameo")] or before
+            before = [m for m in before if m.kind in ("person", "group", "title", "cameo")] or before
         elif word in THING_PRONOUNS:
             before = [m for m in before if m.kind not in ("person",)] or before
         subjects = [m for m in before if self.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")
