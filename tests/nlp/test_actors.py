@@ -28,3 +28,10 @@ def test_a_country_possessing_a_sector_noun_is_that_sector(extractor):
 def test_a_people_named_with_the_state_they_live_in_is_of_that_state(extractor):
     doc = extractor.nlp("Ethnic Albanians in south Serbia protested. Albanians protested.")
     assert [m.codes for m in doc._.actors] == [("SRB",), ("SRB",), ("ALB",)]
+
+
+def test_an_ethnic_minority_acting_in_a_state_is_of_that_state_and_hong_kong_is_its_own(extractor):
+    doc = extractor.nlp("Up to 100 ethnic Albanians demonstrated on Tuesday in Serbia.")
+    assert [m.codes for m in doc._.actors] == [("SRB",), ("SRB",)]
+    doc = extractor.nlp("Protesters blocked streets in Hong Kong.")
+    assert [m.codes for m in doc._.actors] == [("HKG",)]

@@ -163,13 +163,21 @@ def _people_where_they_live(doc: Doc, found: list[ActorMention]) -> list[ActorMe
     """'ethnic Albanians in south Serbia', 'the Kurds of Iraq': a people named with the state they live in
     act as a group of that state, as event data sets code them."""
     by_token = {i: m for m in found for i in range(m.start, m.end)}
+
+    def state_in(token: Token, own: str) -> ActorMention | None:
+        return next((by_token[t.i] for prep in token.children if prep.dep_ == "prep" and prep.lower_ in ("in", "of")
+                     for t in prep.subtree if t.i in by_token and by_token[t.i].kind in ("state", "region")
+                     and by_token[t.i].country != own), None)
+
     placed = []
     for mention in found:
         where = None
         if mention.kind == "people":
             head = doc[mention.end - 1]
-            where = next((by_token[t.i] for prep in head.children if prep.dep_ == "prep" and prep.lower_ in ("in", "of")
-                          for t in prep.subtree if t.i in by_token and by_token[t.i].kind in ("state", "region")), None)
+            where = state_in(head, mention.country)
+            if where is None and any(c.lower_ == "ethnic" for c in head.children):  # 'ethnic Albanians
+                verb = head.head  # demonstrated in Serbia': a minority, of the state where it acts
+                where = state_in(verb, mention.country) if verb.pos_ == "VERB" else None
         placed.append(replace(mention, codes=(where.country,)) if where else mention)
     return placed
 
