@@ -180,6 +180,8 @@ VOCABULARY_CASES = [
      ("PROTEST", "IRQ", "USA")),
     ("Vietnamese forces shelled Kampuchean camps on Monday.", ("ASSAULT", "VNM-MIL", "KHM")),
     ("Israeli tanks fired shells at targets in the West Bank on Monday.", ("ASSAULT", "ISR", "PSE")),
+    ("Israeli troops remained on alert in the West Bank on Monday.", ("MOBILIZE", "ISR-MIL", "PSE")),
+    ("The Macedonian army prepared to resume shelling Albanian villages.", ("MOBILIZE", "MKD-MIL", "ALB")),
 ]
 
 

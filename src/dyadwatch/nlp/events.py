@@ -26,6 +26,7 @@ LOCAL_AGENT_TYPES = {"COERCE", "PROTEST", "ASSAULT"}
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
 CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}
+PREPARING_VERBS = {"prepare", "gear"}
 IMMINENT = {"about"}  # 'is about to restore ties': the act itself, as event coders read it
 TOPIC_PREPOSITIONS = {"on", "about", "over", "regarding", "concerning"}
 OWN_SIDE = {"their", "its", "our", "his", "her", "my"}
@@ -198,17 +199,21 @@ class EventCoder:
 
     def _intention(self, token: Token) -> str | None:
         """'promised to provide aid', 'is ready to host talks': the type of the declared intention, if any."""
-        if token.lemma_.lower() not in INTENT_GOVERNORS:
+        preparing = token.pos_ == "VERB" and token.lemma_.lower() in PREPARING_VERBS
+        if token.lemma_.lower() not in INTENT_GOVERNORS and not preparing:
             return None
         for child in token.children:
             if child.dep_ != "xcomp":
                 continue
-            rule = self.vocabulary.rule_for(child) or self._object_rule(child)
+            rule = self._complement_rule(child)
             if rule is None:
                 continue
+            conflict = self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY
+            if preparing:  # 'the army prepared to resume shelling': forces readied, a mobilisation
+                return "MOBILIZE" if conflict else None
             if rule.type == "SUPPORT":
                 return "SUPPORT"
-            return "THREATEN" if self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY else "AGREE"
+            return "THREATEN" if conflict else "AGREE"
         return None
 
     def _aim_of_infinitive(self, noun: Token) -> bool:
@@ -230,6 +235,14 @@ class EventCoder:
         if token.pos_ != "VERB" or token.lemma_.lower() not in self.vocabulary.enabling_verbs:
             return None
         return next((c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.tag_ in ("VB", "VBP")), None)
+
+    def _complement_rule(self, verb: Token) -> TriggerRule | None:
+        """What an intended act is: its own rule, its object's ('continue aid') or the act it resumes or
+        continues ('resume shelling')."""
+        rule = self.vocabulary.rule_for(verb) or self._object_rule(verb)
+        if rule is None:
+            rule = next((r for c in verb.children if c.dep_ == "xcomp" and (r := self.vocabulary.rule_for(c))), None)
+        return rule
 
     def _object_rule(self, verb: Token) -> TriggerRule | None:
         """The rule of a plain verb's object noun: 'to continue military aid' is about aid."""

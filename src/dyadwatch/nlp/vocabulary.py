@@ -60,8 +60,8 @@ def object_words(token: Token) -> set[str]:
             words.update(_noun_words(child))
         elif child.dep_ == "prep":
             words.add(child.lower_)
-            if (token.pos_ in NOUN_POS and child.lower_ in NOUN_OBJECT_PREPS) or child.lower_ == "to":
-                for pobj in child.children:  # 'lifting of sanctions', 'agreed to a ceasefire'
+            if (token.pos_ in NOUN_POS and child.lower_ in NOUN_OBJECT_PREPS) or child.lower_ in ("to", "on"):
+                for pobj in child.children:  # 'lifting of sanctions', 'agreed to a ceasefire', 'remained on alert'
                     words.update(_noun_words(pobj))
         elif child.dep_ in ("compound", "amod") and token.pos_ in NOUN_POS:
             words.update(_noun_words(child))
