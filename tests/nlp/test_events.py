@@ -263,3 +263,9 @@ def test_a_yaml_true_in_a_vocabulary_entry_is_one_clear_error(tmp_path):
 
     with pytest.raises(DyadwatchError, match="put such a word in quotes"):
         EventVocabulary({"triggers": [{"words": ["call"], "type": "REQUEST", "object": [True]}]})
+
+
+def test_a_date_in_a_coordinated_clause_dates_that_clause_only(extractor):
+    text = "Notes\n\nRussia lent Belarus money and, in January 2021, appointed a Belarusian banker."
+    found = dated(extractor, text, date="2021-09-30")
+    assert ("AID", None) in found

@@ -56,7 +56,8 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
     start, end = sentence.start_char, sentence.end_char
     anchor = context.anchor  # what happened cannot be dated after the document was written
     usable = [t for t in time_expressions if (anchor is None or t.begin <= anchor) and not t.attributive]
-    in_sentence = [t for t in usable if start <= t.start < end and not _aside(sentence, t.start, token.idx)]
+    in_sentence = [t for t in usable if start <= t.start < end and not _aside(sentence, t.start, token.idx)
+                   and not _in_sister_clause(t, token, sentence)]
     clause_start, clause_end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
     in_clause = [t for t in in_sentence if clause_start <= t.start < clause_end]
     candidates = in_clause or in_sentence
@@ -71,6 +72,17 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
     if context.anchor is None or _told_in_past(token):
         return None, None, []  # a past action with no time in reach: the text does not date it
     return str(context.anchor.year), "year", []  # a present state holds when the text was written
+
+
+def _in_sister_clause(time: TimeExpression, token: Token, sentence: Span) -> bool:
+    """'It opened a credit line and, in January 2021, appointed a chairman': a date inside a coordinated
+    clause dates that clause only."""
+    anchor = sentence.doc.char_span(time.start, time.end, alignment_mode="expand")
+    verb = verb_of(token)
+    if anchor is None or verb is None:
+        return False
+    holder = nearest_verb(anchor.root)
+    return holder != verb and holder.dep_ == "conj" and holder.head == verb
 
 
 def _told_in_past(token: Token) -> bool:
