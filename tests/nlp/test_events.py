@@ -182,6 +182,7 @@ VOCABULARY_CASES = [
     ("Israeli tanks fired shells at targets in the West Bank on Monday.", ("ASSAULT", "ISR", "PSE")),
     ("Israeli troops remained on alert in the West Bank on Monday.", ("MOBILIZE", "ISR-MIL", "PSE")),
     ("The Macedonian army prepared to resume shelling Albanian villages.", ("MOBILIZE", "MKD-MIL", "ALB")),
+    ("Zambia extradited a British suspect to Britain on Sunday.", ("COOPERATE", "ZMB", "GBR")),
 ]
 
 
