@@ -49,3 +49,14 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     return Store(str(tmp_path / "test.db"))
+
+
+def store_of_reports(folder: Path, reports: dict[str, str], extractor: Extractor, name: str) -> Store:
+    """Hand-written reports (file name -> text) written to `folder` and ingested into a fresh database there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for file_name, text in reports.items():
+        (folder / file_name).write_text(text, encoding="utf-8")
+    store = Store(str(folder / name))
+    report = ingest(store, [folder], extractor)
+    assert report.ok and report.documents == len(reports), report.errors
+    return store

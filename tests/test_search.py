@@ -16,7 +16,6 @@ import time
 import pytest
 
 from dyadwatch.errors import DyadwatchError
-from dyadwatch.ingest.service import ingest
 from dyadwatch.knowledge import Knowledge, load_knowledge
 from dyadwatch.search import (
     STATIC_MODEL_VARIABLE,
@@ -32,7 +31,7 @@ from dyadwatch.search import (
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 
-from .conftest import GOLD
+from .conftest import GOLD, store_of_reports
 
 # Hand-written reports. No sentence says "Lukashenko", "lend" or "flights": finding them
 # takes the alias and synonym expansion.
@@ -71,13 +70,7 @@ def searcher(knowledge: Knowledge) -> Searcher:
 
 @pytest.fixture(scope="module")
 def reports_store(tmp_path_factory: pytest.TempPathFactory, extractor) -> Store:
-    folder = tmp_path_factory.mktemp("reports")
-    for name, body in REPORTS.items():
-        (folder / name).write_text(body, encoding="utf-8")
-    store = Store(str(folder / "reports.db"))
-    report = ingest(store, [folder], extractor)
-    assert report.ok and report.documents == len(REPORTS), report.errors
-    return store
+    return store_of_reports(tmp_path_factory.mktemp("reports"), REPORTS, extractor, "reports.db")
 
 
 def top_text(searcher: Searcher, store: Store, question: str) -> str:

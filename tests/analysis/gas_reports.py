@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
 from dyadwatch.store.database import Store
+from tests.conftest import store_of_reports
 
 REPORTS = {
     "a.txt": "A gas deal for the new year\n\nBy Anna Berg\nEastern Energy Monitor\n\n15.03.2021\n\n"
@@ -32,17 +32,6 @@ REPORTS = {
 }
 
 
-def write_reports(folder: Path, reports: dict[str, str] = REPORTS) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in reports.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
 def gas_store(folder: Path, extractor: Extractor) -> Store:
     """The three reports ingested into a fresh SQLite database in `folder`."""
-    write_reports(folder)
-    store = Store(str(folder / "gas.db"))
-    report = ingest(store, [folder], extractor)
-    assert report.ok and report.documents == 3, report.errors
-    return store
+    return store_of_reports(folder, REPORTS, extractor, "gas.db")

@@ -3,9 +3,9 @@
 import pytest
 
 from dyadwatch.analysis.trends import story_trend
-from dyadwatch.ingest.service import ingest
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store.database import Store
+from tests.conftest import store_of_reports
 
 REPORTS = {
     "a.txt": "Loan news\n\n03.06.2021\n\nOn 2 June 2021, Russia disbursed the second USD 500 million tranche "
@@ -21,12 +21,7 @@ REPORTS = {
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, extractor) -> Store:
-    folder = tmp_path_factory.mktemp("stories")
-    for name, text in REPORTS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    store = Store(str(folder / "stories.db"))
-    assert ingest(store, [folder], extractor).ok
-    return store
+    return store_of_reports(tmp_path_factory.mktemp("stories"), REPORTS, extractor, "stories.db")
 
 
 def tranche_story(stories):

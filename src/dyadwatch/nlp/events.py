@@ -35,7 +35,6 @@ WARNING_VERBS = {"warn", "threaten"}
 INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
 CONFLICT_INTENSITY = -4.5  # SANCTION and worse: announcing them is a threat
 NAMING_VERBS = {"call", "describe", "dub", "label", "characterise", "characterize", "brand", "term"}
-NEGATIONS = {"not", "n't", "never", "no"}
 # Claims, pressure and violence with no named addressee are aimed at the actor's own state or people
 # (protesters at their government, police at protesters), as the event data sets code them; only used
 # outside a dyad.
@@ -141,7 +140,8 @@ class EventCoder:
             if not (rule.type in SYMMETRIC_TYPES and _headline_noun(noun) and len(context.dyad) == 2
                     and _in_running_text(noun)):
                 return None  # a noun with no actor attached is a topic ('integration', 'sanctions'), not an event
-            return Roles([_stand_in(noun, context.dyad[0])], [_stand_in(noun, context.dyad[1])])
+            first, second = _dyad_stand_ins(noun.i, context)
+            return Roles([first], [second])
         head = noun.head
         if rule.of_role == "target" and head.pos_ == "VERB" and self.vocabulary.rule_for(head) is not None:
             reacting = reader.verb_roles(head).sources  # 'Gazprom accepted the raiding of the bank'
@@ -265,13 +265,14 @@ class EventCoder:
 
     def _build(self, token: Token, kind: str, mode: str, roles: Roles, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list[TimeExpression]) -> list[CodedEvent]:
-        if len(roles.sources) > 1 and roles.targets:  # 'the EU and Ukraine closed their airspace to Belarus'
-            return [e for source in roles.sources
+        actors = _one_per_actor(roles.sources)
+        if len(actors) > 1 and roles.targets:  # 'the EU and Ukraine closed their airspace to Belarus'
+            return [e for source in actors
                     for e in self._build(token, kind, mode, Roles([source], roles.targets), sentence, reader,
                                          context, time_expressions)]
         source, target = self._fill_roles(token, kind, roles, sentence, reader, context)
         if source is None and target is None and _agentless_passive(token) and len(context.dyad) == 2:
-            source, target = (ActorMention(token.i, token.i, (code,), "dyad") for code in context.dyad)
+            source, target = _dyad_stand_ins(token.i, context)
         if source is None and target is None:
             return []
         clause = _clause(token, sentence)
@@ -294,7 +295,7 @@ class EventCoder:
         if not sources and kind in LOCAL_AGENT_TYPES:
             sources = reader.location_of(token, targets)
             if not sources and targets and token.pos_ == "NOUN":  # 'the raiding of the bank': by its own state
-                sources = [ActorMention(targets[0].start, targets[0].start, (targets[0].country,), "domestic")]
+                sources = [_domestic(targets[0])]
         if not sources:
             nearest = reader.nearest_before(token, sentence.start, targets)
             sources = [nearest] if nearest else []
@@ -320,9 +321,9 @@ class EventCoder:
                 and not _visits_a_place(token, reader)):
             target = _dyad_partner(source, context)
         if target is None and source is not None and kind in DOMESTIC_TYPES and not context.dyad:
-            target = ActorMention(source.start, source.start, (source.country,), "domestic")
+            target = _domestic(source)
         if source is None and target is not None and not context.dyad:
-            source = ActorMention(target.start, target.start, (target.country,), "domestic")  # 'rebels demanded
+            source = _domestic(target)  # 'rebels demanded
             # that the Turkish government ...': an unnamed actor of the same country, as event data sets code it
         return source, target
 
@@ -414,8 +415,29 @@ def _in_running_text(token: Token) -> bool:
     return token.sent.text.rstrip()[-1:] in (".", "!", "?", '"', "”", "’", ")")
 
 
-def _stand_in(token: Token, code: str) -> ActorMention:
-    return ActorMention(token.i, token.i, (code,), "dyad")
+def _stand_in(at: int, code: str, kind: str) -> ActorMention:
+    """An actor the text leaves unnamed, placed at token `at`: a dyad member or a domestic counterpart."""
+    return ActorMention(at, at, (code,), kind)
+
+
+def _one_per_actor(mentions: list[ActorMention]) -> list[ActorMention]:
+    """'the United States ... Donald Trump': two names of one actor act once."""
+    kept: list[ActorMention] = []
+    for mention in mentions:
+        if all(k.codes != mention.codes for k in kept):
+            kept.append(mention)
+    return kept
+
+
+def _dyad_stand_ins(at: int, context: ParagraphContext) -> tuple[ActorMention, ActorMention]:
+    """The two members of the document's dyad, for a joint act the text names with no actor."""
+    first, second = context.dyad
+    return _stand_in(at, first, "dyad"), _stand_in(at, second, "dyad")
+
+
+def _domestic(mention: ActorMention) -> ActorMention:
+    """The unnamed state or people of the mention's own country."""
+    return _stand_in(mention.start, mention.country, "domestic")
 
 
 def _infinitive(token: Token) -> bool:
@@ -446,9 +468,8 @@ def _said(verb: Token) -> list[Token]:
 
 def _one_per_happening(events: list[CodedEvent], doc: Doc) -> list[CodedEvent]:
     """Two triggers of one sentence with the same type, countries and date are one event when one restates
-    the other: a noun ('visited ... his trip'), a verb inside the other's phrase ('made statements vowing
-    support'), or one trigger read twice through two names of one actor ('the United States ... Donald
-    Trump'). The report naming the actors more precisely (BLR-GOV rather than BLR) is kept."""
+    the other: a noun ('visited ... his trip') or a verb inside the other's phrase ('made statements vowing
+    support'). The report naming the actors more precisely (BLR-GOV rather than BLR) is kept."""
     kept: list[CodedEvent] = []
     for event in events:
         twin = next((k for k in kept if _happening(k) == _happening(event) and _restates(k, event, doc)), None)
@@ -467,19 +488,24 @@ def _names_its_actor(verb_event: CodedEvent, noun_event: CodedEvent, doc: Doc) -
     actor of its own says who did what the verb reports."""
     if verb_event.nominal == noun_event.nominal:
         return False
-    outer, inner = (doc.char_span(*e.trigger) for e in sorted((verb_event, noun_event), key=lambda e: e.nominal))
-    if outer is None or inner is None or inner.root not in outer.root.subtree:
-        return False
-    return not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in outer.root.children)  # the verb names none
+    verb, noun = sorted((verb_event, noun_event), key=lambda e: e.nominal)
+    outer = _within(verb, noun, doc)
+    return outer is not None and not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in outer.children)
 
 
 def _restates(first: CodedEvent, second: CodedEvent, doc: Doc) -> bool:
-    if first.nominal or second.nominal or first.trigger == second.trigger:
+    if first.nominal or second.nominal:
         return True
-    outer, inner = (doc.char_span(*e.trigger) for e in (first, second))
-    if outer is None or inner is None:
-        return False
-    return inner.root in outer.root.subtree and inner.root.dep_ != "conj"
+    outer = _within(first, second, doc)
+    return outer is not None and doc.char_span(*second.trigger).root.dep_ != "conj"
+
+
+def _within(outer: CodedEvent, inner: CodedEvent, doc: Doc) -> Token | None:
+    """The outer event's trigger token when the inner event's trigger stands in its phrase, else None."""
+    outer_span, inner_span = (doc.char_span(*e.trigger) for e in (outer, inner))
+    if outer_span is None or inner_span is None or inner_span.root not in outer_span.root.subtree:
+        return None
+    return outer_span.root
 
 
 def _happening(event: CodedEvent) -> tuple[str, str | None, str | None, str | None]:
@@ -501,7 +527,7 @@ def _precision(event: CodedEvent) -> int:
 def _dyad_partner(source: ActorMention, context: ParagraphContext) -> ActorMention | None:
     """The other member of the document's dyad, standing in for an unnamed counterpart."""
     others = [c for c in context.dyad if c != source.country]
-    return ActorMention(source.start, source.start, (others[0],), "dyad") if len(others) == 1 else None
+    return _stand_in(source.start, others[0], "dyad") if len(others) == 1 else None
 
 
 def _counterparts(source: ActorMention, target: ActorMention) -> bool:
