@@ -10,11 +10,11 @@ in either direction, as in the gold scorer.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from dyadwatch.evaluate import SYMMETRIC_TYPES
+from dyadwatch.knowledge.cameo import plover_type_of
 from dyadwatch.model import Document, Event
 from dyadwatch.pipeline import Extractor
 
@@ -22,7 +22,6 @@ from dyadwatch.pipeline import Extractor
 OLD_PLOVER_NAMES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
 # The GSR keeps a few CAMEO country codes older than ISO 3166 alpha-3.
 GSR_LEGACY_CODES = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
-CAMEO_LINE = re.compile(r"^\s*(\d{2,4})\s*:\s*([A-Z]+)")
 
 
 @dataclass(frozen=True)
@@ -41,23 +40,6 @@ class SuiteResult:
     @property
     def share(self) -> float:
         return round(self.found / self.expected, 3) if self.expected else 0.0
-
-
-def cameo_to_plover(path: Path) -> dict[str, str]:
-    """CAMEO code -> PLOVER type, from CAMEO2PLOVER-2021.txt."""
-    table = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = CAMEO_LINE.match(line)
-        if match:
-            table[match.group(1)] = match.group(2)
-    return table
-
-
-def plover_type_of(cameo: str, table: dict[str, str]) -> str | None:
-    for length in (len(cameo), 3, 2):
-        if cameo[:length] in table:
-            return table[cameo[:length]]
-    return None
 
 
 def events_of(extractor: Extractor, text: str) -> list[Event]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dyadwatch import evaluate, export, peer
 from dyadwatch.ingest.service import ingest
+from dyadwatch.knowledge.cameo import read_cameo_table
 from dyadwatch.pipeline import Extractor
 from dyadwatch.search import recall_at_k
 from dyadwatch.store.database import Store
@@ -29,11 +30,11 @@ def search_figure(shared: Path, store: Store, extractor: Extractor) -> dict[str,
 
 def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
     folder = shared / "peer"
-    cameo = peer.cameo_to_plover(folder / "CAMEO2PLOVER-2021.txt")
-    with_petrarch_actors = Extractor([str(folder)])
+    cameo = read_cameo_table(folder / "CAMEO2PLOVER-2021.txt")
+    with_petrarch_dictionaries = Extractor([str(folder)])  # its actors, verbs and CAMEO->PLOVER table
     return {
         "PLOVER GSR": peer.plover_gsr(extractor, folder / "plover_gsr.jsonl").share,
-        "PETRARCH2 validation": peer.petrarch2_validation(with_petrarch_actors,
+        "PETRARCH2 validation": peer.petrarch2_validation(with_petrarch_dictionaries,
                                                            folder / "petrarch2_validation.jsonl", cameo).share,
     }
 

@@ -270,3 +270,21 @@ def test_a_date_in_a_coordinated_clause_dates_that_clause_only(extractor):
     text = "Notes\n\nRussia lent Belarus money and, in January 2021, appointed a Belarusian banker."
     found = dated(extractor, text, date="2021-09-30")
     assert ("AID", None) in found
+
+
+def test_coordinated_subjects_act_each_on_an_actor_in_their_object_phrase(extractor):
+    found = events(extractor, "Russia and China signed a trade agreement with Iran on Monday.")
+    assert {("AGREE", "RUS", "IRN", False), ("AGREE", "CHN", "IRN", False)} <= set(found)
+    assert ("AGREE", "RUS", "CHN", False) not in found
+
+
+def test_coordinated_subjects_act_together_when_the_other_actor_is_in_a_clause_under_the_verb(extractor):
+    found = events(extractor, "In 2021 the FSB and the KGB agreed to cooperate to counter the initiatives of the West.")
+    assert ("AGREE", "RUS-SEC", "BLR-SEC", False) in found
+    assert not any(target == "WEST" for _, _, target, _ in found)
+
+
+def test_coordinated_subjects_meet_each_other_in_a_named_place(extractor):
+    found = events(extractor, "Russia and Belarus held talks in Beijing on Monday.")
+    assert ("CONSULT", "RUS", "BLR", False) in found or ("CONSULT", "BLR", "RUS", False) in found
+    assert not any(target == "CHN" for _, _, target, _ in found)

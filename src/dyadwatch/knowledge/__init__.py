@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 
 from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.knowledge.cameo import VerbDictionary, read_cameo_table, read_verb_dictionary
+from dyadwatch.model import PLOVER_TYPES
 
 BUNDLED = Path(__file__).parent
 SECTORS = ("GOV", "MIL", "SEC", "BUS", "OPP", "MED", "REL")
@@ -73,6 +75,8 @@ class Knowledge:
     furniture: Furniture
     version: str
     sources: tuple[str, ...] = field(default=())
+    verb_dictionaries: tuple[VerbDictionary, ...] = field(default=())
+    cameo_table: dict[str, str] = field(default_factory=dict)  # CAMEO code -> PLOVER type
 
 
 def load_knowledge(extra_dirs: Sequence[str | Path] = ()) -> Knowledge:
@@ -90,9 +94,17 @@ def load_knowledge(extra_dirs: Sequence[str | Path] = ()) -> Knowledge:
     claims: dict[str, Any] = {}
     furniture_lines: list[re.Pattern[str]] = []
     furniture_blocks: list[re.Pattern[str]] = []
+    verb_dictionaries: list[VerbDictionary] = []
+    cameo_table: dict[str, str] = {}
     for path in files:
         if path.name.endswith(".actors.txt"):
             actors.extend(read_cameo_actors(path))
+            continue
+        if path.name.endswith(".verbs.txt"):
+            verb_dictionaries.append(read_verb_dictionary(path))
+            continue
+        if path.name.startswith("CAMEO2PLOVER"):
+            cameo_table.update(read_cameo_table(path))
             continue
         data = _read_yaml(path)
         if path.name == "countries.yaml":
@@ -103,6 +115,8 @@ def load_knowledge(extra_dirs: Sequence[str | Path] = ()) -> Knowledge:
             _merge_events(events, data)
         elif path.name == "domains.yaml":
             domains.update({d: tuple(cues) for d, cues in data.items()})
+        elif path.name == "cameo.yaml":
+            cameo_table.update(_cameo_entries(path, data))
         elif path.name == "claims.yaml":
             claims.update(data)
         elif path.name == "furniture.yaml":
@@ -120,6 +134,8 @@ def load_knowledge(extra_dirs: Sequence[str | Path] = ()) -> Knowledge:
         furniture=Furniture(tuple(furniture_lines), tuple(furniture_blocks)),
         version=digest.hexdigest()[:12],
         sources=tuple(str(p) for p in files),
+        verb_dictionaries=tuple(verb_dictionaries),
+        cameo_table=cameo_table,
     )
 
 
@@ -128,7 +144,8 @@ def _knowledge_files(folders: Iterable[Path]) -> list[Path]:
     for folder in folders:
         if not folder.is_dir():
             raise DyadwatchError(Errors.E008, path=folder, reason="not a folder")
-        found = [*folder.glob("*.yaml"), *folder.glob("actors/*.yaml"), *folder.glob("*.actors.txt")]
+        found = [*folder.glob("*.yaml"), *folder.glob("actors/*.yaml"), *folder.glob("*.actors.txt"),
+                 *folder.glob("*.verbs.txt"), *folder.glob("CAMEO2PLOVER*.txt")]
         files.extend(sorted(found))
     return files
 
@@ -185,6 +202,14 @@ def _country(path: Path, entry: dict[str, Any]) -> Country:
         capitals=tuple(str(c) for c in capitals if c),
         regions=tuple(str(r) for r in entry.get("regions") or []),
     )
+
+
+def _cameo_entries(path: Path, data: Any) -> dict[str, str]:
+    for code, kind in (data or {}).items():
+        if not (isinstance(code, str) and code.isdigit()) or kind not in PLOVER_TYPES:
+            raise DyadwatchError(Errors.E008, path=path, reason=f"{code}: {kind} is not a quoted CAMEO code and a "
+                                 "PLOVER type; write codes in quotes ('04') so YAML keeps their leading zero")
+    return dict(data or {})
 
 
 def _merge_events(into: dict[str, Any], data: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span, Token
 
 from dyadwatch.evaluate import SYMMETRIC_TYPES
 from dyadwatch.knowledge import Knowledge
+from dyadwatch.nlp.cameo_coding import CameoVerbCoder
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, context_of, found_in
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.event_dates import EventDater
@@ -30,6 +31,8 @@ PREPARING_VERBS = {"prepare", "gear"}
 IMMINENT = {"about"}  # 'is about to restore ties': the act itself, as event coders read it
 TOPIC_PREPOSITIONS = {"on", "about", "over", "regarding", "concerning"}
 OWN_SIDE = {"their", "its", "our", "his", "her", "my"}
+RELATING_PREPOSITIONS = {"with", "against", "between", "toward", "towards", "to", "on", "upon", "over"}
+CLAUSE_DEPS = {"xcomp", "ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
 TOGETHER = {"joint", "jointly", "together", "bilateral", "combined"}
 WARNING_VERBS = {"warn", "threaten"}
 INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
@@ -65,7 +68,9 @@ class EventCoder:
     """Finds events in each sentence of a paragraph Doc and stores them on `doc._.found.events`."""
 
     def __init__(self, knowledge: Knowledge) -> None:
-        self.vocabulary = EventVocabulary(knowledge.events)
+        cameo = CameoVerbCoder(knowledge.verb_dictionaries, knowledge.cameo_table) if knowledge.verb_dictionaries \
+            else None
+        self.vocabulary = EventVocabulary(knowledge.events, cameo)
         self.dater = EventDater(self.vocabulary)
         self.domains = DomainCues(knowledge.domains)
 
@@ -266,6 +271,8 @@ class EventCoder:
     def _build(self, token: Token, kind: str, mode: str, roles: Roles, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list[TimeExpression]) -> list[CodedEvent]:
         actors = _one_per_actor(roles.sources)
+        if len(actors) > 1 and not roles.targets:  # 'A and B welcomed talks with C': each with C
+            roles = Roles(actors, _acted_on(token, actors, reader))
         if len(actors) > 1 and roles.targets:  # 'the EU and Ukraine closed their airspace to Belarus'
             return [e for source in actors
                     for e in self._build(token, kind, mode, Roles([source], roles.targets), sentence, reader,
@@ -402,6 +409,30 @@ def _jointly(token: Token, roles: Roles) -> bool:
         return True
     return any((t.lower_ in TOGETHER and (t.is_lower or t.is_sent_start))  # not the name 'Joint Sword'
                or (t.dep_ == "prep" and t.lower_ == "with") for t in token.subtree)
+
+
+def _acted_on(token: Token, sources: list[ActorMention], reader: RoleReader) -> list[ActorMention]:
+    """Actors of other countries that the phrases a trigger governs relate it to ('talks with Iran'), not
+    places ('met in Budapest') and not actors of the clauses under it."""
+    countries = {m.country for m in sources}
+    related = {t.i for t in _phrases_of(token) if _related_by_preposition(t)}
+    return [m for m in reader.others_in(token.i + 1, token.right_edge.i + 1, sources, near=token.i)
+            if m.country not in countries and any(i in related for i in range(m.start, m.end))]
+
+
+def _related_by_preposition(token: Token) -> bool:
+    noun = token
+    while noun.dep_ == "conj":  # 'between Gondor and Osgiliath'
+        noun = noun.head
+    return noun.dep_ == "pobj" and noun.head.lower_ in RELATING_PREPOSITIONS
+
+
+def _phrases_of(token: Token) -> list[Token]:
+    found = []
+    for child in token.children:
+        if child.dep_ not in CLAUSE_DEPS and child.i > token.i:
+            found.extend([child, *_phrases_of(child)])
+    return found
 
 
 def _visits_a_place(token: Token, reader: RoleReader) -> bool:

@@ -9,6 +9,7 @@ from spacy.tokens import Token
 
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.model import PLOVER_TYPES
+from dyadwatch.nlp.cameo_coding import CameoVerbCoder
 
 VERB_POS = {"VERB"}
 NOUN_POS = {"NOUN", "PROPN"}
@@ -103,7 +104,8 @@ def _forms(token: Token) -> list[str]:
 class EventVocabulary:
     """Rules indexed by lemma; the first rule (file order) whose conditions hold wins."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], cameo: CameoVerbCoder | None = None) -> None:
+        self.cameo = cameo  # a loaded PETRARCH verb dictionary codes its verbs before this vocabulary
         self.intensity: dict[str, float] = {t: float(v) for t, v in (data.get("intensity") or {}).items()}
         self.rules: dict[str, list[TriggerRule]] = {}
         for order, entry in enumerate(data.get("triggers") or []):
@@ -144,6 +146,9 @@ class EventVocabulary:
             self.rules.setdefault(lemma, []).append(rule)
 
     def rule_for(self, token: Token) -> TriggerRule | None:
+        if self.cameo and (kind := self.cameo.plover_type(token)):
+            return TriggerRule(order=-1, lemma=token.lemma_.lower(), particle=None, pos="verb", type=kind, mode="",
+                               objects=frozenset(), of_role="source")
         candidates = [r for form in _forms(token) for r in self.rules.get(form, [])]
         for rule in sorted(candidates, key=lambda r: r.order):
             if rule.applies(token):
