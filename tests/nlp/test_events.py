@@ -55,6 +55,13 @@ def test_an_undated_past_action_has_no_date_but_a_present_state_has_the_writing_
     assert ("SUPPORT", "2021") in found
 
 
+def test_an_infinitive_or_gerund_takes_the_tense_of_its_finite_verb(extractor):
+    text = ("Notes on Poland\n\nMoscow refrained from interfering in Belarus.\n\n"
+            "Moscow decided to replace Belarusian imports.")
+    found = dated(extractor, text, date="2021-09-30")
+    assert found and all(date is None for _, date in found)
+
+
 def test_a_heading_that_names_its_period_dates_the_actions_under_it(extractor):
     text = "Relations after May 2021\n\nMinsk signed a new gas agreement with Moscow."
     assert dated(extractor, text, date="2022-03-01") == [("AGREE", "2021")]
@@ -288,3 +295,8 @@ def test_coordinated_subjects_meet_each_other_in_a_named_place(extractor):
     found = events(extractor, "Russia and Belarus held talks in Beijing on Monday.")
     assert ("CONSULT", "RUS", "BLR", False) in found or ("CONSULT", "BLR", "RUS", False) in found
     assert not any(target == "CHN" for _, _, target, _ in found)
+
+
+def test_a_noun_trigger_inside_a_container_phrase_takes_the_subject_of_the_copula(extractor):
+    found = events(extractor, "In 2020 Belarus and Russia were in the middle of a quarrel over Russian subsidies.")
+    assert ("ACCUSE", "BLR", "RUS", False) in found

@@ -13,6 +13,8 @@ from dyadwatch.nlp.syntax import nearest_verb, verb_of
 from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary
 
+NON_FINITE = {"VB", "VBG", "VBN"}
+NON_FINITE_DEPS = {"xcomp", "pcomp", "acl", "advcl"}
 Dating = tuple[str | None, str | None, list[TimeExpression]]
 
 
@@ -90,8 +92,22 @@ def _told_in_past(token: Token) -> bool:
     verb = verb_of(token)
     if verb is None:
         return False
+    verb = _finite(verb)
     tags = {verb.tag_} | {child.tag_ for child in verb.children if child.dep_ in ("aux", "auxpass")}
     return "VBD" in tags and not tags & {"VBZ", "VBP"}
+
+
+def _finite(verb: Token) -> Token:
+    """The finite verb whose tense a non-finite one takes ('decided to replace', 'refrained from interfering')."""
+    for _ in range(3):
+        auxiliaries = any(c.dep_ in ("aux", "auxpass") and c.tag_ != "TO" for c in verb.children)
+        if verb.tag_ not in NON_FINITE or auxiliaries or verb.dep_ not in NON_FINITE_DEPS:
+            return verb
+        holder = verb.head if verb.dep_ != "pcomp" else verb.head.head
+        if holder.pos_ not in ("VERB", "AUX", "NOUN"):
+            return verb
+        verb = holder if holder.pos_ != "NOUN" else (verb_of(holder) or verb)
+    return verb
 
 
 def _coordinated(chosen, candidates: list, sentence: Span) -> list:

@@ -20,6 +20,7 @@ PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "into", "at", "upon", "over"}
 NOUN_TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "from", "upon", "over"}
 NP_DEPS = {"compound", "amod", "poss", "nmod", "appos", "conj", "npadvmod", "nummod"}
+COPULAS = {"be", "remain", "stay"}
 RECEIVERS = {"receive", "get", "obtain", "secure", "take"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
@@ -199,7 +200,7 @@ class RoleReader:
                 targets.extend(found[1:])
             elif child.dep_ == "prep" and child.lower_ in NOUN_TARGET_PREPS:
                 targets.extend(a for p in child.children if p.dep_ == "pobj" for a in self.phrase_actors(p))
-        governor = noun.head
+        governor, noun = _container_governor(noun)
         if not sources and governor.pos_ in ("VERB", "AUX") and noun.dep_ in ("dobj", "attr", "pobj", "obj"):
             governing = self.verb_roles(governor)
             if _receives(governor):
@@ -227,6 +228,17 @@ class RoleReader:
         """Actors named in [start, end) other than `exclude`, the nearest to token `near` first."""
         found = [m for m in self.mentions if start <= m.start < end and m not in exclude]
         return sorted(found, key=lambda m: abs(m.start - near)) if near is not None else found
+
+
+def _container_governor(noun: Token) -> tuple[Token, Token]:
+    """The head of a noun, read through a container noun that names no actor ('were in the middle of a
+    quarrel', 'on the verge of a deal'): (the governor, the noun that hangs from it)."""
+    preposition = noun.head
+    container = preposition.head
+    if (noun.dep_ == "pobj" and preposition.lower_ == "of" and container.dep_ == "pobj"
+            and container.pos_ == "NOUN" and container.head.head.lemma_ in COPULAS):
+        return container.head.head, container
+    return noun.head, noun
 
 
 def _receives(verb: Token) -> bool:
