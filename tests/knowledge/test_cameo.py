@@ -27,6 +27,7 @@ BREAK { BROKE BROKEN }
 
 --- PRAISE  [051] ---
 PRAISE
+- * (FOR {PEACE EFFORTS}) [036]  # phrase marks of the CAMEO 2.0 dictionaries
 """
 
 ACTORS = """ARNOR [ARN]
@@ -67,6 +68,7 @@ def test_a_loaded_dictionary_codes_its_verbs_by_the_most_specific_pattern(tmp_pa
     assert ("REJECT", "ARN", "GON") in coded("Arnor failed to abandon the claims against Gondor on Monday.")
     assert ("SANCTION", "ARN", "GON") in coded("Arnor broke off talks with Gondor on Monday.")
     assert ("SUPPORT", "ARN", "GON") in coded("Arnor praised Gondor on Monday.")
+    assert ("AGREE", "ARN", "GON") in coded("Arnor praised Gondor for its peace efforts on Monday.")
 
 
 def test_a_verb_with_a_null_code_and_no_matching_pattern_falls_back_to_the_vocabulary(tmp_path):

@@ -20,6 +20,7 @@ COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 BLOCK_HEADER = re.compile(r"^---\s*([^\s\[]+)\s*(?:\[([^\]]*)\])?")
 CODE = re.compile(r"\[([^\]]*)\]")
 UNCOMMENT = re.compile(r"#(?![^\[]*\]).*$")  # a '#' not inside a [code] ('[###]') starts a comment
+PHRASE_MARKS = re.compile(r"[{}()]")
 TABLE_LINE = re.compile(r"^\s*(\d{2,4})\s*:\s*([A-Z]+)")
 
 Slot = tuple[tuple[str, ...], ...]  # alternatives for one position, each a run of words
@@ -174,8 +175,10 @@ def _pattern(path: Path, number: int, body: str, synsets: dict[str, list[str]], 
 
 
 def _runs(text: str, synsets: dict[str, list[str]]) -> tuple[Run, ...]:
+    """Runs of adjacent words. PETRARCH's noun-phrase braces and prepositional-phrase parentheses
+    ('* (FOR {MEDICAL TREATMENT})') are read as the words they hold, in order."""
     runs = []
-    for chunk in text.split():
+    for chunk in PHRASE_MARKS.sub(" ", text).split():
         slots = tuple(_slot(word, synsets) for word in chunk.split("_") if word and word not in ACTOR_MARKERS)
         if slots:
             runs.append(slots)
