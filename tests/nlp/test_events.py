@@ -160,6 +160,11 @@ def test_what_is_asked_for_is_not_done(extractor):
 
 
 VOCABULARY_CASES = [
+    ("The Bush administration declared that China must drop barriers to exports.", ("REQUEST", "USA-GOV", "CHN")),
+    ("The Red Cross said US forces must ensure security to allow supplies to reach civilians.",
+     ("REQUEST", "IGO", "USA")),
+    ("The Serbian president promised on Monday to democratize Serbia.", ("AGREE", "SRB-GOV", None)),
+    ("Serb forces were engaged in ethnic cleansing in Montenegro on Monday.", ("ASSAULT", "SRB-MIL", "MNE")),
     ("In 2016 Russia lowered its economic support to Belarus.", ("RETREAT", "RUS", "BLR")),
     ("In 2021 Russia approved the crackdown in Belarus.", ("SUPPORT", "RUS", "BLR")),
     ("In 2021 Russia and Belarus approved the union programmes.", ("AGREE", "RUS", "BLR")),

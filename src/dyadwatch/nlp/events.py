@@ -27,6 +27,7 @@ LOCAL_AGENT_TYPES = {"COERCE", "PROTEST", "ASSAULT"}
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
 CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}
+PROMISES = {"promise", "pledge", "vow", "commit", "undertake"}
 PREPARING_VERBS = {"prepare", "gear"}
 IMMINENT = {"about"}  # 'is about to restore ties': the act itself, as event coders read it
 TOPIC_PREPOSITIONS = {"on", "about", "over", "regarding", "concerning"}
@@ -159,7 +160,9 @@ class EventCoder:
         content = _said(verb)
         if not content or self._irrealis(verb):
             return []
-        if any(t.pos_ == "VERB" and self.vocabulary.rule_for(t) and not self._irrealis(t) for t in content):
+        demand = any(t.dep_ == "aux" and t.lower_ in OBLIGATION for t in content)
+        if not demand and any(t.pos_ == "VERB" and self.vocabulary.rule_for(t) and not self._irrealis(t)
+                              for t in content):
             return []  # 'X said that Minsk had agreed ...': the reported action is the event
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "agent") and c.lower_ not in ("that", "this")
                           for c in verb.children)
@@ -170,7 +173,7 @@ class EventCoder:
             return []
         said = " ".join(t.lower_ for t in content)
         intended = self._intended(content)
-        if any(t.dep_ == "aux" and t.lower_ in OBLIGATION for t in content):
+        if demand:
             kind = "REQUEST"  # 'X said that Y must ...': a demand
         elif verb.lemma_.lower() in WARNING_VERBS:
             kind = "THREATEN"
@@ -211,6 +214,8 @@ class EventCoder:
             if child.dep_ != "xcomp":
                 continue
             rule = self._complement_rule(child)
+            if rule is None and token.lemma_.lower() in PROMISES and child.pos_ == "VERB":
+                return "AGREE"  # 'promised to democratize the country': an intent, whatever the act
             if rule is None:
                 continue
             conflict = self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY

@@ -20,6 +20,7 @@ PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "into", "at", "upon", "over"}
 NOUN_TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "from", "upon", "over"}
 NP_DEPS = {"compound", "amod", "poss", "nmod", "appos", "conj", "npadvmod", "nummod"}
+PARTICIPATION = {"engage", "participate", "involve"}
 COPULAS = {"be", "remain", "stay"}
 RECEIVERS = {"receive", "get", "obtain", "secure", "take"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
@@ -206,6 +207,8 @@ class RoleReader:
             if _receives(governor):
                 targets = targets or governing.targets
                 sources = governing.sources
+            elif governor is not noun.head:  # 'engaged in ethnic cleansing': the participants do it
+                sources = governing.sources or governing.targets
             else:
                 sources = governing.sources
                 targets = targets or [t for t in governing.targets if t not in sources]
@@ -232,12 +235,15 @@ class RoleReader:
 
 def _container_governor(noun: Token) -> tuple[Token, Token]:
     """The head of a noun, read through a container noun that names no actor ('were in the middle of a
-    quarrel', 'on the verge of a deal'): (the governor, the noun that hangs from it)."""
+    quarrel', 'on the verge of a deal') or a verb of taking part ('engaged in a purge'): (the governor,
+    the noun that hangs from it)."""
     preposition = noun.head
     container = preposition.head
     if (noun.dep_ == "pobj" and preposition.lower_ == "of" and container.dep_ == "pobj"
             and container.pos_ == "NOUN" and container.head.head.lemma_ in COPULAS):
         return container.head.head, container
+    if noun.dep_ == "pobj" and preposition.lower_ == "in" and preposition.head.lemma_ in PARTICIPATION:
+        return preposition.head, noun
     return noun.head, noun
 
 
