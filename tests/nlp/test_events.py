@@ -164,6 +164,7 @@ VOCABULARY_CASES = [
     ("The Red Cross said US forces must ensure security to allow supplies to reach civilians.",
      ("REQUEST", "IGO", "USA")),
     ("The Serbian president promised on Monday to democratize Serbia.", ("AGREE", "SRB-GOV", None)),
+    ("Libya has offered to hand over to Great Britain two suspects.", ("AGREE", "LBY", "GBR")),
     ("Serb forces were engaged in ethnic cleansing in Montenegro on Monday.", ("ASSAULT", "SRB-MIL", "MNE")),
     ("In 2016 Russia lowered its economic support to Belarus.", ("RETREAT", "RUS", "BLR")),
     ("In 2021 Russia approved the crackdown in Belarus.", ("SUPPORT", "RUS", "BLR")),
@@ -305,3 +306,9 @@ def test_coordinated_subjects_meet_each_other_in_a_named_place(extractor):
 def test_a_noun_trigger_inside_a_container_phrase_takes_the_subject_of_the_copula(extractor):
     found = events(extractor, "In 2020 Belarus and Russia were in the middle of a quarrel over Russian subsidies.")
     assert ("ACCUSE", "BLR", "RUS", False) in found
+
+
+def test_the_speaker_of_a_trailing_attribution_is_no_party_to_the_act(extractor):
+    found = events(extractor, "The government of Haiti declared a state of siege on Saturday, arresting political "
+                              "opponents, a spokeswoman for the U.S. embassy said.")
+    assert found and not any("USA" in (source or "", target or "") for _, source, target, _ in found)

@@ -27,7 +27,7 @@ LOCAL_AGENT_TYPES = {"COERCE", "PROTEST", "ASSAULT"}
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
 CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}
-PROMISES = {"promise", "pledge", "vow", "commit", "undertake"}
+DECLARED_INTENT = {"promise", "pledge", "vow", "commit", "undertake", "offer", "willing", "ready"}
 PREPARING_VERBS = {"prepare", "gear"}
 IMMINENT = {"about"}  # 'is about to restore ties': the act itself, as event coders read it
 TOPIC_PREPOSITIONS = {"on", "about", "over", "regarding", "concerning"}
@@ -214,8 +214,8 @@ class EventCoder:
             if child.dep_ != "xcomp":
                 continue
             rule = self._complement_rule(child)
-            if rule is None and token.lemma_.lower() in PROMISES and child.pos_ == "VERB":
-                return "AGREE"  # 'promised to democratize the country': an intent, whatever the act
+            if rule is None and token.lemma_.lower() in DECLARED_INTENT and child.pos_ == "VERB":
+                return "AGREE"  # 'promised to democratize the country', 'offered to hand over': intent to act
             if rule is None:
                 continue
             conflict = self.vocabulary.intensity.get(rule.type, 0.0) <= CONFLICT_INTENSITY
@@ -322,7 +322,9 @@ class EventCoder:
             source, partner = _split_dyad(source)  # 'the drill the two allies held': one with the other
             targets = [partner]
         if not targets and kind in DIRECTED_TYPES | ACTED_ON_TYPES:
-            targets = reader.others_in(sentence.start, sentence.end, sources, near=token.i)
+            reporters = self._reporters(token, sentence)
+            targets = [m for m in reader.others_in(sentence.start, sentence.end, sources, near=token.i)
+                       if m.start not in reporters]
             if source is not None and source.country in context.dyad:  # its counterpart is usually the other member
                 targets.sort(key=lambda m: m.country not in context.dyad)
         if source is not None:
@@ -338,6 +340,13 @@ class EventCoder:
             source = _domestic(target)  # 'rebels demanded
             # that the Turkish government ...': an unnamed actor of the same country, as event data sets code it
         return source, target
+
+    def _reporters(self, token: Token, sentence: Span) -> set[int]:
+        """Tokens of a trailing attribution ('..., a spokeswoman for the U.S. embassy said'): its speaker
+        is the source of the news, not a party to the act reported before it."""
+        return {t.i for verb in sentence if verb.i > token.i and self.vocabulary.is_statement(verb)
+                for subject in verb.children if subject.dep_ == "nsubj" and subject.i > token.i
+                for t in subject.subtree}
 
     # --- modality -----------------------------------------------------------------
     def _irrealis(self, token: Token) -> bool:
