@@ -165,6 +165,7 @@ VOCABULARY_CASES = [
      ("REQUEST", "IGO", "USA")),
     ("The Serbian president promised on Monday to democratize Serbia.", ("AGREE", "SRB-GOV", None)),
     ("Libya has offered to hand over to Great Britain two suspects.", ("AGREE", "LBY", "GBR")),
+    ("Lebanon complained to the United Nations on Tuesday over two Israeli air raids.", ("ACCUSE", "LBN", "ISR")),
     ("Serb forces were engaged in ethnic cleansing in Montenegro on Monday.", ("ASSAULT", "SRB-MIL", "MNE")),
     ("In 2016 Russia lowered its economic support to Belarus.", ("RETREAT", "RUS", "BLR")),
     ("In 2021 Russia approved the crackdown in Belarus.", ("SUPPORT", "RUS", "BLR")),

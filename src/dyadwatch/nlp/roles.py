@@ -17,7 +17,8 @@ from dyadwatch.nlp.vocabulary import is_participle
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
-TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "into", "at", "upon", "over"}
+GRIEVANCE_PREPS = {"against", "over", "about"}  # what a grievance is about outranks whom it is told to
+TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "into", "at", "upon", "over", "about"}
 NOUN_TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "from", "upon", "over"}
 NP_DEPS = {"compound", "amod", "poss", "nmod", "appos", "conj", "npadvmod", "nummod"}
 PARTICIPATION = {"engage", "participate", "involve"}
@@ -104,6 +105,8 @@ class RoleReader:
                 found = [a for p in child.children if p.dep_ == "pobj" for a in self.phrase_actors(p)]
                 if child.lower_ == "from" and _receives(verb):
                     givers.extend(found)
+                elif child.lower_ in GRIEVANCE_PREPS:  # 'complained to the UN over Israeli raids'
+                    targets[:0] = found
                 elif child.lower_ != "from":
                     targets.extend(found)
         if not targets:  # 'Minsk hoped Russia would lend support': the one hoped, asked or urged to act
