@@ -30,6 +30,8 @@ OBLIGATION = {"must", "should", "ought"}
 DECLARED_INTENT = {"promise", "pledge", "vow", "commit", "undertake", "offer", "willing", "ready"}
 PREPARING_VERBS = {"prepare", "gear"}
 IMMINENT = {"about"}  # 'is about to restore ties': the act itself, as event coders read it
+CONTENT_PREPOSITIONS = {"of", "on", "about"}
+PRESUPPOSING = {"guilty", "convict"}  # 'guilty of violating the ceasefire': the act took place
 TOPIC_PREPOSITIONS = {"on", "about", "over", "regarding", "concerning"}
 OWN_SIDE = {"their", "its", "our", "his", "her", "my"}
 RELATING_PREPOSITIONS = {"with", "against", "between", "toward", "towards", "to", "on", "upon", "over"}
@@ -119,6 +121,8 @@ class EventCoder:
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list[TimeExpression]) -> list[CodedEvent]:
+        if _in_content_clause(token):
+            return []  # 'accused Moscow of planning an attack', 'the process of replacing': what is said or meant
         complement = self._enabled(token)
         if complement is not None:
             if self.vocabulary.rule_for(complement) is not None:
@@ -447,6 +451,18 @@ def _phrases_of(token: Token) -> list[Token]:
         if child.dep_ not in CLAUSE_DEPS and child.i > token.i:
             found.extend([child, *_phrases_of(child)])
     return found
+
+
+def _in_content_clause(token: Token) -> bool:
+    """Whether a trigger is, or stands in, a gerund clause that another word is 'of', 'on' or 'about'."""
+    node = token
+    for _ in range(4):
+        if node.dep_ == "pcomp" and node.tag_ == "VBG" and node.head.lower_ in CONTENT_PREPOSITIONS:
+            return node.head.head.lemma_.lower() not in PRESUPPOSING
+        if (node.pos_ == "VERB" and node.i != token.i) or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _visits_a_place(token: Token, reader: RoleReader) -> bool:

@@ -130,7 +130,7 @@ class RoleReader:
 
     def inherited_subject(self, verb: Token) -> list[ActorMention]:
         """'pledged to continue supporting X', 'met X and said ...': the subject of the governing verb;
-        through a preposition, its object when it has one ('accused Russia of planning')."""
+        through a preposition, its object when it has one ('prevented Belarus from joining')."""
         token = verb
         through_preposition = False
         for _ in range(4):
