@@ -166,6 +166,8 @@ VOCABULARY_CASES = [
     ("The Serbian president promised on Monday to democratize Serbia.", ("AGREE", "SRB-GOV", None)),
     ("Libya has offered to hand over to Great Britain two suspects.", ("AGREE", "LBY", "GBR")),
     ("Lebanon complained to the United Nations on Tuesday over two Israeli air raids.", ("ACCUSE", "LBN", "ISR")),
+    ("In 2022 Iran has been steadily providing diplomatic, media, and military assistance needed to protect the "
+     "Syrian government.", ("AID", "IRN", "SYR-GOV")),
     ("Serb forces were engaged in ethnic cleansing in Montenegro on Monday.", ("ASSAULT", "SRB-MIL", "MNE")),
     ("In 2016 Russia lowered its economic support to Belarus.", ("RETREAT", "RUS", "BLR")),
     ("In 2021 Russia approved the crackdown in Belarus.", ("SUPPORT", "RUS", "BLR")),

@@ -57,7 +57,7 @@ def object_words(token: Token) -> set[str]:
     if modified >= 0:
         children.append(token.head)
     for child in children:
-        if child.dep_ in OBJECT_DEPS or child.i == modified:
+        if child.dep_ in OBJECT_DEPS or child.i == modified or _misparsed_object(child):
             words.update(_noun_words(child))
         elif child.dep_ == "prep":
             words.add(child.lower_)
@@ -67,6 +67,11 @@ def object_words(token: Token) -> set[str]:
         elif child.dep_ in ("compound", "amod") and token.pos_ in NOUN_POS:
             words.update(_noun_words(child))
     return words
+
+
+def _misparsed_object(child: Token) -> bool:
+    """'providing political and media aid needed to ...': the parser heads the object with its participle."""
+    return child.tag_ == "VBN" and child.dep_ in ("ccomp", "advcl")
 
 
 # Nouns that measure what follows 'of' ('700 kg of medicine', '10 days of war games', 'a round of
@@ -85,7 +90,7 @@ def _noun_words(token: Token) -> set[str]:
         words.update((conj.lemma_.lower(), conj.lower_))
     for child in token.children:
         if child.dep_ in ("compound", "amod"):  # 'gas supplies', 'martial law', 'joint operations'
-            words.add(child.lemma_.lower())
+            words.update(c.lemma_.lower() for c in (child, *child.conjuncts))  # 'political and media aid'
     return words
 
 
