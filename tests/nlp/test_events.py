@@ -322,3 +322,8 @@ def test_what_an_accusation_or_a_process_is_of_is_no_event_but_a_guilty_act_is(e
         == ["ACCUSE"]
     found = events(extractor, "In 2021 the Philippine army was guilty of violating the ceasefire with the rebels.")
     assert any(kind == "ASSAULT" and source and source.startswith("PHL") for kind, source, _, _ in found)
+
+
+def test_a_participle_after_remain_is_read_as_after_be(extractor):
+    found = events(extractor, "In 2021 the Polish border with Belarus remained closed.")
+    assert any(kind == "SANCTION" for kind, *_ in found)

@@ -46,7 +46,7 @@ class TriggerRule:
 def is_participle(token: Token) -> bool:
     """'the initiatives are disregarded': a passive participle the tagger took for an adjective."""
     return (token.pos_ == "ADJ" and token.dep_ == "acomp" and token.lower_.endswith("ed")
-            and token.head.lemma_ == "be")
+            and token.head.lemma_ in ("be", "remain", "stay"))
 
 
 def object_words(token: Token) -> set[str]:
