@@ -35,3 +35,8 @@ def test_an_ethnic_minority_acting_in_a_state_is_of_that_state_and_hong_kong_is_
     assert [m.codes for m in doc._.actors] == [("SRB",), ("SRB",)]
     doc = extractor.nlp("Protesters blocked streets in Hong Kong.")
     assert [m.codes for m in doc._.actors] == [("HKG",)]
+
+
+def test_a_pro_or_anti_name_is_a_stance_not_the_actor(extractor):
+    doc = extractor.nlp("A pro-Russian party and an anti-Western group met Russian officials.")
+    assert [m.codes for m in doc._.actors] == [("RUS-GOV",)]

@@ -327,3 +327,9 @@ def test_what_an_accusation_or_a_process_is_of_is_no_event_but_a_guilty_act_is(e
 def test_a_participle_after_remain_is_read_as_after_be(extractor):
     found = events(extractor, "In 2021 the Polish border with Belarus remained closed.")
     assert any(kind == "SANCTION" for kind, *_ in found)
+
+
+def test_in_a_dyad_report_an_act_done_at_home_is_aimed_at_home_not_at_the_partner(extractor):
+    text = ("Belarus and Russia in 2021\n\nMinsk and Moscow talked often. "
+            "In 2021 the Belarusian government refused registration to parties in Belarus.")
+    assert ("REJECT", "BLR-GOV", "BLR", False) in events(extractor, text)

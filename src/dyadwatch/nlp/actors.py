@@ -22,6 +22,7 @@ MODIFIER_DEPS = {"amod", "compound", "nmod", "poss", "npadvmod"}
 DYAD_HEADS = {"country", "state", "side", "party", "president", "premier", "leader", "government",
               "capital", "neighbour", "neighbor", "ally", "partner", "minister", "nation", "army", "military"}
 DYAD_QUANTIFIERS = {"two", "both"}
+STANCES = {"pro", "anti"}
 OFFICES = {"president", "premier", "leader", "minister"}  # 'the presidents met': both
 
 
@@ -87,6 +88,8 @@ class ActorMatcher:
 
     def _resolve(self, doc: Doc, span: Span) -> ActorMention | None:
         entry = self.entries[span.label_]
+        if _stance_prefix(doc, span.start):
+            return None  # 'a pro-Russian party' is a local party that supports Russia, not Russia
         if entry.kind == "demonym":
             return self._demonym(doc, span, entry.code)
         if entry.kind in ("state", "capital"):
@@ -199,6 +202,11 @@ def _surnames_again(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
     return [ActorMention(t.i, t.i + 1, surnames[t.text], "person") for t in doc
             if t.text in surnames and t.i not in taken and t.pos_ == "PROPN"
             and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN")]
+
+
+def _stance_prefix(doc: Doc, start: int) -> bool:
+    """Whether a name follows 'pro-' or 'anti-' ('pro-Russian', 'anti-Western')."""
+    return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in STANCES
 
 
 def _escape(text: str) -> str:

@@ -337,7 +337,8 @@ class EventCoder:
         target = targets[0] if targets else None
         if (target is None and source is not None and kind in DIRECTED_TYPES and source.country in context.dyad
                 and not _visits_a_place(token, reader)):
-            target = _dyad_partner(source, context)
+            at_home = any(m.country == source.country for m in reader.location_of(token, [source]))
+            target = _domestic(source) if at_home else _dyad_partner(source, context)  # 'allowed ... in Belarus'
         if target is None and source is not None and kind in DOMESTIC_TYPES and not context.dyad:
             target = _domestic(source)
         if source is None and target is not None and not context.dyad:
