@@ -404,7 +404,8 @@ class EventCoder:
             return False  # 'Russia's loan', 'sanctions by the EU' carry their own actor
         head = token.head.head if token.head.dep_ == "prep" else token.head
         own = {a.country for c in token.children if c.dep_ in ("compound", "amod") for a in reader.phrase_actors(c)}
-        if own and head.pos_ == "VERB" and not own & {a.country for a in reader.verb_roles(head).sources}:
+        governing = reader.verb_roles(head) if head.pos_ == "VERB" else reader.adjective_roles(head)
+        if own and head.pos_ in ("VERB", "ADJ") and not own & {a.country for a in governing.sources}:
             return False  # 'concerned with the U.S. military presence': another actor's act
         rule = self.vocabulary.rule_for(token)
         if rule is not None and rule.of_role == "target" and any(c.dep_ == "prep" and c.lower_ == "of"
