@@ -336,5 +336,6 @@ def test_in_a_dyad_report_an_act_done_at_home_is_aimed_at_home_not_at_the_partne
 
 
 def test_another_actors_act_under_a_feeling_is_its_own_event(extractor):
-    found = events(extractor, "In 2019 Latvia is increasingly concerned with the growing Russian military presence in Belarus.")
+    found = events(extractor, "In 2019 Latvia is increasingly concerned with the growing Russian military presence "
+                              "in Belarus.")
     assert any(kind == "MOBILIZE" and source.startswith("RUS") for kind, source, _, _ in found)
