@@ -166,6 +166,7 @@ VOCABULARY_CASES = [
     ("The Serbian president promised on Monday to democratize Serbia.", ("AGREE", "SRB-GOV", None)),
     ("Libya has offered to hand over to Great Britain two suspects.", ("AGREE", "LBY", "GBR")),
     ("Lebanon complained to the United Nations on Tuesday over two Israeli air raids.", ("ACCUSE", "LBN", "ISR")),
+    ("In 2021 Russia expressed its willingness to provide a new loan to Belarus.", ("AGREE", "RUS", "BLR")),
     ("In 2022 Iran has been steadily providing diplomatic, media, and military assistance needed to protect the "
      "Syrian government.", ("AID", "IRN", "SYR-GOV")),
     ("Serb forces were engaged in ethnic cleansing in Montenegro on Monday.", ("ASSAULT", "SRB-MIL", "MNE")),
@@ -339,3 +340,9 @@ def test_another_actors_act_under_a_feeling_is_its_own_event(extractor):
     found = events(extractor, "In 2019 Latvia is increasingly concerned with the growing Russian military presence "
                               "in Belarus.")
     assert any(kind == "MOBILIZE" and source.startswith("RUS") for kind, source, _, _ in found)
+
+
+def test_an_act_named_as_an_intention_or_a_plan_is_not_done(extractor):
+    found = events(extractor, "In 2021 Russia expressed its willingness to provide a new loan to Belarus.")
+    assert all(kind != "AID" for kind, *_ in found)
+    assert all(kind != "ASSAULT" for kind, *_ in events(extractor, "In 2021 Russia had a plan to attack Ukraine."))

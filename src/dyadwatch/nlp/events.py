@@ -19,15 +19,16 @@ from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_participle
 
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
+INTENT_NOUNS = {"readiness", "willingness", "intention", "commitment", "determination"}
 INTENT_GOVERNORS = {"promise", "offer", "commit", "undertake", "ready", "prepared", "willing",
-                    "intend", "plan"}
+                    "intend", "plan", *INTENT_NOUNS}
 # With no agent named, done by those where it happens: the state ('the arrest of Russian citizens in
 # Belarus') or its people ('supporters blocked roads in Algiers')
 LOCAL_AGENT_TYPES = {"COERCE", "PROTEST", "ASSAULT"}
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
 CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}
-DECLARED_INTENT = {"promise", "pledge", "vow", "commit", "undertake", "offer", "willing", "ready"}
+DECLARED_INTENT = {"promise", "pledge", "vow", "commit", "undertake", "offer", "willing", "ready", *INTENT_NOUNS}
 PREPARING_VERBS = {"prepare", "gear"}
 IMMINENT = {"about"}  # 'is about to restore ties': the act itself, as event coders read it
 CONTENT_PREPOSITIONS = {"of", "on", "about"}
@@ -100,10 +101,9 @@ class EventCoder:
             rule = self.vocabulary.rule_for(token)
             intention = self._intention(token)
             if intention is not None and not self._irrealis(token):
-                coded = self._build(token, intention, "intend", reader.verb_roles(token) if token.pos_ == "VERB"
-                                    else Roles(reader.inherited_subject(token), []), sentence, reader, context,
+                coded = self._build(token, intention, "intend", _intending(token, reader), sentence, reader, context,
                                     time_expressions)
-                consumed.update(t.i for c in token.children if c.dep_ == "xcomp" for t in c.subtree)
+                consumed.update(t.i for c in _intended_acts(token) for t in c.subtree)
             elif rule is None and self.vocabulary.is_statement(token):
                 coded = self._statement(token, sentence, reader, context, time_expressions)
             elif rule is not None and not self._irrealis(token) and not self._under_coded_verb(token, events, reader):
@@ -214,9 +214,7 @@ class EventCoder:
         preparing = token.pos_ == "VERB" and token.lemma_.lower() in PREPARING_VERBS
         if token.lemma_.lower() not in INTENT_GOVERNORS and not preparing:
             return None
-        for child in token.children:
-            if child.dep_ != "xcomp":
-                continue
+        for child in _intended_acts(token):
             rule = self._complement_rule(child)
             if rule is None and token.lemma_.lower() in DECLARED_INTENT and child.pos_ == "VERB":
                 return "AGREE"  # 'promised to democratize the country', 'offered to hand over': intent to act
@@ -369,7 +367,7 @@ class EventCoder:
                     return True  # 'would be opposed' parsed with 'would' under 'be'
                 if child.dep_ == "mark" and child.lower_ in vocabulary.irrealis_markers:
                     return True
-            if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in vocabulary.irrealis_governors \
+            if node.dep_ in ("xcomp", "ccomp", "acl") and node.head.lemma_.lower() in vocabulary.irrealis_governors \
                     and node.head.i != token.i and (node.tag_ in ("VB", "VBG") or _infinitive(node)):
                 return True
             if node.dep_ in ("ROOT", "relcl") or node.head.i == node.i:
@@ -465,6 +463,22 @@ def _in_content_clause(token: Token) -> bool:
             return False
         node = node.head
     return False
+
+
+def _intended_acts(token: Token) -> list[Token]:
+    """What a word of intent governs: 'promised [to provide]', 'its readiness [to advance]'."""
+    if token.pos_ == "NOUN":
+        return [c for c in token.children if c.dep_ == "acl" and _infinitive(c)] \
+            if token.lemma_.lower() in INTENT_NOUNS else []
+    return [c for c in token.children if c.dep_ == "xcomp"]
+
+
+def _intending(token: Token, reader: RoleReader) -> Roles:
+    if token.pos_ == "VERB":
+        return reader.verb_roles(token)
+    if token.pos_ == "NOUN":
+        return reader.noun_roles(token, "source")
+    return Roles(reader.inherited_subject(token), [])
 
 
 def _visits_a_place(token: Token, reader: RoleReader) -> bool:
