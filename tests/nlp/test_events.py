@@ -346,3 +346,15 @@ def test_an_act_named_as_an_intention_or_a_plan_is_not_done(extractor):
     found = events(extractor, "In 2021 Russia expressed its willingness to provide a new loan to Belarus.")
     assert all(kind != "AID" for kind, *_ in found)
     assert all(kind != "ASSAULT" for kind, *_ in events(extractor, "In 2021 Russia had a plan to attack Ukraine."))
+
+
+def test_a_plural_noun_heading_a_clause_with_a_subject_is_read_as_the_verb_it_is(extractor):
+    from spacy.tokens import Doc
+
+    words = ["Russia", "assists", "in", "the", "modernization"]
+    doc = Doc(extractor.nlp.vocab, words=words, pos=["PROPN", "NOUN", "ADP", "DET", "NOUN"],
+              tags=["NNP", "NNS", "IN", "DT", "NN"], deps=["nsubj", "ROOT", "prep", "det", "pobj"],
+              heads=[1, 1, 1, 4, 2], lemmas=["Russia", "assist", "in", "the", "modernization"])
+    vocabulary = extractor.nlp.get_pipe("dyadwatch_events").vocabulary
+    rule = vocabulary.rule_for(doc[1])
+    assert rule is not None and rule.type == "AID"

@@ -16,7 +16,7 @@ from dyadwatch.nlp.event_dates import EventDater
 from dyadwatch.nlp.roles import RoleReader, Roles
 from dyadwatch.nlp.syntax import governing_verb, verb_of
 from dyadwatch.nlp.timex import TimeExpression
-from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_participle
+from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_misparsed_verb, is_participle
 
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
 INTENT_NOUNS = {"readiness", "willingness", "intention", "commitment", "determination"}
@@ -128,7 +128,7 @@ class EventCoder:
             if self.vocabulary.rule_for(complement) is not None:
                 return []  # 'helped to coordinate the responses': the coordination is the event
             rule = replace(rule, type=self.vocabulary.enabling_type)
-        if token.pos_ == "VERB" or (is_participle(token) and rule.pos == "verb"):
+        if token.pos_ == "VERB" or ((is_participle(token) or is_misparsed_verb(token)) and rule.pos == "verb"):
             roles = reader.verb_roles(token)
         elif token.pos_ == "ADJ":
             roles = reader.adjective_roles(token)

@@ -31,7 +31,8 @@ class TriggerRule:
     alone: str | None = None  # the type when one actor does it alone ('held an exercise around the island')
 
     def applies(self, token: Token) -> bool:
-        if self.pos == "verb" and token.pos_ not in VERB_POS and not is_participle(token):
+        if self.pos == "verb" and token.pos_ not in VERB_POS and not is_participle(token) \
+                and not is_misparsed_verb(token):
             return False
         if self.pos == "noun" and token.pos_ not in NOUN_POS:
             return False
@@ -47,6 +48,12 @@ def is_participle(token: Token) -> bool:
     """'the initiatives are disregarded': a passive participle the tagger took for an adjective."""
     return (token.pos_ == "ADJ" and token.dep_ == "acomp" and token.lower_.endswith("ed")
             and token.head.lemma_ in ("be", "remain", "stay"))
+
+
+def is_misparsed_verb(token: Token) -> bool:
+    """'Russia assists in the modernization': a verb the tagger took for a plural noun heading the sentence."""
+    return (token.pos_ == "NOUN" and token.dep_ == "ROOT" and token.tag_ == "NNS"
+            and any(c.dep_ == "nsubj" for c in token.children))
 
 
 def object_words(token: Token) -> set[str]:
@@ -99,7 +106,7 @@ def _forms(token: Token) -> list[str]:
     ('hoped' -> 'hop')."""
     word = token.lower_
     forms = [token.lemma_.lower(), word]
-    if token.pos_ == "VERB" or is_participle(token):
+    if token.pos_ == "VERB" or is_participle(token) or is_misparsed_verb(token):
         for suffix, replacements in (("ed", ("e", "")), ("ing", ("e", "")), ("es", ("e", "")), ("s", ("",))):
             if word.endswith(suffix) and len(word) > len(suffix) + 2:
                 forms.extend(word[: -len(suffix)] + r for r in replacements)
