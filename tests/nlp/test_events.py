@@ -358,3 +358,9 @@ def test_a_plural_noun_heading_a_clause_with_a_subject_is_read_as_the_verb_it_is
     vocabulary = extractor.nlp.get_pipe("dyadwatch_events").vocabulary
     rule = vocabulary.rule_for(doc[1])
     assert rule is not None and rule.type == "AID"
+
+
+def test_in_a_dyad_report_an_unattached_target_is_the_partner_not_a_third_party_named_in_passing(extractor):
+    text = ("Belarus and Russia in 2021\n\nMinsk and Moscow talked often. After the crisis in Belarus's relations "
+            "with the West, Minsk rejected the tax proposals in 2021.")
+    assert ("REJECT", "BLR", "RUS", False) in events(extractor, text)

@@ -13,7 +13,7 @@ from dyadwatch.nlp.cameo_coding import CameoVerbCoder
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, context_of, found_in
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.event_dates import EventDater
-from dyadwatch.nlp.roles import RoleReader, Roles
+from dyadwatch.nlp.roles import LOCATIVE_PREPOSITIONS, RoleReader, Roles
 from dyadwatch.nlp.syntax import governing_verb, verb_of
 from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_misparsed_verb, is_participle
@@ -37,6 +37,7 @@ TOPIC_PREPOSITIONS = {"on", "about", "over", "regarding", "concerning"}
 OWN_SIDE = {"their", "its", "our", "his", "her", "my"}
 RELATING_PREPOSITIONS = {"with", "against", "between", "toward", "towards", "to", "on", "upon", "over"}
 CLAUSE_DEPS = {"xcomp", "ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
+PLACE_KINDS = {"state", "capital", "region"}
 TOGETHER = {"joint", "jointly", "together", "bilateral", "combined"}
 WARNING_VERBS = {"warn", "threaten"}
 INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
@@ -328,15 +329,14 @@ class EventCoder:
             targets = [m for m in reader.others_in(sentence.start, sentence.end, sources, near=token.i)
                        if m.start not in reporters]
             if source is not None and source.country in context.dyad:  # its counterpart is usually the other member
-                targets.sort(key=lambda m: m.country not in context.dyad)
+                targets = [m for m in targets if m.country in context.dyad]
         if source is not None:
             targets = [t for t in targets if (_counterparts(source, t) or source.kind == "domestic")
                        and not _joint_body(t, source, context)]
         target = targets[0] if targets else None
         if (target is None and source is not None and kind in DIRECTED_TYPES and source.country in context.dyad
                 and not _visits_a_place(token, reader)):
-            at_home = any(m.country == source.country for m in reader.location_of(token, [source]))
-            target = _domestic(source) if at_home else _dyad_partner(source, context)  # 'allowed ... in Belarus'
+            target = _domestic(source) if _done_at_home(token, source, reader) else _dyad_partner(source, context)
         if target is None and source is not None and kind in DOMESTIC_TYPES and not context.dyad:
             target = _domestic(source)
         if source is None and target is not None and not context.dyad:
@@ -479,6 +479,16 @@ def _intending(token: Token, reader: RoleReader) -> Roles:
     if token.pos_ == "NOUN":
         return reader.noun_roles(token, "source")
     return Roles(reader.inherited_subject(token), [])
+
+
+def _done_at_home(token: Token, source: ActorMention, reader: RoleReader) -> bool:
+    """'allowed registration in Belarus' (by Belarus): a place of the actor's own country is named on the act."""
+    phrases = [token, *(c for c in token.children if c.dep_ in ("dobj", "dative", "nsubjpass")),
+               *(p for c in token.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj")]
+    places = [p for h in phrases for c in h.children if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPOSITIONS
+              for p in c.children if p.dep_ == "pobj" and p.i in reader.by_token]
+    return any(reader.by_token[p.i].country == source.country and reader.by_token[p.i].kind in PLACE_KINDS
+               for p in places)
 
 
 def _visits_a_place(token: Token, reader: RoleReader) -> bool:
