@@ -83,6 +83,7 @@ class ActorMatcher:
         mentions.extend(self._dyad_mentions(doc, mentions))
         mentions.extend(_surnames_again(doc, mentions))
         mentions = _people_where_they_live(doc, mentions)
+        mentions = _counterparts_in_kind(doc, mentions)
         doc._.actors = sorted((m for m in mentions if m is not None), key=lambda m: m.start)
         return doc
 
@@ -202,6 +203,22 @@ def _surnames_again(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
     return [ActorMention(t.i, t.i + 1, surnames[t.text], "person") for t in doc
             if t.text in surnames and t.i not in taken and t.pos_ == "PROPN"
             and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN")]
+
+
+def _counterparts_in_kind(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
+    """'Russian intermediaries are helping their Belarusian counterparts': the counterparts of an actor are
+    of its sector, whatever sector the word 'counterpart' gives by default."""
+    ordered = sorted(found, key=lambda m: m.start)
+    result = []
+    for index, mention in enumerate(ordered):
+        head = doc[mention.end - 1]
+        owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children)
+        earlier = [m for m in ordered[:index] if "-" in m.codes[0] and m.country != mention.country]
+        if head.lemma_.lower() == "counterpart" and owned and earlier:
+            sector = earlier[-1].codes[0].split("-")[1]
+            mention = replace(mention, codes=(f"{mention.country}-{sector}",))
+        result.append(mention)
+    return result
 
 
 def _stance_prefix(doc: Doc, start: int) -> bool:
