@@ -364,3 +364,8 @@ def test_in_a_dyad_report_an_unattached_target_is_the_partner_not_a_third_party_
     text = ("Belarus and Russia in 2021\n\nMinsk and Moscow talked often. After the crisis in Belarus's relations "
             "with the West, Minsk rejected the tax proposals in 2021.")
     assert ("REJECT", "BLR", "RUS", False) in events(extractor, text)
+
+
+def test_an_act_said_to_threaten_something_is_the_event_not_a_threat(extractor):
+    found = events(extractor, "In 2021 the U.S. withdrawal from Afghanistan threatened the stability of Uzbekistan.")
+    assert ("RETREAT", "USA", "AFG", False) in found and all(kind != "THREATEN" for kind, *_ in found)

@@ -107,7 +107,8 @@ class EventCoder:
                 consumed.update(t.i for c in _intended_acts(token) for t in c.subtree)
             elif rule is None and self.vocabulary.is_statement(token):
                 coded = self._statement(token, sentence, reader, context, time_expressions)
-            elif rule is not None and not self._irrealis(token) and not self._under_coded_verb(token, events, reader):
+            elif (rule is not None and not self._irrealis(token) and not self._under_coded_verb(token, events, reader)
+                  and not self._effect_of_an_act(token, rule)):
                 coded = self._event(token, rule, sentence, reader, context, time_expressions)
             else:
                 coded = []
@@ -393,6 +394,13 @@ class EventCoder:
                 return True  # 'refrained from interfering'
         subject = [c for c in (clause_verb.children if clause_verb else []) if c.dep_ in ("nsubj", "nsubjpass")]
         return any(c.lower_ in ("no", "nothing", "none", "neither") for s in subject for c in s.subtree)
+
+    def _effect_of_an_act(self, token: Token, rule: TriggerRule) -> bool:
+        """'The U.S. withdrawal threatens the stability of the region': an act said to endanger something is
+        the event; the threat is its effect, not a threat anyone made."""
+        return rule.type == "THREATEN" and token.pos_ == "VERB" and any(
+            c.dep_ == "nsubj" and c.pos_ == "NOUN" and self.vocabulary.rule_for(c) is not None
+            for c in token.children)
 
     def _under_coded_verb(self, token: Token, events: list[CodedEvent], reader: RoleReader) -> bool:
         """A noun whose governing verb is already an event ('signed an agreement', 'vowed support')."""
