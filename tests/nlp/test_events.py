@@ -369,3 +369,9 @@ def test_in_a_dyad_report_an_unattached_target_is_the_partner_not_a_third_party_
 def test_an_act_said_to_threaten_something_is_the_event_not_a_threat(extractor):
     found = events(extractor, "In 2021 the U.S. withdrawal from Afghanistan threatened the stability of Uzbekistan.")
     assert ("RETREAT", "USA", "AFG", False) in found and all(kind != "THREATEN" for kind, *_ in found)
+
+
+def test_the_side_an_act_is_done_on_is_its_doer(extractor):
+    text = ("Belarus and Russia in 2021\n\nMinsk and Moscow talked often. "
+            "In 2021 the land border remained closed on the Russian side.")
+    assert ("SANCTION", "RUS-GOV", "BLR", False) in events(extractor, text)

@@ -89,10 +89,12 @@ class RoleReader:
         children = list(verb.children)
         passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in children)
         if is_participle(verb):  # 'X are disregarded': the copula's subject undergoes the action
-            return Roles([], [a for c in verb.head.children if c.dep_ == "nsubj" for a in self.phrase_actors(c)])
+            sides = [a for c in verb.children if _on_a_side(c) for p in c.children for a in self.phrase_actors(p)]
+            return Roles(sides, [a for c in verb.head.children if c.dep_ == "nsubj" for a in self.phrase_actors(c)])
         sources: list[ActorMention] = []
         targets: list[ActorMention] = []
         givers: list[ActorMention] = []  # 'received a loan from Russia'
+        sides: list[ActorMention] = []
         for child in children:
             if child.dep_ in SUBJECT_DEPS:
                 sources.extend(self.phrase_actors(child))
@@ -103,7 +105,9 @@ class RoleReader:
                 sources.extend(a for p in child.children for a in self.phrase_actors(p))
             elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS | {"from"}:
                 found = [a for p in child.children if p.dep_ == "pobj" for a in self.phrase_actors(p)]
-                if child.lower_ == "from" and _receives(verb):
+                if _on_a_side(child):  # 'the border was closed on the Russian side': by that side
+                    sides.extend(found)
+                elif child.lower_ == "from" and _receives(verb):
                     givers.extend(found)
                 elif child.lower_ in GRIEVANCE_PREPS:  # 'complained to the UN over Israeli raids'
                     targets[:0] = found
@@ -121,7 +125,7 @@ class RoleReader:
                        if p.dep_ == "poss" for a in self.phrase_actors(p)]
             targets = [t for t in targets if t not in sources]
         if not sources:
-            sources = self.inherited_subject(verb)
+            sources = sides or self.inherited_subject(verb)
         if _receives(verb) and not passive:
             sources, targets = self._received(verb, sources, [*givers, *targets])
         elif givers:
@@ -234,6 +238,12 @@ class RoleReader:
         """Actors named in [start, end) other than `exclude`, the nearest to token `near` first."""
         found = [m for m in self.mentions if start <= m.start < end and m not in exclude]
         return sorted(found, key=lambda m: abs(m.start - near)) if near is not None else found
+
+
+def _on_a_side(preposition: Token) -> bool:
+    """'on the Russian side', 'from the Polish side': the side that acts, not the one acted on."""
+    return preposition.dep_ == "prep" and preposition.lower_ in ("on", "from") and any(
+        p.dep_ == "pobj" and p.lemma_.lower() == "side" for p in preposition.children)
 
 
 def _container_governor(noun: Token) -> tuple[Token, Token]:
