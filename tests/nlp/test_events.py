@@ -62,6 +62,13 @@ def test_an_infinitive_or_gerund_takes_the_tense_of_its_finite_verb(extractor):
     assert found and all(date is None for _, date in found)
 
 
+def test_a_time_the_act_came_before_does_not_date_it(extractor):
+    text = "Notes on Poland\n\nMinsk has integrated its army with Moscow's well before 2020."
+    assert all(date != "2020" for _, date in dated(extractor, text, date="2021-09-30"))
+    text = "Notes on Poland\n\nIn 2021 Minsk agreed with Moscow, although previously it had rejected Moscow's plans."
+    assert ("REJECT", None) in dated(extractor, text, date="2021-09-30")
+
+
 def test_a_heading_that_names_its_period_dates_the_actions_under_it(extractor):
     text = "Relations after May 2021\n\nMinsk signed a new gas agreement with Moscow."
     assert dated(extractor, text, date="2022-03-01") == [("AGREE", "2021")]

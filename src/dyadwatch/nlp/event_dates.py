@@ -57,7 +57,9 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
     """
     start, end = sentence.start_char, sentence.end_char
     anchor = context.anchor  # what happened cannot be dated after the document was written
-    usable = [t for t in time_expressions if (anchor is None or t.begin <= anchor) and not t.attributive]
+    text = sentence.doc.text
+    usable = [t for t in time_expressions if (anchor is None or t.begin <= anchor) and not t.attributive
+              and not _bound(text, t.start)]
     in_sentence = [t for t in usable if start <= t.start < end and not _aside(sentence, t.start, token.idx)
                    and not _in_sister_clause(t, token, sentence)]
     clause_start, clause_end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
@@ -74,6 +76,12 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
     if context.anchor is None or _told_in_past(token):
         return None, None, []  # a past action with no time in reach: the text does not date it
     return str(context.anchor.year), "year", []  # a present state holds when the text was written
+
+
+def _bound(text: str, start: int) -> bool:
+    """'well before 2020', 'prior to May': a time the act came before, not the time of the act."""
+    before = text[max(0, start - 10):start].lower().split()
+    return bool(before) and (before[-1] == "before" or before[-2:] == ["prior", "to"])
 
 
 def _in_sister_clause(time: TimeExpression, token: Token, sentence: Span) -> bool:
