@@ -161,6 +161,14 @@ def test_a_habit_or_a_vague_past_takes_no_date_from_the_year_in_force(extractor)
     assert ("COOPERATE", None) in found and ("AGREE", None) in found and ("SUPPORT", "2021") in found
 
 
+def test_an_act_placed_vaguely_in_time_or_told_in_a_reduced_relative_takes_no_date(extractor):
+    text = ("Notes on Poland\n\nIn July 2021 Minsk met Moscow. Gazprom eventually accepted the deal with Minsk.\n\n"
+            "Joint projects with Moscow have been launched by Minsk over the past three years.\n\n"
+            "The sanctions imposed by Moscow on Minsk have hurt trade.")
+    found = dated(extractor, text, date="2021-09-30")
+    assert ("CONCEDE", None) in found and ("COOPERATE", None) in found and ("SANCTION", None) in found
+
+
 def test_what_is_asked_for_is_not_done(extractor):
     found = events(extractor, "In 2021 Minsk asked Moscow to lift the restrictions on Belarusian milk.")
     assert [kind for kind, *_ in found] == ["REQUEST"]

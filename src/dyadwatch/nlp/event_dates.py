@@ -100,6 +100,8 @@ def _told_in_past(token: Token) -> bool:
     verb = verb_of(token)
     if verb is None:
         return False
+    if verb.tag_ == "VBN" and verb.dep_ == "acl":
+        return True  # 'the sanctions imposed by Russia': a reduced relative tells a finished act
     verb = _finite(verb)
     tags = {verb.tag_} | {child.tag_ for child in verb.children if child.dep_ in ("aux", "auxpass")}
     return "VBD" in tags and not tags & {"VBZ", "VBP"}
