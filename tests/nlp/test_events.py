@@ -390,3 +390,9 @@ def test_the_side_an_act_is_done_on_is_its_doer(extractor):
     text = ("Belarus and Russia in 2021\n\nMinsk and Moscow talked often. "
             "In 2021 the land border remained closed on the Russian side.")
     assert ("SANCTION", "RUS-GOV", "BLR", False) in events(extractor, text)
+
+
+def test_a_list_of_bare_verbs_is_advice_not_events(extractor):
+    text = "In 2019 Minsk needed ideas: launch a dialogue with Moscow; create a joint programme with Moscow."
+    assert events(extractor, text) == []
+    assert events(extractor, "Impose sanctions on Russia now.") == []

@@ -356,8 +356,10 @@ class EventCoder:
     def _irrealis(self, token: Token) -> bool:
         """Future, conditional, wished or planned: a forecast or intention, not an event."""
         vocabulary = self.vocabulary
-        if _judged_infinitive(token):
+        if _judged_infinitive(token) or _imperative(token):
             return True
+        if token.pos_ in ("NOUN", "PROPN") and (verb := governing_verb(token)) is not None and _imperative(verb):
+            return True  # 'launch a joint programme': the programme is advised, not done
         node = token
         for _ in range(8):
             for child in node.children:
@@ -538,6 +540,17 @@ def _domestic(mention: ActorMention) -> ActorMention:
 def _infinitive(token: Token) -> bool:
     """'to approve', 'to be approved'."""
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
+def _imperative(token: Token) -> bool:
+    """'...; launch a mobility programme; create common programmes': a bare verb with no subject that opens
+    its sentence or an item of a list is advice or an order, not a report."""
+    if token.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in token.children):
+        return False
+    before = token.i - 1
+    while before >= token.sent.start and (token.doc[before].lower_ in ("and", "or") or token.doc[before].pos_ == "ADV"):
+        before -= 1
+    return before < token.sent.start or token.doc[before].text in (";", ":")
 
 
 def _judged_infinitive(token: Token) -> bool:
