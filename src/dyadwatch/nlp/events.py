@@ -283,6 +283,7 @@ class EventCoder:
         if len(actors) > 1 and not roles.targets:  # 'A and B welcomed talks with C': each with C
             roles = Roles(actors, _acted_on(token, actors, reader))
         if len(actors) > 1 and roles.targets:  # 'the EU and Ukraine closed their airspace to Belarus'
+            actors = [a for a in actors if len(roles.targets) > 1 or roles.targets[0].codes != a.codes]
             return [e for source in actors
                     for e in self._build(token, kind, mode, Roles([source], roles.targets), sentence, reader,
                                          context, time_expressions)]
