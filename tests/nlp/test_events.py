@@ -396,3 +396,9 @@ def test_a_list_of_bare_verbs_is_advice_not_events(extractor):
     text = "In 2019 Minsk needed ideas: launch a dialogue with Moscow; create a joint programme with Moscow."
     assert events(extractor, text) == []
     assert events(extractor, "Impose sanctions on Russia now.") == []
+
+
+def test_an_enabling_act_is_the_event_and_what_is_averted_or_done_by_no_one_is_none(extractor):
+    found = events(extractor, "In 2020 Moscow's diplomatic endorsement helped Minsk avoid international isolation.")
+    assert [kind for kind, *_ in found] == ["SUPPORT"]
+    assert events(extractor, "In 2021 nobody attacked Minsk.") == []

@@ -38,6 +38,8 @@ OWN_SIDE = {"their", "its", "our", "his", "her", "my"}
 RELATING_PREPOSITIONS = {"with", "against", "between", "toward", "towards", "to", "on", "upon", "over"}
 CLAUSE_DEPS = {"xcomp", "ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
 PLACE_KINDS = {"state", "capital", "region"}
+AVERTING = {"avoid", "prevent", "avert", "escape", "forestall", "thwart"}
+NO_ONE = {"nothing", "nobody", "none", "noone"}
 TOGETHER = {"joint", "jointly", "together", "bilateral", "combined"}
 WARNING_VERBS = {"warn", "threaten"}
 INTENT_AUXILIARIES = {"will", "would", "shall", "'ll"}
@@ -123,6 +125,8 @@ class EventCoder:
 
     def _event(self, token: Token, rule: TriggerRule, sentence: Span, reader: RoleReader,
                context: ParagraphContext, time_expressions: list[TimeExpression]) -> list[CodedEvent]:
+        if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in NO_ONE for c in token.children):
+            return []  # 'nothing suggested that ...', 'nobody was arrested': no actor, no act
         if _in_content_clause(token):
             return []  # 'accused Moscow of planning an attack', 'the process of replacing': what is said or meant
         complement = self._enabled(token)
@@ -145,7 +149,7 @@ class EventCoder:
     def _noun_roles(self, noun: Token, rule: TriggerRule, reader: RoleReader, context: ParagraphContext
                     ) -> Roles | None:
         """The roles of a noun trigger, or None when the noun names no event of its own."""
-        if self._aim_of_infinitive(noun) or self._topic_of(noun):
+        if self._aim_of_infinitive(noun) or self._topic_of(noun) or _averted(noun):
             return None
         roles = reader.noun_roles(noun, rule.of_role)
         if not roles.sources and not roles.targets:
@@ -399,9 +403,10 @@ class EventCoder:
         return any(c.lower_ in ("no", "nothing", "none", "neither") for s in subject for c in s.subtree)
 
     def _effect_of_an_act(self, token: Token, rule: TriggerRule) -> bool:
-        """'The U.S. withdrawal threatens the stability of the region': an act said to endanger something is
-        the event; the threat is its effect, not a threat anyone made."""
-        return rule.type == "THREATEN" and token.pos_ == "VERB" and any(
+        """'The U.S. withdrawal threatens the stability of the region', 'Moscow's endorsement helped Minsk avoid
+        ...': an act said to endanger or enable something is the event; the rest is its effect."""
+        effect = rule.type == "THREATEN" or token.lemma_.lower() in self.vocabulary.enabling_verbs
+        return effect and token.pos_ == "VERB" and any(
             c.dep_ == "nsubj" and c.pos_ == "NOUN" and self.vocabulary.rule_for(c) is not None
             for c in token.children)
 
@@ -500,6 +505,11 @@ def _done_at_home(token: Token, source: ActorMention, reader: RoleReader) -> boo
               for p in c.children if p.dep_ == "pobj" and p.i in reader.by_token]
     return any(reader.by_token[p.i].country == source.country and reader.by_token[p.i].kind in PLACE_KINDS
                for p in places)
+
+
+def _averted(noun: Token) -> bool:
+    """'helped Minsk avoid full-scale delegitimization', 'prevented a war': what was kept from happening."""
+    return noun.dep_ == "dobj" and noun.head.lemma_.lower() in AVERTING
 
 
 def _visits_a_place(token: Token, reader: RoleReader) -> bool:
