@@ -152,6 +152,8 @@ def test_the_doer_of_an_act_after_a_preposition_is_its_subject_and_an_alleged_ac
     assert ("COERCE", "RUS", "BLR", True) in found
     found = events(extractor, "In 2020 Minsk accused Moscow of planning an attack on Belarus.")
     assert found == [("ACCUSE", "BLR", "RUS", False)]
+    found = events(extractor, "In 2020 Minsk accused Moscow of planning to organize a massacre in Belarus.")
+    assert found == [("ACCUSE", "BLR", "RUS", False)]
 
 
 def test_a_habit_or_a_vague_past_takes_no_date_from_the_year_in_force(extractor):

@@ -103,7 +103,7 @@ class EventCoder:
                 continue  # part of a name ('Minsk Dialogue', 'Eastern Partnership'), not an action
             rule = self.vocabulary.rule_for(token)
             intention = self._intention(token)
-            if intention is not None and not self._irrealis(token):
+            if intention is not None and not self._irrealis(token) and not _in_content_clause(token):
                 coded = self._build(token, intention, "intend", _intending(token, reader), sentence, reader, context,
                                     time_expressions)
                 consumed.update(t.i for c in _intended_acts(token) for t in c.subtree)
