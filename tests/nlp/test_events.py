@@ -184,6 +184,7 @@ VOCABULARY_CASES = [
     ("Libya has offered to hand over to Great Britain two suspects.", ("AGREE", "LBY", "GBR")),
     ("Lebanon complained to the United Nations on Tuesday over two Israeli air raids.", ("ACCUSE", "LBN", "ISR")),
     ("In 2021 Russia expressed its willingness to provide a new loan to Belarus.", ("AGREE", "RUS", "BLR")),
+    ("In 2021 Belarus established direct transport connections with Russia.", ("COOPERATE", "BLR", "RUS")),
     ("In 2022 Iran has been steadily providing diplomatic, media, and military assistance needed to protect the "
      "Syrian government.", ("AID", "IRN", "SYR-GOV")),
     ("Serb forces were engaged in ethnic cleansing in Montenegro on Monday.", ("ASSAULT", "SRB-MIL", "MNE")),
