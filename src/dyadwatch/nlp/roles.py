@@ -257,6 +257,8 @@ def _container_governor(noun: Token) -> tuple[Token, Token]:
         return container.head.head, container
     if noun.dep_ == "pobj" and preposition.lower_ == "in" and preposition.head.lemma_ in PARTICIPATION:
         return preposition.head, noun
+    if noun.dep_ == "pobj" and preposition.lower_ in ("in", "on") and preposition.head.lemma_ in COPULAS:
+        return preposition.head, noun  # 'the forces are on joint duty', 'the two were in talks'
     return noun.head, noun
 
 
