@@ -407,3 +407,9 @@ def test_an_enabling_act_is_the_event_and_what_is_averted_or_done_by_no_one_is_n
     found = events(extractor, "In 2020 Moscow's diplomatic endorsement helped Minsk avoid international isolation.")
     assert [kind for kind, *_ in found] == ["SUPPORT"]
     assert events(extractor, "In 2021 nobody attacked Minsk.") == []
+
+
+def test_even_if_with_a_past_verb_grants_a_fact(extractor):
+    found = events(extractor, "In 2021 there was no deal, even if the foreign ministers of Serbia and Kosovo had met.")
+    assert ("CONSULT", "SRB-GOV", "XKX-GOV", False) in found
+    assert events(extractor, "If Serbia meets Kosovo, there will be a deal.") == []

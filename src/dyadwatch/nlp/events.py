@@ -373,7 +373,7 @@ class EventCoder:
                 if child.dep_ == "auxpass" and any(g.dep_ == "aux" and g.lower_ in vocabulary.irrealis_auxiliaries
                                                    for g in child.children):
                     return True  # 'would be opposed' parsed with 'would' under 'be'
-                if child.dep_ == "mark" and child.lower_ in vocabulary.irrealis_markers:
+                if child.dep_ == "mark" and child.lower_ in vocabulary.irrealis_markers and not _concessive(child):
                     return True
             if node.dep_ in ("xcomp", "ccomp", "acl") and node.head.lemma_.lower() in vocabulary.irrealis_governors \
                     and node.head.i != token.i and (node.tag_ in ("VB", "VBG") or _infinitive(node)):
@@ -562,6 +562,13 @@ def _imperative(token: Token) -> bool:
     while before >= token.sent.start and (token.doc[before].lower_ in ("and", "or") or token.doc[before].pos_ == "ADV"):
         before -= 1
     return before < token.sent.start or token.doc[before].text in (";", ":")
+
+
+def _concessive(mark: Token) -> bool:
+    """'even if the two premiers have worked in close contact': a granted fact, not a condition."""
+    verb = mark.head
+    told = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    return mark.i > 0 and mark.doc[mark.i - 1].lower_ == "even" and bool(told & {"VBD", "VBN"})
 
 
 def _judged_infinitive(token: Token) -> bool:
