@@ -27,6 +27,8 @@ def test_possessive_on_a_noun_trigger_is_the_source(extractor):
 def test_negation_is_kept(extractor):
     found = events(extractor, "In 2021 Moscow did not lend Minsk any new money.")
     assert ("AID", "RUS", "BLR", True) in found
+    found = events(extractor, "In 2021 the Kremlin promised no new money to Minsk.")
+    assert ("AID", "RUS-GOV", "BLR", True) in found
 
 
 def test_future_and_conditional_clauses_are_not_events(extractor):

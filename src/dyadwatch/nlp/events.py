@@ -400,6 +400,9 @@ class EventCoder:
             if node.dep_ == "pcomp" and node.head.head.lemma_.lower() in vocabulary.negating_governors:
                 return True  # 'refrained from interfering'
         subject = [c for c in (clause_verb.children if clause_verb else []) if c.dep_ in ("nsubj", "nsubjpass")]
+        if token.pos_ == "VERB" and any(d.dep_ == "det" and d.lower_ == "no" for c in token.children
+                                        if c.dep_ == "dobj" for d in c.children):
+            return True  # 'promised no new money'
         return any(c.lower_ in ("no", "nothing", "none", "neither") for s in subject for c in s.subtree)
 
     def _effect_of_an_act(self, token: Token, rule: TriggerRule) -> bool:
