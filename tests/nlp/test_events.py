@@ -415,3 +415,9 @@ def test_even_if_with_a_past_verb_grants_a_fact(extractor):
     found = events(extractor, "In 2021 there was no deal, even if the foreign ministers of Serbia and Kosovo had met.")
     assert ("CONSULT", "SRB-GOV", "XKX-GOV", False) in found
     assert events(extractor, "If Serbia meets Kosovo, there will be a deal.") == []
+
+
+def test_who_urged_an_act_is_not_its_target(extractor):
+    found = events(extractor, "In 2021 Serbia and Kosovo gave up the plan at Putin's initiative.")
+    assert ("RETREAT", "SRB", "XKX", False) in found
+    assert not any(target == "RUS-GOV" for kind, _, target, _ in found if kind == "RETREAT")

@@ -22,6 +22,7 @@ TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "into
 NOUN_TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", "from", "upon", "over"}
 NP_DEPS = {"compound", "amod", "poss", "nmod", "appos", "conj", "npadvmod", "nummod"}
 PARTICIPATION = {"engage", "participate", "involve", "work"}
+INSTIGATIONS = {"initiative", "request", "invitation", "behest", "suggestion", "urging", "insistence"}
 COPULAS = {"be", "remain", "stay"}
 RECEIVERS = {"receive", "get", "obtain", "secure", "take"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
@@ -107,6 +108,8 @@ class RoleReader:
                 found = [a for p in child.children if p.dep_ == "pobj" for a in self.phrase_actors(p)]
                 if _on_a_side(child):  # 'the border was closed on the Russian side': by that side
                     sides.extend(found)
+                elif _at_the_instigation(child):
+                    continue  # 'gave up the roadmap at Putin's initiative': who urged it, not who undergoes it
                 elif child.lower_ == "from" and _receives(verb):
                     givers.extend(found)
                 elif child.lower_ in GRIEVANCE_PREPS:  # 'complained to the UN over Israeli raids'
@@ -244,6 +247,12 @@ def _on_a_side(preposition: Token) -> bool:
     """'on the Russian side', 'from the Polish side': the side that acts, not the one acted on."""
     return preposition.dep_ == "prep" and preposition.lower_ in ("on", "from") and any(
         p.dep_ == "pobj" and p.lemma_.lower() == "side" for p in preposition.children)
+
+
+def _at_the_instigation(preposition: Token) -> bool:
+    """'at Putin's initiative', 'at the request of Minsk'."""
+    return preposition.lower_ == "at" and any(
+        p.dep_ == "pobj" and p.lemma_.lower() in INSTIGATIONS for p in preposition.children)
 
 
 def _container_governor(noun: Token) -> tuple[Token, Token]:
