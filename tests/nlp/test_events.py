@@ -421,3 +421,4 @@ def test_who_urged_an_act_is_not_its_target(extractor):
     found = events(extractor, "In 2021 Serbia and Kosovo gave up the plan at Putin's initiative.")
     assert ("RETREAT", "SRB", "XKX", False) in found
     assert not any(target == "RUS-GOV" for kind, _, target, _ in found if kind == "RETREAT")
+    assert all(kind != "REQUEST" for kind, *_ in found)  # the initiative is the circumstance, not an act

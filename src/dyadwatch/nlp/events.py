@@ -13,7 +13,7 @@ from dyadwatch.nlp.cameo_coding import CameoVerbCoder
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, context_of, found_in
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.event_dates import EventDater
-from dyadwatch.nlp.roles import LOCATIVE_PREPOSITIONS, RoleReader, Roles
+from dyadwatch.nlp.roles import INSTIGATIONS, LOCATIVE_PREPOSITIONS, RoleReader, Roles
 from dyadwatch.nlp.syntax import governing_verb, verb_of
 from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_misparsed_verb, is_participle
@@ -149,7 +149,7 @@ class EventCoder:
     def _noun_roles(self, noun: Token, rule: TriggerRule, reader: RoleReader, context: ParagraphContext
                     ) -> Roles | None:
         """The roles of a noun trigger, or None when the noun names no event of its own."""
-        if self._aim_of_infinitive(noun) or self._topic_of(noun) or _averted(noun):
+        if self._aim_of_infinitive(noun) or self._topic_of(noun) or _averted(noun) or _instigation(noun):
             return None
         roles = reader.noun_roles(noun, rule.of_role)
         if not roles.sources and not roles.targets:
@@ -513,6 +513,11 @@ def _done_at_home(token: Token, source: ActorMention, reader: RoleReader) -> boo
 def _averted(noun: Token) -> bool:
     """'helped Minsk avoid full-scale delegitimization', 'prevented a war': what was kept from happening."""
     return noun.dep_ == "dobj" and noun.head.lemma_.lower() in AVERTING
+
+
+def _instigation(noun: Token) -> bool:
+    """'gave up the roadmap at Putin's initiative': the circumstance of the act reported, not an act."""
+    return noun.dep_ == "pobj" and noun.head.lower_ == "at" and noun.lemma_.lower() in INSTIGATIONS
 
 
 def _visits_a_place(token: Token, reader: RoleReader) -> bool:
