@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -29,13 +30,18 @@ def search_figure(shared: Path, store: Store, extractor: Extractor) -> dict[str,
 
 
 def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
+    """The peer suites. PETRARCH2 is run as PETRARCH runs it, with its folder's actor and verb dictionaries and
+    CAMEO->PLOVER table loaded, and again with its actors only, to show what dyadwatch's own vocabulary reaches."""
     folder = shared / "peer"
     cameo = read_cameo_table(folder / "CAMEO2PLOVER-2021.txt")
-    with_petrarch_dictionaries = Extractor([str(folder)])  # its actors, verbs and CAMEO->PLOVER table
+    records = folder / "petrarch2_validation.jsonl"
+    with tempfile.TemporaryDirectory() as actors_only:
+        shutil.copy(folder / "PETR.Validate.actors.txt", actors_only)
+        own_vocabulary = peer.petrarch2_validation(Extractor([actors_only]), records, cameo).share
     return {
         "PLOVER GSR": peer.plover_gsr(extractor, folder / "plover_gsr.jsonl").share,
-        "PETRARCH2 validation": peer.petrarch2_validation(with_petrarch_dictionaries,
-                                                           folder / "petrarch2_validation.jsonl", cameo).share,
+        "PETRARCH2 validation": peer.petrarch2_validation(Extractor([str(folder)]), records, cameo).share,
+        "PETRARCH2, own vocabulary": own_vocabulary,
     }
 
 
