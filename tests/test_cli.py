@@ -165,3 +165,16 @@ def test_a_users_knowledge_folder_adds_actors_and_a_broken_file_is_one_clear_err
     result = runner.invoke(app, ["ingest", str(doc), "--knowledge", str(mine), "--db", db])
     assert result.exit_code == 1 and "events.yaml: not valid YAML" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_verb_dictionary_codes_through_the_cli_and_its_errors_print_their_brackets(tmp_path: Path):
+    mine = tmp_path / "knowledge"
+    mine.mkdir()
+    (mine / "mine.verbs.txt").write_text("--- SNUB [161] ---\nSNUB\n", encoding="utf-8")
+    coded = runner.invoke(app, ["code", "Russia snubbed Belarus in 2021.", "--source", "Russia",
+                                "--target", "Belarus", "--knowledge", str(mine)])
+    assert coded.exit_code == 0 and "SANCTION" in coded.stdout
+    (mine / "mine.verbs.txt").write_text("--- SNUB [161] ---\nSNUB\n- COLDLY [161]\n", encoding="utf-8")
+    result = runner.invoke(app, ["code", "Russia snubbed Belarus.", "--source", "Russia", "--target", "Belarus",
+                                 "--knowledge", str(mine)])
+    assert result.exit_code == 1 and "mine.verbs.txt: line 3: a pattern needs one '*' and a [code]" in result.stderr

@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -40,6 +41,11 @@ DEMO_FOLDER = Path("examples") / "belarus-russia"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def print_error(error: object) -> None:
+    """One red line on stderr; the message is escaped, so '[code]' or a file named 'a [draft].txt' prints as is."""
+    err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+
+
 def friendly(command: F) -> F:
     """Turn a DyadwatchError into one line on stderr and exit code 1."""
 
@@ -48,7 +54,7 @@ def friendly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except DyadwatchError as error:
-            err.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+            print_error(error)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -72,7 +78,7 @@ def _run_ingest(store: Store, paths: list[Path], knowledge: list[Path] | None, d
         report = ingest(store, paths, extractor,
                         on_file=lambda name: progress.update(task, advance=1, description=name[:40]))
     for error in report.errors:
-        err.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        print_error(error)
     summary = Table(title="ingest summary", show_header=False)
     for label, value in (("documents ingested", report.documents), ("unchanged, skipped", report.unchanged),
                          ("sentences", report.sentences), ("events", report.events),
