@@ -423,3 +423,9 @@ def test_who_urged_an_act_is_not_its_target(extractor):
     assert ("RETREAT", "SRB", "XKX", False) in found
     assert not any(target == "RUS-GOV" for kind, _, target, _ in found if kind == "RETREAT")
     assert all(kind != "REQUEST" for kind, *_ in found)  # the initiative is the circumstance, not an act
+
+
+def test_a_named_treaty_is_an_agreement_but_a_named_forum_is_no_act(extractor):
+    found = events(extractor, "In 2019 the Treaty of Friendship between Russia and Belarus celebrated its anniversary.")
+    assert any(kind == "AGREE" and {source, target} == {"RUS", "BLR"} for kind, source, target, _ in found)
+    assert all(kind != "CONSULT" for kind, *_ in events(extractor, "In 2019 the Eastern Partnership grew older."))

@@ -99,7 +99,7 @@ class EventCoder:
         for token in verbs_first:
             if token.i in consumed or (token.i in reader.by_token and reader.by_token[token.i].kind != "dyad"):
                 continue
-            if token.pos_ == "PROPN" and token.text[:1].isupper():
+            if token.pos_ == "PROPN" and token.text[:1].isupper() and not _named_treaty(token):
                 continue  # part of a name ('Minsk Dialogue', 'Eastern Partnership'), not an action
             rule = self.vocabulary.rule_for(token)
             intention = self._intention(token)
@@ -518,6 +518,12 @@ def _averted(noun: Token) -> bool:
 def _instigation(noun: Token) -> bool:
     """'gave up the roadmap at Putin's initiative': the circumstance of the act reported, not an act."""
     return noun.dep_ == "pobj" and noun.head.lower_ == "at" and noun.lemma_.lower() in INSTIGATIONS
+
+
+def _named_treaty(token: Token) -> bool:
+    """'the Treaty on Establishing the Union State': a named treaty is an agreement, unlike a named forum."""
+    return token.lemma_.lower() in ("treaty", "agreement", "accord", "accords", "pact", "memorandum") \
+        and token.dep_ in ("nsubj", "nsubjpass", "dobj")
 
 
 def _visits_a_place(token: Token, reader: RoleReader) -> bool:
