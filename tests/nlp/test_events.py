@@ -190,6 +190,7 @@ VOCABULARY_CASES = [
     ("In 2021 the air defence forces of Russia and Belarus were on joint duty.", ("COOPERATE", "RUS-MIL", "BLR-MIL")),
     ("In 2021 Serbia and Kosovo were in talks in Brussels.", ("CONSULT", "SRB", "XKX")),
     ("In 2020 China called India's ban discriminatory.", ("ACCUSE", "CHN", "IND")),
+    ("In 2019 the EU put forward conditions to Belarus.", ("REQUEST", "EU", "BLR")),
     ("In 2022 Iran has been steadily providing diplomatic, media, and military assistance needed to protect the "
      "Syrian government.", ("AID", "IRN", "SYR-GOV")),
     ("Serb forces were engaged in ethnic cleansing in Montenegro on Monday.", ("ASSAULT", "SRB-MIL", "MNE")),
