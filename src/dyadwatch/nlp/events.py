@@ -13,20 +13,17 @@ from dyadwatch.nlp.cameo_coding import CameoVerbCoder
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, context_of, found_in
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.event_dates import EventDater
+from dyadwatch.nlp.modality import INTENT_GOVERNORS, INTENT_NOUNS, Modality, infinitive
 from dyadwatch.nlp.roles import INSTIGATIONS, LOCATIVE_PREPOSITIONS, RoleReader, Roles
 from dyadwatch.nlp.syntax import governing_verb, verb_of
 from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_misparsed_verb, is_participle
 
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr"}
-INTENT_NOUNS = {"readiness", "willingness", "intention", "commitment", "determination"}
-INTENT_GOVERNORS = {"promise", "offer", "commit", "undertake", "ready", "prepared", "willing",
-                    "intend", "plan", *INTENT_NOUNS}
 # With no agent named, done by those where it happens: the state ('the arrest of Russian citizens in
 # Belarus') or its people ('supporters blocked roads in Algiers')
 LOCAL_AGENT_TYPES = {"COERCE", "PROTEST", "ASSAULT"}
 ACTED_ON_TYPES = {"COERCE", "MOBILIZE", "ASSAULT"}  # someone is acted on, though often inside one country
-CLIMBING_DEPS = {"xcomp", "conj", "dobj", "pobj", "ccomp", "pcomp", "prep", "acomp", "attr"}  # same clause chain
 OBLIGATION = {"must", "should", "ought"}
 DECLARED_INTENT = {"promise", "pledge", "vow", "commit", "undertake", "offer", "willing", "ready", *INTENT_NOUNS}
 PREPARING_VERBS = {"prepare", "gear"}
@@ -79,6 +76,7 @@ class EventCoder:
             else None
         self.vocabulary = EventVocabulary(knowledge.events, cameo)
         self.dater = EventDater(self.vocabulary)
+        self.modality = Modality(self.vocabulary)
         self.domains = DomainCues(knowledge.domains)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -103,14 +101,14 @@ class EventCoder:
                 continue  # part of a name ('Minsk Dialogue', 'Eastern Partnership'), not an action
             rule = self.vocabulary.rule_for(token)
             intention = self._intention(token)
-            if intention is not None and not self._irrealis(token) and not _in_content_clause(token):
+            if intention is not None and not self.modality.irrealis(token) and not _in_content_clause(token):
                 coded = self._build(token, intention, "intend", _intending(token, reader), sentence, reader, context,
                                     time_expressions)
                 consumed.update(t.i for c in _intended_acts(token) for t in c.subtree)
             elif rule is None and self.vocabulary.is_statement(token):
                 coded = self._statement(token, sentence, reader, context, time_expressions)
-            elif (rule is not None and not self._irrealis(token) and not self._under_coded_verb(token, events, reader)
-                  and not self._effect_of_an_act(token, rule)):
+            elif (rule is not None and not self.modality.irrealis(token)
+                  and not self._under_coded_verb(token, events, reader) and not self._effect_of_an_act(token, rule)):
                 coded = self._event(token, rule, sentence, reader, context, time_expressions)
             else:
                 coded = []
@@ -168,10 +166,10 @@ class EventCoder:
                    time_expressions: list[TimeExpression]) -> list[CodedEvent]:
         """'X said that ...': coded by its content unless the content holds a trigger of its own."""
         content = _said(verb)
-        if not content or self._irrealis(verb):
+        if not content or self.modality.irrealis(verb):
             return []
         demand = any(t.dep_ == "aux" and t.lower_ in OBLIGATION for t in content)
-        if not demand and any(t.pos_ == "VERB" and self.vocabulary.rule_for(t) and not self._irrealis(t)
+        if not demand and any(t.pos_ == "VERB" and self.vocabulary.rule_for(t) and not self.modality.irrealis(t)
                               for t in content):
             return []  # 'X said that Minsk had agreed ...': the reported action is the event
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "agent") and c.lower_ not in ("that", "this")
@@ -239,7 +237,7 @@ class EventCoder:
         (a to-infinitive that is no act of its own) is about."""
         verb = governing_verb(noun)
         return (verb is not None and verb.tag_ == "VB" and verb.lemma_ != "be"
-                and self.vocabulary.rule_for(verb) is None and _infinitive(verb)
+                and self.vocabulary.rule_for(verb) is None and infinitive(verb)
                 and verb.head.lower_ not in IMMINENT)
 
     def _topic_of(self, noun: Token) -> bool:
@@ -302,7 +300,7 @@ class EventCoder:
             type=kind, mode=mode, source=source, target=target,
             trigger=(token.idx, token.idx + len(token.text)),
             clause=(clause[0].idx, clause[-1].idx + len(clause[-1].text)),
-            negated=self._negated(token), date=date, date_precision=precision,
+            negated=self.modality.negated(token), date=date, date_precision=precision,
             domain=self.domains.domain_for(kind, clause, sentence, context.heading),
             intensity=self.vocabulary.intensity.get(kind, 0.0),
             nominal=token.pos_ in ("NOUN", "PROPN"),
@@ -356,54 +354,6 @@ class EventCoder:
         return {t.i for verb in sentence if verb.i > token.i and self.vocabulary.is_statement(verb)
                 for subject in verb.children if subject.dep_ == "nsubj" and subject.i > token.i
                 for t in subject.subtree}
-
-    # --- modality -----------------------------------------------------------------
-    def _irrealis(self, token: Token) -> bool:
-        """Future, conditional, wished or planned: a forecast or intention, not an event."""
-        vocabulary = self.vocabulary
-        if _judged_infinitive(token) or _imperative(token):
-            return True
-        if token.pos_ in ("NOUN", "PROPN") and (verb := governing_verb(token)) is not None and _imperative(verb):
-            return True  # 'launch a joint programme': the programme is advised, not done
-        node = token
-        for _ in range(8):
-            for child in node.children:
-                if child.dep_ == "aux" and child.lower_ in vocabulary.irrealis_auxiliaries:
-                    return True
-                if child.dep_ == "auxpass" and any(g.dep_ == "aux" and g.lower_ in vocabulary.irrealis_auxiliaries
-                                                   for g in child.children):
-                    return True  # 'would be opposed' parsed with 'would' under 'be'
-                if child.dep_ == "mark" and child.lower_ in vocabulary.irrealis_markers and not _concessive(child):
-                    return True
-            if node.dep_ in ("xcomp", "ccomp", "acl") and node.head.lemma_.lower() in vocabulary.irrealis_governors \
-                    and node.head.i != token.i and (node.tag_ in ("VB", "VBG") or _infinitive(node)):
-                return True
-            if node.dep_ in ("ROOT", "relcl") or node.head.i == node.i:
-                return False
-            if node.pos_ == "VERB" and node.dep_ not in CLIMBING_DEPS:
-                return False
-            node = node.head
-        return False
-
-    def _negated(self, token: Token) -> bool:
-        vocabulary = self.vocabulary
-        clause_verb = verb_of(token)
-        for node in (token, clause_verb):
-            if node is None:
-                continue
-            for child in node.children:
-                if child.dep_ == "neg" or (child.dep_ in ("det", "advmod", "preconj")
-                                            and child.lower_ in vocabulary.negating_determiners):
-                    return True
-            if node.dep_ == "xcomp" and node.head.lemma_.lower() in vocabulary.negating_governors:
-                return True
-            if node.dep_ == "pcomp" and node.head.head.lemma_.lower() in vocabulary.negating_governors:
-                return True  # 'refrained from interfering'
-        subject = [c for c in (clause_verb.children if clause_verb else []) if c.dep_ in ("nsubj", "nsubjpass")]
-        if token.pos_ == "VERB" and any(d.dep_ == "det" and d.lower_ == "no" for c in token.children
-                                        if c.dep_ == "dobj" for d in c.children):
-            return True  # 'promised no new money'
-        return any(c.lower_ in ("no", "nothing", "none", "neither") for s in subject for c in s.subtree)
 
     def _effect_of_an_act(self, token: Token, rule: TriggerRule) -> bool:
         """'The U.S. withdrawal threatens the stability of the region', 'Moscow's endorsement helped Minsk avoid
@@ -487,7 +437,7 @@ def _in_content_clause(token: Token) -> bool:
 def _intended_acts(token: Token) -> list[Token]:
     """What a word of intent governs: 'promised [to provide]', 'its readiness [to advance]'."""
     if token.pos_ == "NOUN":
-        return [c for c in token.children if c.dep_ == "acl" and _infinitive(c)] \
+        return [c for c in token.children if c.dep_ == "acl" and infinitive(c)] \
             if token.lemma_.lower() in INTENT_NOUNS else []
     return [c for c in token.children if c.dep_ == "xcomp"]
 
@@ -560,36 +510,6 @@ def _dyad_stand_ins(at: int, context: ParagraphContext) -> tuple[ActorMention, A
 def _domestic(mention: ActorMention) -> ActorMention:
     """The unnamed state or people of the mention's own country."""
     return _stand_in(mention.start, mention.country, "domestic")
-
-
-def _infinitive(token: Token) -> bool:
-    """'to approve', 'to be approved'."""
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
-
-
-def _imperative(token: Token) -> bool:
-    """'...; launch a mobility programme; create common programmes': a bare verb with no subject that opens
-    its sentence or an item of a list is advice or an order, not a report."""
-    if token.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in token.children):
-        return False
-    before = token.i - 1
-    while before >= token.sent.start and (token.doc[before].lower_ in ("and", "or") or token.doc[before].pos_ == "ADV"):
-        before -= 1
-    return before < token.sent.start or token.doc[before].text in (";", ":")
-
-
-def _concessive(mark: Token) -> bool:
-    """'even if the two premiers have worked in close contact': a granted fact, not a condition."""
-    verb = mark.head
-    told = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    return mark.i > 0 and mark.doc[mark.i - 1].lower_ == "even" and bool(told & {"VBD", "VBN"})
-
-
-def _judged_infinitive(token: Token) -> bool:
-    """'it is pointless to attack', 'possible to harmonise': an act weighed by an adjective, not done."""
-    head = token.head
-    return (token.tag_ == "VB" and _infinitive(token) and head.pos_ == "ADJ"
-            and head.lemma_.lower() not in INTENT_GOVERNORS)
 
 
 def _agentless_passive(token: Token) -> bool:
