@@ -75,7 +75,7 @@ def read_verb_dictionary(path: Path) -> VerbDictionary:
     except OSError as error:
         raise DyadwatchError(Errors.E008, path=path, reason=f"unreadable ({error.strerror})") from None
     lines = [UNCOMMENT.sub("", raw).rstrip() for raw in text.splitlines()]
-    synsets = _synsets(lines)
+    synsets, synset_lines = _synsets(lines)
     blocks: list[VerbBlock] = []
     header: tuple[str, str] | None = None
     forms: list[VerbForm] = []
@@ -86,7 +86,7 @@ def read_verb_dictionary(path: Path) -> VerbDictionary:
             if header:
                 blocks.append(_block(header, forms, patterns))
             header, forms, patterns = (match.group(1), _code(match.group(2) or "")), [], []
-        elif header is None or not stripped or stripped.startswith("&") or _in_synset(lines, number - 1):
+        elif header is None or not stripped or number in synset_lines:
             continue
         elif stripped.startswith("-"):
             patterns.append(_pattern(path, number, stripped[1:], synsets, len(patterns)))
@@ -104,33 +104,24 @@ def _block(header: tuple[str, str], forms: list[VerbForm], patterns: list[VerbPa
     return VerbBlock(header[0], header[1], tuple(forms), tuple(ordered))
 
 
-def _synsets(lines: list[str]) -> dict[str, list[str]]:
-    """`&NAME` followed by `+ALTERNATIVE` lines; an alternative may itself name a synset."""
+def _synsets(lines: list[str]) -> tuple[dict[str, list[str]], set[int]]:
+    """`&NAME` followed by `+ALTERNATIVE` lines (an alternative may itself name a synset), and the numbers of
+    the lines they take, so that a verb line such as `+BREAK_DOWN` is not read as one."""
     raw: dict[str, list[str]] = {}
+    taken: set[int] = set()
     current = None
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if stripped.startswith("&"):
             current = stripped.split()[0]
             raw[current] = []
+            taken.add(number)
         elif stripped.startswith("+") and current:
             raw[current].append(stripped[1:].strip())
+            taken.add(number)
         elif stripped:
             current = None
-    return raw
-
-
-def _in_synset(lines: list[str], index: int) -> bool:
-    """Whether a `+` line continues a synset (and is not a verb line such as `+BREAK_DOWN`)."""
-    if not lines[index].strip().startswith("+"):
-        return False
-    for line in reversed(lines[:index]):
-        stripped = line.strip()
-        if stripped.startswith("&"):
-            return True
-        if not stripped.startswith("+") and stripped:
-            return False
-    return False
+    return raw, taken
 
 
 def _code(raw: str) -> str:

@@ -84,7 +84,7 @@ class ActorMatcher:
         mentions.extend(_surnames_again(doc, mentions))
         mentions = _people_where_they_live(doc, mentions)
         mentions = _counterparts_in_kind(doc, mentions)
-        doc._.actors = sorted((m for m in mentions if m is not None), key=lambda m: m.start)
+        doc._.actors = sorted(mentions, key=lambda m: m.start)
         return doc
 
     def _resolve(self, doc: Doc, span: Span) -> ActorMention | None:
@@ -128,12 +128,12 @@ class ActorMatcher:
             return self.sector_of(token.head.head)
         return None
 
-    def _dyad_mentions(self, doc: Doc, found: list[ActorMention | None]) -> list[ActorMention]:
+    def _dyad_mentions(self, doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
         """'the two countries', 'both presidents', 'the two premiers' -> both members of the dyad."""
         dyad = context_of(doc).dyad
         if len(dyad) != 2:
             return []
-        taken = {i for m in found if m for i in range(m.start, m.end)}
+        taken = {i for m in found for i in range(m.start, m.end)}
         mentions = []
         for token in doc:
             if token.i in taken:
@@ -212,11 +212,11 @@ def _counterparts_in_kind(doc: Doc, found: list[ActorMention]) -> list[ActorMent
     result = []
     for index, mention in enumerate(ordered):
         head = doc[mention.end - 1]
-        owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children)
-        earlier = [m for m in ordered[:index] if "-" in m.codes[0] and m.country != mention.country]
-        if head.lemma_.lower() == "counterpart" and owned and earlier:
-            sector = earlier[-1].codes[0].split("-")[1]
-            mention = replace(mention, codes=(f"{mention.country}-{sector}",))
+        if head.lemma_.lower() == "counterpart" and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children):
+            answered = next((m for m in reversed(ordered[:index])
+                             if "-" in m.codes[0] and m.country != mention.country), None)
+            if answered is not None:
+                mention = replace(mention, codes=(f"{mention.country}-{answered.codes[0].split('-')[1]}",))
         result.append(mention)
     return result
 

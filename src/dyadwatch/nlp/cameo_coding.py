@@ -30,12 +30,13 @@ class CameoVerbCoder:
         return plover_type_of(code, self.table) if code and code.isdigit() else None
 
     def code(self, token: Token) -> str | None:
-        if token.dep_ in AUXILIARY_DEPS or not token.tag_.startswith("VB"):
-            return None
+        forms = self._forms(token) if token.dep_ not in AUXILIARY_DEPS and token.tag_.startswith("VB") else []
+        if not forms:
+            return None  # most tokens: no need to spell out the sentence
         words = [t.text.upper() for t in token.sent]
         lemmas = [t.lemma_.upper() for t in token.sent]
         at = token.i - token.sent.start
-        for form, block in self._forms(token):
+        for form, block in forms:
             span = _compound_span(form, words, lemmas, at)
             if span is None:
                 continue

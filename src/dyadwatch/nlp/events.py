@@ -14,7 +14,7 @@ from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, cod
 from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.event_dates import EventDater
 from dyadwatch.nlp.modality import INTENT_GOVERNORS, INTENT_NOUNS, Modality, infinitive
-from dyadwatch.nlp.roles import INSTIGATIONS, LOCATIVE_PREPOSITIONS, RoleReader, Roles
+from dyadwatch.nlp.roles import INSTIGATIONS, RoleReader, Roles
 from dyadwatch.nlp.syntax import governing_verb, verb_of
 from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary, TriggerRule, is_misparsed_verb, is_participle
@@ -34,7 +34,7 @@ TOPIC_PREPOSITIONS = {"on", "about", "over", "regarding", "concerning"}
 OWN_SIDE = {"their", "its", "our", "his", "her", "my"}
 RELATING_PREPOSITIONS = {"with", "against", "between", "toward", "towards", "to", "on", "upon", "over"}
 CLAUSE_DEPS = {"xcomp", "ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
-PLACE_KINDS = {"state", "capital", "region"}
+NAMED_AGREEMENTS = {"treaty", "agreement", "accord", "accords", "pact", "memorandum"}
 AVERTING = {"avoid", "prevent", "avert", "escape", "forestall", "thwart"}
 NO_ONE = {"nothing", "nobody", "none", "noone"}
 TOGETHER = {"joint", "jointly", "together", "bilateral", "combined"}
@@ -340,7 +340,8 @@ class EventCoder:
         target = targets[0] if targets else None
         if (target is None and source is not None and kind in DIRECTED_TYPES and source.country in context.dyad
                 and not _visits_a_place(token, reader)):
-            target = _domestic(source) if _done_at_home(token, source, reader) else _dyad_partner(source, context)
+            at_home = any(m.country == source.country for m in reader.places_named_on(token))  # 'in Belarus'
+            target = _domestic(source) if at_home else _dyad_partner(source, context)
         if target is None and source is not None and kind in DOMESTIC_TYPES and not context.dyad:
             target = _domestic(source)
         if source is None and target is not None and not context.dyad:
@@ -371,9 +372,10 @@ class EventCoder:
             return False  # 'Russia's loan', 'sanctions by the EU' carry their own actor
         head = token.head.head if token.head.dep_ == "prep" else token.head
         own = {a.country for c in token.children if c.dep_ in ("compound", "amod") for a in reader.phrase_actors(c)}
-        governing = reader.verb_roles(head) if head.pos_ == "VERB" else reader.adjective_roles(head)
-        if own and head.pos_ in ("VERB", "ADJ") and not own & {a.country for a in governing.sources}:
-            return False  # 'concerned with the U.S. military presence': another actor's act
+        if own and head.pos_ in ("VERB", "ADJ"):
+            governing = reader.verb_roles(head) if head.pos_ == "VERB" else reader.adjective_roles(head)
+            if not own & {a.country for a in governing.sources}:
+                return False  # 'concerned with the U.S. military presence': another actor's act
         rule = self.vocabulary.rule_for(token)
         if rule is not None and rule.of_role == "target" and any(c.dep_ == "prep" and c.lower_ == "of"
                                                                   for c in token.children):
@@ -450,16 +452,6 @@ def _intending(token: Token, reader: RoleReader) -> Roles:
     return Roles(reader.inherited_subject(token), [])
 
 
-def _done_at_home(token: Token, source: ActorMention, reader: RoleReader) -> bool:
-    """'allowed registration in Belarus' (by Belarus): a place of the actor's own country is named on the act."""
-    phrases = [token, *(c for c in token.children if c.dep_ in ("dobj", "dative", "nsubjpass")),
-               *(p for c in token.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj")]
-    places = [p for h in phrases for c in h.children if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPOSITIONS
-              for p in c.children if p.dep_ == "pobj" and p.i in reader.by_token]
-    return any(reader.by_token[p.i].country == source.country and reader.by_token[p.i].kind in PLACE_KINDS
-               for p in places)
-
-
 def _averted(noun: Token) -> bool:
     """'helped Minsk avoid full-scale delegitimization', 'prevented a war': what was kept from happening."""
     return noun.dep_ == "dobj" and noun.head.lemma_.lower() in AVERTING
@@ -472,8 +464,7 @@ def _instigation(noun: Token) -> bool:
 
 def _named_treaty(token: Token) -> bool:
     """'the Treaty on Establishing the Union State': a named treaty is an agreement, unlike a named forum."""
-    return token.lemma_.lower() in ("treaty", "agreement", "accord", "accords", "pact", "memorandum") \
-        and token.dep_ in ("nsubj", "nsubjpass", "dobj")
+    return token.lemma_.lower() in NAMED_AGREEMENTS and token.dep_ in ("nsubj", "nsubjpass", "dobj")
 
 
 def _visits_a_place(token: Token, reader: RoleReader) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from dyadwatch.nlp.context import ActorMention
-from dyadwatch.nlp.vocabulary import is_participle
+from dyadwatch.nlp.vocabulary import COPULAS, is_participle
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
@@ -23,7 +23,6 @@ NOUN_TARGET_PREPS = {"with", "to", "against", "on", "towards", "toward", "for", 
 NP_DEPS = {"compound", "amod", "poss", "nmod", "appos", "conj", "npadvmod", "nummod"}
 PARTICIPATION = {"engage", "participate", "involve", "work"}
 INSTIGATIONS = {"initiative", "request", "invitation", "behest", "suggestion", "urging", "insistence"}
-COPULAS = {"be", "remain", "stay"}
 RECEIVERS = {"receive", "get", "obtain", "secure", "take"}
 PERSON_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself"}
 THING_PRONOUNS = {"it", "its", "itself"}
@@ -32,6 +31,7 @@ INHERITING_DEPS = {"xcomp", "conj", "advcl", "pcomp", "acomp", "prep"}  # prep: 
 
 
 LOCATIVE_PREPOSITIONS = {"in", "near", "outside", "inside", "at"}
+PLACE_KINDS = {"state", "capital", "region"}
 PLACE_NOUNS = {"city", "town", "village", "province", "region", "district", "border", "capital", "territory", "port",
                "camp", "enclave", "area"}
 
@@ -184,11 +184,20 @@ class RoleReader:
         for token in trigger.subtree:
             if token.dep_ == "prep" and token.lower_ in LOCATIVE_PREPOSITIONS:
                 found = [a for p in token.subtree if p.i in self.by_token for a in [self.by_token[p.i]]
-                         if a not in exclude and (a.kind in ("state", "capital", "region")
+                         if a not in exclude and (a.kind in PLACE_KINDS
                                                   or (a.kind == "modifier" and p.head.lemma_ in PLACE_NOUNS))]
                 if found:
                     return found[:1]
         return []
+
+    def places_named_on(self, trigger: Token) -> list[ActorMention]:
+        """Countries, capitals and regions named as where the act or its object is ('allowed registration
+        in Belarus'), not those deeper in the sentence ('after the crisis in Belarus's relations')."""
+        phrases = [trigger, *(c for c in trigger.children if c.dep_ in ("dobj", "dative", "nsubjpass")),
+                   *(p for c in trigger.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj")]
+        places = [p for h in phrases for c in h.children if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPOSITIONS
+                  for p in c.children if p.dep_ == "pobj" and p.i in self.by_token]
+        return [self.by_token[p.i] for p in places if self.by_token[p.i].kind in PLACE_KINDS]
 
     # --- nouns ----------------------------------------------------------------
     def noun_roles(self, noun: Token, of_role: str) -> Roles:

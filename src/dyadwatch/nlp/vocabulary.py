@@ -14,6 +14,7 @@ from dyadwatch.nlp.cameo_coding import CameoVerbCoder
 VERB_POS = {"VERB"}
 NOUN_POS = {"NOUN", "PROPN"}
 OBJECT_DEPS = {"dobj", "nsubjpass", "attr", "dative", "oprd", "obj"}
+COPULAS = {"be", "remain", "stay"}  # 'the border remained closed' reads as 'was closed'
 NOUN_OBJECT_PREPS = {"of", "on", "against", "for", "to"}
 
 
@@ -47,7 +48,7 @@ class TriggerRule:
 def is_participle(token: Token) -> bool:
     """'the initiatives are disregarded': a passive participle the tagger took for an adjective."""
     return (token.pos_ == "ADJ" and token.dep_ == "acomp" and token.lower_.endswith("ed")
-            and token.head.lemma_ in ("be", "remain", "stay"))
+            and token.head.lemma_ in COPULAS)
 
 
 def is_misparsed_verb(token: Token) -> bool:
