@@ -132,6 +132,11 @@ LEVELS: dict[str, list[tuple[str, Agreement]]] = {
 
 def max_matching(edges: list[list[int]]) -> int:
     """Size of a maximum bipartite matching (augmenting paths); edges[g] lists system indices."""
+    return len(matched_pairs(edges))
+
+
+def matched_pairs(edges: list[list[int]]) -> dict[int, int]:
+    """A maximum bipartite matching as {system index: gold index}."""
     owner: dict[int, int] = {}
 
     def augment(g: int, seen: set[int]) -> bool:
@@ -143,27 +148,58 @@ def max_matching(edges: list[list[int]]) -> int:
                     return True
         return False
 
-    return sum(augment(g, set()) for g in range(len(edges)))
+    for g in range(len(edges)):
+        augment(g, set())
+    return owner
 
 
 def score_kind(corpus: GoldCorpus, gold: list[Record], system: list[Record], kind: str) -> dict[str, LevelScore]:
     gold = [g for g in gold if g.get("doc") in corpus.texts]
     system = [s for s in system if s.get("doc") in corpus.texts]
-    gold_sentences = [corpus.sentence_of(g) for g in gold]
-    system_spans = [corpus.span(s) for s in system]
-    results = {}
-    for level, agrees in LEVELS[kind]:
-        edges = []
-        for g, sentence in zip(gold, gold_sentences, strict=True):
-            row = []
-            if sentence is not None:
-                for j, (s, span) in enumerate(zip(system, system_spans, strict=True)):
-                    if (span is not None and s["doc"] == g["doc"] and span[0] < sentence[1]
-                            and sentence[0] < span[1] and agrees(g, s)):
-                        row.append(j)
-            edges.append(row)
-        results[level] = LevelScore(len(gold), len(system), max_matching(edges))
-    return results
+    return {level: LevelScore(len(gold), len(system), max_matching(candidate_edges(corpus, gold, system, agrees)))
+            for level, agrees in LEVELS[kind]}
+
+
+def matched_records(corpus: GoldCorpus, gold: list[Record], system: list[Record], kind: str, level: str
+                    ) -> list[bool]:
+    """For each system record, whether a maximum matching at `level` pairs it with a gold record."""
+    gold = [g for g in gold if g.get("doc") in corpus.texts]
+    agrees = dict(LEVELS[kind])[level]
+    owner = matched_pairs(candidate_edges(corpus, gold, system, agrees))
+    return [index in owner for index in range(len(system))]
+
+
+def candidate_edges(corpus: GoldCorpus, gold: list[Record], system: list[Record], agrees: Agreement) -> list[list[int]]:
+    """For each gold record, the system records that may match it: same document, evidence overlapping
+    the gold sentence, fields agreeing."""
+    system_spans = [corpus.span(s) if s.get("doc") in corpus.texts else None for s in system]
+    edges = []
+    for g in gold:
+        sentence = corpus.sentence_of(g)
+        row = []
+        if sentence is not None:
+            for j, (s, span) in enumerate(zip(system, system_spans, strict=True)):
+                if (span is not None and s["doc"] == g["doc"] and span[0] < sentence[1]
+                        and sentence[0] < span[1] and agrees(g, s)):
+                    row.append(j)
+        edges.append(row)
+    return edges
+
+
+def calibration_error(confidences: list[float], correct: list[bool], bins: int = 10) -> float:
+    """Expected calibration error: over equal-width confidence bins, the share-weighted gap between
+    the mean confidence and the share of records that are right."""
+    if not confidences:
+        return 0.0
+    total = 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        members = [k for k, c in enumerate(confidences) if low <= c < high or (b == bins - 1 and c == 1.0)]
+        if members:
+            mean = sum(confidences[k] for k in members) / len(members)
+            right = sum(correct[k] for k in members) / len(members)
+            total += len(members) / len(confidences) * abs(mean - right)
+    return round(total, 3)
 
 
 def load_jsonl(path: Path) -> list[Record]:
