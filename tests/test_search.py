@@ -51,7 +51,7 @@ REPORTS = {
     ),
     "air-links.md": (
         "# Air links\n\n**Date:** 15 June 2021\n\n"
-        "Air service between the two capitals resumed in June after a long pause.\n\n"
+        "Air service linking the two capitals resumed in June after a long pause.\n\n"
         "The two capitals signed a trade protocol in June.\n"
     ),
 }
@@ -93,7 +93,7 @@ def test_a_word_finds_its_synonyms_and_a_capital_its_country(searcher, reports_s
 
 def test_a_synonym_may_be_a_phrase(searcher, reports_store):
     found = top_text(searcher, reports_store, "When did flights between the capitals resume?")
-    assert found.startswith("Air service between the two capitals resumed")
+    assert found.startswith("Air service linking the two capitals resumed")
 
 
 def test_an_office_names_its_holder_and_the_holder_his_office(searcher):

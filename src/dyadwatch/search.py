@@ -3,7 +3,7 @@
 A question becomes a set of *concepts*: each content word with its synonyms
 (knowledge/synonyms.yaml), and each named country or actor with all its names,
 demonyms, capital, seat of government and offices (countries.yaml, actors/*.yaml).
-Stop words and words that only frame the question ("which sources say") are dropped.
+Stop words and words that only frame the question ("according to the sources") are dropped.
 
 1. Retrieval: SQLite FTS5 ranks sentences by BM25 for the OR of every concept's
    phrases (stemming comes from the table's porter tokenizer). On other databases
@@ -57,7 +57,7 @@ LONGEST_NAME = 8          # words; the longest actor name or synonym phrase look
 CANDIDATES = 50           # sentences re-ranked after BM25
 COMMON_SHARE = 0.3        # a concept in more than this share of sentences does not select candidates
 SYNONYM_CREDIT = 0.7      # a synonym is weaker evidence than the question's own word
-DATE_YEAR_ONLY = 0.6      # "in 2021" answers "when" less precisely than "on 2 June 2021"
+DATE_YEAR_ONLY = 0.6      # "in 2019" answers "when" less precisely than "on 14 March 2019"
 
 # How the features add up; coverage leads because a sentence that answers a question
 # nearly always names most of what the question names.

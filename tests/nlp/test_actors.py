@@ -38,10 +38,10 @@ def test_an_ethnic_minority_acting_in_a_state_is_of_that_state_and_hong_kong_is_
 
 
 def test_a_pro_or_anti_name_is_a_stance_not_the_actor(extractor):
-    doc = extractor.nlp("A pro-Russian party and an anti-Western group met Russian officials.")
-    assert [m.codes for m in doc._.actors] == [("RUS-GOV",)]
+    doc = extractor.nlp("A pro-Turkish party and an anti-Western group met Turkish officials.")
+    assert [m.codes for m in doc._.actors] == [("TUR-GOV",)]
 
 
 def test_counterparts_of_an_actor_are_of_its_sector(extractor):
-    doc = extractor.nlp("Russian companies helped their Belarusian counterparts. Putin met his Belarusian counterpart.")
-    assert [m.codes for m in doc._.actors] == [("RUS-BUS",), ("BLR-BUS",), ("RUS-GOV",), ("BLR-GOV",)]
+    doc = extractor.nlp("Chinese banks advised their Kazakh counterparts. Xi Jinping met his Kazakh counterpart.")
+    assert [m.codes for m in doc._.actors] == [("CHN-BUS",), ("KAZ-BUS",), ("CHN-GOV",), ("KAZ-GOV",)]

@@ -33,8 +33,8 @@ def only_figure(text: str) -> Figure:
     ("text", "expected"),
     [
         ("Minsk asked for a USD 500 million credit.", (500_000_000, "USD")),
-        ("The bill came to $35.4 billion in the end.", (35_400_000_000, "USD")),
-        ("A $1 billion loan was agreed in Sochi.", (1_000_000_000, "USD")),
+        ("The bill came to $27.3 billion in the end.", (27_300_000_000, "USD")),
+        ("A $2 billion loan was agreed in Baku.", (2_000_000_000, "USD")),
         (r"Moscow wired two \$300 million payments to the bank.", (300_000_000, "USD")),
         ("Ankara promised 500 million dollars for the port.", (500_000_000, "USD")),
         ("The fund holds EUR 3 bn in bonds.", (3_000_000_000, "EUR")),
@@ -42,9 +42,9 @@ def only_figure(text: str) -> Figure:
         ("The state paid BYN 2 billion to farmers.", (2_000_000_000, "BYN")),
         ("Investors brought US$ 1.5 bn into the zone.", (1_500_000_000, "USD")),
         ("Brussels offered €30 million to civil society.", (30_000_000, "EUR")),
-        ("The bridge will cost $48.8 billion.", (48_800_000_000, "USD")),
+        ("The bridge will cost $41.6 billion.", (41_600_000_000, "USD")),
         ("Debt service reached $5m a month.", (5_000_000, "USD")),
-        ("Reserves stood at 7.2 billion US dollars.", (7_200_000_000, "USD")),
+        ("Reserves stood at 6.3 billion US dollars.", (6_300_000_000, "USD")),
         ("Exports earned 40 million euros.", (40_000_000, "EUR")),
     ],
 )
@@ -53,9 +53,9 @@ def test_money_in_base_units(text: str, expected: tuple[float, str]) -> None:
 
 
 def test_money_span_starts_at_currency_and_skips_the_article() -> None:
-    text = "A $1 billion loan was agreed in Sochi."
+    text = "A $2 billion loan was agreed in Baku."
     figure = only_figure(text)
-    assert figure.text == "$1 billion"
+    assert figure.text == "$2 billion"
     assert text[figure.start:figure.end] == figure.text
 
 
@@ -78,7 +78,7 @@ def test_price_per_unit_keeps_only_the_price() -> None:
     ("text", "expected"),
     [
         ("Unemployment hit 37% in the region.", 37),
-        ("Turkey took 49.5 percent of the catch.", 49.5),
+        ("Turkey took 46.5 percent of the catch.", 46.5),
         ("Prices went up 12.5 per cent.", 12.5),
         ("Wages rose by 3,5 percent.", 3.5),
         ("About 1/3 of the wheat is sold abroad.", 33.33),
@@ -119,7 +119,7 @@ def test_percentage_points() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("In March there were only 14 trains per day.", 14),
+        ("In March there were just 14 trains per day.", 14),
         ("Police detained 21 Lithuanian truckers.", 21),
         ("Vilnius approved 17 customs procedures.", 17),
         ("The list covers 2,350 kinds of spare parts.", 2350),
@@ -222,7 +222,7 @@ def test_year_like_number_before_a_plural_noun_is_a_count() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The pipeline will carry 6.5 billion cubic meters a year.", (6.5, "bcm")),
+        ("The pipeline will carry 7.5 billion cubic meters a year.", (7.5, "bcm")),
         ("Transit fell to 12 bcm.", (12, "bcm")),
         ("Storage holds 300 million cubic metres.", (300_000_000, "cubic metres")),
         ("The port handled 24 million tonnes of cargo.", (24_000_000, "tonnes")),
@@ -272,7 +272,7 @@ def test_durations(text: str, expected: list[tuple[float, str]]) -> None:
         "Trade stagnated over the last three decades.",
         "Relations improved over the past five years.",
         "Five years ago the border was open.",
-        "In the first four months of 2017 exports fell.",
+        "In the first five months of 2017 exports fell.",
     ],
 )
 def test_durations_that_only_place_events_in_time(text: str) -> None:
@@ -315,14 +315,14 @@ def test_year_before_an_amount_is_not_a_range() -> None:
 @pytest.mark.parametrize(
     ("text", "bound"),
     [
-        ("Credit will exceed USD 600 million.", "lower"),
-        ("Moscow lent over $10 billion.", "lower"),
-        ("More than 200 trucks queued.", "lower"),
+        ("Credit will exceed USD 450 million.", "lower"),
+        ("Beijing lent over $7 billion.", "lower"),
+        ("More than 300 trucks queued.", "lower"),
         ("At least 12 people were hurt.", "lower"),
         ("The fund may pay up to €50 million.", "upper"),
         ("Less than 5% of voters agreed.", "upper"),
         ("No more than 40 observers came.", "upper"),
-        ("Transit fell by nearly 80% this year.", "approx"),
+        ("Transit fell by nearly 60% this year.", "approx"),
         ("Estonia hosts about 1,200 allied troops.", "approx"),
         ("Exports fell by roughly one-third.", "approx"),
         ("Exports fell by 8% last year.", None),
@@ -403,7 +403,7 @@ def measure(nlp: spacy.language.Language, text: str, figure_text: str, occurrenc
 @pytest.mark.parametrize(
     ("text", "figure_text", "expected"),
     [
-        ("In March there were only 14 trains per day.", "14", "trains per day"),
+        ("In March there were just 14 trains per day.", "14", "trains per day"),
         ("Beijing granted Minsk a EUR 2 billion credit.", "EUR 2 billion", "credit"),
         ("Kazakhstan accounted for 12 percent of Uzbekistan's grain imports.", "12 percent",
          "share of uzbekistan's grain imports"),

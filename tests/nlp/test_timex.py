@@ -72,31 +72,31 @@ def test_impossible_day_leaves_the_month() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "The leaders held talks on 28–29 May in Sochi.",
-        "The leaders held talks on 28-29 May in Sochi.",
-        "The leaders held talks on 28 to 29 May in Sochi.",
-        "The leaders held talks on 28 - 29 May in Sochi.",
-        "The leaders held talks on May 28–29 in Sochi.",
+        "The leaders held talks on 14–15 March in Batumi.",
+        "The leaders held talks on 14-15 March in Batumi.",
+        "The leaders held talks on 14 to 15 March in Batumi.",
+        "The leaders held talks on 14 - 15 March in Batumi.",
+        "The leaders held talks on March 14–15 in Batumi.",
     ],
 )
 def test_day_range_is_one_expression_starting_on_its_first_day(text: str) -> None:
     expression = only(text, year_in_force=2021)
-    assert summary(expression) == ("2021-05-28", "day", date(2021, 5, 28), date(2021, 5, 29))
+    assert summary(expression) == ("2021-03-14", "day", date(2021, 3, 14), date(2021, 3, 15))
     assert expression.relative
 
 
 def test_day_range_is_never_read_as_a_year() -> None:
-    found = find_time_expressions("Talks on 28–29 May ended early.", year_in_force=2021)
+    found = find_time_expressions("Talks on 14–15 March ended early.", year_in_force=2021)
     assert all(e.begin.year == 2021 for e in found)
-    assert not any("1929" in e.value for e in found)
+    assert not any("1915" in e.value for e in found)
 
 
 def test_day_range_with_year_and_across_months() -> None:
-    assert summary(only("The summit ran 28–29 May 2021.")) == (
-        "2021-05-28",
+    assert summary(only("The summit ran 14–15 March 2021.")) == (
+        "2021-03-14",
         "day",
-        date(2021, 5, 28),
-        date(2021, 5, 29),
+        date(2021, 3, 14),
+        date(2021, 3, 15),
     )
     expression = only("Drills ran from 28 December 2020 to 3 January 2021.")
     assert (expression.begin, expression.end_date) == (date(2020, 12, 28), date(2021, 1, 3))
@@ -170,11 +170,11 @@ def test_year(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "begin", "end"),
     [
-        ("Transit will drop in the fourth quarter of 2021.", date(2021, 10, 1), date(2021, 12, 31)),
-        ("Transit will drop in Q4 2021.", date(2021, 10, 1), date(2021, 12, 31)),
-        ("Trade rose in the first half of 2021.", date(2021, 1, 1), date(2021, 6, 30)),
-        ("Trade rose in H1 2021.", date(2021, 1, 1), date(2021, 6, 30)),
-        ("Trade rose in the first four months of 2021.", date(2021, 1, 1), date(2021, 4, 30)),
+        ("Shipments will slow in the third quarter of 2021.", date(2021, 7, 1), date(2021, 9, 30)),
+        ("Shipments will slow in Q3 2021.", date(2021, 7, 1), date(2021, 9, 30)),
+        ("Tourism recovered in the second half of 2021.", date(2021, 7, 1), date(2021, 12, 31)),
+        ("Tourism recovered in H2 2021.", date(2021, 7, 1), date(2021, 12, 31)),
+        ("Tourism recovered in the first five months of 2021.", date(2021, 1, 1), date(2021, 5, 31)),
         ("Output peaked in mid-2021.", date(2021, 5, 1), date(2021, 8, 31)),
     ],
 )
@@ -185,10 +185,10 @@ def test_parts_of_a_year_keep_year_precision(text: str, begin: date, end: date) 
 @pytest.mark.parametrize(
     ("text", "anchor", "value"),
     [
-        ("The price will be set at the end of the year.", ANCHOR, "2021-12"),
-        ("The price will be set by the end of this year.", ANCHOR, "2021-12"),
-        ("Credit will be extended until the end of 2022.", None, "2022-12"),
-        ("Turnover was reported at year-end 2018.", None, "2018-12"),
+        ("The tariff will be fixed at the end of the year.", ANCHOR, "2021-12"),
+        ("The tariff will be fixed by the end of this year.", ANCHOR, "2021-12"),
+        ("The lease will run until the end of 2023.", None, "2023-12"),
+        ("Reserves were counted at year-end 2016.", None, "2016-12"),
     ],
 )
 def test_end_of_year_is_december(text: str, anchor: date | None, value: str) -> None:
@@ -213,7 +213,7 @@ def test_beginning_of_year_is_the_year_from_january(text: str) -> None:
         ("Exports fell last year.", "2020", "year", date(2020, 1, 1), date(2020, 12, 31)),
         ("Exports fell this year.", "2021", "year", date(2021, 1, 1), date(2021, 12, 31)),
         ("Exports will fall next year.", "2022", "year", date(2022, 1, 1), date(2022, 12, 31)),
-        ("The loan was agreed in December last year.", "2020-12", "month", date(2020, 12, 1), date(2020, 12, 31)),
+        ("The deal was struck in December last year.", "2020-12", "month", date(2020, 12, 1), date(2020, 12, 31)),
         ("Exports fell last month.", "2021-09", "month", date(2021, 9, 1), date(2021, 9, 30)),
         ("Drills are held this autumn.", "2021", "year", date(2021, 9, 1), date(2021, 11, 30)),
         ("Drills were held this summer.", "2021", "year", date(2021, 6, 1), date(2021, 8, 31)),
@@ -246,16 +246,16 @@ def test_previous_year_counts_back_from_the_year_in_force() -> None:
 @pytest.mark.parametrize(
     ("text", "phrase"),
     [
-        ("Prices rose in 2015-2020 every year.", "2015-2020"),
-        ("Prices rose in 2015–2020 every year.", "2015–2020"),
-        ("Prices rose from 2015 to 2020 every year.", "2015 to 2020"),
-        ("Prices rose between 2015 and 2020 every year.", "2015 and 2020"),
+        ("Fares rose in 2012-2016 every year.", "2012-2016"),
+        ("Fares rose in 2012–2016 every year.", "2012–2016"),
+        ("Fares rose from 2012 to 2016 every year.", "2012 to 2016"),
+        ("Fares rose between 2012 and 2016 every year.", "2012 and 2016"),
     ],
 )
 def test_range_of_years_is_one_expression(text: str, phrase: str) -> None:
     expression = only(text)
     assert expression.text == phrase
-    assert summary(expression) == ("2015", "year", date(2015, 1, 1), date(2020, 12, 31))
+    assert summary(expression) == ("2012", "year", date(2012, 1, 1), date(2016, 12, 31))
 
 
 def test_a_year_and_a_smaller_number_are_no_range() -> None:
@@ -268,14 +268,14 @@ def test_a_count_after_a_year_needs_no_preposition_before_it() -> None:
 
 
 def test_two_years_joined_by_and_stay_two() -> None:
-    assert [e.value for e in find_time_expressions("Prices were frozen for 2021 and 2022.")] == ["2021", "2022"]
+    assert [e.value for e in find_time_expressions("Fees were capped for 2023 and 2024.")] == ["2023", "2024"]
 
 
 def test_month_to_end_of_year_is_two_expressions() -> None:
-    found = find_time_expressions("Credit will exceed the limit from September 2021 to the end of 2022.")
+    found = find_time_expressions("Quotas will apply from March 2018 to the end of 2019.")
     assert [(e.text, e.value, e.precision) for e in found] == [
-        ("September 2021", "2021-09", "month"),
-        ("end of 2022", "2022-12", "month"),
+        ("March 2018", "2018-03", "month"),
+        ("end of 2019", "2019-12", "month"),
     ]
 
 
@@ -293,21 +293,21 @@ def test_decade() -> None:
     [
         "They adopted a five-year plan.",
         "Relations have soured over two decades.",
-        "Ties deepened over the past few years.",
+        "Ties have cooled over the past few years.",
         "The lease runs for 20 years.",
-        "The union marked its 20th anniversary.",
+        "The alliance marked its 30th anniversary.",
         "The plant makes 1,880 types of parts.",
         "The fund holds USD 2021 million.",
         "The hotline is open 24/7.",
         "See the annex on page 2019.",
-        "It was published as Policy Memo No.707.",
+        "It was published as Working Paper No.512.",
         "Prices grew by 2020% in a decade.",
         "A bare 1000 is not a year, nor is 1899 or 2100.",
         "The army sent 2000 troops.",
         "Talks resumed recently and will end soon.",
         "Today the parties disagree.",
         "The ministers met on Monday.",
-        "Consumption fell by 1.4–1.7 times.",
+        "Consumption fell by 1.2–1.5 times.",
     ],
 )
 def test_not_dates(text: str) -> None:
@@ -324,19 +324,19 @@ def test_explicit_year_in_the_text_takes_over_the_year_in_force() -> None:
 
 def test_deadlines_ranges_and_asides_do_not_set_the_year_in_force() -> None:
     text = (
-        "Output is due to double by 2028, exports fell (down from 2018) and the plan covers 2015-2020. "
-        "On 2 August a plant opened."
+        "Output is due to double by 2030, exports fell (down from 2017) and the plan covers 2012-2016. "
+        "On 9 April a plant opened."
     )
-    assert find_time_expressions(text, ANCHOR, 2021)[-1].value == "2021-08-02"
+    assert find_time_expressions(text, ANCHOR, 2021)[-1].value == "2021-04-09"
 
 
 def test_date_after_the_anchor_in_a_past_sentence_is_last_years() -> None:
-    expression = only("The loan agreement was signed on December 21.", date(2021, 10, 28), 2021)
-    assert expression.value == "2020-12-21"
+    expression = only("The transit accord was ratified on November 14.", date(2021, 10, 28), 2021)
+    assert expression.value == "2020-11-14"
 
 
 def test_date_after_the_anchor_in_a_forward_sentence_stays() -> None:
-    assert only("By December, exports might be rerouted.", date(2021, 10, 28), 2021).value == "2021-12"
+    assert only("By December, shipments could be diverted.", date(2021, 10, 28), 2021).value == "2021-12"
     assert only("The summit will take place on 14 December.", date(2021, 10, 28), 2021).value == "2021-12-14"
 
 
@@ -344,9 +344,9 @@ def test_date_after_the_anchor_in_a_forward_sentence_stays() -> None:
 
 
 def test_expressions_are_ordered_non_overlapping_and_offsets_point_into_the_text() -> None:
-    text = "On 9 September the presidents met; in October 2020 and in 2019 they had not; last year they did."
+    text = "On 17 September the envoys met; in October 2020 and in 2019 they had not; last year they did."
     found = find_time_expressions(text, ANCHOR, 2021)
-    assert [e.value for e in found] == ["2021-09-09", "2020-10", "2019", "2020"]
+    assert [e.value for e in found] == ["2021-09-17", "2020-10", "2019", "2020"]
     for expression in found:
         assert text[expression.start : expression.end] == expression.text
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))
@@ -381,12 +381,12 @@ def test_resolve_returns_none_for_no_date() -> None:
 
 
 def test_explicit_years() -> None:
-    text = "In 2019 the fund held USD 2021 million; by 2028 it may double; on 03.06.2021 it grew."
+    text = "In 2019 the fund held USD 2021 million; by 2030 it may double; on 03.06.2021 it grew."
     assert explicit_years(text) == [(text.index("2019"), 2019), (text.index("2021", 40), 2021)]
 
 
 def test_explicit_years_leaves_out_decades_and_ranges() -> None:
-    assert explicit_years("In the 1990s and in 2015-2020 prices rose.") == []
+    assert explicit_years("In the 1990s and in 2012-2016 fares rose.") == []
 
 
 # --- date_line --------------------------------------------------------------------------------
@@ -407,7 +407,7 @@ def test_explicit_years_leaves_out_decades_and_ranges() -> None:
     ],
 )
 def test_date_line(line: str, value: str) -> None:
-    text = f"Relations Between Minsk and Moscow in 2021\n\nA. Author\n{line}\n\nThe text begins on 1 May.\n"
+    text = f"Relations Between Yerevan and Tbilisi in 2021\n\nA. Author\n{line}\n\nThe text begins on 1 May.\n"
     expression = date_line(text)
     assert expression is not None
     assert expression.value == value
@@ -416,7 +416,7 @@ def test_date_line(line: str, value: str) -> None:
 
 
 def test_no_date_line() -> None:
-    assert date_line("Belarus–Russia Relations in 2021\n\nThe talks of 3 June 2021 failed.\n2021\n") is None
+    assert date_line("Armenia–Georgia Relations in 2021\n\nThe talks of 3 June 2021 failed.\n2021\n") is None
 
 
 def test_date_line_only_in_the_first_thirty_lines() -> None:

@@ -73,9 +73,9 @@ def _could_be_publisher(line: str, title: str) -> bool:
 def _publication_date(text: str) -> tuple[str | None, str | None, bool]:
     """The date line's date; else the latest date the text mentions, marked inferred.
 
-    Horizons ('by 2028', 'in 2022 prices should ...') are not the time of writing.
+    Horizons ('by 2030', 'in 2027 tariffs should ...') are not the time of writing.
     The latest explicit year comes first; then day and month mentions without a
-    year ('on 28 October') are read in that year, so the inferred date is as
+    year ('on 14 November') are read in that year, so the inferred date is as
     precise as the text allows.
     """
     stated = date_line(text)
@@ -92,7 +92,7 @@ def _publication_date(text: str) -> tuple[str | None, str | None, bool]:
 
 
 def _looks_ahead(text: str, start: int) -> bool:
-    """'by 2028', 'until 2030', 'in 2022 the price should ...': a horizon, not the time of writing."""
+    """'by 2030', 'until 2035', 'in 2027 the tariff should ...': a horizon, not the time of writing."""
     before = re.split(r"[.!?\n]", text[max(0, start - 300):start].lower())[-1]
     after = re.split(r"[.!?\n]", text[start:start + 300].lower())[0]
     return bool(LOOKING_AHEAD.search(before) or MODAL.search(after))

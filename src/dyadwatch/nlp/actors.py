@@ -2,8 +2,8 @@
 
 The model's own entity labels are noisy on this domain, so actors come from the
 knowledge: a phrase matcher over every name, then rules over the parse that turn
-"the Belarusian government" into BLR-GOV, "the presidents of Belarus and Russia"
-into BLR-GOV and RUS-GOV, and "the two countries" into the document's dyad.
+"the Georgian government" into GEO-GOV, "the presidents of Armenia and Azerbaijan"
+into ARM-GOV and AZE-GOV, and "the two countries" into the document's dyad.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class ActorMatcher:
     def _resolve(self, doc: Doc, span: Span) -> ActorMention | None:
         entry = self.entries[span.label_]
         if _stance_prefix(doc, span.start):
-            return None  # 'a pro-Russian party' is a local party that supports Russia, not Russia
+            return None  # 'a pro-Turkish party' is a local party that supports Turkey, not Turkey
         if entry.kind == "demonym":
             return self._demonym(doc, span, entry.code)
         if entry.kind in ("state", "capital"):
@@ -100,7 +100,7 @@ class ActorMatcher:
         return ActorMention(span.start, span.end, (entry.code,), entry.kind)
 
     def _demonym(self, doc: Doc, span: Span, country: str) -> ActorMention:
-        """'the Belarusian government' -> BLR-GOV; 'Belarusian exports' -> BLR as a modifier."""
+        """'the Georgian government' -> GEO-GOV; 'Georgian exports' -> GEO as a modifier."""
         token = span.root
         head = token.head
         if token.dep_ in MODIFIER_DEPS and head.pos_ in ("NOUN", "PROPN") and head.i > token.i:
@@ -129,7 +129,7 @@ class ActorMatcher:
         return None
 
     def _dyad_mentions(self, doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
-        """'the two countries', 'both presidents', 'the two premiers' -> both members of the dyad."""
+        """'the two countries', 'both presidents', 'the two foreign ministers' -> both members of the dyad."""
         dyad = context_of(doc).dyad
         if len(dyad) != 2:
             return []
@@ -187,12 +187,12 @@ def _people_where_they_live(doc: Doc, found: list[ActorMention]) -> list[ActorMe
 
 
 def _surnames_again(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
-    """'Russian Ambassador Evgeny Lukyanov ... Lukyanov admitted': a person named in full, or right after
+    """'Turkish Ambassador Ali Demir ... Demir added': a person named in full, or right after
     a title that gives the country, is the same actor when the surname comes back alone."""
     surnames: dict[str, tuple[str, ...]] = {}
     for mention in found:
         end = mention.end
-        if mention.kind == "title":  # 'Russian Ambassador': take the name written after it
+        if mention.kind == "title":  # 'Turkish Ambassador': take the name written after it
             while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
                 end += 1
         if mention.kind in ("person", "title") and end - mention.end + (mention.kind == "person") > 0:
@@ -206,7 +206,7 @@ def _surnames_again(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
 
 
 def _counterparts_in_kind(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
-    """'Russian intermediaries are helping their Belarusian counterparts': the counterparts of an actor are
+    """'Chinese lenders are advising their Kazakh counterparts': the counterparts of an actor are
     of its sector, whatever sector the word 'counterpart' gives by default."""
     ordered = sorted(found, key=lambda m: m.start)
     result = []

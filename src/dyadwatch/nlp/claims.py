@@ -103,7 +103,7 @@ def _token_at(sentence: Span, char: int) -> Token | None:
 
 
 def _inverted(token: Token) -> bool:
-    """'Should Russia try ...': a conditional, not advice."""
+    """'Should Ankara decide ...': a conditional, not advice."""
     following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
     return token.i == token.sent.start or bool(following is not None and following.pos_ in ("PROPN", "PRON")
                                                 and token.head.i > following.i and token.dep_ != "aux")

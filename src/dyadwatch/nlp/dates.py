@@ -40,7 +40,7 @@ def recent_year(year: int, anchor: date | None) -> bool:
     return anchor is None or anchor.year - HISTORY_YEARS <= year <= anchor.year + 1
 
 
-# A title or heading that names the period it covers: 'Relations in 2021', 'Trends after May 2021'.
+# A title or heading that names the period it covers: 'Relations in 2018', 'Trends after March 2019'.
 PERIOD_COVERED = re.compile(r"\b(?:in|after|since|during|post-|throughout)\s*(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")
 
 

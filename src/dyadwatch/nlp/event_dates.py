@@ -30,18 +30,18 @@ class EventDater:
         """(value, precision, other dates coordinated with it) for the event a trigger stands for."""
         date, precision, also = _date_for(token, clause, sentence, time_expressions, context)
         if not _dated_in(date, clause) and (self._habitual(token) or self._vaguely_past(token, clause)):
-            return None, None, []  # 'exercises are held regularly', 'agreed long ago'
+            return None, None, []  # 'patrols are carried out routinely', 'settled long ago'
         return date, precision, also
 
     def _habitual(self, token: Token) -> bool:
-        """'traditionally points out', 'are held regularly', 'hosts regular visits': a repeated act."""
+        """'traditionally objects', 'are carried out routinely', 'holds regular consultations': a repeated act."""
         verb = verb_of(token)
         near = [*token.children, *(verb.children if verb is not None else [])]
         near += [g for c in near if c.dep_ in ("dobj", "nsubjpass") for g in c.children]
         return any(t.lower_ in self.habitual_words for t in near)
 
     def _vaguely_past(self, token: Token, clause: list[Token]) -> bool:
-        """'we agreed a long time ago', 'had opposed at the start': a past the text does not date."""
+        """'they settled the matter years ago', 'had resisted at the outset': a past the text does not date."""
         verb = verb_of(token)
         own = [t for t in clause if nearest_verb(t) == verb]  # not in the clauses under it
         text = " ".join(t.lower_ for t in own)
@@ -52,8 +52,8 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
               context: ParagraphContext) -> tuple[str | None, str | None, list]:
     """The time expression of the trigger's clause, else of its sentence, else the time in force before it.
 
-    The third item lists the other dates coordinated with the chosen one ('in December 2020 and June
-    2021'): the same action happened at each of them.
+    The third item lists the other dates coordinated with the chosen one ('in March 2018 and May
+    2019'): the same action happened at each of them.
     """
     start, end = sentence.start_char, sentence.end_char
     anchor = context.anchor  # what happened cannot be dated after the document was written
@@ -69,9 +69,9 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
         best = min(candidates, key=lambda t: abs(t.start - token.idx))
         return best.value, best.precision, _coordinated(best, candidates, sentence)
     earlier = [t for t in usable if t.end <= start and recent_year(t.begin.year, anchor)]
-    if earlier:  # the paragraph goes on about the time it last named ('On 3 June ... They agreed ...')
+    if earlier:  # the paragraph goes on about the time it last named ('On 12 April ... They agreed ...')
         return earlier[-1].value, earlier[-1].precision, []
-    if context.period_year:  # the section is about that year ('Relations after May 2021')
+    if context.period_year:  # the section is about that year ('Relations after March 2019')
         return str(context.period_year), "year", []
     if context.anchor is None or _told_in_past(token):
         return None, None, []  # a past action with no time in reach: the text does not date it
@@ -79,13 +79,13 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
 
 
 def _bound(text: str, start: int) -> bool:
-    """'well before 2020', 'prior to May': a time the act came before, not the time of the act."""
+    """'well before 2015', 'prior to May': a time the act came before, not the time of the act."""
     before = text[max(0, start - 10):start].lower().split()
     return bool(before) and (before[-1] == "before" or before[-2:] == ["prior", "to"])
 
 
 def _in_sister_clause(time: TimeExpression, token: Token, sentence: Span) -> bool:
-    """'It opened a credit line and, in January 2021, appointed a chairman': a date inside a coordinated
+    """'The fund raised its capital and, in March 2017, named a new board': a date inside a coordinated
     clause dates that clause only."""
     anchor = sentence.doc.char_span(time.start, time.end, alignment_mode="expand")
     verb = verb_of(token)
@@ -101,7 +101,7 @@ def _told_in_past(token: Token) -> bool:
     if verb is None:
         return False
     if verb.tag_ == "VBN" and verb.dep_ == "acl":
-        return True  # 'the sanctions imposed by Russia': a reduced relative tells a finished act
+        return True  # 'the duties imposed by Ankara': a reduced relative tells a finished act
     verb = _finite(verb)
     tags = {verb.tag_} | {child.tag_ for child in verb.children if child.dep_ in ("aux", "auxpass")}
     return "VBD" in tags and not tags & {"VBZ", "VBP"}

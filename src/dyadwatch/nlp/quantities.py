@@ -2,7 +2,7 @@
 
 `find_figures` works on plain text with regular expressions only, so that it stays cheap
 enough to run over whole documents. It finds every number-like expression, reads the
-currency, scale and unit around it, joins ranges ("USD 250-300 million"), and then keeps
+currency, scale and unit around it, joins ranges ("EUR 120-150 million"), and then keeps
 only the numbers that measure something: years, dates, list markers, names such as
 "Su-30" and the "two" of "the two governments" are dropped.
 
@@ -478,7 +478,7 @@ def _read_unit(text: str, position: int) -> tuple[str | None, Decimal, int, bool
 
 
 def _link_ranges(text: str, numbers: list[_Number]) -> list[_Number]:
-    """Join "250-300 million", "two or three months", "between 5 and 7 percent".
+    """Join "120-150 million", "four or five weeks", "between 5 and 7 percent".
 
     The first number takes the scale and unit written after the second; the second takes the
     currency written before the first."""
@@ -494,7 +494,7 @@ def _link_ranges(text: str, numbers: list[_Number]) -> list[_Number]:
         if _RANGE_GAP_RE.fullmatch(gap) or (_AND_GAP_RE.fullmatch(gap) and _BETWEEN_BEFORE_RE.search(before)):
             is_true_range = not _FROM_BEFORE_RE.search(before)
         elif _AND_GAP_RE.fullmatch(gap) and first.unit is None and first.currency is None:
-            is_true_range = False   # "48 and 73 percent": a list sharing one unit
+            is_true_range = False   # "35 and 61 percent": a list sharing one unit
         else:
             continue
         if not _can_share_unit(text, first, second):
@@ -684,7 +684,7 @@ def _is_reference_number(text: str, number: _Number) -> bool:
 
 
 def _is_time_anchor(text: str, number: _Number) -> bool:
-    """"the last two decades" or "three years ago" place an event in time; they measure nothing."""
+    """"the last three decades" or "three years ago" place an event in time; they measure nothing."""
     if _DURATION_ANCHOR_BEFORE_RE.search(text, max(0, number.start - 12), number.start):
         return True
     return _DURATION_ANCHOR_AFTER_RE.match(text, number.right) is not None
@@ -774,7 +774,7 @@ def _is_countable_head(number: _Number, head: str) -> bool:
 
 def _count_head(text: str, position: int) -> str | None:
     """The plural noun a number quantifies, allowing a few modifiers in between
-    ("28 union integration programmes", "two $500 million tranches")."""
+    ("14 joint investment projects", "three $200 million tranches")."""
     for word in _tail_words(text, position):
         lowered = word.lower()
         if word[0].islower() and _is_plural_noun(lowered):
@@ -1123,7 +1123,7 @@ def _change_of(figure: _FigureInParse) -> str:
     noun: str | None = _CHANGE_NOUNS.get(verb.lemma_.lower())
     direction = anchor.head.head if anchor.head.lower_ == "by" else anchor.head
     changed = _verb_object(verb) or _verb_subject(verb)
-    if direction.lower_ in _DIRECTION_NOUNS:   # "(up by 48%)", "up 9% from a year earlier"
+    if direction.lower_ in _DIRECTION_NOUNS:   # "(up by 19%)", "up 9% from a year earlier"
         noun = _DIRECTION_NOUNS[direction.lower_]
         changed = _verb_subject(verb)   # the verb's object is the new level, not what changed
     if noun is None:

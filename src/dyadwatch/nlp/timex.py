@@ -1,30 +1,31 @@
 """Find and resolve time expressions in English report text.
 
 Pure regular expressions, compiled once at import: dateparser was tried and dropped, because it
-is slow, turns "28–29 May" into 1929 and has no notion of "the year in force" in a paragraph.
+is slow, reads the second day of a range such as "14–15 March" as a year and has no notion of
+"the year in force" in a paragraph.
 
 Conventions (see ../shared/gold/SCHEMA.md):
 
 * ``value`` is ISO at the precision the text supports ("2021-06-03", "2021-06", "2021");
   ``begin``/``end_date`` carry the exact interval, which may be narrower than the value
-  ("early May" is 1-10 May, "the fourth quarter of 2021" is October-December 2021) or span
-  several units (a range "2015-2020" has value "2015", end_date 2020-12-31).
+  ("early May" is 1-10 May, "the third quarter of 2019" is July-September 2019) or span
+  several units (a range "2012-2016" has value "2012", end_date 2016-12-31).
 * A range is one expression whose value is its first day/month/year and whose ``end_date`` is
-  its last day: "28–29 May", "May–July 2021", "2015 to 2020". Two phrases joined by "to" that
-  are not both of one shape ("September 2021 to the end of 2022") stay two expressions.
+  its last day: "14–15 March", "May–July 2021", "2015 to 2020". Two phrases joined by "to" that
+  are not both of one shape ("March 2018 to the end of 2019") stay two expressions.
 * Spans leave out a leading "the", prepositions and weekdays ("in May" -> "May"; "the end of
   May" -> "end of May"; "from 2015 to 2020" -> "2015 to 2020"; "Thursday, 3 June" -> "3 June").
 * Day, month and season expressions without a year take the year in force, else the anchor's
   year. When that puts them after the anchor (the writer's "now") in a sentence with no sign of
-  the future, they are taken to be the year before: "signed on December 21" in a text dated
-  October 2021 is 21 December 2020. "the end of the year" is never moved: it names the year
+  the future, they are taken to be the year before: "ratified on November 14" in a text dated
+  October 2019 is 14 November 2018. "the end of the year" is never moved: it names the year
   under discussion. Explicit years in the text become the year in force as they come, except
-  ranges, deadlines ("by 2028"), look-backs ("back in 2019") and asides in parentheses.
+  ranges, deadlines ("by 2030"), look-backs ("back in 2016") and asides in parentheses.
 * Deictic expressions ("last year", "this autumn", "December last year", "yesterday") need
   the anchor and are skipped without one. "today", "now", "recently", "soon" and weekdays alone
   are not returned: in analytic writing "today" mostly means "nowadays".
 * Not dates: durations ("two decades", "for 20 years"), counts ("1,880 types"), money
-  ("USD 2021 million"), page and serial numbers ("No.707"), percentages ("2020%").
+  ("USD 2021 million"), page and serial numbers ("No.512"), percentages ("2020%").
 """
 
 import calendar
@@ -419,7 +420,7 @@ def _resolve_decade(match: re.Match[str], context: _Context) -> _Interval | None
 
 
 def _resolve_year_part(match: re.Match[str], context: _Context) -> _Interval | None:
-    """'the end of 2022' is December (month); 'early 2022', 'mid-2021' are parts of the year."""
+    """'the end of 2019' is December (month); 'early 2019', 'mid-2018' are parts of the year."""
     reference = _year_reference(match, context)
     if reference is None:
         return None
@@ -481,7 +482,7 @@ def _resolve_period_code(match: re.Match[str], context: _Context) -> _Interval |
 
 
 def _resolve_months_of_year(match: re.Match[str], context: _Context) -> _Interval | None:
-    """'the first four months of 2019' -> 2019, January-April."""
+    """'the first five months of 2017' -> 2017, January-May."""
     reference = _year_reference(match, context)
     if reference is None:
         return None
@@ -622,7 +623,7 @@ def _days_exist(match: re.Match[str], text: str) -> bool:
             number = int(month) if month.isdigit() else _month_number(month)
             if not 1 <= int(day) <= _LONGEST_MONTH[number - 1]:
                 return False
-    if groups.get("day2") and "month1" not in groups:  # "28–29 May": both days in one month
+    if groups.get("day2") and "month1" not in groups:  # "14–15 March": both days in one month
         return int(groups["day2"]) > int(groups["day1"])
     return True
 
@@ -665,7 +666,7 @@ class _Rule:
     resolve: _Resolver
     guard: _Guard | None = None
     needs_anchor: bool = False
-    # A span of years ("2015-2020") names a period, not the point the narrative stands at.
+    # A span of years ("2012-2016") names a period, not the point the narrative stands at.
     sets_year_in_force: bool = True
 
 
@@ -713,14 +714,14 @@ _RULES: tuple[_Rule, ...] = (
         _resolve_cross_month_range,
         _range_of_existing_days,
     ),
-    # 28–29 May (2021); "3 and 4 June" is a range too: both days fall in one month
+    # 14–15 March (2021); "3 and 4 June" is a range too: both days fall in one month
     _rule(
         "month",
         rf"{_day('day1')}{_RANGE_SEPARATOR}{_day('day2')}\s+(?:of\s+)?{_month('month')}{_OPTIONAL_YEAR}",
         _resolve_day_range,
         _days_exist,
     ),
-    # May 28–29(, 2021)
+    # March 14–15(, 2021)
     _rule(
         "month",
         rf"{_month('month')}\s+{_day('day1')}{_RANGE_SEPARATOR}{_day('day2')}{_OPTIONAL_YEAR}",
@@ -789,7 +790,7 @@ _RULES: tuple[_Rule, ...] = (
         _resolve_season,
         _not_followed_by_of,
     ),
-    # the fourth quarter of 2021, the first half of this year
+    # the third quarter of 2019, the first half of this year
     _rule(
         "part",
         rf"(?P<expr>{_ORDINAL}\s+(?P<part>(?i:quarter|half))\s+(?:of\s+)?{_YEAR_REFERENCE})",
@@ -813,7 +814,7 @@ _RULES: tuple[_Rule, ...] = (
         rf"{_year('year')}\s*[-/]?\s*(?P<code2>Q[1-4]|H[12])(?![\w/])",
         _resolve_period_code,
     ),
-    # the first four months of 2019
+    # the first five months of 2017
     _rule(
         "part",
         rf"(?P<expr>(?P<side>(?i:first|last))\s+(?P<count>(?i:{'|'.join(_NUMBER_WORDS)})|\d{{1,2}})\s+"
@@ -827,7 +828,7 @@ _RULES: tuple[_Rule, ...] = (
         rf"|(?:early|mid|late)(?:\s*-\s*|\s+)))\s*{_YEAR_REFERENCE})",
         _resolve_year_part,
     ),
-    # year-end 2018, at year-end
+    # year-end 2016, at year-end
     _rule("unit", rf"(?<![\w-])(?P<expr>(?i:year[-\s]end)(?:\s+{_year('year')})?)\b", _resolve_year_end),
     # earlier this year, later this year
     _rule(
@@ -903,7 +904,7 @@ _HOTSPOT = re.compile(
     r"|(?P<neighbour>(?i:yesterday|tomorrow)))\b"
 )
 _WINDOW_BEFORE = 60  # chars a phrase may run before its hotspot word ("September of last year")
-_WINDOW_AFTER = 80  # and after it ("first four months of the previous year")
+_WINDOW_AFTER = 80  # and after it ("first five months of the previous year")
 
 
 def _hotspot_positions(text: str) -> dict[str, list[int]]:
@@ -986,9 +987,9 @@ _OUT_OF_NARRATIVE_BEFORE = re.compile(
 def _sets_year_in_force(text: str, candidate: _Candidate) -> bool:
     """Whether the years written in a candidate become the year in force.
 
-    Not a range of years, not a deadline or the far end of a span ("by 2028", "until 2030",
-    "well before 2020", "to the end of 2022"), not a look back ("back in 2019") and not an aside
-    in parentheses ("(a 17% decrease was reported in 2020)"): none of them moves the time the
+    Not a range of years, not a deadline or the far end of a span ("by 2030", "until 2035",
+    "well before 2015", "to the end of 2019"), not a look back ("back in 2016") and not an aside
+    in parentheses ("(a 9% fall was recorded in 2017)"): none of them moves the time the
     text is telling of.
     """
     start = candidate.start

@@ -9,8 +9,8 @@ from knowledge/agreements.yaml):
   when a capitalised word follows; the kind is that of the last kind word
   before the first "of/on/for" (the English head noun);
 - generic: a lower-case head noun with up to three lower-case modifiers before
-  it and, after "on" or "for", up to three after it ("the air-defence
-  agreement", "the union programmes", "an agreement on joint air defence");
+  it and, after "on" or "for", up to three after it ("the visa-free
+  agreement", "the cooperation programmes", "an agreement on joint border patrols");
   filler words ("new", "main"), verbs (stage words, words in -ed or -ing) and
   function words end the modifiers;
 - anaphoric: a bare head noun after "the", "these", ... ("the programmes",
@@ -49,7 +49,7 @@ from dyadwatch.store.queries import EventRow
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge" / "agreements.yaml"
 TOKEN = re.compile(r"\w+(?:[-–]\w+)*")
 CONNECTORS = frozenset({"of", "on", "for"})
-JOINERS = frozenset({"and", "the", "a", "an"})  # inside a name, after "of/on/for": "of Belarus and Russia"
+JOINERS = frozenset({"and", "the", "a", "an"})  # inside a name, after "of/on/for": "of Armenia and Georgia"
 ARTICLES = frozenset({"the", "a", "an"})
 LEADING = frozenset({
     "the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "after", "before", "under", "this", "that",
@@ -225,7 +225,8 @@ def find_mentions(text: str, offset: int = 0, vocabulary: Vocabulary | None = No
     """Named and generic mentions in one sentence (anaphoric ones need the document: see `document_mentions`).
 
     `places`: lower-case country names, demonyms and capitals, left out of the keys of names
-    ("Russia-Belarus Union State" and "Union State of Belarus and Russia" are "union state").
+    ("Armenia-Georgia Intergovernmental Commission" and "Intergovernmental Commission of Armenia and
+    Georgia" are "intergovernmental commission").
     """
     vocab = vocabulary or load_vocabulary()
     toks = tokens(text, offset)

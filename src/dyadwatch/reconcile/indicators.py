@@ -1,15 +1,15 @@
 """Indicators: the figures that measure the same thing, as time series.
 
-A figure's measure ("share of Belarus's foreign trade") and unit make its
+A figure's measure ("share of Cyprus's foreign trade") and unit make its
 indicator key. The measure is normalised so that wordings of the same thing
 meet: lower case; possessives ("'s", "s'") and punctuation dropped; function
 words dropped; each word reduced by a light stemmer (plural to singular,
 British and American spellings to one); the words sorted, so word order does
-not matter ("Belarus' foreign trade share" == "share of Belarus's foreign
-trade"); demonyms become the country's name ("Belarusian exports" ==
-"exports of Belarus", from knowledge/countries.yaml). The unit is appended in brackets; money units are written as one
-currency code ("$", "US dollars" -> USD). Paraphrases ("weekly flights" vs
-"flights per week") are not matched. Figures without a measure are left out.
+not matter ("Cyprus' foreign trade share" == "share of Cyprus's foreign
+trade"); demonyms become the country's name ("Cypriot exports" ==
+"exports of Cyprus", from knowledge/countries.yaml). The unit is appended in brackets; money units are written as one
+currency code ("$", "US dollars" -> USD). Paraphrases ("weekly sailings" vs
+"sailings per week") are not matched. Figures without a measure are left out.
 """
 
 from __future__ import annotations
