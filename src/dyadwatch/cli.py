@@ -36,6 +36,9 @@ DbOption = Annotated[str | None, typer.Option("--db", help="Database URL or SQLi
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line, for scripts.")]
 KnowledgeOption = Annotated[list[Path] | None, typer.Option(
     "--knowledge", help="A folder of your own knowledge files (repeatable).", exists=True, file_okay=False)]
+MinConfidenceOption = Annotated[float | None, typer.Option(
+    "--min-confidence", min=0.0, max=1.0,
+    help="leave out events less certain than this (0–1) [default: the min_confidence setting]")]
 DEMO_FOLDER = Path("examples") / "belarus-russia"
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -108,15 +111,21 @@ def events(db: DbOption = None, type: Annotated[str | None, typer.Option(help="P
            doc: Annotated[str | None, typer.Option(help="document file name")] = None,
            since: Annotated[str | None, typer.Option(help="ISO date")] = None,
            until: Annotated[str | None, typer.Option(help="ISO date")] = None,
-           limit: Annotated[int | None, typer.Option()] = None, as_json: JsonOption = False) -> None:
+           limit: Annotated[int | None, typer.Option()] = None, min_confidence: MinConfidenceOption = None,
+           as_json: JsonOption = False) -> None:
     """List events, in date order."""
-    rows = queries.events(Store(db), queries.EventFilter(type, domain, actor, doc, since, until, limit))
+    rows = queries.events(Store(db), queries.EventFilter(type, domain, actor, doc, since, until, limit,
+                                                         min_confidence))
     if as_json:
         return _print_json(rows)
-    table = Table("id", "date", "type", "source", "target", "domain", "neg", "evidence", title=f"{len(rows)} events")
+    _print_events(rows, f"{len(rows)} events")
+
+
+def _print_events(rows: list[queries.EventRow], title: str) -> None:
+    table = Table("id", "date", "type", "source", "target", "domain", "neg", "conf", "evidence", title=title)
     for e in rows:
         table.add_row(e.id, e.date or "", e.type, e.source or "", e.target or "", e.domain,
-                      "not" if e.negated else "", _short(e.quote))
+                      "not" if e.negated else "", f"{e.confidence:.2f}", _short(e.quote))
     out.print(table)
 
 
@@ -214,9 +223,9 @@ def search(text: Annotated[str, typer.Argument(help="words or a question")], db:
 @friendly
 def export(format: Annotated[str, typer.Option("--format", help="jsonl | csv | parquet | plover")] = "jsonl",
            out_dir: Annotated[Path, typer.Option("--out", help="folder to write")] = Path("export"),
-           db: DbOption = None) -> None:
+           db: DbOption = None, min_confidence: MinConfidenceOption = None) -> None:
     """Write the records to files: jsonl (the gold schema), csv, parquet or PLOVER jsonl."""
-    for path in exporting.export(Store(db), format, out_dir):
+    for path in exporting.export(Store(db), format, out_dir, min_confidence):
         err.print(f"wrote {path}")
 
 
@@ -246,11 +255,11 @@ def eval_(gold: Annotated[Path, typer.Option(help="folder with events/quantities
 def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="PLOVER type")] = None,
             actor: Annotated[str | None, typer.Option(help="actor code")] = None,
             min_sources: Annotated[int, typer.Option(help="only stories told by at least this many documents")] = 1,
-            as_json: JsonOption = False) -> None:
+            min_confidence: MinConfidenceOption = None, as_json: JsonOption = False) -> None:
     """Stories: one happening with all the documents that report it, most reported first."""
     from dyadwatch.reconcile.stories import build_stories
 
-    rows = [s for s in build_stories(Store(db)) if s.source_count >= min_sources
+    rows = [s for s in build_stories(Store(db), min_confidence) if s.source_count >= min_sources
             and (not type or s.type == type.upper()) and (not actor or queries.involves(s.source, s.target, actor))]
     if as_json:
         return _print_json(rows)
@@ -291,14 +300,14 @@ def trend(db: DbOption = None, domain: Annotated[str | None, typer.Option()] = N
           by: Annotated[str, typer.Option(help="month | year")] = "month",
           actors: Annotated[str | None, typer.Option(help="SOURCE,TARGET countries, e.g. EU,BLR")] = None,
           plot: Annotated[Path | None, typer.Option(help="write a PNG chart here")] = None,
-          as_json: JsonOption = False) -> None:
+          min_confidence: MinConfidenceOption = None, as_json: JsonOption = False) -> None:
     """The cooperation–conflict index per period and domain, from stories (each counted once)."""
     from dyadwatch.analysis.trends import plot_trend, story_trend
 
     if by not in ("month", "year"):
         raise typer.BadParameter("--by takes month or year")
     pair = tuple(c.strip().upper() for c in actors.split(",")) if actors else None
-    points = story_trend(Store(db), by, domain, pair)  # type: ignore[arg-type]
+    points = story_trend(Store(db), by, domain, pair, min_confidence)  # type: ignore[arg-type]
     if plot:
         plot_trend(points, str(plot))
         err.print(f"wrote {plot}")
@@ -419,16 +428,25 @@ def network(out_file: Annotated[Path, typer.Option("--out", help="a .graphml or 
 
 @app.command()
 @friendly
-def review(record_id: Annotated[str, typer.Argument(help="an event, figure or claim id")],
-           action: Annotated[str, typer.Argument(help="confirm | correct | reject")],
+def review(record_id: Annotated[str | None, typer.Argument(help="an event, figure or claim id")] = None,
+           action: Annotated[str | None, typer.Argument(help="confirm | correct | reject")] = None,
            set_: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE to correct (repeatable), "
                                                           "e.g. --set type=AID --set source=RUS-GOV")] = None,
            note: Annotated[str, typer.Option(help="why")] = "",
            author: Annotated[str, typer.Option(help="who reviews")] = "",
+           queue: Annotated[bool, typer.Option("--queue", help="list the events to review, least certain first")]
+           = False,
+           limit: Annotated[int, typer.Option(help="how many events --queue lists")] = 20,
            db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Confirm, correct or reject a record; kept apart from machine output and re-applied after every re-run."""
+    """Confirm, correct or reject a record; kept apart from machine output and re-applied after every re-run.
+    With --queue: the events no one has reviewed yet, least certain first."""
     from dyadwatch.store.reviews import add_review
 
+    if queue:
+        rows = queries.review_queue(Store(db), limit)
+        return _print_json(rows) if as_json else _print_events(rows, f"review queue: {len(rows)} least certain")
+    if record_id is None or action is None:
+        raise typer.BadParameter("give a record id and an action (confirm, correct or reject), or --queue")
     changes = dict(_field_value(pair) for pair in set_ or [])
     stored = add_review(Store(db), record_id, action, changes, note, author)
     if as_json:
@@ -450,22 +468,34 @@ def _field_value(pair: str) -> tuple[str, Any]:
 
 @app.command()
 @friendly
-def code(sentence: Annotated[str, typer.Argument(help="the sentence")],
-         source: Annotated[str, typer.Option(help="the text of the acting actor, as in the sentence")],
-         target: Annotated[str, typer.Option(help="the text of the actor acted upon")],
+def code(sentence: Annotated[str | None, typer.Argument(help="the sentence")] = None,
+         source: Annotated[str | None, typer.Option(help="the text of the acting actor, as in the sentence")] = None,
+         target: Annotated[str | None, typer.Option(help="the text of the actor acted upon")] = None,
+         batch: Annotated[Path | None, typer.Option(
+             "--batch", exists=True, dir_okay=False,
+             help='a JSONL file of {"id", "text", "source": [start, end], "target": [start, end]}; writes one '
+                  '{"id", "type", "mode", "negated", "confidence"} line per input to stdout')] = None,
          knowledge: KnowledgeOption = None, as_json: JsonOption = False) -> None:
     """The PLOVER type, mode and intensity of what the marked source does to the marked target."""
-    from dyadwatch.coding import code_pair
+    from dyadwatch.coding import code_pair, code_pairs, read_pairs, write_codings
     from dyadwatch.pipeline import Extractor
 
-    coded = code_pair(Extractor([str(k) for k in knowledge or []]), sentence, source, target)
+    extractor = Extractor([str(k) for k in knowledge or []])
+    if batch is not None:
+        count = write_codings(code_pairs(extractor, read_pairs(batch)), sys.stdout)
+        err.print(f"coded {count} pairs")
+        return
+    if sentence is None or source is None or target is None:
+        raise typer.BadParameter("give a sentence with --source and --target, or --batch FILE.jsonl")
+    coded = code_pair(extractor, sentence, source, target)
     if as_json:
-        sys.stdout.write(json.dumps(None if coded is None else coded.__dict__) + "\n")
+        sys.stdout.write(json.dumps(None if coded is None else coded.as_dict()) + "\n")
     elif coded is None:
         out.print("no event from the marked source to the marked target")
     else:
         out.print(f"{coded.type}{' (negated)' if coded.negated else ''}  mode {coded.mode or '-'}  "
-                  f"intensity {coded.intensity:+.1f}  trigger '{coded.trigger}'", highlight=False)
+                  f"intensity {coded.intensity:+.1f}  confidence {coded.confidence:.2f}  trigger '{coded.trigger}'",
+                  highlight=False)
 
 
 @app.command()

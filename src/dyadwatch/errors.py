@@ -24,6 +24,9 @@ class Errors(StrEnum):
     E017 = "no story with id {id}; list ids with `dyadwatch stories`"
     E018 = "no indicator with key {key!r}; list keys with `dyadwatch indicators`"
     E014 = "unknown review action '{action}'; choose one of {choices}"
+    E019 = ("{path}, line {line}: {reason}; each line must be a JSON object "
+            '{{"id": ..., "text": ..., "source": [start, end], "target": [start, end]}} with offsets into text')
+    E020 = "the event coder's model folder {path} is missing or incomplete ({reason}); reinstall dyadwatch"
 
 
 class DyadwatchError(Exception):

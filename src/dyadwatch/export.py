@@ -11,20 +11,22 @@ from typing import Any
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
+from dyadwatch.store.reviews import review_status
 
 FORMATS = ("jsonl", "csv", "parquet", "plover")
 
 
-def gold_records(store: Store) -> dict[str, list[dict[str, Any]]]:
+def gold_records(store: Store, min_confidence: float | None = None) -> dict[str, list[dict[str, Any]]]:
     """Records in the layout of the gold files (SCHEMA.md), each with doc, start, end and quote."""
     return {
         "events": [
             {"id": e.id, "doc": e.doc, "start": e.start, "end": e.end, "quote": e.quote, "date": e.date,
              "source": e.source, "target": e.target, "type": e.type, "mode": e.mode, "domain": e.domain,
-             "negated": e.negated, "intensity": e.intensity, "trigger_start": e.trigger_start,
+             "negated": e.negated, "intensity": e.intensity, "confidence": e.confidence,
+             "review": review_status(e.review), "trigger_start": e.trigger_start,
              "trigger_end": e.trigger_end, "source_start": e.source_start, "source_end": e.source_end,
              "target_start": e.target_start, "target_end": e.target_end}
-            for e in queries.events(store)],
+            for e in queries.events(store, queries.EventFilter(min_confidence=min_confidence))],
         "quantities": [
             {"id": q.id, "doc": q.doc, "start": q.start, "end": q.end, "quote": q.quote, "value": q.value,
              "unit": q.unit, "measure": q.measure, "bound": q.bound, "date": q.date}
@@ -36,24 +38,25 @@ def gold_records(store: Store) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def plover_records(store: Store) -> list[dict[str, Any]]:
+def plover_records(store: Store, min_confidence: float | None = None) -> list[dict[str, Any]]:
     """Events in the field layout of the PLOVER manual."""
     return [
         {"id": e.id, "date": e.date, "actor": e.source, "recipient": e.target, "event": e.type,
          "mode": e.mode, "context": e.domain, "text": e.quote,
          "cite_info": {"doc": e.doc, "start": e.start, "end": e.end, "doc_date": e.doc_date},
-         "negated": e.negated, "intensity": e.intensity}
-        for e in queries.events(store)]
+         "negated": e.negated, "intensity": e.intensity, "confidence": e.confidence,
+         "review": review_status(e.review)}
+        for e in queries.events(store, queries.EventFilter(min_confidence=min_confidence))]
 
 
-def export(store: Store, format: str, out: Path) -> list[Path]:
+def export(store: Store, format: str, out: Path, min_confidence: float | None = None) -> list[Path]:
     """Write the database's records under `out`; return the files written."""
-    writers: dict[str, Callable[[Store, Path], list[Path]]] = {
+    writers: dict[str, Callable[[Store, Path, float | None], list[Path]]] = {
         "jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet, "plover": _write_plover}
     if format not in writers:
         raise DyadwatchError(Errors.E011, format=format, choices=", ".join(FORMATS))
     out.mkdir(parents=True, exist_ok=True)
-    return writers[format](store, out)
+    return writers[format](store, out, min_confidence)
 
 
 def _jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
@@ -63,17 +66,17 @@ def _jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def _write_jsonl(store: Store, out: Path) -> list[Path]:
-    return [_jsonl(out / f"{kind}.jsonl", rows) for kind, rows in gold_records(store).items()]
+def _write_jsonl(store: Store, out: Path, min_confidence: float | None) -> list[Path]:
+    return [_jsonl(out / f"{kind}.jsonl", rows) for kind, rows in gold_records(store, min_confidence).items()]
 
 
-def _write_plover(store: Store, out: Path) -> list[Path]:
-    return [_jsonl(out / "plover.jsonl", plover_records(store))]
+def _write_plover(store: Store, out: Path, min_confidence: float | None) -> list[Path]:
+    return [_jsonl(out / "plover.jsonl", plover_records(store, min_confidence))]
 
 
-def _write_csv(store: Store, out: Path) -> list[Path]:
+def _write_csv(store: Store, out: Path, min_confidence: float | None) -> list[Path]:
     written = []
-    for kind, rows in gold_records(store).items():
+    for kind, rows in gold_records(store, min_confidence).items():
         path = out / f"{kind}.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             if rows:
@@ -84,12 +87,12 @@ def _write_csv(store: Store, out: Path) -> list[Path]:
     return written
 
 
-def _write_parquet(store: Store, out: Path) -> list[Path]:
+def _write_parquet(store: Store, out: Path, min_confidence: float | None) -> list[Path]:
     import pyarrow as pa  # imported here: only this export needs it
     import pyarrow.parquet as pq
 
     written = []
-    for kind, rows in gold_records(store).items():
+    for kind, rows in gold_records(store, min_confidence).items():
         path = out / f"{kind}.parquet"
         pq.write_table(pa.Table.from_pylist(rows), path)
         written.append(path)

@@ -76,6 +76,7 @@ class Event:
     intensity: float = 0.0
     source_span: Span | None = None
     target_span: Span | None = None
+    confidence: float = 1.0  # calibrated probability that type, source and target are right
 
 
 @dataclass

@@ -30,6 +30,15 @@ class Paragraph:
     heading: str
 
 
+@dataclass
+class Parsed:
+    """A document's cleaned text, its paragraphs and their Docs (produced as they are read)."""
+
+    cleaned: CleanText
+    paragraphs: list[Paragraph]
+    docs: Iterable[Doc]
+
+
 class Extractor:
     """The whole extraction: clean, read metadata, run the spaCy pipeline per paragraph, map offsets back."""
 
@@ -38,25 +47,32 @@ class Extractor:
         self.knowledge: Knowledge = knowledge_for(self.knowledge_dirs)
         self.nlp = build_nlp(self.knowledge_dirs)
         self.dyads = DyadFinder(self.knowledge)
+        self.places = frozenset(word for c in self.knowledge.countries
+                                for name in (c.name, *c.demonyms) for word in name.split())
         self.given_dyad = dyad
         self.version = PIPELINE_VERSION
         self.model = model_name()
 
     def extract(self, document: Document) -> Extraction:
         """Fill in the document's metadata and return its records."""
+        parsed = self.parse(document)
+        extraction = Extraction()
+        for index, (paragraph, doc) in enumerate(zip(parsed.paragraphs, parsed.docs, strict=True)):
+            _collect(extraction, doc, document.text, parsed.cleaned, paragraph, index)
+        return extraction
+
+    def parse(self, document: Document) -> Parsed:
+        """Fill in the document's metadata and run the pipeline over its paragraphs (lazily)."""
         cleaned = clean(document.text, self.knowledge.furniture)
         self._describe(document, cleaned)
         anchor = _as_date(document.date)
         dyad = self.dyads.dyad(cleaned.text, self.given_dyad)
         blocks = _paragraphs(cleaned.text)
         docs = self.nlp.pipe(self._docs(cleaned.text, blocks, anchor, dyad, document.title or ""), batch_size=64)
-        extraction = Extraction()
-        for index, (paragraph, doc) in enumerate(zip(blocks, docs, strict=True)):
-            _collect(extraction, doc, document.text, cleaned, paragraph, index)
-        return extraction
+        return Parsed(cleaned, blocks, docs)
 
     def _describe(self, document: Document, cleaned: CleanText) -> None:
-        meta = read_metadata(cleaned.text)
+        meta = read_metadata(cleaned.text, self.places)
         document.title = document.title or meta.title
         document.authors = document.authors or meta.authors
         document.publisher = document.publisher or meta.publisher
@@ -132,7 +148,7 @@ def _collect(extraction: Extraction, doc: Doc, original: str, cleaned: CleanText
             evidence=evidence, quote=original[evidence.start:evidence.end], trigger=span(*event.trigger),
             domain=event.domain, date=event.date, date_precision=event.date_precision, negated=event.negated,
             intensity=event.intensity, source_span=_mention_span(doc, event.source, span),
-            target_span=_mention_span(doc, event.target, span)))
+            target_span=_mention_span(doc, event.target, span), confidence=event.confidence))
     for figure in found.figures:
         evidence = span(*figure.sentence)
         extraction.quantities.append(Quantity(

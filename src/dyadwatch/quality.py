@@ -1,4 +1,6 @@
-"""All accuracy figures in one place: the gold levels (score.py's rules), search, and the peer suites."""
+"""All accuracy figures in one place: the frozen held-out set first, then the sample reports (development
+data), search, and the peer suites. Every event figure is score.py's rules on `dyadwatch ingest` +
+`export` output."""
 
 from __future__ import annotations
 
@@ -13,14 +15,48 @@ from dyadwatch.pipeline import Extractor
 from dyadwatch.search import recall_at_k
 from dyadwatch.store.database import Store
 
+EVENT_LEVELS = ("found", "type", "type+actors", "type+actors+date")
+CONFIDENCE_STEPS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 GOLD_LEVELS = (("events", "found"), ("events", "type"), ("events", "type+actors"), ("events", "type+actors+date"),
                ("quantities", "value+unit"), ("claims", "kind"))
 
 
+def heldout_figures(folder: Path, extractor: Extractor) -> dict[str, float]:
+    """Event F1 per level on the held-out set (folder/docs, scored against folder/gold), and the expected
+    calibration error of the confidence at the type+actors level."""
+    records = _records_of(folder / "docs", extractor)
+    report = evaluate.score(folder / "docs", folder / "gold", records)
+    figures = {f"held-out events {level}": report["events"][level].f1 for level in EVENT_LEVELS}
+    events = records["events"]
+    right = evaluate.matched_records(evaluate.GoldCorpus(folder / "docs"),
+                                     evaluate.load_jsonl(folder / "gold" / "events.jsonl"), events, "events",
+                                     "type+actors")
+    figures["held-out calibration error"] = evaluate.calibration_error([e["confidence"] for e in events], right)
+    return figures
+
+
+def confidence_table(folder: Path, extractor: Extractor) -> list[tuple[float, evaluate.LevelScore]]:
+    """Type+actors precision and recall on the held-out set for each minimum confidence."""
+    records = _records_of(folder / "docs", extractor)
+    corpus = evaluate.GoldCorpus(folder / "docs")
+    gold = evaluate.load_jsonl(folder / "gold" / "events.jsonl")
+    return [(step, evaluate.score_kind(corpus, gold, [e for e in records["events"] if e["confidence"] >= step],
+                                       "events")["type+actors"]) for step in CONFIDENCE_STEPS]
+
+
+def _records_of(docs: Path, extractor: Extractor) -> dict[str, list[dict]]:
+    with tempfile.TemporaryDirectory() as scratch:
+        store = Store(str(Path(scratch) / "heldout.db"))
+        ingest(store, [docs], extractor)
+        records = export.gold_records(store, min_confidence=0.0)
+        store.close()
+    return records
+
+
 def gold_figures(shared: Path, store: Store) -> dict[str, float]:
     """F1 per level on the sample corpus, from the store's export, as ingest + export + score.py give."""
-    report = evaluate.score(shared / "corpus" / "seeds", shared / "gold", export.gold_records(store))
-    return {f"{kind} {level}": report[kind][level].f1 for kind, level in GOLD_LEVELS}
+    report = evaluate.score(shared / "corpus" / "seeds", shared / "gold", export.gold_records(store, 0.0))
+    return {f"samples {kind} {level}": report[kind][level].f1 for kind, level in GOLD_LEVELS}
 
 
 def search_figure(shared: Path, store: Store, extractor: Extractor) -> dict[str, float]:
@@ -45,12 +81,14 @@ def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
     }
 
 
-def measure(shared: Path, extractor: Extractor | None = None) -> dict[str, float]:
-    """Every figure; the sample corpus is ingested once into a scratch database for the gold and search ones."""
+def measure(shared: Path, heldout: Path, extractor: Extractor | None = None) -> dict[str, float]:
+    """Every figure, the held-out ones first; the sample corpus is ingested once into a scratch database for
+    the gold and search ones."""
     extractor = extractor or Extractor()
+    figures = heldout_figures(heldout, extractor)
     with tempfile.TemporaryDirectory() as scratch:
         store = Store(str(Path(scratch) / "samples.db"))
         ingest(store, [shared / "corpus" / "seeds"], extractor)
-        figures = {**gold_figures(shared, store), **search_figure(shared, store, extractor)}
+        figures.update({**gold_figures(shared, store), **search_figure(shared, store, extractor)})
         store.close()
     return {**figures, **peer_figures(shared, extractor)}

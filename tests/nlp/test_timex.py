@@ -404,6 +404,8 @@ def test_explicit_years_leaves_out_decades_and_ranges() -> None:
         ("Published: 3 June 2021", "2021-06-03"),
         ("Thursday, June 3, 2021", "2021-06-03"),
         ("*September 2021*", "2021-09"),
+        ("LIMA, 3 June 2021 (wire) — Peru recalled its envoy.", "2021-06-03"),
+        ("QUITO, Ecuador, June 3, 2021 - The talks began.", "2021-06-03"),
     ],
 )
 def test_date_line(line: str, value: str) -> None:

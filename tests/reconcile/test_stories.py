@@ -8,11 +8,11 @@ from dyadwatch.store.database import Store
 from tests.conftest import store_of_reports
 
 REPORTS = {
-    "a.txt": "Loan news\n\n03.06.2021\n\nOn 2 June 2021, Russia disbursed the second USD 500 million tranche "
+    "a.txt": "Loan news\n\n16.04.2021\n\nOn 14 April 2021, Russia disbursed the third USD 300 million tranche "
              "of its loan to Belarus.\n",
-    "b.txt": "Finance digest\n\n15.07.2021\n\nIn June 2021 Russia disbursed a USD 500 million tranche of the "
+    "b.txt": "Finance digest\n\n20.05.2021\n\nIn April 2021 Russia disbursed a USD 300 million tranche of the "
              "state loan to Belarus.\n",
-    "c.txt": "Monthly review\n\n20.07.2021\n\nOn 30 June 2021 Russia disbursed the second USD 500 million tranche "
+    "c.txt": "Monthly review\n\n25.05.2021\n\nOn 28 April 2021 Russia disbursed the third USD 300 million tranche "
              "of the loan to Belarus.\n",
     "d.txt": "Year in review\n\n28.12.2020\n\nOn 22 December 2020 the Polish government criticised Belarus "
              "over the border.\n",
@@ -24,8 +24,8 @@ def store(tmp_path_factory: pytest.TempPathFactory, extractor) -> Store:
     return store_of_reports(tmp_path_factory.mktemp("stories"), REPORTS, extractor, "stories.db")
 
 
-def tranche_story(stories):
-    return next(s for s in stories if s.type == "AID" and any("500 million" in r.quote for r in s.reports))
+def tranche_story(stories, amount: str = "300 million"):
+    return next(s for s in stories if s.type == "AID" and any(amount in r.quote for r in s.reports))
 
 
 def test_reports_of_one_tranche_become_one_story_with_a_date_contradiction(store: Store):
@@ -33,22 +33,22 @@ def test_reports_of_one_tranche_become_one_story_with_a_date_contradiction(store
     story = tranche_story(stories)
     assert {r.doc for r in story.reports} == {"a.txt", "b.txt", "c.txt"}
     assert story.source_count == 3 and (story.source, story.target) == ("RUS", "BLR")
-    assert story.date in ("2021-06-02", "2021-06-30")
+    assert story.date in ("2021-04-14", "2021-04-28")
     contradiction = next(c for c in story.contradictions if c.field == "date")
-    assert contradiction.versions["2021-06-02"] == ["a.txt"] and contradiction.versions["2021-06-30"] == ["c.txt"]
+    assert contradiction.versions["2021-04-14"] == ["a.txt"] and contradiction.versions["2021-04-28"] == ["c.txt"]
     assert not any(r.doc == "d.txt" for r in story.reports)
 
 
 def test_each_story_counts_once_in_the_trend(store: Store):
-    june = [p for p in story_trend(store, "month") if p.period == "2021-06"]
-    assert [(p.domain, p.events, p.index) for p in june] == [("finance", 1, 7.0)]
+    april = [p for p in story_trend(store, "month") if p.period == "2021-04"]
+    assert [(p.domain, p.events, p.index) for p in april] == [("finance", 1, 7.0)]
     december = [p for p in story_trend(store, "month") if p.period == "2020-12"]
     assert sum(p.events for p in december) == 1 and december[0].index == -2.0
     assert story_trend(store, "month", actors=("POL", "BLR"))[0].period == "2020-12"
 
 
 def test_the_seed_reports_of_the_second_tranche_merge_across_documents(seeds_store: Store):
-    story = tranche_story(build_stories(seeds_store))
+    story = tranche_story(build_stories(seeds_store), "500 million")
     assert {r.doc[:3] for r in story.reports} == {"000", "002"}
     assert story.date.startswith("2021-0")
 

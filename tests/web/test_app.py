@@ -216,8 +216,8 @@ def test_openapi_schema_describes_the_api(client: TestClient):
 
 def test_search_answers_with_sentences_events_and_figures(client: TestClient):
     """The page and the API share one backend, which expands names (Lukashenko finds Lukashenka)."""
-    api = client.get("/api/search", params={"q": "How much did Russia lend Belarus?"}).json()["results"]
-    page = client.get("/search", params={"q": "How much did Russia lend Belarus?"}).text
+    api = client.get("/api/search", params={"q": "How much did Moscow lend Minsk?"}).json()["results"]
+    page = client.get("/search", params={"q": "How much did Moscow lend Minsk?"}).text
     assert api and api[0]["text"] in page.replace("&#39;", "'").replace("&quot;", '"')
     assert "Figures in these sentences" in page and "USD" in page
     names = client.get("/api/search", params={"q": "Lukashenko"}).json()["results"]
@@ -704,7 +704,7 @@ def test_hostile_text_is_escaped_on_the_new_pages(tmp_path: Path, demo_with_payl
 
 
 def test_search_page_links_events_to_their_pages(client: TestClient):
-    page = client.get("/search", params={"q": "How much did Russia lend Belarus?"}).text
+    page = client.get("/search", params={"q": "How much did Moscow lend Minsk?"}).text
     links = re.findall(r'href="(/events/[^"]+)"', page)
     assert links and all(client.get(link).status_code == 200 for link in links[:3])
 

@@ -84,11 +84,12 @@ def event_trend(store: Store, by: str = "month", domain: str | None = None,
 
 
 def story_trend(store: Store, by: str = "month", domain: str | None = None,
-                actors: tuple[str, str] | None = None) -> list[TrendPoint]:
+                actors: tuple[str, str] | None = None, min_confidence: float | None = None) -> list[TrendPoint]:
     """The index from stories: a happening reported by five documents counts once."""
     from dyadwatch.reconcile.stories import build_stories  # stories build on events; imported when asked for
 
-    items = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target) for s in build_stories(store)]
+    items = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target)
+             for s in build_stories(store, min_confidence)]
     return index_of(items, by, domain, actors)
 
 

@@ -15,8 +15,9 @@ PUBLISHER_WORDS = re.compile(
     r"\b(Institute|Institut|Centre|Center|Council|Foundation|University|School|Review|Monitor|Memo|"
     r"Press|News|Dialogue|Agency|Journal|Times|Post|Club|Forum|Notes|Observatory|Programme|Program|"
     r"Digest|Brief|Analytics|Think Tank|Desk)\b")
-NOT_NAMES = re.compile(r"\b(Relations|Policy|Russia|Belarus|Union|State|Eurasia|Europe|Between|After)\b",
-                       re.IGNORECASE)
+# Words of titles and headings, never of a person's name (place names come from the knowledge files).
+NOT_NAMES = re.compile(r"\b(Relations|Policy|Union|State|Between|After|Crisis|War|Security|Report|Analysis|"
+                       r"Brief|Outlook|Review|Summary|Memorandum|Update|Ties|Talks|Deal)\b", re.IGNORECASE)
 ENGLISH_WORDS = re.compile(r"\b(the|and|of|to|in|is|that|with|for|was)\b", re.IGNORECASE)
 LOOKING_AHEAD = re.compile(r"\b(will|would|should|could|may|might|plans?|expected|forecasts?)\b[^.]*$|"
                            r"\b(by|until|till|before|through|to)\s+(the\s+(end|beginning)\s+of\s+)?$")
@@ -35,14 +36,15 @@ class Metadata:
     language: str
 
 
-def read_metadata(text: str) -> Metadata:
-    """What the head of `text` (already cleaned) says about the document."""
+def read_metadata(text: str, places: frozenset[str] = frozenset()) -> Metadata:
+    """What the head of `text` (already cleaned) says about the document; `places` are names of countries
+    and their peoples, which make a line a title rather than a byline."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:HEAD_LINES]
     title = next((line for line in lines if _could_be_title(line) and not AUTHOR_LINE.match(line)), "")
     date, precision, inferred = _publication_date(text)
     return Metadata(
         title=title,
-        authors=_authors(lines, title),
+        authors=_authors(lines, title, places),
         publisher=next((line for line in lines if _could_be_publisher(line, title)), ""),
         date=date,
         date_precision=precision,
@@ -55,9 +57,11 @@ def _could_be_title(line: str) -> bool:
     return 3 <= len(line) <= 200 and not line.endswith((".", ",", ";")) and date_line(line) is None
 
 
-def _authors(lines: list[str], title: str) -> list[str]:
+def _authors(lines: list[str], title: str, places: frozenset[str]) -> list[str]:
     for line in lines:
         if line == title or len(line) > 120 or NOT_NAMES.search(line) or PUBLISHER_WORDS.search(line):
+            continue
+        if any(word in places for word in re.findall(r"[\w’'-]+", line)):
             continue
         match = AUTHOR_LINE.match(line)
         if match:

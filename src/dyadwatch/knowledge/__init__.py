@@ -213,9 +213,12 @@ def _cameo_entries(path: Path, data: Any) -> dict[str, str]:
 
 
 def _merge_events(into: dict[str, Any], data: dict[str, Any]) -> None:
+    """A user's events.yaml adds to the bundled one: words join the lists they name, tables are updated."""
     for key, value in (data or {}).items():
         if isinstance(value, dict) and isinstance(into.get(key), dict):
-            into[key] = {**into[key], **value}
+            merged = dict(into[key])
+            _merge_events(merged, value)
+            into[key] = merged
         elif isinstance(value, list) and isinstance(into.get(key), list):
             into[key] = [*into[key], *value]
         else:

@@ -11,7 +11,8 @@ import spacy
 from spacy.language import Language
 
 from dyadwatch.knowledge import Knowledge, load_knowledge
-from dyadwatch.nlp import actors, claims, dates, events, figures, segment  # noqa: F401  (registers factories)
+from dyadwatch.nlp import actors, claims, dates, figures, segment  # noqa: F401  (registers factories)
+from dyadwatch.nlp.coder import component  # noqa: F401  (registers dyadwatch_events)
 from dyadwatch.nlp.context import register_extensions
 
 PIPELINE_VERSION = "0.1.0"

@@ -2,7 +2,7 @@
 
 Subject or passive agent -> source; object, "with/to/against/on X" -> target;
 possessives and demonyms on a noun trigger ("Russia's loan", "EU sanctions") ->
-source; coordinated subjects ("Belarus and Russia signed") -> both; pronouns ->
+source; coordinated subjects ("Serbia and Hungary signed") -> both; pronouns ->
 the last fitting actor named before them in the paragraph.
 """
 
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from dyadwatch.nlp.context import ActorMention
-from dyadwatch.nlp.vocabulary import COPULAS, is_participle
 
 SUBJECT_DEPS = {"nsubj", "csubj", "expl"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
@@ -28,6 +27,15 @@ PERSON_PRONOUNS = {"he", "she", "his", "her", "him", "hers", "himself", "herself
 THING_PRONOUNS = {"it", "its", "itself"}
 GROUP_PRONOUNS = {"they", "their", "them", "theirs", "themselves", "we", "our", "us", "i", "my", "me"}
 INHERITING_DEPS = {"xcomp", "conj", "advcl", "pcomp", "acomp", "prep"}  # prep: "refrained from [interfering]"
+
+
+COPULAS = {"be", "remain", "stay"}  # 'the crossing remained closed' reads as 'was closed'
+
+
+def is_participle(token: Token) -> bool:
+    """'the proposals are ignored': a passive participle the tagger took for an adjective."""
+    return (token.pos_ == "ADJ" and token.dep_ == "acomp" and token.lower_.endswith("ed")
+            and token.head.lemma_ in COPULAS)
 
 
 LOCATIVE_PREPOSITIONS = {"in", "near", "outside", "inside", "at"}
@@ -89,7 +97,7 @@ class RoleReader:
     def verb_roles(self, verb: Token) -> Roles:
         children = list(verb.children)
         passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in children)
-        if is_participle(verb):  # 'X are disregarded': the copula's subject undergoes the action
+        if is_participle(verb):  # 'X are ignored': the copula's subject undergoes the action
             sides = [a for c in verb.children if _on_a_side(c) for p in c.children for a in self.phrase_actors(p)]
             return Roles(sides, [a for c in verb.head.children if c.dep_ == "nsubj" for a in self.phrase_actors(c)])
         sources: list[ActorMention] = []
@@ -106,24 +114,24 @@ class RoleReader:
                 sources.extend(a for p in child.children for a in self.phrase_actors(p))
             elif child.dep_ == "prep" and child.lower_ in TARGET_PREPS | {"from"}:
                 found = [a for p in child.children if p.dep_ == "pobj" for a in self.phrase_actors(p)]
-                if _on_a_side(child):  # 'the border was closed on the Russian side': by that side
+                if _on_a_side(child):  # 'the crossing was shut on the Turkish side': by that side
                     sides.extend(found)
                 elif _at_the_instigation(child):
-                    continue  # 'gave up the roadmap at Putin's initiative': who urged it, not who undergoes it
+                    continue  # 'dropped the plan at Erdogan's initiative': who urged it, not who undergoes it
                 elif child.lower_ == "from" and _receives(verb):
                     givers.extend(found)
                 elif child.lower_ in GRIEVANCE_PREPS:  # 'complained to the UN over Israeli raids'
                     targets[:0] = found
                 elif child.lower_ != "from":
                     targets.extend(found)
-        if not targets:  # 'Minsk hoped Russia would lend support': the one hoped, asked or urged to act
+        if not targets:  # 'Belgrade hoped China would provide funds': the one hoped, asked or urged to act
             targets.extend(a for c in children if c.dep_ in ("ccomp", "xcomp") for s in c.children
                            if s.dep_ == "nsubj" for a in self.phrase_actors(s))
         if verb.dep_ in ("acl", "relcl") and not sources and not passive:
             sources.extend(self.phrase_actors(verb.head))
         elif verb.dep_ == "acl" and passive is False and not targets:
             targets.extend(self.phrase_actors(verb.head))
-        if not sources and passive:  # 'Russia's insistence was abandoned': the possessor acts
+        if not sources and passive:  # 'Turkey's demand was dropped': the possessor acts
             sources = [a for c in children if c.dep_ in PASSIVE_SUBJECT_DEPS for p in c.children
                        if p.dep_ == "poss" for a in self.phrase_actors(p)]
             targets = [t for t in targets if t not in sources]
@@ -136,7 +144,7 @@ class RoleReader:
         return Roles(_unique(sources), [t for t in _unique(targets) if t not in sources])
 
     def inherited_subject(self, verb: Token) -> list[ActorMention]:
-        """'pledged to continue supporting X', 'met X and said ...': the subject of the governing verb;
+        """'promised to keep backing X', 'met X and said ...': the subject of the governing verb;
         through a preposition, its object when it has one ('prevented Belarus from joining')."""
         token = verb
         through_preposition = False
@@ -159,7 +167,7 @@ class RoleReader:
 
     def _received(self, verb: Token, sources: list[ActorMention], targets: list[ActorMention]
                   ) -> tuple[list[ActorMention], list[ActorMention]]:
-        """'Belarus received the loan of Russia': the receiver is the target."""
+        """'Serbia received the loan of China': the receiver is the target."""
         givers = [t for t in targets if t not in sources]
         for child in verb.children:
             if child.dep_ == "dobj":
@@ -172,7 +180,7 @@ class RoleReader:
 
     # --- adjectives -----------------------------------------------------------
     def adjective_roles(self, adjective: Token) -> Roles:
-        """'Minsk is concerned about Moscow's plans': the copula's subject feels it, 'about X' is its object."""
+        """'Athens is worried about Ankara's plans': the copula's subject feels it, 'about X' is its object."""
         sources = [a for c in adjective.head.children if c.dep_ == "nsubj" for a in self.phrase_actors(c)]
         targets = [a for c in adjective.children if c.dep_ == "prep" and c.lower_ in ("about", "over", "with", "by")
                    for p in c.children for a in self.phrase_actors(p)]
@@ -191,8 +199,8 @@ class RoleReader:
         return []
 
     def places_named_on(self, trigger: Token) -> list[ActorMention]:
-        """Countries, capitals and regions named as where the act or its object is ('allowed registration
-        in Belarus'), not those deeper in the sentence ('after the crisis in Belarus's relations')."""
+        """Countries, capitals and regions named as where the act or its object is ('banned the party
+        in Georgia'), not those deeper in the sentence ('after the dispute over Georgia's borders')."""
         phrases = [trigger, *(c for c in trigger.children if c.dep_ in ("dobj", "dative", "nsubjpass")),
                    *(p for c in trigger.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj")]
         places = [p for h in phrases for c in h.children if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPOSITIONS
@@ -253,20 +261,20 @@ class RoleReader:
 
 
 def _on_a_side(preposition: Token) -> bool:
-    """'on the Russian side', 'from the Polish side': the side that acts, not the one acted on."""
+    """'on the Turkish side', 'from the Greek side': the side that acts, not the one acted on."""
     return preposition.dep_ == "prep" and preposition.lower_ in ("on", "from") and any(
         p.dep_ == "pobj" and p.lemma_.lower() == "side" for p in preposition.children)
 
 
 def _at_the_instigation(preposition: Token) -> bool:
-    """'at Putin's initiative', 'at the request of Minsk'."""
+    """'at Erdogan's initiative', 'at the request of Athens'."""
     return preposition.lower_ == "at" and any(
         p.dep_ == "pobj" and p.lemma_.lower() in INSTIGATIONS for p in preposition.children)
 
 
 def _container_governor(noun: Token) -> tuple[Token, Token]:
-    """The head of a noun, read through a container noun that names no actor ('were in the middle of a
-    quarrel', 'on the verge of a deal') or a verb of taking part ('engaged in a purge'): (the governor,
+    """The head of a noun, read through a container noun that names no actor ('were in the midst of a
+    dispute', 'on the verge of a deal') or a verb of taking part ('engaged in a purge'): (the governor,
     the noun that hangs from it)."""
     preposition = noun.head
     container = preposition.head
@@ -276,7 +284,7 @@ def _container_governor(noun: Token) -> tuple[Token, Token]:
     if noun.dep_ == "pobj" and preposition.lower_ == "in" and preposition.head.lemma_ in PARTICIPATION:
         return preposition.head, noun
     if noun.dep_ == "pobj" and preposition.lower_ in ("in", "on") and preposition.head.lemma_ in COPULAS:
-        return preposition.head, noun  # 'the forces are on joint duty', 'the two were in talks'
+        return preposition.head, noun  # 'the crews are on joint patrol', 'the two were in talks'
     return noun.head, noun
 
 

@@ -1092,6 +1092,9 @@ _DATE_LINE_PREFIX = re.compile(
 )
 _DATE_LINE_SUFFIX = re.compile(r"[\s*_|.,;]*$")
 _DATE_LINE_SCAN = 30
+# A news dateline opening a paragraph: 'NAIROBI, 12 March 2018 (Reuters) — ...', 'ANKARA, Turkey, 3 May 2021 -'.
+_DATELINE = re.compile(r"^[\s*_]*[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{1,40}(?:,\s*[A-Z][\w .'’-]{1,30})?,\s*"
+                       r"(?P<date>[^—–()\n]{6,40}?)\s*(?:\([^)\n]{1,30}\)\s*)?[—–-]{1,2}\s")
 
 
 def date_line(text: str) -> TimeExpression | None:
@@ -1103,7 +1106,11 @@ def date_line(text: str) -> TimeExpression | None:
     offset = 0
     for line in text.splitlines(keepends=True)[:_DATE_LINE_SCAN]:
         core_start = _DATE_LINE_PREFIX.match(line).end()  # always matches: every part is optional
-        core = _DATE_LINE_SUFFIX.sub("", line[core_start:])
+        dateline = _DATELINE.match(line)
+        if dateline is not None:
+            core_start, core = dateline.start("date"), dateline.group("date")
+        else:
+            core = _DATE_LINE_SUFFIX.sub("", line[core_start:])
         if 6 <= len(core) <= 40:
             found = find_time_expressions(core)
             if len(found) == 1 and found[0].start == 0 and found[0].end == len(core):

@@ -80,9 +80,10 @@ class Story:
         return data
 
 
-def build_stories(store: Store) -> list[Story]:
-    """All stories of the database, most reported first, then by date."""
-    events = queries.events(store)
+def build_stories(store: Store, min_confidence: float | None = None) -> list[Story]:
+    """All stories of the database, most reported first, then by date; events below the confidence
+    threshold (the setting's default when none is given) tell no story."""
+    events = queries.events(store, queries.EventFilter(min_confidence=min_confidence))
     figures = _figures_by_doc(queries.quantities(store))
     groups = _merge(events, figures)
     stories = [_story(members, figures) for members in groups]

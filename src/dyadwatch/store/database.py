@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from dyadwatch.errors import DyadwatchError, Errors
@@ -48,6 +48,7 @@ class Store:
             if self.is_sqlite:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             schema.metadata.create_all(self.engine)
+            _add_missing_columns(self.engine)
             if self.is_sqlite:
                 with self.engine.begin() as conn:
                     conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts "
@@ -128,7 +129,7 @@ class Store:
                  "start": e.evidence.start, "end": e.evidence.end, "quote": e.quote, "type": e.type,
                  "mode": e.mode, "domain": e.domain, "source": e.source, "target": e.target, "date": e.date,
                  "date_precision": e.date_precision, "negated": e.negated, "intensity": e.intensity,
-                 "trigger_start": e.trigger.start, "trigger_end": e.trigger.end,
+                 "confidence": e.confidence, "trigger_start": e.trigger.start, "trigger_end": e.trigger.end,
                  **_span_columns("source", e.source_span), **_span_columns("target", e.target_span)}
                 for e in extraction.events])
         if extraction.quantities:
@@ -194,6 +195,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added to the schema since a database was made (events.confidence, ...), with their
+    defaults, so that an older database opens and keeps its records and reviews."""
+    existing = inspect(engine)
+    with engine.begin() as conn:
+        for table in schema.metadata.sorted_tables:
+            present = {c["name"] for c in existing.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present:
+                    kind = column.type.compile(engine.dialect)
+                    default = f" DEFAULT {column.default.arg!r}" if column.default is not None else ""
+                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{default}'))
 
 
 def _now() -> str:

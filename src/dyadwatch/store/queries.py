@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select, text
 
 from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.settings import default
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import apply_reviews, latest_reviews
@@ -39,6 +40,7 @@ class EventRow:
     source_end: int | None = None
     target_start: int | None = None
     target_end: int | None = None
+    confidence: float = 1.0
     review: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -121,6 +123,7 @@ class EventFilter:
     since: str | None = None
     until: str | None = None
     limit: int | None = None
+    min_confidence: float | None = None  # None: the setting's default
 
 
 def _columns(table: Any, row_type: type, extra: dict[str, Any]) -> list[Any]:
@@ -156,6 +159,9 @@ def involves(source: str | None, target: str | None, actor: str) -> bool:
 
 
 def _event_matches(row: EventRow, where: EventFilter) -> bool:
+    threshold = where.min_confidence if where.min_confidence is not None else float(default("min_confidence"))
+    if row.confidence < threshold:
+        return False
     if where.type and row.type != where.type.upper():
         return False
     if where.domain and row.domain != where.domain.lower():
@@ -165,6 +171,15 @@ def _event_matches(row: EventRow, where: EventFilter) -> bool:
     if where.since and (row.date is None or row.date < where.since[: len(row.date)]):
         return False
     return not (where.until and (row.date is None or row.date[: len(where.until)] > where.until))
+
+
+def review_queue(store: Store, limit: int = 20) -> list[EventRow]:
+    """Events no analyst has reviewed yet, least certain first."""
+    E, R = schema.events, schema.reviews
+    query = (_record_select(E, EventRow).where(~E.c.id.in_(select(R.c.record_id)))
+             .order_by(E.c.confidence, D.c.name, E.c.start).limit(limit))
+    with store.connect() as conn:
+        return [EventRow(**row._mapping) for row in conn.execute(query)]
 
 
 def event(store: Store, event_id: str) -> EventRow:

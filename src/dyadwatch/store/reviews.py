@@ -56,6 +56,14 @@ def add_review(store: Store, record_id: str, action: str, changes: dict[str, Any
     return review
 
 
+STATUSES = {"": "machine", "confirm": "confirmed", "correct": "corrected", "reject": "rejected"}
+
+
+def review_status(action: str) -> str:
+    """What an analyst did to a record, as exports name it: machine, confirmed, corrected, rejected."""
+    return STATUSES.get(action, action)
+
+
 def latest_reviews(store: Store) -> dict[str, Review]:
     """The latest review of each reviewed record."""
     table = schema.reviews

@@ -107,6 +107,7 @@ events = Table(
     Column("date_precision", String(8)),
     Column("negated", Boolean, default=False),
     Column("intensity", Float, default=0.0),
+    Column("confidence", Float, default=1.0),
     Column("trigger_start", Integer),
     Column("trigger_end", Integer),
     Column("source_start", Integer),

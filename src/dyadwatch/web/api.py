@@ -52,6 +52,8 @@ class EventOut(Evidence):
     date_precision: str | None
     negated: bool
     intensity: float
+    confidence: float = Field(description="calibrated probability that type, source and target are right")
+    review: str = Field(description="the analyst's latest review: '', confirm, correct or reject")
     trigger_start: int | None
     trigger_end: int | None
 
@@ -314,6 +316,7 @@ def api_router() -> APIRouter:
     router.add_api_route("/documents", api_documents, methods=["GET"], response_model=DocumentList)
     router.add_api_route("/events", api_events, methods=["GET"], response_model=EventPage)
     router.add_api_route("/events/{event_id}", api_event, methods=["GET"], response_model=EventOut)
+    router.add_api_route("/review-queue", api_review_queue, methods=["GET"], response_model=EventPage)
     router.add_api_route("/figures", api_figures, methods=["GET"], response_model=FigurePage)
     router.add_api_route("/claims", api_claims, methods=["GET"], response_model=ClaimPage)
     router.add_api_route("/actors", api_actors, methods=["GET"], response_model=ActorList)
@@ -346,12 +349,20 @@ def api_documents(web: Context) -> DocumentList:
 
 
 def api_events(web: Context, type: Text = None, domain: Text = None, actor: Text = None, doc: Text = None,
-               since: IsoDate = None, until: IsoDate = None, limit: Limit = 100, offset: Offset = 0) -> EventPage:
+               since: IsoDate = None, until: IsoDate = None,
+               min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None, limit: Limit = 100,
+               offset: Offset = 0) -> EventPage:
     """Events in date order (undated last) with reviews applied; `actor` matches a code and its sub-actors."""
     rows = queries.events(web.store, EventFilter(type=type, domain=domain, actor=actor, doc=doc, since=since,
-                                                 until=until))
+                                                 until=until, min_confidence=min_confidence))
     return EventPage(total=len(rows), limit=limit, offset=offset,
                      events=[EventOut(**r.as_dict()) for r in rows[offset: offset + limit]])
+
+
+def api_review_queue(web: Context, limit: Limit = 50) -> EventPage:
+    """Events no analyst has reviewed yet, least certain first."""
+    rows = queries.review_queue(web.store, limit)
+    return EventPage(total=len(rows), limit=limit, offset=0, events=[EventOut(**r.as_dict()) for r in rows])
 
 
 def api_stories(web: Context, type: Text = None, actor: Text = None, limit: Limit = 100,

@@ -40,6 +40,8 @@ FORECAST_STATUSES = ("fulfilled", "partly fulfilled", "not fulfilled", "overtake
 
 Context = Annotated[WebContext, Depends(web_context)]
 Text = Annotated[str | None, Query(max_length=200)]
+Confidence = Annotated[float | None, Query(ge=0.0, le=1.0)]
+QUEUE_LENGTH = 50
 
 
 def page_router() -> APIRouter:
@@ -51,7 +53,7 @@ def page_router() -> APIRouter:
                           ("/claims", claims_page), ("/search", search_page), ("/stories", stories_page),
                           ("/stories/{story_id}", story_page), ("/indicators", indicators_page),
                           ("/indicators/{key:path}", indicator_page), ("/agreements", agreements_page),
-                          ("/forecasts", forecasts_page), ("/sources", sources_page)):
+                          ("/forecasts", forecasts_page), ("/sources", sources_page), ("/queue", queue_page)):
         router.add_api_route(path, handler, methods=["GET"], name=handler.__name__)
     router.add_api_route("/review/{record_id}", review, methods=["POST"], name="review")
     return router
@@ -73,19 +75,26 @@ def overview(request: Request, web: Context, by: Text = "month") -> Response:
 
 
 def timeline(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
-             doc: Text = None, since: Text = None, until: Text = None,
+             doc: Text = None, since: Text = None, until: Text = None, min_confidence: Confidence = None,
              offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     params = {"type": type, "domain": domain, "actor": actor, "doc": doc, "since": since, "until": until}
     filters = {key: (value or "").strip() or None for key, value in params.items()}
     for key in ("since", "until"):
         if filters[key] and not ISO_DATE.fullmatch(filters[key] or ""):
             raise HTTPException(400, f"'{key}' must be a date such as 2021, 2021-09 or 2021-09-09")
-    events = queries.events(web.store, EventFilter(**filters))
+    events = queries.events(web.store, EventFilter(**filters, min_confidence=min_confidence))
     shown = events[offset: offset + TIMELINE_PAGE]
+    shown_filters = {**{k: v or "" for k, v in filters.items()},
+                     "min_confidence": "" if min_confidence is None else min_confidence}
     return render(request, "timeline.html", {
         "events": shown, "total": len(events), "offset": offset, "page_size": TIMELINE_PAGE,
-        "filters": {k: v or "" for k, v in filters.items()}, "types": PLOVER_TYPES, "domains": DOMAINS,
+        "filters": shown_filters, "types": PLOVER_TYPES, "domains": DOMAINS,
         "documents": queries.documents(web.store), "names": data.actor_names(web.store)})
+
+
+def queue_page(request: Request, web: Context) -> Response:
+    return render(request, "queue.html", {"events": queries.review_queue(web.store, QUEUE_LENGTH),
+                                          "names": data.actor_names(web.store)})
 
 
 def event_page(request: Request, web: Context, event_id: str) -> Response:
@@ -104,8 +113,8 @@ def event_page(request: Request, web: Context, event_id: str) -> Response:
 
 
 def stories_page(request: Request, web: Context, type: Text = None, actor: Text = None,
-                 sources: Annotated[int, Query(ge=1, le=100)] = 1) -> Response:
-    stories = [s for s in build_stories(web.store) if s.source_count >= sources
+                 sources: Annotated[int, Query(ge=1, le=100)] = 1, min_confidence: Confidence = None) -> Response:
+    stories = [s for s in build_stories(web.store, min_confidence) if s.source_count >= sources
                and (not type or s.type == type) and (not actor or queries.involves(s.source, s.target, actor))]
     return render(request, "stories.html", {
         "stories": stories, "filters": {"type": type or "", "actor": actor or "", "sources": sources},

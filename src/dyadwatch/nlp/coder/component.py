@@ -1,0 +1,127 @@
+"""The `dyadwatch_events` pipeline component: the learned coder's decisions as dated, typed events.
+
+The model decides whether a word names an act, its PLOVER type, its negation, its source and its
+target; rules that are general and strong around it give the date (`event_dates.py`), the domain
+(`domains.py`), the mode and intensity (`events.yaml`). A user's CAMEO verb dictionary, when loaded,
+types the verbs it codes: an analyst's explicit knowledge wins over the model's guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from dyadwatch.knowledge import Knowledge
+from dyadwatch.nlp.cameo_coding import CameoVerbCoder
+from dyadwatch.nlp.coder.candidates import Candidate
+from dyadwatch.nlp.coder.inputs import SentenceInput, actor_namer, document_inputs
+from dyadwatch.nlp.coder.model import MODEL_DIR, Decision, EventModel
+from dyadwatch.nlp.context import ActorMention, context_of, found_in
+from dyadwatch.nlp.domains import DomainCues
+from dyadwatch.nlp.event_dates import EventDater
+from dyadwatch.nlp.syntax import verb_of
+from dyadwatch.nlp.vocabulary import EventVocabulary
+
+
+@dataclass
+class CodedEvent:
+    """An event in paragraph-Doc character offsets (the pipeline maps them to the file)."""
+
+    type: str
+    mode: str
+    source: ActorMention | None
+    target: ActorMention | None
+    trigger: tuple[int, int]
+    clause: tuple[int, int]
+    negated: bool
+    date: str | None
+    date_precision: str | None
+    domain: str
+    intensity: float
+    confidence: float = 1.0
+
+
+class LearnedEventCoder:
+    """Finds events in each sentence of a paragraph Doc and stores them on `doc._.found.events`."""
+
+    def __init__(self, knowledge: Knowledge, model_dir: str) -> None:
+        cameo = CameoVerbCoder(knowledge.verb_dictionaries, knowledge.cameo_table) \
+            if knowledge.verb_dictionaries else None
+        self.vocabulary = EventVocabulary(knowledge.events, cameo)
+        self.names = actor_namer({c.code: c.name for c in knowledge.countries}
+                                 | {a.code: a.name for a in knowledge.actors if a.kind == "organisation"})
+        self.dater = EventDater(self.vocabulary)
+        self.domains = DomainCues(knowledge.domains)
+        self.model_dir = model_dir
+
+    @property
+    def event_model(self) -> EventModel:
+        return load_model(self.model_dir)
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Sentences of many paragraphs go through the encoder together; actors named in earlier
+        paragraphs of a document stay candidates."""
+        stream = document_inputs(docs, self.vocabulary, self.names)
+        while batch := list(islice(stream, batch_size)):
+            items = [item for _, inputs in batch for item in inputs]
+            decisions = iter(self.event_model.decide(items) if items else [])
+            for doc, inputs in batch:
+                found = found_in(doc)
+                for item in inputs:
+                    for decision in next(decisions):
+                        found.events.extend(self._coded(decision, item, doc))
+                yield doc
+
+    def _coded(self, decision: Decision, item: SentenceInput, doc: Doc) -> list[CodedEvent]:
+        sentence = item.sentence
+        token = sentence[decision.token]
+        kind = self.vocabulary.dictionary_type(token) or decision.type
+        clause = clause_of(token, sentence)
+        context = context_of(doc)
+        date, precision, also = self.dater.date(token, clause, sentence, found_in(doc).time_expressions, context)
+        event = CodedEvent(
+            type=kind, mode=self.vocabulary.mode(token, kind),
+            source=_mention(decision.source, token),
+            target=_mention(decision.target, token) if decision.target else None,
+            trigger=(token.idx, token.idx + len(token.text)),
+            clause=(clause[0].idx, clause[-1].idx + len(clause[-1].text)),
+            negated=decision.negated, date=date, date_precision=precision,
+            domain=self.domains.domain_for(kind, clause, sentence, context.heading),
+            intensity=self.vocabulary.intensity.get(kind, 0.0), confidence=round(decision.confidence, 4))
+        return [event, *(replace(event, date=t.value, date_precision=t.precision) for t in also)]
+
+
+def _mention(candidate: Candidate, trigger: Token) -> ActorMention:
+    """An actor the text names keeps its words; one it leaves unnamed stands at the trigger."""
+    if candidate.named:
+        return ActorMention(candidate.start, candidate.end, (candidate.code,), candidate.kind)
+    return ActorMention(trigger.i, trigger.i, (candidate.code,), candidate.kind)
+
+
+def clause_of(token: Token, sentence: Span) -> list[Token]:
+    """The tokens of the clause a trigger stands in (its verb's subtree, within the sentence)."""
+    verb = verb_of(token) or token
+    tokens = [t for t in verb.subtree if sentence.start <= t.i < sentence.end]
+    return tokens or [token]
+
+
+@Language.factory("dyadwatch_events", default_config={"knowledge_dirs": [], "model_dir": ""})
+def make_event_coder(nlp: Language, name: str, knowledge_dirs: list[str], model_dir: str) -> LearnedEventCoder:
+    from dyadwatch.nlp.build import knowledge_for
+
+    return LearnedEventCoder(knowledge_for(tuple(knowledge_dirs)), model_dir or str(MODEL_DIR))
+
+
+@lru_cache(maxsize=4)
+def load_model(folder: str) -> EventModel:
+    """One loaded model per folder and process, however many pipelines are built."""
+    return EventModel(Path(folder))

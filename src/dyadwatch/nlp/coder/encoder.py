@@ -1,0 +1,116 @@
+"""Contextual vectors for the words of a sentence, from the fine-tuned encoder (ONNX, one thread).
+
+The encoder reads word pieces; the coder reads spaCy tokens. `pooling` maps one to the other: a
+token's vector is the mean of the vectors of the pieces that overlap it. Training uses the same
+tokenizer and pooling with the PyTorch encoder, so what is learned is what runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MAX_PIECES = 256  # longer sentences are read in windows of this many pieces
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Word pieces of one sentence and the spaCy tokens they cover."""
+
+    ids: list[int]
+    pooling: np.ndarray  # (tokens, pieces): row i averages the pieces of token i
+
+
+def load_tokenizer(path: Path):
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
+def pieces(tokenizer, text: str, token_spans: Sequence[tuple[int, int]]) -> list[Piece]:
+    """The sentence as one or more windows of word pieces, each with the pooling of the tokens it holds.
+
+    `token_spans` are the tokens' character offsets in `text`, in order. A token lies in one window.
+    """
+    encoding = tokenizer.encode(text, add_special_tokens=False)
+    ids, offsets = encoding.ids, encoding.offsets
+    token_pieces = _pieces_of_tokens(offsets, token_spans)
+    opening, closing = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    windows: list[Piece] = []
+    first = 0
+    while first < len(token_spans) or not windows:
+        begin = next((p[0] for p in token_pieces[first:] if p), len(ids))
+        last = first
+        while last < len(token_spans) and all(k < begin + MAX_PIECES - 2 for k in token_pieces[last]):
+            last += 1
+        last = max(last, min(first + 1, len(token_spans)))
+        end = max((k + 1 for p in token_pieces[first:last] for k in p), default=begin)
+        pooling = np.zeros((len(token_spans), end - begin + 2), dtype=np.float32)
+        for token in range(first, last):
+            inside = [k - begin + 1 for k in token_pieces[token] if begin <= k < end]
+            if inside:
+                pooling[token, inside] = 1.0 / len(inside)
+        windows.append(Piece([opening, *ids[begin:end], closing], pooling))
+        first = last
+    return windows
+
+
+def _pieces_of_tokens(offsets: Sequence[tuple[int, int]], token_spans: Sequence[tuple[int, int]]
+                      ) -> list[list[int]]:
+    """For each token, the pieces that overlap it (one sweep: both lists are in text order)."""
+    found: list[list[int]] = []
+    k = 0
+    for start, end in token_spans:
+        while k < len(offsets) and offsets[k][1] <= start:
+            k += 1
+        j, own = k, []
+        while j < len(offsets) and offsets[j][0] < end:
+            own.append(j)
+            j += 1
+        found.append(own)
+    return found
+
+
+class OnnxEncoder:
+    """The int8 ONNX encoder, run on one thread (faster than two on a shared two-core machine)."""
+
+    def __init__(self, model: Path, tokenizer: Path, threads: int = 1) -> None:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = load_tokenizer(tokenizer)
+
+    def token_vectors(self, sentences: Sequence[tuple[str, Sequence[tuple[int, int]]]], batch: int = 16
+                      ) -> list[np.ndarray]:
+        """One (tokens, dim) array per sentence, given each sentence's text and token offsets."""
+        windows = [(index, piece) for index, (text, spans) in enumerate(sentences)
+                   for piece in pieces(self.tokenizer, text, spans)]
+        order = sorted(range(len(windows)), key=lambda k: len(windows[k][1].ids))
+        hidden: dict[int, np.ndarray] = {}
+        for start in range(0, len(order), batch):
+            chunk = order[start:start + batch]
+            width = max(len(windows[k][1].ids) for k in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, k in enumerate(chunk):
+                piece_ids = windows[k][1].ids
+                ids[row, :len(piece_ids)] = piece_ids
+                mask[row, :len(piece_ids)] = 1
+            output = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            for row, k in enumerate(chunk):
+                hidden[k] = output[row, :len(windows[k][1].ids)]
+        vectors: list[np.ndarray | None] = [None] * len(sentences)
+        for k, (index, piece) in enumerate(windows):
+            pooled = piece.pooling @ hidden[k]
+            vectors[index] = pooled if vectors[index] is None else vectors[index] + pooled
+        return [v for v in vectors if v is not None]

@@ -1,0 +1,169 @@
+"""The learned event coder: from a sentence's word vectors and candidates to its events.
+
+For every word the trigger head gives the probability that it names an act of each PLOVER type;
+a word becomes a trigger when the probability that it names any act reaches the threshold chosen
+on the development split. For each trigger the role head picks the source among the candidates
+and the target among the candidates or none. One act is kept per type and pair of countries in a
+sentence (a verb and a noun that restate each other). The confidence is the calibrated
+probability that type, source and target are all right.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dyadwatch.nlp.coder.candidates import Candidate
+from dyadwatch.nlp.coder.encoder import OnnxEncoder
+from dyadwatch.nlp.coder.features import candidate_path, pair_features
+from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading
+from dyadwatch.nlp.coder.inputs import SentenceInput
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "event_coder"
+SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
+
+
+@dataclass(frozen=True)
+class Decision:
+    token: int  # index of the trigger in the sentence
+    type: str
+    source: Candidate
+    target: Candidate | None
+    negated: bool
+    confidence: float
+    evidence: tuple[float, float, float]  # probabilities of the type, the source and the target
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic calibration of the confidence on the logs of the three probabilities."""
+
+    weights: tuple[float, float, float]
+    bias: float
+
+    def __call__(self, evidence: tuple[float, float, float]) -> float:
+        logs = np.log(np.clip(np.array(evidence, dtype=np.float64), 1e-6, 1.0))
+        return float(1.0 / (1.0 + np.exp(-(logs @ np.array(self.weights) + self.bias))))
+
+
+class EventDecoder:
+    """The heads and the decision rules around them, without the encoder (training reuses it)."""
+
+    def __init__(self, heads: Heads, threshold: float, calibration: Calibration, also: float = 1.0) -> None:
+        self.heads = heads
+        self.threshold = threshold
+        self.calibration = calibration
+        self.also = also  # a second source or target country this probable makes a second event
+
+    def decide(self, encoded: np.ndarray, item: SentenceInput) -> list[Decision]:
+        """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens."""
+        named = encoded[:len(item.prefix_spans)]
+        vectors = encoded[len(item.prefix_spans):]
+        reading = self.heads.triggers(vectors, item.features)
+        acting = 1.0 - reading.probabilities[:, 0]
+        decisions: list[Decision] = []
+        if not item.candidates:
+            return decisions
+        for token in np.flatnonzero((acting >= self.threshold) & item.eligible):
+            label = int(np.argmax(reading.probabilities[token, 1:])) + 1
+            roles = self._roles(vectors, named, item, int(token), label)
+            source, target, p_source, p_target = best_pair(item.candidates, roles)
+            if source is None:
+                continue
+            p_type, negated = float(reading.probabilities[token, label]), bool(reading.negation[token] >= 0.5)
+            for pair in [(source, target, p_source, p_target), *other_pairs(item.candidates, roles, source, target,
+                                                                           self.also)]:
+                evidence = (p_type, pair[2], pair[3])
+                decisions.append(Decision(int(token), LABELS[label], pair[0], pair[1], negated,
+                                          self.calibration(evidence), evidence))
+        return one_per_act(decisions)
+
+    def _roles(self, vectors: np.ndarray, named: np.ndarray, item: SentenceInput, token: int, label: int
+               ) -> RoleReading:
+        trigger = item.sentence[token]
+        start = item.sentence.start
+        candidate_vectors = np.stack([
+            vectors[c.start - start:c.end - start].mean(axis=0) if c.named else named[c.prefix_index]
+            for c in item.candidates])
+        features = np.stack([pair_features(trigger, c, item.candidates) for c in item.candidates])
+        paths = [candidate_path(trigger, c) for c in item.candidates]
+        return self.heads.roles(vectors[token], label, candidate_vectors, features, paths)
+
+
+class EventModel:
+    """The encoder and the decoder, loaded from a model folder."""
+
+    def __init__(self, folder: Path = MODEL_DIR) -> None:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        weights = dict(np.load(folder / "heads.npz"))
+        calibration = Calibration(tuple(meta["calibration"]["weights"]), meta["calibration"]["bias"])
+        self.decoder = EventDecoder(Heads(weights, meta["paths"]), meta["threshold"], calibration,
+                                    meta.get("also", 1.0))
+        self.encoder = OnnxEncoder(folder / "encoder.onnx", folder / "tokenizer.json")
+        self.meta = meta
+
+    def decide(self, items: list[SentenceInput]) -> list[list[Decision]]:
+        vectors = self.encoder.token_vectors([(item.encoder_text, item.encoder_spans) for item in items])
+        return [self.decoder.decide(v, item) for v, item in zip(vectors, items, strict=True)]
+
+
+def best_pair(candidates: list[Candidate], roles: RoleReading
+               ) -> tuple[Candidate | None, Candidate | None, float, float]:
+    """The most probable source country and target country (or none), two different actors; within a
+    country the most probable of its candidates names it."""
+    source_by_country = _by_country(candidates, roles.source)
+    target_by_country = _by_country(candidates, roles.target[:-1])
+    best = (None, None, 0.0, 0.0)
+    score = -1.0
+    for source_country, (p_source, source) in source_by_country.items():
+        options = [(roles.target[-1], None)] + [
+            (p, t) for country, (p, t) in target_by_country.items()
+            if country != source_country or t.code != source.code]
+        p_target, target = max(options, key=lambda o: o[0])
+        if p_source * p_target > score:
+            score = p_source * p_target
+            best = (source, target, float(p_source), float(p_target))
+    return best
+
+
+def other_pairs(candidates: list[Candidate], roles: RoleReading, source: Candidate, target: Candidate | None,
+                also: float) -> list[tuple[Candidate, Candidate | None, float, float]]:
+    """'Japan and Australia voiced concern', 'talks with Tokyo and Seoul': further sources or targets of
+    one act, each a country other than the chosen pair's whose own probability reaches `also`."""
+    sources = _by_country(candidates, roles.source)
+    targets = _by_country(candidates, roles.target[:-1])
+    taken = {source.country, target.country if target else None}
+    found = [(other, target, p, float(roles.target[-1] if target is None else targets[target.country][0]))
+             for country, (p, other) in sources.items() if country not in taken and p >= also]
+    if target is not None:
+        found += [(source, other, float(sources[source.country][0]), p)
+                  for country, (p, other) in targets.items() if country not in taken and p >= also]
+    return found
+
+
+def _by_country(candidates: list[Candidate], probabilities: np.ndarray) -> dict[str, tuple[float, Candidate]]:
+    """Per country, the summed probability of its candidates and the most probable of them."""
+    found: dict[str, tuple[float, Candidate, float]] = {}
+    for candidate, p in zip(candidates, probabilities, strict=True):
+        total, best, best_p = found.get(candidate.country, (0.0, candidate, -1.0))
+        found[candidate.country] = (total + float(p), candidate if p > best_p else best, max(best_p, float(p)))
+    return {country: (total, best) for country, (total, best, _) in found.items()}
+
+
+def one_per_act(decisions: list[Decision]) -> list[Decision]:
+    kept: dict[tuple, Decision] = {}
+    for decision in decisions:
+        key = _act_key(decision)
+        if key not in kept or decision.confidence > kept[key].confidence:
+            kept[key] = decision
+    return sorted(kept.values(), key=lambda d: d.token)
+
+
+def _act_key(decision: Decision) -> tuple:
+    pair = (decision.source.country, decision.target.country if decision.target else None)
+    if decision.type in SYMMETRIC:
+        pair = tuple(sorted(pair, key=str))
+    return decision.type, *pair

@@ -1,0 +1,24 @@
+"""Settings a user may change, declared as a table of name, default and help (after datasette's)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: float | int | str
+    help: str
+
+
+SETTINGS = (
+    Setting("min_confidence", 0.0,
+            "events whose confidence is below this are left out of listings, exports, stories, trends and the "
+            "web app (0 keeps every event; the README gives the precision and recall each threshold buys on "
+            "the held-out set)"),
+)
+
+
+def default(name: str) -> float | int | str:
+    return next(s.default for s in SETTINGS if s.name == name)

@@ -1,0 +1,52 @@
+"""The decision rules around the heads: the best pair of countries, one act per type and pair, the
+calibration of the confidence."""
+
+import numpy as np
+
+from dyadwatch.nlp.coder.candidates import Candidate
+from dyadwatch.nlp.coder.heads import RoleReading
+from dyadwatch.nlp.coder.model import Calibration, Decision, best_pair, one_per_act
+
+TURKEY = Candidate("TUR", "capital", 0, 1)
+TURKEY_GOV = Candidate("TUR-GOV", "title", 4, 6)
+GREECE = Candidate("GRC", "unnamed_dyad")
+
+
+def test_the_candidates_of_one_country_add_up():
+    roles = RoleReading(source=np.array([0.35, 0.35, 0.3]), target=np.array([0.0, 0.0, 0.9, 0.1]))
+    source, target, p_source, p_target = best_pair([TURKEY, TURKEY_GOV, GREECE], roles)
+    assert source.country == "TUR" and round(p_source, 2) == 0.7
+    assert target is GREECE and round(p_target, 2) == 0.9
+
+
+def test_source_and_target_are_two_different_actors():
+    roles = RoleReading(source=np.array([0.9, 0.1]), target=np.array([0.8, 0.15, 0.05]))
+    source, target, _, _ = best_pair([TURKEY, GREECE], roles)
+    assert source is TURKEY and target is GREECE
+
+
+def test_no_target_wins_when_it_is_the_most_probable():
+    roles = RoleReading(source=np.array([0.9, 0.1]), target=np.array([0.05, 0.15, 0.8]))
+    _, target, _, p_target = best_pair([TURKEY, GREECE], roles)
+    assert target is None and round(p_target, 2) == 0.8
+
+
+def decision(token, kind, source, target, confidence):
+    return Decision(token, kind, source, target, False, confidence, (confidence, 1.0, 1.0))
+
+
+def test_a_verb_and_a_noun_restating_one_act_are_one_event():
+    kept = one_per_act([decision(1, "CONSULT", TURKEY, GREECE, 0.6), decision(4, "CONSULT", GREECE, TURKEY, 0.8),
+                        decision(7, "ACCUSE", TURKEY, GREECE, 0.5)])
+    assert [(d.token, d.type) for d in kept] == [(4, "CONSULT"), (7, "ACCUSE")]
+
+
+def test_directed_acts_in_both_directions_stay_two():
+    kept = one_per_act([decision(1, "ACCUSE", TURKEY, GREECE, 0.6), decision(4, "ACCUSE", GREECE, TURKEY, 0.8)])
+    assert len(kept) == 2
+
+
+def test_calibration_is_monotone_in_the_probabilities():
+    calibration = Calibration((1.2, 1.2, 1.2), 0.8)
+    low, high = calibration((0.3, 0.5, 0.5)), calibration((0.9, 0.9, 0.9))
+    assert 0.0 < low < high < 1.0

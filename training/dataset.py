@@ -1,0 +1,164 @@
+"""Training examples for the event coder: documents parsed by dyadwatch's own pipeline, with the
+annotated events (data/GUIDE.md) aligned to sentence words and actor candidates.
+
+An example is one sentence: the label of every word (which PLOVER type it names, or none), the
+negation of each annotated trigger, and for each annotated event the candidates that may be its
+source and its target (every candidate of the annotated country counts).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from dyadwatch.ingest.readers import read_document
+from dyadwatch.nlp.coder.features import candidate_path, pair_features
+from dyadwatch.nlp.coder.heads import LABELS
+from dyadwatch.nlp.coder.inputs import SentenceInput, document_inputs
+from dyadwatch.pipeline import Extractor
+
+LEARNED = ("dyadwatch_events", "dyadwatch_claims")  # not needed to build the inputs
+
+
+@dataclass
+class Role:
+    trigger: int  # token index in the sentence
+    label: int
+    sources: list[int]  # candidate indices of the annotated source country (empty: out of reach)
+    targets: list[int]  # the same for the target; [len(candidates)] when the annotation has none
+    pair_features: np.ndarray
+    paths: list[str]
+
+
+@dataclass
+class Example:
+    doc: str
+    text: str  # what the encoder reads: the names of the unnamed candidates, then the sentence
+    token_spans: list[tuple[int, int]]  # in `text`: the prefix's names, then the sentence's tokens
+    prefix_count: int
+    features: np.ndarray
+    eligible: np.ndarray
+    labels: np.ndarray  # (tokens,) index into LABELS
+    negated: np.ndarray  # (tokens,) 1, 0, or -1 where unknown
+    candidate_spans: list[tuple[int, int]]  # tokens in the sentence; (-1, -1) for unnamed actors
+    candidate_kinds: list[str]
+    candidate_names: list[int]  # for unnamed actors, which prefix name is theirs (-1 for named ones)
+    roles: list[Role] = field(default_factory=list)
+
+
+@dataclass
+class Alignment:
+    """How many annotated events could be placed: the coder's reach on this data."""
+
+    events: int = 0
+    placed: int = 0
+    trigger_missing: int = 0
+    source_missing: int = 0
+    target_missing: int = 0
+    missing_sources: Counter = field(default_factory=Counter)
+
+
+def load_annotations(folder: Path) -> dict[str, list[dict]]:
+    by_doc: dict[str, list[dict]] = {}
+    for line in (folder / "events.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            by_doc.setdefault(record["doc"], []).append(record)
+    return by_doc
+
+
+def folder_examples(extractor: Extractor, folder: Path, alignment: Alignment) -> list[Example]:
+    """Examples of every document in `folder/docs`, labelled from `folder/events.jsonl`."""
+    annotations = load_annotations(folder)
+    examples = []
+    for path in sorted((folder / "docs").iterdir()):
+        examples.extend(document_examples(extractor, path, annotations.get(path.name, []), alignment))
+    return examples
+
+
+def document_examples(extractor: Extractor, path: Path, events: list[dict], alignment: Alignment) -> list[Example]:
+    document = read_document(path)
+    with extractor.nlp.select_pipes(disable=list(LEARNED)):
+        parsed = extractor.parse(document)
+        sentences = []
+        coder = extractor.nlp.get_pipe("dyadwatch_events")
+        pairs = zip(parsed.paragraphs, document_inputs(parsed.docs, coder.vocabulary, coder.names), strict=True)
+        for paragraph, (_, inputs) in pairs:
+            for item in inputs:
+                spans = [parsed.cleaned.to_original(paragraph.start + t.idx, paragraph.start + t.idx + len(t.text))
+                         for t in item.sentence]
+                sentences.append((item, spans))
+    examples = {id(item): _unlabelled(path.name, item) for item, _ in sentences}
+    for event in events:
+        alignment.events += 1
+        placed = _place(document.text, event, sentences)
+        if placed is None:
+            alignment.trigger_missing += 1
+            continue
+        item, token = placed
+        example = examples[id(item)]
+        role = _role(item, token, event, alignment)
+        if example.labels[token] == 0:
+            example.labels[token] = role.label
+            example.negated[token] = float(bool(event.get("negated")))
+        example.roles.append(role)
+        alignment.placed += 1
+    return list(examples.values())
+
+
+def _unlabelled(doc: str, item: SentenceInput) -> Example:
+    count = len(item.sentence)
+    start = item.sentence.start
+    return Example(
+        doc=doc, text=item.encoder_text, token_spans=item.encoder_spans, prefix_count=len(item.prefix_spans),
+        features=item.features, eligible=item.eligible,
+        labels=np.zeros(count, dtype=np.int64), negated=np.full(count, -1.0, dtype=np.float32),
+        candidate_spans=[(c.start - start, c.end - start) if c.named else (-1, -1) for c in item.candidates],
+        candidate_kinds=[c.kind for c in item.candidates], candidate_names=[c.prefix_index for c in item.candidates])
+
+
+def _place(text: str, event: dict, sentences: list) -> tuple[SentenceInput, int] | None:
+    """The sentence and word that carry an annotated event: its trigger inside its quote (the quote's
+    first occurrence, as the scorer finds it), else the head word of the quote."""
+    quote = event.get("quote") or ""
+    at = text.find(quote)
+    if not quote or at < 0:
+        return None
+    trigger = event.get("trigger") or ""
+    offset = quote.find(trigger) if trigger else -1
+    start, end = (at + offset, at + offset + len(trigger)) if offset >= 0 else (at, at + len(quote))
+    for item, spans in sentences:
+        inside = [k for k, (s, e) in enumerate(spans) if s < end and start < e and item.eligible[k]]
+        if inside:
+            tokens = [item.sentence[k] for k in inside]
+            heads = [t for t in tokens if t.head.i == t.i or t.head not in tokens]
+            return item, heads[0].i - item.sentence.start
+    return None
+
+
+def _role(item: SentenceInput, token: int, event: dict, alignment: Alignment) -> Role:
+    candidates = item.candidates
+    trigger = item.sentence[token]
+
+    def matching(code: str | None) -> list[int]:
+        country = (code or "").split("-")[0]
+        return [k for k, c in enumerate(candidates) if c.country == country]
+
+    sources = matching(event.get("source"))
+    if not sources:
+        alignment.source_missing += 1
+        alignment.missing_sources[str(event.get("source"))] += 1
+    if event.get("target"):
+        targets = matching(event.get("target"))
+        if not targets:
+            alignment.target_missing += 1
+    else:
+        targets = [len(candidates)]
+    features = np.stack([pair_features(trigger, c, candidates) for c in candidates]) if candidates else \
+        np.zeros((0, 0), dtype=np.float32)
+    return Role(token, LABELS.index(event["type"]), sources, targets, features,
+                [candidate_path(trigger, c) for c in candidates])

