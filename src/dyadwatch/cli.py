@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import sys
 import tempfile
@@ -47,6 +48,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 def print_error(error: object) -> None:
     """One red line on stderr; the message is escaped, so '[code]' or a file named 'a [draft].txt' prints as is."""
     err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+
+
+class WarningLine(logging.Handler):
+    """The library's logged warnings (a stored review skipped as invalid, ...) as one yellow line on stderr each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(f"[yellow]warning:[/yellow] {escape(record.getMessage())}", highlight=False, soft_wrap=True)
+
+
+@app.callback()
+def show_library_warnings() -> None:
+    logger = logging.getLogger("dyadwatch")
+    if not any(isinstance(handler, WarningLine) for handler in logger.handlers):
+        logger.addHandler(WarningLine(logging.WARNING))
+    logger.setLevel(logging.INFO)
 
 
 def friendly(command: F) -> F:
@@ -447,23 +463,19 @@ def review(record_id: Annotated[str | None, typer.Argument(help="an event, figur
         return _print_json(rows) if as_json else _print_events(rows, f"review queue: {len(rows)} least certain")
     if record_id is None or action is None:
         raise typer.BadParameter("give a record id and an action (confirm, correct or reject), or --queue")
-    changes = dict(_field_value(pair) for pair in set_ or [])
+    changes = dict(_field_text(pair) for pair in set_ or [])
     stored = add_review(Store(db), record_id, action, changes, note, author)
     if as_json:
         return _print_json([stored.__dict__])
     err.print(f"{stored.action} {record_id}" + (f": {stored.changes}" if stored.changes else ""), highlight=False)
 
 
-def _field_value(pair: str) -> tuple[str, Any]:
-    field, _, value = pair.partition("=")
-    if not _:
+def _field_text(pair: str) -> tuple[str, str]:
+    """FIELD=VALUE as given; the library reads and validates the value."""
+    field, equals, value = pair.partition("=")
+    if not equals:
         raise typer.BadParameter(f"--set takes FIELD=VALUE, not {pair!r}")
-    lowered = value.strip().lower()
-    if field == "negated":
-        return field, lowered in ("1", "true", "yes")
-    if field == "value":
-        return field, float(value)
-    return field, None if lowered in ("", "none", "null") else value.strip()
+    return field.strip(), value
 
 
 @app.command()

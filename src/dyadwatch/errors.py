@@ -27,6 +27,7 @@ class Errors(StrEnum):
     E019 = ("{path}, line {line}: {reason}; each line must be a JSON object "
             '{{"id": ..., "text": ..., "source": [start, end], "target": [start, end]}} with offsets into text')
     E020 = "the event coder's model folder {path} is missing or incomplete ({reason}); reinstall dyadwatch"
+    E030 = "cannot correct {field}={value}: {reason}; {field} takes {allowed}"
 
 
 class DyadwatchError(Exception):

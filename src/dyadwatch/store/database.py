@@ -43,6 +43,7 @@ class Store:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = database_url(url)
+        self.skipped_reviews: set[int] = set()  # ids of stored reviews already reported as invalid
         try:
             self.engine: Engine = create_engine(self.url)
             if self.is_sqlite:

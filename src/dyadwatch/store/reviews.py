@@ -4,11 +4,17 @@ Reviews live in their own table, keyed by record id (a hash of document name,
 quote and trigger, not of what the machine concluded), so re-ingesting a file or
 improving the pipeline never loses them: they are applied whenever records are
 read. The latest review of a record wins.
+
+Every correction is validated (review_values.py) before it is stored, and again
+whenever stored reviews are read: a review that no longer passes (written by an
+older version, or straight into the database) is skipped with a logged warning,
+as if it had never been made, so that no listing, page or command fails on it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -16,18 +22,15 @@ from typing import Any, TypeVar
 from sqlalchemy import insert, select
 
 from dyadwatch.errors import DyadwatchError, Errors
-from dyadwatch.model import DOMAINS, PLOVER_TYPES
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.review_values import CORRECTABLE, applied_fields, checked_changes
 
 ACTIONS = ("confirm", "correct", "reject")
-CORRECTABLE = {
-    "e": ("type", "source", "target", "date", "domain", "negated"),
-    "q": ("value", "unit", "measure", "date"),
-    "c": ("kind", "holder", "horizon", "status"),
-}
+__all__ = ["ACTIONS", "CORRECTABLE", "Review", "add_review", "apply_reviews", "latest_reviews", "review_status"]
 TABLES = {"e": schema.events, "q": schema.quantities, "c": schema.claims}
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,11 @@ class Review:
 
 def add_review(store: Store, record_id: str, action: str, changes: dict[str, Any] | None = None,
                note: str = "", author: str = "") -> Review:
-    """Store a review after checking that the record exists and the changes make sense."""
+    """Store a review after checking that the record exists and that every change is a value its field allows
+    (text such as "2021-06" or "true" is read as the CLI and the forms give it); raises DyadwatchError."""
     if action not in ACTIONS:
         raise DyadwatchError(Errors.E014, action=action, choices=", ".join(ACTIONS))
-    changes = _checked_changes(record_id, changes or {}) if action == "correct" else {}
+    changes = checked_changes(record_id, changes or {}) if action == "correct" else {}
     if not _exists(store, record_id):
         raise DyadwatchError(Errors.E013, id=record_id)
     review = Review(record_id, action, changes, note, author, datetime.now(UTC).isoformat(timespec="seconds"))
@@ -65,12 +69,35 @@ def review_status(action: str) -> str:
 
 
 def latest_reviews(store: Store) -> dict[str, Review]:
-    """The latest review of each reviewed record."""
+    """The latest valid review of each reviewed record; invalid stored reviews are skipped with a warning."""
     table = schema.reviews
     with store.connect() as conn:
         rows = conn.execute(select(table).order_by(table.c.id)).all()
-    return {r.record_id: Review(r.record_id, r.action, json.loads(r.changes or "{}"), r.note or "",
-                                r.author or "", r.created_at) for r in rows}
+    latest = {}
+    for row in rows:
+        try:
+            latest[row.record_id] = _stored_review(row)
+        except (DyadwatchError, ValueError, TypeError, RecursionError) as error:
+            _warn_skipped(store, row, error)
+    return latest
+
+
+def _stored_review(row: Any) -> Review:
+    """A row of the reviews table as a Review, its changes validated as new ones are."""
+    if row.action not in ACTIONS:
+        raise DyadwatchError(Errors.E014, action=row.action, choices=", ".join(ACTIONS))
+    changes = json.loads(row.changes or "{}")
+    if not isinstance(changes, dict):
+        raise TypeError(f"changes are {type(changes).__name__}, not an object")
+    changes = checked_changes(row.record_id, changes) if row.action == "correct" and changes else {}
+    return Review(row.record_id, row.action, changes, row.note or "", row.author or "", row.created_at or "")
+
+
+def _warn_skipped(store: Store, row: Any, error: Exception) -> None:
+    """Log a skipped review once per store (reviews are read on every request)."""
+    if row.id not in store.skipped_reviews:
+        store.skipped_reviews.add(row.id)
+        log.warning("review %s of %s is skipped: %s", row.id, row.record_id, error)
 
 
 def apply_reviews(rows: list[R], reviews: dict[str, Review], keep_rejected: bool = False) -> list[R]:
@@ -84,7 +111,8 @@ def apply_reviews(rows: list[R], reviews: dict[str, Review], keep_rejected: bool
             if keep_rejected:
                 result.append(replace(row, review="reject"))  # type: ignore[type-var]
         else:
-            result.append(replace(row, **review.changes, review=review.action))  # type: ignore[type-var]
+            fields = applied_fields(review.record_id, review.changes)
+            result.append(replace(row, **fields, review=review.action))  # type: ignore[type-var]
     return result
 
 
@@ -95,14 +123,3 @@ def _exists(store: Store, record_id: str) -> bool:
     with store.connect() as conn:
         return conn.execute(select(table.c.id).where(table.c.id == record_id)).first() is not None
 
-
-def _checked_changes(record_id: str, changes: dict[str, Any]) -> dict[str, Any]:
-    allowed = CORRECTABLE.get(record_id[:1], ())
-    unknown = set(changes) - set(allowed)
-    if unknown or not changes:
-        raise DyadwatchError(Errors.E016, fields=", ".join(sorted(unknown)) or "(none)", allowed=", ".join(allowed))
-    if "type" in changes and changes["type"] not in PLOVER_TYPES:
-        raise DyadwatchError(Errors.E016, fields=f"type={changes['type']}", allowed=", ".join(PLOVER_TYPES))
-    if "domain" in changes and changes["domain"] not in DOMAINS:
-        raise DyadwatchError(Errors.E016, fields=f"domain={changes['domain']}", allowed=", ".join(DOMAINS))
-    return changes

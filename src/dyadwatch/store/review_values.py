@@ -1,0 +1,229 @@
+"""What an analyst's correction may set: one rule per correctable field, shared by the CLI, the web form, the JSON
+API and the reading of stored reviews.
+
+A rule takes what was given (text from `--set FIELD=VALUE` or a form, or a JSON value from the API or the reviews
+table) and returns the value the record will hold, in its canonical form (actor codes in capitals, domains in lower
+case), or raises ReviewValueError saying what is wrong and what is allowed. Reviews are re-applied on every read,
+so a value no rule accepts must never reach the table: one bad date once made every page that builds stories fail.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.knowledge import SECTORS
+from dyadwatch.model import DOMAINS, PLOVER_TYPES
+
+CLAIM_KINDS = ("forecast", "recommendation")
+MAX_STATUS = 60
+MAX_MEASURE = 200
+MAX_UNIT = 32
+SHOWN_VALUE = 40  # characters of a rejected value repeated in the error message
+# Words that clear an optional field (an actor, a date, a horizon) in text input.
+CLEARING_WORDS = frozenset({"", "none", "null"})
+TRUE_WORDS = frozenset({"true", "yes", "1", "on"})
+FALSE_WORDS = frozenset({"false", "no", "0", "off"})
+
+ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+ACTOR_CODE = re.compile(rf"[A-Z]{{2,10}}(?:-(?:{'|'.join(SECTORS)}))?", re.ASCII | re.IGNORECASE)
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# A unit is a short name of one to three words: USD, percent, bcm, cubic metres, percentage points, GWh, m³.
+UNIT = re.compile(r"(?:[^\W\d_]|[%$€£¥])[\w%$€£¥²³/.-]*(?: [\w%$€£¥²³/.-]+){0,2}")
+PRECISIONS = {4: "year", 7: "month", 10: "day"}
+
+
+class ReviewValueError(DyadwatchError):
+    """A correction whose value its field does not allow."""
+
+    def __init__(self, field: str, value: object, reason: str, allowed: str) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(Errors.E030, field=field, value=shown(value), reason=reason, allowed=allowed)
+
+
+class Invalid(ValueError):
+    """Raised by a rule's check with the reason; the rule turns it into a ReviewValueError."""
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    allowed: str  # what the field takes, in words, for the error message
+    check: Callable[[Any], Any]  # the canonical value of what was given, or Invalid
+
+    def value(self, field: str, given: object) -> Any:
+        try:
+            return self.check(given)
+        except Invalid as why:
+            raise ReviewValueError(field, given, str(why), self.allowed) from None
+
+
+def shown(value: object) -> str:
+    """A rejected value as the error message repeats it: short, on one line."""
+    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in str(value)[: SHOWN_VALUE + 1])
+    return text if len(text) <= SHOWN_VALUE else text[: SHOWN_VALUE - 1] + "…"
+
+
+def _text(given: object) -> str:
+    if not isinstance(given, str):
+        raise Invalid(f"expected text, got {type(given).__name__}")
+    return given.strip()
+
+
+def _one_of(choices: tuple[str, ...], fold: Callable[[str], str]) -> Callable[[Any], str]:
+    def check(given: object) -> str:
+        value = fold(_text(given))
+        if value not in choices:
+            raise Invalid("not one of the choices")
+        return value
+
+    return check
+
+
+def _optional(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """None, or empty/none/null text, clears the field; anything else must pass `check`."""
+
+    def optional(given: object) -> Any:
+        if given is None or (isinstance(given, str) and given.strip().lower() in CLEARING_WORDS):
+            return None
+        return check(given)
+
+    return optional
+
+
+def iso_date(given: object) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a month or day that exists."""
+    text = _text(given)
+    found = ISO_DATE.fullmatch(text)
+    if not found:
+        raise Invalid("not a date")
+    year, month, day = (int(part) if part else 1 for part in found.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        raise Invalid("no such date") from None
+    return text
+
+
+def date_precision(value: str | None) -> str | None:
+    """The precision a valid ISO date is written at: year, month or day."""
+    return PRECISIONS.get(len(value)) if value else None
+
+
+def actor_code(given: object) -> str:
+    text = _text(given)
+    if not ACTOR_CODE.fullmatch(text):
+        raise Invalid("not an actor code")
+    return text.upper()
+
+
+def holder(given: object) -> str:
+    text = _text(given)
+    return "author" if text.lower() == "author" else actor_code(text)
+
+
+def boolean(given: object) -> bool:
+    if isinstance(given, bool):
+        return given
+    word = _text(given).lower()
+    if word in TRUE_WORDS | FALSE_WORDS:
+        return word in TRUE_WORDS
+    raise Invalid("not yes or no")
+
+
+def finite_number(given: object) -> float:
+    if isinstance(given, bool) or not isinstance(given, int | float | str):
+        raise Invalid(f"expected a number, got {type(given).__name__}")
+    if isinstance(given, str):
+        if not NUMBER.fullmatch(given.strip()):
+            raise Invalid("not a number")
+        given = given.strip()
+    try:
+        number = float(given)
+    except OverflowError:
+        raise Invalid("not a finite number") from None
+    if not math.isfinite(number):
+        raise Invalid("not a finite number")
+    return number
+
+
+def unit(given: object) -> str:
+    text = " ".join(_text(given).split())
+    if not text:
+        raise Invalid("empty")
+    if len(text) > MAX_UNIT or not UNIT.fullmatch(text):
+        raise Invalid("not a short unit name")
+    return text
+
+
+def bounded_text(limit: int) -> Callable[[Any], str]:
+    """Free text on one line, at most `limit` characters; empty is allowed."""
+
+    def check(given: object) -> str:
+        text = _text(given)
+        if len(text) > limit:
+            raise Invalid(f"longer than {limit} characters")
+        if not text.isprintable():
+            raise Invalid("holds control characters or line breaks")
+        return text
+
+    return check
+
+
+DATE_RULE = FieldRule("a date YYYY, YYYY-MM or YYYY-MM-DD that exists, or none to clear it", _optional(iso_date))
+ACTOR_RULE = FieldRule(f"an actor code such as RUS, BLR-GOV, EU or IGO (sectors: {', '.join(SECTORS)}), "
+                       "or none to clear it", _optional(actor_code))
+RULES: Mapping[str, Mapping[str, FieldRule]] = {
+    "e": {
+        "type": FieldRule(f"one of {', '.join(PLOVER_TYPES)}", _one_of(PLOVER_TYPES, str.upper)),
+        "source": ACTOR_RULE,
+        "target": ACTOR_RULE,
+        "date": DATE_RULE,
+        "domain": FieldRule(f"one of {', '.join(DOMAINS)}", _one_of(DOMAINS, str.lower)),
+        "negated": FieldRule("true or false (yes/no, 1/0, on/off)", boolean),
+    },
+    "q": {
+        "value": FieldRule("a finite number such as 500000000 or 2.5", finite_number),
+        "unit": FieldRule(f"a unit name of at most {MAX_UNIT} characters and three words, such as USD, percent "
+                          "or cubic metres", unit),
+        "measure": FieldRule(f"text on one line of at most {MAX_MEASURE} characters", bounded_text(MAX_MEASURE)),
+        "date": DATE_RULE,
+    },
+    "c": {
+        "kind": FieldRule(f"one of {', '.join(CLAIM_KINDS)}", _one_of(CLAIM_KINDS, str.lower)),
+        "holder": FieldRule("author or an actor code such as RUS-GOV", holder),
+        "horizon": DATE_RULE,
+        "status": FieldRule(f"text on one line of at most {MAX_STATUS} characters (empty hands the forecast back "
+                            "to its computed status)", bounded_text(MAX_STATUS)),
+    },
+}
+CORRECTABLE: Mapping[str, tuple[str, ...]] = {kind: tuple(rules) for kind, rules in RULES.items()}
+
+
+def review_value(record_id: str, field: str, given: object) -> Any:
+    """The value a correction of `field` on the record sets, or ReviewValueError (E016 for an unknown field)."""
+    rules = RULES.get(record_id[:1], {})
+    if field not in rules:
+        raise DyadwatchError(Errors.E016, fields=field, allowed=", ".join(rules))
+    return rules[field].value(field, given)
+
+
+def checked_changes(record_id: str, changes: Mapping[str, object]) -> dict[str, Any]:
+    """Every change validated and in canonical form; at least one, and only fields the record's kind has."""
+    allowed = CORRECTABLE.get(record_id[:1], ())
+    unknown = set(changes) - set(allowed)
+    if unknown or not changes:
+        raise DyadwatchError(Errors.E016, fields=", ".join(sorted(unknown)) or "(none)", allowed=", ".join(allowed))
+    return {field: review_value(record_id, field, given) for field, given in changes.items()}
+
+
+def applied_fields(record_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The row fields a correction sets: the changes, and for an event's date the precision it is written at."""
+    if record_id.startswith("e") and "date" in changes:
+        return {**changes, "date_precision": date_precision(changes["date"])}
+    return dict(changes)

@@ -1,0 +1,95 @@
+"""`dyadwatch review` refuses values their fields do not allow, and a bad review already in the database (from an
+older version, or written into it by hand) leaves every command working, with one warning line."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dyadwatch.cli import app
+from tests.test_cli import BRIEF, lines, runner
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("cli-reviews")
+    (folder / "brief.txt").write_text(BRIEF, encoding="utf-8")
+    path = str(folder / "reviews.db")
+    result = runner.invoke(app, ["ingest", str(folder / "brief.txt"), "--db", path])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def first_id(db: str, listing: str) -> str:
+    return lines(runner.invoke(app, [listing, "--db", db, "--json"]).stdout)[0]["id"]
+
+
+@pytest.mark.parametrize(("listing", "setting", "said"), [
+    ("events", "date=garbage", "YYYY, YYYY-MM or YYYY-MM-DD"), ("events", "date=2021-02-30", "no such date"),
+    ("events", "type=HUG", "AGREE, CONSULT"), ("events", "source=RUS-XYZ", "GOV, MIL"),
+    ("events", "domain=sports", "politics, economy"), ("events", "negated=perhaps", "yes/no"),
+    ("figures", "unit=", "unit name"), ("figures", "value=lots", "finite number"),
+    ("figures", "value=1e999", "finite number"), ("claims", "kind=prophecy", "forecast, recommendation"),
+    ("claims", "status=" + "x" * 61, "at most 60 characters"),
+])
+def test_a_value_its_field_does_not_allow_is_a_coded_error_and_nothing_is_stored(db: str, listing: str,
+                                                                                   setting: str, said: str):
+    record = first_id(db, listing)
+    before = runner.invoke(app, [listing, "--db", db, "--json"]).stdout
+    result = runner.invoke(app, ["review", record, "correct", "--set", setting, "--db", db])
+    assert result.exit_code == 1
+    assert "[E030]" in result.stderr and f"cannot correct {setting.partition('=')[0]}=" in result.stderr
+    assert said in " ".join(result.stderr.split())
+    assert runner.invoke(app, [listing, "--db", db, "--json"]).stdout == before
+
+
+def test_allowed_values_are_stored_in_canonical_form(db: str, tmp_path: Path):
+    copy = copy_database(db, tmp_path / "allowed.db")
+    event = first_id(copy, "events")
+    result = runner.invoke(app, ["review", event, "correct", "--set", "date=2021-06", "--set", "source=blr-gov",
+                                 "--set", "negated=no", "--db", copy, "--json"])
+    assert result.exit_code == 0, result.output
+    assert lines(result.stdout)[0]["changes"] == {"date": "2021-06", "source": "BLR-GOV", "negated": False}
+    shown = next(e for e in lines(runner.invoke(app, ["events", "--db", copy, "--json"]).stdout) if e["id"] == event)
+    assert (shown["date"], shown["date_precision"], shown["source"]) == ("2021-06", "month", "BLR-GOV")
+
+
+def copy_database(db: str, target: Path) -> str:
+    source, destination = sqlite3.connect(db), sqlite3.connect(target)
+    with destination:
+        source.backup(destination)
+    source.close()
+    destination.close()
+    return str(target)
+
+
+def store_raw_review(db: str, record_id: str, changes: dict[str, object]) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO reviews (record_id, action, changes, note, author, created_at) "
+                     "VALUES (?, 'correct', ?, '', '', '2020-01-01T00:00:00+00:00')", (record_id, json.dumps(changes)))
+
+
+def test_every_command_works_past_a_bad_review_in_the_database(db: str, tmp_path: Path):
+    copy = copy_database(db, tmp_path / "bad.db")
+    store_raw_review(copy, first_id(copy, "events"), {"date": "garbage"})
+    store_raw_review(copy, first_id(copy, "figures"), {"unit": ""})
+    story = first_id(copy, "stories")
+    series = lines(runner.invoke(app, ["indicators", "--db", copy, "--json"]).stdout)
+    commands = [["events"], ["events", "--json"], ["timeline"], ["show", first_id(copy, "events")], ["figures"],
+                ["figures", "--json"], ["claims"], ["search", "oil transit"], ["stories"], ["story", story],
+                ["trend"], ["trend", "--by", "year"], ["indicators"], *(["indicator", s["key"]] for s in series[:1]),
+                ["agreements"],
+                ["forecasts"], ["sources"], ["sources", "--by", "publisher"],
+                ["export", "--format", "jsonl", "--out", str(tmp_path / "export")],
+                ["network", "--out", str(tmp_path / "net.graphml")], ["report", "--out", str(tmp_path / "r.html")]]
+    for command in commands:
+        result = runner.invoke(app, [*command, "--db", copy])
+        assert result.exit_code == 0, (command, result.output, result.exception)
+        assert result.stderr.count("is skipped") == 2, (command, result.stderr)
+        assert "warning:" in result.stderr and "garbage" in result.stderr
+    assert runner.invoke(app, ["review", "--queue", "--db", copy]).exit_code == 0  # lists unreviewed events only
+    figures = lines(runner.invoke(app, ["figures", "--db", copy, "--json"]).stdout)
+    assert all(f["unit"] for f in figures) and all(f["review"] == "" for f in figures)
