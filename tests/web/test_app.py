@@ -337,7 +337,7 @@ def test_corrections_and_rejections_show_in_the_listings(review_client: TestClie
     assert "reject" in review_client.get(f"/events/{second.id}").text
 
 
-def test_invalid_reviews_are_400_pages_with_the_message(review_client: TestClient, writable_store: Store):
+def test_invalid_reviews_are_400_or_422_pages_with_the_message(review_client: TestClient, writable_store: Store):
     event = queries.events(writable_store)[0]
     form = {**review_form(review_client, event.id), "token": TOKEN}
     unknown_action = review_client.post(f"/review/{event.id}", data={**form, "action": "approve"})
@@ -345,7 +345,7 @@ def test_invalid_reviews_are_400_pages_with_the_message(review_client: TestClien
     no_change = review_client.post(f"/review/{event.id}", data={**form, "action": "correct", "set_type": event.type})
     assert no_change.status_code == 400 and "E016" in no_change.text
     bad_type = review_client.post(f"/review/{event.id}", data={**form, "action": "correct", "set_type": "HUG"})
-    assert bad_type.status_code == 400 and "HUG" in bad_type.text
+    assert bad_type.status_code == 422 and "E030" in bad_type.text and "HUG" in bad_type.text
     missing = review_client.post("/review/e0000000000", data=form)
     assert missing.status_code == 400 and "E013" in missing.text
 
@@ -668,7 +668,9 @@ def test_forecast_status_set_with_token_and_csrf_shows_and_survives(review_clien
     assert review_client.post(f"/review/{claim_id}", data=cleared, follow_redirects=False).status_code == 303
     assert tracked_status(writable_store, claim_id) == (computed, "computed")
     too_long = {**form, "csrf_token": csrf, "token": TOKEN, "set_status": "x" * 61}
-    assert review_client.post(f"/review/{claim_id}", data=too_long).status_code == 400
+    refused = review_client.post(f"/review/{claim_id}", data=too_long)
+    assert refused.status_code == 422 and "E030" in refused.text
+    assert f'href="/forecasts#forecast-{claim_id}"' in refused.text
 
 
 OUTLOOK_NAME = "hostile-outlook.txt"

@@ -6,22 +6,26 @@ Response models are declared so that FastAPI's OpenAPI schema (/openapi.json,
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from dyadwatch.analysis.forecasts import forecasts, latest_date
 from dyadwatch.analysis.sources import publisher_profiles, source_profiles
-from dyadwatch.errors import DyadwatchError
+from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.reconcile.agreements import agreements
 from dyadwatch.reconcile.indicators import Indicator, indicators
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.stories import Story, build_stories
 from dyadwatch.store import queries
 from dyadwatch.store.queries import EventFilter
+from dyadwatch.store.review_values import ReviewValueError
+from dyadwatch.store.reviews import add_review
 from dyadwatch.web import data
 from dyadwatch.web.context import WebContext, author_list, web_context
+from dyadwatch.web.security import token_matches
 
 Context = Annotated[WebContext, Depends(web_context)]
 Text = Annotated[str | None, Query(max_length=200)]
@@ -260,7 +264,8 @@ class BearingOut(BaseModel):
 
 
 class ForecastOut(BaseModel):
-    claim_id: str = Field(description="the claim's id; POST a review with changes {status} to set the status")
+    claim_id: str = Field(description="the claim's id; POST /api/reviews/{claim_id} with action correct and "
+                                      "changes {status} to set the status")
     doc: str
     doc_date: str | None
     holder: str
@@ -309,6 +314,26 @@ class SourcePage(Paged):
     sources: list[SourceOut]
 
 
+class ReviewIn(BaseModel):
+    """An analyst's review. `changes` (with action correct) maps fields to values: events type, source, target,
+    date, domain, negated; figures value, unit, measure, date; claims kind, holder, horizon, status."""
+
+    action: Literal["confirm", "correct", "reject"]
+    changes: dict[str, Any] = Field(default_factory=dict, max_length=8,
+                                    examples=[{"type": "AID", "date": "2021-06", "source": "RUS-GOV"}])
+    note: str = Field("", max_length=2000)
+    author: str = Field("", max_length=200)
+
+
+class ReviewOut(BaseModel):
+    record_id: str
+    action: str
+    changes: dict[str, Any] = Field(description="the changes as stored, in canonical form")
+    note: str
+    author: str
+    created_at: str
+
+
 def api_router() -> APIRouter:
     """The /api routes; built per app so that no route table lives at module level."""
     router = APIRouter(prefix="/api", tags=["records"])
@@ -326,6 +351,10 @@ def api_router() -> APIRouter:
     router.add_api_route("/agreements", api_agreements, methods=["GET"], response_model=AgreementPage)
     router.add_api_route("/forecasts", api_forecasts, methods=["GET"], response_model=ForecastPage)
     router.add_api_route("/sources", api_sources, methods=["GET"], response_model=SourcePage)
+    router.add_api_route("/reviews/{record_id}", api_review, methods=["POST"], response_model=ReviewOut,
+                         status_code=201, responses={403: {"description": "no or a wrong write token"},
+                                                     404: {"description": "no such record"},
+                                                     422: {"description": "a value its field does not allow"}})
     return router
 
 
@@ -464,3 +493,31 @@ def api_sources(web: Context, by: Annotated[str, Query(pattern="^(document|publi
     rows = source_profiles(web.store) if by == "document" else publisher_profiles(web.store)
     return SourcePage(total=len(rows), limit=limit, offset=offset, by=by,
                       sources=[SourceOut(**p.as_dict()) for p in rows[offset: offset + limit]])
+
+
+def api_review(web: Context, record_id: Annotated[str, Path(max_length=24)], review: ReviewIn,
+               x_dyadwatch_token: Annotated[str | None, Header(description="the server's write token")] = None,
+               ) -> ReviewOut:
+    """Confirm, correct or reject an event, figure or claim (the write token in the X-Dyadwatch-Token header).
+    Every corrected value is checked as `dyadwatch review` checks it; a value its field does not allow is 422."""
+    if not web.writable:
+        raise HTTPException(403, "reviews are switched off: start the server with a write token (--token)")
+    if not token_matches(x_dyadwatch_token or "", web.token):
+        raise HTTPException(403, "wrong or missing write token (X-Dyadwatch-Token header)")
+    try:
+        stored = add_review(web.store, record_id, review.action, review.changes, review.note, review.author)
+    except ReviewValueError as error:
+        raise _invalid(("body", "changes", error.field), error, error.value) from None
+    except DyadwatchError as error:
+        if error.code is Errors.E013:
+            raise HTTPException(404, str(error)) from None
+        if error.code is Errors.E016:
+            raise _invalid(("body", "changes"), error, review.changes) from None
+        raise
+    return ReviewOut(**stored.__dict__)
+
+
+def _invalid(location: tuple[str, ...], error: DyadwatchError, given: object) -> RequestValidationError:
+    """A refused review as FastAPI's own 422 answer, with the coded message."""
+    return RequestValidationError([{"type": "value_error", "loc": location, "msg": str(error), "input": given,
+                                    "ctx": {"code": error.code.name}}])

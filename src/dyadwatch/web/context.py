@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
+from fastapi import HTTPException
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
@@ -25,7 +26,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 @dataclass(frozen=True)
 class WebContext:
     store: Store
-    token: str | None
+    token: str | None  # the write token
     templates: Jinja2Templates
     searcher: Searcher  # built once: its name and synonym indexes come from the knowledge files
     office_holders: Mapping[str, tuple[KnownActor, ...]]  # actor code -> the knowledge files' entries with roles
@@ -58,6 +59,15 @@ def render(request: Request, template: str, values: dict[str, Any], status_code:
         request, template, {**values, "csrf_token": token, "writable": context.writable}, status_code=status_code)
     remember_csrf_token(request, response, token)
     return response
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """A URL-encoded form body as {field: last value}; parsed here rather than through python-multipart (the
+    body's size is bounded by the BodyLimit guard before it gets here)."""
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        raise HTTPException(415, "send an HTML form (application/x-www-form-urlencoded)")
+    fields = parse_qs((await request.body()).decode("utf-8", errors="replace"), keep_blank_values=True)
+    return {name: values[-1] for name, values in fields.items()}
 
 
 def doc_url(name: str, **params: str) -> str:

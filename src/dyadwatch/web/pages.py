@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -22,10 +22,11 @@ from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.store import queries
-from dyadwatch.store.queries import EventFilter
-from dyadwatch.store.reviews import ACTIONS, CORRECTABLE, add_review
+from dyadwatch.store.queries import EventFilter, EventRow
+from dyadwatch.store.review_values import CORRECTABLE, ReviewValueError, review_value
+from dyadwatch.store.reviews import ACTIONS, add_review
 from dyadwatch.web import charts, data
-from dyadwatch.web.context import WebContext, event_url, render, web_context
+from dyadwatch.web.context import WebContext, event_url, form_fields, render, web_context
 from dyadwatch.web.highlight import Span, highlight
 from dyadwatch.web.security import CSRF_FIELD, TOKEN_FIELD, csrf_ok, write_token_ok
 
@@ -33,9 +34,7 @@ ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 HIT = re.compile(r"(\d+)-(\d+)")
 CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
-MAX_FORM_BYTES = 64 * 1024
-MAX_STATUS = 60
-# Statuses offered on the forecasts page; an analyst may type any other (up to MAX_STATUS characters).
+# Statuses offered on the forecasts page; an analyst may type any other (review_values.MAX_STATUS characters).
 FORECAST_STATUSES = ("fulfilled", "partly fulfilled", "not fulfilled", "overtaken", "open", "due")
 
 Context = Annotated[WebContext, Depends(web_context)]
@@ -98,6 +97,12 @@ def queue_page(request: Request, web: Context) -> Response:
 
 
 def event_page(request: Request, web: Context, event_id: str) -> Response:
+    return _event_page(request, web, event_id)
+
+
+def _event_page(request: Request, web: WebContext, event_id: str, submitted: Mapping[str, str] | None = None,
+                form_error: str = "") -> Response:
+    """The event with its evidence and review form; after a refused correction, the form as submitted (422)."""
     try:
         row = queries.event(web.store, event_id)
     except DyadwatchError as error:
@@ -106,10 +111,19 @@ def event_page(request: Request, web: Context, event_id: str) -> Response:
     spans = [Span(row.start, row.end, "evidence", row.id)]
     if row.trigger_start is not None and row.trigger_end is not None:
         spans.append(Span(row.trigger_start, row.trigger_end, "trigger"))
+    submitted = submitted or {}
     return render(request, "event.html", {
         "event": row, "paragraph": highlight(paragraph, spans, offset), "names": data.actor_names(web.store),
-        "types": PLOVER_TYPES, "domains": DOMAINS, "actions": ACTIONS,
-        "reviewed": request.query_params.get("reviewed", "")})
+        "types": PLOVER_TYPES, "domains": DOMAINS, "actions": ACTIONS, "values": _form_values(row, submitted),
+        "action": submitted.get("action", "confirm"), "form_error": form_error,
+        "reviewed": request.query_params.get("reviewed", "")}, status_code=422 if form_error else 200)
+
+
+def _form_values(event: EventRow, submitted: Mapping[str, str]) -> dict[str, str]:
+    """The correction fields as the form shows them: what was submitted, else the event's current values."""
+    current = {"type": event.type, "source": event.source or "", "target": event.target or "",
+               "date": event.date or "", "domain": event.domain, "negated": "true" if event.negated else "false"}
+    return {field: submitted.get(f"set_{field}", value) for field, value in current.items()}
 
 
 def stories_page(request: Request, web: Context, type: Text = None, actor: Text = None,
@@ -252,7 +266,7 @@ def search_page(request: Request, web: Context, q: Annotated[str, Query(max_leng
 
 async def review(request: Request, web: Context, record_id: str) -> Response:
     """An analyst's confirm, correct or reject, from the form on a record's page."""
-    form = await _form(request)
+    form = await form_fields(request)
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         raise HTTPException(403, "the form's CSRF token does not match this browser session; reload the page "
                                  "and submit again")
@@ -262,34 +276,45 @@ async def review(request: Request, web: Context, record_id: str) -> Response:
     if not write_token_ok(web.token, request, form.get(TOKEN_FIELD)):
         raise HTTPException(403, "wrong or missing write token")
     action = form.get("action", "")
-    changes = await run_in_threadpool(_changes, web, record_id, form) if action == "correct" else None
-    await run_in_threadpool(add_review, web.store, record_id, action, changes, form.get("note", "")[:2000],
-                            form.get("author", "")[:200])
+    try:
+        changes = await run_in_threadpool(_changes, web, record_id, form) if action == "correct" else None
+        await run_in_threadpool(add_review, web.store, record_id, action, changes, form.get("note", "")[:2000],
+                                form.get("author", "")[:200])
+    except ReviewValueError as error:
+        return await run_in_threadpool(_refused_correction, request, web, record_id, form, error)
     return RedirectResponse(_after_review(record_id, action, form.get("back", "")), status_code=303)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    """A URL-encoded form body as {field: last value}; parsed here rather than through python-multipart."""
-    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        raise HTTPException(415, "send the review as an HTML form (application/x-www-form-urlencoded)")
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        raise HTTPException(413, "the form is too large")
-    fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-    return {name: values[-1] for name, values in fields.items()}
+def _refused_correction(request: Request, web: WebContext, record_id: str, form: Mapping[str, str],
+                        error: ReviewValueError) -> Response:
+    """A value its field does not allow: the event's form again with the message, or the error page (422)."""
+    if record_id.startswith("e"):
+        return _event_page(request, web, record_id, form, str(error))
+    back = f"/forecasts#forecast-{record_id}" if form.get("back") == "forecasts" else _after_review(record_id, "")
+    return render(request, "error.html", {"status": 422, "message": str(error), "back": back}, status_code=422)
 
 
-def _changes(web: WebContext, record_id: str, form: dict[str, str]) -> dict[str, Any]:
-    """The correctable fields whose submitted value differs from the record's current one."""
+def _changes(web: WebContext, record_id: str, form: Mapping[str, str]) -> dict[str, Any]:
+    """The correctable fields whose submitted value differs from the record's current one, validated."""
     current = _current_values(web, record_id)
     changes = {}
     for field in CORRECTABLE.get(record_id[:1], ()):
-        if f"set_{field}" not in form:
+        submitted = form.get(f"set_{field}")
+        if submitted is None or (field in current and submitted.strip() == _as_form_text(current[field])):
             continue
-        value = _field_value(field, form[f"set_{field}"])
+        value = review_value(record_id, field, submitted)
         if field not in current or current[field] != value:
             changes[field] = value
     return changes
+
+
+def _as_form_text(value: Any) -> str:
+    """A record's value as its form field shows it, to tell an untouched field from a changed one."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _current_values(web: WebContext, record_id: str) -> dict[str, Any]:
@@ -301,23 +326,6 @@ def _current_values(web: WebContext, record_id: str) -> dict[str, Any]:
             return {}
     rows = queries.quantities(web.store) if record_id.startswith("q") else queries.claims(web.store)
     return next((row.as_dict() for row in rows if row.id == record_id), {})
-
-
-def _field_value(field: str, raw: str) -> Any:
-    """A form value as the record holds it (the same conventions as `dyadwatch review --set`)."""
-    value = raw.strip()
-    if field == "negated":
-        return value.lower() in ("1", "true", "yes", "on")
-    if field == "value":
-        try:
-            return float(value)
-        except ValueError:
-            raise HTTPException(400, f"value must be a number, not {value!r}") from None
-    if field == "status":  # a forecast's status as the analyst words it; empty hands it back to the computed one
-        if len(value) > MAX_STATUS:
-            raise HTTPException(400, f"a status has at most {MAX_STATUS} characters")
-        return value
-    return None if value.lower() in ("", "none", "null") else value
 
 
 def _after_review(record_id: str, action: str, back: str = "") -> str:

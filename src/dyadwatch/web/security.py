@@ -67,3 +67,8 @@ def write_token_ok(expected: str | None, request: Request, submitted: str | None
     if not expected or not given:
         return False
     return hmac.compare_digest(expected.encode(), given.encode())
+
+
+def token_matches(given: str, *expected: str | None) -> bool:
+    """Whether `given` is one of the configured tokens (constant time per comparison)."""
+    return bool(given) and any(token and hmac.compare_digest(token.encode(), given.encode()) for token in expected)
