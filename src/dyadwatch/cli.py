@@ -523,15 +523,30 @@ def report(out_file: Annotated[Path, typer.Option("--out", help="the HTML file t
 @app.command()
 @friendly
 def serve(db: DbOption = None,
-          host: Annotated[str, typer.Option(help="address to bind (loopback by default)")] = "127.0.0.1",
+          host: Annotated[str, typer.Option(help="address to bind (loopback by default; any other exposes the "
+                                                 "documents and needs --read-token or --public, and --allowed-host)")]
+          = "127.0.0.1",
           port: Annotated[int, typer.Option()] = 8000,
           token: Annotated[str | None, typer.Option(help="write token for reviews [default: $DYADWATCH_TOKEN]; "
-                                                          "without one the app is read-only")] = None) -> None:
+                                                          "without one the app is read-only")] = None,
+          read_token: Annotated[str | None, typer.Option(
+              "--read-token", envvar="DYADWATCH_READ_TOKEN", show_envvar=True,
+              help="token every page and API route then asks for (login form or 'Authorization: Bearer'); "
+                   "at least 16 characters")] = None,
+          public: Annotated[bool, typer.Option("--public", help="serve a non-loopback address without a read "
+                                                                "token, to anyone who can reach it")] = False,
+          allowed_host: Annotated[list[str] | None, typer.Option(
+              "--allowed-host", help="a host name clients use to reach the server (repeatable); other Host "
+                                     "headers are refused")] = None) -> None:
     """The web app: overview, timeline, stories, documents, actors, figures, claims, search, reviews."""
-    from dyadwatch.web.app import run
+    from dyadwatch.web.app import plan_exposure, run
 
-    err.print(f"dyadwatch on http://{host}:{port}/ ({'reviews need the token' if token else 'read-only'})")
-    run(db, host=host, port=port, token=token)
+    exposure = plan_exposure(host, read_token, public, allowed_host or [])
+    reading = "reading needs the read token" if exposure.read_token else (
+        "this machine only" if exposure.loopback else "open to anyone who can reach it")
+    writing = "reviews need the write token" if token else "read-only"
+    err.print(f"dyadwatch on http://{host}:{port}/ ({reading}; {writing})", highlight=False)
+    run(db, exposure, port=port, token=token)
 
 
 @app.command()

@@ -28,6 +28,12 @@ class Errors(StrEnum):
             '{{"id": ..., "text": ..., "source": [start, end], "target": [start, end]}} with offsets into text')
     E020 = "the event coder's model folder {path} is missing or incomplete ({reason}); reinstall dyadwatch"
     E030 = "cannot correct {field}={value}: {reason}; {field} takes {allowed}"
+    E031 = ("serving on {host} would show every document to anyone who can reach it: give a read token "
+            "(--read-token or $DYADWATCH_READ_TOKEN), or --public to publish them knowingly")
+    E032 = ("the read token is too short: use at least {minimum} characters, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(24))'`")
+    E033 = ("serving on {host} needs --allowed-host NAME for each host name clients use to reach it (requests "
+            "naming any other host are refused, against DNS rebinding)")
 
 
 class DyadwatchError(Exception):

@@ -21,7 +21,7 @@ from dyadwatch.reconcile.indicators import indicator, indicators
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.web import app as web_app
-from dyadwatch.web.app import create_app, is_loopback, plotly_path
+from dyadwatch.web.app import create_app, is_loopback, plan_exposure, plotly_path
 from dyadwatch.web.context import doc_url, event_url, indicator_url, number, story_url
 from dyadwatch.web.highlight import Span, highlight
 from dyadwatch.web.security import CSRF_COOKIE, TOKEN_ENV
@@ -397,12 +397,15 @@ def test_run_binds_loopback_and_answers_only_to_loopback_names(demo_store: Store
     assert rebound.get("/api/documents").status_code == 400
 
 
-def test_a_public_bind_answers_to_any_host_name(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+def test_a_published_bind_answers_only_to_its_allowed_host_names(demo_store: Store, monkeypatch: pytest.MonkeyPatch):
     served: dict[str, object] = {}
     monkeypatch.setattr("uvicorn.run", lambda app, **options: served.update(app=app, **options))
-    web_app.run(demo_store.url, host="0.0.0.0", port=8123)
+    exposure = plan_exposure("0.0.0.0", public=True, allowed_hosts=["analysis.example"])
+    web_app.run(demo_store.url, exposure, port=8123)
     assert served["host"] == "0.0.0.0" and served["port"] == 8123
     assert TestClient(served["app"], base_url="http://analysis.example").get("/").status_code == 200
+    assert TestClient(served["app"], base_url="http://analysis.example:8123").get("/").status_code == 200
+    assert TestClient(served["app"], base_url="http://rebound.example").get("/").status_code == 400
     assert is_loopback("::1") and is_loopback("localhost") and is_loopback("127.0.0.2") and not is_loopback("0.0.0.0")
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from dyadwatch.errors import DyadwatchError, Errors
@@ -31,6 +31,15 @@ def database_url(given: str | None = None) -> str:
 
 
 @dataclass(frozen=True)
+class PoolLimits:
+    """How many connections a server may hold, and how long a request waits for one before giving up."""
+
+    size: int
+    overflow: int
+    timeout_s: float
+
+
+@dataclass(frozen=True)
 class StoredDocument:
     id: int
     path: str
@@ -41,11 +50,11 @@ class StoredDocument:
 class Store:
     """One database; SQLite (WAL, FTS5) by default, any SQLAlchemy URL otherwise."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, pool: PoolLimits | None = None) -> None:
         self.url = database_url(url)
         self.skipped_reviews: set[int] = set()  # ids of stored reviews already reported as invalid
         try:
-            self.engine: Engine = create_engine(self.url)
+            self.engine: Engine = create_engine(self.url, **_pool_options(self.url, pool))
             if self.is_sqlite:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             schema.metadata.create_all(self.engine)
@@ -188,6 +197,13 @@ class RecordIds:
 
 def _span_columns(role: str, span: Any) -> dict[str, int | None]:
     return {f"{role}_start": span.start if span else None, f"{role}_end": span.end if span else None}
+
+
+def _pool_options(url: str, pool: PoolLimits | None) -> dict[str, Any]:
+    """create_engine's pool arguments; an in-memory SQLite database keeps its single-connection pool."""
+    if pool is None or (url.startswith("sqlite") and make_url(url).database in (None, "", ":memory:")):
+        return {}
+    return {"pool_size": pool.size, "max_overflow": pool.overflow, "pool_timeout": pool.timeout_s}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,90 +1,122 @@
 """The dyadwatch web app: server-rendered pages and a JSON API over one database.
 
 `create_app` builds the FastAPI app; `run` serves it with uvicorn (wire it as
-`dyadwatch serve`). Safe by default: it binds 127.0.0.1, escapes all document
-text, sends a strict Content-Security-Policy, and accepts reviews only with the
-write token given at start and a matching CSRF token (see security.py).
+`dyadwatch serve`). Safe by default: it binds 127.0.0.1 and answers only to
+loopback host names; any other bind needs a read token or an explicit --public,
+and an allow-list of host names (exposure.py). Every request passes the guards
+(guards.py: security headers, host allow-list, read token, body size limit,
+bounded concurrency with 503 under overload); all document text is escaped, and
+reviews need the write token and a matching CSRF token (security.py).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import ipaddress
+import logging
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.knowledge import load_knowledge
 from dyadwatch.search import Searcher
 from dyadwatch.store.database import Store
 from dyadwatch.web.api import api_router
-from dyadwatch.web.context import WebContext, make_templates, render
+from dyadwatch.web.context import WebContext, error_page, make_templates, render
 from dyadwatch.web.data import office_holders
+from dyadwatch.web.exposure import LOOPBACK_HOSTS, Exposure, is_loopback, plan_exposure
+from dyadwatch.web.guards import (
+    BodyLimit,
+    HostAllowList,
+    ReadGate,
+    SecurityHeaders,
+    ServerLimits,
+    Throttle,
+    error_responder,
+)
+from dyadwatch.web.login import login_router
 from dyadwatch.web.pages import page_router
 from dyadwatch.web.security import SECURITY_HEADERS, TOKEN_ENV
 
+__all__ = ["LOOPBACK_HOSTS", "ServerLimits", "create_app", "is_loopback", "plan_exposure", "run"]
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = Path("package_data") / "plotly.min.js"
-# The names a browser uses for this machine. A server bound to loopback answers only to them, so a web page whose
-# own host name was re-pointed at 127.0.0.1 (DNS rebinding) cannot read the documents through the analyst's browser.
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 # plotly.min.js is large and changes only with the installed plotly: let the browser keep it for a day.
 PLOTLY_CACHE = "public, max-age=86400"
+log = logging.getLogger(__name__)
 
 
-def create_app(db: str | None = None, token: str | None = None, *,
-               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
+def create_app(db: str | None = None, token: str | None = None, *, allowed_hosts: Sequence[str] | None = None,
+               read_token: str | None = None, limits: ServerLimits | None = None) -> FastAPI:
     """The app over the database `db` (a path or SQLAlchemy URL; default as the CLI's).
 
     `token` (else $DYADWATCH_TOKEN) is the write token reviews must carry; without one the app is read-only.
-    `allowed_hosts`, when given, are the only Host header names answered (`run` sets them for loopback binds).
+    `allowed_hosts`, when given, are the only Host header names answered (`run` always gives them).
+    `read_token`, when given, is asked for on every page and API route. `limits` bound request bodies, requests
+    handled at once and database connections.
     """
     # FastAPI's /docs and /redoc pages load their scripts from a CDN, which an offline tool cannot use;
     # the schema itself is served at /api/openapi.json.
     app = FastAPI(title="dyadwatch", summary="Evidence-linked events, figures and claims between two countries.",
                   version="0.1.0", openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
+    limits = limits or ServerLimits()
     knowledge = load_knowledge()  # read once: the search indexes and the actor pages' roles come from it
-    app.state.web = WebContext(store=Store(db), token=token or os.environ.get(TOKEN_ENV) or None,
-                               templates=make_templates(), searcher=Searcher.build(knowledge),
-                               office_holders=office_holders(knowledge.actors))
+    templates = make_templates()
+    write_token = token or os.environ.get(TOKEN_ENV) or None
+    app.state.web = WebContext(store=Store(db, pool=limits.pool), token=write_token, templates=templates,
+                               searcher=Searcher.build(knowledge), office_holders=office_holders(knowledge.actors),
+                               read_token=read_token or None)
     app.add_api_route("/static/plotly.min.js", plotly_js, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api_router())
+    app.include_router(login_router())
     app.include_router(page_router())
-    app.add_exception_handler(DyadwatchError, dyadwatch_error)
-    app.add_exception_handler(StarletteHTTPException, http_error)
-    app.middleware("http")(security_headers)
-    if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    _add_error_handlers(app, limits)
+    _add_guards(app, templates, allowed_hosts, read_token or None, write_token, limits)
     return app
 
 
-def run(db: str | None, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
-    """Serve the app with uvicorn until interrupted (the `dyadwatch serve` command).
+def _add_error_handlers(app: FastAPI, limits: ServerLimits) -> None:
+    app.add_exception_handler(DyadwatchError, dyadwatch_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(PoolTimeout, partial(busy, retry_after_s=limits.retry_after_s))
+    app.add_exception_handler(OperationalError, partial(database_error, retry_after_s=limits.retry_after_s))
+    app.add_exception_handler(Exception, server_error)
 
-    Bound to loopback (the default) it answers only to loopback host names; bound elsewhere, to any.
-    """
+
+def _add_guards(app: FastAPI, templates: object, allowed_hosts: Sequence[str] | None, read_token: str | None,
+                write_token: str | None, limits: ServerLimits) -> None:
+    """The guards of guards.py; Starlette wraps each added middleware around the ones before, so innermost first."""
+    errors = error_responder(partial(error_page, templates))
+    app.add_middleware(Throttle, limits=limits, errors=errors)
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes, timeout_s=limits.body_timeout_s, errors=errors)
+    if read_token:
+        app.add_middleware(ReadGate, read_token=read_token, write_token=write_token, errors=errors)
+    if allowed_hosts:
+        app.add_middleware(HostAllowList, allowed=allowed_hosts, errors=errors)
+    app.add_middleware(SecurityHeaders)
+
+
+def run(db: str | None, exposure: Exposure | None = None, port: int = 8000, token: str | None = None,
+        limits: ServerLimits | None = None) -> None:
+    """Serve the app with uvicorn until interrupted (the `dyadwatch serve` command), exposed as `exposure` says
+    (default: loopback only, no read token)."""
     import uvicorn
 
-    hosts = LOOPBACK_HOSTS if is_loopback(host) else None
-    uvicorn.run(create_app(db, token, allowed_hosts=hosts), host=host, port=port, log_level="info")
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    exposure = exposure or plan_exposure()
+    for warning in exposure.warnings:
+        log.warning(warning)
+    app = create_app(db, token, allowed_hosts=exposure.allowed_hosts, read_token=exposure.read_token, limits=limits)
+    uvicorn.run(app, host=exposure.host, port=port, log_level="info")
 
 
 def plotly_path() -> Path | None:
@@ -120,11 +152,33 @@ async def http_error(request: Request, error: Exception) -> Response:
                   status_code=error.status_code)
 
 
-async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+async def busy(request: Request, error: Exception, retry_after_s: int) -> Response:
+    """No database connection came free in time: 503 and when to try again, never a 500."""
+    log.warning("no database connection within the pool timeout: %s", error)
+    return _plain_error(request, 503, "the server is busy; try again in a moment",
+                        {"Retry-After": str(retry_after_s)})
+
+
+async def database_error(request: Request, error: Exception, retry_after_s: int) -> Response:
+    """A database busy with a write (SQLite's lock) is 503; any other database failure is a server error."""
+    if "locked" in str(error).lower():
+        return await busy(request, error, retry_after_s)
+    return await server_error(request, error)
+
+
+async def server_error(request: Request, error: Exception) -> Response:
+    """Anything unexpected: a 500 page without details. Starlette sends it outside every middleware, so it
+    carries the security headers itself."""
+    log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+    return _plain_error(request, 500, "something went wrong on the server; the log says what",
+                        dict(SECURITY_HEADERS))
+
+
+def _plain_error(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    templates = request.app.state.web.templates
+    return HTMLResponse(error_page(templates, status, message), status_code=status, headers=headers)
 
 
 def _wants_json(request: Request) -> bool:

@@ -30,6 +30,7 @@ class WebContext:
     templates: Jinja2Templates
     searcher: Searcher  # built once: its name and synonym indexes come from the knowledge files
     office_holders: Mapping[str, tuple[KnownActor, ...]]  # actor code -> the knowledge files' entries with roles
+    read_token: str | None = None  # None: reading is open
 
     @property
     def writable(self) -> bool:
@@ -68,6 +69,11 @@ async def form_fields(request: Request) -> dict[str, str]:
         raise HTTPException(415, "send an HTML form (application/x-www-form-urlencoded)")
     fields = parse_qs((await request.body()).decode("utf-8", errors="replace"), keep_blank_values=True)
     return {name: values[-1] for name, values in fields.items()}
+
+
+def error_page(templates: Jinja2Templates, status: int, message: str) -> str:
+    """The error page's HTML, for responses made outside a route (the guards, the 500 handler)."""
+    return templates.env.get_template("error.html").render(status=status, message=message)
 
 
 def doc_url(name: str, **params: str) -> str:

@@ -1,7 +1,14 @@
-"""Who may write: the token given at start, and a CSRF token per browser session.
+"""Who may read and who may write: the tokens given at start, and a CSRF token per browser session.
 
-Reading is open (the server binds 127.0.0.1 by default). Writing (reviews)
-needs both:
+Reading is open on loopback (the default bind). A server started with a read
+token (required on any other address unless published knowingly, see
+exposure.py) asks for it on every page and API route: as an
+`Authorization: Bearer TOKEN` header, or once in the login form, which sets a
+signed, HttpOnly, SameSite=Strict cookie valid for READ_SESSION_S. The cookie
+holds only its issue time and an HMAC keyed by the token, so changing the token
+ends every session. The write token also opens reading.
+
+Writing (reviews) needs both:
 - the write token the server was started with (argument or $DYADWATCH_TOKEN),
   typed into the form or sent as the `X-Dyadwatch-Token` header; without a
   configured token every write is refused;
@@ -13,9 +20,11 @@ Both are compared in constant time.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 import secrets
+import time
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,6 +34,10 @@ CSRF_FIELD = "csrf_token"
 TOKEN_FIELD = "token"
 TOKEN_HEADER = "X-Dyadwatch-Token"
 TOKEN_ENV = "DYADWATCH_TOKEN"
+READ_TOKEN_ENV = "DYADWATCH_READ_TOKEN"
+READ_COOKIE = "dyadwatch_read"
+READ_SESSION_S = 12 * 3600
+READ_COOKIE_SHAPE = re.compile(r"([0-9]{1,12})\.([0-9a-f]{64})")
 # What a token from secrets.token_urlsafe(32) looks like; anything else in the cookie is replaced.
 CSRF_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,128}")
 
@@ -69,6 +82,40 @@ def write_token_ok(expected: str | None, request: Request, submitted: str | None
     return hmac.compare_digest(expected.encode(), given.encode())
 
 
+def read_cookie(read_token: str, now: float | None = None) -> str:
+    """A new read session: its issue time and the HMAC of it keyed by the read token."""
+    issued = str(int(time.time() if now is None else now))
+    return f"{issued}.{_session_signature(read_token, issued)}"
+
+
+def read_cookie_ok(read_token: str, value: str, now: float | None = None) -> bool:
+    """Whether a read cookie was signed with this token and has not expired."""
+    found = READ_COOKIE_SHAPE.fullmatch(value)
+    if not found:
+        return False
+    age = (time.time() if now is None else now) - int(found[1])
+    expected = _session_signature(read_token, found[1])
+    return 0 <= age <= READ_SESSION_S and hmac.compare_digest(expected.encode(), found[2].encode())
+
+
 def token_matches(given: str, *expected: str | None) -> bool:
     """Whether `given` is one of the configured tokens (constant time per comparison)."""
     return bool(given) and any(token and hmac.compare_digest(token.encode(), given.encode()) for token in expected)
+
+
+def read_access_ok(request: Request, read_token: str, write_token: str | None) -> bool:
+    """Whether a request carries the read token: a valid session cookie or a bearer header with either token."""
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token_matches(given.strip(), read_token, write_token):
+        return True
+    return read_cookie_ok(read_token, request.cookies.get(READ_COOKIE, ""))
+
+
+def remember_read_session(response: Response, read_token: str, secure: bool) -> None:
+    response.set_cookie(READ_COOKIE, read_cookie(read_token), max_age=READ_SESSION_S, httponly=True,
+                        samesite="strict", secure=secure, path="/")
+
+
+def _session_signature(read_token: str, issued: str) -> str:
+    key = hashlib.sha256(b"dyadwatch read session\x00" + read_token.encode()).digest()
+    return hmac.new(key, issued.encode(), hashlib.sha256).hexdigest()
