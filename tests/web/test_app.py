@@ -120,6 +120,14 @@ def test_timeline_explains_a_malformed_date(client: TestClient):
     assert "2021-09" in response.text
 
 
+def test_the_filter_forms_empty_confidence_field_means_no_threshold(client: TestClient):
+    form = "?type=&domain=energy&actor=&doc=&since=&until=&min_confidence="
+    assert timeline_ids(client, form) == timeline_ids(client, "?domain=energy")
+    assert client.get("/stories?min_confidence=").status_code == 200
+    for bad in ("2", "nan", "high"):
+        assert client.get(f"/timeline?min_confidence={bad}").status_code == 400, bad
+
+
 def test_event_page_highlights_the_evidence_inside_its_paragraph(client: TestClient, demo_store: Store):
     event = next(e for e in queries.events(demo_store) if e.trigger_start is not None)
     html = client.get(f"/events/{event.id}").text

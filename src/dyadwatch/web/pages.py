@@ -39,7 +39,8 @@ FORECAST_STATUSES = ("fulfilled", "partly fulfilled", "not fulfilled", "overtake
 
 Context = Annotated[WebContext, Depends(web_context)]
 Text = Annotated[str | None, Query(max_length=200)]
-Confidence = Annotated[float | None, Query(ge=0.0, le=1.0)]
+# Text, not a float: the filter form sends its empty field as "min_confidence=", which means "no threshold".
+Confidence = Annotated[str | None, Query(max_length=20)]
 QUEUE_LENGTH = 50
 
 
@@ -76,15 +77,16 @@ def overview(request: Request, web: Context, by: Text = "month") -> Response:
 def timeline(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
              doc: Text = None, since: Text = None, until: Text = None, min_confidence: Confidence = None,
              offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    threshold = _threshold(min_confidence)
     params = {"type": type, "domain": domain, "actor": actor, "doc": doc, "since": since, "until": until}
     filters = {key: (value or "").strip() or None for key, value in params.items()}
     for key in ("since", "until"):
         if filters[key] and not ISO_DATE.fullmatch(filters[key] or ""):
             raise HTTPException(400, f"'{key}' must be a date such as 2021, 2021-09 or 2021-09-09")
-    events = queries.events(web.store, EventFilter(**filters, min_confidence=min_confidence))
+    events = queries.events(web.store, EventFilter(**filters, min_confidence=threshold))
     shown = events[offset: offset + TIMELINE_PAGE]
     shown_filters = {**{k: v or "" for k, v in filters.items()},
-                     "min_confidence": "" if min_confidence is None else min_confidence}
+                     "min_confidence": "" if threshold is None else threshold}
     return render(request, "timeline.html", {
         "events": shown, "total": len(events), "offset": offset, "page_size": TIMELINE_PAGE,
         "filters": shown_filters, "types": PLOVER_TYPES, "domains": DOMAINS,
@@ -128,7 +130,7 @@ def _form_values(event: EventRow, submitted: Mapping[str, str]) -> dict[str, str
 
 def stories_page(request: Request, web: Context, type: Text = None, actor: Text = None,
                  sources: Annotated[int, Query(ge=1, le=100)] = 1, min_confidence: Confidence = None) -> Response:
-    stories = [s for s in build_stories(web.store, min_confidence) if s.source_count >= sources
+    stories = [s for s in build_stories(web.store, _threshold(min_confidence)) if s.source_count >= sources
                and (not type or s.type == type) and (not actor or queries.involves(s.source, s.target, actor))]
     return render(request, "stories.html", {
         "stories": stories, "filters": {"type": type or "", "actor": actor or "", "sources": sources},
@@ -335,6 +337,19 @@ def _after_review(record_id: str, action: str, back: str = "") -> str:
     if record_id.startswith("e"):
         return f"{event_url(record_id)}?reviewed={action}"
     return "/figures" if record_id.startswith("q") else "/claims"
+
+
+def _threshold(raw: str | None) -> float | None:
+    """The min_confidence filter: empty is none; otherwise a number from 0 to 1."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise HTTPException(400, "'min_confidence' must be a number from 0 to 1, such as 0.5")
+    return value
 
 
 def _period(by: str | None) -> str:
