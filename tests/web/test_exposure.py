@@ -120,6 +120,7 @@ def test_without_the_read_token_pages_go_to_the_login_form_and_the_api_is_401(gu
         response = guarded.get(path)
         assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer"), path
         assert event.quote not in response.text
+        assert_security_headers(response, f"401 {path}")
     assert guarded.post(f"/review/{event.id}", data={"action": "confirm"}).status_code == 401
     assert guarded.get("/static/style.css").status_code == 200
     assert guarded.get("/login").status_code == 200
@@ -152,7 +153,9 @@ def test_the_login_form_sets_a_signed_httponly_samesite_cookie(guarded: TestClie
 def test_a_forged_or_expired_cookie_is_refused(guarded: TestClient):
     old = read_cookie(READ_TOKEN, now=time.time() - READ_SESSION_S - 60)
     forged = read_cookie("another-token-0123456789")
-    for value in (old, forged, "1.abc", read_cookie(READ_TOKEN)[:-1] + "0", ""):
+    valid = read_cookie(READ_TOKEN)
+    altered = valid[:-1] + ("1" if valid.endswith("0") else "0")
+    for value in (old, forged, "1.abc", altered, ""):
         guarded.cookies.clear()
         guarded.cookies.set(READ_COOKIE, value)
         assert guarded.get("/api/events").status_code == 401, value

@@ -200,7 +200,8 @@ def test_an_exposed_server_answers_only_to_its_names_and_only_with_the_read_toke
     assert login.status == 303 and login.getheader("location") == "/timeline"
     cookie = login.getheader("set-cookie").split(";")[0]
     assert get(exposed, "/timeline", {**named, "Cookie": cookie}).status == 200
-    assert get(exposed, "/timeline", {**named, "Cookie": cookie[:-2] + "00"}).status == 303
+    altered = cookie[:-1] + ("1" if cookie.endswith("0") else "0")
+    assert get(exposed, "/timeline", {**named, "Cookie": altered}).status == 303
 
 
 # Overload, slow bodies and raw paths, on uvicorn in a thread with small limits ------------------------------------
@@ -246,7 +247,7 @@ def test_a_body_that_does_not_arrive_in_time_is_408(small: Served, demo_store: S
         sock.sendall(f"POST /review/{event.id} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
                      "application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\naction=".encode())
         answer = sock.recv(65536)
-    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert answer.startswith(b"HTTP/1.1 408 ") and b"content-security-policy: default-src 'self'" in answer.lower()
     assert get(small, "/api/documents").status == 200
 
 
