@@ -10,7 +10,7 @@ TRAIN_VENV := .venv-train
 TRAIN_PY := $(TRAIN_VENV)/bin/python
 TRAIN_STAMP := $(TRAIN_VENV)/.installed
 
-.PHONY: install demo test lint eval bench clean browser serve train
+.PHONY: install demo test lint eval bench clean browser serve train web-bench load-test fuzz-web
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,14 @@ serve: install
 
 web-bench: install
 	$(PY) benchmarks/web_latency.py
+
+# 50 clients for 30 s against `dyadwatch serve` on loopback over the demo database; exit 1 on any error.
+load-test: install
+	$(PY) benchmarks/load_test.py
+
+# The review-value properties with many more examples than CI runs (the review-fuzz hypothesis profile).
+fuzz-web: install
+	DYADWATCH_REVIEW_PROFILE=review-fuzz $(PY) -m pytest -q -m review_fuzz tests
 
 clean:
 	rm -rf $(VENV) $(TRAIN_VENV) .cache dyadwatch.db dyadwatch.db-wal dyadwatch.db-shm test-output
