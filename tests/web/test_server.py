@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,7 +51,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for_port(port: int, alive: callable, deadline_s: float = STARTUP_S) -> None:  # type: ignore[valid-type]
+def wait_for_port(port: int, alive: Callable[[], bool], deadline_s: float = STARTUP_S) -> None:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         assert alive(), "the server exited while starting"

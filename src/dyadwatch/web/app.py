@@ -22,6 +22,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -93,7 +94,7 @@ def _add_error_handlers(app: FastAPI, limits: ServerLimits) -> None:
     app.add_exception_handler(Exception, server_error)
 
 
-def _add_guards(app: FastAPI, templates: object, allowed_hosts: Sequence[str] | None, read_token: str | None,
+def _add_guards(app: FastAPI, templates: Jinja2Templates, allowed_hosts: Sequence[str] | None, read_token: str | None,
                 write_token: str | None, limits: ServerLimits) -> None:
     """The guards of guards.py; Starlette wraps each added middleware around the ones before, so innermost first."""
     errors = error_responder(partial(error_page, templates))
