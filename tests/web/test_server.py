@@ -264,3 +264,31 @@ def test_raw_traversal_paths_serve_nothing_outside_the_database_and_static_folde
     status = answer.split(b" ", 2)[1]
     assert status in (b"400", b"404"), (target, answer[:200])
     assert b"root:" not in answer and b"SECURITY_HEADERS" not in answer and b"import " not in answer
+
+
+@pytest.fixture(scope="module")
+def hurried(demo_store: Store) -> Iterator[Served]:
+    """A server whose handlers must answer within a millisecond: every page misses its deadline."""
+    port = free_port()
+    limits = ServerLimits(max_active=1, handler_timeout_s=0.001, retry_after_s=1)
+    app = create_app(demo_store.url, allowed_hosts=LOOPBACK_HOSTS, limits=limits)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_for_port(port, thread.is_alive)
+    yield Served(port, os.getpid())
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+def test_a_handler_past_its_deadline_is_answered_503_for_it(hurried: Served):
+    connection = hurried.connection()
+    connection.request("GET", "/forecasts")
+    response = connection.getresponse()
+    body = response.read().decode()
+    assert response.status == 503 and response.getheader("retry-after") == "1"
+    assert "took longer than" in body
+    assert_security_headers(response, "503 deadline")
+    connection.request("GET", "/static/style.css")  # the same connection goes on; static files are not throttled
+    assert connection.getresponse().status == 200
+    connection.close()

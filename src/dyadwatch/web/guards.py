@@ -8,12 +8,14 @@
    client cannot hold a slot;
 5. Throttle: at most `max_active` requests are handled at once (each on a worker thread with its own database
    connections); others wait briefly in a bounded queue and are otherwise turned away with 503 and Retry-After,
-   so that overload never exhausts the connection pool (500) or leaves clients hanging.
+   and a handler that has not answered by its deadline is answered 503 for it (it finishes in the background,
+   keeping its slot), so that overload never exhausts the connection pool (500) or leaves clients hanging.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -30,6 +32,7 @@ from dyadwatch.web.security import SECURITY_HEADERS, read_access_ok
 # Reached without the read token: the login form and the static files it uses (code and styles, no documents).
 OPEN_PATHS = ("/login", "/static/")
 UNTHROTTLED_PATHS = ("/static/",)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class ServerLimits:
     max_active: int = 4  # handlers are CPU-bound Python: more at once only makes each slower
     max_waiting: int = 64
     wait_timeout_s: float = 10.0
+    handler_timeout_s: float = 45.0  # then 503: with the wait, every request is answered within a minute
     retry_after_s: int = 2
     pool_timeout_s: float = 10.0
 
@@ -177,6 +181,21 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+class Reply:
+    """The `send` of a request whose handler may be left behind: once abandoned, what it sends is dropped."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+        self.abandoned = False
+
+    async def __call__(self, message: Message) -> None:
+        if self.abandoned:
+            return
+        self.started = self.started or message["type"] == "http.response.start"
+        await self.send(message)
+
+
 class Throttle:
     def __init__(self, app: ASGIApp, limits: ServerLimits, errors: ErrorResponder) -> None:
         self.app, self.limits, self.errors = app, limits, errors
@@ -189,13 +208,21 @@ class Throttle:
             return await self.app(scope, receive, send)
         slots = self._slots()
         if not await self._acquire(slots):
-            busy = self.errors(scope, 503, "the server is busy; try again in a moment",
-                               {"Retry-After": str(self.limits.retry_after_s)})
-            return await busy(scope, receive, send)
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            slots.release()
+            return await self._busy(scope, receive, send, "the server is busy; try again in a moment")
+        reply = Reply(send)
+        handling = asyncio.ensure_future(self.app(scope, receive, reply))
+        # The slot is freed when the handler really ends: a handler's thread cannot be stopped, only left behind.
+        handling.add_done_callback(lambda task: _finished(task, slots, reply))
+        await asyncio.wait({handling}, timeout=self.limits.handler_timeout_s)
+        if handling.done() or reply.started:
+            return await handling
+        reply.abandoned = True
+        await self._busy(scope, receive, send, f"the answer took longer than {self.limits.handler_timeout_s:g} s; "
+                                               "try again in a moment")
+
+    async def _busy(self, scope: Scope, receive: Receive, send: Send, message: str) -> None:
+        busy = self.errors(scope, 503, message, {"Retry-After": str(self.limits.retry_after_s)})
+        await busy(scope, receive, send)
 
     async def _acquire(self, slots: asyncio.Semaphore) -> bool:
         if slots.locked() and self.waiting >= self.limits.max_waiting:
@@ -215,3 +242,10 @@ class Throttle:
         if loop is not self.loop:
             self.loop, self.slots = loop, asyncio.Semaphore(self.limits.max_active)
         return self.slots
+
+
+def _finished(task: asyncio.Future[None], slots: asyncio.Semaphore, reply: Reply) -> None:
+    """Free the slot; an abandoned handler's failure is logged here, since nobody awaits it any more."""
+    slots.release()
+    if reply.abandoned and not task.cancelled() and task.exception() is not None:
+        log.warning("a request answered 503 after its deadline then failed: %r", task.exception())
