@@ -41,7 +41,7 @@ def test_a_value_its_field_does_not_allow_is_a_coded_error_and_nothing_is_stored
     before = runner.invoke(app, [listing, "--db", db, "--json"]).stdout
     result = runner.invoke(app, ["review", record, "correct", "--set", setting, "--db", db])
     assert result.exit_code == 1
-    assert "[E030]" in result.stderr and f"cannot correct {setting.partition('=')[0]}=" in result.stderr
+    assert "[E021]" in result.stderr and f"cannot correct {setting.partition('=')[0]}=" in result.stderr
     assert said in " ".join(result.stderr.split())
     assert runner.invoke(app, [listing, "--db", db, "--json"]).stdout == before
 

@@ -27,12 +27,13 @@ class Errors(StrEnum):
     E019 = ("{path}, line {line}: {reason}; each line must be a JSON object "
             '{{"id": ..., "text": ..., "source": [start, end], "target": [start, end]}} with offsets into text')
     E020 = "the event coder's model folder {path} is missing or incomplete ({reason}); reinstall dyadwatch"
-    E030 = "cannot correct {field}={value}: {reason}; {field} takes {allowed}"
-    E031 = ("serving on {host} would show every document to anyone who can reach it: give a read token "
+    # Reviews and serving (E021-E029).
+    E021 = "cannot correct {field}={value}: {reason}; {field} takes {allowed}"
+    E022 = ("serving on {host} would show every document to anyone who can reach it: give a read token "
             "(--read-token or $DYADWATCH_READ_TOKEN), or --public to publish them knowingly")
-    E032 = ("the read token is too short: use at least {minimum} characters, e.g. "
+    E023 = ("the read token is too short: use at least {minimum} characters, e.g. "
             "`python -c 'import secrets; print(secrets.token_urlsafe(24))'`")
-    E033 = ("serving on {host} needs --allowed-host NAME for each host name clients use to reach it (requests "
+    E024 = ("serving on {host} needs --allowed-host NAME for each host name clients use to reach it (requests "
             "naming any other host are refused, against DNS rebinding)")
 
 

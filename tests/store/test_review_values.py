@@ -69,7 +69,7 @@ def test_refused_values_say_what_is_wrong_and_what_is_allowed(record: str, field
     with pytest.raises(ReviewValueError) as refused:
         review_value(record, field, given)
     message = str(refused.value)
-    assert message.startswith(f"[E030] cannot correct {field}=") and reason in message
+    assert message.startswith(f"[E021] cannot correct {field}=") and reason in message
     assert f"{field} takes " in message and refused.value.field == field
 
 
@@ -120,7 +120,7 @@ def test_any_value_is_either_accepted_in_canonical_form_or_refused_with_e030(fie
     try:
         value = review_value(record, name, given)
     except ReviewValueError as refused:
-        assert refused.code is Errors.E030 and refused.field == name
+        assert refused.code is Errors.E021 and refused.field == name
         return
     assert review_value(record, name, value) == value, "a canonical value is accepted as it is"
     if value is not None and isinstance(value, float):
@@ -164,7 +164,7 @@ def test_any_change_set_is_checked_whole_or_refused_with_a_code(kind: str, chang
     try:
         checked = checked_changes(RECORDS[kind], changes)
     except DyadwatchError as refused:
-        assert refused.code in (Errors.E016, Errors.E030)
+        assert refused.code in (Errors.E016, Errors.E021)
         return
     assert set(checked) == set(changes) <= set(CORRECTABLE[kind])
     assert checked_changes(RECORDS[kind], checked) == checked

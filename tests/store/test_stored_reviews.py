@@ -127,7 +127,7 @@ def test_bad_stored_reviews_are_skipped_with_a_warning_and_nothing_fails(store: 
     skipped = [r for r in caplog.records if "is skipped" in r.getMessage()]
     total = sum(len(bad) for bad in BAD_CHANGES.values()) + len(BAD_ROWS)
     assert len(skipped) == total, "each bad review is reported once, however often it is read"
-    assert any("E030" in r.getMessage() and "garbage" in r.getMessage() for r in skipped)
+    assert any("E021" in r.getMessage() and "garbage" in r.getMessage() for r in skipped)
 
 
 def test_a_bad_later_review_leaves_the_earlier_valid_one_in_force(store: Store):
@@ -154,7 +154,7 @@ def test_add_review_stores_the_canonical_value_and_refuses_bad_ones(store: Store
     stored = add_review(store, event_id, "correct", {"date": "2021-06-30", "negated": "yes", "source": "blr"})
     assert stored.changes == {"date": "2021-06-30", "negated": True, "source": "BLR"}
     for bad in ({"date": "garbage"}, {"date": "2021-06-31"}):
-        with pytest.raises(Exception, match=r"\[E030\]"):
+        with pytest.raises(Exception, match=r"\[E021\]"):
             add_review(store, event_id, "correct", bad)
     assert len(latest_reviews(store)) == 1
 

@@ -353,7 +353,7 @@ def test_invalid_reviews_are_400_or_422_pages_with_the_message(review_client: Te
     no_change = review_client.post(f"/review/{event.id}", data={**form, "action": "correct", "set_type": event.type})
     assert no_change.status_code == 400 and "E016" in no_change.text
     bad_type = review_client.post(f"/review/{event.id}", data={**form, "action": "correct", "set_type": "HUG"})
-    assert bad_type.status_code == 422 and "E030" in bad_type.text and "HUG" in bad_type.text
+    assert bad_type.status_code == 422 and "E021" in bad_type.text and "HUG" in bad_type.text
     missing = review_client.post("/review/e0000000000", data=form)
     assert missing.status_code == 400 and "E013" in missing.text
 
@@ -680,7 +680,7 @@ def test_forecast_status_set_with_token_and_csrf_shows_and_survives(review_clien
     assert tracked_status(writable_store, claim_id) == (computed, "computed")
     too_long = {**form, "csrf_token": csrf, "token": TOKEN, "set_status": "x" * 61}
     refused = review_client.post(f"/review/{claim_id}", data=too_long)
-    assert refused.status_code == 422 and "E030" in refused.text
+    assert refused.status_code == 422 and "E021" in refused.text
     assert f'href="/forecasts#forecast-{claim_id}"' in refused.text
 
 

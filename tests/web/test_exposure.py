@@ -41,9 +41,9 @@ def test_loopback_is_served_without_a_token_and_only_to_loopback_names():
 
 
 @pytest.mark.parametrize(("host", "token", "public", "names", "code"), [
-    ("0.0.0.0", None, False, ["a.example"], Errors.E031), ("192.168.1.5", None, False, [], Errors.E031),
-    ("0.0.0.0", "short", False, ["a.example"], Errors.E032), ("127.0.0.1", "short", False, [], Errors.E032),
-    ("0.0.0.0", READ_TOKEN, False, [], Errors.E033), ("::", None, True, [], Errors.E033)])
+    ("0.0.0.0", None, False, ["a.example"], Errors.E022), ("192.168.1.5", None, False, [], Errors.E022),
+    ("0.0.0.0", "short", False, ["a.example"], Errors.E023), ("127.0.0.1", "short", False, [], Errors.E023),
+    ("0.0.0.0", READ_TOKEN, False, [], Errors.E024), ("::", None, True, [], Errors.E024)])
 def test_an_unsafe_bind_is_refused_with_a_coded_error(host: str, token: str | None, public: bool, names: list[str],
                                                       code: Errors):
     with pytest.raises(DyadwatchError) as refused:
@@ -74,9 +74,9 @@ def test_host_names_match_with_ports_brackets_case_and_subdomain_patterns():
 def test_serve_refuses_an_unsafe_bind_before_starting(demo_store: Store):
     runner = CliRunner()
     open_bind = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--db", demo_store.url])
-    assert open_bind.exit_code == 1 and "[E031]" in open_bind.stderr and "--read-token" in open_bind.stderr
+    assert open_bind.exit_code == 1 and "[E022]" in open_bind.stderr and "--read-token" in open_bind.stderr
     unnamed = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--public", "--db", demo_store.url])
-    assert unnamed.exit_code == 1 and "[E033]" in unnamed.stderr
+    assert unnamed.exit_code == 1 and "[E024]" in unnamed.stderr
 
 
 def test_serve_public_prints_a_warning(demo_store: Store, monkeypatch: pytest.MonkeyPatch):

@@ -95,7 +95,7 @@ def test_a_refused_correction_is_shown_on_the_event_page_with_what_was_typed(ref
                            follow_redirects=False)
     assert response.status_code == 422 and response.headers["content-type"].startswith("text/html")
     assert 'class="error-message form-error" role="alert"' in response.text
-    assert "[E030]" in response.text and said in response.text
+    assert "[E021]" in response.text and said in response.text
     assert 'action="/review/' in response.text and 'value="correct" checked' in response.text
     if field in ("date", "source"):
         assert f'name="set_{field}" value="{value}"' in response.text
@@ -119,7 +119,7 @@ def test_an_empty_unit_on_a_figure_is_refused_and_the_figures_page_still_works(r
     csrf = csrf_from(client.get("/figures").text)
     form = {"csrf_token": csrf, "token": TOKEN, "action": "correct", "set_unit": "  "}
     response = client.post(f"/review/{figure.id}", data=form)
-    assert response.status_code == 422 and "[E030]" in response.text and 'href="/figures"' in response.text
+    assert response.status_code == 422 and "[E021]" in response.text and 'href="/figures"' in response.text
     assert client.get("/figures").status_code == 200
 
 
@@ -161,7 +161,7 @@ def test_api_figure_and_claim_values_are_checked_too(refusing: TestClient, unrev
         response = client.post(f"/api/reviews/{record}", json={"action": "correct", "changes": changes},
                                headers=WRITE)
         assert response.status_code == 422, changes
-        assert "E030" in response.json()["detail"][0]["msg"]
+        assert "E021" in response.json()["detail"][0]["msg"]
 
 
 def test_api_stores_an_allowed_review_and_answers_201(client: TestClient, store: Store):

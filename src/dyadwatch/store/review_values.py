@@ -44,7 +44,7 @@ class ReviewValueError(DyadwatchError):
     def __init__(self, field: str, value: object, reason: str, allowed: str) -> None:
         self.field = field
         self.value = value
-        super().__init__(Errors.E030, field=field, value=shown(value), reason=reason, allowed=allowed)
+        super().__init__(Errors.E021, field=field, value=shown(value), reason=reason, allowed=allowed)
 
 
 class Invalid(ValueError):

@@ -38,15 +38,15 @@ def plan_exposure(host: str = "127.0.0.1", read_token: str | None = None, public
     """How a server bound to `host` is exposed, or DyadwatchError when the combination would be unsafe."""
     token = read_token or None
     if token is not None and len(token) < MIN_READ_TOKEN:
-        raise DyadwatchError(Errors.E032, minimum=MIN_READ_TOKEN)
+        raise DyadwatchError(Errors.E023, minimum=MIN_READ_TOKEN)
     names = tuple(dict.fromkeys(name.strip().lower() for name in allowed_hosts if name.strip()))
     if is_loopback(host):
         return Exposure(host, (*LOOPBACK_HOSTS, *names), token)
     if token is None and not public:
-        raise DyadwatchError(Errors.E031, host=host)
+        raise DyadwatchError(Errors.E022, host=host)
     own = () if host in WILDCARD_ADDRESSES else (_host_name(host),)
     if not names and not own:
-        raise DyadwatchError(Errors.E033, host=host)
+        raise DyadwatchError(Errors.E024, host=host)
     warnings = []
     if token is None:
         warnings.append(f"serving every document to anyone who can reach {host} (--public, no read token)")
