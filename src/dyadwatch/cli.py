@@ -163,7 +163,9 @@ def show(event_id: Annotated[str, typer.Argument(help="an event id from `dyadwat
     if e.trigger_start is not None and e.trigger_end is not None:
         text.stylize("bold red underline", e.trigger_start - offset, e.trigger_end - offset)
     out.print(f"[bold]{e.type}[/bold] {e.source or '?'} → {e.target or '·'}  date {e.date or 'unknown'}"
-              f" ({e.date_precision or '-'})  domain {e.domain}{'  NEGATED' if e.negated else ''}")
+              f" ({e.date_precision or '-'})  domain {e.domain}{'  NEGATED' if e.negated else ''}"
+              f"  confidence {e.confidence:.2f}")
+    out.print(f"date from: {escape(e.date_source or 'unknown')}")
     out.print(f"document {e.doc} (dated {e.doc_date or 'unknown'}), characters {e.start}–{e.end}\n")
     out.print(text)
 

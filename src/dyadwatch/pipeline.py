@@ -65,10 +65,9 @@ class Extractor:
         """Fill in the document's metadata and run the pipeline over its paragraphs (lazily)."""
         cleaned = clean(document.text, self.knowledge.furniture)
         self._describe(document, cleaned)
-        anchor = _as_date(document.date)
         dyad = self.dyads.dyad(cleaned.text, self.given_dyad)
         blocks = _paragraphs(cleaned.text)
-        docs = self.nlp.pipe(self._docs(cleaned.text, blocks, anchor, dyad, document.title or ""), batch_size=64)
+        docs = self.nlp.pipe(self._docs(cleaned.text, blocks, document, dyad), batch_size=64)
         return Parsed(cleaned, blocks, docs)
 
     def _describe(self, document: Document, cleaned: CleanText) -> None:
@@ -84,14 +83,16 @@ class Extractor:
             document.date, document.date_precision = meta.date, meta.date_precision
             document.date_inferred = meta.date_inferred
 
-    def _docs(self, text: str, blocks: list[Paragraph], anchor: date | None, dyad: tuple[str, ...],
-              title: str) -> Iterator[Doc]:
+    def _docs(self, text: str, blocks: list[Paragraph], document: Document, dyad: tuple[str, ...]) -> Iterator[Doc]:
+        anchor = _as_date(document.date)
         year = anchor.year if anchor else None
-        title_period = period_year(title)
+        title_period = period_year(document.title or "")
         for index, block in enumerate(blocks):
             doc = self.nlp.make_doc(text[block.start:block.end])
             period = period_year(block.heading) or title_period
-            doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor, year_in_force=year,
+            doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor,
+                                             anchor_value=document.date, anchor_precision=document.date_precision,
+                                             anchor_inferred=document.date_inferred, year_in_force=year,
                                              heading=block.heading, period_year=period, dyad=dyad)
             years = [y for _, y in explicit_years(text[block.start:block.end]) if _recent(y, anchor)]
             if years:
@@ -148,7 +149,8 @@ def _collect(extraction: Extraction, doc: Doc, original: str, cleaned: CleanText
             evidence=evidence, quote=original[evidence.start:evidence.end], trigger=span(*event.trigger),
             domain=event.domain, date=event.date, date_precision=event.date_precision, negated=event.negated,
             intensity=event.intensity, source_span=_mention_span(doc, event.source, span),
-            target_span=_mention_span(doc, event.target, span), confidence=event.confidence))
+            target_span=_mention_span(doc, event.target, span), confidence=event.confidence,
+            date_source=event.date_source))
     for figure in found.figures:
         evidence = span(*figure.sentence)
         extraction.quantities.append(Quantity(

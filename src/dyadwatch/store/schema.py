@@ -108,6 +108,7 @@ events = Table(
     Column("negated", Boolean, default=False),
     Column("intensity", Float, default=0.0),
     Column("confidence", Float, default=1.0),
+    Column("date_source", String(120), default=""),
     Column("trigger_start", Integer),
     Column("trigger_end", Integer),
     Column("source_start", Integer),
