@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from dyadwatch.nlp.context import ParagraphContext
 from dyadwatch.nlp.dates import recent_year
@@ -16,6 +16,7 @@ from dyadwatch.nlp.vocabulary import EventVocabulary
 NON_FINITE = {"VB", "VBG", "VBN"}
 NON_FINITE_DEPS = {"xcomp", "pcomp", "acl", "advcl"}
 Dating = tuple[str | None, str | None, list[TimeExpression]]
+TEXT_KEY = "dyadwatch.event_dates.text"
 
 
 class EventDater:
@@ -57,7 +58,7 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
     """
     start, end = sentence.start_char, sentence.end_char
     anchor = context.anchor  # what happened cannot be dated after the document was written
-    text = sentence.doc.text
+    text = text_of(sentence.doc)
     usable = [t for t in time_expressions if (anchor is None or t.begin <= anchor) and not t.attributive
               and not _bound(text, t.start)]
     in_sentence = [t for t in usable if start <= t.start < end and not _aside(sentence, t.start, token.idx)
@@ -76,6 +77,15 @@ def _date_for(token: Token, clause: list[Token], sentence: Span, time_expression
     if context.anchor is None or _told_in_past(token):
         return None, None, []  # a past action with no time in reach: the text does not date it
     return str(context.anchor.year), "year", []  # a present state holds when the text was written
+
+
+def text_of(doc: Doc) -> str:
+    """The paragraph's text, built once per Doc: Doc.text joins all its tokens on every call, which made
+    dating the events of a long paragraph quadratic in its length."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 def _bound(text: str, start: int) -> bool:
@@ -121,7 +131,7 @@ def _finite(verb: Token) -> Token:
 
 
 def _coordinated(chosen, candidates: list, sentence: Span) -> list:
-    text = sentence.doc.text
+    text = text_of(sentence.doc)
     ordered = sorted(candidates, key=lambda t: t.start)
     group = [chosen]
     for previous, current in itertools.pairwise(ordered):
@@ -133,13 +143,13 @@ def _coordinated(chosen, candidates: list, sentence: Span) -> list:
 
 def _aside(sentence: Span, at: int, trigger_at: int) -> bool:
     """Whether a date stands in parentheses that do not hold the trigger: '(the deal was signed on 21 May)'."""
-    text, offset = sentence.text, sentence.start_char
-    opened = text.rfind("(", 0, at - offset)
-    if opened < 0 or text.rfind(")", 0, at - offset) > opened:
+    text, start, end = text_of(sentence.doc), sentence.start_char, sentence.end_char
+    opened = text.rfind("(", start, at)
+    if opened < 0 or text.rfind(")", start, at) > opened:
         return False
-    closed = text.find(")", at - offset)
-    closed = len(text) if closed < 0 else closed
-    return not (opened <= trigger_at - offset <= closed)
+    closed = text.find(")", at, end)
+    closed = end if closed < 0 else closed
+    return not (opened <= trigger_at <= closed)
 
 
 def _dated_in(date: str | None, clause: list[Token]) -> bool:
