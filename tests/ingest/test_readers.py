@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from dyadwatch.errors import InputError
-from dyadwatch.ingest.readers import iter_input_files, read_document
+from dyadwatch.ingest.files import InputFile, iter_input_files
+from dyadwatch.ingest.readers import read_document
 
 
 def make_pdf(text: str) -> bytes:
@@ -75,6 +76,6 @@ def test_a_missing_path_is_reported_and_folders_are_read_recursively(tmp_path: P
     (tmp_path / "a" / "b" / "deep.txt").write_text("x", encoding="utf-8")
     (tmp_path / "a" / ".hidden.txt").write_text("x", encoding="utf-8")
     found = list(iter_input_files([tmp_path / "a", tmp_path / "nowhere.txt"]))
-    assert [p.name for p in found if isinstance(p, Path)] == ["deep.txt"]
+    assert [p.name for p in found if isinstance(p, InputFile)] == ["b/deep.txt"]
     errors = [e for e in found if isinstance(e, InputError)]
     assert len(errors) == 1 and "nowhere.txt" in str(errors[0]) and "no such file" in str(errors[0])
