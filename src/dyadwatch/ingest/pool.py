@@ -53,8 +53,11 @@ def worker_main(conn: Connection, config: WorkerConfig) -> None:
         conn.send(("failed", f"{type(error).__name__}: {error}"))
         return
     conn.send(READY)
-    while (batch := conn.recv()) is not None:
-        conn.send(extract_batch(extractor, batch, config.limits))
+    try:
+        while (batch := conn.recv()) is not None:
+            conn.send(extract_batch(extractor, batch, config.limits))
+    except (EOFError, BrokenPipeError):
+        return  # the parent is gone (killed): nothing to hand the results to
 
 
 @dataclass
@@ -145,7 +148,7 @@ class WorkerPool:
             file = batch.files[0]
             if code is Errors.E033:
                 details = {"seconds": self._budget(batch)}
-            yield [Extracted(file, error=InputError(file.name, code, **details))]
+            yield [Extracted(file, error=InputError(file.shown_path, code, **details))]
         else:
             pending.extendleft(_Batch([file], alone=True) for file in reversed(batch.files))
 
