@@ -80,7 +80,7 @@ class Extractor:
         self._describe(document, cleaned)
         anchor = _as_date(document.date)
         dyad = self.dyads.dyad(cleaned.text, self.given_dyad)
-        blocks = _paragraphs(cleaned.text)
+        blocks = paragraph_blocks(cleaned.text)
         docs = self.nlp.pipe(self._docs(cleaned.text, blocks, anchor, dyad, document.title or ""), batch_size=64)
         return Parsed(cleaned, blocks, docs)
 
@@ -127,7 +127,7 @@ class Extractor:
         return Doc.from_docs([self.nlp.make_doc(part) for part in parts], ensure_whitespace=False)
 
 
-def _paragraphs(text: str) -> list[Paragraph]:
+def paragraph_blocks(text: str) -> list[Paragraph]:
     """Paragraphs with the heading in force over each (a short line without a full stop); a long one is
     cut into pieces of at most MAX_PARAGRAPH_CHARS."""
     blocks, heading = [], ""
