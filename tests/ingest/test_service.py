@@ -69,3 +69,18 @@ def test_two_workers_store_the_same_records_as_one_process(tmp_path: Path, demo_
     in_process = [json.dumps(e.as_dict(), sort_keys=True) for e in queries.events(demo_store)]
     parallel = [json.dumps(e.as_dict(), sort_keys=True) for e in queries.events(Store(db))]
     assert parallel == in_process
+
+
+def test_a_file_over_its_time_budget_is_one_coded_error_and_the_next_file_is_stored(tmp_path: Path, extractor):
+    from dyadwatch.ingest.service import IngestOptions
+    from dyadwatch.ingest.work import Limits
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a_long.txt").write_text(NOTE * 1000, encoding="utf-8")  # many seconds
+    (tmp_path / "in" / "b_short.txt").write_text(NOTE, encoding="utf-8")  # a fraction of one
+    (tmp_path / "warm.txt").write_text(NOTE, encoding="utf-8")
+    ingest(Store(str(tmp_path / "warm.db")), [tmp_path / "warm.txt"], extractor)  # models load on first use
+    store = Store(str(tmp_path / "s.db"))
+    report = ingest(store, [tmp_path / "in"], extractor, IngestOptions(limits=Limits(seconds_per_file=2)))
+    assert [e.code.name for e in report.errors] == ["E033"] and "a_long.txt" in str(report.errors[0])
+    assert [d.name for d in queries.documents(store)] == ["b_short.txt"]

@@ -125,10 +125,10 @@ class Store:
                 try:
                     with conn.begin_nested():
                         outcomes.append(self._save_one(conn, document, extraction, run_id))
-                except (SQLAlchemyError, ValueError, UnicodeError) as error:
+                except Exception as error:  # whatever one document's rows raise, the others are stored
                     reason = " ".join(str(getattr(error, "orig", None) or error).split())[:300]
                     outcomes.append(Saved(document.name, "failed",
-                                          error=InputError(document.name, Errors.E038, reason=reason)))
+                                          error=InputError(document.path, Errors.E038, reason=reason)))
         return outcomes
 
     def _save_one(self, conn: Connection, document: Document, extraction: Extraction, run_id: int) -> Saved:
