@@ -189,8 +189,8 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (r
            = DEFAULT_MAX_SIZE,
            timeout: Annotated[float, typer.Option(min=0, help="seconds to read and extract one file before it is "
                                                              "given up; 0: no limit")] = DEFAULT_TIMEOUT_S,
-           batch_size: Annotated[int, typer.Option(min=1, help="documents parsed together and stored in one "
-                                                              "transaction")] = DEFAULT_BATCH_SIZE,
+           batch_size: Annotated[int, typer.Option(min=1, help="documents handed to a worker together and stored in "
+                                                              "one transaction")] = DEFAULT_BATCH_SIZE,
            follow_links: Annotated[bool, typer.Option(help="read symbolic links that lead out of the folders "
                                                            "given")] = False,
            ) -> None:
