@@ -13,12 +13,16 @@ import hashlib
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup
 
 from dyadwatch.errors import Errors, InputError
 from dyadwatch.ingest.files import DEFAULT_MAX_BYTES, InputFile, read_bytes, shown
 from dyadwatch.model import Document
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dt", "dd",
               "figcaption", "caption", "address")
@@ -148,12 +152,12 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
     return text, {k: v for k, v in meta.items() if v}
 
 
-def _decrypt(path: Path, reader: object) -> None:
+def _decrypt(path: Path, reader: PdfReader) -> None:
     """Open a PDF encrypted with an empty user password (often only to forbid printing); refuse others."""
     from pypdf import PasswordType
 
     try:
-        opened = reader.decrypt("")  # type: ignore[attr-defined]
+        opened = reader.decrypt("")
     except Exception as error:  # e.g. AES without the `cryptography` package
         raise InputError(shown(path), Errors.E036, reason=_pdf_reason(error)) from None
     if opened == PasswordType.NOT_DECRYPTED:

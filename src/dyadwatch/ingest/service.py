@@ -223,7 +223,7 @@ class _Writer:
         except SQLAlchemyError as error:  # the database refused the whole batch (locked too long, disk full)
             reason = describe(getattr(error, "orig", None) or error)
             return results + [FileResult(item.file.name, "failed",
-                                         error=InputError(item.file.name, Errors.E038, reason=reason))
+                                         error=InputError(item.file.shown_path, Errors.E038, reason=reason))
                               for item in ready]
         return results + [_result(item, outcome) for item, outcome in zip(ready, saved, strict=True)]
 

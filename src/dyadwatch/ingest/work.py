@@ -52,9 +52,9 @@ def _read(file: InputFile, limits: Limits) -> Extracted:
     except InputError as error:
         return Extracted(file, error=error)
     except BudgetExceeded as exceeded:
-        return Extracted(file, error=InputError(file.name, Errors.E033, seconds=exceeded.seconds))
+        return Extracted(file, error=InputError(file.shown_path, Errors.E033, seconds=exceeded.seconds))
     except Exception as error:  # any other failure of a reader (a library's bug on a strange file)
-        return Extracted(file, error=InputError(file.name, Errors.E037, reason=describe(error)))
+        return Extracted(file, error=InputError(file.shown_path, Errors.E037, reason=describe(error)))
     return Extracted(file, document=document)
 
 
@@ -63,9 +63,9 @@ def _extract(extractor: Extractor, item: Extracted, limits: Limits) -> Extracted
         with time_budget(limits.seconds_per_file):
             extraction = extractor.extract(item.document)  # type: ignore[arg-type]
     except BudgetExceeded as exceeded:
-        return Extracted(item.file, error=InputError(item.file.name, Errors.E033, seconds=exceeded.seconds))
+        return Extracted(item.file, error=InputError(item.file.shown_path, Errors.E033, seconds=exceeded.seconds))
     except Exception as error:
-        return Extracted(item.file, error=InputError(item.file.name, Errors.E037, reason=describe(error)))
+        return Extracted(item.file, error=InputError(item.file.shown_path, Errors.E037, reason=describe(error)))
     return Extracted(item.file, item.document, extraction)
 
 
