@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 import signal
 import time
 from collections import deque
@@ -26,7 +25,6 @@ from dyadwatch.ingest.work import Extracted, Limits, extract_batch
 READY = "ready"
 STARTUP_GRACE_S = 30.0  # beyond a batch's own budget, before its worker is taken to be stuck
 MAX_STARTUP_DEATHS = 3  # workers that die before they are ready: past this, the installation is at fault
-SINGLE_THREADED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,8 @@ class WorkerFailed(RuntimeError):
 
 
 def worker_main(conn: Connection, config: WorkerConfig) -> None:
-    """A worker: load the pipeline once (numpy and ONNX on one thread each), then extract the batches sent."""
-    for name in SINGLE_THREADED:
-        os.environ.setdefault(name, "1")
+    """A worker: load the pipeline once (numpy and ONNX on one thread each: see dyadwatch/__init__.py), then
+    extract the batches sent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the parent stops us
     try:
         from dyadwatch.pipeline import Extractor
