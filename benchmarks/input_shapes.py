@@ -7,6 +7,7 @@ as the size doubles means linear time (issue 12: a 48 KB paragraph took 7 s, 20,
 from __future__ import annotations
 
 import argparse
+import random
 import time
 from collections.abc import Callable
 
@@ -17,12 +18,26 @@ SENTENCE = ("On 12 May 2021 Russia lent Belarus USD 500 million, and the two gov
             "gas. Minsk protested against the new duties imposed by Moscow in June. ")
 SHAPES: dict[str, Callable[[int], str]] = {
     "one paragraph, no blank line": lambda size: (SENTENCE * (size // len(SENTENCE) + 1))[:size],
-    "paragraphs of prose": lambda size: ((SENTENCE * 4 + "\n\n") * (size // (4 * len(SENTENCE)) + 1))[:size],
+    "paragraphs of varied prose": lambda size: varied_paragraphs(size),
     "run of '['": lambda size: "[" * size,
     "one very long word": lambda size: "w" * size,
     "one line of numbers": lambda size: " ".join(str(i) for i in range(size))[:size],
 }
 SIZES_KB = (12, 24, 48)
+WORDS = ("Russia", "Belarus", "Poland", "the government", "lent", "signed", "protested", "against", "an agreement",
+         "on gas", "in May 2021", "USD 300 million", "the border", "closed", "talks", "resumed", "with", "and",
+         "the ministers", "met", "in Minsk", "duties", "imposed", "on potash", "grew by 4 percent", "trade")
+
+
+def varied_paragraphs(size: int) -> str:
+    """Paragraphs of four sentences of shuffled report words: every paragraph differs (cleaning drops repeats)."""
+    words = random.Random(size)
+    paragraphs, length = [], 0
+    while length < size:
+        sentences = [" ".join(words.choice(WORDS) for _ in range(14)).capitalize() + "." for _ in range(4)]
+        paragraphs.append(" ".join(sentences))
+        length += len(paragraphs[-1]) + 2
+    return "\n\n".join(paragraphs)[:size]
 
 
 def timed(extractor: Extractor, text: str) -> float:
