@@ -3,7 +3,7 @@ whatever the training run, and the shape of what it stores."""
 
 import pytest
 
-from dyadwatch.model import Document, PLOVER_TYPES
+from dyadwatch.model import PLOVER_TYPES, Document
 
 
 def events_of(extractor, text: str):
