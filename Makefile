@@ -10,7 +10,7 @@ TRAIN_VENV := .venv-train
 TRAIN_PY := $(TRAIN_VENV)/bin/python
 TRAIN_STAMP := $(TRAIN_VENV)/.installed
 
-.PHONY: install demo test lint eval bench clean browser serve train web-bench load-test fuzz-web
+.PHONY: install demo test lint eval bench clean browser serve train fuzz ingest-bench web-bench load-test fuzz-web
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ browser:
 test: install lint browser
 	$(PY) -m pytest -q
 
+# The property tests with FUZZ_EXAMPLES examples each (10,000 by default; the test run uses 1,000).
+PROPERTY_TESTS := tests/ingest/test_properties.py tests/nlp/test_timex_properties.py \
+	tests/nlp/test_quantities_properties.py tests/test_pipeline_properties.py
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider $(PROPERTY_TESTS) --hypothesis-show-statistics
+
 eval: install
 	$(PY) benchmarks/evaluation.py --shared $(SHARED)
 
@@ -55,6 +61,11 @@ train: $(TRAIN_STAMP)
 
 bench: install
 	$(PY) benchmarks/pipeline_speed.py --docs $(SHARED)/corpus/seeds
+	$(PY) benchmarks/figures_speed.py
+	$(PY) benchmarks/input_shapes.py
+
+ingest-bench: install
+	$(PY) benchmarks/ingest_throughput.py
 
 serve: install
 	$(BIN)/dyadwatch serve

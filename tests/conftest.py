@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
@@ -15,6 +17,12 @@ SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
 GOLD = SHARED / "gold"
 DEMO = REPO / "examples" / "belarus-russia"
+
+# Property tests: 1,000 examples each in CI; `make fuzz` runs them with FUZZ_EXAMPLES (10,000 by default).
+PROPERTY_SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+settings.register_profile("ci", max_examples=1000, database=None, **PROPERTY_SETTINGS)
+settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "10000")), **PROPERTY_SETTINGS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

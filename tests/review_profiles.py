@@ -11,7 +11,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("review-ci", max_examples=1_000, deadline=None,
+settings.register_profile("review-ci", max_examples=1_000, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("review-fuzz", max_examples=20_000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

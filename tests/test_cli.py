@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dyadwatch.cli import app
+from dyadwatch.store import queries
 from tests.conftest import GOLD, REPO, SEEDS
 
 runner = CliRunner()
@@ -221,3 +222,24 @@ def test_min_confidence_leaves_out_less_certain_events(db):
     threshold = max(e["confidence"] for e in everything)
     kept = lines(runner.invoke(app, ["events", "--db", db, "--json", "--min-confidence", str(threshold)]).stdout)
     assert kept and all(e["confidence"] >= threshold for e in kept)
+
+
+def test_a_crash_of_the_tool_itself_exits_70_not_1(db, monkeypatch):
+    """A bug cannot be provoked by input (that is the point), so one is injected here."""
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(queries, "events", broken)
+    result = runner.invoke(app, ["events", "--db", db])
+    assert result.exit_code == 70
+    assert "[E050] internal error (ZeroDivisionError: a bug)" in result.stderr and "Traceback" in result.stderr
+
+
+def test_a_failed_file_exits_1_and_is_printed_once_as_it_happens(tmp_path: Path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.txt").write_bytes(b"caf\xe9 in Minsk")
+    result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "f.db"), "--workers", "1"])
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {tmp_path / 'in' / 'bad.txt'}: [E004] the file is not valid UTF-8 (first bad byte at offset 3); "
+        "re-save it as UTF-8"]

@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from augment import swapped_copies  # noqa: E402
 from dataset import Alignment, Example, folder_examples  # noqa: E402
 from event_coder_net import EventCoderNet  # noqa: E402
 
@@ -39,6 +40,7 @@ from dyadwatch.nlp.coder.heads import LABELS  # noqa: E402
 MODEL_DIR = ROOT / "src" / "dyadwatch" / "models" / "event_coder"
 CACHE = ROOT / ".cache" / "event_coder"
 MIN_PATH_COUNT = 2
+SWAPPED = "_swap"
 SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
 
 
@@ -81,13 +83,18 @@ def build_examples(folders: list[Path]) -> tuple[dict[str, list[Example]], Align
 
 
 def split(by_folder: dict[str, list[Example]]) -> tuple[list[Example], list[Example]]:
-    """One document in eight of each folder goes to the development split."""
+    """One document in eight of each folder goes to the development split; the swapped copies of a
+    development document are left out altogether (they would leak it into training), and so are the
+    swapped copies of sentences with no event."""
     train, dev = [], []
-    for examples in by_folder.values():
+    for folder, examples in by_folder.items():
         docs = sorted({e.doc for e in examples})
         held = set(docs[3::8])
         for example in examples:
-            (dev if example.doc in held else train).append(example)
+            if example.doc not in held and (SWAPPED not in folder or example.roles):
+                train.append(example)  # a swapped copy adds nothing to sentences with no event
+            elif example.doc in held and SWAPPED not in folder:
+                dev.append(example)
     return train, dev
 
 
@@ -400,12 +407,15 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--swaps", type=int, default=1, help="country-swapped copies of each training document")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     folders = data_folders(args.data)
-    by_folder, alignment = build_examples(folders)
+    swapped = swapped_copies(args.data, CACHE / f"swapped-{args.swaps}-{args.seed}", args.swaps, args.seed) \
+        if args.swaps else []
+    by_folder, alignment = build_examples(folders + swapped)
     train_set, dev_set = split(by_folder)
     print(f"{len(train_set)} train sentences, {len(dev_set)} dev sentences; alignment {alignment}", flush=True)
     paths = path_vocabulary(train_set)
@@ -414,7 +424,7 @@ def main() -> None:
     net = EventCoderNet(str(base_model()), len(paths))
     train(net, batcher, train_set, dev_set, args.epochs, args.batch, args.seed)
     meta = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0},
-            "data": fingerprint(folders), "epochs": args.epochs, "seed": args.seed,
+            "data": fingerprint(folders), "epochs": args.epochs, "seed": args.seed, "swaps": args.swaps,
             "train_sentences": len(train_set), "dev_sentences": len(dev_set)}
     check_heads(net, batcher, dev_set, paths)
     export(net, paths, args.out, meta)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import shutil
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
@@ -15,18 +18,37 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
+from typer.exceptions import TyperException
 
 from dyadwatch import evaluate as evaluation
 from dyadwatch import export as exporting
 from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.ingest.service import DEFAULT_BATCH_SIZE, FileResult, IngestOptions, IngestReport
+from dyadwatch.ingest.work import DEFAULT_SECONDS_PER_FILE, Limits
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 
+EXIT_FAILED = 1  # some input failed (each failure printed), or a coded error such as an unknown id
+EXIT_USAGE = 2  # a command line that Click could not parse
+EXIT_INTERNAL = 70  # dyadwatch itself crashed (EX_SOFTWARE): a bug to report
+EXIT_INTERRUPTED = 130  # Ctrl-C; an interrupted ingest carries on where it stopped when run again
+EXIT_CODES = ("Exit codes: 0 all went well; 1 some files failed (each printed with its code) or a coded error; "
+              "2 the command line was wrong; 70 dyadwatch itself crashed (a bug: please report it with the "
+              "traceback); 130 interrupted.")
 app = typer.Typer(help="dyadwatch: evidence-linked events, figures and forecasts of a relationship between "
-                       "two countries, from the reports you read.", no_args_is_help=True,
+                       "two countries, from the reports you read.", epilog=EXIT_CODES, no_args_is_help=True,
                   pretty_exceptions_enable=False)
 WIDTH = shutil.get_terminal_size((160, 24)).columns  # piped output is not squeezed into 80 columns
 out = Console(width=WIDTH)
@@ -41,6 +63,8 @@ MinConfidenceOption = Annotated[float | None, typer.Option(
     "--min-confidence", min=0.0, max=1.0,
     help="leave out events less certain than this (0–1) [default: the min_confidence setting]")]
 DEMO_FOLDER = Path("examples") / "belarus-russia"
+DEFAULT_MAX_SIZE = "20MB"
+DEFAULT_TIMEOUT_S = DEFAULT_SECONDS_PER_FILE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,11 +74,15 @@ def print_error(error: object) -> None:
     err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
 
 
+def print_warning(text: str) -> None:
+    err.print(f"[yellow]warning:[/yellow] {escape(text)}", highlight=False, soft_wrap=True)
+
+
 class WarningLine(logging.Handler):
     """The library's logged warnings (a stored review skipped as invalid, ...) as one yellow line on stderr each."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        err.print(f"[yellow]warning:[/yellow] {escape(record.getMessage())}", highlight=False, soft_wrap=True)
+        print_warning(record.getMessage())
 
 
 @app.callback()
@@ -66,15 +94,25 @@ def show_library_warnings() -> None:
 
 
 def friendly(command: F) -> F:
-    """Turn a DyadwatchError into one line on stderr and exit code 1."""
+    """A DyadwatchError becomes one line on stderr and exit code 1; a crash of dyadwatch itself its traceback,
+    one line and exit code 70, so that scripts can tell a bad input from a bug; Ctrl-C exit code 130."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, TyperException):  # exit codes and usage errors of their own
+            raise
         except DyadwatchError as error:
             print_error(error)
-            raise typer.Exit(1) from None
+            raise typer.Exit(EXIT_FAILED) from None
+        except KeyboardInterrupt:
+            print_error(DyadwatchError(Errors.E051))
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as error:
+            err.print(escape(traceback.format_exc()), highlight=False, soft_wrap=True)
+            print_error(DyadwatchError(Errors.E050, reason=f"{type(error).__name__}: {error}"))
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -84,39 +122,101 @@ def _print_json(rows: Iterable[Any]) -> None:
         sys.stdout.write(json.dumps(row.as_dict() if hasattr(row, "as_dict") else row, ensure_ascii=False) + "\n")
 
 
-def _run_ingest(store: Store, paths: list[Path], knowledge: list[Path] | None, dyad: str | None) -> int:
-    from dyadwatch.ingest.service import count_inputs, ingest
-    from dyadwatch.pipeline import Extractor
+class RateColumn(ProgressColumn):
+    """Documents per second."""
 
-    pair = tuple(c.strip().upper() for c in dyad.split(",")) if dyad else ()
-    with err.status("loading the language model and knowledge…"):
-        extractor = Extractor([str(k) for k in knowledge or []], dyad=pair)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} docs/s" if speed else "– docs/s", style="progress.data.speed")
+
+
+def _run_ingest(store: Store, paths: list[Path], options: IngestOptions) -> int:
+    """Ingest with a progress bar; each file's error is printed when it happens; the exit code."""
+    from dyadwatch.ingest.service import plan_ingest, run_plan
+
+    plan = plan_ingest(paths, options.follow_links)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("ingesting", total=count_inputs(paths))
-        report = ingest(store, paths, extractor,
-                        on_file=lambda name: progress.update(task, advance=1, description=name[:40]))
-    for error in report.errors:
-        print_error(error)
+        task = progress.add_task("ingesting", total=plan.total)
+
+        def on_result(result: FileResult) -> None:
+            if result.error is not None:
+                print_error(result.error)
+            if result.warning:
+                print_warning(f"{result.name}: {result.warning}")
+            progress.update(task, advance=1, description=_short(result.name, 40))
+
+        report = run_plan(store, plan, options=options, on_result=on_result)
+    _print_summary(report)
+    return EXIT_FAILED if report.errors else 0
+
+
+def _print_summary(report: IngestReport) -> None:
     summary = Table(title="ingest summary", show_header=False)
-    for label, value in (("documents ingested", report.documents), ("unchanged, skipped", report.unchanged),
+    for label, value in (("files", report.files), ("documents ingested", report.documents),
+                         ("unchanged, skipped", report.unchanged),
+                         ("same content as another, skipped", report.duplicates),
                          ("sentences", report.sentences), ("events", report.events),
                          ("figures", report.figures), ("claims", report.claims), ("errors", len(report.errors))):
         summary.add_row(label, str(value))
     err.print(summary)
-    return 0 if report.ok else 1
+    if report.errors:
+        err.print(f"{len(report.errors)} file(s) failed:", highlight=False)
+        for error in report.errors:
+            err.print(f"  {escape(str(error))}", highlight=False, soft_wrap=True)
 
 
-@app.command()
+SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMG]?B?)", re.IGNORECASE)
+SIZE_FACTORS = {"": 1, "B": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20, "G": 1 << 30, "GB": 1 << 30}
+
+
+def _parse_size(value: str) -> int:
+    match = SIZE.fullmatch(value.strip())
+    if match is None:
+        raise typer.BadParameter(f"{value!r} is not a size; write e.g. 500KB, 20MB or 1GB", param_hint="--max-size")
+    return int(float(match[1]) * SIZE_FACTORS[match[2].upper()])
+
+
+def _ingest_options(knowledge: list[Path] | None, dyad: str | None, workers: int | None = 1,
+                    max_size: str = DEFAULT_MAX_SIZE, timeout: float = DEFAULT_TIMEOUT_S,
+                    batch_size: int = DEFAULT_BATCH_SIZE, follow_links: bool = False) -> IngestOptions:
+    pair = tuple(c.strip().upper() for c in dyad.split(",")) if dyad else ()
+    return IngestOptions(knowledge_dirs=tuple(str(k) for k in knowledge or []), dyad=pair,
+                         workers=workers or _cores(), batch_size=batch_size,
+                         limits=Limits(max_bytes=_parse_size(max_size), seconds_per_file=timeout or None),
+                         follow_links=follow_links)
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@app.command(epilog=EXIT_CODES)
 @friendly
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).")],
            db: DbOption = None, knowledge: KnowledgeOption = None,
            dyad: Annotated[str | None, typer.Option(help="The two countries, e.g. BLR,RUS "
                                                            "[default: the two each document names most]")] = None,
+           workers: Annotated[int | None, typer.Option(
+               min=1, help="worker processes that extract, each with its own pipeline; 1: in this process "
+                           "[default: the number of cores]")] = None,
+           max_size: Annotated[str, typer.Option(help="skip files larger than this (500KB, 20MB, 1GB)")]
+           = DEFAULT_MAX_SIZE,
+           timeout: Annotated[float, typer.Option(min=0, help="seconds to read and extract one file before it is "
+                                                             "given up; 0: no limit")] = DEFAULT_TIMEOUT_S,
+           batch_size: Annotated[int, typer.Option(min=1, help="documents handed to a worker together and stored in "
+                                                              "one transaction")] = DEFAULT_BATCH_SIZE,
+           follow_links: Annotated[bool, typer.Option(help="read symbolic links that lead out of the folders "
+                                                           "given")] = False,
            ) -> None:
-    """Read text, Markdown, HTML and PDF files and store their events, figures and claims."""
-    code = _run_ingest(Store(db), paths, knowledge, dyad)
-    raise typer.Exit(code)
+    """Read text, Markdown, HTML and PDF files and store their events, figures and claims.
+
+    Each file is known by its path under the folder given (2021/brief.txt). Unchanged files are skipped
+    after a hash check, so an interrupted run carries on where it stopped. A file that cannot be ingested
+    is reported with its code when it happens, and the others go on."""
+    options = _ingest_options(knowledge, dyad, workers, max_size, timeout, batch_size, follow_links)
+    raise typer.Exit(_run_ingest(Store(db), paths, options))
 
 
 @app.command()
@@ -179,7 +279,9 @@ def show(event_id: Annotated[str, typer.Argument(help="an event id from `dyadwat
     if e.trigger_start is not None and e.trigger_end is not None:
         text.stylize("bold red underline", e.trigger_start - offset, e.trigger_end - offset)
     out.print(f"[bold]{e.type}[/bold] {e.source or '?'} → {e.target or '·'}  date {e.date or 'unknown'}"
-              f" ({e.date_precision or '-'})  domain {e.domain}{'  NEGATED' if e.negated else ''}")
+              f" ({e.date_precision or '-'})  domain {e.domain}{'  NEGATED' if e.negated else ''}"
+              f"  confidence {e.confidence:.2f}")
+    out.print(f"date from: {escape(e.date_source or 'unknown')}")
     out.print(f"document {e.doc} (dated {e.doc_date or 'unknown'}), characters {e.start}–{e.end}\n")
     out.print(text)
 
@@ -253,7 +355,7 @@ def eval_(gold: Annotated[Path, typer.Option(help="folder with events/quantities
     """Extract the documents into a fresh database and score its export as score.py does."""
     with tempfile.TemporaryDirectory() as scratch:
         store = Store(str(Path(scratch) / "eval.db"))
-        _run_ingest(store, [docs], knowledge, None)
+        _run_ingest(store, [docs], _ingest_options(knowledge, None))
         records = exporting.gold_records(store)
         store.close()
     report = evaluation.score(docs, gold, records)
@@ -555,7 +657,7 @@ def demo(db: DbOption = None) -> None:
     """Ingest the bundled Belarus–Russia demo briefs and print a summary and the timeline."""
     folder = _demo_folder()
     store = Store(db)
-    _run_ingest(store, [folder], None, None)
+    _run_ingest(store, [folder], _ingest_options(None, None, workers=None))
     totals = queries.counts(store)
     out.print("  ".join(f"{name}: {n}" for name, n in totals.items()))
     timeline(db=db, domain=None, actor=None, as_json=False)

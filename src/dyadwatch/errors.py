@@ -35,6 +35,30 @@ class Errors(StrEnum):
             "`python -c 'import secrets; print(secrets.token_urlsafe(24))'`")
     E024 = ("serving on {host} needs --allowed-host NAME for each host name clients use to reach it (requests "
             "naming any other host are refused, against DNS rebinding)")
+    # Ingest (E030-E049): one file's problem; the run goes on with the others.
+    E030 = "the file could not be read ({reason}); check that it exists and that you may read it"
+    E031 = ("the file is not valid {encoding} (its byte-order mark or byte pattern says it is; first bad byte at "
+            "offset {offset}); re-save it as UTF-8")
+    E032 = "the file is too large ({size}; the limit is {limit}); raise --max-size to read it, or split it"
+    E033 = ("reading and extracting the file took longer than the budget of {seconds:g} s; raise --timeout to give "
+            "it more time, or split the file")
+    E034 = "not a regular file but a {kind}; skipped"
+    E035 = ("a symbolic link to {target}, which is outside the folder being ingested; skipped (give --follow-links "
+            "to read such links)")
+    E036 = "the PDF is encrypted ({reason}); save a decrypted copy and ingest that"
+    E037 = "extraction failed ({reason}); this is a bug in dyadwatch: please report it with the file"
+    E038 = "the records could not be stored ({reason}); check the database, then ingest the file again"
+    E039 = ("another file of this run has the same name {name} ({other}); ingest the folder that holds both, so "
+            "that their names differ")
+    E040 = ("the worker process extracting the file stopped ({reason}); the file may need more memory than there is, "
+            "or may have hit a bug in a library")
+    # The tool itself (E050-): not a problem with the input.
+    E050 = "internal error ({reason}); this is a bug in dyadwatch: please report it with the traceback above"
+    E051 = "interrupted; run the same command again to carry on where it stopped (stored files are skipped)"
+
+
+class Warnings(StrEnum):
+    W001 = "same content as {other}, which is stored; not stored twice"
 
 
 class DyadwatchError(Exception):
@@ -55,3 +79,15 @@ class InputError(DyadwatchError):
 
     def __str__(self) -> str:
         return f"{self.path}: {super().__str__()}"
+
+    def __reduce__(self) -> tuple:
+        """Picklable, so that a worker process can hand it back to the one that stores."""
+        return _input_error, (self.path, self.code.name, self.details)
+
+
+def _input_error(path: str, code: str, details: dict[str, object]) -> InputError:
+    return InputError(path, Errors[code], **details)
+
+
+def warning_text(code: Warnings, **details: object) -> str:
+    return f"[{code.name}] {code.value.format(**details)}"

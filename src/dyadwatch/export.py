@@ -23,7 +23,7 @@ def gold_records(store: Store, min_confidence: float | None = None) -> dict[str,
             {"id": e.id, "doc": e.doc, "start": e.start, "end": e.end, "quote": e.quote, "date": e.date,
              "source": e.source, "target": e.target, "type": e.type, "mode": e.mode, "domain": e.domain,
              "negated": e.negated, "intensity": e.intensity, "confidence": e.confidence,
-             "review": review_status(e.review), "trigger_start": e.trigger_start,
+             "date_source": e.date_source, "review": review_status(e.review), "trigger_start": e.trigger_start,
              "trigger_end": e.trigger_end, "source_start": e.source_start, "source_end": e.source_end,
              "target_start": e.target_start, "target_end": e.target_end}
             for e in queries.events(store, queries.EventFilter(min_confidence=min_confidence))],

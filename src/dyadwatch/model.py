@@ -77,6 +77,7 @@ class Event:
     source_span: Span | None = None
     target_span: Span | None = None
     confidence: float = 1.0  # calibrated probability that type, source and target are right
+    date_source: str = ""  # where the date came from: the phrase, 'document date', 'no date in the text'
 
 
 @dataclass

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from spacy.tokens import Doc
 
-from dyadwatch.ingest.clean import CleanText, clean, paragraphs
+from dyadwatch.ingest.clean import CleanText, clean, paragraphs, strip_span
 from dyadwatch.ingest.metadata import read_metadata
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Claim, Document, Event, Extraction, Mention, Quantity, Sentence, Span
@@ -21,6 +22,14 @@ from dyadwatch.nlp.dyad import DyadFinder
 from dyadwatch.nlp.timex import explicit_years, resolve
 
 HEADING_MAX_CHARS = 120
+# Longer blocks are parsed in pieces cut at a line or sentence end: the event coder's work grows with the
+# square of a block's length, and spaCy refuses a Doc over a million characters (E088).
+MAX_PARAGRAPH_CHARS = 3000
+# Longer stretches without a space are tokenized in slices: spaCy's prefix and suffix search is quadratic
+# in a stretch's length (20,000 '[' took minutes).
+MAX_RUN_CHARS = 200
+LONG_RUN = re.compile(rf"\S{{{MAX_RUN_CHARS + 1},}}")
+SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s")
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,11 @@ class Extractor:
         self.model = model_name()
 
     def extract(self, document: Document) -> Extraction:
-        """Fill in the document's metadata and return its records."""
+        """Fill in the document's metadata and return its records.
+
+        Each document goes through the pipeline in a stream of its own: the event coder's int8 encoder makes
+        a sentence's reading depend slightly on the sentences batched with it, and a document's records must
+        not depend on which documents it was ingested with, nor on the number of workers."""
         parsed = self.parse(document)
         extraction = Extraction()
         for index, (paragraph, doc) in enumerate(zip(parsed.paragraphs, parsed.docs, strict=True)):
@@ -65,10 +78,9 @@ class Extractor:
         """Fill in the document's metadata and run the pipeline over its paragraphs (lazily)."""
         cleaned = clean(document.text, self.knowledge.furniture)
         self._describe(document, cleaned)
-        anchor = _as_date(document.date)
         dyad = self.dyads.dyad(cleaned.text, self.given_dyad)
-        blocks = _paragraphs(cleaned.text)
-        docs = self.nlp.pipe(self._docs(cleaned.text, blocks, anchor, dyad, document.title or ""), batch_size=64)
+        blocks = paragraph_blocks(cleaned.text)
+        docs = self.nlp.pipe(self._docs(cleaned.text, blocks, document, dyad), batch_size=64)
         return Parsed(cleaned, blocks, docs)
 
     def _describe(self, document: Document, cleaned: CleanText) -> None:
@@ -84,30 +96,73 @@ class Extractor:
             document.date, document.date_precision = meta.date, meta.date_precision
             document.date_inferred = meta.date_inferred
 
-    def _docs(self, text: str, blocks: list[Paragraph], anchor: date | None, dyad: tuple[str, ...],
-              title: str) -> Iterator[Doc]:
+    def _docs(self, text: str, blocks: list[Paragraph], document: Document, dyad: tuple[str, ...]) -> Iterator[Doc]:
+        anchor = _as_date(document.date)
         year = anchor.year if anchor else None
-        title_period = period_year(title)
+        title_period = period_year(document.title or "")
         for index, block in enumerate(blocks):
-            doc = self.nlp.make_doc(text[block.start:block.end])
+            doc = self._make_doc(text[block.start:block.end])
             period = period_year(block.heading) or title_period
-            doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor, year_in_force=year,
+            doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor,
+                                             anchor_value=document.date, anchor_precision=document.date_precision,
+                                             anchor_inferred=document.date_inferred, year_in_force=year,
                                              heading=block.heading, period_year=period, dyad=dyad)
             years = [y for _, y in explicit_years(text[block.start:block.end]) if _recent(y, anchor)]
             if years:
                 year = years[-1]
             yield doc
 
+    def _make_doc(self, text: str) -> Doc:
+        """The tokenized paragraph; long stretches without a space are tokenized in slices (same text)."""
+        runs = [match.span() for match in LONG_RUN.finditer(text)]
+        if not runs:
+            return self.nlp.make_doc(text)
+        parts, at = [], 0
+        for start, end in runs:
+            if at < start:
+                parts.append(text[at:start])
+            parts.extend(text[i:min(i + MAX_RUN_CHARS, end)] for i in range(start, end, MAX_RUN_CHARS))
+            at = end
+        if at < len(text):
+            parts.append(text[at:])
+        return Doc.from_docs([self.nlp.make_doc(part) for part in parts], ensure_whitespace=False)
 
-def _paragraphs(text: str) -> list[Paragraph]:
-    """Paragraphs with the heading in force over each (a short line without a full stop)."""
+
+def paragraph_blocks(text: str) -> list[Paragraph]:
+    """Paragraphs with the heading in force over each (a short line without a full stop); a long one is
+    cut into pieces of at most MAX_PARAGRAPH_CHARS."""
     blocks, heading = [], ""
     for start, end in paragraphs(text):
         chunk = text[start:end]
         if "\n" not in chunk and len(chunk) <= HEADING_MAX_CHARS and not chunk.rstrip().endswith((".", ":", ";")):
             heading = chunk
-        blocks.append(Paragraph(start, end, heading))
+        blocks.extend(Paragraph(s, e, heading) for s, e in pieces(text, start, end, MAX_PARAGRAPH_CHARS))
     return blocks
+
+
+def pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """[start, end) cut into stripped spans of at most `limit` characters: at the last line break of each
+    stretch, else after its last sentence end, else at its last space, else anywhere."""
+    spans = []
+    while end - start > limit:
+        cut = _cut(text, start, start + limit)
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
+    return [stripped for stripped in (strip_span(text, s, e) for s, e in spans) if stripped[1] > stripped[0]]
+
+
+def _cut(text: str, start: int, stop: int) -> int:
+    """Where to end a piece that starts at `start` and may not reach past `stop` (a cut in its second half)."""
+    half = start + (stop - start) // 2
+    line = text.rfind("\n", half, stop)
+    if line >= 0:
+        return line + 1
+    ends = [match.end() for match in SENTENCE_END.finditer(text, half, stop)]
+    if ends:
+        return ends[-1]
+    space = max(text.rfind(" ", half, stop), text.rfind("\t", half, stop))
+    return space + 1 if space >= 0 else stop
 
 
 def _as_date(value: str | None) -> date | None:
@@ -148,7 +203,8 @@ def _collect(extraction: Extraction, doc: Doc, original: str, cleaned: CleanText
             evidence=evidence, quote=original[evidence.start:evidence.end], trigger=span(*event.trigger),
             domain=event.domain, date=event.date, date_precision=event.date_precision, negated=event.negated,
             intensity=event.intensity, source_span=_mention_span(doc, event.source, span),
-            target_span=_mention_span(doc, event.target, span), confidence=event.confidence))
+            target_span=_mention_span(doc, event.target, span), confidence=event.confidence,
+            date_source=event.date_source))
     for figure in found.figures:
         evidence = span(*figure.sentence)
         extraction.quantities.append(Quantity(

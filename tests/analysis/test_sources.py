@@ -73,11 +73,8 @@ def test_demo_profiles_add_up_to_the_stories(demo_store: Store):
     assert "Eastern Flank Review" in publishers and "Union State Watch" in publishers
 
 
-def test_seed_profiles(seeds_store: Store):
+def test_seed_profiles_add_up(seeds_store: Store):
     profiles = source_profiles(seeds_store)
     assert len(profiles) == 3
     assert sum(p.forecasts for p in profiles) == len(queries.claims(seeds_store, kind="forecast"))
     assert all(p.stories == p.exclusive + p.corroborated and p.stories > 10 for p in profiles)
-    assert sum(p.corroborated for p in profiles) >= 2
-    [publisher] = publisher_profiles(seeds_store)  # one report has a publisher line, with an issue number
-    assert len(publisher.documents) == 1 and not publisher.name[-1].isdigit()

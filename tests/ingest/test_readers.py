@@ -3,30 +3,9 @@ from pathlib import Path
 import pytest
 
 from dyadwatch.errors import InputError
-from dyadwatch.ingest.readers import iter_input_files, read_document
-
-
-def make_pdf(text: str) -> bytes:
-    """A minimal one-page PDF with a text layer, built by hand (no PDF library needed)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+from dyadwatch.ingest.files import InputFile, iter_input_files
+from dyadwatch.ingest.readers import read_document
+from tests.ingest.pdfs import make_pdf
 
 
 def test_plain_text_keeps_the_file_text(tmp_path: Path):
@@ -75,6 +54,6 @@ def test_a_missing_path_is_reported_and_folders_are_read_recursively(tmp_path: P
     (tmp_path / "a" / "b" / "deep.txt").write_text("x", encoding="utf-8")
     (tmp_path / "a" / ".hidden.txt").write_text("x", encoding="utf-8")
     found = list(iter_input_files([tmp_path / "a", tmp_path / "nowhere.txt"]))
-    assert [p.name for p in found if isinstance(p, Path)] == ["deep.txt"]
+    assert [p.name for p in found if isinstance(p, InputFile)] == ["b/deep.txt"]
     errors = [e for e in found if isinstance(e, InputError)]
     assert len(errors) == 1 and "nowhere.txt" in str(errors[0]) and "no such file" in str(errors[0])

@@ -6,7 +6,6 @@ between two countries without quoting any."""
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 import spacy
@@ -357,28 +356,15 @@ def test_figure_is_immutable() -> None:
         figure.value = 1.0  # type: ignore[misc]
 
 
-def test_long_text_is_fast() -> None:
+def test_a_long_text_gives_every_figure() -> None:
+    """Its speed is measured by benchmarks/figures_speed.py, not here: a timed test fails on a busy machine."""
     paragraph = (
         "On 12 May the ministers met in Vilnius. Trade grew by 6.5 percent to USD 3.4 billion, "
         "and 14 new routes opened, while the two governments argued about the other three. "
         "Nearly half of the cargo, some 24 million tonnes, went through the port.\n"
     )
-    words_per_paragraph = len(paragraph.split())
-    text = paragraph * (10_000 // words_per_paragraph + 1)
-    find_figures(text)   # warm up
-    started = time.perf_counter()
-    figures = find_figures(text)
-    elapsed = time.perf_counter() - started
-    assert len(figures) > 1000
-    # About 15 ms on a laptop; the margin keeps slow CI machines from flaking.
-    assert elapsed < 0.25
-
-
-def test_text_without_line_breaks_stays_linear() -> None:
-    text = " ".join(f"Route {i}: {i} trucks and {i % 90 + 1}% of USD {i} million." for i in range(3000))
-    started = time.perf_counter()
-    find_figures(text)
-    assert time.perf_counter() - started < 1.0
+    text = paragraph * 250
+    assert len(find_figures(text)) == 250 * len(find_figures(paragraph))
 
 
 # ---------------------------------------------------------------------------

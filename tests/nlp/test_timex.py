@@ -432,3 +432,18 @@ def test_a_year_naming_a_thing_is_attributive_and_does_not_set_the_year_in_force
     assert [(t.text, t.attributive) for t in found] == [("2010", True), ("October", False)]
     assert found[1].value == "2024-10"
     assert [t.attributive for t in find_time_expressions("In 2010 they met.")] == [False]
+
+
+@pytest.mark.parametrize(("phrase", "value"), [
+    ("Lima recalled its envoy on Thursday.", "2021-06-03"),  # the dateline is Saturday 5 June 2021
+    ("Quito answered last Monday.", "2021-05-31"),
+    ("The boats were stopped at the weekend.", "2021-06-05"),
+    ("The talks will resume next Tuesday.", "2021-06-08"),
+])
+def test_weekdays_resolve_against_a_dateline_dated_to_the_day(phrase: str, value: str) -> None:
+    found = find_time_expressions(phrase, date(2021, 6, 5), anchor_is_day=True)
+    assert [e.value for e in found] == [value]
+
+
+def test_weekdays_need_a_document_dated_to_the_day() -> None:
+    assert find_time_expressions("Lima recalled its envoy on Thursday.", date(2021, 6, 30)) == []

@@ -47,12 +47,6 @@ def test_each_story_counts_once_in_the_trend(store: Store):
     assert story_trend(store, "month", actors=("POL", "BLR"))[0].period == "2020-12"
 
 
-def test_the_seed_reports_of_the_second_tranche_merge_across_documents(seeds_store: Store):
-    story = tranche_story(build_stories(seeds_store), "500 million")
-    assert {r.doc[:3] for r in story.reports} == {"000", "002"}
-    assert story.date.startswith("2021-0")
-
-
 def test_demo_union_programmes_story_has_several_sources(demo_store: Store):
     stories = [s for s in build_stories(demo_store) if s.type == "AGREE"
                and any("programmes" in r.quote for r in s.reports)]

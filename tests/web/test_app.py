@@ -737,3 +737,15 @@ def test_figures_and_claims_are_reviewed_from_their_listings(review_client: Test
     assert next(c for c in queries.claims(writable_store) if c.id == claim.id).review == "confirm"
     refused = review_client.post(f"/review/{claim.id}", data={**form, "token": "wrong"}, follow_redirects=False)
     assert refused.status_code == 403
+
+
+def test_a_document_in_a_subfolder_opens_by_its_path(tmp_path: Path, extractor: Extractor):
+    for year in ("2020", "2021"):
+        (tmp_path / "in" / year).mkdir(parents=True)
+        (tmp_path / "in" / year / "brief.txt").write_text(f"Brief {year}\n\nRussia lent Belarus USD {year} "
+                                                          "thousand in May.\n", encoding="utf-8")
+    store = Store(str(tmp_path / "nested.db"))
+    assert ingest(store, [tmp_path / "in"], extractor).documents == 2
+    client = TestClient(create_app(store.url))
+    page = client.get(doc_url("2021/brief.txt"))
+    assert page.status_code == 200 and "Brief 2021" in page.text and "Brief 2020" not in page.text

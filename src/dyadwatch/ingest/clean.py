@@ -62,10 +62,10 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         spans.append((start, gap.start()))
         start = gap.end()
     spans.append((start, len(text)))
-    return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
+    return [strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

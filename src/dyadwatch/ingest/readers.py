@@ -8,54 +8,50 @@ offsets point into that.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup
 
 from dyadwatch.errors import Errors, InputError
+from dyadwatch.ingest.files import DEFAULT_MAX_BYTES, InputFile, read_bytes, shown
 from dyadwatch.model import Document
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dt", "dd",
               "figcaption", "caption", "address")
-DATABASE_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3")  # dyadwatch's own store
 SKIPPED_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
                 "button", "svg", "iframe")
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32-LE"), (codecs.BOM_UTF32_BE, "UTF-32-BE"),
+                    (codecs.BOM_UTF8, "UTF-8"), (codecs.BOM_UTF16_LE, "UTF-16-LE"), (codecs.BOM_UTF16_BE, "UTF-16-BE"))
+SNIFF_BYTES = 8192
+UTF16_NUL_SHARE = 0.9  # of the high bytes of a UTF-16 file of Latin text, at least this share is NUL
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
-    """Files under `paths` (folders recursively; hidden files and databases skipped); a missing path is an error."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*")
-                              if p.is_file() and not _hidden(p, path) and not p.name.endswith(DATABASE_SUFFIXES))
-        elif path.is_file():
-            yield path
-        else:
-            yield InputError(str(path), Errors.E001)
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def read_document(path: Path) -> Document:
-    """Read one file with the reader for its extension."""
+def read_document(path: Path, data: bytes | None = None, name: str | None = None) -> Document:
+    """Read one file with the reader for its extension; `data` are its bytes when already read, `name` the
+    name users see (its path under the folder ingested; the file name by default)."""
+    shown_path = shown(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise InputError(str(path), Errors.E005, suffix=path.suffix or "(none)", supported=", ".join(READERS))
-    data = path.read_bytes()
+        raise InputError(shown_path, Errors.E005, suffix=shown(path.suffix) or "(none)", supported=", ".join(READERS))
+    if data is None:
+        data = read_bytes(InputFile(path, shown(path.name)), DEFAULT_MAX_BYTES)
     if not data.strip():
-        raise InputError(str(path), Errors.E002)
+        raise InputError(shown_path, Errors.E002)
     text, meta = reader(path, data)
     if not text.strip():
-        raise InputError(str(path), Errors.E007)
+        raise InputError(shown_path, Errors.E007)
     return Document(
-        path=str(path.resolve()),
-        name=path.name,
+        path=shown(path.resolve()),
+        name=name or shown(path.name),
         format=path.suffix.lower().lstrip("."),
         text=text,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -66,12 +62,38 @@ def read_document(path: Path) -> Document:
 
 
 def decode_text(path: Path, data: bytes) -> str:
-    if b"\x00" in data[:8192]:
-        raise InputError(str(path), Errors.E003)
+    """The text of a file: UTF-8, or UTF-16 or UTF-32 when a byte-order mark says so, or UTF-16 without a
+    mark when every other byte is NUL (Latin text); other files with NUL bytes are binary."""
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return _decode(path, data[len(mark):], encoding)
+    encoding = _utf16_by_nul_pattern(data[:SNIFF_BYTES])
+    if encoding is not None:
+        return _decode(path, data, encoding)
+    if b"\x00" in data[:SNIFF_BYTES]:
+        raise InputError(shown(path), Errors.E003)
+    return _decode(path, data, "UTF-8")
+
+
+def _utf16_by_nul_pattern(head: bytes) -> str | None:
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 2:
+        return None
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_nul >= UTF16_NUL_SHARE and even_nul < 1 - UTF16_NUL_SHARE:
+        return "UTF-16-LE"
+    if even_nul >= UTF16_NUL_SHARE and odd_nul < 1 - UTF16_NUL_SHARE:
+        return "UTF-16-BE"
+    return None
+
+
+def _decode(path: Path, data: bytes, encoding: str) -> str:
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise InputError(str(path), Errors.E004, offset=error.start) from None
+        if encoding == "UTF-8":
+            raise InputError(shown(path), Errors.E004, offset=error.start) from None
+        raise InputError(shown(path), Errors.E031, encoding=encoding[:6], offset=error.start) from None
 
 
 def read_plain(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
@@ -112,19 +134,38 @@ def _html_meta(soup: BeautifulSoup) -> dict[str, str]:
 
 def read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
     from pypdf import PdfReader  # imported here: PDF support is needed only for PDFs
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            _decrypt(path, reader)
         pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata or {}
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise InputError(str(path), Errors.E006, reason=str(error) or type(error).__name__) from None
+    except InputError:
+        raise
+    except Exception as error:  # pypdf raises a dozen kinds on damaged files, bombs and deep nesting
+        raise InputError(shown(path), Errors.E006, reason=_pdf_reason(error)) from None
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
-        raise InputError(str(path), Errors.E012)
+        raise InputError(shown(path), Errors.E012)
     meta = {"title": str(info.get("/Title") or ""), "author": str(info.get("/Author") or "")}
     return text, {k: v for k, v in meta.items() if v}
+
+
+def _decrypt(path: Path, reader: PdfReader) -> None:
+    """Open a PDF encrypted with an empty user password (often only to forbid printing); refuse others."""
+    from pypdf import PasswordType
+
+    try:
+        opened = reader.decrypt("")
+    except Exception as error:  # e.g. AES without the `cryptography` package
+        raise InputError(shown(path), Errors.E036, reason=_pdf_reason(error)) from None
+    if opened == PasswordType.NOT_DECRYPTED:
+        raise InputError(shown(path), Errors.E036, reason="it needs a password")
+
+
+def _pdf_reason(error: Exception) -> str:
+    return " ".join(str(error).split())[:200] or type(error).__name__
 
 
 READERS: dict[str, Callable[[Path, bytes], tuple[str, dict[str, str]]]] = {

@@ -17,7 +17,10 @@ class ParagraphContext:
 
     offset: int = 0                 # offset of the paragraph in the cleaned document text
     index: int = 0
-    anchor: date | None = None      # the document's date: the writer's "now"
+    anchor: date | None = None      # the document's date: the writer's "now" (the last day it names)
+    anchor_value: str | None = None  # the document's date as written: '2021-06-03', '2021-06', '2021'
+    anchor_precision: str | None = None
+    anchor_inferred: bool = False   # no date line: the latest date the text mentions
     year_in_force: int | None = None
     heading: str = ""
     period_year: int | None = None  # the year the section heading (else the title) says it covers

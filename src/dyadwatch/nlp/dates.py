@@ -22,7 +22,8 @@ def resolve_dates(doc: Doc) -> Doc:
     found = found_in(doc)
     for sentence in doc.sents:
         found.year_at[sentence.start_char] = year
-        for expression in find_time_expressions(sentence.text, context.anchor, year):
+        for expression in find_time_expressions(sentence.text, context.anchor, year,
+                                                anchor_is_day=context.anchor_precision == "day"):
             shift = sentence.start_char
             found.time_expressions.append(replace(expression, start=expression.start + shift,
                                                   end=expression.end + shift))

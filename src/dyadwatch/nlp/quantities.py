@@ -11,6 +11,7 @@ only the numbers that measure something: years, dates, list markers, names such 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -553,6 +554,8 @@ def _to_figure(text: str, number: _Number) -> Figure | None:
     if reading is None:
         return None
     value, unit, start, end = reading
+    if not math.isfinite(value):
+        return None  # hundreds of digits: no quantity a report states, and no float holds it
     return Figure(
         start=start, end=end, text=text[start:end], value=value, unit=unit,
         bound=_bound_of(text, number),
@@ -599,6 +602,10 @@ def _with_unit(text: str, number: _Number, scaled: Decimal) -> tuple[float, str,
 
 
 def _as_float(value: Decimal) -> float:
+    """Six decimals kept; from 1e15 up they are below a float's precision, and rounding there would overflow
+    the decimal context (InvalidOperation from 1e22 on)."""
+    if value.adjusted() >= 15:
+        return float(value)
     return float(round(value, 6))
 
 

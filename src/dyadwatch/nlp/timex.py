@@ -246,6 +246,7 @@ class _Context:
     end: int
     anchor: date | None
     year_in_force: int | None
+    anchor_is_day: bool = False  # the document is dated to the day (a news dateline), so weekdays resolve
 
     def implicit_year(self) -> int | None:
         if self.year_in_force is not None:
@@ -551,6 +552,21 @@ def _resolve_part_of_this_year(match: re.Match[str], context: _Context) -> _Inte
     return replace(whole, begin=anchor, relative=True)
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _resolve_weekday(match: re.Match[str], context: _Context) -> _Interval | None:
+    """'on Thursday' in a story dated to the day: the last such day up to the dateline (the next one when
+    the sentence looks forward or says 'next'); 'at the weekend' is its Saturday."""
+    if context.anchor is None or not context.anchor_is_day:
+        return None
+    named = match["weekday"].lower() if match["weekday"] else "saturday"
+    ahead = (match["rel"] or "").lower() == "next" or context.looks_forward()
+    shift = (_WEEKDAYS.index(named) - context.anchor.weekday()) % 7
+    day = context.anchor + timedelta(days=shift if ahead else shift - 7 if shift else 0)
+    return _Interval(day.isoformat(), DAY, day, day, relative=True)
+
+
 def _resolve_neighbour_day(match: re.Match[str], context: _Context) -> _Interval | None:
     if context.anchor is None:
         return None
@@ -851,6 +867,11 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # yesterday, tomorrow
     _rule("neighbour", r"(?<!\w)(?P<word>(?i:yesterday|tomorrow))\b", _resolve_neighbour_day, needs_anchor=True),
+    # on Thursday, last Monday, at the weekend (in a story dated to the day)
+    _rule("weekday",
+          r"(?<!\w)(?P<expr>(?:(?P<rel>(?i:last|this|next))\s+)?(?:(?P<weekday>(?i:monday|tuesday|wednesday|thursday"
+          r"|friday|saturday|sunday))|(?i:weekend)))(?!\s*,?\s*\d)\b",
+          _resolve_weekday, needs_anchor=True, sets_year_in_force=False),
     # 2015-2020, 2015 to 2020, between 2015 and 2020, 2020/21
     _rule(
         "year",
@@ -901,7 +922,8 @@ _HOTSPOT = re.compile(
     r"|(?P<part>(?i:quarter|half|months))"
     r"|(?P<edge>(?i:end|beginning|start|middle|close|early|mid|late))"
     r"|(?P<unit>(?i:year|month))"
-    r"|(?P<neighbour>(?i:yesterday|tomorrow)))\b"
+    r"|(?P<neighbour>(?i:yesterday|tomorrow))"
+    r"|(?P<weekday>(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)))\b"
 )
 _WINDOW_BEFORE = 60  # chars a phrase may run before its hotspot word ("September of last year")
 _WINDOW_AFTER = 80  # and after it ("first five months of the previous year")
@@ -1017,19 +1039,20 @@ def _attributive_year(text: str, candidate: _Candidate) -> bool:
 
 
 def find_time_expressions(
-    text: str, anchor: date | None = None, year_in_force: int | None = None
+    text: str, anchor: date | None = None, year_in_force: int | None = None, anchor_is_day: bool = False
 ) -> list[TimeExpression]:
     """All time expressions in `text`, left to right, non-overlapping, resolved.
 
     anchor: the document's date (the writer's "now"), for deictic expressions ("last year",
-    "this autumn"); pass the last day of a date line's interval. year_in_force: the last
+    "this autumn"); pass the last day of a date line's interval, and `anchor_is_day` when the
+    document is dated to the day, so that weekdays ("on Thursday") resolve. year_in_force: the last
     explicit year before this text; explicit years inside `text` take over from it as they come.
     Day and month expressions with no year use it, else anchor.year, else they are skipped.
     """
     expressions = []
     running_year = year_in_force
     for candidate in _select(_candidates(text, anchor)):
-        context = _Context(text, candidate.start, candidate.end, anchor, running_year)
+        context = _Context(text, candidate.start, candidate.end, anchor, running_year, anchor_is_day)
         interval = candidate.rule.resolve(candidate.match, context)
         if interval is not None:
             expressions.append(

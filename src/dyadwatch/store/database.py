@@ -5,23 +5,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.errors import DyadwatchError, Errors, InputError
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Document, Extraction
 from dyadwatch.store import schema
 
 DEFAULT_DB = "dyadwatch.db"
 ENV_VAR = "DYADWATCH_DB"
+BUSY_TIMEOUT_S = 120  # how long a writer waits for another (a second ingest of the same folder) before failing
+WRITE = "dyadwatch_write"  # execution option: this transaction writes, so it takes the write lock at BEGIN
 
 
 def database_url(given: str | None = None) -> str:
@@ -40,11 +42,21 @@ class PoolLimits:
 
 
 @dataclass(frozen=True)
-class StoredDocument:
-    id: int
-    path: str
+class StoredIndex:
+    """What is stored, read with one query: content hash by document name, and a name by content hash."""
+
+    by_name: dict[str, str] = field(default_factory=dict)
+    by_hash: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What became of one document handed to `save_batch`."""
+
     name: str
-    sha256: str
+    outcome: Literal["stored", "unchanged", "duplicate", "failed"]
+    other: str = ""  # the stored document with the same content, for "duplicate"
+    error: InputError | None = None
 
 
 class Store:
@@ -54,13 +66,18 @@ class Store:
         self.url = database_url(url)
         self.skipped_reviews: set[int] = set()  # ids of stored reviews already reported as invalid
         try:
-            self.engine: Engine = create_engine(self.url, **_pool_options(self.url, pool))
             if self.is_sqlite:
+                self.engine: Engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_S},
+                                                    **_pool_options(self.url, pool))
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            schema.metadata.create_all(self.engine)
-            _add_missing_columns(self.engine)
-            if self.is_sqlite:
-                with self.engine.begin() as conn:
+                event.listen(self.engine, "begin", _sqlite_begin)
+            else:
+                self.engine = create_engine(self.url, **_pool_options(self.url, pool))
+            with self.write() as conn:  # one process at a time creates or upgrades the tables
+                schema.metadata.create_all(conn)
+                _add_missing_columns(conn)
+                _add_missing_indexes(conn)
+                if self.is_sqlite:
                     conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts "
                                       "USING fts5(text, tokenize='porter unicode61')"))
         except SQLAlchemyError as error:
@@ -75,39 +92,76 @@ class Store:
         with self.engine.connect() as conn:
             yield conn
 
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A transaction that takes SQLite's write lock when it begins (waiting for another writer), so that
+        what it reads stays true until it commits."""
+        with self.engine.connect() as conn, conn.execution_options(**{WRITE: True}).begin():
+            yield conn
+
     def close(self) -> None:
         self.engine.dispose()
 
     def start_run(self, pipeline_version: str, knowledge: Knowledge, model: str) -> int:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             result = conn.execute(insert(schema.runs).values(
                 started_at=_now(), pipeline_version=pipeline_version,
                 knowledge_version=knowledge.version, model=model))
             self._save_actors(conn, knowledge)
             return int(result.inserted_primary_key[0])
 
-    def stored(self, path: str) -> StoredDocument | None:
+    def stored_index(self) -> StoredIndex:
+        """Name and content hash of every stored document, in one query."""
+        index = StoredIndex()
         with self.connect() as conn:
-            row = conn.execute(select(schema.documents.c.id, schema.documents.c.path, schema.documents.c.name,
-                                      schema.documents.c.sha256)
-                               .where(schema.documents.c.path == path)).first()
-        return StoredDocument(*row) if row else None
+            for name, sha256 in conn.execute(select(schema.documents.c.name, schema.documents.c.sha256)):
+                index.by_name[name] = sha256
+                index.by_hash.setdefault(sha256, name)
+        return index
 
-    def save(self, document: Document, extraction: Extraction, run_id: int) -> int:
-        """Replace whatever was stored for this file by these records, in one transaction."""
-        with self.engine.begin() as conn:
-            previous = conn.execute(select(schema.documents.c.id)
-                                    .where(schema.documents.c.path == document.path)).scalar()
-            if previous is not None:
-                self._delete_document(conn, previous)
-            document_id = conn.execute(insert(schema.documents).values(
-                path=document.path, name=document.name, format=document.format, sha256=document.sha256,
-                title=document.title, authors=json.dumps(document.authors, ensure_ascii=False),
-                publisher=document.publisher, date=document.date, date_precision=document.date_precision,
-                date_inferred=document.date_inferred, language=document.language, text=document.text,
-                ingested_at=_now(), run_id=run_id)).inserted_primary_key[0]
-            self._save_records(conn, document, extraction, document_id, run_id)
-        return int(document_id)
+    def save(self, document: Document, extraction: Extraction, run_id: int) -> Saved:
+        """Store one document's records (replacing what was stored under its name), in one transaction."""
+        return self.save_batch([(document, extraction)], run_id)[0]
+
+    def save_batch(self, items: Sequence[tuple[Document, Extraction]], run_id: int) -> list[Saved]:
+        """Store several documents in one transaction, each whole or not at all (a savepoint each).
+
+        Checked under the write lock, so that two runs storing the same files at once store each once: a
+        document whose name is stored with the same content is left as it is ("unchanged"); one whose content
+        is stored under another name is not stored again ("duplicate"); otherwise it replaces whatever was
+        stored under its name."""
+        outcomes = []
+        with self.write() as conn:
+            for document, extraction in items:
+                try:
+                    with conn.begin_nested():
+                        outcomes.append(self._save_one(conn, document, extraction, run_id))
+                except Exception as error:  # whatever one document's rows raise, the others are stored
+                    reason = " ".join(str(getattr(error, "orig", None) or error).split())[:300]
+                    outcomes.append(Saved(document.name, "failed",
+                                          error=InputError(document.path, Errors.E038, reason=reason)))
+        return outcomes
+
+    def _save_one(self, conn: Connection, document: Document, extraction: Extraction, run_id: int) -> Saved:
+        documents = schema.documents
+        previous = conn.execute(select(documents.c.id, documents.c.sha256)
+                                .where(documents.c.name == document.name)).first()
+        if previous is not None and previous.sha256 == document.sha256:
+            return Saved(document.name, "unchanged")
+        same = conn.execute(select(documents.c.name).where(documents.c.sha256 == document.sha256,
+                                                           documents.c.name != document.name).limit(1)).scalar()
+        if same is not None:
+            return Saved(document.name, "duplicate", other=same)
+        if previous is not None:
+            self._delete_document(conn, previous.id)
+        document_id = conn.execute(insert(documents).values(
+            path=document.path, name=document.name, format=document.format, sha256=document.sha256,
+            title=document.title, authors=json.dumps(document.authors, ensure_ascii=False),
+            publisher=document.publisher, date=document.date, date_precision=document.date_precision,
+            date_inferred=document.date_inferred, language=document.language, text=document.text,
+            ingested_at=_now(), run_id=run_id)).inserted_primary_key[0]
+        self._save_records(conn, document, extraction, document_id, run_id)
+        return Saved(document.name, "stored")
 
     def _delete_document(self, conn: Connection, document_id: int) -> None:
         for table in (schema.events, schema.quantities, schema.claims, schema.mentions):
@@ -139,7 +193,8 @@ class Store:
                  "start": e.evidence.start, "end": e.evidence.end, "quote": e.quote, "type": e.type,
                  "mode": e.mode, "domain": e.domain, "source": e.source, "target": e.target, "date": e.date,
                  "date_precision": e.date_precision, "negated": e.negated, "intensity": e.intensity,
-                 "confidence": e.confidence, "trigger_start": e.trigger.start, "trigger_end": e.trigger.end,
+                 "confidence": e.confidence, "date_source": e.date_source[:120],
+                 "trigger_start": e.trigger.start, "trigger_end": e.trigger.end,
                  **_span_columns("source", e.source_span), **_span_columns("target", e.target_span)}
                 for e in extraction.events])
         if extraction.quantities:
@@ -174,7 +229,8 @@ class Store:
 
 
 class RecordIds:
-    """Record ids that survive re-extraction: a hash of document name, quote and trigger or figure.
+    """Record ids that survive re-extraction: a hash of document name, quote and trigger or figure, and of
+    how many records before had the same ones (the third identical sentence gets attempt 2).
 
     What the machine concluded (type, actors, kind) is left out, so an analyst's
     review still finds its record after the pipeline improves.
@@ -183,16 +239,19 @@ class RecordIds:
     def __init__(self, document_name: str) -> None:
         self.document_name = document_name
         self.used: set[str] = set()
+        self.attempts: dict[str, int] = {}
 
     def next(self, prefix: str, *parts: str) -> str:
         seed = "\x1f".join((self.document_name, *parts))
-        for attempt in range(1000):
+        attempt = self.attempts.get(seed, 0)
+        while True:
             digest = hashlib.sha1(f"{seed}\x1f{attempt}".encode()).hexdigest()[:10]
             candidate = f"{prefix}{digest}"
+            attempt += 1
             if candidate not in self.used:
+                self.attempts[seed] = attempt
                 self.used.add(candidate)
                 return candidate
-        raise RuntimeError("record id space exhausted")  # unreachable in practice: 1000 identical records
 
 
 def _span_columns(role: str, span: Any) -> dict[str, int | None]:
@@ -207,6 +266,7 @@ def _pool_options(url: str, pool: PoolLimits | None) -> dict[str, Any]:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own: _sqlite_begin does
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -214,18 +274,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _add_missing_columns(engine: Engine) -> None:
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN IMMEDIATE for writes: a deferred transaction that read first cannot take the write lock once
+    another writer has committed (SQLITE_BUSY at once, without waiting), which two ingests at once would hit."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def _add_missing_columns(conn: Connection) -> None:
     """Columns added to the schema since a database was made (events.confidence, ...), with their
     defaults, so that an older database opens and keeps its records and reviews."""
-    existing = inspect(engine)
-    with engine.begin() as conn:
-        for table in schema.metadata.sorted_tables:
-            present = {c["name"] for c in existing.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in present:
-                    kind = column.type.compile(engine.dialect)
-                    default = f" DEFAULT {column.default.arg!r}" if column.default is not None else ""
-                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{default}'))
+    existing = inspect(conn)
+    for table in schema.metadata.sorted_tables:
+        present = {c["name"] for c in existing.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present:
+                kind = column.type.compile(conn.dialect)
+                default = f" DEFAULT {column.default.arg!r}" if column.default is not None else ""
+                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{default}'))
+
+
+def _add_missing_indexes(conn: Connection) -> None:
+    """Indexes added since a database was made (documents by name and by content hash). A database made when
+    documents were keyed by full path may hold two documents of one name; it keeps working without the
+    unique index, and a re-ingest of either replaces the one stored under that name."""
+    present = {index["name"] for index in inspect(conn).get_indexes("documents")}
+    for index in schema.documents.indexes:
+        if index.name not in present:
+            try:
+                with conn.begin_nested():
+                    index.create(conn)
+            except SQLAlchemyError:
+                continue
 
 
 def _now() -> str:

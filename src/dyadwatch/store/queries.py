@@ -41,6 +41,7 @@ class EventRow:
     target_start: int | None = None
     target_end: int | None = None
     confidence: float = 1.0
+    date_source: str = ""
     review: str = ""
 
     def as_dict(self) -> dict[str, Any]:

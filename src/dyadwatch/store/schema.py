@@ -29,8 +29,8 @@ runs = Table(
 documents = Table(
     "documents", metadata,
     Column("id", Integer, primary_key=True),
-    Column("path", Text, nullable=False, unique=True),
-    Column("name", Text, nullable=False),
+    Column("path", Text, nullable=False),  # where it was last read from; the name is the key
+    Column("name", Text, nullable=False),  # its path under the folder ingested: "2021/brief.txt"
     Column("format", String(16), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("title", Text, default=""),
@@ -43,6 +43,8 @@ documents = Table(
     Column("text", Text, nullable=False),
     Column("ingested_at", String(32), nullable=False),
     Column("run_id", Integer, ForeignKey("runs.id")),
+    Index("ix_documents_name", "name", unique=True),
+    Index("ix_documents_sha256", "sha256"),
 )
 
 sentences = Table(
@@ -108,6 +110,7 @@ events = Table(
     Column("negated", Boolean, default=False),
     Column("intensity", Float, default=0.0),
     Column("confidence", Float, default=1.0),
+    Column("date_source", String(120), default=""),
     Column("trigger_start", Integer),
     Column("trigger_end", Integer),
     Column("source_start", Integer),

@@ -57,6 +57,7 @@ class EventOut(Evidence):
     negated: bool
     intensity: float
     confidence: float = Field(description="calibrated probability that type, source and target are right")
+    date_source: str = Field(description="where the date came from: its phrase, 'document date', ...")
     review: str = Field(description="the analyst's latest review: '', confirm, correct or reject")
     trigger_start: int | None
     trigger_end: int | None

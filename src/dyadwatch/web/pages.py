@@ -48,7 +48,7 @@ def page_router() -> APIRouter:
     """Every HTML page; built per app so that no route table lives at module level."""
     router = APIRouter(include_in_schema=False)
     for path, handler in (("/", overview), ("/timeline", timeline), ("/events/{event_id}", event_page),
-                          ("/documents", documents_page), ("/documents/{name}", document_page),
+                          ("/documents", documents_page), ("/documents/{name:path}", document_page),
                           ("/actors", actors_page), ("/actors/{code}", actor_page), ("/figures", figures_page),
                           ("/claims", claims_page), ("/search", search_page), ("/stories", stories_page),
                           ("/stories/{story_id}", story_page), ("/indicators", indicators_page),

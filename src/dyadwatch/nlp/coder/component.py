@@ -1,7 +1,8 @@
 """The `dyadwatch_events` pipeline component: the learned coder's decisions as dated, typed events.
 
 The model decides whether a word names an act, its PLOVER type, its negation, its source and its
-target; rules that are general and strong around it give the date (`event_dates.py`), the domain
+target; a second learned model picks its date among those the text offers (`dating.py`); rules that
+are general and strong give the domain
 (`domains.py`), the mode and intensity (`events.yaml`). A user's CAMEO verb dictionary, when loaded,
 types the verbs it codes: an analyst's explicit knowledge wins over the model's guess.
 """
@@ -20,11 +21,11 @@ from spacy.tokens import Doc, Span, Token
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.nlp.cameo_coding import CameoVerbCoder
 from dyadwatch.nlp.coder.candidates import Candidate
+from dyadwatch.nlp.coder.dating import DateChooser, EarlierTimes, coordinated
 from dyadwatch.nlp.coder.inputs import SentenceInput, actor_namer, document_inputs
 from dyadwatch.nlp.coder.model import MODEL_DIR, Decision, EventModel
 from dyadwatch.nlp.context import ActorMention, context_of, found_in
 from dyadwatch.nlp.domains import DomainCues
-from dyadwatch.nlp.event_dates import EventDater
 from dyadwatch.nlp.syntax import verb_of
 from dyadwatch.nlp.vocabulary import EventVocabulary
 
@@ -45,6 +46,7 @@ class CodedEvent:
     domain: str
     intensity: float
     confidence: float = 1.0
+    date_source: str = ""  # where the date came from: its phrase, 'document date', 'no date in the text'
 
 
 class LearnedEventCoder:
@@ -56,13 +58,16 @@ class LearnedEventCoder:
         self.vocabulary = EventVocabulary(knowledge.events, cameo)
         self.names = actor_namer({c.code: c.name for c in knowledge.countries}
                                  | {a.code: a.name for a in knowledge.actors if a.kind == "organisation"})
-        self.dater = EventDater(self.vocabulary)
         self.domains = DomainCues(knowledge.domains)
         self.model_dir = model_dir
 
     @property
     def event_model(self) -> EventModel:
         return load_model(self.model_dir)
+
+    @property
+    def dates(self) -> DateChooser:
+        return load_dates(self.model_dir, self.vocabulary.habitual_words, self.vocabulary.vague_past)
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -71,33 +76,40 @@ class LearnedEventCoder:
         """Sentences of many paragraphs go through the encoder together; actors named in earlier
         paragraphs of a document stay candidates."""
         stream = document_inputs(docs, self.vocabulary, self.names)
+        earlier = EarlierTimes()  # dates named in the document's earlier paragraphs
         while batch := list(islice(stream, batch_size)):
             items = [item for _, inputs in batch for item in inputs]
             decisions = iter(self.event_model.decide(items) if items else [])
             for doc, inputs in batch:
+                if context_of(doc).index == 0:
+                    earlier.reset()
                 found = found_in(doc)
                 for item in inputs:
                     for decision in next(decisions):
-                        found.events.extend(self._coded(decision, item, doc))
+                        found.events.extend(self._coded(decision, item, doc, earlier))
+                earlier.add(found.time_expressions)
                 yield doc
 
-    def _coded(self, decision: Decision, item: SentenceInput, doc: Doc) -> list[CodedEvent]:
+    def _coded(self, decision: Decision, item: SentenceInput, doc: Doc, earlier: EarlierTimes) -> list[CodedEvent]:
         sentence = item.sentence
         token = sentence[decision.token]
         kind = self.vocabulary.dictionary_type(token) or decision.type
         clause = clause_of(token, sentence)
         context = context_of(doc)
-        date, precision, also = self.dater.date(token, clause, sentence, found_in(doc).time_expressions, context)
+        expressions = found_in(doc).time_expressions
+        chosen = self.dates.choose(self.dates.options(token, clause, sentence, expressions, earlier, context))
         event = CodedEvent(
             type=kind, mode=self.vocabulary.mode(token, kind),
             source=_mention(decision.source, token),
             target=_mention(decision.target, token) if decision.target else None,
             trigger=(token.idx, token.idx + len(token.text)),
             clause=(clause[0].idx, clause[-1].idx + len(clause[-1].text)),
-            negated=decision.negated, date=date, date_precision=precision,
+            negated=decision.negated, date=chosen.value, date_precision=chosen.precision,
             domain=self.domains.domain_for(kind, clause, sentence, context.heading),
-            intensity=self.vocabulary.intensity.get(kind, 0.0), confidence=round(decision.confidence, 4))
-        return [event, *(replace(event, date=t.value, date_precision=t.precision) for t in also)]
+            intensity=self.vocabulary.intensity.get(kind, 0.0), confidence=round(decision.confidence, 4),
+            date_source=chosen.source)
+        also = coordinated(chosen.expression, expressions, sentence) if chosen.expression is not None else []
+        return [event, *(replace(event, date=t.value, date_precision=t.precision, date_source=t.text) for t in also)]
 
 
 def _mention(candidate: Candidate, trigger: Token) -> ActorMention:
@@ -119,6 +131,11 @@ def make_event_coder(nlp: Language, name: str, knowledge_dirs: list[str], model_
     from dyadwatch.nlp.build import knowledge_for
 
     return LearnedEventCoder(knowledge_for(tuple(knowledge_dirs)), model_dir or str(MODEL_DIR))
+
+
+@lru_cache(maxsize=4)
+def load_dates(folder: str, habitual: frozenset[str], vague_past: tuple[str, ...]) -> DateChooser:
+    return DateChooser.load(Path(folder) / "dating.npz", habitual, vague_past)
 
 
 @lru_cache(maxsize=4)

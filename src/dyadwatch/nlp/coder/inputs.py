@@ -33,6 +33,7 @@ class SentenceInput:
     candidates: list[Candidate]
     prefix: str = ""
     prefix_spans: list[tuple[int, int]] = field(default_factory=list)  # one per unnamed candidate
+    dictionary: dict[int, str] = field(default_factory=dict)  # words a loaded verb dictionary types
 
     @property
     def text(self) -> str:
@@ -101,7 +102,9 @@ def span_input(span: Span, mentions: list[ActorMention], candidates: list[Candid
     in_mention = {i for m in mentions for i in range(m.start, m.end)}
     features = np.stack([token_features(t, t.i in in_mention, vocabulary) for t in span])
     eligible = np.array([not (t.is_space or t.is_punct) for t in span], dtype=bool)
-    return SentenceInput(span, features, eligible, candidates)
+    dictionary = {k: kind for k, t in enumerate(span) if vocabulary.cameo is not None
+                  and (kind := vocabulary.dictionary_type(t)) is not None}
+    return SentenceInput(span, features, eligible, candidates, dictionary=dictionary)
 
 
 def document_inputs(docs: Iterable[Doc], vocabulary: EventVocabulary, names: Callable[[str], str]

@@ -67,8 +67,11 @@ class EventDecoder:
         decisions: list[Decision] = []
         if not item.candidates:
             return decisions
-        for token in np.flatnonzero((acting >= self.threshold) & item.eligible):
-            label = int(np.argmax(reading.probabilities[token, 1:])) + 1
+        chosen = (acting >= self.threshold) & item.eligible
+        chosen[list(item.dictionary)] = True  # a user's verb dictionary names acts the model may miss
+        for token in np.flatnonzero(chosen):
+            typed = item.dictionary.get(int(token))
+            label = LABELS.index(typed) if typed else int(np.argmax(reading.probabilities[token, 1:])) + 1
             roles = self._roles(vectors, named, item, int(token), label)
             source, target, p_source, p_target = best_pair(item.candidates, roles)
             if source is None:

@@ -1,0 +1,44 @@
+"""The learned coder in the pipeline, on sentences written for these tests: what it must get right
+whatever the training run, and the shape of what it stores."""
+
+import pytest
+
+from dyadwatch.model import PLOVER_TYPES, Document
+
+
+def events_of(extractor, text: str):
+    return extractor.extract(Document(path="<test>", name="t.txt", format="txt", text=text, sha256="")).events
+
+
+REPORT = ("Border brief\n\n5 June 2021\n\n"
+          "Peru recalled its ambassador from Ecuador on Thursday after Ecuadorian troops crossed the border. "
+          "Quito said it would not apologise. Lima and Quito signed a fisheries agreement in March.\n")
+
+
+@pytest.fixture(scope="module")
+def events(extractor):
+    return events_of(extractor, REPORT)
+
+
+def test_every_event_has_a_type_actors_evidence_and_a_confidence(events):
+    assert events
+    for event in events:
+        assert event.type in PLOVER_TYPES and event.source
+        assert 0.0 <= event.confidence <= 1.0
+        assert REPORT[event.evidence.start:event.evidence.end] == event.quote
+        assert event.evidence.start <= event.trigger.start < event.trigger.end <= event.evidence.end
+        assert event.date_source
+
+
+def test_a_clear_agreement_between_the_pair_is_found(events):
+    assert any(e.type == "AGREE" and {e.source.split("-")[0], (e.target or "").split("-")[0]} == {"PER", "ECU"}
+               for e in events)
+
+
+def test_what_someone_says_they_will_not_do_is_no_act_of_that_kind(events):
+    assert not any(e.type == "CONCEDE" and e.source.startswith("ECU") and not e.negated for e in events)
+
+
+def test_a_weekday_takes_its_date_from_the_dateline(events):
+    recalled = [e for e in events if REPORT[e.trigger.start:e.trigger.end] == "recalled"]
+    assert recalled and recalled[0].date == "2021-06-03" and recalled[0].date_source == "Thursday"

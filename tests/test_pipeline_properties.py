@@ -1,0 +1,35 @@
+"""The offset invariant end to end, over generated documents: every record's quote is original[start:end]."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dyadwatch.model import Document
+
+PIECES = st.sampled_from([
+    "Russia", "lent", "Belarus", "USD 500 million", "in May 2021", "Minsk", "protested", "against", "Moscow", "the",
+    "sanctions", "signed", "an agreement", "on 3 March", "will", "should", ".", ",", "\n", "\n\n", "[", "](#)", "*",
+    "**", "## ", "\u00a0", "\t", "\r\n", "(", ")", "Share this", "Lithuania", "closed", "its border", "40%",
+    "[" * 250, "x" * 300,
+])
+DOCUMENT = st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=80).map(" ".join)
+
+
+@settings(max_examples=max(settings().max_examples // 20, 20))  # each example runs the whole pipeline
+@given(DOCUMENT)
+def test_every_record_quotes_the_original_at_its_offsets(extractor, text: str):
+    document = Document(path="/generated.txt", name="generated.txt", format="txt", text=text, sha256="0" * 64)
+    extraction = extractor.extract(document)
+    for sentence in extraction.sentences:
+        assert text[sentence.start:sentence.end] == sentence.text
+    for mention in extraction.mentions:
+        assert text[mention.start:mention.end] == mention.text
+    for record in (*extraction.events, *extraction.quantities, *extraction.claims):
+        assert text[record.evidence.start:record.evidence.end] == record.quote
+    for event in extraction.events:
+        assert record_inside(event.trigger, len(text))
+
+
+def record_inside(span, length: int) -> bool:
+    return 0 <= span.start <= span.end <= length
