@@ -40,7 +40,7 @@ def read_metadata(text: str, places: frozenset[str] = frozenset()) -> Metadata:
     """What the head of `text` (already cleaned) says about the document; `places` are names of countries
     and their peoples, which make a line a title rather than a byline."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:HEAD_LINES]
-    title = next((line for line in lines if _could_be_title(line) and not AUTHOR_LINE.match(line)), "")
+    title = next((line for line in lines if _could_be_title(line) and not _names_people(line, places)), "")
     date, precision, inferred = _publication_date(text)
     return Metadata(
         title=title,
@@ -57,14 +57,18 @@ def _could_be_title(line: str) -> bool:
     return 3 <= len(line) <= 200 and not line.endswith((".", ",", ";")) and date_line(line) is None
 
 
+def _names_people(line: str, places: frozenset[str]) -> bool:
+    """A byline: capitalised names only, none of them a title word, a publisher or a place."""
+    if len(line) > 120 or NOT_NAMES.search(line) or PUBLISHER_WORDS.search(line):
+        return False
+    if any(word in places for word in re.findall(r"[\w’'-]+", line)):
+        return False
+    return bool(AUTHOR_LINE.match(line))
+
+
 def _authors(lines: list[str], title: str, places: frozenset[str]) -> list[str]:
     for line in lines:
-        if line == title or len(line) > 120 or NOT_NAMES.search(line) or PUBLISHER_WORDS.search(line):
-            continue
-        if any(word in places for word in re.findall(r"[\w’'-]+", line)):
-            continue
-        match = AUTHOR_LINE.match(line)
-        if match:
+        if line != title and _names_people(line, places):
             names = NAME_SPLIT.split(re.sub(r"^by\s+", "", line, flags=re.IGNORECASE).strip(" ¹²³*†"))
             return [n.strip(" ¹²³*†") for n in names if n.strip(" ¹²³*†")]
     return []
