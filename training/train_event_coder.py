@@ -259,11 +259,10 @@ def dev_score(net: EventCoderNet, batcher: Batcher, examples: list[Example], ver
             "type+actors": round(f1 * roles_right / max(roles_all, 1), 3)}
 
 
-def dev_documents(folders: list[Path], dev_set: list[Example]) -> list[tuple[Path, list[dict]]]:
+def dev_documents(folders: list[Path], names: set[str]) -> list[tuple[Path, list[dict]]]:
     """The development documents with their annotations."""
     from dataset import load_annotations
 
-    names = {e.doc for e in dev_set}
     found = []
     for folder in folders:
         annotations = load_annotations(folder)
@@ -409,10 +408,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--swaps", type=int, default=1, help="country-swapped copies of each training document")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--tune-only", action="store_true",
+                        help="choose the threshold and calibration again for the model already in --out")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     folders = data_folders(args.data)
+    if args.tune_only:
+        return write_tuning(args.out, tune(args.out, dev_documents(folders, development_names(folders))))
     swapped = swapped_copies(args.data, CACHE / f"swapped-{args.swaps}-{args.seed}", args.swaps, args.seed) \
         if args.swaps else []
     by_folder, alignment = build_examples(folders + swapped)
@@ -428,11 +431,19 @@ def main() -> None:
             "train_sentences": len(train_set), "dev_sentences": len(dev_set)}
     check_heads(net, batcher, dev_set, paths)
     export(net, paths, args.out, meta)
-    meta.update(tune(args.out, dev_documents(folders, dev_set)))
-    meta_file = args.out / "meta.json"
-    meta = {**json.loads(meta_file.read_text(encoding="utf-8")), **meta}
+    write_tuning(args.out, tune(args.out, dev_documents(folders, {e.doc for e in dev_set})))
+
+
+def development_names(folders: list[Path]) -> set[str]:
+    """The development documents' names: one in eight of each folder, as `split` takes them."""
+    return {name for folder in folders for name in sorted(p.name for p in (folder / "docs").iterdir())[3::8]}
+
+
+def write_tuning(out: Path, tuning: dict) -> None:
+    meta_file = out / "meta.json"
+    meta = {**json.loads(meta_file.read_text(encoding="utf-8")), **tuning}
     meta_file.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    print(f"written to {args.out}: threshold {meta['threshold']}, calibration {meta['calibration']}")
+    print(f"written to {out}: threshold {meta['threshold']}, also {meta['also']}, calibration {meta['calibration']}")
 
 
 if __name__ == "__main__":

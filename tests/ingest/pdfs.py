@@ -45,3 +45,34 @@ def pdf_bomb(inflated_bytes: int = 200 * 1024 * 1024) -> bytes:
     chunk = b"0" * (1 << 20)
     body = b"".join(compressor.compress(chunk) for _ in range(inflated_bytes // len(chunk))) + compressor.flush()
     return make_pdf(stream=body, stream_dict=b"/Filter /FlateDecode")
+
+
+def paged_pdf(pages: list[list[str]], title: str = "") -> bytes:
+    """A PDF of several pages, each showing its lines top to bottom, with a /Title in its /Info."""
+    count = len(pages)
+    kids = " ".join(f"{3 + 2 * k} 0 R" for k in range(count))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode()]
+    font = 3 + 2 * count
+    for k, lines in enumerate(pages):
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * k} 0 R "
+                       f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode())
+        shown = " ".join(f"({_escaped(line)}) Tj 0 -14 Td" for line in lines)
+        stream = f"BT /F1 10 Tf 1 0 0 1 72 740 Tm {shown} ET".encode()
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    objects.append(f"<< /Title ({_escaped(title)}) >>".encode())
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, len(objects), xref)
+    return bytes(out)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")

@@ -1,3 +1,5 @@
+import pytest
+
 from dyadwatch.ingest.metadata import read_metadata
 
 
@@ -17,3 +19,16 @@ def test_without_a_date_line_the_latest_mentioned_date_is_inferred_but_not_a_hor
             "The plant will be finished by 2030.")
     meta = read_metadata(text)
     assert (meta.date, meta.date_inferred) == ("2019-06", True)
+
+
+@pytest.mark.parametrize("byline", [
+    "*By Ana Ruiz and Luis Gómez — Andean Monitor — 3 June 2021*",
+    "By Ana Ruiz and Luis Gómez | Andean Monitor | 3 June 2021",
+    "By Ana Ruiz, Luis Gómez - Andean Monitor - June 3, 2021",
+])
+def test_a_byline_gives_authors_publisher_and_date(byline):
+    meta = read_metadata(f"# Border Talks Resume\n\n{byline}\n\nPeru and Ecuador met in Lima on Friday.\n")
+    assert meta.title == "Border Talks Resume"
+    assert meta.authors == ["Ana Ruiz", "Luis Gómez"]
+    assert meta.publisher == "Andean Monitor"
+    assert (meta.date, meta.date_inferred) == ("2021-06-03", False)

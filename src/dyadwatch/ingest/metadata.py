@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dyadwatch.nlp.timex import date_line, find_time_expressions
+from dyadwatch.nlp.timex import TimeExpression, date_line, find_time_expressions
 
 HEAD_LINES = 15
 NAME_WORD = r"[A-ZА-ЯЁ][\w’'.-]*(?:[ -][A-ZА-ЯЁ][\w’'.-]*){1,3}"
@@ -22,6 +22,8 @@ ENGLISH_WORDS = re.compile(r"\b(the|and|of|to|in|is|that|with|for|was)\b", re.IG
 LOOKING_AHEAD = re.compile(r"\b(will|would|should|could|may|might|plans?|expected|forecasts?)\b[^.]*$|"
                            r"\b(by|until|till|before|through|to)\s+(the\s+(end|beginning)\s+of\s+)?$")
 MODAL = re.compile(r"\b(will|would|should|could|shall)\b")
+BYLINE = re.compile(r"(?i)^(?:written\s+)?by\s+(\S.{2,200})$")
+FIELD_SEPARATOR = re.compile(r"\s+[—–|·•]\s+|\s+-\s+")
 CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
 
 
@@ -39,13 +41,18 @@ class Metadata:
 def read_metadata(text: str, places: frozenset[str] = frozenset()) -> Metadata:
     """What the head of `text` (already cleaned) says about the document; `places` are names of countries
     and their peoples, which make a line a title rather than a byline."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()][:HEAD_LINES]
-    title = next((line for line in lines if _could_be_title(line) and not AUTHOR_LINE.match(line)), "")
+    lines = [bare for line in text.splitlines() if (bare := line.strip().lstrip("#>").strip(" *_"))][:HEAD_LINES]
+    byline = next((found for line in lines if (found := _byline(line)) is not None), None)
+    title = next((line for line in lines if _could_be_title(line) and not _names_people(line, places)
+                  and _byline(line) is None), "")
     date, precision, inferred = _publication_date(text)
+    if byline is not None and byline.date is not None:
+        date, precision, inferred = byline.date.value, byline.date.precision, False
     return Metadata(
         title=title,
-        authors=_authors(lines, title, places),
-        publisher=next((line for line in lines if _could_be_publisher(line, title)), ""),
+        authors=byline.authors if byline is not None else _authors(lines, title, places),
+        publisher=(byline.publisher if byline is not None and byline.publisher else
+                   next((line for line in lines if _could_be_publisher(line, title) and _byline(line) is None), "")),
         date=date,
         date_precision=precision,
         date_inferred=inferred,
@@ -53,18 +60,49 @@ def read_metadata(text: str, places: frozenset[str] = frozenset()) -> Metadata:
     )
 
 
+@dataclass(frozen=True)
+class Byline:
+    authors: list[str]
+    publisher: str
+    date: TimeExpression | None
+
+
+def _byline(line: str) -> Byline | None:
+    """'By Ana Ruiz and Luis Gómez — Andean Monitor — 3 June 2021': who wrote it, for whom, when. Fields are
+    set apart by dashes, bars or bullets (commas when there are none)."""
+    match = BYLINE.match(line)
+    if match is None:
+        return None
+    rest = match.group(1)
+    fields = [f.strip() for f in (FIELD_SEPARATOR.split(rest) if FIELD_SEPARATOR.search(rest) else rest.split(","))]
+    authors = [n.strip() for n in NAME_SPLIT.split(fields[0]) if n.strip()]
+    date, publisher = None, ""
+    for field in fields[1:]:
+        found = find_time_expressions(field)
+        if date is None and len(found) == 1 and found[0].precision in ("day", "month") \
+                and len(found[0].text) >= len(field) - 3:
+            date = found[0]
+        elif field and not publisher:
+            publisher = field
+    return Byline(authors, publisher, date)
+
+
 def _could_be_title(line: str) -> bool:
     return 3 <= len(line) <= 200 and not line.endswith((".", ",", ";")) and date_line(line) is None
 
 
+def _names_people(line: str, places: frozenset[str]) -> bool:
+    """A byline: capitalised names only, none of them a title word, a publisher or a place."""
+    if len(line) > 120 or NOT_NAMES.search(line) or PUBLISHER_WORDS.search(line):
+        return False
+    if any(word in places for word in re.findall(r"[\w’'-]+", line)):
+        return False
+    return bool(AUTHOR_LINE.match(line))
+
+
 def _authors(lines: list[str], title: str, places: frozenset[str]) -> list[str]:
     for line in lines:
-        if line == title or len(line) > 120 or NOT_NAMES.search(line) or PUBLISHER_WORDS.search(line):
-            continue
-        if any(word in places for word in re.findall(r"[\w’'-]+", line)):
-            continue
-        match = AUTHOR_LINE.match(line)
-        if match:
+        if line != title and _names_people(line, places):
             names = NAME_SPLIT.split(re.sub(r"^by\s+", "", line, flags=re.IGNORECASE).strip(" ¹²³*†"))
             return [n.strip(" ¹²³*†") for n in names if n.strip(" ¹²³*†")]
     return []

@@ -133,7 +133,10 @@ def _html_meta(soup: BeautifulSoup) -> dict[str, str]:
 
 
 def read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
+    """The text of the pages as paragraphs (`pdf_text.reflow`), and the title and author of the PDF."""
     from pypdf import PdfReader  # imported here: PDF support is needed only for PDFs
+
+    from dyadwatch.ingest.pdf_text import reflow, useful_title
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -145,10 +148,10 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
         raise
     except Exception as error:  # pypdf raises a dozen kinds on damaged files, bombs and deep nesting
         raise InputError(shown(path), Errors.E006, reason=_pdf_reason(error)) from None
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    text = reflow([p for p in pages if p.strip()])
     if not text:
         raise InputError(shown(path), Errors.E012)
-    meta = {"title": str(info.get("/Title") or ""), "author": str(info.get("/Author") or "")}
+    meta = {"title": useful_title(str(info.get("/Title") or "")), "author": str(info.get("/Author") or "")}
     return text, {k: v for k, v in meta.items() if v}
 
 

@@ -90,27 +90,20 @@ class OnnxEncoder:
         self.session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self.tokenizer = load_tokenizer(tokenizer)
 
-    def token_vectors(self, sentences: Sequence[tuple[str, Sequence[tuple[int, int]]]], batch: int = 16
-                      ) -> list[np.ndarray]:
-        """One (tokens, dim) array per sentence, given each sentence's text and token offsets."""
-        windows = [(index, piece) for index, (text, spans) in enumerate(sentences)
-                   for piece in pieces(self.tokenizer, text, spans)]
-        order = sorted(range(len(windows)), key=lambda k: len(windows[k][1].ids))
-        hidden: dict[int, np.ndarray] = {}
-        for start in range(0, len(order), batch):
-            chunk = order[start:start + batch]
-            width = max(len(windows[k][1].ids) for k in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, k in enumerate(chunk):
-                piece_ids = windows[k][1].ids
-                ids[row, :len(piece_ids)] = piece_ids
-                mask[row, :len(piece_ids)] = 1
-            output = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            for row, k in enumerate(chunk):
-                hidden[k] = output[row, :len(windows[k][1].ids)]
-        vectors: list[np.ndarray | None] = [None] * len(sentences)
-        for k, (index, piece) in enumerate(windows):
-            pooled = piece.pooling @ hidden[k]
-            vectors[index] = pooled if vectors[index] is None else vectors[index] + pooled
-        return [v for v in vectors if v is not None]
+    def token_vectors(self, sentences: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[np.ndarray]:
+        """One (tokens, dim) array per sentence, given each sentence's text and token offsets.
+
+        Each window is encoded on its own: the int8 encoder quantizes its activations with one scale per
+        call, so a sentence batched with others would be read differently, and a document's events would
+        depend on what else was ingested with it.
+        """
+        vectors = []
+        for text, spans in sentences:
+            total = None
+            for piece in pieces(self.tokenizer, text, spans):
+                ids = np.array([piece.ids], dtype=np.int64)
+                hidden = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
+                pooled = piece.pooling @ hidden
+                total = pooled if total is None else total + pooled
+            vectors.append(total)
+        return vectors
