@@ -25,8 +25,8 @@ REPORTS = {
              "On 2 June 2021 Russia delivered additional gas supplies to Belarus under the gas transit agreement.\n\n"
              "Belarusian foreign trade share of Russia reached 50 per cent in May 2021.\n",
     "c.txt": "The end of the transit deal\n\nBaltic Trade Review\n\n20.01.2022\n\n"
-             "On 10 January 2022 Russia suspended the gas transit agreement with Belarus and halted gas supplies "
-             "to Belarus.\n\n"
+             "On 10 January 2022 Russia suspended the gas transit agreement with Belarus. On 10 January 2022 Russia "
+             "halted gas supplies to Belarus under the gas transit agreement.\n\n"
              "The agreement had been signed by Belarus and Russia on 3 March 2021 in Minsk.\n\n"
              "Belarus' foreign trade share of Russia fell to 45 per cent in 2021.\n",
 }

@@ -37,7 +37,7 @@ def test_each_document_profile_counts_its_stories_once(store: Store):
     assert (a.stories, a.domains, a.cooperation, a.conflict, a.forecasts, a.exclusive, a.corroborated) == (
         1, {"energy": 1}, 5.0, 0.0, 1, 0, 1)
     assert (b.stories, b.cooperation, b.balance, b.forecasts, b.exclusive, b.corroborated) == (1, 7.0, 7.0, 0, 1, 0)
-    # c.txt: "suspended the agreement ... and halted gas supplies" is two acts (two reports) of one story
+    # c.txt: the suspension and the halt on the same day are two reports of one story
     assert (c.stories, c.reports, c.cooperation, c.conflict, c.balance, c.exclusive, c.corroborated) == (
         2, 3, 5.0, -5.0, 0.0, 1, 1)
     assert (a.authors, a.publisher, a.first_date, c.authors) == (("Anna Berg",), "Eastern Energy Monitor",

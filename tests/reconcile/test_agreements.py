@@ -84,15 +84,17 @@ def test_one_agreement_signed_implemented_then_suspended(store: Store):
                                                                     ("a.txt", "b.txt", "c.txt"))
     assert [(e.doc, e.date, e.type, e.stage) for e in deal.events] == [
         ("a.txt", "2021-03-03", "AGREE", "signed"), ("c.txt", "2021-03-03", "AGREE", "signed"),
-        ("b.txt", "2021-06-02", "AID", "implemented"), ("c.txt", "2022-01-10", "SANCTION", "suspended")]
-    assert [e.stage_basis for e in deal.events] == ["near", "near", "type", "near"]
+        ("b.txt", "2021-06-02", "AID", "implemented"), ("c.txt", "2022-01-10", "SANCTION", "suspended"),
+        ("c.txt", "2022-01-10", "SANCTION", "suspended")]
+    assert [e.stage_basis for e in deal.events] == ["near", "near", "type", "near", "trigger"]
     assert deal.dates == ("2021-03-03", "2021-06-02", "2022-01-10")
     assert deal.events[0].story_id == deal.events[1].story_id != deal.events[2].story_id  # one signing, two reports
-    assert len(deal.mentions) == 4  # "the agreement" in c.txt points back
+    assert deal.events[3].story_id == deal.events[4].story_id  # the suspension and the halt: one story
+    assert len(deal.mentions) == 5  # "the agreement" in c.txt points back
     for mention in deal.mentions:
         assert queries.document_text(store, mention.doc)[mention.start:mention.end] == mention.text
     data = json.loads(json.dumps(deal.as_dict()))
-    assert (data["status"], len(data["events"]), data["sources"]) == ("suspended", 4, ["a.txt", "b.txt", "c.txt"])
+    assert (data["status"], len(data["events"]), data["sources"]) == ("suspended", 5, ["a.txt", "b.txt", "c.txt"])
 
 
 def test_demo_register_follows_the_union_programmes(demo_store: Store):

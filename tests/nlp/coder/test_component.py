@@ -4,6 +4,7 @@ whatever the training run, and the shape of what it stores."""
 import pytest
 
 from dyadwatch.model import PLOVER_TYPES, Document
+from dyadwatch.nlp.coder.component import said_not_to_happen
 
 
 def events_of(extractor, text: str):
@@ -42,3 +43,18 @@ def test_what_someone_says_they_will_not_do_is_no_act_of_that_kind(events):
 def test_a_weekday_takes_its_date_from_the_dateline(events):
     recalled = [e for e in events if REPORT[e.trigger.start:e.trigger.end] == "recalled"]
     assert recalled and recalled[0].date == "2021-06-03" and recalled[0].date_source == "Thursday"
+
+
+@pytest.mark.parametrize("text, trigger, negated", [
+    ("Chile did not sign the treaty with Bolivia.", "sign", True),
+    ("Chile will never accept the ruling.", "accept", True),
+    ("No agreement was reached in the talks.", "agreement", True),
+    ("Chile signed the treaty with Bolivia.", "sign", False),
+])
+def test_a_negation_the_parse_marks_makes_the_act_negated(extractor, text, trigger, negated):
+    doc = extractor.nlp.make_doc(text)
+    for _, stage in extractor.nlp.pipeline:
+        if not hasattr(stage, "event_model"):
+            doc = stage(doc)
+    [token] = [t for t in doc if t.lemma_ == trigger or t.text == trigger]
+    assert said_not_to_happen(token) is negated

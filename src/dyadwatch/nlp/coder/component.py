@@ -104,7 +104,7 @@ class LearnedEventCoder:
             target=_mention(decision.target, token) if decision.target else None,
             trigger=(token.idx, token.idx + len(token.text)),
             clause=(clause[0].idx, clause[-1].idx + len(clause[-1].text)),
-            negated=decision.negated, date=chosen.value, date_precision=chosen.precision,
+            negated=decision.negated or said_not_to_happen(token), date=chosen.value, date_precision=chosen.precision,
             domain=self.domains.domain_for(kind, clause, sentence, context.heading),
             intensity=self.vocabulary.intensity.get(kind, 0.0), confidence=round(decision.confidence, 4),
             date_source=chosen.source)
@@ -117,6 +117,14 @@ def _mention(candidate: Candidate, trigger: Token) -> ActorMention:
     if candidate.named:
         return ActorMention(candidate.start, candidate.end, (candidate.code,), candidate.kind)
     return ActorMention(trigger.i, trigger.i, (candidate.code,), candidate.kind)
+
+
+def said_not_to_happen(trigger: Token) -> bool:
+    """A negation the parse marks on the trigger's verb ('did not sign', 'will never accept') or a 'no' before a
+    noun trigger ('no agreement was reached'): grammar the model need not learn from examples."""
+    verb = verb_of(trigger) or trigger
+    return any(child.dep_ == "neg" for child in verb.children) or any(
+        child.dep_ == "det" and child.lower_ == "no" for child in trigger.children)
 
 
 def clause_of(token: Token, sentence: Span) -> list[Token]:
