@@ -243,3 +243,43 @@ def test_a_failed_file_exits_1_and_is_printed_once_as_it_happens(tmp_path: Path)
     assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
         f"error: {tmp_path / 'in' / 'bad.txt'}: [E004] the file is not valid UTF-8 (first bad byte at offset 3); "
         "re-save it as UTF-8"]
+
+
+def test_global_options_go_before_or_after_the_command(db):
+    before = lines(runner.invoke(app, ["--db", db, "events", "--json"]).stdout)
+    after = lines(runner.invoke(app, ["events", "--json", "--db", db]).stdout)
+    assert before and before == after
+    assert runner.invoke(app, ["--db", "elsewhere.db", "events", "--db", db, "--json"]).exit_code == 0
+
+
+def test_version_is_printed():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("dyadwatch ") and result.stdout.split()[1][0].isdigit()
+
+
+@pytest.mark.parametrize("command", [["events"], ["stories"], ["figures"], ["trend"], ["review", "--queue"],
+                                     ["serve"]])
+def test_a_database_that_does_not_exist_is_an_error_not_a_new_empty_one(tmp_path: Path, command: list[str]):
+    missing = tmp_path / "typo.db"
+    result = runner.invoke(app, [*command, "--db", str(missing)])
+    assert result.exit_code == 1 and "E025" in result.stderr and str(missing) in result.stderr
+    assert not missing.exists()
+
+
+def test_ingest_says_it_creates_the_database(tmp_path: Path):
+    (tmp_path / "brief.txt").write_text(BRIEF, encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(tmp_path / "brief.txt"), "--db", str(tmp_path / "new.db")])
+    assert result.exit_code == 0 and "creating the database" in result.stderr and (tmp_path / "new.db").exists()
+
+
+@pytest.mark.parametrize("command", ["events", "timeline", "figures", "claims", "stories", "indicators",
+                                     "agreements", "forecasts", "sources"])
+def test_every_listing_takes_a_limit(db, command: str):
+    every = lines(runner.invoke(app, [command, "--db", db, "--json"]).stdout)
+    result = runner.invoke(app, [command, "--db", db, "--limit", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    assert lines(result.stdout) == every[:1]
+
+
+def test_figures_print_plain_numbers_with_thousands_separators(db):
+    assert "500,000,000" in runner.invoke(app, ["figures", "--db", db]).stdout

@@ -12,6 +12,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from functools import wraps
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -37,8 +38,9 @@ from dyadwatch import export as exporting
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.ingest.service import DEFAULT_BATCH_SIZE, FileResult, IngestOptions, IngestReport
 from dyadwatch.ingest.work import DEFAULT_SECONDS_PER_FILE, Limits
+from dyadwatch.numbers import plain_number
 from dyadwatch.store import queries
-from dyadwatch.store.database import Store
+from dyadwatch.store.database import Store, database_url, missing_sqlite_file
 
 EXIT_FAILED = 1  # some input failed (each failure printed), or a coded error such as an unknown id
 EXIT_USAGE = 2  # a command line that Click could not parse
@@ -56,6 +58,7 @@ err = Console(stderr=True, width=WIDTH)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL or SQLite path "
                                                              "[default: $DYADWATCH_DB, else ./dyadwatch.db]")]
+LimitOption = Annotated[int | None, typer.Option("--limit", min=1, help="show at most this many")]
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line, for scripts.")]
 KnowledgeOption = Annotated[list[Path] | None, typer.Option(
     "--knowledge", help="A folder of your own knowledge files (repeatable).", exists=True, file_okay=False)]
@@ -85,8 +88,24 @@ class WarningLine(logging.Handler):
         print_warning(record.getMessage())
 
 
+def _commands_with_db(ctx: typer.Context) -> list[str]:
+    commands = getattr(ctx.command, "commands", {})  # the group's subcommands by name
+    return [name for name, command in commands.items() if any(p.name == "db" for p in command.params)]
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        out.print(f"dyadwatch {version('dyadwatch')}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def show_library_warnings() -> None:
+def main(ctx: typer.Context, db: DbOption = None,
+         show_version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                                    help="Print the version and exit.")] = False) -> None:
+    """Options given here (`dyadwatch --db X events`) hold for the command; the command's own win."""
+    if db is not None:  # the subcommand's --db takes this as its default
+        ctx.default_map = {**(ctx.default_map or {}), **{name: {"db": db} for name in _commands_with_db(ctx)}}
     logger = logging.getLogger("dyadwatch")
     if not any(isinstance(handler, WarningLine) for handler in logger.handlers):
         logger.addHandler(WarningLine(logging.WARNING))
@@ -115,6 +134,23 @@ def friendly(command: F) -> F:
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def open_store(db: str | None, create: bool = False) -> Store:
+    """The database named here, else before the command, else $DYADWATCH_DB or ./dyadwatch.db."""
+    return Store(_database(db, create))
+
+
+def _database(db: str | None, create: bool = False) -> str:
+    """The database's URL. Only `ingest` and `demo` create one: a mistyped path elsewhere is an error, not a new
+    empty database."""
+    url = database_url(db)
+    missing = missing_sqlite_file(url)
+    if missing is not None and not create:
+        raise DyadwatchError(Errors.E025, path=str(missing))
+    if missing is not None:
+        err.print(f"creating the database {missing}", highlight=False)
+    return url
 
 
 def _print_json(rows: Iterable[Any]) -> None:
@@ -216,7 +252,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (r
     after a hash check, so an interrupted run carries on where it stopped. A file that cannot be ingested
     is reported with its code when it happens, and the others go on."""
     options = _ingest_options(knowledge, dyad, workers, max_size, timeout, batch_size, follow_links)
-    raise typer.Exit(_run_ingest(Store(db), paths, options))
+    raise typer.Exit(_run_ingest(open_store(db, create=True), paths, options))
 
 
 @app.command()
@@ -227,10 +263,10 @@ def events(db: DbOption = None, type: Annotated[str | None, typer.Option(help="P
            doc: Annotated[str | None, typer.Option(help="document file name")] = None,
            since: Annotated[str | None, typer.Option(help="ISO date")] = None,
            until: Annotated[str | None, typer.Option(help="ISO date")] = None,
-           limit: Annotated[int | None, typer.Option()] = None, min_confidence: MinConfidenceOption = None,
+           limit: LimitOption = None, min_confidence: MinConfidenceOption = None,
            as_json: JsonOption = False) -> None:
     """List events, in date order."""
-    rows = queries.events(Store(db), queries.EventFilter(type, domain, actor, doc, since, until, limit,
+    rows = queries.events(open_store(db), queries.EventFilter(type, domain, actor, doc, since, until, limit,
                                                          min_confidence))
     if as_json:
         return _print_json(rows)
@@ -248,9 +284,11 @@ def _print_events(rows: list[queries.EventRow], title: str) -> None:
 @app.command()
 @friendly
 def timeline(db: DbOption = None, domain: Annotated[str | None, typer.Option()] = None,
-             actor: Annotated[str | None, typer.Option()] = None, as_json: JsonOption = False) -> None:
+             actor: Annotated[str | None, typer.Option()] = None, limit: LimitOption = None,
+    as_json: JsonOption = False) -> None:
     """Dated events as a timeline: one line per event, grouped by month."""
-    rows = [e for e in queries.events(Store(db), queries.EventFilter(domain=domain, actor=actor)) if e.date]
+    rows = [e for e in queries.events(open_store(db), queries.EventFilter(domain=domain, actor=actor)) if e.date]
+    rows = rows[:limit] if limit else rows
     if as_json:
         return _print_json(rows)
     month = None
@@ -271,7 +309,7 @@ def timeline(db: DbOption = None, domain: Annotated[str | None, typer.Option()] 
 def show(event_id: Annotated[str, typer.Argument(help="an event id from `dyadwatch events`")],
          db: DbOption = None) -> None:
     """One event with its evidence highlighted inside its paragraph."""
-    store = Store(db)
+    store = open_store(db)
     e = queries.event(store, event_id)
     paragraph, offset = queries.paragraph_around(store, e.doc, e.start, e.end)
     text = Text(paragraph)
@@ -289,14 +327,16 @@ def show(event_id: Annotated[str, typer.Argument(help="an event id from `dyadwat
 @app.command()
 @friendly
 def figures(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = None,
-            unit: Annotated[str | None, typer.Option()] = None, as_json: JsonOption = False) -> None:
+            unit: Annotated[str | None, typer.Option()] = None, limit: LimitOption = None,
+    as_json: JsonOption = False) -> None:
     """List figures: value, unit, what they measure, when."""
-    rows = queries.quantities(Store(db), doc, unit)
+    rows = queries.quantities(open_store(db), doc, unit)
+    rows = rows[:limit] if limit else rows
     if as_json:
         return _print_json(rows)
     table = Table("id", "value", "unit", "measure", "date", "evidence", title=f"{len(rows)} figures")
     for q in rows:
-        table.add_row(q.id, f"{q.value:,.6g}", q.unit, q.measure, q.date or "", _short(q.quote, 60))
+        table.add_row(q.id, plain_number(q.value), q.unit, q.measure, q.date or "", _short(q.quote, 60))
     out.print(table)
 
 
@@ -304,9 +344,11 @@ def figures(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = No
 @friendly
 def claims(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = None,
            kind: Annotated[str | None, typer.Option(help="forecast or recommendation")] = None,
-           as_json: JsonOption = False) -> None:
+           limit: LimitOption = None,
+    as_json: JsonOption = False) -> None:
     """List forecasts and recommendations with their holder and horizon."""
-    rows = queries.claims(Store(db), doc, kind)
+    rows = queries.claims(open_store(db), doc, kind)
+    rows = rows[:limit] if limit else rows
     if as_json:
         return _print_json(rows)
     table = Table("id", "kind", "holder", "horizon", "claim", title=f"{len(rows)} claims")
@@ -324,7 +366,7 @@ def search(text: Annotated[str, typer.Argument(help="words or a question")], db:
     from dyadwatch.knowledge import load_knowledge
     from dyadwatch.search import answer
 
-    found = answer(Store(db), text, load_knowledge([str(k) for k in knowledge or []]), limit)
+    found = answer(open_store(db), text, load_knowledge([str(k) for k in knowledge or []]), limit)
     if as_json:
         return _print_json(found.sentences)
     table = Table("score", "doc", "date", "offsets", "sentence", title=f"{len(found.sentences)} sentences")
@@ -334,7 +376,7 @@ def search(text: Annotated[str, typer.Argument(help="words or a question")], db:
     for e in found.events:
         out.print(f"  event {e.id}: {e.type} {e.source or '?'} → {e.target or '·'} {e.date or ''}", highlight=False)
     for q in found.figures:
-        out.print(f"  figure {q.id}: {q.value:,.6g} {q.unit} {q.measure} {q.date or ''}", highlight=False)
+        out.print(f"  figure {q.id}: {plain_number(q.value)} {q.unit} {q.measure} {q.date or ''}", highlight=False)
 
 
 @app.command()
@@ -343,7 +385,7 @@ def export(format: Annotated[str, typer.Option("--format", help="jsonl | csv | p
            out_dir: Annotated[Path, typer.Option("--out", help="folder to write")] = Path("export"),
            db: DbOption = None, min_confidence: MinConfidenceOption = None) -> None:
     """Write the records to files: jsonl (the gold schema), csv, parquet or PLOVER jsonl."""
-    for path in exporting.export(Store(db), format, out_dir, min_confidence):
+    for path in exporting.export(open_store(db), format, out_dir, min_confidence):
         err.print(f"wrote {path}")
 
 
@@ -373,12 +415,14 @@ def eval_(gold: Annotated[Path, typer.Option(help="folder with events/quantities
 def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="PLOVER type")] = None,
             actor: Annotated[str | None, typer.Option(help="actor code")] = None,
             min_sources: Annotated[int, typer.Option(help="only stories told by at least this many documents")] = 1,
-            min_confidence: MinConfidenceOption = None, as_json: JsonOption = False) -> None:
+            min_confidence: MinConfidenceOption = None, limit: LimitOption = None,
+    as_json: JsonOption = False) -> None:
     """Stories: one happening with all the documents that report it, most reported first."""
     from dyadwatch.reconcile.stories import build_stories
 
-    rows = [s for s in build_stories(Store(db), min_confidence) if s.source_count >= min_sources
+    rows = [s for s in build_stories(open_store(db), min_confidence) if s.source_count >= min_sources
             and (not type or s.type == type.upper()) and (not actor or queries.involves(s.source, s.target, actor))]
+    rows = rows[:limit] if limit else rows
     if as_json:
         return _print_json(rows)
     table = Table("id", "date", "type", "source", "target", "sources", "reports", "contradictions", "evidence",
@@ -396,7 +440,7 @@ def story(story_id: Annotated[str, typer.Argument(help="a story id from `dyadwat
     """One story: every report with its date as the source gives it, and where sources disagree."""
     from dyadwatch.reconcile.stories import story as find_story
 
-    found = find_story(Store(db), story_id)
+    found = find_story(open_store(db), story_id)
     if found is None:
         raise DyadwatchError(Errors.E017, id=story_id)
     if as_json:
@@ -425,7 +469,7 @@ def trend(db: DbOption = None, domain: Annotated[str | None, typer.Option()] = N
     if by not in ("month", "year"):
         raise typer.BadParameter("--by takes month or year")
     pair = tuple(c.strip().upper() for c in actors.split(",")) if actors else None
-    points = story_trend(Store(db), by, domain, pair, min_confidence)  # type: ignore[arg-type]
+    points = story_trend(open_store(db), by, domain, pair, min_confidence)  # type: ignore[arg-type]
     if plot:
         plot_trend(points, str(plot))
         err.print(f"wrote {plot}")
@@ -441,11 +485,13 @@ def trend(db: DbOption = None, domain: Annotated[str | None, typer.Option()] = N
 @friendly
 def indicators(db: DbOption = None, min_points: Annotated[int, typer.Option(help="only series with at least this "
                                                                                  "many points")] = 1,
-               as_json: JsonOption = False) -> None:
+               limit: LimitOption = None,
+    as_json: JsonOption = False) -> None:
     """Figures grouped by what they measure, as time series across documents."""
     from dyadwatch.reconcile.indicators import indicators as all_indicators
 
-    rows = [i for i in all_indicators(Store(db)) if i.count >= min_points]
+    rows = [i for i in all_indicators(open_store(db)) if i.count >= min_points]
+    rows = rows[:limit] if limit else rows
     if as_json:
         return _print_json(rows)
     table = Table("key", "unit", "points", "first", "last", "documents", title=f"{len(rows)} indicators")
@@ -461,24 +507,26 @@ def indicator(key: Annotated[str, typer.Argument(help="a key from `dyadwatch ind
     """One indicator's series: each figure with its date, value and evidence."""
     from dyadwatch.reconcile.indicators import indicator as find_indicator
 
-    found = find_indicator(Store(db), key)
+    found = find_indicator(open_store(db), key)
     if found is None:
         raise DyadwatchError(Errors.E018, key=key)
     if as_json:
         return _print_json(found.points)
     table = Table("date", "value", "bound", "doc", "evidence", title=f"{found.measure} [{found.unit}]")
     for p in found.points:
-        table.add_row(p.date or "", f"{p.value:,.6g}", p.bound or "", p.doc, _short(p.quote, 70))
+        table.add_row(p.date or "", plain_number(p.value), p.bound or "", p.doc, _short(p.quote, 70))
     out.print(table)
 
 
 @app.command()
 @friendly
-def agreements(db: DbOption = None, as_json: JsonOption = False) -> None:
+def agreements(db: DbOption = None, limit: LimitOption = None,
+    as_json: JsonOption = False) -> None:
     """Register of named treaties, agreements, programmes and institutions, with stages, status and sources."""
     from dyadwatch.reconcile.agreements import agreements as register
 
-    rows = register(Store(db))
+    rows = register(open_store(db))
+    rows = rows[:limit] if limit else rows
     if as_json:
         return _print_json(rows)
     table = Table("name", "kind", "parties", "status", "stages", "sources", title=f"{len(rows)} agreements")
@@ -492,11 +540,13 @@ def agreements(db: DbOption = None, as_json: JsonOption = False) -> None:
 @friendly
 def forecasts(db: DbOption = None, today: Annotated[str | None, typer.Option(
                   help="the date to judge horizons by [default: the latest document date]")] = None,
-              as_json: JsonOption = False) -> None:
+              limit: LimitOption = None,
+    as_json: JsonOption = False) -> None:
     """Forecasts tracked: holder, horizon, open or due (or the analyst's status), and later stories bearing on them."""
     from dyadwatch.analysis.forecasts import forecasts as tracked
 
-    rows = tracked(Store(db), today)
+    rows = tracked(open_store(db), today)
+    rows = rows[:limit] if limit else rows
     if as_json:
         return _print_json(rows)
     table = Table("id", "holder", "horizon", "status", "for", "against", "forecast", title=f"{len(rows)} forecasts")
@@ -509,13 +559,15 @@ def forecasts(db: DbOption = None, today: Annotated[str | None, typer.Option(
 @app.command()
 @friendly
 def sources(db: DbOption = None, by: Annotated[str, typer.Option(help="document | publisher")] = "document",
-            as_json: JsonOption = False) -> None:
+            limit: LimitOption = None,
+    as_json: JsonOption = False) -> None:
     """Source profiles: domains covered, cooperation/conflict balance, forecasts, exclusive vs corroborated facts."""
     from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 
     if by not in ("document", "publisher"):
         raise typer.BadParameter("--by takes document or publisher")
-    rows = source_profiles(Store(db)) if by == "document" else publisher_profiles(Store(db))
+    rows = source_profiles(open_store(db)) if by == "document" else publisher_profiles(open_store(db))
+    rows = rows[:limit] if limit else rows
     if as_json:
         return _print_json(rows)
     table = Table(by, "stories", "balance", "forecasts", "alone", "corroborated", "domains",
@@ -535,7 +587,7 @@ def network(out_file: Annotated[Path, typer.Option("--out", help="a .graphml or 
     """The actor network (who acts towards whom, how often and how), for Gephi or networkx."""
     from dyadwatch.analysis.network import actor_network, write_network
 
-    graph = actor_network(Store(db), countries=countries)
+    graph = actor_network(open_store(db), countries=countries)
     if as_json:
         return _print_json({"source": a, "target": b, **data} for a, b, data in graph.edges(data=True))
     if out_file.suffix not in (".graphml", ".gexf"):
@@ -561,12 +613,12 @@ def review(record_id: Annotated[str | None, typer.Argument(help="an event, figur
     from dyadwatch.store.reviews import add_review
 
     if queue:
-        rows = queries.review_queue(Store(db), limit)
+        rows = queries.review_queue(open_store(db), limit)
         return _print_json(rows) if as_json else _print_events(rows, f"review queue: {len(rows)} least certain")
     if record_id is None or action is None:
         raise typer.BadParameter("give a record id and an action (confirm, correct or reject), or --queue")
     changes = dict(_field_text(pair) for pair in set_ or [])
-    stored = add_review(Store(db), record_id, action, changes, note, author)
+    stored = add_review(open_store(db), record_id, action, changes, note, author)
     if as_json:
         return _print_json([stored.__dict__])
     err.print(f"{stored.action} {record_id}" + (f": {stored.changes}" if stored.changes else ""), highlight=False)
@@ -619,7 +671,7 @@ def report(out_file: Annotated[Path, typer.Option("--out", help="the HTML file t
     """One self-contained HTML report (charts inline) to e-mail: stories, disagreements, figures, claims."""
     from dyadwatch.report import write_report
 
-    err.print(f"wrote {write_report(Store(db), out_file, title)}")
+    err.print(f"wrote {write_report(open_store(db), out_file, title)}")
 
 
 @app.command()
@@ -648,7 +700,7 @@ def serve(db: DbOption = None,
         "this machine only" if exposure.loopback else "open to anyone who can reach it")
     writing = "reviews need the write token" if token else "read-only"
     err.print(f"dyadwatch on http://{host}:{port}/ ({reading}; {writing})", highlight=False)
-    run(db, exposure, port=port, token=token)
+    run(_database(db), exposure, port=port, token=token)
 
 
 @app.command()
@@ -656,7 +708,7 @@ def serve(db: DbOption = None,
 def demo(db: DbOption = None) -> None:
     """Ingest the bundled Belarus–Russia demo briefs and print a summary and the timeline."""
     folder = _demo_folder()
-    store = Store(db)
+    store = open_store(db, create=True)
     _run_ingest(store, [folder], _ingest_options(None, None, workers=None))
     totals = queries.counts(store)
     out.print("  ".join(f"{name}: {n}" for name, n in totals.items()))

@@ -26,6 +26,8 @@ class Errors(StrEnum):
     E014 = "unknown review action '{action}'; choose one of {choices}"
     E019 = ("{path}, line {line}: {reason}; each line must be a JSON object "
             '{{"id": ..., "text": ..., "source": [start, end], "target": [start, end]}} with offsets into text')
+    E025 = ("there is no database at {path}; ingest documents into it first (`dyadwatch ingest --db {path} FOLDER`), "
+            "or give the path of an existing one with --db or $DYADWATCH_DB")
     E020 = "the event coder's model folder {path} is missing or incomplete ({reason}); reinstall dyadwatch"
     # Reviews and serving (E021-E029).
     E021 = "cannot correct {field}={value}: {reason}; {field} takes {allowed}"

@@ -22,7 +22,8 @@ from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.web import app as web_app
 from dyadwatch.web.app import create_app, is_loopback, plan_exposure, plotly_path
-from dyadwatch.web.context import doc_url, event_url, indicator_url, number, story_url
+from dyadwatch.numbers import plain_number
+from dyadwatch.web.context import doc_url, event_url, indicator_url, story_url
 from dyadwatch.web.highlight import Span, highlight
 from dyadwatch.web.security import CSRF_COOKIE, TOKEN_ENV
 from tests.web.conftest import PAYLOAD_NAME, RAW_PAYLOADS, TOKEN, copy_of, csrf_from
@@ -425,9 +426,17 @@ def test_stories_pages_and_api_show_reports_and_disagreements(client: TestClient
     page = client.get(f"/stories/{several[0]['id']}").text
     for report in several[0]["reports"]:
         assert report["doc"] in page
-    listing = client.get("/stories", params={"sources": 2}).text
+    listing = client.get("/stories", params={"min_sources": 2}).text
     assert f'<span id="story-count">{len(several)}</span>' in listing
+    assert len(client.get("/api/stories", params={"min_sources": 2}).json()["stories"]) == len(several)
     assert client.get("/stories/s-none").status_code == 404
+
+
+@pytest.mark.parametrize("address", ["/stories?sources=2", "/api/events?tpye=AGREE", "/timeline?actors=RUS"])
+def test_a_query_parameter_the_address_does_not_take_is_refused(client: TestClient, address: str):
+    answer = client.get(address)
+    assert answer.status_code == 422
+    assert "unknown query parameter" in answer.text and address.split("?")[1].split("=")[0] in answer.text
 
 
 # Indicators, agreements, forecasts, sources, roles -----------------------------------------------------------------
@@ -479,7 +488,7 @@ def test_indicator_page_shows_exactly_the_library_points(client: TestClient, dem
         assert len(rows) == len(points)
         for cells, point in zip(rows, points, strict=True):
             assert cells[0] == (point.date or "undated")
-            assert cells[1].endswith(number(point.value))
+            assert cells[1].endswith(plain_number(point.value))
             assert cells[3] == point.doc
         links = re.findall(r'<td><a href="(/documents/[^"]+)">', html)
         assert links == [f"{doc_url(p.doc)}#rec-{p.figure_id}" for p in points]

@@ -32,6 +32,14 @@ def database_url(given: str | None = None) -> str:
     return raw if "://" in raw else f"sqlite:///{Path(raw).expanduser()}"
 
 
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL when it does not exist (opening it would create an empty database)."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    return None if path.exists() else path
+
+
 @dataclass(frozen=True)
 class PoolLimits:
     """How many connections a server may hold, and how long a request waits for one before giving up."""

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -46,6 +46,7 @@ from dyadwatch.web.guards import (
 )
 from dyadwatch.web.login import login_router
 from dyadwatch.web.pages import page_router
+from dyadwatch.web.parameters import reject_unknown_parameters
 from dyadwatch.web.security import SECURITY_HEADERS, TOKEN_ENV
 
 __all__ = ["LOOPBACK_HOSTS", "ServerLimits", "create_app", "is_loopback", "plan_exposure", "run"]
@@ -68,7 +69,8 @@ def create_app(db: str | None = None, token: str | None = None, *, allowed_hosts
     # FastAPI's /docs and /redoc pages load their scripts from a CDN, which an offline tool cannot use;
     # the schema itself is served at /api/openapi.json.
     app = FastAPI(title="dyadwatch", summary="Evidence-linked events, figures and claims between two countries.",
-                  version="0.1.0", openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
+                  version="0.1.0", openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
+                  dependencies=[Depends(reject_unknown_parameters)])
     limits = limits or ServerLimits()
     knowledge = load_knowledge()  # read once: the search indexes and the actor pages' roles come from it
     templates = make_templates()

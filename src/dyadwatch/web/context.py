@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dyadwatch.knowledge import Actor as KnownActor
+from dyadwatch.numbers import plain_number
 from dyadwatch.search import Searcher
 from dyadwatch.store.database import Store
 from dyadwatch.web.security import csrf_token, remember_csrf_token
@@ -48,7 +49,7 @@ def make_templates() -> Jinja2Templates:
                               trim_blocks=True, lstrip_blocks=True)
     environment.globals.update(doc_url=doc_url, actor_url=actor_url, event_url=event_url, page_url=page_url,
                                story_url=story_url, indicator_url=indicator_url)
-    environment.filters.update(number=number, authors=authors, short=short, signed=signed)
+    environment.filters.update(number=plain_number, authors=authors, short=short, signed=signed)
     return Jinja2Templates(env=environment)
 
 
@@ -102,11 +103,6 @@ def page_url(path: str, params: dict[str, Any], **changes: Any) -> str:
     merged = {**params, **changes}
     kept = {key: value for key, value in merged.items() if value not in (None, "")}
     return path + (f"?{urlencode(kept)}" if kept else "")
-
-
-def number(value: float) -> str:
-    """A figure as people write it: 10,000,000,000 or 2.75."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
 
 
 def signed(value: float) -> str:

@@ -129,11 +129,11 @@ def _form_values(event: EventRow, submitted: Mapping[str, str]) -> dict[str, str
 
 
 def stories_page(request: Request, web: Context, type: Text = None, actor: Text = None,
-                 sources: Annotated[int, Query(ge=1, le=100)] = 1, min_confidence: Confidence = None) -> Response:
-    stories = [s for s in build_stories(web.store, _threshold(min_confidence)) if s.source_count >= sources
+                 min_sources: Annotated[int, Query(ge=1, le=100)] = 1, min_confidence: Confidence = None) -> Response:
+    stories = [s for s in build_stories(web.store, _threshold(min_confidence)) if s.source_count >= min_sources
                and (not type or s.type == type) and (not actor or queries.involves(s.source, s.target, actor))]
     return render(request, "stories.html", {
-        "stories": stories, "filters": {"type": type or "", "actor": actor or "", "sources": sources},
+        "stories": stories, "filters": {"type": type or "", "actor": actor or "", "min_sources": min_sources},
         "types": PLOVER_TYPES, "names": data.actor_names(web.store)})
 
 
