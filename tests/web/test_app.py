@@ -758,3 +758,15 @@ def test_a_document_in_a_subfolder_opens_by_its_path(tmp_path: Path, extractor: 
     client = TestClient(create_app(store.url))
     page = client.get(doc_url("2021/brief.txt"))
     assert page.status_code == 200 and "Brief 2021" in page.text and "Brief 2020" not in page.text
+
+
+def test_an_events_actors_are_named_by_who_held_office_on_its_date(tmp_path: Path, extractor: Extractor):
+    (tmp_path / "brief.txt").write_text(
+        "Border talks\n\n4 April 2023\n\nOn 3 April 2023 the Armenian government met the Azerbaijani "
+        "government in Brussels to discuss the border.\n", encoding="utf-8")
+    store = Store(str(tmp_path / "holders.db"))
+    ingest(store, [tmp_path / "brief.txt"], extractor)
+    [event] = [e for e in queries.events(store) if e.source == "ARM-GOV" or e.target == "ARM-GOV"][:1]
+    page = TestClient(create_app(store.url)).get(event_url(event.id)).text
+    assert "Armenia: government" in page and "Nikol Pashinyan" in page
+    assert "Serzh Sargsyan" not in page  # his term as president ended in 2018

@@ -21,12 +21,11 @@ from pathlib import Path
 import networkx as nx
 from sqlalchemy import select
 
+from dyadwatch.knowledge.labels import code_label
 from dyadwatch.reconcile.stories import Story, build_stories
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 
-SECTOR_NAMES = {"GOV": "government", "MIL": "military", "SEC": "security services", "BUS": "business",
-                "OPP": "opposition", "MED": "media", "REL": "church"}
 WRITERS = {".graphml": nx.write_graphml, ".gexf": nx.write_gexf}
 
 
@@ -87,10 +86,8 @@ def _node(code: str | None, countries: bool) -> str | None:
 
 def _describe(code: str, actors: dict[str, tuple[str, str]]) -> tuple[str, str]:
     """(name, kind): the actors table's entry; for COUNTRY-SECTOR codes the country and the sector."""
-    country, _, sector = code.partition("-")
-    if sector:
-        country_name = actors.get(country, (country, ""))[0]
-        return f"{country_name}: {SECTOR_NAMES.get(sector, sector.lower())}", "sector"
+    if "-" in code:
+        return code_label(code, {c: name for c, (name, _) in actors.items()}), "sector"
     return actors.get(code, (code, ""))
 
 

@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.knowledge import load_knowledge
+from dyadwatch.knowledge.holders import OfficeHolders
 from dyadwatch.search import Searcher
 from dyadwatch.store.database import Store
 from dyadwatch.web.api import api_router
@@ -77,6 +78,7 @@ def create_app(db: str | None = None, token: str | None = None, *, allowed_hosts
     write_token = token or os.environ.get(TOKEN_ENV) or None
     app.state.web = WebContext(store=Store(db, pool=limits.pool), token=write_token, templates=templates,
                                searcher=Searcher.build(knowledge), office_holders=office_holders(knowledge.actors),
+                               holders=OfficeHolders(knowledge.actors),
                                read_token=read_token or None)
     app.add_api_route("/static/plotly.min.js", plotly_js, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dyadwatch.knowledge import Actor as KnownActor
+from dyadwatch.knowledge.holders import OfficeHolders
 from dyadwatch.numbers import plain_number
 from dyadwatch.search import Searcher
 from dyadwatch.store.database import Store
@@ -31,6 +32,7 @@ class WebContext:
     templates: Jinja2Templates
     searcher: Searcher  # built once: its name and synonym indexes come from the knowledge files
     office_holders: Mapping[str, tuple[KnownActor, ...]]  # actor code -> the knowledge files' entries with roles
+    holders: OfficeHolders  # who held each office on a given day, to name an event's actors by its date
     read_token: str | None = None  # None: reading is open
 
     @property

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from dyadwatch.knowledge import Actor as KnownActor
+from dyadwatch.knowledge.labels import code_label
 from dyadwatch.search import Answer, Citation, Searcher
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
@@ -74,9 +75,11 @@ def known_actors(store: Store) -> dict[str, Actor]:
 
 
 def actor_names(store: Store) -> dict[str, str]:
-    """Every known actor code with its name, to label codes on the pages."""
+    """Every known actor code with its label for the pages ("Armenia: government" for ARM-GOV: the people
+    filed under a sector code are named by date, see `OfficeHolders`)."""
     with store.connect() as conn:
-        return {row.code: row.name for row in conn.execute(select(A.c.code, A.c.name))}
+        names = {row.code: row.name for row in conn.execute(select(A.c.code, A.c.name))}
+    return {code: code_label(code, names) for code in names}
 
 
 def aliases(store: Store, code: str) -> list[str]:

@@ -114,7 +114,10 @@ def _event_page(request: Request, web: WebContext, event_id: str, submitted: Map
     if row.trigger_start is not None and row.trigger_end is not None:
         spans.append(Span(row.trigger_start, row.trigger_end, "trigger"))
     submitted = submitted or {}
+    day = row.date or row.doc_date
     return render(request, "event.html", {
+        "holders": {"day": day, "source": web.holders.label(row.source, day),
+                    "target": web.holders.label(row.target, day)},
         "event": row, "paragraph": highlight(paragraph, spans, offset), "names": data.actor_names(web.store),
         "types": PLOVER_TYPES, "domains": DOMAINS, "actions": ACTIONS, "values": _form_values(row, submitted),
         "action": submitted.get("action", "confirm"), "form_error": form_error,
