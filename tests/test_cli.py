@@ -1,6 +1,7 @@
 """The CLI over a real database: every command, --json output, errors as one line."""
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,26 @@ def test_every_listing_takes_a_limit(db, command: str):
 
 def test_figures_print_plain_numbers_with_thousands_separators(db):
     assert "500,000,000" in runner.invoke(app, ["figures", "--db", db]).stdout
+
+
+@pytest.mark.parametrize("format", ["jsonl", "csv"])
+def test_every_export_carries_the_review_status(db, tmp_path: Path, format: str):
+    copy = str(tmp_path / "reviewed.db")
+    with sqlite3.connect(db) as original, sqlite3.connect(copy) as target:
+        original.backup(target)
+    figure = lines(runner.invoke(app, ["figures", "--db", copy, "--json"]).stdout)[0]["id"]
+    claim = lines(runner.invoke(app, ["claims", "--db", copy, "--json"]).stdout)[0]["id"]
+    assert runner.invoke(app, ["review", figure, "confirm", "--db", copy]).exit_code == 0
+    assert runner.invoke(app, ["review", claim, "correct", "--set", "holder=author", "--db", copy]).exit_code == 0
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["export", "--format", format, "--out", str(out), "--db", copy]).exit_code == 0
+    if format == "jsonl":
+        read = {kind: [json.loads(line) for line in (out / f"{kind}.jsonl").read_text().splitlines()]
+                for kind in ("events", "quantities", "claims")}
+    else:
+        import csv
+        read = {kind: list(csv.DictReader((out / f"{kind}.csv").open(encoding="utf-8")))
+                for kind in ("events", "quantities", "claims")}
+    assert {r["id"]: r["review"] for r in read["quantities"]}[figure] == "confirmed"
+    assert {r["id"]: r["review"] for r in read["claims"]}[claim] == "corrected"
+    assert {r["review"] for r in read["events"]} == {"machine"}

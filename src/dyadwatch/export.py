@@ -29,11 +29,11 @@ def gold_records(store: Store, min_confidence: float | None = None) -> dict[str,
             for e in queries.events(store, queries.EventFilter(min_confidence=min_confidence))],
         "quantities": [
             {"id": q.id, "doc": q.doc, "start": q.start, "end": q.end, "quote": q.quote, "value": q.value,
-             "unit": q.unit, "measure": q.measure, "bound": q.bound, "date": q.date}
+             "unit": q.unit, "measure": q.measure, "bound": q.bound, "date": q.date, "review": review_status(q.review)}
             for q in queries.quantities(store)],
         "claims": [
             {"id": c.id, "doc": c.doc, "start": c.start, "end": c.end, "quote": c.quote, "kind": c.kind,
-             "holder": c.holder, "horizon": c.horizon}
+             "holder": c.holder, "horizon": c.horizon, "status": c.status, "review": review_status(c.review)}
             for c in queries.claims(store)],
     }
 
