@@ -15,6 +15,7 @@ from dyadwatch.analysis.forecasts import forecasts
 from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.ingest.service import ingest
 from dyadwatch.knowledge import load_knowledge
+from dyadwatch.numbers import plain_number
 from dyadwatch.pipeline import Extractor
 from dyadwatch.reconcile.agreements import agreements
 from dyadwatch.reconcile.indicators import indicator, indicators
@@ -22,7 +23,6 @@ from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.web import app as web_app
 from dyadwatch.web.app import create_app, is_loopback, plan_exposure, plotly_path
-from dyadwatch.numbers import plain_number
 from dyadwatch.web.context import doc_url, event_url, indicator_url, story_url
 from dyadwatch.web.highlight import Span, highlight
 from dyadwatch.web.security import CSRF_COOKIE, TOKEN_ENV
