@@ -770,3 +770,35 @@ def test_an_events_actors_are_named_by_who_held_office_on_its_date(tmp_path: Pat
     page = TestClient(create_app(store.url)).get(event_url(event.id)).text
     assert "Armenia: government" in page and "Nikol Pashinyan" in page
     assert "Serzh Sargsyan" not in page  # his term as president ended in 2018
+
+
+def test_timeline_facets_count_the_filtered_events_and_narrow_them(client: TestClient, demo_store: Store):
+    page = client.get("/timeline", params={"domain": "energy"}).text
+    energy = [e for e in queries.events(demo_store) if e.domain == "energy"]
+    assert f'<span id="event-count">{len(energy)}</span>' in page
+    facet = page[page.index('data-facet="type"'):page.index("</section>", page.index('data-facet="type"'))]
+    counts = {m.group(1): int(m.group(2).replace(",", "")) for m in re.finditer(
+        r'>([A-Z]+)</a> <span class="muted">([\d,]+)</span>', facet)}
+    type_counts: dict[str, int] = {}
+    for event in energy:
+        type_counts[event.type] = type_counts.get(event.type, 0) + 1
+    assert counts and all(type_counts[t] == n for t, n in counts.items())
+    top = max(counts, key=counts.get)
+    link = unescape(re.search(rf'<a href="([^"]+)"[^>]*>{top}</a>', facet).group(1))
+    narrowed = client.get(link).text
+    assert f'<span id="event-count">{counts[top]}</span>' in narrowed  # the click keeps the domain and adds the type
+
+
+@pytest.mark.parametrize("format", ["csv", "json"])
+def test_download_this_view_gives_every_filtered_event(client: TestClient, demo_store: Store, format: str):
+    wanted = {e.id for e in queries.events(demo_store) if e.domain == "energy"}
+    answer = client.get("/timeline/download", params={"domain": "energy", "format": format})
+    assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
+    if format == "json":
+        got = {row["id"] for row in answer.json()}
+    else:
+        import csv
+        import io
+        got = {row["id"] for row in csv.DictReader(io.StringIO(answer.text))}
+    assert got == wanted
+    assert client.get("/timeline/download", params={"format": "xml"}).status_code == 422

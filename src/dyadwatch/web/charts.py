@@ -31,12 +31,13 @@ def label(text: str) -> str:
 
 
 def trend_chart(points: Sequence[TrendPoint]) -> Chart:
-    """The cooperation–conflict index per period, one line per domain, marker size growing with the events."""
+    """The cooperation–conflict index per period, one series of points per domain, marker size growing with the
+    events. Points, not lines: a line would draw values across months with no event."""
     by_domain: dict[str, list[TrendPoint]] = defaultdict(list)
     for point in points:
         by_domain[point.domain].append(point)
     traces = [{
-        "type": "scatter", "mode": "lines+markers", "name": label(domain),
+        "type": "scatter", "mode": "markers", "name": label(domain),
         "x": [p.period for p in series], "y": [p.index for p in series],
         "marker": {"size": [6 + 2 * min(p.events, 8) for p in series]},
         "customdata": [[p.events, p.cooperation, p.conflict] for p in series],
@@ -71,7 +72,8 @@ def actor_chart(events: Iterable[EventRow], code: str, by: str = "month") -> Cha
 
 
 def figure_charts(figures: Iterable[QuantityRow]) -> list[tuple[str, Chart]]:
-    """One line chart per unit (units do not share a scale), one line per measure; units with one point are left out."""
+    """One chart per unit (units do not share a scale), one series of points per measure; units with one point are
+    left out."""
     series: dict[str, dict[str, list[QuantityRow]]] = defaultdict(lambda: defaultdict(list))
     for figure in figures:
         if figure.date:
@@ -90,18 +92,17 @@ def figure_charts(figures: Iterable[QuantityRow]) -> list[tuple[str, Chart]]:
 
 
 def _figure_trace(measure: str, rows: Sequence[QuantityRow]) -> dict[str, Any]:
-    # Figures without a named measure have nothing in common but their unit: dots, not a line.
-    mode = "markers" if measure == UNNAMED else "lines+markers"
-    return {"type": "scatter", "mode": mode, "name": label(measure[:40]),
+    # Dots, not a line: figures are reported at scattered dates, and a line would invent the values between.
+    return {"type": "scatter", "mode": "markers", "name": label(measure[:40]),
             "x": [r.date for r in rows], "y": [r.value for r in rows],
             "text": [label(r.doc) for r in rows],
             "hovertemplate": "%{x}: %{y}<br>%{text}<extra>" + label(measure[:40]) + "</extra>"}
 
 
 def indicator_chart(series: Indicator) -> Chart:
-    """One indicator's dated points as a line over time (undated points cannot be placed and are left out)."""
+    """One indicator's dated points over time, as points (undated points cannot be placed and are left out)."""
     dated = [p for p in series.points if p.date]
-    trace = {"type": "scatter", "mode": "lines+markers", "name": label(series.measure[:40]),
+    trace = {"type": "scatter", "mode": "markers", "name": label(series.measure[:40]),
              "x": [p.date for p in dated], "y": [p.value for p in dated],
              "customdata": [[label(p.bound or ""), label(p.doc)] for p in dated],
              "hovertemplate": "%{x}: %{customdata[0]} %{y}<br>%{customdata[1]}<extra></extra>"}

@@ -50,9 +50,16 @@ def make_templates() -> Jinja2Templates:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True)
     environment.globals.update(doc_url=doc_url, actor_url=actor_url, event_url=event_url, page_url=page_url,
-                               story_url=story_url, indicator_url=indicator_url)
+                               story_url=story_url, indicator_url=indicator_url, stance=stance)
     environment.filters.update(number=plain_number, authors=authors, short=short, signed=signed)
     return Jinja2Templates(env=environment)
+
+
+def stance(intensity: float, negated: bool = False) -> str:
+    """'cooperation', 'conflict' or '' (neutral or negated): the class that colours an event by its type's sign."""
+    if negated or not intensity:
+        return ""
+    return "cooperation" if intensity > 0 else "conflict"
 
 
 def render(request: Request, template: str, values: dict[str, Any], status_code: int = 200) -> Response:

@@ -170,3 +170,33 @@ def sub_codes_with_roles(holders: Mapping[str, tuple[KnownActor, ...]], code: st
     """The sub-actor codes of `code` (BLR-GOV under BLR) that have office holders."""
     return sorted(c for c in holders if c != code and belongs_to(code, c))
 
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One filter's values among the listed records, most frequent first, with their counts."""
+
+    field: str  # the query parameter a value link sets ("year" sets since and until)
+    label: str
+    values: tuple[tuple[str, int], ...]
+
+    def narrowed(self, value: str) -> dict[str, str]:
+        """The filters a click on `value` sets."""
+        return {"since": value, "until": value} if self.field == "year" else {self.field: value}
+
+
+FACET_SIZE = 10
+
+
+def event_facets(events: Sequence[EventRow]) -> list[Facet]:
+    """Counts of type, domain, actor, document and year over the events of a filtered list (each event counts once
+    per actor it involves), so the analyst sees what the list is made of and narrows it in one click."""
+    actors: Counter[str] = Counter()
+    for event in events:
+        actors.update({code for code in (event.source, event.target) if code})
+    counts = (("type", "type", Counter(e.type for e in events)),
+              ("domain", "domain", Counter(e.domain for e in events if e.domain)),
+              ("actor", "actor", actors),
+              ("doc", "document", Counter(e.doc for e in events)),
+              ("year", "year", Counter(e.date[:4] for e in events if e.date)))
+    return [Facet(field, label, tuple(counter.most_common(FACET_SIZE))) for field, label, counter in counts if counter]

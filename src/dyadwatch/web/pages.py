@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from dyadwatch.analysis.forecasts import forecasts, latest_date
 from dyadwatch.analysis.sources import publisher_profiles, source_profiles
@@ -43,11 +46,14 @@ Text = Annotated[str | None, Query(max_length=200)]
 Confidence = Annotated[str | None, Query(max_length=20)]
 QUEUE_LENGTH = 50
 
+EVENT_COLUMNS = tuple(field.name for field in fields(EventRow))
+
 
 def page_router() -> APIRouter:
     """Every HTML page; built per app so that no route table lives at module level."""
     router = APIRouter(include_in_schema=False)
-    for path, handler in (("/", overview), ("/timeline", timeline), ("/events/{event_id}", event_page),
+    for path, handler in (("/", overview), ("/timeline", timeline), ("/timeline/download", timeline_download),
+                          ("/events/{event_id}", event_page),
                           ("/documents", documents_page), ("/documents/{name:path}", document_page),
                           ("/actors", actors_page), ("/actors/{code}", actor_page), ("/figures", figures_page),
                           ("/claims", claims_page), ("/search", search_page), ("/stories", stories_page),
@@ -77,6 +83,30 @@ def overview(request: Request, web: Context, by: Text = "month") -> Response:
 def timeline(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
              doc: Text = None, since: Text = None, until: Text = None, min_confidence: Confidence = None,
              offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    filters, events = _filtered_events(web, type, domain, actor, doc, since, until, min_confidence)
+    return render(request, "timeline.html", {
+        "events": events[offset: offset + TIMELINE_PAGE], "total": len(events), "offset": offset,
+        "page_size": TIMELINE_PAGE, "filters": filters, "types": PLOVER_TYPES, "domains": DOMAINS,
+        "facets": data.event_facets(events), "documents": queries.documents(web.store),
+        "names": data.actor_names(web.store)})
+
+
+def timeline_download(web: Context, format: Annotated[str, Query(pattern="^(csv|json)$")] = "csv",
+                      type: Text = None, domain: Text = None, actor: Text = None, doc: Text = None,
+                      since: Text = None, until: Text = None, min_confidence: Confidence = None) -> Response:
+    """Every event of the filtered timeline (not only the page shown), as CSV or JSON."""
+    _, events = _filtered_events(web, type, domain, actor, doc, since, until, min_confidence)
+    rows = [event.as_dict() for event in events]
+    disposition = {"Content-Disposition": f'attachment; filename="events.{format}"'}
+    if format == "json":
+        return JSONResponse(rows, headers=disposition)
+    return Response(csv_text(rows, EVENT_COLUMNS), media_type="text/csv; charset=utf-8", headers=disposition)
+
+
+def _filtered_events(web: WebContext, type: str | None, domain: str | None, actor: str | None, doc: str | None,
+                     since: str | None, until: str | None, min_confidence: str | None,
+                     ) -> tuple[dict[str, Any], list[EventRow]]:
+    """The timeline's filters as the form shows them, and the events they select."""
     threshold = _threshold(min_confidence)
     params = {"type": type, "domain": domain, "actor": actor, "doc": doc, "since": since, "until": until}
     filters = {key: (value or "").strip() or None for key, value in params.items()}
@@ -84,13 +114,16 @@ def timeline(request: Request, web: Context, type: Text = None, domain: Text = N
         if filters[key] and not ISO_DATE.fullmatch(filters[key] or ""):
             raise HTTPException(400, f"'{key}' must be a date such as 2021, 2021-09 or 2021-09-09")
     events = queries.events(web.store, EventFilter(**filters, min_confidence=threshold))
-    shown = events[offset: offset + TIMELINE_PAGE]
-    shown_filters = {**{k: v or "" for k, v in filters.items()},
-                     "min_confidence": "" if threshold is None else threshold}
-    return render(request, "timeline.html", {
-        "events": shown, "total": len(events), "offset": offset, "page_size": TIMELINE_PAGE,
-        "filters": shown_filters, "types": PLOVER_TYPES, "domains": DOMAINS,
-        "documents": queries.documents(web.store), "names": data.actor_names(web.store)})
+    shown = {**{k: v or "" for k, v in filters.items()}, "min_confidence": "" if threshold is None else threshold}
+    return shown, events
+
+
+def csv_text(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def queue_page(request: Request, web: Context) -> Response:
