@@ -63,7 +63,8 @@ def test_every_page_returns_200_with_its_content(client: TestClient, demo_store:
     pages = {
         "/": ["Overview", "documents", "Most active actors", 'data-chart="trend-data"', "/static/plotly.min.js"],
         "/?by=year": ["Cooperation and conflict by year"],
-        "/timeline": ["Timeline", event.type, f"/events/{event.id}"],
+        "/timeline": ["Timeline", event.type, f"/events/{event.id}", "Download this view", 'data-facet="type"'],
+        "/dyad?a=BLR&b=RUS": ["BLR ⇄ RUS", 'data-chart="dyad-chart-data"', "By domain"],
         f"/events/{event.id}": ['class="hl-evidence"', event.doc, "Review", 'name="csrf_token"'],
         "/documents": [document.name, document.title.split(":")[0]],
         f"/documents/{document.name}": ['class="doc-text"', 'class="record-list"', 'id="rec-'],
@@ -802,3 +803,23 @@ def test_download_this_view_gives_every_filtered_event(client: TestClient, demo_
         got = {row["id"] for row in csv.DictReader(io.StringIO(answer.text))}
     assert got == wanted
     assert client.get("/timeline/download", params={"format": "xml"}).status_code == 422
+
+
+def test_dyad_page_sets_both_directions_side_by_side(client: TestClient, demo_store: Store):
+    events = [e for e in queries.events(demo_store) if not e.negated and e.date and len(e.date) >= 7]
+    russia_to_belarus = [e for e in events if (e.source or "").startswith("RUS") and (e.target or "").startswith("BLR")]
+    belarus_to_russia = [e for e in events if (e.source or "").startswith("BLR") and (e.target or "").startswith("RUS")]
+    page = client.get("/dyad", params={"a": "rus", "b": "BLR"}).text
+    months = page[page.index('class="records dyad-months"'):page.index("</table>", page.index("dyad-months"))]
+    cells = re.findall(r'<td class="num[^"]*">(\d+) ', months)
+    assert sum(int(c) for c in cells[0::2]) == len(russia_to_belarus)
+    assert sum(int(c) for c in cells[1::2]) == len(belarus_to_russia)
+    assert 'id="dyad-chart"' in page
+    month = russia_to_belarus[0].date[:7]
+    narrowed = client.get("/dyad", params={"a": "RUS", "b": "BLR", "month": month}).text
+    listed = int(re.search(r'<span id="dyad-event-count">(\d+)</span>', narrowed).group(1))
+    between = [e for e in queries.events(demo_store) if (e.date or "").startswith(month) and {
+        (e.source or "")[:3], (e.target or "")[:3]} == {"RUS", "BLR"}]
+    assert listed == len(between)
+    assert "RUS ⇄ BLR" in client.get("/dyad").text or "BLR ⇄ RUS" in client.get("/dyad").text
+    assert client.get("/dyad", params={"a": "RUS", "b": "BLR", "month": "June"}).status_code == 422

@@ -19,7 +19,7 @@ from dyadwatch.analysis.trends import PERIOD_LENGTH, TrendPoint
 from dyadwatch.knowledge import Actor as KnownActor
 from dyadwatch.reconcile.indicators import Indicator
 from dyadwatch.store.queries import EventRow, QuantityRow
-from dyadwatch.web.data import belongs_to
+from dyadwatch.web.data import DyadView, belongs_to
 
 Chart = dict[str, Any]
 UNNAMED = "(unnamed measure)"
@@ -144,3 +144,20 @@ def balance_chart(profiles: Sequence[SourceProfile]) -> Chart:
 def _layout(**settings: Any) -> dict[str, Any]:
     return {"margin": {"l": 60, "r": 20, "t": 20, "b": 40}, "height": 340, "legend": {"orientation": "h"},
             "hovermode": "closest", **settings}
+
+
+def dyad_chart(view: DyadView) -> Chart:
+    """Events per month in each direction as side-by-side bars on a time axis (a month without events is a gap),
+    each bar coloured by the net intensity of what was done (green cooperation, red conflict)."""
+    months = list(view.months)
+    traces = []
+    for side, name in ((0, f"{view.a} → {view.b}"), (1, f"{view.b} → {view.a}")):
+        counts = [view.months[m][side] for m in months]
+        traces.append({
+            "type": "bar", "name": label(name), "x": months, "y": [c.events for c in counts],
+            "marker": {"color": [c.intensity for c in counts], "colorscale": "RdYlGn", "cmin": -10, "cmax": 10,
+                       "line": {"width": 1, "color": "#333" if side == 0 else "#999"}},
+            "customdata": [round(c.intensity, 1) for c in counts],
+            "hovertemplate": "%{x} " + label(name) + ": %{y} events, net intensity %{customdata}<extra></extra>"})
+    return {"data": traces, "layout": _layout(
+        barmode="group", xaxis={"type": "date"}, yaxis={"title": {"text": "events"}, "rangemode": "tozero"})}

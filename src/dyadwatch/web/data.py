@@ -200,3 +200,66 @@ def event_facets(events: Sequence[EventRow]) -> list[Facet]:
               ("doc", "document", Counter(e.doc for e in events)),
               ("year", "year", Counter(e.date[:4] for e in events if e.date)))
     return [Facet(field, label, tuple(counter.most_common(FACET_SIZE))) for field, label, counter in counts if counter]
+
+
+@dataclass(frozen=True)
+class DirectionCount:
+    """What one side did to the other in a period or a domain: how many events, and their summed intensity."""
+
+    events: int = 0
+    intensity: float = 0.0
+
+    def plus(self, event: EventRow) -> DirectionCount:
+        return DirectionCount(self.events + 1, self.intensity + event.intensity)
+
+
+@dataclass(frozen=True)
+class DyadView:
+    """A→B and B→A side by side: per month, per domain, and the events behind them."""
+
+    a: str
+    b: str
+    months: dict[str, tuple[DirectionCount, DirectionCount]]
+    domains: dict[str, tuple[DirectionCount, DirectionCount]]
+    events: list[EventRow]
+
+
+def dyad_view(events: Iterable[EventRow], a: str, b: str, month: str | None = None) -> DyadView:
+    """The events between countries (or actors) `a` and `b` in either direction, negated ones left out of the
+    counts; `month` (YYYY-MM) narrows the listed events to one bar of the chart."""
+    months: dict[str, tuple[DirectionCount, DirectionCount]] = {}
+    domains: dict[str, tuple[DirectionCount, DirectionCount]] = {}
+    listed = []
+    for event in events:
+        side = _direction(event, a, b)
+        if side is None:
+            continue
+        if not month or (event.date or "").startswith(month):
+            listed.append(event)
+        if event.negated:
+            continue
+        for table, key in ((months, (event.date or "")[:7]), (domains, event.domain)):
+            if len(key) == 7 or table is domains:
+                pair = table.get(key, (DirectionCount(), DirectionCount()))
+                table[key] = (pair[0].plus(event), pair[1]) if side == 0 else (pair[0], pair[1].plus(event))
+    return DyadView(a, b, dict(sorted(months.items())), dict(sorted(domains.items())), listed)
+
+
+def _direction(event: EventRow, a: str, b: str) -> int | None:
+    """0 when `a` acts on `b`, 1 when `b` acts on `a`, None for any other event."""
+    if belongs_to(a, event.source) and belongs_to(b, event.target):
+        return 0
+    if belongs_to(b, event.source) and belongs_to(a, event.target):
+        return 1
+    return None
+
+
+def busiest_pair(events: Iterable[EventRow]) -> tuple[str, str] | None:
+    """The two countries with the most events between them, for a dyad page asked for without one."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    for event in events:
+        if event.source and event.target:
+            first, second = event.source.split("-")[0], event.target.split("-")[0]
+            if first != second:
+                pairs[(min(first, second), max(first, second))] += 1
+    return pairs.most_common(1)[0][0] if pairs else None

@@ -59,7 +59,8 @@ def page_router() -> APIRouter:
                           ("/claims", claims_page), ("/search", search_page), ("/stories", stories_page),
                           ("/stories/{story_id}", story_page), ("/indicators", indicators_page),
                           ("/indicators/{key:path}", indicator_page), ("/agreements", agreements_page),
-                          ("/forecasts", forecasts_page), ("/sources", sources_page), ("/queue", queue_page)):
+                          ("/forecasts", forecasts_page), ("/sources", sources_page), ("/queue", queue_page),
+                          ("/dyad", dyad_page)):
         router.add_api_route(path, handler, methods=["GET"], name=handler.__name__)
     router.add_api_route("/review/{record_id}", review, methods=["POST"], name="review")
     return router
@@ -124,6 +125,18 @@ def csv_text(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def dyad_page(request: Request, web: Context, a: Text = None, b: Text = None,
+              month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+              min_confidence: Confidence = None) -> Response:
+    """Two actors side by side: what A did to B and B to A, by month and by domain, with the events behind them."""
+    events = queries.events(web.store, EventFilter(min_confidence=_threshold(min_confidence)))
+    pair = (a.strip().upper(), b.strip().upper()) if a and b else data.busiest_pair(events)
+    view = data.dyad_view(events, *pair, month=month) if pair else None
+    return render(request, "dyad.html", {
+        "view": view, "month": month or "", "dyad_chart": charts.dyad_chart(view) if view else None,
+        "names": data.actor_names(web.store)})
 
 
 def queue_page(request: Request, web: Context) -> Response:
