@@ -25,10 +25,10 @@ from dyadwatch.web import app as web_app
 from dyadwatch.web.app import create_app, is_loopback, plan_exposure, plotly_path
 from dyadwatch.web.context import doc_url, event_url, indicator_url, story_url
 from dyadwatch.web.highlight import Span, highlight
-from dyadwatch.web.security import CSRF_COOKIE, TOKEN_ENV
+from dyadwatch.web.security import CSRF_COOKIE, REVIEW_COOKIE, TOKEN_ENV, read_cookie
 from tests.web.conftest import PAYLOAD_NAME, RAW_PAYLOADS, TOKEN, copy_of, csrf_from
 
-EVENT_ROW = re.compile(r'<a class="event-link" href="/events/(e[0-9a-f]+)">')
+EVENT_ROW = re.compile(r'<a class="event-link[^"]*" href="/events/(e[0-9a-f]+)">')
 EVIDENCE_KEYS = {"doc", "start", "end", "quote"}
 
 
@@ -330,6 +330,36 @@ def test_token_may_come_as_a_header(review_client: TestClient, writable_store: S
     response = review_client.post(f"/review/{event.id}", data=review_form(review_client, event.id),
                                   headers={"X-Dyadwatch-Token": TOKEN}, follow_redirects=False)
     assert response.status_code == 303
+
+
+def test_the_write_token_is_given_once_per_browser_session(review_client: TestClient, writable_store: Store):
+    event, other = queries.events(writable_store)[:2]
+    assert review_client.post("/login", data={"token": "wrong", "next": "/"}).status_code == 401
+    login = review_client.post("/login", data={"token": TOKEN, "next": f"/events/{event.id}"}, follow_redirects=False)
+    assert login.status_code == 303 and login.headers["location"] == f"/events/{event.id}"
+    cookie = next(c for c in login.headers.get_list("set-cookie") if c.startswith(f"{REVIEW_COOKIE}="))
+    assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower()
+    page = review_client.get(f"/events/{event.id}").text
+    assert 'id="review-session"' in page and 'name="token"' not in page
+    for record in (event, other):  # no token typed on either card
+        response = review_client.post(f"/review/{record.id}", data=review_form(review_client, record.id),
+                                      follow_redirects=False)
+        assert response.status_code == 303 and queries.event(writable_store, record.id).review == "confirm"
+    review_client.post("/logout")
+    assert review_client.post(f"/review/{event.id}", data=review_form(review_client, event.id)).status_code == 403
+
+
+def test_a_read_session_cookie_does_not_open_reviews(review_client: TestClient, writable_store: Store):
+    event = queries.events(writable_store)[0]
+    review_client.cookies.set(REVIEW_COOKIE, read_cookie(TOKEN))  # signed with the token, but for reading
+    assert review_client.post(f"/review/{event.id}", data=review_form(review_client, event.id)).status_code == 403
+    assert queries.event(writable_store, event.id).review == ""
+
+
+def test_the_event_page_offers_the_next_event_of_the_queue(client: TestClient, demo_store: Store):
+    first, second = queries.review_queue(demo_store, 2)
+    page = client.get(f"/events/{first.id}").text
+    assert f'id="next-in-queue" href="/events/{second.id}"' in page and "review-keys.js" in page
 
 
 def test_corrections_and_rejections_show_in_the_listings(review_client: TestClient, writable_store: Store):

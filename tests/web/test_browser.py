@@ -130,7 +130,8 @@ def test_every_page_renders_and_no_injected_script_runs(server: str, watched: Wa
         "stories": ("/stories", "Stories"), "indicators": ("/indicators", "Indicators"),
         "indicator": (indicator_url(series.key), series.measure), "agreements": ("/agreements", "Agreements"),
         "forecasts": ("/forecasts", "Forecasts"), "sources": ("/sources", "Sources"),
-        "actor-roles": ("/actors/BLR-GOV", "BLR-GOV"),
+        "actor-roles": ("/actors/BLR-GOV", "BLR-GOV"), "dyad": ("/dyad?a=RUS&b=BLR", "RUS ⇄ BLR"),
+        "queue": ("/queue", "Review queue"),
     }
     for name, (path, heading) in pages.items():
         response = page.goto(server + path)
@@ -241,3 +242,54 @@ def test_forecast_status_form_needs_the_token(server: str, watched: Watched, bro
     page.locator(f"#forecast-{claim_id}").scroll_into_view_if_needed()
     shoot(page, "forecast-status-saved")
     assert next(f for f in forecasts(browser_store) if f.claim_id == claim_id).status == "fulfilled"
+
+
+def test_login_once_then_review_the_queue_from_the_keyboard(server: str, watched: Watched, browser_store: Store):
+    page = watched.page
+    page.goto(f"{server}/queue")
+    shoot(page, "queue")
+    first = queries.review_queue(browser_store, 1)[0]
+    page.locator(f'a.event-link[href="/events/{first.id}"]').click()
+    page.wait_for_url(f"**/events/{first.id}")
+    page.get_by_text("or log in once for this browser").click()
+    page.wait_for_url("**/login?next=**")
+    page.fill("input[name=token]", TOKEN)
+    shoot(page, "login")
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url(f"**/events/{first.id}")
+    expect(page.locator("#review-session")).to_be_visible()
+    assert page.locator("input[name=token]").count() == 0
+    page.keyboard.press("c")
+    page.wait_for_url(f"**/events/{first.id}?reviewed=confirm")
+    assert queries.event(browser_store, first.id).review == "confirm"
+    shoot(page, "review-by-key")
+    following = queries.review_queue(browser_store, 1)[0]
+    page.keyboard.press("n")
+    page.wait_for_url(f"**/events/{following.id}")
+    page.keyboard.press("x")
+    page.wait_for_url(f"**/events/{following.id}?reviewed=reject")
+    assert queries.event(browser_store, following.id).review == "reject"
+    page.fill("input[name=note]", "typing c here saves nothing")
+    assert page.url.endswith("?reviewed=reject")
+
+
+def test_facets_download_and_the_dyad_page(server: str, watched: Watched, browser_store: Store):
+    page = watched.page
+    page.goto(f"{server}/timeline")
+    facet = page.locator('section[data-facet="domain"] li').first
+    name, count = facet.locator("a").inner_text(), int(facet.locator(".muted").inner_text().replace(",", ""))
+    facet.locator("a").click()
+    page.wait_for_url(f"**domain={name}**")
+    assert int(page.locator("#event-count").inner_text()) == count
+    shoot(page, "timeline-facets")
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("id,") and len(rows) == count + 1
+    page.goto(f"{server}/dyad?a=RUS&b=BLR")
+    page.locator("#dyad-chart .main-svg").first.wait_for(timeout=10_000)
+    assert page.locator("#dyad-chart .bars path").count() > 0
+    shoot(page, "dyad")
+    page.locator("table.dyad-months a").first.click()
+    page.wait_for_url("**month=*")
+    assert int(page.locator("#dyad-event-count").inner_text()) > 0

@@ -23,6 +23,7 @@ from dyadwatch.web.data import DyadView, belongs_to
 
 Chart = dict[str, Any]
 UNNAMED = "(unnamed measure)"
+STANCE_SCALE = [[0.0, "#b2182b"], [0.5, "#eeeeee"], [1.0, "#1a9850"]]  # conflict, neutral, cooperation
 
 
 def label(text: str) -> str:
@@ -148,15 +149,16 @@ def _layout(**settings: Any) -> dict[str, Any]:
 
 def dyad_chart(view: DyadView) -> Chart:
     """Events per month in each direction as side-by-side bars on a time axis (a month without events is a gap),
-    each bar coloured by the net intensity of what was done (green cooperation, red conflict)."""
+    each bar coloured by the net intensity of what was done (green cooperation, red conflict); the second
+    direction's bars are hatched."""
     months = list(view.months)
     traces = []
     for side, name in ((0, f"{view.a} → {view.b}"), (1, f"{view.b} → {view.a}")):
         counts = [view.months[m][side] for m in months]
         traces.append({
             "type": "bar", "name": label(name), "x": months, "y": [c.events for c in counts],
-            "marker": {"color": [c.intensity for c in counts], "colorscale": "RdYlGn", "cmin": -10, "cmax": 10,
-                       "line": {"width": 1, "color": "#333" if side == 0 else "#999"}},
+            "marker": {"color": [c.intensity for c in counts], "colorscale": STANCE_SCALE, "cmin": -10, "cmax": 10,
+                       "line": {"width": 1, "color": "#333"}, "pattern": {"shape": "" if side == 0 else "/"}},
             "customdata": [round(c.intensity, 1) for c in counts],
             "hovertemplate": "%{x} " + label(name) + ": %{y} events, net intensity %{customdata}<extra></extra>"})
     return {"data": traces, "layout": _layout(

@@ -1,4 +1,5 @@
-"""The login form of a server started with a read token: the token once, then a signed session cookie."""
+"""The login form: the read token, or the write token, once per browser session; then signed session cookies
+(reading with either token, reviewing with the write token)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from dyadwatch.web.context import WebContext, form_fields, render, web_context
-from dyadwatch.web.security import READ_COOKIE, remember_read_session, token_matches
+from dyadwatch.web.security import (
+    READ_COOKIE,
+    REVIEW_COOKIE,
+    remember_read_session,
+    remember_review_session,
+    token_matches,
+)
 
 Context = Annotated[WebContext, Depends(web_context)]
 
@@ -22,7 +29,7 @@ def login_router() -> APIRouter:
 
 
 def login_page(request: Request, web: Context, next: Annotated[str, Query(max_length=2000)] = "/") -> Response:
-    if web.read_token is None:
+    if web.read_token is None and web.token is None:
         return RedirectResponse(local_path(next), status_code=303)
     return render(request, "login.html", {"next": local_path(next), "error": ""})
 
@@ -30,18 +37,24 @@ def login_page(request: Request, web: Context, next: Annotated[str, Query(max_le
 async def log_in(request: Request, web: Context) -> Response:
     form = await form_fields(request)
     target = local_path(form.get("next", "/"))
-    if web.read_token is None:
+    if web.read_token is None and web.token is None:
         return RedirectResponse(target, status_code=303)
-    if not token_matches(form.get("token", ""), web.read_token, web.token):
+    given = form.get("token", "")
+    if not token_matches(given, web.read_token, web.token):
         return render(request, "login.html", {"next": target, "error": "wrong token"}, status_code=401)
     response = RedirectResponse(target, status_code=303)
-    remember_read_session(response, web.read_token, secure=request.url.scheme == "https")
+    secure = request.url.scheme == "https"
+    if web.read_token:
+        remember_read_session(response, web.read_token, secure=secure)
+    if web.token and token_matches(given, web.token):
+        remember_review_session(response, web.token, secure=secure)
     return response
 
 
 def log_out() -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(READ_COOKIE, path="/")
+    response.delete_cookie(REVIEW_COOKIE, path="/")
     return response
 
 

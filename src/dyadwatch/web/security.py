@@ -10,7 +10,9 @@ ends every session. The write token also opens reading.
 
 Writing (reviews) needs both:
 - the write token the server was started with (argument or $DYADWATCH_TOKEN),
-  typed into the form or sent as the `X-Dyadwatch-Token` header; without a
+  typed into the review form, sent as the `X-Dyadwatch-Token` header, or given
+  once in the login form, which sets a review session cookie made like the read
+  one (signed with the write token, HttpOnly, SameSite=Strict); without a
   configured token every write is refused;
 - a CSRF token: a random value set in a cookie on the first page a browser gets
   and repeated in a hidden form field, so that another site cannot make the
@@ -36,6 +38,7 @@ TOKEN_HEADER = "X-Dyadwatch-Token"
 TOKEN_ENV = "DYADWATCH_TOKEN"
 READ_TOKEN_ENV = "DYADWATCH_READ_TOKEN"
 READ_COOKIE = "dyadwatch_read"
+REVIEW_COOKIE = "dyadwatch_review"
 READ_SESSION_S = 12 * 3600
 READ_COOKIE_SHAPE = re.compile(r"([0-9]{1,12})\.([0-9a-f]{64})")
 # What a token from secrets.token_urlsafe(32) looks like; anything else in the cookie is replaced.
@@ -75,26 +78,34 @@ def csrf_ok(request: Request, submitted: str | None) -> bool:
 
 
 def write_token_ok(expected: str | None, request: Request, submitted: str | None) -> bool:
-    """Whether the request carries the server's write token (form field or header); never when none is set."""
-    given = submitted or request.headers.get(TOKEN_HEADER, "")
-    if not expected or not given:
+    """Whether the request carries the server's write token (form field, header or review session cookie); never
+    when none is set."""
+    if not expected:
         return False
-    return hmac.compare_digest(expected.encode(), given.encode())
+    given = submitted or request.headers.get(TOKEN_HEADER, "")
+    if given:
+        return hmac.compare_digest(expected.encode(), given.encode())
+    return review_session_ok(expected, request)
 
 
-def read_cookie(read_token: str, now: float | None = None) -> str:
-    """A new read session: its issue time and the HMAC of it keyed by the read token."""
+def review_session_ok(write_token: str | None, request: Request) -> bool:
+    """Whether the browser logged in with the write token (a valid review session cookie)."""
+    return bool(write_token) and read_cookie_ok(write_token, request.cookies.get(REVIEW_COOKIE, ""), purpose="review")
+
+
+def read_cookie(read_token: str, now: float | None = None, purpose: str = "read") -> str:
+    """A new session (read, or review with the write token): its issue time and the HMAC of it keyed by the token."""
     issued = str(int(time.time() if now is None else now))
-    return f"{issued}.{_session_signature(read_token, issued)}"
+    return f"{issued}.{_session_signature(read_token, issued, purpose)}"
 
 
-def read_cookie_ok(read_token: str, value: str, now: float | None = None) -> bool:
-    """Whether a read cookie was signed with this token and has not expired."""
+def read_cookie_ok(read_token: str, value: str, now: float | None = None, purpose: str = "read") -> bool:
+    """Whether a session cookie was signed with this token for this purpose and has not expired."""
     found = READ_COOKIE_SHAPE.fullmatch(value)
     if not found:
         return False
     age = (time.time() if now is None else now) - int(found[1])
-    expected = _session_signature(read_token, found[1])
+    expected = _session_signature(read_token, found[1], purpose)
     return 0 <= age <= READ_SESSION_S and hmac.compare_digest(expected.encode(), found[2].encode())
 
 
@@ -116,6 +127,12 @@ def remember_read_session(response: Response, read_token: str, secure: bool) -> 
                         samesite="strict", secure=secure, path="/")
 
 
-def _session_signature(read_token: str, issued: str) -> str:
-    key = hashlib.sha256(b"dyadwatch read session\x00" + read_token.encode()).digest()
+def remember_review_session(response: Response, write_token: str, secure: bool) -> None:
+    response.set_cookie(REVIEW_COOKIE, read_cookie(write_token, purpose="review"), max_age=READ_SESSION_S,
+                        httponly=True, samesite="strict", secure=secure, path="/")
+
+
+def _session_signature(read_token: str, issued: str, purpose: str = "read") -> str:
+    # The purpose is in the key, so a read cookie never passes as a review cookie even if both tokens were equal.
+    key = hashlib.sha256(f"dyadwatch {purpose} session".encode() + b"\x00" + read_token.encode()).digest()
     return hmac.new(key, issued.encode(), hashlib.sha256).hexdigest()
