@@ -21,8 +21,10 @@ from dyadwatch.reconcile.agreements import agreements
 from dyadwatch.reconcile.indicators import indicator, indicators
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
+from dyadwatch.store.queries import QuantityRow
 from dyadwatch.web import app as web_app
 from dyadwatch.web.app import create_app, is_loopback, plan_exposure, plotly_path
+from dyadwatch.web.charts import figure_charts
 from dyadwatch.web.context import doc_url, event_url, indicator_url, story_url
 from dyadwatch.web.highlight import Span, highlight
 from dyadwatch.web.security import CSRF_COOKIE, REVIEW_COOKIE, TOKEN_ENV, read_cookie
@@ -853,3 +855,17 @@ def test_dyad_page_sets_both_directions_side_by_side(client: TestClient, demo_st
     assert listed == len(between)
     assert "RUS ⇄ BLR" in client.get("/dyad").text or "BLR ⇄ RUS" in client.get("/dyad").text
     assert client.get("/dyad", params={"a": "RUS", "b": "BLR", "month": "June"}).status_code == 422
+
+
+def test_a_figure_chart_holds_one_measure_in_one_unit():
+    def figure(value: float, measure: str, date: str) -> QuantityRow:
+        return QuantityRow(id=f"q{value:g}", doc="d.txt", doc_date="2021-01-01", value=value, unit="people",
+                           measure=measure, bound="", date=date, start=0, end=1, quote="x")
+
+    rows = [figure(90_000, "displaced people", "2020-10"), figure(100_000, "displaced people", "2020-11"),
+            figure(170, "dead", "2020-10"), figure(200, "dead", "2020-11"), figure(5, "", "2020-12")]
+    charts = figure_charts(rows)
+    assert sorted(title for title, _ in charts) == ["dead [people]", "displaced people [people]"]
+    for _, spec in charts:
+        [trace] = spec["data"]
+        assert len(trace["y"]) == 2 and trace["mode"] == "markers"

@@ -17,12 +17,12 @@ from markupsafe import escape
 from dyadwatch.analysis.sources import SourceProfile
 from dyadwatch.analysis.trends import PERIOD_LENGTH, TrendPoint
 from dyadwatch.knowledge import Actor as KnownActor
-from dyadwatch.reconcile.indicators import Indicator
+from dyadwatch.reconcile.indicators import Indicator, group_figures
 from dyadwatch.store.queries import EventRow, QuantityRow
 from dyadwatch.web.data import DyadView, belongs_to
 
 Chart = dict[str, Any]
-UNNAMED = "(unnamed measure)"
+FIGURE_CHARTS = 6  # the longest series on the figures page; the indicators page has them all
 STANCE_SCALE = [[0.0, "#b2182b"], [0.5, "#eeeeee"], [1.0, "#1a9850"]]  # conflict, neutral, cooperation
 
 
@@ -72,32 +72,11 @@ def actor_chart(events: Iterable[EventRow], code: str, by: str = "month") -> Cha
         yaxis={"title": {"text": "events"}, "rangemode": "tozero"})}
 
 
-def figure_charts(figures: Iterable[QuantityRow]) -> list[tuple[str, Chart]]:
-    """One chart per unit (units do not share a scale), one series of points per measure; units with one point are
-    left out."""
-    series: dict[str, dict[str, list[QuantityRow]]] = defaultdict(lambda: defaultdict(list))
-    for figure in figures:
-        if figure.date:
-            series[figure.unit][figure.measure or UNNAMED].append(figure)
-    charts = []
-    for unit, measures in sorted(series.items()):
-        if sum(len(rows) for rows in measures.values()) < 2:
-            continue
-        traces = [_figure_trace(measure, sorted(rows, key=lambda r: r.date or "")) for measure, rows in
-                  sorted(measures.items())]
-        # Many measures per unit: a legend at the side scrolls instead of squeezing the plot.
-        charts.append((unit, {"data": traces, "layout": _layout(
-            xaxis={"type": "date"}, yaxis={"title": {"text": label(unit)}},
-            legend={"orientation": "v", "font": {"size": 11}})}))
-    return charts
-
-
-def _figure_trace(measure: str, rows: Sequence[QuantityRow]) -> dict[str, Any]:
-    # Dots, not a line: figures are reported at scattered dates, and a line would invent the values between.
-    return {"type": "scatter", "mode": "markers", "name": label(measure[:40]),
-            "x": [r.date for r in rows], "y": [r.value for r in rows],
-            "text": [label(r.doc) for r in rows],
-            "hovertemplate": "%{x}: %{y}<br>%{text}<extra>" + label(measure[:40]) + "</extra>"}
+def figure_charts(figures: Iterable[QuantityRow], most: int = FIGURE_CHARTS) -> list[tuple[str, Chart]]:
+    """One chart per indicator (one measure in one unit: 90,000 displaced and 170 dead never share a series), the
+    longest series first; figures without a named measure are listed, not charted."""
+    series = [i for i in group_figures([f for f in figures if f.date]) if i.count >= 2]
+    return [(f"{i.measure} [{i.unit}]", indicator_chart(i)) for i in series[:most]]
 
 
 def indicator_chart(series: Indicator) -> Chart:
