@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from dyadwatch.cli import app
+from dyadwatch.store import queries
+from dyadwatch.store.database import Store
 from tests.test_cli import BRIEF, lines, runner
 
 
@@ -93,3 +95,25 @@ def test_every_command_works_past_a_bad_review_in_the_database(db: str, tmp_path
     assert runner.invoke(app, ["review", "--queue", "--db", copy]).exit_code == 0  # lists unreviewed events only
     figures = lines(runner.invoke(app, ["figures", "--db", copy, "--json"]).stdout)
     assert all(f["unit"] for f in figures) and all(f["review"] == "" for f in figures)
+
+
+def test_a_documents_metadata_is_corrected_by_review_and_kept_across_reingests(tmp_path: Path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    brief = folder / "brief.txt"
+    brief.write_text("Untitled\n\nOn 3 May 2021 Chile and Peru signed a fisheries agreement.\n", encoding="utf-8")
+    db = str(tmp_path / "docs.db")
+    assert runner.invoke(app, ["ingest", str(folder), "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["review", "d:brief.txt", "correct", "--set", "title=Fisheries brief",
+                                 "--set", "authors=Ana Ruiz, Luis Gómez", "--set", "date=2021-05-04",
+                                 "--set", "publisher=Pacific Monitor", "--db", db])
+    assert result.exit_code == 0, result.output
+    brief.write_text(brief.read_text(encoding="utf-8") + "\nA line added later.\n", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(folder), "--db", db]).exit_code == 0
+    [document] = queries.documents(Store(db))
+    assert (document.title, json.loads(document.authors), document.publisher, document.date, document.review) == (
+        "Fisheries brief", ["Ana Ruiz", "Luis Gómez"], "Pacific Monitor", "2021-05-04", "correct")
+    refused = runner.invoke(app, ["review", "d:brief.txt", "correct", "--set", "date=May", "--db", db])
+    assert refused.exit_code == 1 and "E021" in refused.stderr
+    missing = runner.invoke(app, ["review", "d:other.txt", "correct", "--set", "title=x", "--db", db])
+    assert missing.exit_code == 1 and "E013" in missing.stderr

@@ -23,8 +23,8 @@ from dyadwatch.store.review_values import (
 )
 from tests.review_profiles import REVIEW_PROFILE
 
-EVENT, FIGURE, CLAIM = "e0123456789", "q0123456789", "c0123456789"
-RECORDS = {"e": EVENT, "q": FIGURE, "c": CLAIM}
+EVENT, FIGURE, CLAIM, DOCUMENT = "e0123456789", "q0123456789", "c0123456789", "d:2021/brief.txt"
+RECORDS = {"e": EVENT, "q": FIGURE, "c": CLAIM, "d": DOCUMENT}
 FIELDS = [(RECORDS[kind], field) for kind, fields in CORRECTABLE.items() for field in fields]
 
 
@@ -42,6 +42,9 @@ FIELDS = [(RECORDS[kind], field) for kind, fields in CORRECTABLE.items() for fie
     (CLAIM, "kind", "Forecast", "forecast"), (CLAIM, "holder", "author", "author"),
     (CLAIM, "holder", "blr-gov", "BLR-GOV"), (CLAIM, "horizon", "2025", "2025"), (CLAIM, "status", "", ""),
     (CLAIM, "status", "partly fulfilled", "partly fulfilled"),
+    (DOCUMENT, "title", "Border brief", "Border brief"), (DOCUMENT, "date", "2021-05", "2021-05"),
+    (DOCUMENT, "authors", "Ana Ruiz,  Luis Gómez ", '["Ana Ruiz", "Luis Gómez"]'),
+    (DOCUMENT, "authors", '["Ana Ruiz"]', '["Ana Ruiz"]'), (DOCUMENT, "publisher", "", ""),
 ])
 def test_allowed_values_are_kept_in_canonical_form(record: str, field: str, given: object, expected: object):
     assert review_value(record, field, given) == expected
@@ -159,7 +162,7 @@ def test_a_date_is_accepted_only_when_it_names_a_real_day_month_or_year(text: st
 
 @REVIEW_PROFILE
 @pytest.mark.review_fuzz
-@given(kind=st.sampled_from(["e", "q", "c"]), changes=st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=4))
+@given(kind=st.sampled_from(["e", "q", "c", "d"]), changes=st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=4))
 def test_any_change_set_is_checked_whole_or_refused_with_a_code(kind: str, changes: dict[str, object]):
     try:
         checked = checked_changes(RECORDS[kind], changes)

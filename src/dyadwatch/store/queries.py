@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, text
@@ -12,7 +12,8 @@ from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.settings import default
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.reviews import apply_reviews, latest_reviews
+from dyadwatch.store.review_values import document_review_id
+from dyadwatch.store.reviews import Review, apply_reviews, latest_reviews
 
 D = schema.documents
 
@@ -110,6 +111,7 @@ class DocumentRow:
     date: str | None
     date_inferred: bool
     language: str
+    review: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -217,9 +219,22 @@ def claims(store: Store, doc: str | None = None, kind: str | None = None) -> lis
 
 
 def documents(store: Store) -> list[DocumentRow]:
-    columns = [D.c[f.name] for f in fields(DocumentRow)]
+    """Every document with its metadata as read, or as an analyst corrected it (reviews of "d:NAME")."""
+    columns = [D.c[f.name] for f in fields(DocumentRow) if f.name != "review"]
     with store.connect() as conn:
-        return [DocumentRow(**r._mapping) for r in conn.execute(select(*columns).order_by(D.c.date, D.c.name))]
+        rows = [DocumentRow(**r._mapping) for r in conn.execute(select(*columns).order_by(D.c.date, D.c.name))]
+    reviews = latest_reviews(store)
+    corrected = [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows]
+    return sorted(corrected, key=lambda d: (d.date or "", d.name))  # as the query orders them: undated first
+
+
+def _reviewed_document(row: DocumentRow, review: Review | None) -> DocumentRow:
+    if review is None or review.action == "reject":  # a document is not rejected, only its metadata corrected
+        return row
+    changes = dict(review.changes)
+    if "date" in changes:
+        changes["date_inferred"] = False
+    return replace(row, **changes, review=review.action)
 
 
 def document_text(store: Store, name: str) -> str:

@@ -9,6 +9,7 @@ so a value no rule accepts must never reach the table: one bad date once made ev
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -175,6 +176,21 @@ def bounded_text(limit: int) -> Callable[[Any], str]:
     return check
 
 
+def author_names(given: object) -> str:
+    """'A. Berg, I. Petrov' (or a JSON list) stored as the JSON list documents keep their authors in."""
+    text = given if isinstance(given, str) else ", ".join(map(str, given)) if isinstance(given, list) else None
+    if text is None:
+        raise Invalid("not a list of names")
+    if text.startswith("["):
+        try:
+            names = [str(name) for name in json.loads(text)]
+        except (ValueError, TypeError):
+            raise Invalid("not a JSON list of names") from None
+    else:
+        names = [name.strip() for name in bounded_text(300)(text).split(",") if name.strip()]
+    return json.dumps(names, ensure_ascii=False)
+
+
 DATE_RULE = FieldRule("a date YYYY, YYYY-MM or YYYY-MM-DD that exists, or none to clear it", _optional(iso_date))
 ACTOR_RULE = FieldRule(f"an actor code such as RUS, BLR-GOV, EU or IGO (sectors: {', '.join(SECTORS)}), "
                        "or none to clear it", _optional(actor_code))
@@ -201,8 +217,20 @@ RULES: Mapping[str, Mapping[str, FieldRule]] = {
         "status": FieldRule(f"text on one line of at most {MAX_STATUS} characters (empty hands the forecast back "
                             "to its computed status)", bounded_text(MAX_STATUS)),
     },
+    "d": {  # a document's metadata, reviewed under "d:" and its name
+        "title": FieldRule("text on one line of at most 300 characters", bounded_text(300)),
+        "authors": FieldRule("names separated by commas, on one line of at most 300 characters", author_names),
+        "publisher": FieldRule("text on one line of at most 200 characters", bounded_text(200)),
+        "date": DATE_RULE,
+    },
 }
 CORRECTABLE: Mapping[str, tuple[str, ...]] = {kind: tuple(rules) for kind, rules in RULES.items()}
+DOCUMENT_PREFIX = "d:"
+
+
+def document_review_id(name: str) -> str:
+    """The record id under which a document's metadata is reviewed."""
+    return DOCUMENT_PREFIX + name
 
 
 def review_value(record_id: str, field: str, given: object) -> Any:

@@ -24,7 +24,7 @@ from sqlalchemy import insert, select
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.review_values import CORRECTABLE, applied_fields, checked_changes
+from dyadwatch.store.review_values import CORRECTABLE, DOCUMENT_PREFIX, applied_fields, checked_changes
 
 ACTIONS = ("confirm", "correct", "reject")
 __all__ = ["ACTIONS", "CORRECTABLE", "Review", "add_review", "apply_reviews", "latest_reviews", "review_status"]
@@ -117,6 +117,11 @@ def apply_reviews(rows: list[R], reviews: dict[str, Review], keep_rejected: bool
 
 
 def _exists(store: Store, record_id: str) -> bool:
+    if record_id.startswith(DOCUMENT_PREFIX):
+        documents = schema.documents
+        with store.connect() as conn:
+            found = select(documents.c.id).where(documents.c.name == record_id.removeprefix(DOCUMENT_PREFIX))
+            return conn.execute(found).first() is not None
     table = TABLES.get(record_id[:1])
     if table is None:
         return False
