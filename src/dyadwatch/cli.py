@@ -598,7 +598,9 @@ def network(out_file: Annotated[Path, typer.Option("--out", help="a .graphml or 
 
 @app.command()
 @friendly
-def review(record_id: Annotated[str | None, typer.Argument(help="an event, figure or claim id, or d:NAME for a document's title, authors, publisher or date")] = None,
+def review(record_id: Annotated[str | None, typer.Argument(
+               help="an event, figure or claim id, or d:NAME for a document's title, authors, publisher or date")]
+           = None,
            action: Annotated[str | None, typer.Argument(help="confirm | correct | reject")] = None,
            set_: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE to correct (repeatable), "
                                                           "e.g. --set type=AID --set source=RUS-GOV")] = None,

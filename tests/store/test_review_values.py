@@ -162,7 +162,8 @@ def test_a_date_is_accepted_only_when_it_names_a_real_day_month_or_year(text: st
 
 @REVIEW_PROFILE
 @pytest.mark.review_fuzz
-@given(kind=st.sampled_from(["e", "q", "c", "d"]), changes=st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=4))
+@given(kind=st.sampled_from(["e", "q", "c", "d"]),
+       changes=st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=4))
 def test_any_change_set_is_checked_whole_or_refused_with_a_code(kind: str, changes: dict[str, object]):
     try:
         checked = checked_changes(RECORDS[kind], changes)
