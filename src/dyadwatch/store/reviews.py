@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -68,11 +69,19 @@ def review_status(action: str) -> str:
     return STATUSES.get(action, action)
 
 
-def latest_reviews(store: Store) -> dict[str, Review]:
-    """The latest valid review of each reviewed record; invalid stored reviews are skipped with a warning."""
+def latest_reviews(store: Store, record_ids: Collection[str] | None = None) -> dict[str, Review]:
+    """The latest valid review of each reviewed record (of those given, or of all); invalid stored reviews are
+    skipped with a warning."""
     table = schema.reviews
+    query = select(table).order_by(table.c.id)
     with store.connect() as conn:
-        rows = conn.execute(select(table).order_by(table.c.id)).all()
+        if record_ids is None:
+            rows = conn.execute(query).all()
+        else:
+            ids = sorted(record_ids)
+            rows = [row for chunk in chunks(ids)
+                    for row in conn.execute(query.where(table.c.record_id.in_(chunk))).all()]
+            rows.sort(key=lambda row: row.id)
     latest = {}
     for row in rows:
         try:
@@ -80,6 +89,12 @@ def latest_reviews(store: Store) -> dict[str, Review]:
         except (DyadwatchError, ValueError, TypeError, RecursionError) as error:
             _warn_skipped(store, row, error)
     return latest
+
+
+def chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """Slices small enough to bind in one IN (...) list."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _stored_review(row: Any) -> Review:

@@ -1,0 +1,333 @@
+"""Stored stories, updated where new documents and reviews change them.
+
+The story tables (store/schema.py) hold each story's summary, one row per event
+that tells it (with its values after reviews, its block and its period), the ids
+of stories merged into others, and the documents stored since the last update.
+An update takes those documents and the documents of records reviewed since;
+it takes their events out of their stories, splits what is left of those stories
+where the events held them together, and places the documents' events again,
+comparing each only with the stored events of its block in a period it meets.
+
+Story ids are numbers given in order ("s1", "s2", ...), never a hash of the
+members, so a story keeps its id when a report joins it or leaves it. When a
+report joins two stories, the older id survives and the other becomes an alias
+of it, so that a saved link still opens the story. A database made before the
+tables existed (or whose reviews were deleted behind the tool's back) has its
+stories built whole on the first update, keeping the ids it had.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, ColumnElement, Connection, and_, func, or_, select, true
+
+from dyadwatch.reconcile.story_rules import (
+    Contradiction,
+    Happening,
+    Partition,
+    Report,
+    Story,
+    cluster,
+    figures_by_doc,
+    happening,
+    links,
+    periods_meet,
+    summarise,
+)
+from dyadwatch.store import schema
+from dyadwatch.store.database import Store
+from dyadwatch.store.queries import EventRow, QuantityRow, record_select
+from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews
+
+D, E, Q = schema.documents, schema.events, schema.quantities
+REPORTS, STORIES, ALIASES = schema.story_reports, schema.stories, schema.story_aliases
+PENDING, STATE = schema.story_pending, schema.story_state
+REVIEWS_SEEN, LAST_NUMBER = "reviews_seen", "last_story_number"
+
+
+@dataclass(frozen=True)
+class StoryUpdate:
+    """What one update did."""
+
+    documents: int  # documents whose events were placed again
+    stories: int  # stories written (new, grown, shrunk or merged)
+    retired: int  # ids of stories merged into older ones
+
+
+@dataclass(frozen=True)
+class _Work:
+    whole: bool  # build every story (the tables are new, or reviews were removed)
+    documents: frozenset[str]
+    reviews_seen: str  # the reviews table's "last id:count" once the work is done
+
+
+def update_stories(store: Store) -> StoryUpdate:
+    """Bring the stored stories up to date with the documents and reviews; cheap when nothing changed."""
+    with store.connect() as conn:
+        if _work(conn) is None:
+            return StoryUpdate(0, 0, 0)
+    with store.write() as conn:
+        work = _work(conn)  # again under the write lock: another process may have done it meanwhile
+        if work is None:
+            return StoryUpdate(0, 0, 0)
+        update = _Placement(conn, store, work).run()
+        _record_done(conn, work)
+    return update
+
+
+def read_stories(store: Store, story_ids: Sequence[str] | None = None) -> list[Story]:
+    """The stored stories (those of the ids given, or all), their reports in document order."""
+    with store.connect() as conn:
+        story_rows = _rows_where(conn, select(STORIES), STORIES.c.id, story_ids)
+        report_query = (select(REPORTS, E.c.start, E.c.end, E.c.quote)
+                        .select_from(REPORTS.join(E, E.c.id == REPORTS.c.event_id)))
+        report_rows = _rows_where(conn, report_query, REPORTS.c.story_id, story_ids)
+    reports: dict[str, list[Report]] = defaultdict(list)
+    for row in report_rows:
+        reports[row.story_id].append(Report(row.event_id, row.document, row.date, row.source, row.target,
+                                            row.start, row.end, row.quote, tuple(json.loads(row.figures))))
+    return [_stored_story(row, sorted(reports[row.id], key=lambda r: (r.doc, r.start)))
+            for row in story_rows if reports[row.id]]
+
+
+def resolve(store: Store, story_id: str) -> str | None:
+    """The id of the story stored under this id, or of the story it was merged into."""
+    with store.connect() as conn:
+        if conn.execute(select(STORIES.c.id).where(STORIES.c.id == story_id)).first() is not None:
+            return story_id
+        return conn.execute(select(ALIASES.c.story_id).where(ALIASES.c.retired_id == story_id)).scalar()
+
+
+def less_certain(store: Store, threshold: float) -> dict[str, set[str]]:
+    """Story id -> its events less certain than the threshold, for the stories that have any."""
+    with store.connect() as conn:
+        rows = conn.execute(select(REPORTS.c.story_id, REPORTS.c.event_id).where(REPORTS.c.confidence < threshold))
+        found: dict[str, set[str]] = defaultdict(set)
+        for story_id, event_id in rows:
+            found[story_id].add(event_id)
+    return found
+
+
+def happenings_of(store: Store, event_ids: Sequence[str]) -> list[Happening]:
+    """These events as the merging rules see them, reviews applied (rejected ones left out)."""
+    with store.connect() as conn:
+        return _happenings(conn, store, E.c.id, event_ids)
+
+
+# --- what to do ---------------------------------------------------------------------------------------------
+def _work(conn: Connection) -> _Work | None:
+    state = dict(conn.execute(select(STATE.c.key, STATE.c.value)).all())
+    last, count = conn.execute(select(func.coalesce(func.max(schema.reviews.c.id), 0), func.count())
+                               .select_from(schema.reviews)).one()
+    seen = f"{last}:{count}"
+    pending = frozenset(conn.execute(select(PENDING.c.document)).scalars())
+    if REVIEWS_SEEN not in state:
+        return _Work(True, pending, seen)
+    if state[REVIEWS_SEEN] == seen:
+        return _Work(False, pending, seen) if pending else None
+    seen_last, seen_count = (int(part) for part in state[REVIEWS_SEEN].split(":"))
+    reviewed = conn.execute(select(schema.reviews.c.record_id).where(schema.reviews.c.id > seen_last)).scalars().all()
+    if seen_count + len(reviewed) != count:
+        return _Work(True, pending, seen)
+    return _Work(False, pending | _documents_of(conn, reviewed), seen)
+
+
+def _documents_of(conn: Connection, record_ids: Sequence[str]) -> frozenset[str]:
+    """The documents of reviewed events and figures (a figure decides whether events share it)."""
+    names: set[str] = set()
+    for table in (E, Q):
+        ids = sorted({i for i in record_ids if i.startswith(table.name[0])})
+        query = select(D.c.name).select_from(table.join(D, table.c.document_id == D.c.id))
+        names.update(row.name for row in _rows_where(conn, query, table.c.id, ids))
+    return frozenset(names)
+
+
+def _record_done(conn: Connection, work: _Work) -> None:
+    conn.execute(STATE.delete().where(STATE.c.key == REVIEWS_SEEN))
+    conn.execute(STATE.insert().values(key=REVIEWS_SEEN, value=work.reviews_seen))
+    if work.whole:
+        conn.execute(PENDING.delete())
+    else:
+        _delete_where(conn, PENDING, PENDING.c.document, sorted(work.documents))
+
+
+# --- placing events -----------------------------------------------------------------------------------------
+class _Placement:
+    """One update: the events of the documents in hand taken out of their stories and placed again."""
+
+    def __init__(self, conn: Connection, store: Store, work: _Work) -> None:
+        self.conn, self.store, self.work = conn, store, work
+        documents = None if work.whole else sorted(work.documents)
+        self.gone = dict(_rows_where(conn, select(REPORTS.c.event_id, REPORTS.c.story_id), REPORTS.c.document,
+                                     documents))  # event -> the story it told, for the documents in hand
+        self.broken = set(self.gone.values())
+        self.story_of = dict(self.gone)  # event -> the story it told before this update
+        self.added = _happenings(conn, store, D.c.name, documents)
+
+    def run(self) -> StoryUpdate:
+        partition = Partition(item.id for item in self.added)
+        kept = self._split_broken(partition)
+        for a, b in links(self.added, self.added):
+            partition.join(a.id, b.id)
+        for a, b in links(self.added, kept):
+            partition.join(a.id, b.id)
+        for a, b in links(self.added, self._candidates()):
+            partition.join(a.id, self.story_of[b.id])
+        groups = [self._members(keys, kept) for keys in partition.groups()]
+        ids, retired = self._ids(groups)
+        self._write(groups, ids, retired)
+        documents = {item.row.doc for item in self.added} | self.work.documents
+        return StoryUpdate(len(documents), len(groups), len(retired))
+
+    def _split_broken(self, partition: Partition) -> list[Happening]:
+        """What is left of the stories that lost events, grouped again from scratch (it may fall apart)."""
+        rows = _rows_where(self.conn, select(REPORTS.c.event_id, REPORTS.c.story_id), REPORTS.c.story_id,
+                           sorted(self.broken))
+        left = {row.event_id: row.story_id for row in rows if row.event_id not in self.gone}
+        self.story_of.update(left)
+        kept = _happenings(self.conn, self.store, E.c.id, sorted(left))
+        by_story: dict[str, list[Happening]] = defaultdict(list)
+        for item in kept:
+            by_story[left[item.id]].append(item)
+        for members in by_story.values():
+            for group in cluster(members):
+                for other in group:
+                    partition.join(other.id, group[0].id)
+        return kept
+
+    def _candidates(self) -> list[Happening]:
+        """The stored events of untouched stories that a placed event may join: same block, a period it meets."""
+        periods: dict[str, set[str]] = defaultdict(set)
+        for item in self.added:
+            if item.block is not None:
+                periods[item.block].add(item.period)
+        found: dict[str, str] = {}
+        for block, wanted in periods.items():
+            query = select(REPORTS.c.event_id, REPORTS.c.story_id, REPORTS.c.period).where(
+                REPORTS.c.block == block, _periods_near(REPORTS.c.period, wanted))
+            for row in self.conn.execute(query):
+                if row.story_id not in self.broken and any(periods_meet(row.period, p) for p in wanted):
+                    found[row.event_id] = row.story_id
+        self.story_of.update(found)
+        return _happenings(self.conn, self.store, E.c.id, sorted(found))
+
+    def _members(self, keys: list[str], kept: list[Happening]) -> list[Happening]:
+        """The events of one new story: placed and kept ones by id, and every event of a story it joined."""
+        known = {item.id: item for item in (*self.added, *kept)}
+        joined = sorted(key for key in keys if key not in known and key.startswith("s"))
+        rows = _rows_where(self.conn, select(REPORTS.c.event_id, REPORTS.c.story_id), REPORTS.c.story_id, joined)
+        self.story_of.update({row.event_id: row.story_id for row in rows})
+        members = [known[key] for key in keys if key in known]
+        return members + _happenings(self.conn, self.store, E.c.id, sorted(row.event_id for row in rows))
+
+    def _ids(self, groups: list[list[Happening]]) -> tuple[dict[int, str], dict[str, str]]:
+        """Each group's id: oldest first, a former story's id goes to the group holding most of its events; one
+        whose group already has an older id is retired into it. Groups left without one get a new number."""
+        holders: dict[str, Counter[int]] = defaultdict(Counter)
+        for index, members in enumerate(groups):
+            for item in members:
+                if item.id in self.story_of:
+                    holders[self.story_of[item.id]][index] += 1
+        seq = dict(_rows_where(self.conn, select(STORIES.c.id, STORIES.c.seq), STORIES.c.id, sorted(holders)))
+        ids: dict[int, str] = {}
+        retired: dict[str, str] = {}
+        for old in sorted(holders, key=lambda story_id: seq.get(story_id, 0)):
+            best = max(holders[old], key=lambda index: (holders[old][index], -index))
+            if best in ids:
+                retired[old] = ids[best]
+            else:
+                ids[best] = old
+        for index in range(len(groups)):
+            if index not in ids:
+                ids[index] = self._new_id()
+        return ids, retired
+
+    def _new_id(self) -> str:
+        number = int(self.conn.execute(select(STATE.c.value).where(STATE.c.key == LAST_NUMBER)).scalar() or 0) + 1
+        self.conn.execute(STATE.delete().where(STATE.c.key == LAST_NUMBER))
+        self.conn.execute(STATE.insert().values(key=LAST_NUMBER, value=str(number)))
+        return f"s{number}"
+
+    def _write(self, groups: list[list[Happening]], ids: dict[int, str], retired: dict[str, str]) -> None:
+        before = sorted(self.broken | {self.story_of[item.id] for members in groups for item in members
+                                       if item.id in self.story_of})  # candidates that joined nothing stay
+        if self.work.whole:
+            for table in (REPORTS, STORIES):
+                self.conn.execute(table.delete())
+        else:
+            _delete_where(self.conn, REPORTS, REPORTS.c.story_id, before)
+            _delete_where(self.conn, REPORTS, REPORTS.c.event_id, sorted(self.gone))
+            _delete_where(self.conn, STORIES, STORIES.c.id, before)
+        stories = [summarise(ids[index], members) for index, members in enumerate(groups)]
+        if stories:
+            self.conn.execute(STORIES.insert(), [_story_row(story) for story in stories])
+            self.conn.execute(REPORTS.insert(), [_report_row(story.id, item)
+                                                 for story, members in zip(stories, groups, strict=True)
+                                                 for item in members])
+        for old, new in retired.items():
+            self.conn.execute(ALIASES.update().where(ALIASES.c.story_id == old).values(story_id=new))
+            self.conn.execute(ALIASES.insert().values(retired_id=old, story_id=new))
+        vanished = sorted(set(before) - set(ids.values()) - set(retired))
+        _delete_where(self.conn, ALIASES, ALIASES.c.story_id, vanished)
+
+
+# --- rows ---------------------------------------------------------------------------------------------------
+def _happenings(conn: Connection, store: Store, column: Column[Any], values: Sequence[str] | None
+                ) -> list[Happening]:
+    """Events whose column holds one of the values (all events for None), reviewed, with the figures they quote."""
+    rows = [EventRow(**row._mapping) for row in _rows_where(conn, record_select(E, EventRow), column, values)]
+    if not rows:
+        return []
+    rows = apply_reviews(rows, latest_reviews(store, None if values is None else [row.id for row in rows]))
+    documents = None if values is None else sorted({row.doc for row in rows})
+    figures = [QuantityRow(**row._mapping) for row in _rows_where(conn, record_select(Q, QuantityRow), D.c.name,
+                                                                 documents)]
+    figures = apply_reviews(figures, latest_reviews(store, None if values is None else [f.id for f in figures]))
+    by_doc = figures_by_doc(figures)
+    return [happening(row, by_doc) for row in rows]
+
+
+def _rows_where(conn: Connection, query: Any, column: Column[Any], values: Sequence[str] | None) -> list[Any]:
+    """The query's rows whose column holds one of the values, or all its rows for None."""
+    if values is None:
+        return list(conn.execute(query))
+    return [row for chunk in chunks(values) for row in conn.execute(query.where(column.in_(chunk)))]
+
+
+def _delete_where(conn: Connection, table: Any, column: Column[Any], values: Sequence[str]) -> None:
+    for chunk in chunks(values):
+        conn.execute(table.delete().where(column.in_(chunk)))
+
+
+def _periods_near(column: Column[Any], periods: Iterable[str]) -> ColumnElement[bool]:
+    """A condition the index serves that keeps every stored period meeting one of these (and a few more)."""
+    wanted = set(periods)
+    if "" in wanted:
+        return true()
+    years = {int(period[:4]) + step for period in wanted for step in (-1, 0, 1)}
+    return or_(column == "", *[and_(column >= str(year), column < str(year + 1)) for year in sorted(years)])
+
+
+def _story_row(story: Story) -> dict[str, Any]:
+    return {"id": story.id, "seq": int(story.id[1:]), "type": story.type, "domain": story.domain,
+            "source": story.source, "target": story.target, "date": story.date, "intensity": story.intensity,
+            "negated": story.negated,
+            "contradictions": json.dumps([[c.field, c.versions] for c in story.contradictions], ensure_ascii=False)}
+
+
+def _report_row(story_id: str, item: Happening) -> dict[str, Any]:
+    row = item.row
+    return {"event_id": row.id, "story_id": story_id, "document": row.doc, "date": row.date, "source": row.source,
+            "target": row.target, "figures": json.dumps(sorted(item.amounts), ensure_ascii=False),
+            "confidence": row.confidence, "block": item.block, "period": item.period}
+
+
+def _stored_story(row: Any, reports: list[Report]) -> Story:
+    contradictions = [Contradiction(field, versions) for field, versions in json.loads(row.contradictions)]
+    return Story(row.id, row.type, row.domain, row.source, row.target, row.date, row.intensity, bool(row.negated),
+                 reports, contradictions)
