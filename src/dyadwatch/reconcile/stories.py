@@ -20,9 +20,17 @@ from dyadwatch.reconcile.story_rules import (
     rank,
     summarise,
 )
-from dyadwatch.reconcile.story_table import happenings_of, less_certain, read_stories, resolve, update_stories
+from dyadwatch.reconcile.story_table import (
+    happenings_of,
+    less_certain,
+    read_stories,
+    resolve,
+    skipped_reviews,
+    update_stories,
+)
 from dyadwatch.settings import default
 from dyadwatch.store.database import Store
+from dyadwatch.store.reviews import warn_skipped
 
 __all__ = ["STOP_WORDS", "WORD", "Contradiction", "Report", "Story", "build_stories", "story"]
 PART = "-"  # between a story's id and the number of one of its parts at a confidence threshold
@@ -31,19 +39,25 @@ PART = "-"  # between a story's id and the number of one of its parts at a confi
 def build_stories(store: Store, min_confidence: float | None = None) -> list[Story]:
     """All stories of the database, most reported first, then by date; events below the confidence
     threshold (the setting's default when none is given) tell no story."""
-    update_stories(store)
+    _bring_up_to_date(store)
     return sorted(_at_threshold(store, read_stories(store), min_confidence), key=rank)
 
 
 def story(store: Store, story_id: str) -> Story | None:
     """The story of this id, or the story it was merged into since; None when there is none."""
-    update_stories(store)
+    _bring_up_to_date(store)
     stored_id, _, part = story_id.partition(PART)
     current = resolve(store, stored_id)
     if current is None:
         return None
     wanted = f"{current}{PART}{part}" if part else current
     return next((s for s in _at_threshold(store, read_stories(store, [current])) if s.id == wanted), None)
+
+
+def _bring_up_to_date(store: Store) -> None:
+    """Update the stored stories, and warn of the invalid reviews they leave out, as every reading command does."""
+    update_stories(store)
+    warn_skipped(store, skipped_reviews(store))
 
 
 def _at_threshold(store: Store, stories: list[Story], min_confidence: float | None = None) -> list[Story]:

@@ -47,7 +47,7 @@ from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews
 D, E, Q = schema.documents, schema.events, schema.quantities
 REPORTS, STORIES, ALIASES = schema.story_reports, schema.stories, schema.story_aliases
 PENDING, STATE = schema.story_pending, schema.story_state
-REVIEWS_SEEN, LAST_NUMBER = "reviews_seen", "last_story_number"
+REVIEWS_SEEN, LAST_NUMBER, SKIPPED = "reviews_seen", "last_story_number", "skipped_reviews"
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,14 @@ def update_stories(store: Store) -> StoryUpdate:
         if work is None:
             return StoryUpdate(0, 0, 0)
         update = _Placement(conn, store, work).run()
-        _record_done(conn, work)
+        _record_done(conn, store, work)
     return update
+
+
+def skipped_reviews(store: Store) -> dict[int, str]:
+    """The stored reviews the stories were built without, being invalid: review id -> why."""
+    with store.connect() as conn:
+        return _stored_skipped(conn)
 
 
 def read_stories(store: Store, story_ids: Sequence[str] | None = None) -> list[Story]:
@@ -147,9 +153,11 @@ def _documents_of(conn: Connection, record_ids: Sequence[str]) -> frozenset[str]
     return frozenset(names)
 
 
-def _record_done(conn: Connection, work: _Work) -> None:
-    conn.execute(STATE.delete().where(STATE.c.key == REVIEWS_SEEN))
-    conn.execute(STATE.insert().values(key=REVIEWS_SEEN, value=work.reviews_seen))
+def _record_done(conn: Connection, store: Store, work: _Work) -> None:
+    skipped = {**_stored_skipped(conn), **store.skipped_reviews}
+    present = {row.id for row in _rows_where(conn, select(schema.reviews.c.id), schema.reviews.c.id, sorted(skipped))}
+    _set_state(conn, REVIEWS_SEEN, work.reviews_seen)
+    _set_state(conn, SKIPPED, json.dumps({i: why for i, why in skipped.items() if i in present}))
     if work.whole:
         conn.execute(PENDING.delete())
     else:
@@ -249,8 +257,7 @@ class _Placement:
 
     def _new_id(self) -> str:
         number = int(self.conn.execute(select(STATE.c.value).where(STATE.c.key == LAST_NUMBER)).scalar() or 0) + 1
-        self.conn.execute(STATE.delete().where(STATE.c.key == LAST_NUMBER))
-        self.conn.execute(STATE.insert().values(key=LAST_NUMBER, value=str(number)))
+        _set_state(self.conn, LAST_NUMBER, str(number))
         return f"s{number}"
 
     def _write(self, groups: list[list[Happening]], ids: dict[int, str], retired: dict[str, str]) -> None:
@@ -277,6 +284,16 @@ class _Placement:
 
 
 # --- rows ---------------------------------------------------------------------------------------------------
+def _set_state(conn: Connection, key: str, value: str) -> None:
+    conn.execute(STATE.delete().where(STATE.c.key == key))
+    conn.execute(STATE.insert().values(key=key, value=value))
+
+
+def _stored_skipped(conn: Connection) -> dict[int, str]:
+    stored = conn.execute(select(STATE.c.value).where(STATE.c.key == SKIPPED)).scalar()
+    return {int(review_id): why for review_id, why in json.loads(stored or "{}").items()}
+
+
 def _happenings(conn: Connection, store: Store, column: Column[Any], values: Sequence[str] | None
                 ) -> list[Happening]:
     """Events whose column holds one of the values (all events for None), reviewed, with the figures they quote."""

@@ -64,7 +64,7 @@ class Store:
 
     def __init__(self, url: str | None = None, pool: PoolLimits | None = None) -> None:
         self.url = database_url(url)
-        self.skipped_reviews: set[int] = set()  # ids of stored reviews already reported as invalid
+        self.skipped_reviews: dict[int, str] = {}  # stored reviews already reported as invalid: id -> why
         try:
             if self.is_sqlite:
                 self.engine: Engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_S},

@@ -28,7 +28,8 @@ from dyadwatch.store.database import Store
 from dyadwatch.store.review_values import CORRECTABLE, applied_fields, checked_changes
 
 ACTIONS = ("confirm", "correct", "reject")
-__all__ = ["ACTIONS", "CORRECTABLE", "Review", "add_review", "apply_reviews", "latest_reviews", "review_status"]
+__all__ = ["ACTIONS", "CORRECTABLE", "Review", "add_review", "apply_reviews", "chunks", "latest_reviews",
+           "review_status", "warn_skipped"]
 TABLES = {"e": schema.events, "q": schema.quantities, "c": schema.claims}
 R = TypeVar("R")
 log = logging.getLogger(__name__)
@@ -110,9 +111,16 @@ def _stored_review(row: Any) -> Review:
 
 def _warn_skipped(store: Store, row: Any, error: Exception) -> None:
     """Log a skipped review once per store (reviews are read on every request)."""
-    if row.id not in store.skipped_reviews:
-        store.skipped_reviews.add(row.id)
-        log.warning("review %s of %s is skipped: %s", row.id, row.record_id, error)
+    warn_skipped(store, {row.id: f"review {row.id} of {row.record_id} is skipped: {error}"})
+
+
+def warn_skipped(store: Store, skipped: dict[int, str]) -> None:
+    """Log each of these skipped reviews (review id -> why) that this store has not reported yet: the stories
+    read stored records, so they repeat what their update found."""
+    for review_id, why in skipped.items():
+        if review_id not in store.skipped_reviews:
+            store.skipped_reviews[review_id] = why
+            log.warning("%s", why)
 
 
 def apply_reviews(rows: list[R], reviews: dict[str, Review], keep_rejected: bool = False) -> list[R]:
