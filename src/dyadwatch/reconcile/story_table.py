@@ -234,18 +234,22 @@ class _Placement:
         return members + _happenings(self.conn, self.store, E.c.id, sorted(row.event_id for row in rows))
 
     def _ids(self, groups: list[list[Happening]]) -> tuple[dict[int, str], dict[str, str]]:
-        """Each group's id: oldest first, a former story's id goes to the group holding most of its events; one
-        whose group already has an older id is retired into it. Groups left without one get a new number."""
-        holders: dict[str, Counter[int]] = defaultdict(Counter)
+        """Each group's id: oldest first, a former story's id goes to the group holding most of its events that
+        stayed (then of those placed again); one whose group already has an older id is retired into it. Groups
+        left without one get a new number."""
+        stayed: dict[str, Counter[int]] = defaultdict(Counter)
+        returned: dict[str, Counter[int]] = defaultdict(Counter)
         for index, members in enumerate(groups):
             for item in members:
                 if item.id in self.story_of:
-                    holders[self.story_of[item.id]][index] += 1
+                    held = returned if item.id in self.gone else stayed
+                    held[self.story_of[item.id]][index] += 1
+        holders = {old: set(stayed[old]) | set(returned[old]) for old in {*stayed, *returned}}
         seq = dict(_rows_where(self.conn, select(STORIES.c.id, STORIES.c.seq), STORIES.c.id, sorted(holders)))
         ids: dict[int, str] = {}
         retired: dict[str, str] = {}
         for old in sorted(holders, key=lambda story_id: seq.get(story_id, 0)):
-            best = max(holders[old], key=lambda index: (holders[old][index], -index))
+            best = max(holders[old], key=lambda index: (stayed[old][index], returned[old][index], -index))
             if best in ids:
                 retired[old] = ids[best]
             else:
