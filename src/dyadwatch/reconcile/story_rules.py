@@ -95,25 +95,18 @@ class Happening:
     row: EventRow
     words: frozenset[str]
     amounts: frozenset[str]
+    block: str | None  # type and countries; None for a negated event, which tells a story of its own
+    period: str
 
     @property
     def id(self) -> str:
         return self.row.id
 
-    @property
-    def block(self) -> str | None:
-        """Type and countries; None for a negated event, which tells a story of its own."""
-        if self.row.negated:
-            return None
-        return f"{self.row.type}|{','.join(sorted(_countries(self.row)))}"
-
-    @property
-    def period(self) -> str:
-        return period_of(self.row.date)
-
 
 def happening(row: EventRow, figures_by_doc: dict[str, list[QuantityRow]]) -> Happening:
-    return Happening(row, frozenset(_content_words(row.quote)), frozenset(_amounts(row, figures_by_doc)))
+    block = None if row.negated else f"{row.type}|{','.join(sorted(_countries(row)))}"
+    return Happening(row, frozenset(_content_words(row.quote)), frozenset(_amounts(row, figures_by_doc)), block,
+                     period_of(row.date))
 
 
 def figures_by_doc(figures: Iterable[QuantityRow]) -> dict[str, list[QuantityRow]]:

@@ -186,7 +186,8 @@ class _Placement:
             partition.join(a.id, b.id)
         for a, b in links(self.added, self._candidates()):
             partition.join(a.id, self.story_of[b.id])
-        groups = [self._members(keys, kept) for keys in partition.groups()]
+        known = {item.id: item for item in (*self.added, *kept)}
+        groups = [self._members(keys, known) for keys in partition.groups()]
         ids, retired = self._ids(groups)
         self._write(groups, ids, retired)
         documents = {item.row.doc for item in self.added} | self.work.documents
@@ -210,6 +211,8 @@ class _Placement:
 
     def _candidates(self) -> list[Happening]:
         """The stored events of untouched stories that a placed event may join: same block, a period it meets."""
+        if self.work.whole:
+            return []
         periods: dict[str, set[str]] = defaultdict(set)
         for item in self.added:
             if item.block is not None:
@@ -224,13 +227,14 @@ class _Placement:
         self.story_of.update(found)
         return _happenings(self.conn, self.store, E.c.id, sorted(found))
 
-    def _members(self, keys: list[str], kept: list[Happening]) -> list[Happening]:
+    def _members(self, keys: list[str], known: dict[str, Happening]) -> list[Happening]:
         """The events of one new story: placed and kept ones by id, and every event of a story it joined."""
-        known = {item.id: item for item in (*self.added, *kept)}
-        joined = sorted(key for key in keys if key not in known and key.startswith("s"))
+        members = [known[key] for key in keys if key in known]
+        joined = sorted(key for key in keys if key not in known)
+        if not joined:
+            return members
         rows = _rows_where(self.conn, select(REPORTS.c.event_id, REPORTS.c.story_id), REPORTS.c.story_id, joined)
         self.story_of.update({row.event_id: row.story_id for row in rows})
-        members = [known[key] for key in keys if key in known]
         return members + _happenings(self.conn, self.store, E.c.id, sorted(row.event_id for row in rows))
 
     def _ids(self, groups: list[list[Happening]]) -> tuple[dict[int, str], dict[str, str]]:
@@ -254,15 +258,13 @@ class _Placement:
                 retired[old] = ids[best]
             else:
                 ids[best] = old
+        last = int(self.conn.execute(select(STATE.c.value).where(STATE.c.key == LAST_NUMBER)).scalar() or 0)
         for index in range(len(groups)):
             if index not in ids:
-                ids[index] = self._new_id()
+                last += 1
+                ids[index] = f"s{last}"
+        _set_state(self.conn, LAST_NUMBER, str(last))
         return ids, retired
-
-    def _new_id(self) -> str:
-        number = int(self.conn.execute(select(STATE.c.value).where(STATE.c.key == LAST_NUMBER)).scalar() or 0) + 1
-        _set_state(self.conn, LAST_NUMBER, str(number))
-        return f"s{number}"
 
     def _write(self, groups: list[list[Happening]], ids: dict[int, str], retired: dict[str, str]) -> None:
         before = sorted(self.broken | {self.story_of[item.id] for members in groups for item in members
