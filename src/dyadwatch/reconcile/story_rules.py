@@ -121,13 +121,18 @@ def period_of(date: str | None) -> str:
     return (date or "")[:7]
 
 
-def periods_meet(a: str, b: str) -> bool:
-    """Whether events of these periods may be one happening (the date rules below, at the grain of a month)."""
-    if not a or not b:
-        return True
-    if len(a) == 4 or len(b) == 4:
-        return a[:4] == b[:4]
-    return _months_apart(a, b) <= MAX_MONTHS_APART
+def meeting_periods(period: str) -> tuple[str, ...] | None:
+    """The periods whose events may be one happening with an event of this one (the date rules below, at the
+    grain of a month): the year, the month before and after, and undated; None for an undated event, which
+    meets every period."""
+    if not period:
+        return None
+    year = period[:4]
+    if len(period) == 4:
+        return ("", year, *(f"{year}-{month:02d}" for month in range(1, 13)))
+    month = int(year) * 12 + int(period[5:7]) - 1
+    return ("", year, *(f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(month - MAX_MONTHS_APART,
+                                                                      month + MAX_MONTHS_APART + 1)))
 
 
 def same_happening(a: Happening, b: Happening) -> bool:
@@ -154,11 +159,11 @@ class BlockIndex:
                 self.blocks[item.block][item.period].append(item)
 
     def candidates(self, item: Happening) -> Iterator[Happening]:
-        if item.block is None:
+        if item.block is None or item.block not in self.blocks:
             return
-        for period, others in self.blocks.get(item.block, {}).items():
-            if periods_meet(item.period, period):
-                yield from others
+        periods = self.blocks[item.block]
+        for period in meeting_periods(item.period) or tuple(periods):
+            yield from periods.get(period, ())
 
 
 def links(new: Sequence[Happening], pool: Sequence[Happening]) -> Iterator[tuple[Happening, Happening]]:

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Connection, and_, func, or_, select, true
+from sqlalchemy import Column, Connection, func, select
 
 from dyadwatch.reconcile.story_rules import (
     Contradiction,
@@ -36,7 +36,7 @@ from dyadwatch.reconcile.story_rules import (
     figures_by_doc,
     happening,
     links,
-    periods_meet,
+    meeting_periods,
     summarise,
 )
 from dyadwatch.store import schema
@@ -51,33 +51,22 @@ REVIEWS_SEEN, LAST_NUMBER, SKIPPED = "reviews_seen", "last_story_number", "skipp
 
 
 @dataclass(frozen=True)
-class StoryUpdate:
-    """What one update did."""
-
-    documents: int  # documents whose events were placed again
-    stories: int  # stories written (new, grown, shrunk or merged)
-    retired: int  # ids of stories merged into older ones
-
-
-@dataclass(frozen=True)
 class _Work:
     whole: bool  # build every story (the tables are new, or reviews were removed)
     documents: frozenset[str]
     reviews_seen: str  # the reviews table's "last id:count" once the work is done
 
 
-def update_stories(store: Store) -> StoryUpdate:
+def update_stories(store: Store) -> None:
     """Bring the stored stories up to date with the documents and reviews; cheap when nothing changed."""
     with store.connect() as conn:
         if _work(conn) is None:
-            return StoryUpdate(0, 0, 0)
+            return
     with store.write() as conn:
         work = _work(conn)  # again under the write lock: another process may have done it meanwhile
-        if work is None:
-            return StoryUpdate(0, 0, 0)
-        update = _Placement(conn, store, work).run()
-        _record_done(conn, store, work)
-    return update
+        if work is not None:
+            _Placement(conn, store, work).run()
+            _record_done(conn, store, work)
 
 
 def skipped_reviews(store: Store) -> dict[int, str]:
@@ -177,7 +166,7 @@ class _Placement:
         self.story_of = dict(self.gone)  # event -> the story it told before this update
         self.added = _happenings(conn, store, D.c.name, documents)
 
-    def run(self) -> StoryUpdate:
+    def run(self) -> None:
         partition = Partition(item.id for item in self.added)
         kept = self._split_broken(partition)
         for a, b in links(self.added, self.added):
@@ -190,8 +179,6 @@ class _Placement:
         groups = [self._members(keys, known) for keys in partition.groups()]
         ids, retired = self._ids(groups)
         self._write(groups, ids, retired)
-        documents = {item.row.doc for item in self.added} | self.work.documents
-        return StoryUpdate(len(documents), len(groups), len(retired))
 
     def _split_broken(self, partition: Partition) -> list[Happening]:
         """What is left of the stories that lost events, grouped again from scratch (it may fall apart)."""
@@ -213,16 +200,17 @@ class _Placement:
         """The stored events of untouched stories that a placed event may join: same block, a period it meets."""
         if self.work.whole:
             return []
-        periods: dict[str, set[str]] = defaultdict(set)
+        periods: dict[str, set[str] | None] = {}  # block -> the periods to look in (None: all)
         for item in self.added:
             if item.block is not None:
-                periods[item.block].add(item.period)
+                meeting = meeting_periods(item.period)
+                wanted = periods.setdefault(item.block, set())
+                periods[item.block] = None if meeting is None or wanted is None else wanted | set(meeting)
         found: dict[str, str] = {}
         for block, wanted in periods.items():
-            query = select(REPORTS.c.event_id, REPORTS.c.story_id, REPORTS.c.period).where(
-                REPORTS.c.block == block, _periods_near(REPORTS.c.period, wanted))
-            for row in self.conn.execute(query):
-                if row.story_id not in self.broken and any(periods_meet(row.period, p) for p in wanted):
+            query = select(REPORTS.c.event_id, REPORTS.c.story_id).where(REPORTS.c.block == block)
+            for row in _rows_where(self.conn, query, REPORTS.c.period, None if wanted is None else sorted(wanted)):
+                if row.story_id not in self.broken:
                     found[row.event_id] = row.story_id
         self.story_of.update(found)
         return _happenings(self.conn, self.store, E.c.id, sorted(found))
@@ -249,10 +237,9 @@ class _Placement:
                     held = returned if item.id in self.gone else stayed
                     held[self.story_of[item.id]][index] += 1
         holders = {old: set(stayed[old]) | set(returned[old]) for old in {*stayed, *returned}}
-        seq = dict(_rows_where(self.conn, select(STORIES.c.id, STORIES.c.seq), STORIES.c.id, sorted(holders)))
         ids: dict[int, str] = {}
         retired: dict[str, str] = {}
-        for old in sorted(holders, key=lambda story_id: seq.get(story_id, 0)):
+        for old in sorted(holders, key=_number):
             best = max(holders[old], key=lambda index: (stayed[old][index], returned[old][index], -index))
             if best in ids:
                 retired[old] = ids[best]
@@ -327,20 +314,16 @@ def _delete_where(conn: Connection, table: Any, column: Column[Any], values: Seq
         conn.execute(table.delete().where(column.in_(chunk)))
 
 
-def _periods_near(column: Column[Any], periods: Iterable[str]) -> ColumnElement[bool]:
-    """A condition the index serves that keeps every stored period meeting one of these (and a few more)."""
-    wanted = set(periods)
-    if "" in wanted:
-        return true()
-    years = {int(period[:4]) + step for period in wanted for step in (-1, 0, 1)}
-    return or_(column == "", *[and_(column >= str(year), column < str(year + 1)) for year in sorted(years)])
-
-
 def _story_row(story: Story) -> dict[str, Any]:
-    return {"id": story.id, "seq": int(story.id[1:]), "type": story.type, "domain": story.domain,
+    return {"id": story.id, "type": story.type, "domain": story.domain,
             "source": story.source, "target": story.target, "date": story.date, "intensity": story.intensity,
             "negated": story.negated,
             "contradictions": json.dumps([[c.field, c.versions] for c in story.contradictions], ensure_ascii=False)}
+
+
+def _number(story_id: str) -> int:
+    """The order in which stories were made: their ids are numbered."""
+    return int(story_id[1:])
 
 
 def _report_row(story_id: str, item: Happening) -> dict[str, Any]:

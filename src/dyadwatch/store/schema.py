@@ -160,8 +160,7 @@ reviews = Table(
 # Stories, kept up to date as documents and reviews arrive (reconcile/story_table.py).
 stories = Table(
     "stories", metadata,
-    Column("id", String(24), primary_key=True),
-    Column("seq", Integer, nullable=False),  # order of creation: when two stories merge, the older id survives
+    Column("id", String(24), primary_key=True),  # "s" and a number given in order: the older of two is the lower
     Column("type", String(16), nullable=False),
     Column("domain", String(16), nullable=False),
     Column("source", String(32)),
