@@ -97,7 +97,7 @@ def measure(store: Store, held_out: list[tuple[Document, Extraction]], base: lis
         replaced.append(timed(lambda: story_table.update_stories(store)))
     read = timed(lambda: build_stories(store))
     with store.write() as conn:  # as a database made before stories were stored: built whole on the next update
-        conn.execute(schema.story_state.delete().where(schema.story_state.c.key == story_table.REVIEWS_SEEN))
+        conn.execute(schema.story_state.delete().where(schema.story_state.c.key == story_table.BUILT))
     whole = timed(lambda: story_table.update_stories(store))
     return {"add one document (median / max)": f"{statistics.median(added) * 1000:.0f} / {max(added) * 1000:.0f} ms",
             "replace one document (median / max)":

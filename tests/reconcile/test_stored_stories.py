@@ -131,13 +131,31 @@ def test_a_review_that_rejects_or_changes_an_event_moves_it_out_of_its_story(
     assert_same_as_recomputed(store)
 
 
+def test_reviews_replaced_or_removed_straight_in_the_database_are_followed(reported: tuple[Store, Path]):
+    store, _ = reported
+    tranche = tranche_story(store)
+    moved = next(r for r in tranche.reports if r.doc == "month.txt")
+    add_review(store, moved.event_id, "reject")
+    assert documents_of(story(store, tranche.id)) == {"early.txt"}
+    path = store.engine.url.database
+    with sqlite3.connect(path) as conn:  # the same review id, given again to a different review
+        conn.execute("DELETE FROM reviews")
+        conn.execute("INSERT INTO reviews (record_id, action, changes, note, author, created_at) "
+                     "VALUES (?, 'correct', '{\"type\": \"COOPERATE\"}', '', '', '2021-01-01')", (moved.event_id,))
+    home = next(s for s in build_stories(store) if any(r.event_id == moved.event_id for r in s.reports))
+    assert home.type == "COOPERATE" and documents_of(story(store, tranche.id)) == {"early.txt"}
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM reviews")
+    assert story(store, tranche.id) == tranche
+
+
 def test_a_database_made_before_stories_were_stored_gets_them_on_first_open(reported: tuple[Store, Path]):
     store, _ = reported
     expected = build_stories(store)
     path = store.engine.url.database
     store.close()
     with sqlite3.connect(path) as conn:
-        for table in ("stories", "story_reports", "story_aliases", "story_pending", "story_state"):
+        for table in ("stories", "story_reports", "story_aliases", "story_pending", "story_reviews", "story_state"):
             conn.execute(f"DROP TABLE {table}")
     reopened = Store(path)
     assert member_sets(build_stories(reopened)) == member_sets(expected)

@@ -2,8 +2,9 @@
 
 The story tables (store/schema.py) hold each story's summary, one row per event
 that tells it (with its values after reviews, its block and its period), the ids
-of stories merged into others, and the documents stored since the last update.
-An update takes those documents and the documents of records reviewed since;
+of stories merged into others, the documents stored since the last update and
+a copy of the reviews applied. An update takes those documents and the documents
+of records whose reviews were added, changed or removed since;
 it takes their events out of their stories, splits what is left of those stories
 where the events held them together, and places the documents' events again,
 comparing each only with the stored events of its block in a period it meets.
@@ -12,8 +13,7 @@ Story ids are numbers given in order ("s1", "s2", ...), never a hash of the
 members, so a story keeps its id when a report joins it or leaves it. When a
 report joins two stories, the older id survives and the other becomes an alias
 of it, so that a saved link still opens the story. A database made before the
-tables existed (or whose reviews were deleted behind the tool's back) has its
-stories built whole on the first update, keeping the ids it had.
+tables existed has its stories built whole on the first update.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, func, select
+from sqlalchemy import Column, Connection, and_, func, select
 
 from dyadwatch.reconcile.story_rules import (
     Contradiction,
@@ -46,15 +46,14 @@ from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews
 
 D, E, Q = schema.documents, schema.events, schema.quantities
 REPORTS, STORIES, ALIASES = schema.story_reports, schema.stories, schema.story_aliases
-PENDING, STATE = schema.story_pending, schema.story_state
-REVIEWS_SEEN, LAST_NUMBER, SKIPPED = "reviews_seen", "last_story_number", "skipped_reviews"
+PENDING, STATE, APPLIED, REVIEWS = schema.story_pending, schema.story_state, schema.story_reviews, schema.reviews
+BUILT, LAST_NUMBER, SKIPPED = "built", "last_story_number", "skipped_reviews"
 
 
 @dataclass(frozen=True)
 class _Work:
-    whole: bool  # build every story (the tables are new, or reviews were removed)
+    whole: bool  # build every story: the tables are new
     documents: frozenset[str]
-    reviews_seen: str  # the reviews table's "last id:count" once the work is done
 
 
 def update_stories(store: Store) -> None:
@@ -116,20 +115,21 @@ def happenings_of(store: Store, event_ids: Sequence[str]) -> list[Happening]:
 
 # --- what to do ---------------------------------------------------------------------------------------------
 def _work(conn: Connection) -> _Work | None:
-    state = dict(conn.execute(select(STATE.c.key, STATE.c.value)).all())
-    last, count = conn.execute(select(func.coalesce(func.max(schema.reviews.c.id), 0), func.count())
-                               .select_from(schema.reviews)).one()
-    seen = f"{last}:{count}"
+    """The documents stored since the last update and those of records whose reviews changed since."""
     pending = frozenset(conn.execute(select(PENDING.c.document)).scalars())
-    if REVIEWS_SEEN not in state:
-        return _Work(True, pending, seen)
-    if state[REVIEWS_SEEN] == seen:
-        return _Work(False, pending, seen) if pending else None
-    seen_last, seen_count = (int(part) for part in state[REVIEWS_SEEN].split(":"))
-    reviewed = conn.execute(select(schema.reviews.c.record_id).where(schema.reviews.c.id > seen_last)).scalars().all()
-    if seen_count + len(reviewed) != count:
-        return _Work(True, pending, seen)
-    return _Work(False, pending | _documents_of(conn, reviewed), seen)
+    if conn.execute(select(STATE.c.value).where(STATE.c.key == BUILT)).first() is None:
+        return _Work(True, pending)
+    reviewed = _reviews_changed(conn)
+    return _Work(False, pending | _documents_of(conn, reviewed)) if pending or reviewed else None
+
+
+def _reviews_changed(conn: Connection) -> list[str]:
+    """The records of reviews added, changed or removed since the stories applied them."""
+    same = and_(APPLIED.c.id == REVIEWS.c.id, APPLIED.c.record_id == REVIEWS.c.record_id,
+                APPLIED.c.action == REVIEWS.c.action, APPLIED.c.changes == func.coalesce(REVIEWS.c.changes, ""))
+    added = select(REVIEWS.c.record_id).select_from(REVIEWS.outerjoin(APPLIED, same)).where(APPLIED.c.id.is_(None))
+    removed = select(APPLIED.c.record_id).select_from(APPLIED.outerjoin(REVIEWS, same)).where(REVIEWS.c.id.is_(None))
+    return sorted({*conn.execute(added).scalars(), *conn.execute(removed).scalars()})
 
 
 def _documents_of(conn: Connection, record_ids: Sequence[str]) -> frozenset[str]:
@@ -144,13 +144,14 @@ def _documents_of(conn: Connection, record_ids: Sequence[str]) -> frozenset[str]
 
 def _record_done(conn: Connection, store: Store, work: _Work) -> None:
     skipped = {**_stored_skipped(conn), **store.skipped_reviews}
-    present = {row.id for row in _rows_where(conn, select(schema.reviews.c.id), schema.reviews.c.id, sorted(skipped))}
-    _set_state(conn, REVIEWS_SEEN, work.reviews_seen)
+    present = {row.id for row in _rows_where(conn, select(REVIEWS.c.id), REVIEWS.c.id, sorted(skipped))}
+    _set_state(conn, BUILT, "yes")
     _set_state(conn, SKIPPED, json.dumps({i: why for i, why in skipped.items() if i in present}))
-    if work.whole:
-        conn.execute(PENDING.delete())
-    else:
-        _delete_where(conn, PENDING, PENDING.c.document, sorted(work.documents))
+    _delete_where(conn, PENDING, PENDING.c.document, sorted(work.documents))
+    conn.execute(APPLIED.delete())
+    conn.execute(APPLIED.insert().from_select(
+        ["id", "record_id", "action", "changes"],
+        select(REVIEWS.c.id, REVIEWS.c.record_id, REVIEWS.c.action, func.coalesce(REVIEWS.c.changes, ""))))
 
 
 # --- placing events -----------------------------------------------------------------------------------------

@@ -203,7 +203,16 @@ story_pending = Table(
     Column("document", Text, primary_key=True),
 )
 
-# Where the stories stand: the last story number given and the reviews already applied.
+# The reviews the stored stories apply, as they were then: one changed, added or removed since re-places its record.
+story_reviews = Table(
+    "story_reviews", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(24), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("changes", Text, nullable=False),
+)
+
+# Where the stories stand: whether they were built, the last story number given, the reviews found invalid.
 story_state = Table(
     "story_state", metadata,
     Column("key", String(32), primary_key=True),
