@@ -185,14 +185,24 @@ def test_stored_stories_equal_a_full_recomputation_on_a_generated_corpus(tmp_pat
     assert any(s.source_count > 1 for s in build_stories(store))
 
 
+def test_stories_at_a_confidence_threshold_equal_a_recomputation_without_the_less_certain_events(demo_store: Store):
+    confidences = sorted(e.confidence for e in queries.events(demo_store))
+    threshold = confidences[len(confidences) // 3]
+    at_threshold = build_stories(demo_store, threshold)
+    assert member_sets(at_threshold) == member_sets(recomputed(demo_store, threshold))
+    assert len(member_sets(at_threshold)) < len(member_sets(build_stories(demo_store)))
+    assert len({s.id for s in at_threshold}) == len(at_threshold)
+
+
 def member_sets(stories: list[Story]) -> set[frozenset[str]]:
     return {frozenset(r.event_id for r in s.reports) for s in stories}
 
 
-def recomputed(store: Store) -> list[Story]:
+def recomputed(store: Store, min_confidence: float | None = None) -> list[Story]:
     """Every story from scratch: each pair of events compared, as before stories were stored."""
     figures = figures_by_doc(queries.quantities(store))
-    happenings = [happening(row, figures) for row in queries.events(store)]
+    happenings = [happening(row, figures)
+                  for row in queries.events(store, queries.EventFilter(min_confidence=min_confidence))]
     partition = Partition(h.id for h in happenings)
     for index, a in enumerate(happenings):
         for b in happenings[index + 1:]:
