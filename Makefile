@@ -10,7 +10,8 @@ TRAIN_VENV := .venv-train
 TRAIN_PY := $(TRAIN_VENV)/bin/python
 TRAIN_STAMP := $(TRAIN_VENV)/.installed
 
-.PHONY: install demo test lint eval bench clean browser serve train fuzz ingest-bench web-bench load-test fuzz-web
+.PHONY: install demo test lint eval bench clean browser serve train fuzz ingest-bench web-bench load-test fuzz-web \
+	story-bench
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +67,10 @@ bench: install
 
 ingest-bench: install
 	$(PY) benchmarks/ingest_throughput.py
+
+# Adding a document to stored stories, and reading them, on 1,000 and 10,000 generated documents (about 10 min).
+story-bench: install
+	$(PY) benchmarks/story_update.py --documents 1000 10000
 
 serve: install
 	$(BIN)/dyadwatch serve

@@ -23,6 +23,7 @@ from dyadwatch.ingest.files import InputFile, iter_input_files, read_bytes
 from dyadwatch.ingest.pool import WorkerConfig, WorkerPool
 from dyadwatch.ingest.work import Extracted, Limits, describe, extract_batch
 from dyadwatch.knowledge import load_knowledge
+from dyadwatch.reconcile.story_table import update_stories
 from dyadwatch.store.database import Saved, Store
 
 if TYPE_CHECKING:
@@ -225,6 +226,7 @@ class _Writer:
             return results + [FileResult(item.file.name, "failed",
                                          error=InputError(item.file.shown_path, Errors.E038, reason=reason))
                               for item in ready]
+        update_stories(self.store)
         return results + [_result(item, outcome) for item, outcome in zip(ready, saved, strict=True)]
 
     def _run(self) -> int:

@@ -72,7 +72,7 @@ class Store:
 
     def __init__(self, url: str | None = None, pool: PoolLimits | None = None) -> None:
         self.url = database_url(url)
-        self.skipped_reviews: set[int] = set()  # ids of stored reviews already reported as invalid
+        self.skipped_reviews: dict[int, str] = {}  # stored reviews already reported as invalid: id -> why
         try:
             if self.is_sqlite:
                 self.engine: Engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_S},
@@ -169,6 +169,7 @@ class Store:
             date_inferred=document.date_inferred, language=document.language, text=document.text,
             ingested_at=_now(), run_id=run_id)).inserted_primary_key[0]
         self._save_records(conn, document, extraction, document_id, run_id)
+        _mark_for_stories(conn, document.name)
         return Saved(document.name, "stored")
 
     def _delete_document(self, conn: Connection, document_id: int) -> None:
@@ -260,6 +261,13 @@ class RecordIds:
                 self.attempts[seed] = attempt
                 self.used.add(candidate)
                 return candidate
+
+
+def _mark_for_stories(conn: Connection, name: str) -> None:
+    """Note a stored or replaced document, whose stories the next story update redoes."""
+    pending = schema.story_pending
+    conn.execute(pending.delete().where(pending.c.document == name))
+    conn.execute(insert(pending).values(document=name))
 
 
 def _span_columns(role: str, span: Any) -> dict[str, int | None]:

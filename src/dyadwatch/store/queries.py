@@ -135,7 +135,7 @@ def _columns(table: Any, row_type: type, extra: dict[str, Any]) -> list[Any]:
     return [extra[n].label(n) if n in extra else table.c[n] for n in names]
 
 
-def _record_select(table: Any, row_type: type) -> Select:
+def record_select(table: Any, row_type: type) -> Select:
     columns = _columns(table, row_type, {"doc": D.c.name, "doc_date": D.c.date})
     return select(*columns).select_from(table.join(D, table.c.document_id == D.c.id))
 
@@ -143,7 +143,7 @@ def _record_select(table: Any, row_type: type) -> Select:
 def events(store: Store, where: EventFilter = EventFilter(), keep_rejected: bool = False) -> list[EventRow]:
     """Events with the analyst's reviews applied, in date order (undated last), filtered."""
     E = schema.events
-    query = _record_select(E, EventRow)
+    query = record_select(E, EventRow)
     if where.doc:
         query = query.where(D.c.name == where.doc)
     query = query.order_by(D.c.name, E.c.start)
@@ -179,7 +179,7 @@ def _event_matches(row: EventRow, where: EventFilter) -> bool:
 def review_queue(store: Store, limit: int = 20) -> list[EventRow]:
     """Events no analyst has reviewed yet, least certain first."""
     E, R = schema.events, schema.reviews
-    query = (_record_select(E, EventRow).where(~E.c.id.in_(select(R.c.record_id)))
+    query = (record_select(E, EventRow).where(~E.c.id.in_(select(R.c.record_id)))
              .order_by(E.c.confidence, D.c.name, E.c.start).limit(limit))
     with store.connect() as conn:
         return [EventRow(**row._mapping) for row in conn.execute(query)]
@@ -188,7 +188,7 @@ def review_queue(store: Store, limit: int = 20) -> list[EventRow]:
 def event(store: Store, event_id: str) -> EventRow:
     E = schema.events
     with store.connect() as conn:
-        row = conn.execute(_record_select(E, EventRow).where(E.c.id == event_id)).first()
+        row = conn.execute(record_select(E, EventRow).where(E.c.id == event_id)).first()
     if row is None:
         raise DyadwatchError(Errors.E010, id=event_id)
     return apply_reviews([EventRow(**row._mapping)], latest_reviews(store), keep_rejected=True)[0]
@@ -196,7 +196,7 @@ def event(store: Store, event_id: str) -> EventRow:
 
 def quantities(store: Store, doc: str | None = None, unit: str | None = None) -> list[QuantityRow]:
     Q = schema.quantities
-    query = _record_select(Q, QuantityRow)
+    query = record_select(Q, QuantityRow)
     if doc:
         query = query.where(D.c.name == doc)
     if unit:
@@ -208,7 +208,7 @@ def quantities(store: Store, doc: str | None = None, unit: str | None = None) ->
 
 def claims(store: Store, doc: str | None = None, kind: str | None = None) -> list[ClaimRow]:
     C = schema.claims
-    query = _record_select(C, ClaimRow)
+    query = record_select(C, ClaimRow)
     if doc:
         query = query.where(D.c.name == doc)
     if kind:

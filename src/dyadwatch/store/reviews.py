@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -27,7 +28,8 @@ from dyadwatch.store.database import Store
 from dyadwatch.store.review_values import CORRECTABLE, DOCUMENT_PREFIX, applied_fields, checked_changes
 
 ACTIONS = ("confirm", "correct", "reject")
-__all__ = ["ACTIONS", "CORRECTABLE", "Review", "add_review", "apply_reviews", "latest_reviews", "review_status"]
+__all__ = ["ACTIONS", "CORRECTABLE", "Review", "add_review", "apply_reviews", "chunks", "latest_reviews",
+           "review_status", "warn_skipped"]
 TABLES = {"e": schema.events, "q": schema.quantities, "c": schema.claims}
 R = TypeVar("R")
 log = logging.getLogger(__name__)
@@ -68,11 +70,19 @@ def review_status(action: str) -> str:
     return STATUSES.get(action, action)
 
 
-def latest_reviews(store: Store) -> dict[str, Review]:
-    """The latest valid review of each reviewed record; invalid stored reviews are skipped with a warning."""
+def latest_reviews(store: Store, record_ids: Collection[str] | None = None) -> dict[str, Review]:
+    """The latest valid review of each reviewed record (of those given, or of all); invalid stored reviews are
+    skipped with a warning."""
     table = schema.reviews
+    query = select(table).order_by(table.c.id)
     with store.connect() as conn:
-        rows = conn.execute(select(table).order_by(table.c.id)).all()
+        if record_ids is None:
+            rows = conn.execute(query).all()
+        else:
+            ids = sorted(record_ids)
+            rows = [row for chunk in chunks(ids)
+                    for row in conn.execute(query.where(table.c.record_id.in_(chunk))).all()]
+            rows.sort(key=lambda row: row.id)
     latest = {}
     for row in rows:
         try:
@@ -80,6 +90,12 @@ def latest_reviews(store: Store) -> dict[str, Review]:
         except (DyadwatchError, ValueError, TypeError, RecursionError) as error:
             _warn_skipped(store, row, error)
     return latest
+
+
+def chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """Slices small enough to bind in one IN (...) list."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _stored_review(row: Any) -> Review:
@@ -95,9 +111,16 @@ def _stored_review(row: Any) -> Review:
 
 def _warn_skipped(store: Store, row: Any, error: Exception) -> None:
     """Log a skipped review once per store (reviews are read on every request)."""
-    if row.id not in store.skipped_reviews:
-        store.skipped_reviews.add(row.id)
-        log.warning("review %s of %s is skipped: %s", row.id, row.record_id, error)
+    warn_skipped(store, {row.id: f"review {row.id} of {row.record_id} is skipped: {error}"})
+
+
+def warn_skipped(store: Store, skipped: dict[int, str]) -> None:
+    """Log each of these skipped reviews (review id -> why) that this store has not reported yet: the stories
+    read stored records, so they repeat what their update found."""
+    for review_id, why in skipped.items():
+        if review_id not in store.skipped_reviews:
+            store.skipped_reviews[review_id] = why
+            log.warning("%s", why)
 
 
 def apply_reviews(rows: list[R], reviews: dict[str, Review], keep_rejected: bool = False) -> list[R]:

@@ -155,3 +155,66 @@ reviews = Table(
     Column("created_at", String(32), nullable=False),
     Index("ix_reviews_record", "record_id"),
 )
+
+
+# Stories, kept up to date as documents and reviews arrive (reconcile/story_table.py).
+stories = Table(
+    "stories", metadata,
+    Column("id", String(24), primary_key=True),  # "s" and a number given in order: the older of two is the lower
+    Column("type", String(16), nullable=False),
+    Column("domain", String(16), nullable=False),
+    Column("source", String(32)),
+    Column("target", String(32)),
+    Column("date", String(10)),
+    Column("intensity", Float, default=0.0),
+    Column("negated", Boolean, default=False),
+    Column("contradictions", Text, default="[]"),
+)
+
+# One row per event that tells a story, with its values after reviews, so that stories are read without
+# re-applying reviews; block and period find the events a new one may join.
+story_reports = Table(
+    "story_reports", metadata,
+    Column("event_id", String(24), primary_key=True),
+    Column("story_id", String(24), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("date", String(10)),
+    Column("source", String(32)),
+    Column("target", String(32)),
+    Column("figures", Text, default="[]"),
+    Column("confidence", Float, default=1.0),
+    Column("block", String(120)),  # type and countries; NULL for a negated event, which joins no other
+    Column("period", String(7), nullable=False),
+    Index("ix_story_reports_story", "story_id"),
+    Index("ix_story_reports_document", "document"),
+    Index("ix_story_reports_block", "block", "period"),
+)
+
+# The id of a story merged into another, so that a saved link still opens it.
+story_aliases = Table(
+    "story_aliases", metadata,
+    Column("retired_id", String(24), primary_key=True),
+    Column("story_id", String(24), nullable=False),
+)
+
+# Documents stored or replaced since the stories were last updated.
+story_pending = Table(
+    "story_pending", metadata,
+    Column("document", Text, primary_key=True),
+)
+
+# The reviews the stored stories apply, as they were then: one changed, added or removed since re-places its record.
+story_reviews = Table(
+    "story_reviews", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(24), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("changes", Text, nullable=False),
+)
+
+# Where the stories stand: whether they were built, the last story number given, the reviews found invalid.
+story_state = Table(
+    "story_state", metadata,
+    Column("key", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,146 @@
+"""Prints what stored stories cost and save on a database of N generated documents: the time to add one document
+(the story update alone, its extraction left out), to replace one, to read every story, and to build every story
+from scratch; with --before REV, also the time the stories took as the code of REV rebuilt them on each request.
+
+The database is made of --extracted generated documents run through the pipeline once: copy k of a document is
+stored under its own name with its dates moved k years on, so copies tell different happenings of the same kinds,
+and blocks (type and countries) fill up with N as they would with years of reporting.
+
+    .venv/bin/python benchmarks/story_update.py [--documents 1000 10000] [--extracted 200] [--before f6a0508]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import types
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import func, select
+from synthetic_corpus import write_corpus
+
+from dyadwatch.ingest.files import iter_input_files
+from dyadwatch.ingest.work import Limits, extract_batch
+from dyadwatch.knowledge import load_knowledge
+from dyadwatch.model import Document, Extraction
+from dyadwatch.pipeline import Extractor
+from dyadwatch.reconcile import story_table
+from dyadwatch.reconcile.stories import build_stories
+from dyadwatch.store import schema
+from dyadwatch.store.database import Store
+
+REPO = Path(__file__).resolve().parents[1]
+HELD_OUT = 5  # extracted documents kept out of the database, added one at a time
+BATCH = 100  # documents stored (and their stories updated) together, as ingest does
+
+
+def extracted(folder: Path, count: int, seed: int) -> list[tuple[Document, Extraction]]:
+    write_corpus(folder, count, seed)
+    files = [f for f in iter_input_files([folder]) if not isinstance(f, Exception)]
+    items = extract_batch(Extractor(), files, Limits(seconds_per_file=None))
+    return [(item.document, item.extraction) for item in items if item.document and item.extraction]
+
+
+def copy_of(item: tuple[Document, Extraction], years: int, label: str) -> tuple[Document, Extraction]:
+    """The document under another name, its dates `years` later (text appended at the end: offsets hold)."""
+    document, extraction = item
+    text = f"{document.text}\n\n[{label}]\n"
+    moved_document = replace(document, name=f"{label}/{document.name}", text=text, date=_later(document.date, years),
+                             sha256=hashlib.sha256(text.encode()).hexdigest())
+    moved_extraction = replace(
+        extraction, events=[replace(e, date=_later(e.date, years)) for e in extraction.events],
+        quantities=[replace(q, date=_later(q.date, years)) for q in extraction.quantities])
+    return moved_document, moved_extraction
+
+
+def _later(date: str | None, years: int) -> str | None:
+    return f"{int(date[:4]) + years:04d}{date[4:]}" if date else None
+
+
+def timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def build(store: Store, base: list[tuple[Document, Extraction]], documents: int) -> float:
+    copies = [copy_of(base[n % len(base)], n // len(base), f"c{n // len(base)}") for n in range(documents)]
+    run = store.start_run("bench", load_knowledge(), "bench")
+
+    def store_all() -> None:
+        for start in range(0, len(copies), BATCH):
+            store.save_batch(copies[start:start + BATCH], run)
+            story_table.update_stories(store)
+
+    return timed(store_all)
+
+
+def measure(store: Store, held_out: list[tuple[Document, Extraction]], base: list[tuple[Document, Extraction]],
+            documents: int) -> dict[str, str]:
+    run = store.start_run("bench", load_knowledge(), "bench")
+    copies = documents // len(base)
+    added = []
+    for number, item in enumerate(held_out):
+        store.save_batch([copy_of(item, number % max(copies, 1), f"new{number}")], run)
+        added.append(timed(lambda: story_table.update_stories(store)))
+    replaced = []
+    for number, item in enumerate(held_out):  # each held-out document replaced by another's text
+        document, extraction = copy_of(held_out[-1 - number], number % max(copies, 1), f"changed{number}")
+        store.save_batch([(replace(document, name=f"new{number}/{item[0].name}"), extraction)], run)
+        replaced.append(timed(lambda: story_table.update_stories(store)))
+    read = timed(lambda: build_stories(store))
+    with store.write() as conn:  # as a database made before stories were stored: built whole on the next update
+        conn.execute(schema.story_state.delete().where(schema.story_state.c.key == story_table.BUILT))
+    whole = timed(lambda: story_table.update_stories(store))
+    return {"add one document (median / max)": f"{statistics.median(added) * 1000:.0f} / {max(added) * 1000:.0f} ms",
+            "replace one document (median / max)":
+                f"{statistics.median(replaced) * 1000:.0f} / {max(replaced) * 1000:.0f} ms",
+            "build_stories (stored)": f"{read:.2f} s", "build every story from scratch": f"{whole:.2f} s"}
+
+
+def before(store: Store, revision: str) -> str:
+    """The time of build_stories as the stories module of `revision` computed them (on every request)."""
+    source = subprocess.run(["git", "show", f"{revision}:src/dyadwatch/reconcile/stories.py"], cwd=REPO,
+                            capture_output=True, text=True, check=True).stdout
+    module = sys.modules.setdefault("stories_before", types.ModuleType("stories_before"))  # dataclasses look it up
+    exec(compile(source, f"{revision}:stories.py", "exec"), module.__dict__)
+    return f"{timed(lambda: module.build_stories(store)):.2f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, nargs="+", default=[1000])
+    parser.add_argument("--extracted", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--before", help="a git revision whose build_stories to time on the same database")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        items = extracted(Path(tmp) / "corpus", args.extracted + HELD_OUT, args.seed)
+        base, held_out = items[:-HELD_OUT], items[-HELD_OUT:]
+        print(f"extracted {len(items)} generated documents in {time.perf_counter() - started:.0f} s", flush=True)
+        for documents in args.documents:
+            store = Store(str(Path(tmp) / f"stories-{documents}.db"))
+            built = build(store, base, documents)
+            with store.connect() as conn:
+                events, stories = (conn.execute(select(func.count()).select_from(table)).scalar()
+                                   for table in (schema.events, schema.stories))
+            print(f"\n{documents} documents, {events} events, {stories} stories "
+                  f"(stored in batches of {BATCH} with their stories in {built:.0f} s)")
+            figures = measure(store, held_out, base, documents)
+            if args.before:
+                figures[f"build_stories at {args.before} (all pairs, every request)"] = before(store, args.before)
+            for name, value in figures.items():
+                print(f"  {name:<58} {value}")
+            store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,304 @@
+"""When two reports tell one happening, and what the story of them says.
+
+Events from different documents (and repeated mentions in one document) are
+merged when they have the same PLOVER type, compatible actors (same countries,
+either order for joint actions, a missing target fits any) and compatible dates
+(one a prefix of the other: "June 2021" fits "2 June 2021"), and their evidence
+is alike (shared content words) or quotes the same figure. Reports whose dates
+differ by at most a month are merged too when they quote the same figure and
+share words: that is where sources disagree, and the story shows both versions
+as a contradiction. Dates, figures and actors are compared for contradictions.
+
+Only events of one block (type and countries) whose periods (month, year or
+undated) meet can be merged, so an event is compared with those alone: the
+blocks are indexed here in memory and in the story tables on disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from dyadwatch.evaluate import SYMMETRIC_TYPES, country
+from dyadwatch.store.queries import EventRow, QuantityRow
+
+WORD = re.compile(r"[a-zà-ÿ]{4,}")
+STOP_WORDS = frozenset({
+    "this", "that", "with", "from", "have", "were", "been", "which", "their", "there", "these", "those", "about",
+    "after", "before", "would", "could", "should", "also", "into", "more", "than", "other", "such", "only",
+    "while", "when", "where", "what", "they", "them", "over", "under", "between", "during", "against", "because",
+    "since", "until", "among", "within", "without", "being", "very", "most", "some", "many", "much", "both",
+    "each"
+})
+SIMILAR = 0.25
+SIMILAR_UNDATED = 0.45
+MAX_MONTHS_APART = 1
+
+
+@dataclass(frozen=True)
+class Report:
+    event_id: str
+    doc: str
+    date: str | None
+    source: str | None
+    target: str | None
+    start: int
+    end: int
+    quote: str
+    figures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    field: str
+    versions: dict[str, list[str]]  # value -> documents that give it
+
+
+@dataclass
+class Story:
+    id: str
+    type: str
+    domain: str
+    source: str | None
+    target: str | None
+    date: str | None
+    intensity: float
+    negated: bool
+    reports: list[Report] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
+
+    @property
+    def source_count(self) -> int:
+        return len({r.doc for r in self.reports})
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["source_count"] = self.source_count
+        data["reports"] = [{**asdict(r), "doc": r.doc, "start": r.start, "end": r.end, "quote": r.quote}
+                           for r in self.reports]
+        return data
+
+
+def rank(story: Story) -> tuple[Any, ...]:
+    """Most reported first, then by date; ties in the order of their earliest report."""
+    earliest = min((r.date is None, r.date or "", r.doc, r.start) for r in story.reports)
+    return (-story.source_count, -len(story.reports), story.date or "9999", earliest)
+
+
+@dataclass(frozen=True)
+class Happening:
+    """An event as the merging rules see it: its (reviewed) row, its content words, the figures its sentence quotes."""
+
+    row: EventRow
+    words: frozenset[str]
+    amounts: frozenset[str]
+    block: str | None  # type and countries; None for a negated event, which tells a story of its own
+    period: str
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+
+def happening(row: EventRow, figures_by_doc: dict[str, list[QuantityRow]]) -> Happening:
+    block = None if row.negated else f"{row.type}|{','.join(sorted(_countries(row)))}"
+    return Happening(row, frozenset(_content_words(row.quote)), frozenset(_amounts(row, figures_by_doc)), block,
+                     period_of(row.date))
+
+
+def figures_by_doc(figures: Iterable[QuantityRow]) -> dict[str, list[QuantityRow]]:
+    by_doc: dict[str, list[QuantityRow]] = defaultdict(list)
+    for figure in figures:
+        by_doc[figure.doc].append(figure)
+    return by_doc
+
+
+def period_of(date: str | None) -> str:
+    """The month of a date, the year of a year-only date, "" when undated."""
+    return (date or "")[:7]
+
+
+def meeting_periods(period: str) -> tuple[str, ...] | None:
+    """The periods whose events may be one happening with an event of this one (the date rules below, at the
+    grain of a month): the year, the month before and after, and undated; None for an undated event, which
+    meets every period."""
+    if not period:
+        return None
+    year = period[:4]
+    if len(period) == 4:
+        return ("", year, *(f"{year}-{month:02d}" for month in range(1, 13)))
+    month = int(year) * 12 + int(period[5:7]) - 1
+    return ("", year, *(f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(month - MAX_MONTHS_APART,
+                                                                      month + MAX_MONTHS_APART + 1)))
+
+
+def same_happening(a: Happening, b: Happening) -> bool:
+    """Whether two events of one block are reports of one happening."""
+    if a.block is None or a.block != b.block or not _actors_fit(a.row, b.row):
+        return False
+    similarity = _jaccard(a.words, b.words)
+    shared_figure = bool(a.amounts & b.amounts)
+    date_a, date_b = a.row.date, b.row.date
+    if date_a is None or date_b is None:
+        return similarity >= SIMILAR_UNDATED or (shared_figure and similarity >= SIMILAR)
+    if date_a.startswith(date_b) or date_b.startswith(date_a):
+        return similarity >= SIMILAR or shared_figure or (len(date_a) == len(date_b) == 10 and date_a == date_b)
+    return _months_apart(date_a, date_b) <= MAX_MONTHS_APART and shared_figure and similarity >= SIMILAR / 2
+
+
+class BlockIndex:
+    """Happenings by block and period, so that each is compared only with those it may match."""
+
+    def __init__(self, happenings: Iterable[Happening]) -> None:
+        self.blocks: dict[str, dict[str, list[Happening]]] = defaultdict(lambda: defaultdict(list))
+        for item in happenings:
+            if item.block is not None:
+                self.blocks[item.block][item.period].append(item)
+
+    def candidates(self, item: Happening) -> Iterator[Happening]:
+        if item.block is None or item.block not in self.blocks:
+            return
+        periods = self.blocks[item.block]
+        for period in meeting_periods(item.period) or tuple(periods):
+            yield from periods.get(period, ())
+
+
+def links(new: Sequence[Happening], pool: Sequence[Happening]) -> Iterator[tuple[Happening, Happening]]:
+    """Each pair (one of `new`, one of `pool`) that tells one happening; a pair within one list comes once."""
+    index = BlockIndex(pool)
+    in_pool = {item.id for item in pool}
+    for item in new:
+        for other in index.candidates(item):
+            if other.id != item.id and not (item.id in in_pool and other.id < item.id) \
+                    and same_happening(item, other):
+                yield item, other
+
+
+class Partition:
+    """Union-find over string keys (event ids and story ids)."""
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        self.parent: dict[str, str] = {key: key for key in keys}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+    def groups(self) -> list[list[str]]:
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for key in list(self.parent):
+            grouped[self.find(key)].append(key)
+        return list(grouped.values())
+
+
+def cluster(happenings: Sequence[Happening]) -> list[list[Happening]]:
+    """The happenings grouped into stories, from scratch."""
+    partition = Partition(item.id for item in happenings)
+    for a, b in links(happenings, happenings):
+        partition.join(a.id, b.id)
+    by_id = {item.id: item for item in happenings}
+    return [[by_id[key] for key in group] for group in partition.groups()]
+
+
+def summarise(story_id: str, members: Sequence[Happening]) -> Story:
+    """The story these happenings tell: the values most reports give, and where they disagree."""
+    ordered = sorted(members, key=lambda h: (h.row.doc, h.row.start))
+    rows = [h.row for h in ordered]
+    reports = [Report(e.id, e.doc, e.date, e.source, e.target, e.start, e.end, e.quote, tuple(sorted(h.amounts)))
+               for e, h in zip(rows, ordered, strict=True)]
+    return Story(
+        id=story_id,
+        type=rows[0].type,
+        domain=_most_common(e.domain for e in rows) or "politics",
+        source=_most_common(e.source for e in rows),
+        target=_most_common(e.target for e in rows),
+        date=_most_precise([e.date for e in rows]),
+        intensity=rows[0].intensity,
+        negated=all(e.negated for e in rows),
+        reports=reports,
+        contradictions=_contradictions(reports),
+    )
+
+
+def _actors_fit(a: EventRow, b: EventRow) -> bool:
+    pa, pb = _country_pair(a), _country_pair(b)
+    if pa[0] != pb[0] and not (a.type in SYMMETRIC_TYPES and pa[0] == pb[1]):
+        return False
+    if pa[1] is None or pb[1] is None:
+        return True
+    return pa == pb or (a.type in SYMMETRIC_TYPES and pa == pb[::-1])
+
+
+def _country_pair(event: EventRow) -> tuple[str | None, str | None]:
+    return (country(event.source), country(event.target))
+
+
+def _countries(event: EventRow) -> set[str]:
+    """The source country (and the target for joint actions, in either order)."""
+    pair = _country_pair(event)
+    return {c for c in pair if c} if event.type in SYMMETRIC_TYPES else {pair[0] or ""}
+
+
+def _months_apart(a: str, b: str) -> int:
+    return abs((int(a[:4]) * 12 + int(a[5:7] or 1)) - (int(b[:4]) * 12 + int(b[5:7] or 1))) \
+        if len(a) >= 7 and len(b) >= 7 else 99
+
+
+def _content_words(text: str) -> set[str]:
+    return {w[:6] for w in WORD.findall(text.lower()) if w not in STOP_WORDS}
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _amounts(event: EventRow, figures: dict[str, list[QuantityRow]]) -> set[str]:
+    """Figures quoted in the event's sentence, as 'value unit' strings (counts are too common to count)."""
+    return {f"{f.value:g} {f.unit}" for f in figures.get(event.doc, [])
+            if f.start < event.end and event.start < f.end and f.unit != "count"}
+
+
+def _most_common(values: Any) -> Any:
+    counted = Counter(v for v in values if v)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def _most_precise(dates: list[str | None]) -> str | None:
+    """The most precise date, the one most reports give when several are equally precise."""
+    known = [d for d in dates if d]
+    if not known:
+        return None
+    longest = max(len(d) for d in known)
+    return Counter(d for d in known if len(d) == longest).most_common(1)[0][0]
+
+
+def _contradictions(reports: list[Report]) -> list[Contradiction]:
+    found = []
+    dates = {r.date for r in reports if r.date}
+    if any(not (a.startswith(b) or b.startswith(a)) for a in dates for b in dates):
+        found.append(Contradiction("date", _versions(reports, lambda r: r.date)))
+    sources = {r.source for r in reports if r.source}
+    if len({country(s) for s in sources}) > 1:
+        found.append(Contradiction("source", _versions(reports, lambda r: r.source)))
+    amounts = [set(r.figures) for r in reports if r.figures]
+    if len(amounts) > 1 and not set.intersection(*amounts):
+        found.append(Contradiction("figure", _versions(reports, lambda r: ", ".join(r.figures) or None)))
+    return found
+
+
+def _versions(reports: list[Report], value_of: Any) -> dict[str, list[str]]:
+    versions: dict[str, list[str]] = defaultdict(list)
+    for report in reports:
+        value = value_of(report)
+        if value and report.doc not in versions[value]:
+            versions[value].append(report.doc)
+    return dict(versions)

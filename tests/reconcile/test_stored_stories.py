@@ -1,0 +1,225 @@
+"""Stored stories: ids that survive later ingests, updates that touch only what changed, and the same stories as a
+full recomputation (every pair of events compared, no blocking) on the demo and on a generated corpus."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dyadwatch.analysis.trends import Dated, index_of, story_trend
+from dyadwatch.ingest.service import ingest
+from dyadwatch.pipeline import Extractor
+from dyadwatch.reconcile.stories import build_stories, story
+from dyadwatch.reconcile.story_rules import (
+    Partition,
+    Story,
+    figures_by_doc,
+    happening,
+    rank,
+    same_happening,
+    summarise,
+)
+from dyadwatch.store import queries
+from dyadwatch.store.database import Store
+from dyadwatch.store.reviews import add_review
+from dyadwatch.web.app import create_app
+from tests.conftest import DEMO, REPO
+
+TRANCHE = "Russia disbursed the third tranche of its loan to Belarus"
+REPORTS = {  # the first two differ in date and share no figure; the third, dated by month only, fits both
+    "early.txt": f"Loan news\n\n16.04.2021\n\nOn 14 April 2021, {TRANCHE}.\n",
+    "late.txt": f"Loan digest\n\n30.04.2021\n\nOn 28 April 2021, {TRANCHE}.\n",
+    "month.txt": f"Finance review\n\n20.05.2021\n\nIn April 2021, {TRANCHE}.\n",
+    "border.txt": "Year in review\n\n28.12.2020\n\nOn 22 December 2020 the Polish government criticised Belarus "
+                  "over the border.\n",
+}
+OTHER_NEWS = "Energy notes\n\n02.05.2021\n\nOn 1 May 2021 Lithuania accused Belarus of endangering the region.\n"
+
+
+def ingest_reports(store: Store, folder: Path, extractor: Extractor, *names: str, texts: dict[str, str] = REPORTS
+                   ) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_text(texts[name], encoding="utf-8")
+    report = ingest(store, [folder / name for name in names], extractor)
+    assert report.ok, report.errors
+
+
+def tranche_stories(store: Store) -> list[Story]:
+    return [s for s in build_stories(store) if s.type == "AID" and any("tranche" in r.quote for r in s.reports)]
+
+
+def tranche_story(store: Store) -> Story:
+    found = tranche_stories(store)
+    assert len(found) == 1, [[r.doc for r in s.reports] for s in found]
+    return found[0]
+
+
+def documents_of(found: Story | None) -> set[str]:
+    assert found is not None
+    return {r.doc for r in found.reports}
+
+
+@pytest.fixture
+def reported(tmp_path: Path, extractor: Extractor) -> tuple[Store, Path]:
+    """A database holding the early and the month report (one story) and the border one."""
+    store = Store(str(tmp_path / "stories.db"))
+    ingest_reports(store, tmp_path / "reports", extractor, "early.txt", "month.txt", "border.txt")
+    return store, tmp_path / "reports"
+
+
+def test_a_story_keeps_its_id_and_its_link_when_a_report_joins_it(reported: tuple[Store, Path],
+                                                                  extractor: Extractor):
+    store, folder = reported
+    before = tranche_story(store)
+    assert before.source_count == 2
+    client = TestClient(create_app(store.url))
+    assert client.get(f"/stories/{before.id}").status_code == 200
+    ingest_reports(store, folder, extractor, "late.txt")
+    after = tranche_story(store)
+    assert after.id == before.id and after.source_count == 3
+    page = client.get(f"/stories/{before.id}")
+    assert page.status_code == 200 and "late.txt" in page.text
+    listed = client.get("/api/stories").json()["stories"]
+    assert any(s["id"] == before.id and s["source_count"] == 3 for s in listed)
+
+
+def test_when_a_report_bridges_two_stories_the_older_id_survives_and_the_other_still_opens(
+        tmp_path: Path, extractor: Extractor):
+    store = Store(str(tmp_path / "bridged.db"))
+    ingest_reports(store, tmp_path / "reports", extractor, "early.txt")
+    ingest_reports(store, tmp_path / "reports", extractor, "late.txt")
+    older, newer = sorted(tranche_stories(store), key=lambda s: int(s.id[1:]))
+    assert (documents_of(older), documents_of(newer)) == ({"early.txt"}, {"late.txt"})
+    ingest_reports(store, tmp_path / "reports", extractor, "month.txt")
+    merged = tranche_story(store)
+    assert merged.id == older.id and merged.source_count == 3
+    assert story(store, newer.id) == merged
+    page = TestClient(create_app(store.url)).get(f"/stories/{newer.id}")
+    assert page.status_code == 200 and "early.txt" in page.text
+
+
+def test_a_changed_report_leaves_its_story_and_other_ids_stay(reported: tuple[Store, Path], extractor: Extractor):
+    store, folder = reported
+    ingest_reports(store, folder, extractor, "late.txt")
+    ids = {s.id: documents_of(s) for s in build_stories(store)}
+    tranche = tranche_story(store)
+    ingest_reports(store, folder, extractor, "late.txt", texts={"late.txt": OTHER_NEWS})
+    assert documents_of(story(store, tranche.id)) == {"early.txt", "month.txt"}
+    after = {s.id: documents_of(s) for s in build_stories(store)}
+    assert all(after[i] == docs for i, docs in ids.items() if "late.txt" not in docs)
+    assert not any(r.doc == "late.txt" and "tranche" in r.quote for s in build_stories(store) for r in s.reports)
+
+
+@pytest.mark.parametrize("review", [("reject", None), ("correct", {"type": "COOPERATE"}),
+                                    ("correct", {"source": "POL"}), ("correct", {"date": "2019-03"})])
+def test_a_review_that_rejects_or_changes_an_event_moves_it_out_of_its_story(
+        reported: tuple[Store, Path], review: tuple[str, dict[str, str] | None]):
+    store, _ = reported
+    tranche = tranche_story(store)
+    moved = next(r for r in tranche.reports if r.doc == "month.txt")
+    add_review(store, moved.event_id, review[0], review[1])
+    assert documents_of(story(store, tranche.id)) == {"early.txt"}
+    homes = [s for s in build_stories(store) if any(r.event_id == moved.event_id for r in s.reports)]
+    assert [home.id == tranche.id for home in homes] == ([] if review[0] == "reject" else [False])
+    add_review(store, moved.event_id, "confirm")
+    assert story(store, tranche.id) == tranche
+    assert_same_as_recomputed(store)
+
+
+def test_reviews_replaced_or_removed_straight_in_the_database_are_followed(reported: tuple[Store, Path]):
+    store, _ = reported
+    tranche = tranche_story(store)
+    moved = next(r for r in tranche.reports if r.doc == "month.txt")
+    add_review(store, moved.event_id, "reject")
+    assert documents_of(story(store, tranche.id)) == {"early.txt"}
+    path = store.engine.url.database
+    with sqlite3.connect(path) as conn:  # the same review id, given again to a different review
+        conn.execute("DELETE FROM reviews")
+        conn.execute("INSERT INTO reviews (record_id, action, changes, note, author, created_at) "
+                     "VALUES (?, 'correct', '{\"type\": \"COOPERATE\"}', '', '', '2021-01-01')", (moved.event_id,))
+    home = next(s for s in build_stories(store) if any(r.event_id == moved.event_id for r in s.reports))
+    assert home.type == "COOPERATE" and documents_of(story(store, tranche.id)) == {"early.txt"}
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM reviews")
+    assert story(store, tranche.id) == tranche
+
+
+def test_a_database_made_before_stories_were_stored_gets_them_on_first_open(reported: tuple[Store, Path]):
+    store, _ = reported
+    expected = build_stories(store)
+    path = store.engine.url.database
+    store.close()
+    with sqlite3.connect(path) as conn:
+        for table in ("stories", "story_reports", "story_aliases", "story_pending", "story_reviews", "story_state"):
+            conn.execute(f"DROP TABLE {table}")
+    reopened = Store(path)
+    assert member_sets(build_stories(reopened)) == member_sets(expected)
+
+
+def test_stored_stories_equal_a_full_recomputation_on_the_demo_ingested_one_brief_at_a_time(
+        tmp_path: Path, extractor: Extractor):
+    store = Store(str(tmp_path / "demo.db"))
+    for brief in sorted(DEMO.iterdir(), reverse=True):  # the later reports first: older ones join their stories
+        assert ingest(store, [brief], extractor).ok
+    assert_same_as_recomputed(store)
+    assert len(build_stories(store)) > 50
+
+
+def test_stored_stories_equal_a_full_recomputation_on_a_generated_corpus(tmp_path: Path, extractor: Extractor):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synthetic_corpus import write_corpus
+
+    paths = write_corpus(tmp_path / "corpus", 120, seed=11)
+    store = Store(str(tmp_path / "generated.db"))
+    for start in range(0, len(paths), 40):
+        assert ingest(store, paths[start:start + 40], extractor).ok
+    changed = paths[5]  # now telling what another report tells, and one thing more
+    changed.write_text(paths[70].read_text(encoding="utf-8") + "\n" + OTHER_NEWS.split("\n\n")[-1], encoding="utf-8")
+    assert ingest(store, [changed], extractor).ok
+    assert_same_as_recomputed(store)
+    assert any(s.source_count > 1 for s in build_stories(store))
+
+
+def test_stories_at_a_confidence_threshold_equal_a_recomputation_without_the_less_certain_events(demo_store: Store):
+    confidences = sorted(e.confidence for e in queries.events(demo_store))
+    threshold = confidences[len(confidences) // 3]
+    at_threshold = build_stories(demo_store, threshold)
+    assert member_sets(at_threshold) == member_sets(recomputed(demo_store, threshold))
+    assert len(member_sets(at_threshold)) < len(member_sets(build_stories(demo_store)))
+    assert len({s.id for s in at_threshold}) == len(at_threshold)
+
+
+def member_sets(stories: list[Story]) -> set[frozenset[str]]:
+    return {frozenset(r.event_id for r in s.reports) for s in stories}
+
+
+def recomputed(store: Store, min_confidence: float | None = None) -> list[Story]:
+    """Every story from scratch: each pair of events compared, as before stories were stored."""
+    figures = figures_by_doc(queries.quantities(store))
+    happenings = [happening(row, figures)
+                  for row in queries.events(store, queries.EventFilter(min_confidence=min_confidence))]
+    partition = Partition(h.id for h in happenings)
+    for index, a in enumerate(happenings):
+        for b in happenings[index + 1:]:
+            if same_happening(a, b):
+                partition.join(a.id, b.id)
+    by_id = {h.id: h for h in happenings}
+    return [summarise("", [by_id[key] for key in group]) for group in partition.groups()]
+
+
+def assert_same_as_recomputed(store: Store) -> None:
+    stored, fresh = build_stories(store), sorted(recomputed(store), key=rank)
+    assert member_sets(stored) == member_sets(fresh)
+
+    def contents(stories: list[Story]) -> set[str]:
+        return {repr({**s.as_dict(), "id": ""}) for s in stories}
+
+    assert contents(stored) == contents(fresh)
+    for by in ("month", "year"):
+        items = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target) for s in fresh]
+        assert story_trend(store, by) == index_of(items, by)
