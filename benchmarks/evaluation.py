@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from dyadwatch.quality import measure
+from dyadwatch.pipeline import Extractor
+from dyadwatch.quality import confidence_table, measure
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = ROOT / "tests" / "floors.json"
@@ -19,16 +20,29 @@ def main() -> None:
                         help="the frozen held-out set (docs/ and gold/)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    figures = measure(args.shared, args.heldout)
+    extractor = Extractor()
+    figures = measure(args.shared, args.heldout, extractor)
     if args.json:
         print(json.dumps(figures))
         return
-    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
-    print(f"{'figure':32} {'value':>7} {'floor':>7}")
+    limits = json.loads(FLOORS.read_text(encoding="utf-8"))
+    print(f"{'figure':36} {'value':>7} {'limit':>9}")
     for name, value in figures.items():
-        floor = floors.get(name)
-        mark = "" if floor is None or value >= floor else "  BELOW FLOOR"
-        print(f"{name:32} {value:7.3f} {floor if floor is not None else '-':>7}{mark}")
+        print(f"{name:36} {value:7.3f} {_limit_text(name, value, limits)}")
+    print("\nheld-out type+actors by minimum confidence (events kept, precision, recall, F1):")
+    for step, score in confidence_table(args.heldout, extractor):
+        print(f"  >= {step:.1f}: {score.system:4d} kept  P {score.precision:.3f}  R {score.recall:.3f}  "
+              f"F1 {score.f1:.3f}")
+
+
+def _limit_text(name: str, value: float, limits: dict[str, dict[str, float]]) -> str:
+    if name in limits["floors"]:
+        floor = limits["floors"][name]
+        return f">= {floor:.3f}" + ("  BELOW FLOOR" if value < floor else "")
+    if name in limits["ceilings"]:
+        ceiling = limits["ceilings"][name]
+        return f"<= {ceiling:.3f}" + ("  ABOVE CEILING" if value > ceiling else "")
+    return "        -"
 
 
 if __name__ == "__main__":

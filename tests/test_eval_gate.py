@@ -12,7 +12,9 @@ from tests.conftest import REPO, SEEDS, SHARED
 
 HELDOUT = REPO / "data" / "heldout"
 
-FLOORS = json.loads((Path(__file__).parent / "floors.json").read_text(encoding="utf-8"))
+LIMITS = json.loads((Path(__file__).parent / "floors.json").read_text(encoding="utf-8"))
+FLOORS: dict[str, float] = LIMITS["floors"]
+CEILINGS: dict[str, float] = LIMITS["ceilings"]  # figures where lower is better (calibration error)
 
 
 @pytest.fixture(scope="module")
@@ -25,3 +27,12 @@ def figures(extractor) -> dict[str, float]:
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_figure_is_not_below_its_floor(figures: dict[str, float], name: str):
     assert figures[name] >= FLOORS[name], f"{name} fell to {figures[name]:.3f}, floor {FLOORS[name]:.3f}"
+
+
+@pytest.mark.parametrize("name", sorted(CEILINGS))
+def test_figure_is_not_above_its_ceiling(figures: dict[str, float], name: str):
+    assert figures[name] <= CEILINGS[name], f"{name} rose to {figures[name]:.3f}, ceiling {CEILINGS[name]:.3f}"
+
+
+def test_every_limit_names_a_measured_figure(figures: dict[str, float]):
+    assert set(FLOORS) | set(CEILINGS) <= set(figures)
