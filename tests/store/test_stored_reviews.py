@@ -30,7 +30,7 @@ from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.review_values import CLAIM_KINDS, MAX_MEASURE, MAX_STATUS, checked_changes
 from dyadwatch.store.reviews import add_review, latest_reviews
-from tests.conftest import store_of_reports
+from tests.conftest import Databases, store_of_reports
 from tests.review_profiles import REVIEW_PROFILE
 
 # Two short reports of our own: events of several types, a figure series across years, a forecast with a horizon.
@@ -59,10 +59,10 @@ BAD_ROWS = [("reject", "not json"), ("approve", "{}"), ("correct", "[1, 2]"), ("
 
 
 @pytest.fixture(scope="module")
-def small_store(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Store:
+def small_store(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor, databases: Databases) -> Store:
     """The two reports' records. The knowledge's thousands of aliases are left out: they only name actors, and
     reading them (forecasts do) would take most of each property example's time."""
-    store = store_of_reports(tmp_path_factory.mktemp("reviewed"), REPORTS, extractor, "reviewed.db")
+    store = store_of_reports(tmp_path_factory.mktemp("reviewed"), REPORTS, extractor, databases.new("reviewed"))
     with store.engine.begin() as conn:
         conn.execute(delete(schema.aliases))
     return store

@@ -19,11 +19,13 @@ from dyadwatch.errors import DyadwatchError, Errors, InputError
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Document, Extraction
 from dyadwatch.store import schema
+from dyadwatch.store.fulltext import FullText, full_text_for
 
 DEFAULT_DB = "dyadwatch.db"
 ENV_VAR = "DYADWATCH_DB"
 BUSY_TIMEOUT_S = 120  # how long a writer waits for another (a second ingest of the same folder) before failing
 WRITE = "dyadwatch_write"  # execution option: this transaction writes, so it takes the write lock at BEGIN
+WRITE_LOCK_KEY = 0x647961647761  # PostgreSQL advisory lock of dyadwatch's writers ("dyadwa" in ASCII)
 
 
 def database_url(given: str | None = None) -> str:
@@ -68,7 +70,7 @@ class Saved:
 
 
 class Store:
-    """One database; SQLite (WAL, FTS5) by default, any SQLAlchemy URL otherwise."""
+    """One database; SQLite (WAL, FTS5) by default, PostgreSQL (its own text search) or any SQLAlchemy URL."""
 
     def __init__(self, url: str | None = None, pool: PoolLimits | None = None) -> None:
         self.url = database_url(url)
@@ -81,19 +83,23 @@ class Store:
                 event.listen(self.engine, "begin", _sqlite_begin)
             else:
                 self.engine = create_engine(self.url, **_pool_options(self.url, pool))
+            self.full_text: FullText | None = full_text_for(self.engine.dialect.name)
             with self.write() as conn:  # one process at a time creates or upgrades the tables
                 schema.metadata.create_all(conn)
                 _add_missing_columns(conn)
                 _add_missing_indexes(conn)
-                if self.is_sqlite:
-                    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts "
-                                      "USING fts5(text, tokenize='porter unicode61')"))
+                if self.full_text:
+                    self.full_text.create(conn)
         except SQLAlchemyError as error:
             raise DyadwatchError(Errors.E009, url=self.url, reason=str(error.orig or error)) from None
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -105,6 +111,8 @@ class Store:
         """A transaction that takes SQLite's write lock when it begins (waiting for another writer), so that
         what it reads stays true until it commits."""
         with self.engine.connect() as conn, conn.execution_options(**{WRITE: True}).begin():
+            if self.is_postgresql:
+                _take_postgresql_write_lock(conn)
             yield conn
 
     def close(self) -> None:
@@ -174,9 +182,8 @@ class Store:
     def _delete_document(self, conn: Connection, document_id: int) -> None:
         for table in (schema.events, schema.quantities, schema.claims, schema.mentions):
             conn.execute(table.delete().where(table.c.document_id == document_id))
-        if self.is_sqlite:
-            conn.execute(text("DELETE FROM sentences_fts WHERE rowid IN "
-                              "(SELECT id FROM sentences WHERE document_id = :d)"), {"d": document_id})
+        if self.full_text:
+            self.full_text.remove_document(conn, document_id)
         conn.execute(schema.sentences.delete().where(schema.sentences.c.document_id == document_id))
         conn.execute(schema.documents.delete().where(schema.documents.c.id == document_id))
 
@@ -186,9 +193,8 @@ class Store:
             rows = [{"document_id": document_id, "start": s.start, "end": s.end, "paragraph": s.paragraph,
                      "heading": s.heading, "text": s.text} for s in extraction.sentences]
             conn.execute(insert(schema.sentences), rows)
-            if self.is_sqlite:
-                conn.execute(text("INSERT INTO sentences_fts(rowid, text) SELECT id, text FROM sentences "
-                                  "WHERE document_id = :d"), {"d": document_id})
+            if self.full_text:
+                self.full_text.add_document(conn, document_id)
         if extraction.mentions:
             conn.execute(insert(schema.mentions), [
                 {"document_id": document_id, "start": m.start, "end": m.end, "text": m.text, "code": m.code}
@@ -286,6 +292,14 @@ def _sqlite_begin(conn: Connection) -> None:
     """BEGIN IMMEDIATE for writes: a deferred transaction that read first cannot take the write lock once
     another writer has committed (SQLITE_BUSY at once, without waiting), which two ingests at once would hit."""
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def _take_postgresql_write_lock(conn: Connection) -> None:
+    """What BEGIN IMMEDIATE is on SQLite: one writing transaction at a time, the others waiting for it (up to
+    the same timeout), so that a check made under the lock (is this document stored?) holds until commit. A
+    transaction-level advisory lock, released by PostgreSQL at commit or rollback, even if the client dies."""
+    conn.execute(text(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'"))
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
 
 
 def _add_missing_columns(conn: Connection) -> None:
