@@ -1,8 +1,12 @@
 from pathlib import Path
 
+import pytest
+
 from dyadwatch.ingest.service import ingest
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store, database_url
+
+pytestmark = pytest.mark.both_backends
 
 BRIEF = ("Gas and loans\n\n12.03.2021\n\nOn 2 March, Russia and Belarus signed an agreement on gas supplies. "
          "Moscow lent Minsk USD 500 million.\n")
@@ -16,8 +20,8 @@ def test_database_url_prefers_flag_then_environment_then_default(monkeypatch):
     assert database_url("postgresql://host/db") == "postgresql://host/db"
 
 
-def test_sqlite_runs_in_wal_mode(store: Store):
-    with store.connect() as conn:
+def test_sqlite_runs_in_wal_mode(tmp_path: Path):
+    with Store(str(tmp_path / "wal.db")).connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
@@ -88,8 +92,6 @@ def test_a_review_survives_reingesting_the_same_and_a_changed_file(tmp_path: Pat
 
 
 def test_a_review_of_an_unknown_record_or_field_is_refused(store: Store):
-    import pytest
-
     from dyadwatch.errors import DyadwatchError
     from dyadwatch.store.reviews import add_review
 
