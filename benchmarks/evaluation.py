@@ -1,4 +1,5 @@
-"""Prints every accuracy figure in one table, next to the floors CI enforces (tests/floors.json)."""
+"""Prints every accuracy figure in one table, next to the floors CI enforces (tests/floors.json); search recall
+on PostgreSQL too, in a throw-away cluster, where PostgreSQL is installed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from pathlib import Path
 
 from dyadwatch.quality import measure
+from dyadwatch.store.postgres_cluster import binaries, start_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = ROOT / "tests" / "floors.json"
@@ -19,7 +21,7 @@ def main() -> None:
                         help="the frozen held-out set (docs/ and gold/)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
-    figures = measure(args.shared, args.heldout)
+    figures = measure_with_postgresql(args.shared, args.heldout)
     if args.json:
         print(json.dumps(figures))
         return
@@ -29,6 +31,18 @@ def main() -> None:
         floor = floors.get(name)
         mark = "" if floor is None or value >= floor else "  BELOW FLOOR"
         print(f"{name:32} {value:7.3f} {floor if floor is not None else '-':>7}{mark}")
+
+
+def measure_with_postgresql(shared: Path, heldout: Path) -> dict[str, float]:
+    """Every figure; search on PostgreSQL as well where its binaries are installed."""
+    folder = binaries()
+    if folder is None:
+        return measure(shared, heldout)
+    cluster = start_cluster(folder)
+    try:
+        return measure(shared, heldout, postgresql_url=cluster.create_database("evaluation"))
+    finally:
+        cluster.stop()
 
 
 if __name__ == "__main__":

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sqlalchemy import insert, select, text
 
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
+from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from tests.postgres import Cluster, binaries, start_cluster
+from dyadwatch.store.postgres_cluster import Cluster, binaries, start_cluster
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -44,6 +46,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 BACKENDS = ("sqlite", "postgresql")
+SERIAL_TABLES = ("runs", "documents", "sentences", "mentions", "reviews")  # integer ids the database assigns
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -85,14 +88,24 @@ class Databases:
         return self.cluster.create_database(self._database_name(name))
 
     def copy(self, store: Store, name: str) -> Store:
-        """A new database holding what `store` holds."""
+        """A new database of the same backend holding what `store` holds."""
         if self.cluster is None:
             target = self.folder / f"{name}-{next(self.numbers)}.db"
             with sqlite3.connect(store.engine.url.database or "") as source, sqlite3.connect(target) as copy:
                 source.backup(copy)  # SQLite's backup API, safe under WAL
             return Store(str(target))
-        store.close()  # PostgreSQL copies a template only while nobody is connected to it
-        return Store(self.cluster.create_database(self._database_name(name), template=store.engine.url.database))
+        # Row by row: PostgreSQL copies a database as a template only while nobody is connected to it, and the
+        # web tests' apps stay connected to the demo database.
+        copy = Store(self.cluster.create_database(self._database_name(name)))
+        with store.connect() as source, copy.write() as target:
+            for table in schema.metadata.sorted_tables:
+                rows = [dict(row._mapping) for row in source.execute(select(table))]
+                if rows:
+                    target.execute(insert(table), rows)
+            for table in SERIAL_TABLES:  # the copied ids were given, so the sequences must be moved past them
+                target.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"coalesce(max(id), 0) + 1, false) FROM {table}"))
+        return copy
 
     def _database_name(self, name: str) -> str:
         return f"{re.sub(r'[^a-z0-9]+', '_', name.lower())}_{next(self.numbers)}"
@@ -135,8 +148,8 @@ def store(databases: Databases) -> Iterator[Store]:
 def store_of_reports(folder: Path, reports: dict[str, str], extractor: Extractor, url: str) -> Store:
     """Hand-written reports (file name -> text) written to `folder` and ingested into a fresh database at `url`."""
     folder.mkdir(parents=True, exist_ok=True)
-    for file_name, text in reports.items():
-        (folder / file_name).write_text(text, encoding="utf-8")
+    for file_name, report in reports.items():
+        (folder / file_name).write_text(report, encoding="utf-8")
     store = Store(url)
     report = ingest(store, [folder], extractor)
     assert report.ok and report.documents == len(reports), report.errors

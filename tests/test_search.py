@@ -31,9 +31,9 @@ from dyadwatch.search import (
 )
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
+from dyadwatch.store.postgres_cluster import Cluster
 
 from .conftest import GOLD, SEEDS, Databases, store_of_reports
-from .postgres import Cluster
 
 pytestmark = pytest.mark.both_backends
 

@@ -57,6 +57,7 @@ class Errors(StrEnum):
     # The tool itself (E050-): not a problem with the input.
     E050 = "internal error ({reason}); this is a bug in dyadwatch: please report it with the traceback above"
     E051 = "interrupted; run the same command again to carry on where it stopped (stored files are skipped)"
+    E052 = "a throw-away PostgreSQL cluster could not be run: `{command}` failed ({reason})"
 
 
 class Warnings(StrEnum):

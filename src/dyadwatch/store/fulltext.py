@@ -74,8 +74,11 @@ class Fts5:
         return [SentenceHit(**row._mapping) for row in rows]
 
 
-# The query must spell the indexed expression exactly as the index does, or PostgreSQL will not use the index.
-PG_VECTOR = "to_tsvector('english', s.text)"
+# PostgreSQL's parser takes whatever stands between < and > for an HTML tag and drops it, words and all; the
+# sentences are plain text, so a "<" is read as a space. The query must spell the indexed expression exactly
+# as the index does, or PostgreSQL will not use the index.
+PG_INDEXED = "to_tsvector('english', replace(text, '<', ' '))"
+PG_VECTOR = "to_tsvector('english', replace(s.text, '<', ' '))"
 PG_QUERY = "websearch_to_tsquery('english', :match)"
 
 
@@ -83,8 +86,7 @@ class PostgresText:
     """PostgreSQL: a GIN index over the sentences' English tsvector, ranked by ts_rank_cd."""
 
     def create(self, conn: Connection) -> None:
-        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_sentences_text_search "
-                          "ON sentences USING GIN (to_tsvector('english', text))"))
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_sentences_text_search ON sentences USING GIN ({PG_INDEXED})"))
 
     def add_document(self, conn: Connection, document_id: int) -> None:
         """Nothing to do: the index follows the sentences table."""

@@ -1,9 +1,10 @@
-"""A throw-away PostgreSQL cluster for the tests: initdb and pg_ctl in a temporary folder, reached over a unix
-socket in that folder (no TCP port, so nothing else on the machine can reach it or clash with it).
+"""A throw-away PostgreSQL cluster, for the tests and `make eval`: initdb and pg_ctl in a temporary folder,
+reached over a unix socket in that folder (no TCP port, so nothing else on the machine can reach it or clash
+with it). Not for a team's database, which is a server of its own, named by URL.
 
-The binaries are looked for on PATH and where Debian's `postgresql` package puts them (`make test` installs
-it where missing). PostgreSQL refuses to run as root; as root the cluster is run as the `postgres` account
-that the Debian package creates, through `runuser`.
+The binaries are looked for on PATH and where Debian's `postgresql` package puts them (`make test` and
+`make eval` install it where missing). PostgreSQL refuses to run as root; as root the cluster is run as the
+`postgres` account that the Debian package creates, through `runuser`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+
+from dyadwatch.errors import DyadwatchError, Errors
 
 SUPERUSER = "dyadwatch"
 SERVICE_ACCOUNT = "postgres"
@@ -49,10 +52,10 @@ class Cluster:
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{SUPERUSER}@/{database}?host={self.folder}"
 
-    def create_database(self, name: str, template: str = "template1") -> str:
-        """A new empty database (or a copy of `template`, which must have no open connection); its URL."""
+    def create_database(self, name: str) -> str:
+        """A new empty database; its URL."""
         with psycopg.connect(dbname="postgres", user=SUPERUSER, host=str(self.folder), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
     def stop(self) -> None:
@@ -82,4 +85,10 @@ def _is_root() -> bool:
 def _run_as_owner(command: list[str]) -> None:
     if _is_root() and getpass.getuser() != SERVICE_ACCOUNT:
         command = ["runuser", "-u", SERVICE_ACCOUNT, "--", *command]
-    subprocess.run(command, check=True, capture_output=True, timeout=START_TIMEOUT_S + 30)
+    try:
+        subprocess.run(command, check=True, capture_output=True, text=True, timeout=START_TIMEOUT_S + 30)
+    except subprocess.CalledProcessError as error:
+        raise DyadwatchError(Errors.E052, command=" ".join(command[:2]),
+                             reason=" ".join(error.stderr.split())[-300:]) from None
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise DyadwatchError(Errors.E052, command=" ".join(command[:2]), reason=str(error)) from None
