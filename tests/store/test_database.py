@@ -99,3 +99,20 @@ def test_a_review_of_an_unknown_record_or_field_is_refused(store: Store):
         add_review(store, "e-missing", "confirm")
     with pytest.raises(DyadwatchError, match="cannot correct colour"):
         add_review(store, "e-missing", "correct", {"colour": "red"})
+
+
+def test_a_review_with_a_nul_character_is_refused_alike_on_every_database(tmp_path: Path, store: Store, extractor):
+    from dyadwatch.errors import DyadwatchError
+    from dyadwatch.store.reviews import add_review, latest_reviews
+
+    path = tmp_path / "brief.txt"
+    path.write_text(BRIEF, encoding="utf-8")
+    ingest(store, [path], extractor)
+    event = queries.events(store)[0].id
+    with pytest.raises(DyadwatchError, match="E026"):
+        add_review(store, event, "confirm", note="seen\x00")
+    with pytest.raises(DyadwatchError, match="E026"):
+        add_review(store, event, "confirm", author="\x00")
+    with pytest.raises(DyadwatchError, match="E013"):
+        add_review(store, event + "\x00", "confirm")
+    assert latest_reviews(store) == {}
