@@ -1,12 +1,15 @@
-"""A database made by an older dyadwatch opens in place, on SQLite and PostgreSQL, and keeps its records and
-reviews: the columns and indexes added since are created with their defaults."""
+"""A database made by an older dyadwatch, before migrations, opens in place on SQLite and PostgreSQL and keeps
+its records and reviews: the baseline migration creates the columns and indexes added since, with their
+defaults, and records the revision."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Column, MetaData, Table, create_engine, insert, inspect
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, MetaData, Table, create_engine, insert, inspect, text
 
-from dyadwatch.store import queries, schema
+from dyadwatch.store import migrations, queries, schema
 from dyadwatch.store.database import Store, database_url
 from dyadwatch.store.reviews import latest_reviews
 from tests.conftest import Databases
@@ -49,6 +52,12 @@ def make_old_database(url: str) -> None:
     engine.dispose()
 
 
+def newest_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(migrations.FOLDER))
+    return ScriptDirectory.from_config(config).get_current_head() or ""
+
+
 def test_an_old_database_upgrades_in_place_and_keeps_its_reviews(databases: Databases):
     url = databases.new("old")
     make_old_database(url)
@@ -56,7 +65,9 @@ def test_an_old_database_upgrades_in_place_and_keeps_its_reviews(databases: Data
     with store.connect() as conn:
         present = {c["name"] for c in inspect(conn).get_columns("events")}
         indexes = {i["name"] for i in inspect(conn).get_indexes("documents")}
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert ADDED_SINCE["events"] <= present and "ix_documents_name" in indexes
+    assert revision == newest_revision()
     [event] = queries.events(store)
     assert event.confidence == 1.0 and event.date_source == ""
     assert event.domain == "economy" and event.review == "correct"

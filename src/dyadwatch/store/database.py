@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, make_url, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from dyadwatch.errors import DyadwatchError, Errors, InputError
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Document, Extraction
-from dyadwatch.store import schema
+from dyadwatch.store import migrations, schema
 from dyadwatch.store.fulltext import FullText, full_text_for
 
 DEFAULT_DB = "dyadwatch.db"
@@ -85,11 +85,7 @@ class Store:
                 self.engine = create_engine(self.url, **_pool_options(self.url, pool))
             self.full_text: FullText | None = full_text_for(self.engine.dialect.name)
             with self.write() as conn:  # one process at a time creates or upgrades the tables
-                schema.metadata.create_all(conn)
-                _add_missing_columns(conn)
-                _add_missing_indexes(conn)
-                if self.full_text:
-                    self.full_text.create(conn)
+                migrations.upgrade(conn)
         except SQLAlchemyError as error:
             raise DyadwatchError(Errors.E009, url=self.url, reason=str(error.orig or error)) from None
 
@@ -300,33 +296,6 @@ def _take_postgresql_write_lock(conn: Connection) -> None:
     transaction-level advisory lock, released by PostgreSQL at commit or rollback, even if the client dies."""
     conn.execute(text(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'"))
     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
-
-
-def _add_missing_columns(conn: Connection) -> None:
-    """Columns added to the schema since a database was made (events.confidence, ...), with their
-    defaults, so that an older database opens and keeps its records and reviews."""
-    existing = inspect(conn)
-    for table in schema.metadata.sorted_tables:
-        present = {c["name"] for c in existing.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present:
-                kind = column.type.compile(conn.dialect)
-                default = f" DEFAULT {column.default.arg!r}" if column.default is not None else ""
-                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{default}'))
-
-
-def _add_missing_indexes(conn: Connection) -> None:
-    """Indexes added since a database was made (documents by name and by content hash). A database made when
-    documents were keyed by full path may hold two documents of one name; it keeps working without the
-    unique index, and a re-ingest of either replaces the one stored under that name."""
-    present = {index["name"] for index in inspect(conn).get_indexes("documents")}
-    for index in schema.documents.indexes:
-        if index.name not in present:
-            try:
-                with conn.begin_nested():
-                    index.create(conn)
-            except SQLAlchemyError:
-                continue
 
 
 def _now() -> str:
