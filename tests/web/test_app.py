@@ -877,3 +877,10 @@ def test_a_figure_chart_holds_one_measure_in_one_unit():
     for _, spec in charts:
         [trace] = spec["data"]
         assert len(trace["y"]) == 2 and trace["mode"] == "markers"
+
+
+def test_a_nul_character_in_a_request_is_an_ordinary_miss(client: TestClient):
+    """SQLite keeps NUL in text and PostgreSQL refuses it; either way such a request finds nothing, no 500."""
+    for path, status in (("/documents/a%00b", 404), ("/events/e%00", 404), ("/actors/R%00", 404),
+                         ("/timeline?doc=a%00b", 200), ("/api/events?type=A%00", 200), ("/search?q=a%00b", 200)):
+        assert client.get(path).status_code == status, path

@@ -25,6 +25,7 @@ DEFAULT_DB = "dyadwatch.db"
 ENV_VAR = "DYADWATCH_DB"
 BUSY_TIMEOUT_S = 120  # how long a writer waits for another (a second ingest of the same folder) before failing
 WRITE = "dyadwatch_write"  # execution option: this transaction writes, so it takes the write lock at BEGIN
+NUL, REPLACEMENT = "\x00", "\ufffd"
 WRITE_LOCK_KEY = 0x647961647761  # PostgreSQL advisory lock of dyadwatch's writers ("dyadwa" in ASCII)
 
 
@@ -83,6 +84,8 @@ class Store:
                 event.listen(self.engine, "begin", _sqlite_begin)
             else:
                 self.engine = create_engine(self.url, **_pool_options(self.url, pool))
+                if self.is_postgresql:
+                    event.listen(self.engine, "before_cursor_execute", _nul_replaced, retval=True)
             self.full_text: FullText | None = full_text_for(self.engine.dialect.name)
             with self.write() as conn:  # one process at a time creates or upgrades the tables
                 migrations.upgrade(conn)
@@ -288,6 +291,24 @@ def _sqlite_begin(conn: Connection) -> None:
     """BEGIN IMMEDIATE for writes: a deferred transaction that read first cannot take the write lock once
     another writer has committed (SQLITE_BUSY at once, without waiting), which two ingests at once would hit."""
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def _nul_replaced(_conn: Connection, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                  _executemany: bool) -> tuple[str, Any]:
+    """PostgreSQL's text holds no NUL character, which SQLite keeps. One in a value (a PDF's metadata, a URL
+    typed by hand) is stored and looked up as U+FFFD, as a decoder shows a character it cannot read, so that
+    the statement finds nothing or stores the rest instead of failing."""
+    return statement, _without_nul(parameters)
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(NUL, REPLACEMENT)
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):  # positional parameters, or the rows of one executemany
+        return type(value)(_without_nul(item) for item in value)
+    return value
 
 
 def _take_postgresql_write_lock(conn: Connection) -> None:
