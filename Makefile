@@ -10,8 +10,8 @@ TRAIN_VENV := .venv-train
 TRAIN_PY := $(TRAIN_VENV)/bin/python
 TRAIN_STAMP := $(TRAIN_VENV)/.installed
 
-.PHONY: install demo test lint eval bench clean browser serve train fuzz ingest-bench web-bench load-test fuzz-web \
-	story-bench
+.PHONY: install demo test lint eval bench clean browser postgresql serve train fuzz ingest-bench web-bench \
+	load-test fuzz-web story-bench
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,13 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install lint browser
+# The tests start a throw-away PostgreSQL cluster with Debian's binaries (initdb, pg_ctl), kept off PATH there.
+postgresql:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+test: install lint browser postgresql
 	$(PY) -m pytest -q
 
 # The property tests with FUZZ_EXAMPLES examples each (10,000 by default; the test run uses 1,000).
@@ -44,7 +50,7 @@ PROPERTY_TESTS := tests/ingest/test_properties.py tests/nlp/test_timex_propertie
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -p no:cacheprovider $(PROPERTY_TESTS) --hypothesis-show-statistics
 
-eval: install
+eval: install postgresql
 	$(PY) benchmarks/evaluation.py --shared $(SHARED)
 
 # Training is not part of the install: the trained coder is committed under src/dyadwatch/models/.

@@ -1,4 +1,5 @@
-"""Prints every accuracy figure in one table, next to the floors CI enforces (tests/floors.json)."""
+"""Prints every accuracy figure in one table, next to the floors CI enforces (tests/floors.json); search recall
+on PostgreSQL too, in a throw-away cluster, where PostgreSQL is installed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from dyadwatch.pipeline import Extractor
 from dyadwatch.quality import confidence_table, measure
+from dyadwatch.store.postgres_cluster import binaries, start_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = ROOT / "tests" / "floors.json"
@@ -21,7 +23,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     extractor = Extractor()
-    figures = measure(args.shared, args.heldout, extractor)
+    figures = measure_with_postgresql(args.shared, args.heldout, extractor)
     if args.json:
         print(json.dumps(figures))
         return
@@ -43,6 +45,18 @@ def _limit_text(name: str, value: float, limits: dict[str, dict[str, float]]) ->
         ceiling = limits["ceilings"][name]
         return f"<= {ceiling:.3f}" + ("  ABOVE CEILING" if value > ceiling else "")
     return "        -"
+
+
+def measure_with_postgresql(shared: Path, heldout: Path, extractor: Extractor) -> dict[str, float]:
+    """Every figure; search on PostgreSQL as well where its binaries are installed."""
+    folder = binaries()
+    if folder is None:
+        return measure(shared, heldout, extractor)
+    cluster = start_cluster(folder)
+    try:
+        return measure(shared, heldout, extractor, postgresql_url=cluster.create_database("evaluation"))
+    finally:
+        cluster.stop()
 
 
 if __name__ == "__main__":

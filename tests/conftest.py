@@ -1,16 +1,28 @@
-"""Shared fixtures: the real pipeline and real SQLite databases, built once per test session."""
+"""Shared fixtures: the real pipeline and real databases, built once per test session.
+
+Every database a test makes comes from the `databases` fixture, of the session's `backend`: SQLite for every
+test, and PostgreSQL too (a throw-away cluster, tests/postgres.py) for the tests marked `both_backends`.
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sqlalchemy import insert, select, text
 
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
+from dyadwatch.store import schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.postgres_cluster import Cluster, binaries, start_cluster
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -33,38 +45,112 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(skip)
 
 
+BACKENDS = ("sqlite", "postgresql")
+SERIAL_TABLES = ("runs", "documents", "sentences", "mentions", "reviews")  # integer ids the database assigns
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that uses a database runs on SQLite, and on PostgreSQL as well when marked `both_backends`."""
+    if "backend" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_backends") is not None
+        metafunc.parametrize("backend", BACKENDS if both else BACKENDS[:1], indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A PostgreSQL cluster of its own for the session, removed at the end."""
+    folder = binaries()
+    if folder is None:
+        pytest.skip("PostgreSQL is not installed (`make test` installs Debian's postgresql)")
+    cluster = start_cluster(folder)
+    yield cluster
+    cluster.stop()
+
+
+@dataclass
+class Databases:
+    """New databases of one backend: a file in a temporary folder, or a database in the session's cluster."""
+
+    backend: str
+    folder: Path
+    cluster: Cluster | None
+    numbers: Iterator[int] = field(default_factory=itertools.count)
+
+    def new(self, name: str) -> str:
+        """The URL of a new, empty database; `name` only makes it recognisable."""
+        if self.cluster is None:
+            return str(self.folder / f"{name}-{next(self.numbers)}.db")
+        return self.cluster.create_database(self._database_name(name))
+
+    def copy(self, store: Store, name: str) -> Store:
+        """A new database of the same backend holding what `store` holds."""
+        if self.cluster is None:
+            target = self.folder / f"{name}-{next(self.numbers)}.db"
+            with sqlite3.connect(store.engine.url.database or "") as source, sqlite3.connect(target) as copy:
+                source.backup(copy)  # SQLite's backup API, safe under WAL
+            return Store(str(target))
+        # Row by row: PostgreSQL copies a database as a template only while nobody is connected to it, and the
+        # web tests' apps stay connected to the demo database.
+        copy = Store(self.cluster.create_database(self._database_name(name)))
+        with store.connect() as source, copy.write() as target:
+            for table in schema.metadata.sorted_tables:
+                rows = [dict(row._mapping) for row in source.execute(select(table))]
+                if rows:
+                    target.execute(insert(table), rows)
+            for table in SERIAL_TABLES:  # the copied ids were given, so the sequences must be moved past them
+                target.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"coalesce(max(id), 0) + 1, false) FROM {table}"))
+        return copy
+
+    def _database_name(self, name: str) -> str:
+        return f"{re.sub(r'[^a-z0-9]+', '_', name.lower())}_{next(self.numbers)}"
+
+
+@pytest.fixture(scope="session")
+def databases(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Databases:
+    cluster = request.getfixturevalue("postgres") if backend == "postgresql" else None
+    return Databases(backend, tmp_path_factory.mktemp(f"{backend}-databases"), cluster)
+
+
 @pytest.fixture(scope="session")
 def extractor() -> Extractor:
     return Extractor()
 
 
 @pytest.fixture(scope="session")
-def seeds_store(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Store:
-    store = Store(str(tmp_path_factory.mktemp("seeds") / "seeds.db"))
+def seeds_store(databases: Databases, extractor: Extractor) -> Store:
+    store = Store(databases.new("seeds"))
     report = ingest(store, [SEEDS], extractor)
     assert report.ok, report.errors
     return store
 
 
 @pytest.fixture(scope="session")
-def demo_store(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Store:
-    store = Store(str(tmp_path_factory.mktemp("demo") / "demo.db"))
+def demo_store(databases: Databases, extractor: Extractor) -> Store:
+    store = Store(databases.new("demo"))
     report = ingest(store, [DEMO], extractor)
     assert report.ok, report.errors
     return store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(str(tmp_path / "test.db"))
+def store(databases: Databases) -> Iterator[Store]:
+    store = Store(databases.new("test"))
+    yield store
+    store.close()
 
 
-def store_of_reports(folder: Path, reports: dict[str, str], extractor: Extractor, name: str) -> Store:
-    """Hand-written reports (file name -> text) written to `folder` and ingested into a fresh database there."""
+def store_of_reports(folder: Path, reports: dict[str, str], extractor: Extractor, url: str) -> Store:
+    """Hand-written reports (file name -> text) written to `folder` and ingested into a fresh database at `url`."""
     folder.mkdir(parents=True, exist_ok=True)
-    for file_name, text in reports.items():
-        (folder / file_name).write_text(text, encoding="utf-8")
-    store = Store(str(folder / name))
+    for file_name, report in reports.items():
+        (folder / file_name).write_text(report, encoding="utf-8")
+    store = Store(url)
     report = ingest(store, [folder], extractor)
     assert report.ok and report.documents == len(reports), report.errors
     return store

@@ -1,7 +1,6 @@
 """The CLI over a real database: every command, --json output, errors as one line."""
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -9,18 +8,19 @@ from typer.testing import CliRunner
 
 from dyadwatch.cli import app
 from dyadwatch.store import queries
-from tests.conftest import GOLD, REPO, SEEDS
+from tests.conftest import GOLD, REPO, SEEDS, Databases
 
+pytestmark = pytest.mark.both_backends
 runner = CliRunner()
 BRIEF = ("Transit talks\n\n22.06.2021\n\nOn 21 June, Belarus and Russia signed an agreement on oil transit. "
          "Russia lent Belarus USD 500 million. Minsk should diversify its routes.\n")
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+def db(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> str:
     folder = tmp_path_factory.mktemp("cli")
     (folder / "brief.txt").write_text(BRIEF, encoding="utf-8")
-    path = str(folder / "cli.db")
+    path = databases.new("cli")
     result = runner.invoke(app, ["ingest", str(folder / "brief.txt"), "--db", path])
     assert result.exit_code == 0, result.output
     return path
@@ -82,8 +82,8 @@ def test_unknown_export_format_is_refused(db, tmp_path: Path):
     assert result.exit_code == 1 and "unknown export format 'xml'" in result.stderr
 
 
-def test_ingest_reports_each_bad_file_and_exits_non_zero(tmp_path: Path):
-    db = str(tmp_path / "x.db")
+def test_ingest_reports_each_bad_file_and_exits_non_zero(tmp_path: Path, databases: Databases):
+    db = databases.new("x")
     tmp_path = tmp_path / "inbox"
     tmp_path.mkdir()
     (tmp_path / "ok.txt").write_text(BRIEF, encoding="utf-8")
@@ -236,10 +236,10 @@ def test_a_crash_of_the_tool_itself_exits_70_not_1(db, monkeypatch):
     assert "[E050] internal error (ZeroDivisionError: a bug)" in result.stderr and "Traceback" in result.stderr
 
 
-def test_a_failed_file_exits_1_and_is_printed_once_as_it_happens(tmp_path: Path):
+def test_a_failed_file_exits_1_and_is_printed_once_as_it_happens(tmp_path: Path, databases: Databases):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "bad.txt").write_bytes(b"caf\xe9 in Minsk")
-    result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "f.db"), "--workers", "1"])
+    result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", databases.new("f"), "--workers", "1"])
     assert result.exit_code == 1
     assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
         f"error: {tmp_path / 'in' / 'bad.txt'}: [E004] the file is not valid UTF-8 (first bad byte at offset 3); "
@@ -287,10 +287,11 @@ def test_figures_print_plain_numbers_with_thousands_separators(db):
 
 
 @pytest.mark.parametrize("format", ["jsonl", "csv"])
-def test_every_export_carries_the_review_status(db, tmp_path: Path, format: str):
-    copy = str(tmp_path / "reviewed.db")
-    with sqlite3.connect(db) as original, sqlite3.connect(copy) as target:
-        original.backup(target)
+def test_every_export_carries_the_review_status(tmp_path: Path, format: str, databases: Databases):
+    # A database of its own: the shared one holds the reviews other tests made, in whatever order they ran.
+    copy = databases.new("reviewed")
+    (tmp_path / "brief.txt").write_text(BRIEF, encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(tmp_path / "brief.txt"), "--db", copy]).exit_code == 0
     figure = lines(runner.invoke(app, ["figures", "--db", copy, "--json"]).stdout)[0]["id"]
     claim = lines(runner.invoke(app, ["claims", "--db", copy, "--json"]).stdout)[0]["id"]
     assert runner.invoke(app, ["review", figure, "confirm", "--db", copy]).exit_code == 0

@@ -4,22 +4,25 @@ older version, or written into it by hand) leaves every command working, with on
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert
 
 from dyadwatch.cli import app
-from dyadwatch.store import queries
+from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
+from tests.conftest import Databases
 from tests.test_cli import BRIEF, lines, runner
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+def db(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> str:
     folder = tmp_path_factory.mktemp("cli-reviews")
     (folder / "brief.txt").write_text(BRIEF, encoding="utf-8")
-    path = str(folder / "reviews.db")
+    path = databases.new("reviews")
     result = runner.invoke(app, ["ingest", str(folder / "brief.txt"), "--db", path])
     assert result.exit_code == 0, result.output
     return path
@@ -48,8 +51,8 @@ def test_a_value_its_field_does_not_allow_is_a_coded_error_and_nothing_is_stored
     assert runner.invoke(app, [listing, "--db", db, "--json"]).stdout == before
 
 
-def test_allowed_values_are_stored_in_canonical_form(db: str, tmp_path: Path):
-    copy = copy_database(db, tmp_path / "allowed.db")
+def test_allowed_values_are_stored_in_canonical_form(db: str, databases: Databases):
+    copy = databases.copy(Store(db), "allowed").url
     event = first_id(copy, "events")
     result = runner.invoke(app, ["review", event, "correct", "--set", "date=2021-06", "--set", "source=blr-gov",
                                  "--set", "negated=no", "--db", copy, "--json"])
@@ -59,23 +62,17 @@ def test_allowed_values_are_stored_in_canonical_form(db: str, tmp_path: Path):
     assert (shown["date"], shown["date_precision"], shown["source"]) == ("2021-06", "month", "BLR-GOV")
 
 
-def copy_database(db: str, target: Path) -> str:
-    source, destination = sqlite3.connect(db), sqlite3.connect(target)
-    with destination:
-        source.backup(destination)
-    source.close()
-    destination.close()
-    return str(target)
-
-
 def store_raw_review(db: str, record_id: str, changes: dict[str, object]) -> None:
-    with sqlite3.connect(db) as conn:
-        conn.execute("INSERT INTO reviews (record_id, action, changes, note, author, created_at) "
-                     "VALUES (?, 'correct', ?, '', '', '2020-01-01T00:00:00+00:00')", (record_id, json.dumps(changes)))
+    """A review written straight into the table, past every check."""
+    store = Store(db)
+    with store.engine.begin() as conn:
+        conn.execute(insert(schema.reviews).values(record_id=record_id, action="correct", changes=json.dumps(changes),
+                                                   note="", author="", created_at="2020-01-01T00:00:00+00:00"))
+    store.close()
 
 
-def test_every_command_works_past_a_bad_review_in_the_database(db: str, tmp_path: Path):
-    copy = copy_database(db, tmp_path / "bad.db")
+def test_every_command_works_past_a_bad_review_in_the_database(db: str, tmp_path: Path, databases: Databases):
+    copy = databases.copy(Store(db), "bad").url
     store_raw_review(copy, first_id(copy, "events"), {"date": "garbage"})
     store_raw_review(copy, first_id(copy, "figures"), {"unit": ""})
     story = first_id(copy, "stories")
@@ -97,12 +94,13 @@ def test_every_command_works_past_a_bad_review_in_the_database(db: str, tmp_path
     assert all(f["unit"] for f in figures) and all(f["review"] == "" for f in figures)
 
 
-def test_a_documents_metadata_is_corrected_by_review_and_kept_across_reingests(tmp_path: Path):
+def test_a_documents_metadata_is_corrected_by_review_and_kept_across_reingests(tmp_path: Path,
+                                                                              databases: Databases):
     folder = tmp_path / "reports"
     folder.mkdir()
     brief = folder / "brief.txt"
     brief.write_text("Untitled\n\nOn 3 May 2021 Chile and Peru signed a fisheries agreement.\n", encoding="utf-8")
-    db = str(tmp_path / "docs.db")
+    db = databases.new("docs")
     assert runner.invoke(app, ["ingest", str(folder), "--db", db]).exit_code == 0
     result = runner.invoke(app, ["review", "d:brief.txt", "correct", "--set", "title=Fisheries brief",
                                  "--set", "authors=Ana Ruiz, Luis Gómez", "--set", "date=2021-05-04",

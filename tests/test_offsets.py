@@ -36,7 +36,7 @@ def test_every_record_of_the_seeds_quotes_the_original_file_exactly(seeds_store)
 
 
 def test_page_furniture_and_repeated_paragraphs_yield_no_records(tmp_path, extractor):
-    store = store_of_reports(tmp_path, {"page.txt": PAGE}, extractor, "page.db")
+    store = store_of_reports(tmp_path, {"page.txt": PAGE}, extractor, str(tmp_path / "page.db"))
     with store.connect() as conn:
         sentences = [r.text for r in conn.execute(select(schema.sentences.c.text))]
     assert any(s.startswith("Freight on the line") for s in sentences)

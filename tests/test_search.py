@@ -16,6 +16,7 @@ import time
 import pytest
 
 from dyadwatch.errors import DyadwatchError
+from dyadwatch.ingest.service import ingest
 from dyadwatch.knowledge import Knowledge, load_knowledge
 from dyadwatch.search import (
     STATIC_MODEL_VARIABLE,
@@ -30,8 +31,11 @@ from dyadwatch.search import (
 )
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
+from dyadwatch.store.postgres_cluster import Cluster
 
-from .conftest import GOLD, store_of_reports
+from .conftest import GOLD, SEEDS, Databases, store_of_reports
+
+pytestmark = pytest.mark.both_backends
 
 # Hand-written reports. No sentence says "Lukashenko", "lend" or "flights": finding them
 # takes the alias and synonym expansion.
@@ -69,8 +73,8 @@ def searcher(knowledge: Knowledge) -> Searcher:
 
 
 @pytest.fixture(scope="module")
-def reports_store(tmp_path_factory: pytest.TempPathFactory, extractor) -> Store:
-    return store_of_reports(tmp_path_factory.mktemp("reports"), REPORTS, extractor, "reports.db")
+def reports_store(tmp_path_factory: pytest.TempPathFactory, extractor, databases: Databases) -> Store:
+    return store_of_reports(tmp_path_factory.mktemp("reports"), REPORTS, extractor, databases.new("reports"))
 
 
 def top_text(searcher: Searcher, store: Store, question: str) -> str:
@@ -176,8 +180,8 @@ def test_the_answer_function_builds_its_own_searcher(knowledge, reports_store, m
     assert len(result.sentences) == 2 and "state credit" in result.sentences[0].text
 
 
-def test_without_fts5_the_substring_search_still_answers(searcher, reports_store, monkeypatch):
-    monkeypatch.setattr(Store, "is_sqlite", property(lambda self: False))
+def test_without_full_text_search_the_substring_search_still_answers(searcher, reports_store, monkeypatch):
+    monkeypatch.setattr(reports_store, "full_text", None)
     assert "Aliaksandr Lukashenka received" in top_text(searcher, reports_store, "Whom did Lukashenko receive?")
     assert "set at USD 128" in top_text(searcher, reports_store, "How much is the gas price for Belarus?")
 
@@ -267,6 +271,21 @@ def test_recall_at_5_on_the_sample_questions(seeds_store, knowledge):
     per_question = (time.perf_counter() - started) / sum(1 for line in questions.open() if line.strip())
     assert recall >= SEEDS_RECALL_FLOOR
     assert per_question < 1.0   # about 0.015 s; a generous bound that only catches a hang or a blow-up
+
+
+def test_recall_at_5_is_the_same_on_sqlite_and_postgresql(tmp_path, postgres: Cluster, extractor, knowledge):
+    """The expansion and re-ranking are shared; only the engines' stemmers differ (FTS5's Porter stems "general"
+    and "generation" alike, PostgreSQL's English Snowball does not), which shifts a concept's IDF slightly and
+    with it a borderline rank: measured when written, 0.95 on SQLite and 1.0 on PostgreSQL (one question,
+    ranked 6th against 5th). Each must stay within one question of the other."""
+    found = {}
+    for backend, url in (("sqlite", str(tmp_path / "seeds.db")), ("postgresql", postgres.create_database("seeds"))):
+        store = Store(url)
+        assert ingest(store, [SEEDS], extractor).ok
+        found[backend] = sum(o.found(5) for o in question_outcomes(store, knowledge, GOLD / "questions.jsonl"))
+        store.close()
+    assert min(found.values()) >= SEEDS_RECALL_FLOOR * 20
+    assert abs(found["sqlite"] - found["postgresql"]) <= 1, found
 
 
 def test_question_outcomes_rank_the_evidence(seeds_store, knowledge):

@@ -37,6 +37,7 @@ class Errors(StrEnum):
             "`python -c 'import secrets; print(secrets.token_urlsafe(24))'`")
     E024 = ("serving on {host} needs --allowed-host NAME for each host name clients use to reach it (requests "
             "naming any other host are refused, against DNS rebinding)")
+    E026 = "the review's {field} holds a NUL character, which PostgreSQL cannot store; remove it and try again"
     # Ingest (E030-E049): one file's problem; the run goes on with the others.
     E030 = "the file could not be read ({reason}); check that it exists and that you may read it"
     E031 = ("the file is not valid {encoding} (its byte-order mark or byte pattern says it is; first bad byte at "
@@ -57,6 +58,7 @@ class Errors(StrEnum):
     # The tool itself (E050-): not a problem with the input.
     E050 = "internal error ({reason}); this is a bug in dyadwatch: please report it with the traceback above"
     E051 = "interrupted; run the same command again to carry on where it stopped (stored files are skipped)"
+    E052 = "a throw-away PostgreSQL cluster could not be run: `{command}` failed ({reason})"
 
 
 class Warnings(StrEnum):

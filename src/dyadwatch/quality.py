@@ -59,10 +59,20 @@ def gold_figures(shared: Path, store: Store) -> dict[str, float]:
     return {f"samples {kind} {level}": report[kind][level].f1 for kind, level in GOLD_LEVELS}
 
 
-def search_figure(shared: Path, store: Store, extractor: Extractor) -> dict[str, float]:
+def search_figure(shared: Path, store: Store, extractor: Extractor, name: str = "search recall@5") -> dict[str, float]:
     """Share of the analysts' questions with a gold evidence sentence in the top 5."""
     recall = recall_at_k(store, extractor.knowledge, shared / "gold" / "questions.jsonl", k=5)
-    return {"search recall@5": round(recall, 3)}
+    return {name: round(recall, 3)}
+
+
+def postgresql_search_figure(shared: Path, url: str, extractor: Extractor) -> dict[str, float]:
+    """The search figure again over the sample corpus ingested into the (empty) PostgreSQL database at `url`."""
+    store = Store(url)
+    try:
+        ingest(store, [shared / "corpus" / "seeds"], extractor)
+        return search_figure(shared, store, extractor, "search recall@5, PostgreSQL")
+    finally:
+        store.close()
 
 
 def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
@@ -81,9 +91,11 @@ def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
     }
 
 
-def measure(shared: Path, heldout: Path, extractor: Extractor | None = None) -> dict[str, float]:
+def measure(shared: Path, heldout: Path, extractor: Extractor | None = None,
+            postgresql_url: str | None = None) -> dict[str, float]:
     """Every figure, the held-out ones first; the sample corpus is ingested once into a scratch database for
-    the gold and search ones."""
+    the gold and search ones, and into the empty PostgreSQL database at `postgresql_url`, where given, for
+    search on PostgreSQL."""
     extractor = extractor or Extractor()
     figures = heldout_figures(heldout, extractor)
     with tempfile.TemporaryDirectory() as scratch:
@@ -91,4 +103,6 @@ def measure(shared: Path, heldout: Path, extractor: Extractor | None = None) -> 
         ingest(store, [shared / "corpus" / "seeds"], extractor)
         figures.update({**gold_figures(shared, store), **search_figure(shared, store, extractor)})
         store.close()
+    if postgresql_url:
+        figures.update(postgresql_search_figure(shared, postgresql_url, extractor))
     return {**figures, **peer_figures(shared, extractor)}

@@ -5,12 +5,14 @@ A question becomes a set of *concepts*: each content word with its synonyms
 demonyms, capital, seat of government and offices (countries.yaml, actors/*.yaml).
 Stop words and words that only frame the question ("according to the sources") are dropped.
 
-1. Retrieval: SQLite FTS5 ranks sentences by BM25 for the OR of every concept's
-   phrases (stemming comes from the table's porter tokenizer). On other databases
-   the substring fallback of `queries.search` is asked once per concept.
+1. Retrieval: the database's full-text search (store/fulltext.py) ranks sentences
+   for the OR of every concept's phrases: SQLite's FTS5 by BM25 (porter stemming),
+   PostgreSQL by ts_rank_cd over an English tsvector. Only this SQL differs between
+   the two; the expansion before and the re-ranking after are the same. On other
+   databases the substring fallback of `queries.search` is asked once per concept.
 2. Re-ranking of the top candidates with cheap features: the IDF-weighted share of
    the question's concepts a sentence covers (a synonym counts a little less than
-   the word itself), the BM25 score, how close together the matches lie, and
+   the word itself), the engine's score, how close together the matches lie, and
    whether the sentence holds a figure or a date when the question asks "how
    much" or "when". Counting concepts rather than terms keeps a sentence that
    names Russia three ways ("Russia", "Moscow", "the Kremlin") from outscoring
@@ -19,8 +21,8 @@ Stop words and words that only frame the question ("according to the sources") a
    the package is installed and $DYADWATCH_STATIC_MODEL names a local model folder.
    Nothing is ever downloaded.
 
-Matching in Python uses the very stems FTS5 makes: words are stemmed by an
-in-memory FTS5 table with the same tokenizer, read back through fts5vocab.
+Matching in Python uses the very stems SQLite's FTS5 makes, on either database: words
+are stemmed by an in-memory FTS5 table with the same tokenizer, read back through fts5vocab.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 import yaml
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.knowledge import BUNDLED, Actor, Country, Knowledge
@@ -46,6 +48,7 @@ from dyadwatch.nlp.quantities import find_figures
 from dyadwatch.nlp.timex import find_time_expressions
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.fulltext import FullText
 
 SYNONYMS_FILE = "synonyms.yaml"
 STATIC_MODEL_VARIABLE = "DYADWATCH_STATIC_MODEL"
@@ -54,7 +57,7 @@ STATIC_MODEL_VARIABLE = "DYADWATCH_STATIC_MODEL"
 # that a question word and the stem FTS5 makes of it line up one to one.
 WORD = re.compile(r"[^\W_]+")
 LONGEST_NAME = 8          # words; the longest actor name or synonym phrase looked for in a question
-CANDIDATES = 50           # sentences re-ranked after BM25
+CANDIDATES = 50           # sentences re-ranked after the full-text search
 COMMON_SHARE = 0.3        # a concept in more than this share of sentences does not select candidates
 SYNONYM_CREDIT = 0.7      # a synonym is weaker evidence than the question's own word
 DATE_YEAR_ONLY = 0.6      # "in 2019" answers "when" less precisely than "on 14 March 2019"
@@ -95,7 +98,7 @@ class Answer:
     events: list[queries.EventRow] = field(default_factory=list)    # evidence overlapping a cited sentence
     figures: list[queries.QuantityRow] = field(default_factory=list)
     question: str = ""
-    query: str = ""                              # the FTS5 expression the question became
+    query: str = ""                              # the full-text query the question became
 
 
 @dataclass(frozen=True)
@@ -356,7 +359,7 @@ class ParsedQuestion:
 
 
 def _fts_phrases(phrases: Iterable[Phrase]) -> list[str]:
-    # Only letters and digits reach the quoted phrase, so no question can break the FTS5 syntax.
+    # Only letters and digits reach the quoted phrase, so no question can break FTS5's or PostgreSQL's syntax.
     quoted = (" ".join(WORD.findall(p.text)) for p in phrases)
     return [f'"{q}"' for q in dict.fromkeys(quoted) if q]
 
@@ -410,7 +413,7 @@ def _word_forms(folded: str, spelling: Sequence[tuple[str, str]]) -> list[str]:
 @dataclass(frozen=True)
 class Features:
     coverage: float       # IDF-weighted share of the question's concepts the sentence names
-    relevance: float      # BM25, relative to the best candidate
+    relevance: float      # the full-text engine's score, relative to the best candidate
     proximity: float      # 1 when the matches stand side by side
     answer_type: float    # a figure for "how much", a date for "when"
     semantic: float = 0.0
@@ -595,7 +598,7 @@ class Searcher:
             if not parsed.concepts:
                 return Answer([], question=question)
             pool = max(CANDIDATES, 2 * limit)
-            hits, idfs = (_retrieve_fts(store, parsed, pool) if store.is_sqlite
+            hits, idfs = (_retrieve_full_text(store, store.full_text, parsed, pool) if store.full_text
                            else _retrieve_substring(store, parsed, pool))
             ranked = self._rerank(question, parsed, hits, idfs, stemmer)
         citations = [Citation(h.doc, h.start, h.end, h.text, h.doc_date, round(score, 4))
@@ -631,28 +634,22 @@ class Searcher:
 # Retrieval
 
 
-def _retrieve_fts(store: Store, parsed: ParsedQuestion, pool: int) -> tuple[list[queries.SentenceHit],
-                                                                             list[float]]:
+def _retrieve_full_text(store: Store, full_text: FullText, parsed: ParsedQuestion,
+                        pool: int) -> tuple[list[queries.SentenceHit], list[float]]:
+    """Candidates from the database's own full-text search; only the SQL differs between SQLite and PostgreSQL."""
     with store.connect() as conn:
         total = conn.execute(select(func.count()).select_from(schema.sentences)).scalar() or 0
-        matching = [conn.execute(text("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH :match"),
-                                 {"match": parsed.concept_query(c)}).scalar() or 0 for c in parsed.concepts]
-        # A concept most sentences name (the two countries of the dyad) adds almost nothing to BM25
-        # but makes FTS5 score nearly every row; leave it to the re-ranking unless nothing else is left.
+        matching = [full_text.count(conn, parsed.concept_query(c)) for c in parsed.concepts]
+        # A concept most sentences name (the two countries of the dyad) adds almost nothing to the ranking
+        # but makes the engine score nearly every row; leave it to the re-ranking unless nothing else is left.
         telling = [c for c, n in zip(parsed.concepts, matching, strict=True) if n <= COMMON_SHARE * total]
-        rows = conn.execute(text(
-            "SELECT d.name AS doc, d.date AS doc_date, s.start, s.\"end\", s.text, "
-            "-bm25(sentences_fts) AS score FROM sentences_fts "
-            "JOIN sentences s ON s.id = sentences_fts.rowid JOIN documents d ON d.id = s.document_id "
-            "WHERE sentences_fts MATCH :match ORDER BY bm25(sentences_fts) LIMIT :limit"),
-            {"match": parsed.fts_query(telling or parsed.concepts), "limit": pool})
-        hits = [queries.SentenceHit(**row._mapping) for row in rows]
+        hits = full_text.top(conn, parsed.fts_query(telling or parsed.concepts), pool)
     return hits, [_idf(total, n) for n in matching]
 
 
 def _retrieve_substring(store: Store, parsed: ParsedQuestion, pool: int) -> tuple[list[queries.SentenceHit],
                                                                                    list[float]]:
-    """Without FTS5: one substring search per concept, so that a rare concept is never crowded out
+    """Without full-text search: one substring search per concept, so that a rare concept is never crowded out
     by a common one; how many sentences a concept brings back stands in for its document frequency."""
     with store.connect() as conn:
         total = conn.execute(select(func.count()).select_from(schema.sentences)).scalar() or 0

@@ -34,4 +34,4 @@ REPORTS = {
 
 def gas_store(folder: Path, extractor: Extractor) -> Store:
     """The three reports ingested into a fresh SQLite database in `folder`."""
-    return store_of_reports(folder, REPORTS, extractor, "gas.db")
+    return store_of_reports(folder, REPORTS, extractor, str(folder / "gas.db"))

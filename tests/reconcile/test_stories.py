@@ -21,7 +21,8 @@ REPORTS = {
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, extractor) -> Store:
-    return store_of_reports(tmp_path_factory.mktemp("stories"), REPORTS, extractor, "stories.db")
+    folder = tmp_path_factory.mktemp("stories")
+    return store_of_reports(folder, REPORTS, extractor, str(folder / "stories.db"))
 
 
 def tranche_story(stories, amount: str = "300 million"):

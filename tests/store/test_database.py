@@ -1,8 +1,12 @@
 from pathlib import Path
 
+import pytest
+
 from dyadwatch.ingest.service import ingest
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store, database_url
+
+pytestmark = pytest.mark.both_backends
 
 BRIEF = ("Gas and loans\n\n12.03.2021\n\nOn 2 March, Russia and Belarus signed an agreement on gas supplies. "
          "Moscow lent Minsk USD 500 million.\n")
@@ -16,8 +20,8 @@ def test_database_url_prefers_flag_then_environment_then_default(monkeypatch):
     assert database_url("postgresql://host/db") == "postgresql://host/db"
 
 
-def test_sqlite_runs_in_wal_mode(store: Store):
-    with store.connect() as conn:
+def test_sqlite_runs_in_wal_mode(tmp_path: Path):
+    with Store(str(tmp_path / "wal.db")).connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
@@ -88,8 +92,6 @@ def test_a_review_survives_reingesting_the_same_and_a_changed_file(tmp_path: Pat
 
 
 def test_a_review_of_an_unknown_record_or_field_is_refused(store: Store):
-    import pytest
-
     from dyadwatch.errors import DyadwatchError
     from dyadwatch.store.reviews import add_review
 
@@ -97,3 +99,20 @@ def test_a_review_of_an_unknown_record_or_field_is_refused(store: Store):
         add_review(store, "e-missing", "confirm")
     with pytest.raises(DyadwatchError, match="cannot correct colour"):
         add_review(store, "e-missing", "correct", {"colour": "red"})
+
+
+def test_a_review_with_a_nul_character_is_refused_alike_on_every_database(tmp_path: Path, store: Store, extractor):
+    from dyadwatch.errors import DyadwatchError
+    from dyadwatch.store.reviews import add_review, latest_reviews
+
+    path = tmp_path / "brief.txt"
+    path.write_text(BRIEF, encoding="utf-8")
+    ingest(store, [path], extractor)
+    event = queries.events(store)[0].id
+    with pytest.raises(DyadwatchError, match="E026"):
+        add_review(store, event, "confirm", note="seen\x00")
+    with pytest.raises(DyadwatchError, match="E026"):
+        add_review(store, event, "confirm", author="\x00")
+    with pytest.raises(DyadwatchError, match="E013"):
+        add_review(store, event + "\x00", "confirm")
+    assert latest_reviews(store) == {}

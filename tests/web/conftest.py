@@ -12,6 +12,7 @@ import pytest
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
 from dyadwatch.store.database import Store
+from tests.conftest import Databases
 
 TOKEN = "test-write-token-123"
 PAYLOAD_NAME = "payload-brief.txt"
@@ -29,7 +30,8 @@ CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def copy_of(store: Store, target: Path) -> Store:
-    """A new SQLite database at `target` holding what `store` holds (SQLite's backup API, safe under WAL)."""
+    """A new SQLite database at `target` holding what SQLite `store` holds (SQLite's backup API, safe under WAL);
+    the tests that run on PostgreSQL too copy with `Databases.copy`."""
     source = sqlite3.connect(store.engine.url.database or "")
     destination = sqlite3.connect(target)
     with destination:
@@ -47,10 +49,9 @@ def payload_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_with_payload(tmp_path_factory: pytest.TempPathFactory, demo_store: Store, extractor: Extractor,
-                      payload_file: Path) -> Store:
+def demo_with_payload(databases: Databases, demo_store: Store, extractor: Extractor, payload_file: Path) -> Store:
     """The demo corpus plus the hostile document; read-only for the tests that use it."""
-    store = copy_of(demo_store, tmp_path_factory.mktemp("demo-payload") / "demo-payload.db")
+    store = databases.copy(demo_store, "demo-payload")
     report = ingest(store, [payload_file], extractor)
     assert report.ok and report.documents == 1, report.errors
     return store

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
@@ -28,7 +29,10 @@ from dyadwatch.web.charts import figure_charts
 from dyadwatch.web.context import doc_url, event_url, indicator_url, story_url
 from dyadwatch.web.highlight import Span, highlight
 from dyadwatch.web.security import CSRF_COOKIE, REVIEW_COOKIE, TOKEN_ENV, read_cookie
-from tests.web.conftest import PAYLOAD_NAME, RAW_PAYLOADS, TOKEN, copy_of, csrf_from
+from tests.conftest import Databases
+from tests.web.conftest import PAYLOAD_NAME, RAW_PAYLOADS, TOKEN, csrf_from
+
+pytestmark = pytest.mark.both_backends
 
 EVENT_ROW = re.compile(r'<a class="event-link[^"]*" href="/events/(e[0-9a-f]+)">')
 EVIDENCE_KEYS = {"doc", "start", "end", "quote"}
@@ -40,9 +44,11 @@ def client(demo_store: Store) -> TestClient:
 
 
 @pytest.fixture
-def writable_store(tmp_path: Path, demo_store: Store) -> Store:
+def writable_store(databases: Databases, demo_store: Store) -> Iterator[Store]:
     """A private copy of the demo database, for tests that store reviews."""
-    return copy_of(demo_store, tmp_path / "reviews.db")
+    store = databases.copy(demo_store, "reviews")
+    yield store
+    store.close()
 
 
 @pytest.fixture
@@ -736,8 +742,9 @@ OUTLOOK = ("Trade <script>alert(4)</script> outlook\n\n14.03.2021\n\n"
 OUTLOOK_RAW = ("<script>alert(4)", "<script>alert(6)", '<img src=x onerror="alert(5)', "<img src=x")
 
 
-def test_hostile_text_is_escaped_on_the_new_pages(tmp_path: Path, demo_with_payload: Store, extractor: Extractor):
-    store = copy_of(demo_with_payload, tmp_path / "hostile.db")
+def test_hostile_text_is_escaped_on_the_new_pages(tmp_path: Path, databases: Databases, demo_with_payload: Store,
+                                                  extractor: Extractor):
+    store = databases.copy(demo_with_payload, "hostile")
     (tmp_path / OUTLOOK_NAME).write_text(OUTLOOK, encoding="utf-8")
     assert ingest(store, [tmp_path / OUTLOOK_NAME], extractor).ok
     hostile_series = [i for i in indicators(store) if OUTLOOK_NAME in i.documents]
@@ -781,23 +788,24 @@ def test_figures_and_claims_are_reviewed_from_their_listings(review_client: Test
     assert refused.status_code == 403
 
 
-def test_a_document_in_a_subfolder_opens_by_its_path(tmp_path: Path, extractor: Extractor):
+def test_a_document_in_a_subfolder_opens_by_its_path(tmp_path: Path, extractor: Extractor, databases: Databases):
     for year in ("2020", "2021"):
         (tmp_path / "in" / year).mkdir(parents=True)
         (tmp_path / "in" / year / "brief.txt").write_text(f"Brief {year}\n\nRussia lent Belarus USD {year} "
                                                           "thousand in May.\n", encoding="utf-8")
-    store = Store(str(tmp_path / "nested.db"))
+    store = Store(databases.new("nested"))
     assert ingest(store, [tmp_path / "in"], extractor).documents == 2
     client = TestClient(create_app(store.url))
     page = client.get(doc_url("2021/brief.txt"))
     assert page.status_code == 200 and "Brief 2021" in page.text and "Brief 2020" not in page.text
 
 
-def test_an_events_actors_are_named_by_who_held_office_on_its_date(tmp_path: Path, extractor: Extractor):
+def test_an_events_actors_are_named_by_who_held_office_on_its_date(tmp_path: Path, extractor: Extractor,
+                                                                   databases: Databases):
     (tmp_path / "brief.txt").write_text(
         "Border talks\n\n4 April 2023\n\nOn 3 April 2023 the Armenian government met the Azerbaijani "
         "government in Brussels to discuss the border.\n", encoding="utf-8")
-    store = Store(str(tmp_path / "holders.db"))
+    store = Store(databases.new("holders"))
     ingest(store, [tmp_path / "brief.txt"], extractor)
     [event] = [e for e in queries.events(store) if e.source == "ARM-GOV" or e.target == "ARM-GOV"][:1]
     page = TestClient(create_app(store.url)).get(event_url(event.id)).text
@@ -869,3 +877,10 @@ def test_a_figure_chart_holds_one_measure_in_one_unit():
     for _, spec in charts:
         [trace] = spec["data"]
         assert len(trace["y"]) == 2 and trace["mode"] == "markers"
+
+
+def test_a_nul_character_in_a_request_is_an_ordinary_miss(client: TestClient):
+    """SQLite keeps NUL in text and PostgreSQL refuses it; either way such a request finds nothing, no 500."""
+    for path, status in (("/documents/a%00b", 404), ("/events/e%00", 404), ("/actors/R%00", 404),
+                         ("/timeline?doc=a%00b", 200), ("/api/events?type=A%00", 200), ("/search?q=a%00b", 200)):
+        assert client.get(path).status_code == status, path

@@ -214,11 +214,9 @@ def test_a_body_is_refused_while_it_is_read(local: TestClient, demo_store: Store
 
 def test_a_broken_database_is_a_500_page_with_the_security_headers(tmp_path: Path, demo_store: Store):
     broken = copy_of(demo_store, tmp_path / "broken.db")
-    with sqlite3.connect(broken.engine.url.database or "") as conn:
-        conn.execute("DROP TABLE reviews")
     client = TestClient(create_app(broken.url), raise_server_exceptions=False)
     with sqlite3.connect(broken.engine.url.database or "") as conn:
-        conn.execute("DROP TABLE reviews")  # create_app made it again
+        conn.execute("DROP TABLE reviews")  # after create_app opened (and migrated) the database
     for path in ("/timeline", "/api/events"):
         response = client.get(path)
         assert response.status_code == 500 and "no such table" not in response.text, path

@@ -12,18 +12,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, make_url, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, make_url, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from dyadwatch.errors import DyadwatchError, Errors, InputError
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Document, Extraction
-from dyadwatch.store import schema
+from dyadwatch.store import migrations, schema
+from dyadwatch.store.fulltext import FullText, full_text_for
 
 DEFAULT_DB = "dyadwatch.db"
 ENV_VAR = "DYADWATCH_DB"
 BUSY_TIMEOUT_S = 120  # how long a writer waits for another (a second ingest of the same folder) before failing
 WRITE = "dyadwatch_write"  # execution option: this transaction writes, so it takes the write lock at BEGIN
+NUL, REPLACEMENT = "\x00", "\ufffd"
+WRITE_LOCK_KEY = 0x647961647761  # PostgreSQL advisory lock of dyadwatch's writers ("dyadwa" in ASCII)
 
 
 def database_url(given: str | None = None) -> str:
@@ -68,7 +71,7 @@ class Saved:
 
 
 class Store:
-    """One database; SQLite (WAL, FTS5) by default, any SQLAlchemy URL otherwise."""
+    """One database; SQLite (WAL, FTS5) by default, PostgreSQL (its own text search) or any SQLAlchemy URL."""
 
     def __init__(self, url: str | None = None, pool: PoolLimits | None = None) -> None:
         self.url = database_url(url)
@@ -81,19 +84,21 @@ class Store:
                 event.listen(self.engine, "begin", _sqlite_begin)
             else:
                 self.engine = create_engine(self.url, **_pool_options(self.url, pool))
+                if self.is_postgresql:
+                    event.listen(self.engine, "before_cursor_execute", _nul_replaced, retval=True)
+            self.full_text: FullText | None = full_text_for(self.engine.dialect.name)
             with self.write() as conn:  # one process at a time creates or upgrades the tables
-                schema.metadata.create_all(conn)
-                _add_missing_columns(conn)
-                _add_missing_indexes(conn)
-                if self.is_sqlite:
-                    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts "
-                                      "USING fts5(text, tokenize='porter unicode61')"))
+                migrations.upgrade(conn)
         except SQLAlchemyError as error:
             raise DyadwatchError(Errors.E009, url=self.url, reason=str(error.orig or error)) from None
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -105,6 +110,8 @@ class Store:
         """A transaction that takes SQLite's write lock when it begins (waiting for another writer), so that
         what it reads stays true until it commits."""
         with self.engine.connect() as conn, conn.execution_options(**{WRITE: True}).begin():
+            if self.is_postgresql:
+                _take_postgresql_write_lock(conn)
             yield conn
 
     def close(self) -> None:
@@ -175,9 +182,8 @@ class Store:
     def _delete_document(self, conn: Connection, document_id: int) -> None:
         for table in (schema.events, schema.quantities, schema.claims, schema.mentions):
             conn.execute(table.delete().where(table.c.document_id == document_id))
-        if self.is_sqlite:
-            conn.execute(text("DELETE FROM sentences_fts WHERE rowid IN "
-                              "(SELECT id FROM sentences WHERE document_id = :d)"), {"d": document_id})
+        if self.full_text:
+            self.full_text.remove_document(conn, document_id)
         conn.execute(schema.sentences.delete().where(schema.sentences.c.document_id == document_id))
         conn.execute(schema.documents.delete().where(schema.documents.c.id == document_id))
 
@@ -187,9 +193,8 @@ class Store:
             rows = [{"document_id": document_id, "start": s.start, "end": s.end, "paragraph": s.paragraph,
                      "heading": s.heading, "text": s.text} for s in extraction.sentences]
             conn.execute(insert(schema.sentences), rows)
-            if self.is_sqlite:
-                conn.execute(text("INSERT INTO sentences_fts(rowid, text) SELECT id, text FROM sentences "
-                                  "WHERE document_id = :d"), {"d": document_id})
+            if self.full_text:
+                self.full_text.add_document(conn, document_id)
         if extraction.mentions:
             conn.execute(insert(schema.mentions), [
                 {"document_id": document_id, "start": m.start, "end": m.end, "text": m.text, "code": m.code}
@@ -296,31 +301,30 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
-def _add_missing_columns(conn: Connection) -> None:
-    """Columns added to the schema since a database was made (events.confidence, ...), with their
-    defaults, so that an older database opens and keeps its records and reviews."""
-    existing = inspect(conn)
-    for table in schema.metadata.sorted_tables:
-        present = {c["name"] for c in existing.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present:
-                kind = column.type.compile(conn.dialect)
-                default = f" DEFAULT {column.default.arg!r}" if column.default is not None else ""
-                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{default}'))
+def _nul_replaced(_conn: Connection, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                  _executemany: bool) -> tuple[str, Any]:
+    """PostgreSQL's text holds no NUL character, which SQLite keeps. One in a value (a PDF's metadata, a URL
+    typed by hand) is stored and looked up as U+FFFD, as a decoder shows a character it cannot read, so that
+    the statement finds nothing or stores the rest instead of failing."""
+    return statement, _without_nul(parameters)
 
 
-def _add_missing_indexes(conn: Connection) -> None:
-    """Indexes added since a database was made (documents by name and by content hash). A database made when
-    documents were keyed by full path may hold two documents of one name; it keeps working without the
-    unique index, and a re-ingest of either replaces the one stored under that name."""
-    present = {index["name"] for index in inspect(conn).get_indexes("documents")}
-    for index in schema.documents.indexes:
-        if index.name not in present:
-            try:
-                with conn.begin_nested():
-                    index.create(conn)
-            except SQLAlchemyError:
-                continue
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(NUL, REPLACEMENT)
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):  # positional parameters, or the rows of one executemany
+        return type(value)(_without_nul(item) for item in value)
+    return value
+
+
+def _take_postgresql_write_lock(conn: Connection) -> None:
+    """What BEGIN IMMEDIATE is on SQLite: one writing transaction at a time, the others waiting for it (up to
+    the same timeout), so that a check made under the lock (is this document stored?) holds until commit. A
+    transaction-level advisory lock, released by PostgreSQL at commit or rollback, even if the client dies."""
+    conn.execute(text(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'"))
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
 
 
 def _now() -> str:

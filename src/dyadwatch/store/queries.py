@@ -6,12 +6,13 @@ import re
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Select, func, or_, select
 
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.settings import default
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.fulltext import SentenceHit
 from dyadwatch.store.review_values import document_review_id
 from dyadwatch.store.reviews import Review, apply_reviews, latest_reviews
 
@@ -81,19 +82,6 @@ class ClaimRow:
     quote: str
     review: str = ""
     status: str = ""  # an analyst's status of a forecast (open, due, fulfilled, ...), set by a review
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class SentenceHit:
-    doc: str
-    doc_date: str | None
-    start: int
-    end: int
-    text: str
-    score: float
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -263,24 +251,18 @@ FTS_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def search(store: Store, query: str, limit: int = 10) -> list[SentenceHit]:
-    """Sentences ranked by FTS5 (BM25) on SQLite; a plain substring match elsewhere."""
+    """Sentences ranked by the database's full-text search (FTS5 on SQLite, tsvector on PostgreSQL); a plain
+    substring match elsewhere."""
     words = FTS_WORD.findall(query)
     if not words:
         return []
-    S = schema.sentences
     with store.connect() as conn:
-        if store.is_sqlite:
-            match = " OR ".join(f'"{w}"' for w in words)
-            rows = conn.execute(text(
-                "SELECT d.name AS doc, d.date AS doc_date, s.start, s.\"end\", s.text, "
-                "-bm25(sentences_fts) AS score FROM sentences_fts "
-                "JOIN sentences s ON s.id = sentences_fts.rowid JOIN documents d ON d.id = s.document_id "
-                "WHERE sentences_fts MATCH :match ORDER BY bm25(sentences_fts) LIMIT :limit"),
-                {"match": match, "limit": limit})
-        else:
-            rows = conn.execute(
-                select(D.c.name.label("doc"), D.c.date.label("doc_date"), S.c.start, S.c.end, S.c.text,
-                       func.length(S.c.text).label("score"))
-                .select_from(S.join(D, S.c.document_id == D.c.id))
-                .where(or_(*[S.c.text.ilike(f"%{w}%") for w in words])).limit(limit))
+        if store.full_text:
+            return store.full_text.top(conn, " OR ".join(f'"{w}"' for w in words), limit)
+        S = schema.sentences
+        rows = conn.execute(
+            select(D.c.name.label("doc"), D.c.date.label("doc_date"), S.c.start, S.c.end, S.c.text,
+                   func.length(S.c.text).label("score"))
+            .select_from(S.join(D, S.c.document_id == D.c.id))
+            .where(or_(*[S.c.text.ilike(f"%{w}%") for w in words])).limit(limit))
         return [SentenceHit(**r._mapping) for r in rows]

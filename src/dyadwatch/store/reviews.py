@@ -28,6 +28,7 @@ from dyadwatch.store.database import Store
 from dyadwatch.store.review_values import CORRECTABLE, DOCUMENT_PREFIX, applied_fields, checked_changes
 
 ACTIONS = ("confirm", "correct", "reject")
+NUL = "\x00"  # SQLite keeps it in text, PostgreSQL refuses it: refused alike on both
 __all__ = ["ACTIONS", "CORRECTABLE", "Review", "add_review", "apply_reviews", "chunks", "latest_reviews",
            "review_status", "warn_skipped"]
 TABLES = {"e": schema.events, "q": schema.quantities, "c": schema.claims}
@@ -52,7 +53,10 @@ def add_review(store: Store, record_id: str, action: str, changes: dict[str, Any
     if action not in ACTIONS:
         raise DyadwatchError(Errors.E014, action=action, choices=", ".join(ACTIONS))
     changes = checked_changes(record_id, changes or {}) if action == "correct" else {}
-    if not _exists(store, record_id):
+    for field_name, value in (("note", note), ("author", author)):
+        if NUL in value:
+            raise DyadwatchError(Errors.E026, field=field_name)
+    if NUL in record_id or not _exists(store, record_id):  # no record id holds a NUL; PostgreSQL cannot look one up
         raise DyadwatchError(Errors.E013, id=record_id)
     review = Review(record_id, action, changes, note, author, datetime.now(UTC).isoformat(timespec="seconds"))
     with store.engine.begin() as conn:

@@ -1,0 +1,117 @@
+"""Full-text search of sentences in the database's own engine: SQLite's FTS5 or PostgreSQL's text search.
+
+Both read the same query, quoted phrases of letters and digits joined by OR (`"gas price" OR "loan"`):
+FTS5 as it is, PostgreSQL through websearch_to_tsquery, which reads quotes and "or" the same way. What
+differs is only the SQL: FTS5 keeps a separate index table, filled and emptied with the sentences, and ranks
+by BM25; PostgreSQL indexes an expression of the sentences table (GIN over to_tsvector with English stemming),
+which follows the table by itself, and ranks by cover density (ts_rank_cd).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, text
+
+# The select list both engines return; "end" is quoted since it is an SQL keyword.
+HIT_COLUMNS = 'd.name AS doc, d.date AS doc_date, s.start, s."end", s.text'
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    doc: str
+    doc_date: str | None
+    start: int
+    end: int
+    text: str
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class FullText(Protocol):
+    """What the store and search need of a full-text engine."""
+
+    def create(self, conn: Connection) -> None: ...
+
+    def add_document(self, conn: Connection, document_id: int) -> None: ...
+
+    def remove_document(self, conn: Connection, document_id: int) -> None: ...
+
+    def count(self, conn: Connection, match: str) -> int: ...
+
+    def top(self, conn: Connection, match: str, limit: int) -> list[SentenceHit]: ...
+
+
+class Fts5:
+    """SQLite: an FTS5 table of the sentences (rowid = sentence id), porter stemming, BM25."""
+
+    def create(self, conn: Connection) -> None:
+        conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts "
+                          "USING fts5(text, tokenize='porter unicode61')"))
+
+    def add_document(self, conn: Connection, document_id: int) -> None:
+        conn.execute(text("INSERT INTO sentences_fts(rowid, text) SELECT id, text FROM sentences "
+                          "WHERE document_id = :d"), {"d": document_id})
+
+    def remove_document(self, conn: Connection, document_id: int) -> None:
+        conn.execute(text("DELETE FROM sentences_fts WHERE rowid IN "
+                          "(SELECT id FROM sentences WHERE document_id = :d)"), {"d": document_id})
+
+    def count(self, conn: Connection, match: str) -> int:
+        return conn.execute(text("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH :match"),
+                            {"match": match}).scalar() or 0
+
+    def top(self, conn: Connection, match: str, limit: int) -> list[SentenceHit]:
+        rows = conn.execute(text(
+            f"SELECT {HIT_COLUMNS}, -bm25(sentences_fts) AS score FROM sentences_fts "
+            "JOIN sentences s ON s.id = sentences_fts.rowid JOIN documents d ON d.id = s.document_id "
+            "WHERE sentences_fts MATCH :match ORDER BY bm25(sentences_fts), s.id LIMIT :limit"),
+            {"match": match, "limit": limit})
+        return [SentenceHit(**row._mapping) for row in rows]
+
+
+# PostgreSQL's parser takes whatever stands between < and > for an HTML tag and drops it, words and all; the
+# sentences are plain text, so a "<" is read as a space. The query must spell the indexed expression exactly
+# as the index does, or PostgreSQL will not use the index.
+PG_INDEXED = "to_tsvector('english', replace(text, '<', ' '))"
+PG_VECTOR = "to_tsvector('english', replace(s.text, '<', ' '))"
+PG_QUERY = "websearch_to_tsquery('english', :match)"
+
+
+class PostgresText:
+    """PostgreSQL: a GIN index over the sentences' English tsvector, ranked by ts_rank_cd."""
+
+    def create(self, conn: Connection) -> None:
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_sentences_text_search ON sentences USING GIN ({PG_INDEXED})"))
+
+    def add_document(self, conn: Connection, document_id: int) -> None:
+        """Nothing to do: the index follows the sentences table."""
+
+    def remove_document(self, conn: Connection, document_id: int) -> None:
+        """Nothing to do: the index follows the sentences table."""
+
+    def count(self, conn: Connection, match: str) -> int:
+        return conn.execute(text(f"SELECT count(*) FROM sentences s WHERE {PG_VECTOR} @@ {PG_QUERY}"),
+                            {"match": match}).scalar() or 0
+
+    def top(self, conn: Connection, match: str, limit: int) -> list[SentenceHit]:
+        rows = conn.execute(text(
+            f"SELECT {HIT_COLUMNS}, ts_rank_cd({PG_VECTOR}, {PG_QUERY}) AS score "
+            "FROM sentences s JOIN documents d ON d.id = s.document_id "
+            f"WHERE {PG_VECTOR} @@ {PG_QUERY} ORDER BY score DESC, s.id LIMIT :limit"),
+            {"match": match, "limit": limit})
+        return [SentenceHit(**row._mapping) for row in rows]
+
+
+ENGINES: MappingProxyType[str, type[Fts5] | type[PostgresText]] = MappingProxyType(
+    {"sqlite": Fts5, "postgresql": PostgresText})
+
+
+def full_text_for(dialect: str) -> FullText | None:
+    """The full-text engine of a database dialect, or None where dyadwatch has none for it."""
+    engine = ENGINES.get(dialect)
+    return engine() if engine else None

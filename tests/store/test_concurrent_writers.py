@@ -1,0 +1,75 @@
+"""Several analysts and ingests on one PostgreSQL database at once: two processes ingesting the same folder
+while two others store reviews. No review may be lost, no document stored twice, no process fail."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from dyadwatch.ingest.service import ingest
+from dyadwatch.pipeline import Extractor
+from dyadwatch.store import queries, schema
+from dyadwatch.store.database import Store
+from dyadwatch.store.postgres_cluster import Cluster
+
+REVIEWS_EACH = 25
+TIMEOUT_S = 300
+TOPICS = ("gas supplies", "oil transit", "a state loan", "border controls", "grain exports", "rail freight")
+SEED_NOTE = "Seed note\n\n3 March 2021\n\nOn 2 March 2021, Russia and Belarus signed an agreement on gas supplies.\n"
+
+INGEST = """
+import json, sys
+from dyadwatch.ingest.service import ingest
+from dyadwatch.store.database import Store
+report = ingest(Store(sys.argv[1]), [sys.argv[2]])
+print(json.dumps({"ok": report.ok, "stored": report.documents, "errors": [str(e) for e in report.errors]}))
+"""
+
+REVIEW = """
+import sys
+from dyadwatch.store.database import Store
+from dyadwatch.store.reviews import add_review
+store = Store(sys.argv[1])
+for number in range(int(sys.argv[4])):
+    add_review(store, sys.argv[2], ("confirm", "reject")[number % 2], note=str(number), author=sys.argv[3])
+"""
+
+
+def write_briefs(folder: Path) -> int:
+    folder.mkdir()
+    for number, topic in enumerate(TOPICS):
+        (folder / f"brief-{number}.txt").write_text(
+            f"Brief {number}\n\n{number + 1} May 2021\n\nOn {number + 1} May 2021, Belarus and Russia agreed on "
+            f"{topic}. Moscow lent Minsk USD {100 + number} million.\n", encoding="utf-8")
+    return len(TOPICS)
+
+
+def test_two_ingests_and_two_reviewers_at_once_lose_nothing(tmp_path: Path, postgres: Cluster,
+                                                             extractor: Extractor):
+    url = postgres.create_database("concurrent")
+    (tmp_path / "seed").mkdir()
+    (tmp_path / "seed" / "seed.txt").write_text(SEED_NOTE, encoding="utf-8")
+    store = Store(url)
+    assert ingest(store, [tmp_path / "seed"], extractor).ok
+    record = queries.events(store)[0].id
+    briefs = write_briefs(tmp_path / "briefs")
+    processes = [subprocess.Popen([sys.executable, "-c", INGEST, url, str(tmp_path / "briefs")],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    processes += [subprocess.Popen([sys.executable, "-c", REVIEW, url, record, f"analyst-{n}", str(REVIEWS_EACH)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(2)]
+    outputs = [process.communicate(timeout=TIMEOUT_S) for process in processes]
+    assert [p.returncode for p in processes] == [0] * 4, [err[-2000:] for _, err in outputs]
+    reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs[:2]]
+    assert all(r["ok"] for r in reports), reports
+    assert sum(r["stored"] for r in reports) == briefs  # each brief stored by one ingest, left by the other
+    documents = [d.name for d in queries.documents(store)]
+    assert len(documents) == len(set(documents)) == briefs + 1
+    with store.connect() as conn:
+        by_author = dict(conn.execute(select(schema.reviews.c.author, func.count())
+                                      .group_by(schema.reviews.c.author)).all())
+    assert by_author == {"analyst-0": REVIEWS_EACH, "analyst-1": REVIEWS_EACH}
+    store.close()

@@ -1,0 +1,78 @@
+"""A database made by an older dyadwatch, before migrations, opens in place on SQLite and PostgreSQL and keeps
+its records and reviews: the baseline migration creates the columns and indexes added since, with their
+defaults, and records the revision."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, MetaData, Table, create_engine, insert, inspect, text
+
+from dyadwatch.store import migrations, queries, schema
+from dyadwatch.store.database import Store, database_url
+from dyadwatch.store.reviews import latest_reviews
+from tests.conftest import Databases
+
+pytestmark = pytest.mark.both_backends
+
+# Columns that came after the first release; an older database lacks them.
+ADDED_SINCE = {"documents": {"title", "authors", "publisher", "date_inferred"},
+               "events": {"confidence", "date_source", "source_start", "source_end", "target_start", "target_end"}}
+TEXT = "On 2 March, Russia and Belarus signed an agreement on gas supplies."
+
+
+def old_schema() -> MetaData:
+    """The tables without the columns added since, and without any index (the name index came later too)."""
+    old = MetaData()
+    for table in schema.metadata.sorted_tables:
+        columns: list[Column] = [c._copy() for c in table.columns if c.name not in ADDED_SINCE.get(table.name, ())]
+        Table(table.name, old, *columns)
+    return old
+
+
+def make_old_database(url: str) -> None:
+    old = old_schema()
+    engine = create_engine(database_url(url))
+    with engine.begin() as conn:
+        old.create_all(conn)
+        tables = old.tables
+        conn.execute(insert(tables["runs"]).values(id=1, started_at="2021-01-01T00:00:00+00:00",
+                                                   pipeline_version="0.1", knowledge_version="1", model="rules"))
+        conn.execute(insert(tables["documents"]).values(
+            id=1, path="brief.txt", name="brief.txt", format="txt", sha256="0" * 64, date="2021-03-02",
+            date_precision="day", language="en", text=TEXT, ingested_at="2021-03-02T00:00:00+00:00", run_id=1))
+        conn.execute(insert(tables["events"]).values(
+            id="e0123456789", document_id=1, start=0, end=len(TEXT), quote=TEXT, run_id=1, type="AGREE",
+            mode="", domain="energy", source="RUS", target="BLR", date="2021-03-02", date_precision="day",
+            negated=False, intensity=0.0, trigger_start=30, trigger_end=36))
+        conn.execute(insert(tables["reviews"]).values(
+            record_id="e0123456789", action="correct", changes='{"domain": "economy"}', note="older review",
+            author="analyst", created_at="2021-03-03T00:00:00+00:00"))
+    engine.dispose()
+
+
+def newest_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(migrations.FOLDER))
+    return ScriptDirectory.from_config(config).get_current_head() or ""
+
+
+def test_an_old_database_upgrades_in_place_and_keeps_its_reviews(databases: Databases):
+    url = databases.new("old")
+    make_old_database(url)
+    store = Store(url)
+    with store.connect() as conn:
+        present = {c["name"] for c in inspect(conn).get_columns("events")}
+        indexes = {i["name"] for i in inspect(conn).get_indexes("documents")}
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert ADDED_SINCE["events"] <= present and "ix_documents_name" in indexes
+    assert revision == newest_revision()
+    [event] = queries.events(store)
+    assert event.confidence == 1.0 and event.date_source == ""
+    assert event.domain == "economy" and event.review == "correct"
+    assert latest_reviews(store)["e0123456789"].note == "older review"
+    [document] = queries.documents(store)
+    assert document.title == "" and document.date == "2021-03-02"
+    store.close()
+    assert queries.events(Store(url))[0].review == "correct"  # opening it again changes nothing
