@@ -6,7 +6,7 @@ from dyadwatch.errors import DyadwatchError
 
 @pytest.mark.parametrize(("sentence", "source", "target", "expected"), [
     ("Poland imposed new sanctions on Belarus after the incident.", "Poland", "Belarus", "SANCTION"),
-    ("Moscow lent Minsk a billion dollars.", "Moscow", "Minsk", "AID"),
+    ("Russia lent Belarus a billion dollars.", "Russia", "Belarus", "AID"),
     ("The Gorgons accused the Titans of lying.", "Gorgons", "Titans", "ACCUSE"),
     ("The foreign ministers of Hungary and Serbia met in Budapest.", "Serbia", "Hungary", "CONSULT"),
 ])
@@ -16,7 +16,7 @@ def test_a_marked_pair_gets_the_type_of_what_the_source_does(extractor, sentence
 
 
 def test_directed_types_are_not_read_backwards(extractor):
-    assert code_pair(extractor, "Moscow lent Minsk a billion dollars.", "Minsk", "Moscow") is None
+    assert code_pair(extractor, "Russia lent Belarus a billion dollars.", "Belarus", "Russia") is None
 
 
 def test_no_event_between_the_marks_gives_none(extractor):
