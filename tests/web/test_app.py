@@ -349,6 +349,7 @@ def test_the_write_token_is_given_once_per_browser_session(review_client: TestCl
     assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower()
     page = review_client.get(f"/events/{event.id}").text
     assert 'id="review-session"' in page and 'name="token"' not in page
+    assert 'name="token"' not in review_client.get("/forecasts").text  # no form asks for it again
     for record in (event, other):  # no token typed on either card
         response = review_client.post(f"/review/{record.id}", data=review_form(review_client, record.id),
                                       follow_redirects=False)

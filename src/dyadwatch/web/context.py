@@ -20,7 +20,7 @@ from dyadwatch.knowledge.holders import OfficeHolders
 from dyadwatch.numbers import plain_number
 from dyadwatch.search import Searcher
 from dyadwatch.store.database import Store
-from dyadwatch.web.security import csrf_token, remember_csrf_token
+from dyadwatch.web.security import csrf_token, remember_csrf_token, review_session_ok
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -63,11 +63,13 @@ def stance(intensity: float, negated: bool = False) -> str:
 
 
 def render(request: Request, template: str, values: dict[str, Any], status_code: int = 200) -> Response:
-    """A page from `template`, with the browser's CSRF token in its context and cookie."""
+    """A page from `template`, with the browser's CSRF token in its context and cookie, and whether the browser
+    holds a review session (its forms then ask for no write token)."""
     context = web_context(request)
     token = csrf_token(request)
-    response = context.templates.TemplateResponse(
-        request, template, {**values, "csrf_token": token, "writable": context.writable}, status_code=status_code)
+    shared = {"csrf_token": token, "writable": context.writable,
+              "reviewing": review_session_ok(context.token, request)}
+    response = context.templates.TemplateResponse(request, template, {**values, **shared}, status_code=status_code)
     remember_csrf_token(request, response, token)
     return response
 

@@ -31,7 +31,7 @@ from dyadwatch.store.reviews import ACTIONS, add_review
 from dyadwatch.web import charts, data
 from dyadwatch.web.context import WebContext, event_url, form_fields, render, web_context
 from dyadwatch.web.highlight import Span, highlight
-from dyadwatch.web.security import CSRF_FIELD, TOKEN_FIELD, csrf_ok, review_session_ok, write_token_ok
+from dyadwatch.web.security import CSRF_FIELD, TOKEN_FIELD, csrf_ok, write_token_ok
 
 ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 HIT = re.compile(r"(\d+)-(\d+)")
@@ -163,7 +163,7 @@ def _event_page(request: Request, web: WebContext, event_id: str, submitted: Map
     day = row.date or row.doc_date
     following = next((e.id for e in queries.review_queue(web.store, 2) if e.id != row.id), None)
     return render(request, "event.html", {
-        "next_in_queue": following, "reviewing": review_session_ok(web.token, request),
+        "next_in_queue": following,
         "holders": {"day": day, "source": web.holders.label(row.source, day),
                     "target": web.holders.label(row.target, day)},
         "event": row, "paragraph": highlight(paragraph, spans, offset), "names": data.actor_names(web.store),
