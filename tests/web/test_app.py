@@ -20,6 +20,7 @@ from dyadwatch.numbers import plain_number
 from dyadwatch.pipeline import Extractor
 from dyadwatch.reconcile.agreements import agreements
 from dyadwatch.reconcile.indicators import indicator, indicators
+from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import QuantityRow
@@ -885,3 +886,19 @@ def test_a_nul_character_in_a_request_is_an_ordinary_miss(client: TestClient):
     for path, status in (("/documents/a%00b", 404), ("/events/e%00", 404), ("/actors/R%00", 404),
                          ("/timeline?doc=a%00b", 200), ("/api/events?type=A%00", 200), ("/search?q=a%00b", 200)):
         assert client.get(path).status_code == status, path
+
+
+def test_stories_facets_count_the_listed_stories_and_narrow_them(client: TestClient, demo_store: Store):
+    page = client.get("/stories").text
+    stories = build_stories(demo_store)
+    assert f'<span id="story-count">{len(stories)}</span>' in page
+    facet = page[page.index('data-facet="type"'):page.index("</section>", page.index('data-facet="type"'))]
+    counts = {m.group(1): int(m.group(2).replace(",", "")) for m in re.finditer(
+        r'>([A-Z]+)</a> <span class="muted">([\d,]+)</span>', facet)}
+    assert counts and all(n == sum(1 for s in stories if s.type == t) for t, n in counts.items())
+    top = max(counts, key=counts.get)
+    link = unescape(re.search(rf'<a href="([^"]+)"[^>]*>{top}</a>', facet).group(1))
+    assert f'<span id="story-count">{counts[top]}</span>' in client.get(link).text
+    several = page[page.index('data-facet="min_sources"'):]
+    told_twice = sum(1 for s in stories if s.source_count >= 2)
+    assert f'>2</a> <span class="muted">{told_twice}</span>' in several

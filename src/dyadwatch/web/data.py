@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from dyadwatch.knowledge import Actor as KnownActor
 from dyadwatch.knowledge.labels import code_label
+from dyadwatch.reconcile.stories import Story
 from dyadwatch.search import Answer, Citation, Searcher
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
@@ -191,14 +192,32 @@ FACET_SIZE = 10
 def event_facets(events: Sequence[EventRow]) -> list[Facet]:
     """Counts of type, domain, actor, document and year over the events of a filtered list (each event counts once
     per actor it involves), so the analyst sees what the list is made of and narrows it in one click."""
-    actors: Counter[str] = Counter()
-    for event in events:
-        actors.update({code for code in (event.source, event.target) if code})
     counts = (("type", "type", Counter(e.type for e in events)),
               ("domain", "domain", Counter(e.domain for e in events if e.domain)),
-              ("actor", "actor", actors),
+              ("actor", "actor", _actor_counts(events)),
               ("doc", "document", Counter(e.doc for e in events)),
               ("year", "year", Counter(e.date[:4] for e in events if e.date)))
+    return _facets(counts)
+
+
+def story_facets(stories: Sequence[Story]) -> list[Facet]:
+    """The same for a list of stories: type, domain, actor, and how many are told by at least 2 or 3 documents."""
+    sources = Counter({str(n): sum(1 for s in stories if s.source_count >= n) for n in (2, 3)})
+    counts = (("type", "type", Counter(s.type for s in stories)),
+              ("domain", "domain", Counter(s.domain for s in stories if s.domain)),
+              ("actor", "actor", _actor_counts(stories)),
+              ("min_sources", "at least N sources", +sources))
+    return _facets(counts)
+
+
+def _actor_counts(records: Iterable[EventRow | Story]) -> Counter[str]:
+    actors: Counter[str] = Counter()
+    for record in records:
+        actors.update({code for code in (record.source, record.target) if code})
+    return actors
+
+
+def _facets(counts: Iterable[tuple[str, str, Counter[str]]]) -> list[Facet]:
     return [Facet(field, label, tuple(counter.most_common(FACET_SIZE))) for field, label, counter in counts if counter]
 
 

@@ -179,13 +179,16 @@ def _form_values(event: EventRow, submitted: Mapping[str, str]) -> dict[str, str
     return {field: submitted.get(f"set_{field}", value) for field, value in current.items()}
 
 
-def stories_page(request: Request, web: Context, type: Text = None, actor: Text = None,
+def stories_page(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
                  min_sources: Annotated[int, Query(ge=1, le=100)] = 1, min_confidence: Confidence = None) -> Response:
     stories = [s for s in build_stories(web.store, _threshold(min_confidence)) if s.source_count >= min_sources
-               and (not type or s.type == type) and (not actor or queries.involves(s.source, s.target, actor))]
+               and (not type or s.type == type) and (not domain or s.domain == domain)
+               and (not actor or queries.involves(s.source, s.target, actor))]
+    filters = {"type": type or "", "domain": domain or "", "actor": actor or "", "min_sources": min_sources,
+               "min_confidence": min_confidence or ""}
     return render(request, "stories.html", {
-        "stories": stories, "filters": {"type": type or "", "actor": actor or "", "min_sources": min_sources},
-        "types": PLOVER_TYPES, "names": data.actor_names(web.store)})
+        "stories": stories, "filters": filters, "facets": data.story_facets(stories), "types": PLOVER_TYPES,
+        "domains": DOMAINS, "names": data.actor_names(web.store)})
 
 
 def story_page(request: Request, web: Context, story_id: str) -> Response:
