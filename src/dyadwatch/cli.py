@@ -413,15 +413,15 @@ def eval_(gold: Annotated[Path, typer.Option(help="folder with events/quantities
 @app.command()
 @friendly
 def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="PLOVER type")] = None,
+            domain: Annotated[str | None, typer.Option(help="domain, e.g. energy")] = None,
             actor: Annotated[str | None, typer.Option(help="actor code")] = None,
             min_sources: Annotated[int, typer.Option(help="only stories told by at least this many documents")] = 1,
             min_confidence: MinConfidenceOption = None, limit: LimitOption = None,
-    as_json: JsonOption = False) -> None:
+            as_json: JsonOption = False) -> None:
     """Stories: one happening with all the documents that report it, most reported first."""
-    from dyadwatch.reconcile.stories import build_stories
+    from dyadwatch.reconcile.stories import StoryFilter, select_stories
 
-    rows = [s for s in build_stories(open_store(db), min_confidence) if s.source_count >= min_sources
-            and (not type or s.type == type.upper()) and (not actor or queries.involves(s.source, s.target, actor))]
+    rows = select_stories(open_store(db), StoryFilter(type, domain, actor, min_sources), min_confidence)
     rows = rows[:limit] if limit else rows
     if as_json:
         return _print_json(rows)

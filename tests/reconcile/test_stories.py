@@ -3,7 +3,7 @@
 import pytest
 
 from dyadwatch.analysis.trends import story_trend
-from dyadwatch.reconcile.stories import build_stories
+from dyadwatch.reconcile.stories import StoryFilter, build_stories, select_stories
 from dyadwatch.store.database import Store
 from tests.conftest import store_of_reports
 
@@ -60,3 +60,13 @@ def test_stories_json_lists_reports_with_evidence(store: Store):
     assert data["source_count"] == 3
     for report in data["reports"]:
         assert REPORTS[report["doc"]][report["start"]:report["end"]] == report["quote"]
+
+
+def test_one_story_filter_for_the_cli_the_page_and_the_api(demo_store: Store):
+    every = build_stories(demo_store)
+    energy = select_stories(demo_store, StoryFilter(domain="Energy", actor="RUS", min_sources=1))
+    assert energy and all(s.domain == "energy" and "RUS" in {(s.source or "")[:3], (s.target or "")[:3]}
+                          for s in energy)
+    assert {s.id for s in energy} == {s.id for s in every if StoryFilter(domain="energy", actor="RUS").keeps(s)}
+    assert all(s.source_count >= 2 for s in select_stories(demo_store, StoryFilter(min_sources=2)))
+    assert select_stories(demo_store, StoryFilter(type="aid")) == [s for s in every if s.type == "AID"]

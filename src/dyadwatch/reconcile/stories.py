@@ -9,6 +9,8 @@ the others. Its parts keep its id, the second and later with a suffix.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from dyadwatch.reconcile.story_rules import (
     STOP_WORDS,
     WORD,
@@ -30,6 +32,7 @@ from dyadwatch.reconcile.story_table import (
 )
 from dyadwatch.settings import default
 from dyadwatch.store.database import Store
+from dyadwatch.store.queries import involves
 from dyadwatch.store.reviews import warn_skipped
 
 __all__ = ["STOP_WORDS", "WORD", "Contradiction", "Report", "Story", "build_stories", "story"]
@@ -41,6 +44,26 @@ def build_stories(store: Store, min_confidence: float | None = None) -> list[Sto
     threshold (the setting's default when none is given) tell no story."""
     _bring_up_to_date(store)
     return sorted(_at_threshold(store, read_stories(store), min_confidence), key=rank)
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """What a stories listing asks for, the same in the CLI, the page and the API."""
+
+    type: str | None = None
+    domain: str | None = None
+    actor: str | None = None  # a country or actor code; its sub-actors count (RUS takes RUS-GOV)
+    min_sources: int = 1
+
+    def keeps(self, found: Story) -> bool:
+        return (found.source_count >= self.min_sources and (not self.type or found.type == self.type.upper())
+                and (not self.domain or found.domain == self.domain.lower())
+                and (not self.actor or involves(found.source, found.target, self.actor)))
+
+
+def select_stories(store: Store, wanted: StoryFilter, min_confidence: float | None = None) -> list[Story]:
+    """The stories a listing shows, most reported first."""
+    return [found for found in build_stories(store, min_confidence) if wanted.keeps(found)]
 
 
 def story(store: Store, story_id: str) -> Story | None:

@@ -18,7 +18,7 @@ from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.reconcile.agreements import agreements
 from dyadwatch.reconcile.indicators import Indicator, indicators
 from dyadwatch.reconcile.indicators import indicator as find_indicator
-from dyadwatch.reconcile.stories import Story, build_stories
+from dyadwatch.reconcile.stories import Story, StoryFilter, select_stories
 from dyadwatch.store import queries
 from dyadwatch.store.queries import EventFilter
 from dyadwatch.store.review_values import ReviewValueError
@@ -395,14 +395,13 @@ def api_review_queue(web: Context, limit: Limit = 50) -> EventPage:
     return EventPage(total=len(rows), limit=limit, offset=0, events=[EventOut(**r.as_dict()) for r in rows])
 
 
-def api_stories(web: Context, type: Text = None, actor: Text = None,
+def api_stories(web: Context, type: Text = None, domain: Text = None, actor: Text = None,
                 min_sources: Annotated[int, Query(ge=1, le=100, description="reported by at least this many "
                                                                               "documents")] = 1,
                 min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None, limit: Limit = 100,
                 offset: Offset = 0) -> StoryPage:
     """Stories (one happening, many reports), most reported first, each report with its evidence."""
-    stories = [s for s in build_stories(web.store, min_confidence) if s.source_count >= min_sources
-               and (not type or s.type == type) and (not actor or queries.involves(s.source, s.target, actor))]
+    stories = select_stories(web.store, StoryFilter(type, domain, actor, min_sources), min_confidence)
     return StoryPage(total=len(stories), limit=limit, offset=offset,
                      stories=[StoryOut(**_story_fields(s)) for s in stories[offset: offset + limit]])
 

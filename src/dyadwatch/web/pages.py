@@ -22,7 +22,7 @@ from dyadwatch.model import DOMAINS, PLOVER_TYPES
 from dyadwatch.reconcile.agreements import agreements
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.indicators import indicators
-from dyadwatch.reconcile.stories import build_stories
+from dyadwatch.reconcile.stories import StoryFilter, select_stories
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.store import queries
 from dyadwatch.store.queries import EventFilter, EventRow
@@ -181,9 +181,7 @@ def _form_values(event: EventRow, submitted: Mapping[str, str]) -> dict[str, str
 
 def stories_page(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
                  min_sources: Annotated[int, Query(ge=1, le=100)] = 1, min_confidence: Confidence = None) -> Response:
-    stories = [s for s in build_stories(web.store, _threshold(min_confidence)) if s.source_count >= min_sources
-               and (not type or s.type == type) and (not domain or s.domain == domain)
-               and (not actor or queries.involves(s.source, s.target, actor))]
+    stories = select_stories(web.store, StoryFilter(type, domain, actor, min_sources), _threshold(min_confidence))
     filters = {"type": type or "", "domain": domain or "", "actor": actor or "", "min_sources": min_sources,
                "min_confidence": min_confidence or ""}
     return render(request, "stories.html", {
