@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from dyadwatch.pipeline import Extractor
-from dyadwatch.quality import confidence_table, measure
+from dyadwatch.quality import Records, confidence_table, heldout_records, measure
 from dyadwatch.store.postgres_cluster import binaries, start_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +23,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     extractor = Extractor()
-    figures = measure_with_postgresql(args.shared, args.heldout, extractor)
+    records = heldout_records(args.heldout, extractor)  # ingested once for the figures and the table
+    figures = measure_with_postgresql(args.shared, args.heldout, extractor, records)
     if args.json:
         print(json.dumps(figures))
         return
@@ -32,7 +33,7 @@ def main() -> None:
     for name, value in figures.items():
         print(f"{name:36} {value:7.3f} {_limit_text(name, value, limits)}")
     print("\nheld-out type+actors by minimum confidence (events kept, precision, recall, F1):")
-    for step, score in confidence_table(args.heldout, extractor):
+    for step, score in confidence_table(args.heldout, records):
         print(f"  >= {step:.1f}: {score.system:4d} kept  P {score.precision:.3f}  R {score.recall:.3f}  "
               f"F1 {score.f1:.3f}")
 
@@ -47,14 +48,14 @@ def _limit_text(name: str, value: float, limits: dict[str, dict[str, float]]) ->
     return "        -"
 
 
-def measure_with_postgresql(shared: Path, heldout: Path, extractor: Extractor) -> dict[str, float]:
+def measure_with_postgresql(shared: Path, heldout: Path, extractor: Extractor, records: Records) -> dict[str, float]:
     """Every figure; search on PostgreSQL as well where its binaries are installed."""
     folder = binaries()
     if folder is None:
-        return measure(shared, heldout, extractor)
+        return measure(shared, heldout, extractor, records=records)
     cluster = start_cluster(folder)
     try:
-        return measure(shared, heldout, extractor, postgresql_url=cluster.create_database("evaluation"))
+        return measure(shared, heldout, extractor, cluster.create_database("evaluation"), records)
     finally:
         cluster.stop()
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,13 +79,18 @@ def _write_csv(store: Store, out: Path, min_confidence: float | None) -> list[Pa
     written = []
     for kind, rows in gold_records(store, min_confidence).items():
         path = out / f"{kind}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            if rows:
-                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows(rows)
+        path.write_text(csv_text(rows, list(rows[0])) if rows else "", encoding="utf-8", newline="")
         written.append(path)
     return written
+
+
+def csv_text(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    """Rows as CSV with a header of `columns` (fields of a row outside them are left out)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def _write_parquet(store: Store, out: Path, min_confidence: float | None) -> list[Path]:

@@ -21,10 +21,12 @@ GOLD_LEVELS = (("events", "found"), ("events", "type"), ("events", "type+actors"
                ("quantities", "value+unit"), ("claims", "kind"))
 
 
-def heldout_figures(folder: Path, extractor: Extractor) -> dict[str, float]:
-    """Event F1 per level on the held-out set (folder/docs, scored against folder/gold), and the expected
-    calibration error of the confidence at the type+actors level."""
-    records = _records_of(folder / "docs", extractor)
+Records = dict[str, list[dict]]
+
+
+def heldout_figures(folder: Path, records: Records) -> dict[str, float]:
+    """Event F1 per level on the held-out set (the records of folder/docs, scored against folder/gold), and the
+    expected calibration error of the confidence at the type+actors level."""
     report = evaluate.score(folder / "docs", folder / "gold", records)
     figures = {f"held-out events {level}": report["events"][level].f1 for level in EVENT_LEVELS}
     events = records["events"]
@@ -35,19 +37,20 @@ def heldout_figures(folder: Path, extractor: Extractor) -> dict[str, float]:
     return figures
 
 
-def confidence_table(folder: Path, extractor: Extractor) -> list[tuple[float, evaluate.LevelScore]]:
-    """Type+actors precision and recall on the held-out set for each minimum confidence."""
-    records = _records_of(folder / "docs", extractor)
+def confidence_table(folder: Path, records: Records) -> list[tuple[float, evaluate.LevelScore]]:
+    """Type+actors precision and recall on the held-out set (the records of folder/docs) for each minimum
+    confidence."""
     corpus = evaluate.GoldCorpus(folder / "docs")
     gold = evaluate.load_jsonl(folder / "gold" / "events.jsonl")
     return [(step, evaluate.score_kind(corpus, gold, [e for e in records["events"] if e["confidence"] >= step],
                                        "events")["type+actors"]) for step in CONFIDENCE_STEPS]
 
 
-def _records_of(docs: Path, extractor: Extractor) -> dict[str, list[dict]]:
+def heldout_records(folder: Path, extractor: Extractor) -> Records:
+    """Every record of the held-out documents (folder/docs), as ingest + export give them, none left out."""
     with tempfile.TemporaryDirectory() as scratch:
         store = Store(str(Path(scratch) / "heldout.db"))
-        ingest(store, [docs], extractor)
+        ingest(store, [folder / "docs"], extractor)
         records = export.gold_records(store, min_confidence=0.0)
         store.close()
     return records
@@ -92,12 +95,12 @@ def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
 
 
 def measure(shared: Path, heldout: Path, extractor: Extractor | None = None,
-            postgresql_url: str | None = None) -> dict[str, float]:
-    """Every figure, the held-out ones first; the sample corpus is ingested once into a scratch database for
-    the gold and search ones, and into the empty PostgreSQL database at `postgresql_url`, where given, for
-    search on PostgreSQL."""
+            postgresql_url: str | None = None, records: Records | None = None) -> dict[str, float]:
+    """Every figure, the held-out ones first (from `records` when the caller has them already); the sample
+    corpus is ingested once into a scratch database for the gold and search ones, and into the empty PostgreSQL
+    database at `postgresql_url`, where given, for search on PostgreSQL."""
     extractor = extractor or Extractor()
-    figures = heldout_figures(heldout, extractor)
+    figures = heldout_figures(heldout, records or heldout_records(heldout, extractor))
     with tempfile.TemporaryDirectory() as scratch:
         store = Store(str(Path(scratch) / "samples.db"))
         ingest(store, [shared / "corpus" / "seeds"], extractor)

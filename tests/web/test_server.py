@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
@@ -211,15 +212,7 @@ SMALL = ServerLimits(max_active=1, max_waiting=2, wait_timeout_s=1.0, body_timeo
 
 @pytest.fixture(scope="module")
 def small(demo_store: Store) -> Iterator[Served]:
-    port = free_port()
-    app = create_app(demo_store.url, token=TOKEN, allowed_hosts=LOOPBACK_HOSTS, limits=SMALL)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_for_port(port, thread.is_alive)
-    yield Served(port, os.getpid())
-    server.should_exit = True
-    thread.join(timeout=15)
+    yield from served_in_thread(create_app(demo_store.url, token=TOKEN, allowed_hosts=LOOPBACK_HOSTS, limits=SMALL))
 
 
 def test_overload_is_answered_503_with_retry_after_never_500_and_never_hangs(small: Served):
@@ -269,9 +262,13 @@ def test_raw_traversal_paths_serve_nothing_outside_the_database_and_static_folde
 @pytest.fixture(scope="module")
 def hurried(demo_store: Store) -> Iterator[Served]:
     """A server whose handlers must answer within a millisecond: every page misses its deadline."""
-    port = free_port()
     limits = ServerLimits(max_active=1, handler_timeout_s=0.001, retry_after_s=1)
-    app = create_app(demo_store.url, allowed_hosts=LOOPBACK_HOSTS, limits=limits)
+    yield from served_in_thread(create_app(demo_store.url, allowed_hosts=LOOPBACK_HOSTS, limits=limits))
+
+
+def served_in_thread(app: FastAPI) -> Iterator[Served]:
+    """`app` under uvicorn in a thread on a free loopback port, until the generator is closed."""
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -44,15 +44,22 @@ def iter_input_files(paths: Iterable[str | Path], follow_links: bool = False) ->
     per argument; what cannot be ingested comes as an InputError in its place."""
     for raw in paths:
         path = Path(raw)
-        try:
-            info = path.stat()
-        except OSError as error:
-            yield _missing_or_unreadable(path, error)
+        info = _stat(path)
+        if isinstance(info, InputError):
+            yield info
             continue
         if stat.S_ISDIR(info.st_mode):
             yield from sorted(_walk(path, follow_links), key=_sort_key)
         else:
             yield _classify(path, info, shown(path.name))
+
+
+def _stat(path: Path) -> os.stat_result | InputError:
+    """What the file system says of `path` (through a link), or the error naming why it cannot be read."""
+    try:
+        return path.stat()
+    except OSError as error:
+        return _missing_or_unreadable(path, error)
 
 
 def _sort_key(item: InputFile | InputError) -> str:
@@ -79,10 +86,9 @@ def _walk(root: Path, follow_links: bool) -> Iterator[InputFile | InputError]:
             if refused is not None:
                 yield refused
                 continue
-            try:
-                info = path.stat()
-            except OSError as error:
-                yield _missing_or_unreadable(path, error)
+            info = _stat(path)
+            if isinstance(info, InputError):
+                yield info
                 continue
             if stat.S_ISDIR(info.st_mode):
                 if _identity(info) not in seen:  # a link back up the tree is read once

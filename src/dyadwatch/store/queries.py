@@ -13,7 +13,7 @@ from dyadwatch.settings import default
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.fulltext import SentenceHit
-from dyadwatch.store.review_values import document_review_id
+from dyadwatch.store.review_values import applied_fields, document_review_id
 from dyadwatch.store.reviews import Review, apply_reviews, latest_reviews
 
 D = schema.documents
@@ -211,7 +211,7 @@ def documents(store: Store) -> list[DocumentRow]:
     columns = [D.c[f.name] for f in fields(DocumentRow) if f.name != "review"]
     with store.connect() as conn:
         rows = [DocumentRow(**r._mapping) for r in conn.execute(select(*columns).order_by(D.c.date, D.c.name))]
-    reviews = latest_reviews(store)
+    reviews = latest_reviews(store, [document_review_id(row.name) for row in rows])
     corrected = [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows]
     return sorted(corrected, key=lambda d: (d.date or "", d.name))  # as the query orders them: undated first
 
@@ -219,10 +219,7 @@ def documents(store: Store) -> list[DocumentRow]:
 def _reviewed_document(row: DocumentRow, review: Review | None) -> DocumentRow:
     if review is None or review.action == "reject":  # a document is not rejected, only its metadata corrected
         return row
-    changes = dict(review.changes)
-    if "date" in changes:
-        changes["date_inferred"] = False
-    return replace(row, **changes, review=review.action)
+    return replace(row, **applied_fields(review.record_id, review.changes), review=review.action)
 
 
 def document_text(store: Store, name: str) -> str:

@@ -257,11 +257,16 @@ def dyad_view(events: Iterable[EventRow], a: str, b: str, month: str | None = No
             listed.append(event)
         if event.negated:
             continue
-        for table, key in ((months, (event.date or "")[:7]), (domains, event.domain)):
-            if len(key) == 7 or table is domains:
-                pair = table.get(key, (DirectionCount(), DirectionCount()))
-                table[key] = (pair[0].plus(event), pair[1]) if side == 0 else (pair[0], pair[1].plus(event))
+        period = (event.date or "")[:7]
+        if len(period) == 7:  # a bar needs a month; a year-only date still counts in its domain
+            _count(months, period, side, event)
+        _count(domains, event.domain, side, event)
     return DyadView(a, b, dict(sorted(months.items())), dict(sorted(domains.items())), listed)
+
+
+def _count(table: dict[str, tuple[DirectionCount, DirectionCount]], key: str, side: int, event: EventRow) -> None:
+    forward, backward = table.get(key, (DirectionCount(), DirectionCount()))
+    table[key] = (forward.plus(event), backward) if side == 0 else (forward, backward.plus(event))
 
 
 def _direction(event: EventRow, a: str, b: str) -> int | None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date
 from typing import Annotated, Any
@@ -18,6 +16,7 @@ from dyadwatch.analysis.forecasts import forecasts, latest_date
 from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.analysis.trends import PERIOD_LENGTH, event_trend
 from dyadwatch.errors import DyadwatchError
+from dyadwatch.export import csv_text
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
 from dyadwatch.reconcile.agreements import agreements
 from dyadwatch.reconcile.indicators import indicator as find_indicator
@@ -117,14 +116,6 @@ def _filtered_events(web: WebContext, type: str | None, domain: str | None, acto
     events = queries.events(web.store, EventFilter(**filters, min_confidence=threshold))
     shown = {**{k: v or "" for k, v in filters.items()}, "min_confidence": "" if threshold is None else threshold}
     return shown, events
-
-
-def csv_text(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def dyad_page(request: Request, web: Context, a: Text = None, b: Text = None,

@@ -16,6 +16,7 @@ from dyadwatch.nlp.coder.features import token_features
 from dyadwatch.nlp.context import ActorMention, actors_in, context_of
 from dyadwatch.nlp.vocabulary import EventVocabulary
 
+# Not knowledge.labels.SECTOR_NAMES: the encoder was trained reading these words ("companies", not "business").
 SECTOR_WORDS = {"GOV": "government", "MIL": "military", "SEC": "security services", "BUS": "companies",
                 "OPP": "opposition", "MED": "media", "REL": "church"}
 PREFIX_END = " | "
