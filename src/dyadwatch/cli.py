@@ -449,7 +449,7 @@ def story(story_id: Annotated[str, typer.Argument(help="a story id from `dyadwat
               f"  domain {found.domain}  {found.source_count} source(s), {len(found.reports)} report(s)",
               highlight=False)
     for report in found.reports:
-        out.print(f"  • {report.doc} [{report.date or 'undated'}] {report.start}–{report.end}: "
+        out.print(f"  • {report.event_id} {report.doc} [{report.date or 'undated'}] {report.start}–{report.end}: "
                   f"{_short(report.quote, 140)}", highlight=False)
     for contradiction in found.contradictions:
         versions = "; ".join(f"{value} ({', '.join(docs)})" for value, docs in contradiction.versions.items())
@@ -599,26 +599,30 @@ def network(out_file: Annotated[Path, typer.Option("--out", help="a .graphml or 
 @app.command()
 @friendly
 def review(record_id: Annotated[str | None, typer.Argument(
-               help="an event, figure or claim id, or d:NAME for a document's title, authors, publisher or date")]
-           = None,
-           action: Annotated[str | None, typer.Argument(help="confirm | correct | reject")] = None,
+               help="an event, figure or claim id, d:NAME for a document's title, authors, publisher or date, "
+                    "or a story id")] = None,
+           action: Annotated[str | None, typer.Argument(
+               help="confirm | correct | reject; for a story, merge | split")] = None,
            set_: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE to correct (repeatable), "
-                                                          "e.g. --set type=AID --set source=RUS-GOV")] = None,
+                                                          "e.g. --set type=AID --set source=RUS-GOV; a story's "
+                                                          "merge takes --set into=s3, its split --set "
+                                                          "events=e1,e2 (the events that leave it)")] = None,
            note: Annotated[str, typer.Option(help="why")] = "",
            author: Annotated[str, typer.Option(help="who reviews")] = "",
            queue: Annotated[bool, typer.Option("--queue", help="list the events to review, least certain first")]
            = False,
            limit: Annotated[int, typer.Option(help="how many events --queue lists")] = 20,
            db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Confirm, correct or reject a record; kept apart from machine output and re-applied after every re-run.
-    With --queue: the events no one has reviewed yet, least certain first."""
+    """Confirm, correct or reject a record, or merge or split a story; kept apart from machine output and
+    re-applied after every re-run. With --queue: the events no one has reviewed yet, least certain first."""
     from dyadwatch.store.reviews import add_review
 
     if queue:
         rows = queries.review_queue(open_store(db), limit)
         return _print_json(rows) if as_json else _print_events(rows, f"review queue: {len(rows)} least certain")
     if record_id is None or action is None:
-        raise typer.BadParameter("give a record id and an action (confirm, correct or reject), or --queue")
+        raise typer.BadParameter("give a record id and an action (confirm, correct or reject; merge or split for a "
+                                 "story), or --queue")
     changes = dict(_field_text(pair) for pair in set_ or [])
     stored = add_review(open_store(db), record_id, action, changes, note, author)
     if as_json:

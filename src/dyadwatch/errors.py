@@ -38,6 +38,8 @@ class Errors(StrEnum):
     E024 = ("serving on {host} needs --allowed-host NAME for each host name clients use to reach it (requests "
             "naming any other host are refused, against DNS rebinding)")
     E026 = "the review's {field} holds a NUL character, which PostgreSQL cannot store; remove it and try again"
+    E027 = ("cannot {action} story {id}: {reason}; a merge names the story to join (--set into=s3), a split the "
+            "events that leave it (--set events=e1,e2), as `dyadwatch story ID` lists them")
     # Ingest (E030-E049): one file's problem; the run goes on with the others.
     E030 = "the file could not be read ({reason}); check that it exists and that you may read it"
     E031 = ("the file is not valid {encoding} (its byte-order mark or byte pattern says it is; first bad byte at "

@@ -141,6 +141,16 @@ def test_a_bad_later_review_leaves_the_earlier_valid_one_in_force(store: Store):
         "2019-05", "month", "AID", "correct")
 
 
+@pytest.mark.parametrize("review", [("confirm", None), ("correct", {"type": "AID"})])
+def test_an_event_an_analyst_confirmed_or_corrected_passes_every_confidence_threshold(
+        store: Store, review: tuple[str, dict[str, str] | None]):
+    least_certain = min(queries.events(store, queries.EventFilter(min_confidence=0.0)), key=lambda e: e.confidence)
+    assert least_certain.confidence < 1.0
+    add_review(store, least_certain.id, *review)
+    assert queries.event(store, least_certain.id).confidence == 1.0
+    assert least_certain.id in {e.id for e in queries.events(store, queries.EventFilter(min_confidence=0.99))}
+
+
 def test_values_stored_by_older_versions_are_read_in_canonical_form(store: Store):
     ids = record_ids(store)
     store_raw_review(store, ids["e"], "correct", json.dumps({"source": "rus-gov", "negated": True, "type": "aid"}))

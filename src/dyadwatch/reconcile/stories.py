@@ -20,6 +20,7 @@ from dyadwatch.reconcile.story_rules import (
     Story,
     cluster,
     rank,
+    regroup,
     summarise,
 )
 from dyadwatch.reconcile.story_table import (
@@ -33,7 +34,7 @@ from dyadwatch.reconcile.story_table import (
 from dyadwatch.settings import default
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import involves
-from dyadwatch.store.reviews import warn_skipped
+from dyadwatch.store.reviews import story_reviews, warn_skipped
 
 __all__ = ["STOP_WORDS", "WORD", "Contradiction", "Report", "Story", "build_stories", "story"]
 PART = "-"  # between a story's id and the number of one of its parts at a confidence threshold
@@ -89,18 +90,19 @@ def _at_threshold(store: Store, stories: list[Story], min_confidence: float | No
     if not below:
         return stories
     result = []
+    reviews = story_reviews(store)
     for found in stories:
         left_out = below.get(found.id)
         if not left_out:
             result.append(found)
             continue
         rest = [r.event_id for r in found.reports if r.event_id not in left_out]
-        result.extend(_parts(found.id, happenings_of(store, rest)))
+        result.extend(_parts(found.id, regroup(cluster(happenings_of(store, rest)), reviews)))
     return result
 
 
-def _parts(story_id: str, members: list[Happening]) -> list[Story]:
+def _parts(story_id: str, grouped: list[list[Happening]]) -> list[Story]:
     """The stories left of one when some of its events are left out; the largest keeps its id."""
-    groups = sorted(cluster(members), key=lambda group: (-len(group), min(item.id for item in group)))
+    groups = sorted(grouped, key=lambda group: (-len(group), min(item.id for item in group)))
     return [summarise(story_id if index == 0 else f"{story_id}{PART}{index + 1}", group)
             for index, group in enumerate(groups)]

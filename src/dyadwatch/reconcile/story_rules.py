@@ -24,6 +24,7 @@ from typing import Any
 
 from dyadwatch.evaluate import SYMMETRIC_TYPES, country
 from dyadwatch.store.queries import EventRow, QuantityRow
+from dyadwatch.store.reviews import Review
 
 WORD = re.compile(r"[a-zà-ÿ]{4,}")
 STOP_WORDS = frozenset({
@@ -207,6 +208,33 @@ def cluster(happenings: Sequence[Happening]) -> list[list[Happening]]:
         partition.join(a.id, b.id)
     by_id = {item.id: item for item in happenings}
     return [[by_id[key] for key in group] for group in partition.groups()]
+
+
+def regroup(groups: list[list[Happening]], reviews: Sequence[Review]) -> list[list[Happening]]:
+    """The groups as the analysts' merges and splits of stories leave them, taken in the order they were made,
+    so that a later review undoes an earlier one. A merge joins the groups of its events that are here; a split
+    moves its events that are here out of a group they share with events it kept apart from them."""
+    label = {item.id: index for index, members in enumerate(groups) for item in members}
+    fresh = len(groups)
+    for review in reviews:
+        present = [event for event in review.changes["events"] if event in label]
+        if review.action == "merge":
+            joined = {label[event] for event in present}
+            kept = min(joined, default=0)
+            label = {key: kept if value in joined else value for key, value in label.items()}
+            continue
+        stayed = {label[event] for event in review.changes["rest"] if event in label}
+        moved: dict[int, int] = {}
+        for event in present:
+            if label[event] in stayed:
+                if label[event] not in moved:
+                    moved[label[event]], fresh = fresh, fresh + 1
+                label[event] = moved[label[event]]
+    by_id = {item.id: item for members in groups for item in members}
+    regrouped: dict[int, list[Happening]] = defaultdict(list)
+    for key, value in label.items():
+        regrouped[value].append(by_id[key])
+    return list(regrouped.values())
 
 
 def summarise(story_id: str, members: Sequence[Happening]) -> Story:

@@ -37,12 +37,14 @@ from dyadwatch.reconcile.story_rules import (
     happening,
     links,
     meeting_periods,
+    regroup,
     summarise,
 )
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import EventRow, QuantityRow, record_select
-from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews
+from dyadwatch.store.review_values import STORY_ID
+from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, story_reviews
 
 D, E, Q = schema.documents, schema.events, schema.quantities
 REPORTS, STORIES, ALIASES = schema.story_reports, schema.stories, schema.story_aliases
@@ -124,12 +126,28 @@ def _work(conn: Connection) -> _Work | None:
 
 
 def _reviews_changed(conn: Connection) -> list[str]:
-    """The records of reviews added, changed or removed since the stories applied them."""
+    """The records of reviews added, changed or removed since the stories applied them; for a merge or split of
+    stories, the events it concerns."""
     same = and_(APPLIED.c.id == REVIEWS.c.id, APPLIED.c.record_id == REVIEWS.c.record_id,
                 APPLIED.c.action == REVIEWS.c.action, APPLIED.c.changes == func.coalesce(REVIEWS.c.changes, ""))
-    added = select(REVIEWS.c.record_id).select_from(REVIEWS.outerjoin(APPLIED, same)).where(APPLIED.c.id.is_(None))
-    removed = select(APPLIED.c.record_id).select_from(APPLIED.outerjoin(REVIEWS, same)).where(REVIEWS.c.id.is_(None))
-    return sorted({*conn.execute(added).scalars(), *conn.execute(removed).scalars()})
+    added = select(REVIEWS.c.record_id, REVIEWS.c.changes).select_from(REVIEWS.outerjoin(APPLIED, same)) \
+        .where(APPLIED.c.id.is_(None))
+    removed = select(APPLIED.c.record_id, APPLIED.c.changes).select_from(APPLIED.outerjoin(REVIEWS, same)) \
+        .where(REVIEWS.c.id.is_(None))
+    records: set[str] = set()
+    for record_id, changes in [*conn.execute(added), *conn.execute(removed)]:
+        records.update(_story_review_events(changes) if STORY_ID.fullmatch(record_id) else [record_id])
+    return sorted(records)
+
+
+def _story_review_events(changes: str | None) -> list[str]:
+    """The events a stored merge or split names (none when its changes do not parse: it is skipped anyway)."""
+    try:
+        found = json.loads(changes or "{}")
+    except ValueError:
+        return []
+    lists = [found.get(field) for field in ("events", "rest")] if isinstance(found, dict) else []
+    return [event for items in lists if isinstance(items, list) for event in items if isinstance(event, str)]
 
 
 def _documents_of(conn: Connection, record_ids: Sequence[str]) -> frozenset[str]:
@@ -177,7 +195,7 @@ class _Placement:
         for a, b in links(self.added, self._candidates()):
             partition.join(a.id, self.story_of[b.id])
         known = {item.id: item for item in (*self.added, *kept)}
-        groups = [self._members(keys, known) for keys in partition.groups()]
+        groups = regroup([self._members(keys, known) for keys in partition.groups()], story_reviews(self.store))
         ids, retired = self._ids(groups)
         self._write(groups, ids, retired)
 

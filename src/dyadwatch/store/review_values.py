@@ -226,6 +226,13 @@ RULES: Mapping[str, Mapping[str, FieldRule]] = {
 }
 CORRECTABLE: Mapping[str, tuple[str, ...]] = {kind: tuple(rules) for kind, rules in RULES.items()}
 DOCUMENT_PREFIX = "d:"
+STORY_PREFIX = "s"
+STORY_ID = re.compile(r"s[0-9]{1,18}", re.ASCII)
+EVENT_ID = re.compile(r"e[0-9a-f]{1,23}", re.ASCII)
+MAX_STORY_EVENTS = 10_000
+# What a stored story review holds, by action: a merge the story joined and the events of both stories then, a
+# split the events that left and those that stayed. Events, not story ids, make the review outlast renumbering.
+STORY_REVIEW_FIELDS: Mapping[str, tuple[str, ...]] = {"merge": ("into", "events"), "split": ("events", "rest")}
 
 
 def document_review_id(name: str) -> str:
@@ -258,3 +265,40 @@ def applied_fields(record_id: str, changes: Mapping[str, Any]) -> dict[str, Any]
     if record_id.startswith(DOCUMENT_PREFIX) and "date" in changes:
         return {**changes, "date_inferred": False}
     return dict(changes)
+
+
+def story_id(given: object) -> str:
+    text = _text(given).lower()
+    if not STORY_ID.fullmatch(text):
+        raise Invalid("not a story id such as s12")
+    return text
+
+
+def event_ids(given: object) -> list[str]:
+    """Event ids as a JSON list or as text separated by commas or spaces; at least one, each once, sorted."""
+    items = given if isinstance(given, list) else re.split(r"[\s,]+", _text(given))
+    found = sorted({_text(item).lower() for item in items if not isinstance(item, str) or item.strip()})
+    if not found:
+        raise Invalid("no event ids")
+    if len(found) > MAX_STORY_EVENTS:
+        raise Invalid(f"more than {MAX_STORY_EVENTS} events")
+    bad = next((item for item in found if not EVENT_ID.fullmatch(item)), None)
+    if bad is not None:
+        raise Invalid(f"{shown(bad)} is not an event id")
+    return found
+
+
+STORY_RULES: Mapping[str, FieldRule] = {
+    "into": FieldRule("the id of the story to join, such as s12", story_id),
+    "events": FieldRule("event ids separated by commas, such as e01ab23cd45,e9f8e7d6c5b", event_ids),
+    "rest": FieldRule("event ids separated by commas", event_ids),
+}
+
+
+def checked_story_review(action: str, changes: Mapping[str, object]) -> dict[str, Any]:
+    """A stored story review's changes, validated: exactly the fields its action holds."""
+    fields = STORY_REVIEW_FIELDS[action]
+    if set(changes) != set(fields):
+        raise DyadwatchError(Errors.E016, fields=", ".join(sorted(set(changes) ^ set(fields))) or "(none)",
+                             allowed=", ".join(fields))
+    return {field: STORY_RULES[field].value(field, changes[field]) for field in fields}

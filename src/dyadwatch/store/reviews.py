@@ -25,12 +25,23 @@ from sqlalchemy import insert, select
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.review_values import CORRECTABLE, DOCUMENT_PREFIX, applied_fields, checked_changes
+from dyadwatch.store.review_values import (
+    CORRECTABLE,
+    DOCUMENT_PREFIX,
+    STORY_ID,
+    STORY_REVIEW_FIELDS,
+    STORY_RULES,
+    applied_fields,
+    checked_changes,
+    checked_story_review,
+)
 
 ACTIONS = ("confirm", "correct", "reject")
+STORY_ACTIONS = tuple(STORY_REVIEW_FIELDS)  # merge, split: what an analyst may do to a story
+CERTAIN = 1.0  # the confidence of an event an analyst confirmed or corrected
 NUL = "\x00"  # SQLite keeps it in text, PostgreSQL refuses it: refused alike on both
-__all__ = ["ACTIONS", "CORRECTABLE", "Review", "add_review", "apply_reviews", "chunks", "latest_reviews",
-           "review_status", "warn_skipped"]
+__all__ = ["ACTIONS", "CORRECTABLE", "STORY_ACTIONS", "Review", "add_review", "apply_reviews", "chunks",
+           "latest_reviews", "review_status", "story_reviews", "warn_skipped"]
 TABLES = {"e": schema.events, "q": schema.quantities, "c": schema.claims}
 R = TypeVar("R")
 log = logging.getLogger(__name__)
@@ -49,15 +60,18 @@ class Review:
 def add_review(store: Store, record_id: str, action: str, changes: dict[str, Any] | None = None,
                note: str = "", author: str = "") -> Review:
     """Store a review after checking that the record exists and that every change is a value its field allows
-    (text such as "2021-06" or "true" is read as the CLI and the forms give it); raises DyadwatchError."""
-    if action not in ACTIONS:
-        raise DyadwatchError(Errors.E014, action=action, choices=", ".join(ACTIONS))
-    changes = checked_changes(record_id, changes or {}) if action == "correct" else {}
+    (text such as "2021-06" or "true" is read as the CLI and the forms give it); raises DyadwatchError.
+    A story (s12) is merged into another (changes {"into": "s3"}) or split (changes {"events": [ids leaving]})."""
     for field_name, value in (("note", note), ("author", author)):
         if NUL in value:
             raise DyadwatchError(Errors.E026, field=field_name)
-    if NUL in record_id or not _exists(store, record_id):  # no record id holds a NUL; PostgreSQL cannot look one up
-        raise DyadwatchError(Errors.E013, id=record_id)
+    if STORY_ID.fullmatch(record_id):
+        record_id, changes = _story_review(store, record_id, action, changes or {})
+    else:
+        _check_action(action, ACTIONS)
+        changes = checked_changes(record_id, changes or {}) if action == "correct" else {}
+        if NUL in record_id or not _exists(store, record_id):  # PostgreSQL cannot look up an id holding a NUL
+            raise DyadwatchError(Errors.E013, id=record_id)
     review = Review(record_id, action, changes, note, author, datetime.now(UTC).isoformat(timespec="seconds"))
     with store.engine.begin() as conn:
         conn.execute(insert(schema.reviews).values(
@@ -102,14 +116,81 @@ def chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
         yield values[start:start + size]
 
 
+def story_reviews(store: Store) -> list[Review]:
+    """Every valid merge and split of stories, oldest first: each holds, unless a later one undoes it."""
+    table = schema.reviews
+    query = select(table).where(table.c.action.in_(STORY_ACTIONS)).order_by(table.c.id)
+    found = []
+    with store.connect() as conn:
+        rows = conn.execute(query).all()
+    for row in rows:
+        try:
+            found.append(_stored_review(row))
+        except (DyadwatchError, ValueError, TypeError, RecursionError) as error:
+            _warn_skipped(store, row, error)
+    return found
+
+
+def _check_action(action: str, allowed: tuple[str, ...]) -> None:
+    if action not in allowed:
+        raise DyadwatchError(Errors.E014, action=action, choices=", ".join(allowed))
+
+
+def _story_review(store: Store, record_id: str, action: str, given: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The story's current id and the review's changes as stored: the events the merge or split concerns."""
+    _check_action(action, STORY_ACTIONS)
+    current = _current_story(store, record_id)
+    members = _story_events(store, current)
+    if action == "merge":
+        if not given.get("into"):
+            raise DyadwatchError(Errors.E027, action=action, id=record_id, reason="no story to join is given")
+        into = _current_story(store, _story_value("into", given["into"]))
+        if into == current:
+            raise DyadwatchError(Errors.E027, action=action, id=record_id, reason="it is the same story")
+        changes = {"into": into, "events": sorted(members | _story_events(store, into))}
+    else:
+        leaving = set(_story_value("events", given.get("events", "")))
+        if not leaving <= members or leaving == members:
+            reason = "events " + ", ".join(sorted(leaving - members)) + " are not in it" if leaving - members \
+                else "a split leaves some events in the story"
+            raise DyadwatchError(Errors.E027, action=action, id=record_id, reason=reason)
+        changes = {"events": sorted(leaving), "rest": sorted(members - leaving)}
+    return current, checked_story_review(action, changes)
+
+
+def _story_value(field: str, given: object) -> Any:
+    return STORY_RULES[field].value(field, given)
+
+
+def _current_story(store: Store, given: str) -> str:
+    """The id a story is stored under now (a merged story's id leads to the story it joined)."""
+    stories, aliases = schema.stories, schema.story_aliases
+    with store.connect() as conn:
+        if conn.execute(select(stories.c.id).where(stories.c.id == given)).first() is not None:
+            return given
+        current = conn.execute(select(aliases.c.story_id).where(aliases.c.retired_id == given)).scalar()
+    if current is None:
+        raise DyadwatchError(Errors.E017, id=given or "(none)")
+    return str(current)
+
+
+def _story_events(store: Store, story: str) -> set[str]:
+    reports = schema.story_reports
+    with store.connect() as conn:
+        return set(conn.execute(select(reports.c.event_id).where(reports.c.story_id == story)).scalars())
+
+
 def _stored_review(row: Any) -> Review:
     """A row of the reviews table as a Review, its changes validated as new ones are."""
-    if row.action not in ACTIONS:
-        raise DyadwatchError(Errors.E014, action=row.action, choices=", ".join(ACTIONS))
+    story = bool(STORY_ID.fullmatch(row.record_id))
+    _check_action(row.action, STORY_ACTIONS if story else ACTIONS)
     changes = json.loads(row.changes or "{}")
     if not isinstance(changes, dict):
         raise TypeError(f"changes are {type(changes).__name__}, not an object")
-    changes = checked_changes(row.record_id, changes) if row.action == "correct" and changes else {}
+    if story:
+        changes = checked_story_review(row.action, changes)
+    else:
+        changes = checked_changes(row.record_id, changes) if row.action == "correct" and changes else {}
     return Review(row.record_id, row.action, changes, row.note or "", row.author or "", row.created_at or "")
 
 
@@ -128,7 +209,8 @@ def warn_skipped(store: Store, skipped: dict[int, str]) -> None:
 
 
 def apply_reviews(rows: list[R], reviews: dict[str, Review], keep_rejected: bool = False) -> list[R]:
-    """Rows with corrections applied and rejected ones left out (or kept, marked, for review pages)."""
+    """Rows with corrections applied and rejected ones left out (or kept, marked, for review pages). An event an
+    analyst confirmed or corrected is certain: it passes every confidence threshold."""
     result = []
     for row in rows:
         review = reviews.get(row.id)  # type: ignore[attr-defined]
@@ -139,6 +221,8 @@ def apply_reviews(rows: list[R], reviews: dict[str, Review], keep_rejected: bool
                 result.append(replace(row, review="reject"))  # type: ignore[type-var]
         else:
             fields = applied_fields(review.record_id, review.changes)
+            if review.record_id.startswith("e"):
+                fields["confidence"] = CERTAIN
             result.append(replace(row, **fields, review=review.action))  # type: ignore[type-var]
     return result
 

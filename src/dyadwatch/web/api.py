@@ -317,9 +317,10 @@ class SourcePage(Paged):
 
 class ReviewIn(BaseModel):
     """An analyst's review. `changes` (with action correct) maps fields to values: events type, source, target,
-    date, domain, negated; figures value, unit, measure, date; claims kind, holder, horizon, status."""
+    date, domain, negated; figures value, unit, measure, date; claims kind, holder, horizon, status. A story
+    (record id s12) is merged into another (`{"into": "s3"}`) or split (`{"events": [the event ids that leave]}`)."""
 
-    action: Literal["confirm", "correct", "reject"]
+    action: Literal["confirm", "correct", "reject", "merge", "split"]
     changes: dict[str, Any] = Field(default_factory=dict, max_length=8,
                                     examples=[{"type": "AID", "date": "2021-06", "source": "RUS-GOV"}])
     note: str = Field("", max_length=2000)
@@ -501,8 +502,9 @@ def api_sources(web: Context, by: Annotated[str, Query(pattern="^(document|publi
 def api_review(web: Context, record_id: Annotated[str, Path(max_length=24)], review: ReviewIn,
                x_dyadwatch_token: Annotated[str | None, Header(description="the server's write token")] = None,
                ) -> ReviewOut:
-    """Confirm, correct or reject an event, figure or claim (the write token in the X-Dyadwatch-Token header).
-    Every corrected value is checked as `dyadwatch review` checks it; a value its field does not allow is 422."""
+    """Confirm, correct or reject an event, figure or claim, or merge or split a story (the write token in the
+    X-Dyadwatch-Token header). Every corrected value is checked as `dyadwatch review` checks it; a value its field
+    does not allow is 422."""
     if not web.writable:
         raise HTTPException(403, "reviews are switched off: start the server with a write token (--token)")
     if not token_matches(x_dyadwatch_token or "", web.token):
@@ -512,9 +514,9 @@ def api_review(web: Context, record_id: Annotated[str, Path(max_length=24)], rev
     except ReviewValueError as error:
         raise _invalid(("body", "changes", error.field), error, error.value) from None
     except DyadwatchError as error:
-        if error.code is Errors.E013:
+        if error.code in (Errors.E013, Errors.E017):
             raise HTTPException(404, str(error)) from None
-        if error.code is Errors.E016:
+        if error.code in (Errors.E014, Errors.E016, Errors.E027):
             raise _invalid(("body", "changes"), error, review.changes) from None
         raise
     return ReviewOut(**stored.__dict__)

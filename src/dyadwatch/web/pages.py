@@ -25,7 +25,7 @@ from dyadwatch.reconcile.stories import StoryFilter, select_stories
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.store import queries
 from dyadwatch.store.queries import EventFilter, EventRow
-from dyadwatch.store.review_values import CORRECTABLE, ReviewValueError, review_value
+from dyadwatch.store.review_values import CORRECTABLE, STORY_ID, ReviewValueError, review_value
 from dyadwatch.store.reviews import ACTIONS, add_review
 from dyadwatch.web import charts, data
 from dyadwatch.web.context import WebContext, event_url, form_fields, render, web_context
@@ -36,6 +36,7 @@ ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 HIT = re.compile(r"(\d+)-(\d+)")
 CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
+SPLIT_FIELD = "split_"  # a story's report ticked to leave it: split_ and the report's event id
 # Statuses offered on the forecasts page; an analyst may type any other (review_values.MAX_STATUS characters).
 FORECAST_STATUSES = ("fulfilled", "partly fulfilled", "not fulfilled", "overtaken", "open", "due")
 
@@ -190,7 +191,9 @@ def story_page(request: Request, web: Context, story_id: str) -> Response:
         reports.append({"report": report,
                         "paragraph": highlight(paragraph, [Span(report.start, report.end, "evidence",
                                                                 report.event_id)], offset)})
-    return render(request, "story.html", {"story": found, "reports": reports, "names": data.actor_names(web.store)})
+    return render(request, "story.html", {"story": found, "reports": reports, "names": data.actor_names(web.store),
+                                          "split_field": SPLIT_FIELD,
+                                          "reviewed": request.query_params.get("reviewed", "")})
 
 
 def documents_page(request: Request, web: Context) -> Response:
@@ -321,6 +324,8 @@ async def review(request: Request, web: Context, record_id: str) -> Response:
     if not write_token_ok(web.token, request, form.get(TOKEN_FIELD)):
         raise HTTPException(403, "wrong or missing write token")
     action = form.get("action", "")
+    if STORY_ID.fullmatch(record_id):
+        return await run_in_threadpool(_story_review, request, web, record_id, form)
     try:
         changes = await run_in_threadpool(_changes, web, record_id, form) if action == "correct" else None
         await run_in_threadpool(add_review, web.store, record_id, action, changes, form.get("note", "")[:2000],
@@ -328,6 +333,22 @@ async def review(request: Request, web: Context, record_id: str) -> Response:
     except ReviewValueError as error:
         return await run_in_threadpool(_refused_correction, request, web, record_id, form, error)
     return RedirectResponse(_after_review(record_id, action, form.get("back", "")), status_code=303)
+
+
+def _story_review(request: Request, web: WebContext, story_id: str, form: Mapping[str, str]) -> Response:
+    """A story merged into the one named in the form, or split: the reports ticked leave it. Back to the story
+    that holds the reviewed one's reports, or the error page saying what is wrong (422)."""
+    action = form.get("action", "")
+    leaving = [name.removeprefix(SPLIT_FIELD) for name in form if name.startswith(SPLIT_FIELD)]
+    changes = {"into": form.get("into", "")} if action == "merge" else {"events": leaving}
+    try:
+        stored = add_review(web.store, story_id, action, changes, form.get("note", "")[:2000],
+                            form.get("author", "")[:200])
+    except DyadwatchError as error:
+        return render(request, "error.html", {"status": 422, "message": str(error), "back": f"/stories/{story_id}"},
+                      status_code=422)
+    shown = stored.changes["into"] if action == "merge" else stored.record_id
+    return RedirectResponse(f"/stories/{shown}?reviewed={action}", status_code=303)
 
 
 def _refused_correction(request: Request, web: WebContext, record_id: str, form: Mapping[str, str],
