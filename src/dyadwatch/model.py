@@ -78,6 +78,9 @@ class Event:
     target_span: Span | None = None
     confidence: float = 1.0  # calibrated probability that type, source and target are right
     date_source: str = ""  # where the date came from: the phrase, 'document date', 'no date in the text'
+    # The first and last day the date's phrase allows ("the end of June" is 21-30 June at month precision).
+    date_begin: str | None = None
+    date_end: str | None = None
 
 
 @dataclass

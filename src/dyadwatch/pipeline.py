@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from dyadwatch.nlp.dates import period_year
 from dyadwatch.nlp.dates import recent_year as _recent
 from dyadwatch.nlp.dyad import DyadFinder
 from dyadwatch.nlp.timex import explicit_years, resolve
+from dyadwatch.periods import last_day
 
 HEADING_MAX_CHARS = 120
 # Longer blocks are parsed in pieces cut at a line or sentence end: the event coder's work grows with the
@@ -167,13 +167,7 @@ def _cut(text: str, start: int, stop: int) -> int:
 
 def _as_date(value: str | None) -> date | None:
     """The last day of the period a document date names: the writer's "now" is its end, not its start."""
-    if not value:
-        return None
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        return date(*parts)
-    month = parts[1] if len(parts) > 1 else 12
-    return date(parts[0], month, calendar.monthrange(parts[0], month)[1])
+    return date.fromisoformat(last_day(value)) if value else None
 
 
 def _collect(extraction: Extraction, doc: Doc, original: str, cleaned: CleanText, paragraph: Paragraph,
@@ -204,7 +198,7 @@ def _collect(extraction: Extraction, doc: Doc, original: str, cleaned: CleanText
             domain=event.domain, date=event.date, date_precision=event.date_precision, negated=event.negated,
             intensity=event.intensity, source_span=_mention_span(doc, event.source, span),
             target_span=_mention_span(doc, event.target, span), confidence=event.confidence,
-            date_source=event.date_source))
+            date_source=event.date_source, date_begin=event.date_begin, date_end=event.date_end))
     for figure in found.figures:
         evidence = span(*figure.sentence)
         extraction.quantities.append(Quantity(

@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from dyadwatch.analysis.forecasts import expected_direction, first_day, forecast_status, forecasts, is_later, last_day
+from dyadwatch.analysis.forecasts import expected_direction, forecast_status, forecasts, is_later
 from dyadwatch.ingest.service import ingest
+from dyadwatch.periods import first_day, last_day
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import CORRECTABLE, add_review

@@ -4,6 +4,7 @@ import pytest
 
 from dyadwatch.analysis.trends import story_trend
 from dyadwatch.reconcile.stories import StoryFilter, build_stories, select_stories
+from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from tests.conftest import store_of_reports
 
@@ -38,6 +39,25 @@ def test_reports_of_one_tranche_become_one_story_with_a_date_contradiction(store
     contradiction = next(c for c in story.contradictions if c.field == "date")
     assert contradiction.versions["2021-04-14"] == ["a.txt"] and contradiction.versions["2021-04-28"] == ["c.txt"]
     assert not any(r.doc == "d.txt" for r in story.reports)
+
+
+PART_OF_A_MONTH = {
+    "early.txt": "Aid bulletin\n\n10.07.2021\n\nOn 3 June 2021 Russia disbursed the fourth USD 450 million tranche of "
+                 "its loan to Belarus.\n",
+    "late.txt": "Quarterly notes\n\n15.07.2021\n\nAt the end of June 2021 Russia disbursed the fourth USD 450 million "
+                "tranche of its loan to Belarus.\n",
+}
+
+
+def test_a_day_outside_the_part_of_the_month_another_source_names_is_a_date_contradiction(
+        tmp_path, extractor):
+    store = store_of_reports(tmp_path, PART_OF_A_MONTH, extractor, str(tmp_path / "part.db"))
+    late = next(e for e in queries.events(store) if e.doc == "late.txt" and e.type == "AID")
+    assert (late.date, late.date_precision, late.days()) == ("2021-06", "month", ("2021-06-21", "2021-06-30"))
+    story = tranche_story(build_stories(store), "450 million")
+    assert {r.doc for r in story.reports} == {"early.txt", "late.txt"}
+    contradiction = next(c for c in story.contradictions if c.field == "date")
+    assert contradiction.versions == {"2021-06-03": ["early.txt"], "2021-06 (end of June 2021)": ["late.txt"]}
 
 
 def test_each_story_counts_once_in_the_trend(store: Store):

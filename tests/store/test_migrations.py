@@ -18,15 +18,17 @@ pytestmark = pytest.mark.both_backends
 
 # Columns that came after the first release; an older database lacks them.
 ADDED_SINCE = {"documents": {"title", "authors", "publisher", "date_inferred"},
-               "events": {"confidence", "date_source", "source_start", "source_end", "target_start", "target_end"}}
+               "events": {"confidence", "date_source", "source_start", "source_end", "target_start", "target_end",
+                          "date_begin", "date_end"}}
+BASELINE_LACKS = {"events": {"date_begin", "date_end"}}  # added by revision 0002
 TEXT = "On 2 March, Russia and Belarus signed an agreement on gas supplies."
 
 
-def old_schema() -> MetaData:
+def old_schema(lacking: dict[str, set[str]] = ADDED_SINCE) -> MetaData:
     """The tables without the columns added since, and without any index (the name index came later too)."""
     old = MetaData()
     for table in schema.metadata.sorted_tables:
-        columns: list[Column] = [c._copy() for c in table.columns if c.name not in ADDED_SINCE.get(table.name, ())]
+        columns: list[Column] = [c._copy() for c in table.columns if c.name not in lacking.get(table.name, ())]
         Table(table.name, old, *columns)
     return old
 
@@ -76,3 +78,19 @@ def test_an_old_database_upgrades_in_place_and_keeps_its_reviews(databases: Data
     assert document.title == "" and document.date == "2021-03-02"
     store.close()
     assert queries.events(Store(url))[0].review == "correct"  # opening it again changes nothing
+
+
+def test_a_database_at_the_baseline_gets_the_columns_of_the_days_an_event_date_allows(
+        databases: Databases):
+    url = databases.new("baseline")
+    engine = create_engine(database_url(url))
+    with engine.begin() as conn:
+        old_schema(BASELINE_LACKS).create_all(conn)
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO alembic_version VALUES ('0001')"))
+    engine.dispose()
+    make_rows = Store(url)
+    with make_rows.connect() as conn:
+        assert BASELINE_LACKS["events"] <= {c["name"] for c in inspect(conn).get_columns("events")}
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == newest_revision()
+    make_rows.close()

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dyadwatch.analysis.forecasts import first_day, forecast_status, last_day
+from dyadwatch.analysis.forecasts import forecast_status
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
+from dyadwatch.periods import first_day, last_day
 from dyadwatch.store.review_values import (
     CORRECTABLE,
     ReviewValueError,
@@ -99,9 +100,10 @@ def test_a_long_rejected_value_is_shortened_in_the_message():
     assert len(str(refused.value)) < 400 and "\x00" not in str(refused.value)
 
 
-def test_a_corrected_event_date_brings_its_precision():
-    assert applied_fields(EVENT, {"date": "2021-06"}) == {"date": "2021-06", "date_precision": "month"}
-    assert applied_fields(EVENT, {"date": None}) == {"date": None, "date_precision": None}
+def test_a_corrected_event_date_brings_its_precision_and_allows_all_its_days():
+    whole = {"date_begin": None, "date_end": None}
+    assert applied_fields(EVENT, {"date": "2021-06"}) == {"date": "2021-06", "date_precision": "month", **whole}
+    assert applied_fields(EVENT, {"date": None}) == {"date": None, "date_precision": None, **whole}
     assert applied_fields(FIGURE, {"date": "2021"}) == {"date": "2021"}
     assert [date_precision(d) for d in ("2021", "2021-06", "2021-06-02")] == ["year", "month", "day"]
 

@@ -45,7 +45,6 @@ Rules (stated in the README):
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
@@ -53,6 +52,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from dyadwatch.periods import first_day, last_day
 from dyadwatch.reconcile.stories import STOP_WORDS, WORD, Report, Story, build_stories
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
@@ -171,21 +171,6 @@ def forecasts(store: Store, today: str | None = None) -> list[TrackedForecast]:
 def latest_date(dates: list[str | None]) -> str | None:
     known = [d for d in dates if d]
     return max(known, key=first_day) if known else None
-
-
-def first_day(date: str) -> str:
-    """The first day of a date of any precision: "2021" -> "2021-01-01"."""
-    return (date + "-01-01"[len(date) - 4:])[:10] if len(date) < 10 else date[:10]
-
-
-def last_day(date: str) -> str:
-    """The last day of a date of any precision: "2021" -> "2021-12-31", "2021-02" -> "2021-02-28"."""
-    if len(date) >= 10:
-        return date[:10]
-    if len(date) >= 7:
-        year, month = int(date[:4]), int(date[5:7])
-        return f"{date[:7]}-{calendar.monthrange(year, month)[1]:02d}"
-    return f"{date[:4]}-12-31"
 
 
 def forecast_status(horizon: str | None, today: str | None) -> str:

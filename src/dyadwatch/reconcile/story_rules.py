@@ -3,7 +3,8 @@
 Events from different documents (and repeated mentions in one document) are
 merged when they have the same PLOVER type, compatible actors (same countries,
 either order for joint actions, a missing target fits any) and compatible dates
-(one a prefix of the other: "June 2021" fits "2 June 2021"), and their evidence
+(they share a day: "June 2021" fits "2 June 2021", "the end of June 2021" does
+not; an event's days are those its date's phrase allows), and their evidence
 is alike (shared content words) or quotes the same figure. Reports whose dates
 differ by at most a month are merged too when they quote the same figure and
 share words: that is where sources disagree, and the story shows both versions
@@ -23,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dyadwatch.evaluate import SYMMETRIC_TYPES, country
+from dyadwatch.periods import first_day, last_day, overlap
 from dyadwatch.store.queries import EventRow, QuantityRow
 from dyadwatch.store.reviews import Review
 
@@ -142,12 +144,13 @@ def same_happening(a: Happening, b: Happening) -> bool:
         return False
     similarity = _jaccard(a.words, b.words)
     shared_figure = bool(a.amounts & b.amounts)
-    date_a, date_b = a.row.date, b.row.date
-    if date_a is None or date_b is None:
+    days_a, days_b = a.row.days(), b.row.days()
+    if days_a is None or days_b is None:
         return similarity >= SIMILAR_UNDATED or (shared_figure and similarity >= SIMILAR)
-    if date_a.startswith(date_b) or date_b.startswith(date_a):
-        return similarity >= SIMILAR or shared_figure or (len(date_a) == len(date_b) == 10 and date_a == date_b)
-    return _months_apart(date_a, date_b) <= MAX_MONTHS_APART and shared_figure and similarity >= SIMILAR / 2
+    if overlap(days_a, days_b):
+        return similarity >= SIMILAR or shared_figure or (days_a == days_b and days_a[0] == days_a[1])
+    return _months_apart(a.row.date or "", b.row.date or "") <= MAX_MONTHS_APART and shared_figure \
+        and similarity >= SIMILAR / 2
 
 
 class BlockIndex:
@@ -253,7 +256,7 @@ def summarise(story_id: str, members: Sequence[Happening]) -> Story:
         intensity=rows[0].intensity,
         negated=all(e.negated for e in rows),
         reports=reports,
-        contradictions=_contradictions(reports),
+        contradictions=_contradictions(reports, rows),
     )
 
 
@@ -277,6 +280,7 @@ def _countries(event: EventRow) -> set[str]:
 
 
 def _months_apart(a: str, b: str) -> int:
+    """Months between two dates of month or day precision (a year-only date is never a month apart)."""
     return abs((int(a[:4]) * 12 + int(a[5:7] or 1)) - (int(b[:4]) * 12 + int(b[5:7] or 1))) \
         if len(a) >= 7 and len(b) >= 7 else 99
 
@@ -309,11 +313,13 @@ def _most_precise(dates: list[str | None]) -> str | None:
     return Counter(d for d in known if len(d) == longest).most_common(1)[0][0]
 
 
-def _contradictions(reports: list[Report]) -> list[Contradiction]:
+def _contradictions(reports: list[Report], rows: list[EventRow]) -> list[Contradiction]:
+    """Where the reports disagree: dates that share no day, sources of other countries, no figure in common."""
     found = []
-    dates = {r.date for r in reports if r.date}
-    if any(not (a.startswith(b) or b.startswith(a)) for a in dates for b in dates):
-        found.append(Contradiction("date", _versions(reports, lambda r: r.date)))
+    spans = {days for row in rows if (days := row.days())}
+    if any(not overlap(a, b) for a in spans for b in spans):
+        shown = {row.id: _date_as_told(row) for row in rows}
+        found.append(Contradiction("date", _versions(reports, lambda r: shown[r.event_id])))
     sources = {r.source for r in reports if r.source}
     if len({country(s) for s in sources}) > 1:
         found.append(Contradiction("source", _versions(reports, lambda r: r.source)))
@@ -321,6 +327,14 @@ def _contradictions(reports: list[Report]) -> list[Contradiction]:
     if len(amounts) > 1 and not set.intersection(*amounts):
         found.append(Contradiction("figure", _versions(reports, lambda r: ", ".join(r.figures) or None)))
     return found
+
+
+def _date_as_told(row: EventRow) -> str | None:
+    """The date, with the phrase it came from when that names part of its period ("2021-06 (end of June)")."""
+    days = row.days()
+    if days is None or row.date is None or days == (first_day(row.date), last_day(row.date)):
+        return row.date
+    return f"{row.date} ({row.date_source})" if row.date_source else f"{row.date} ({days[0]} to {days[1]})"
 
 
 def _versions(reports: list[Report], value_of: Any) -> dict[str, list[str]]:

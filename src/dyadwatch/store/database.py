@@ -207,7 +207,8 @@ class Store:
                  "start": e.evidence.start, "end": e.evidence.end, "quote": e.quote, "type": e.type,
                  "mode": e.mode, "domain": e.domain, "source": e.source, "target": e.target, "date": e.date,
                  "date_precision": e.date_precision, "negated": e.negated, "intensity": e.intensity,
-                 "confidence": e.confidence, "date_source": e.date_source[:120],
+                 "confidence": e.confidence, "date_source": e.date_source[:120], "date_begin": e.date_begin,
+                 "date_end": e.date_end,
                  "trigger_start": e.trigger.start, "trigger_end": e.trigger.end,
                  **_span_columns("source", e.source_span), **_span_columns("target", e.target_span)}
                 for e in extraction.events])

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.periods import first_day, last_day
 from dyadwatch.settings import default
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
@@ -44,7 +45,15 @@ class EventRow:
     target_end: int | None = None
     confidence: float = 1.0
     date_source: str = ""
+    date_begin: str | None = None  # NULL: the whole period of the date
+    date_end: str | None = None
     review: str = ""
+
+    def days(self) -> tuple[str, str] | None:
+        """The first and last day the event's date allows; None when undated."""
+        if not self.date:
+            return None
+        return (self.date_begin or first_day(self.date), self.date_end or last_day(self.date))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -258,10 +258,10 @@ def checked_changes(record_id: str, changes: Mapping[str, object]) -> dict[str, 
 
 
 def applied_fields(record_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """The row fields a correction sets: the changes, for an event's date the precision it is written at, and
-    for a document's date that it is stated, not inferred."""
-    if record_id.startswith("e") and "date" in changes:
-        return {**changes, "date_precision": date_precision(changes["date"])}
+    """The row fields a correction sets: the changes, for an event's date the precision it is written at (and
+    the days it allows: all of them), and for a document's date that it is stated, not inferred."""
+    if record_id.startswith("e") and "date" in changes:  # the corrected date's whole year, month or day
+        return {**changes, "date_precision": date_precision(changes["date"]), "date_begin": None, "date_end": None}
     if record_id.startswith(DOCUMENT_PREFIX) and "date" in changes:
         return {**changes, "date_inferred": False}
     return dict(changes)

@@ -111,6 +111,8 @@ events = Table(
     Column("intensity", Float, default=0.0),
     Column("confidence", Float, default=1.0),
     Column("date_source", String(120), default=""),
+    Column("date_begin", String(10)),  # the first and last day the date's phrase allows (NULL: the date's whole
+    Column("date_end", String(10)),  # year, month or day, as for a corrected date or a database made before)
     Column("trigger_start", Integer),
     Column("trigger_end", Integer),
     Column("source_start", Integer),
