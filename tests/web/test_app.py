@@ -832,6 +832,21 @@ def test_timeline_facets_count_the_filtered_events_and_narrow_them(client: TestC
     assert f'<span id="event-count">{counts[top]}</span>' in narrowed  # the click keeps the domain and adds the type
 
 
+def test_the_json_api_gives_the_facets_of_every_matching_record_not_only_its_page(client: TestClient,
+                                                                                 demo_store: Store):
+    energy = [e for e in queries.events(demo_store) if e.domain == "energy"]
+    answer = client.get("/api/events", params={"domain": "energy", "limit": 1}).json()
+    assert answer["total"] == len(energy) and len(answer["events"]) == 1
+    facets = {f["field"]: {v["value"]: v["count"] for v in f["values"]} for f in answer["facets"]}
+    assert set(facets) == {"type", "domain", "actor", "doc", "year"} and facets["domain"] == {"energy": len(energy)}
+    assert sum(facets["type"].values()) <= len(energy)
+    assert all(n == sum(1 for e in energy if e.type == t) for t, n in facets["type"].items())
+    stories = client.get("/api/stories", params={"limit": 1}).json()
+    story_facets = {f["field"]: f for f in stories["facets"]}
+    assert sum(v["count"] for v in story_facets["type"]["values"]) <= stories["total"]
+    assert {v["value"] for v in story_facets["min_sources"]["values"]} <= {"2", "3"}
+
+
 @pytest.mark.parametrize("format", ["csv", "json"])
 def test_download_this_view_gives_every_filtered_event(client: TestClient, demo_store: Store, format: str):
     wanted = {e.id for e in queries.events(demo_store) if e.domain == "energy"}

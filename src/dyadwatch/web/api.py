@@ -83,8 +83,21 @@ class Paged(BaseModel):
     offset: int
 
 
+class FacetValueOut(BaseModel):
+    value: str
+    count: int
+
+
+class FacetOut(BaseModel):
+    field: str = Field(description="the query parameter a value narrows (year: since and until)")
+    label: str
+    values: list[FacetValueOut] = Field(description=f"the {data.FACET_SIZE} most frequent, most frequent first")
+
+
 class EventPage(Paged):
     events: list[EventOut]
+    facets: list[FacetOut] = Field(default_factory=list, description="counts of type, domain, actor, document "
+                                   "and year over every matching event (not only this page)")
 
 
 class FigurePage(Paged):
@@ -137,6 +150,8 @@ class StoryPage(BaseModel):
     limit: int
     offset: int
     stories: list[StoryOut]
+    facets: list[FacetOut] = Field(default_factory=list, description="counts of type, domain, actor and of stories "
+                                   "told by at least 2 or 3 documents, over every matching story")
 
 
 class SearchOut(BaseModel):
@@ -387,7 +402,13 @@ def api_events(web: Context, type: Text = None, domain: Text = None, actor: Text
     rows = queries.events(web.store, EventFilter(type=type, domain=domain, actor=actor, doc=doc, since=since,
                                                  until=until, min_confidence=min_confidence))
     return EventPage(total=len(rows), limit=limit, offset=offset,
-                     events=[EventOut(**r.as_dict()) for r in rows[offset: offset + limit]])
+                     events=[EventOut(**r.as_dict()) for r in rows[offset: offset + limit]],
+                     facets=_facets_out(data.event_facets(rows)))
+
+
+def _facets_out(facets: list[data.Facet]) -> list[FacetOut]:
+    return [FacetOut(field=f.field, label=f.label, values=[FacetValueOut(value=v, count=n) for v, n in f.values])
+            for f in facets]
 
 
 def api_review_queue(web: Context, limit: Limit = 50) -> EventPage:
@@ -404,7 +425,8 @@ def api_stories(web: Context, type: Text = None, domain: Text = None, actor: Tex
     """Stories (one happening, many reports), most reported first, each report with its evidence."""
     stories = select_stories(web.store, StoryFilter(type, domain, actor, min_sources), min_confidence)
     return StoryPage(total=len(stories), limit=limit, offset=offset,
-                     stories=[StoryOut(**_story_fields(s)) for s in stories[offset: offset + limit]])
+                     stories=[StoryOut(**_story_fields(s)) for s in stories[offset: offset + limit]],
+                     facets=_facets_out(data.story_facets(stories)))
 
 
 def _story_fields(story: Story) -> dict[str, Any]:
