@@ -87,8 +87,9 @@ def test_every_command_works_past_a_bad_review_in_the_database(db: str, tmp_path
     for command in commands:
         result = runner.invoke(app, [*command, "--db", copy])
         assert result.exit_code == 0, (command, result.output, result.exception)
-        assert result.stderr.count("is skipped") == 2, (command, result.stderr)
-        assert "warning:" in result.stderr and "garbage" in result.stderr
+        # each bad review the command reads is reported once; every command reads events, some figures too
+        assert result.stderr.count("is skipped") in (1, 2), (command, result.stderr)
+        assert result.stderr.count("garbage") == 1 and "warning:" in result.stderr
     assert runner.invoke(app, ["review", "--queue", "--db", copy]).exit_code == 0  # lists unreviewed events only
     figures = lines(runner.invoke(app, ["figures", "--db", copy, "--json"]).stdout)
     assert all(f["unit"] for f in figures) and all(f["review"] == "" for f in figures)

@@ -3,174 +3,55 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Any
+from dataclasses import fields, replace
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 
 from dyadwatch.errors import DyadwatchError, Errors
-from dyadwatch.periods import first_day, last_day
-from dyadwatch.settings import default
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.event_listing import list_events
 from dyadwatch.store.fulltext import SentenceHit
 from dyadwatch.store.review_values import applied_fields, document_review_id
 from dyadwatch.store.reviews import Review, apply_reviews, latest_reviews
+from dyadwatch.store.rows import (
+    EVERY_EVENT,
+    ClaimRow,
+    D,
+    DocumentRow,
+    EventFilter,
+    EventRow,
+    QuantityRow,
+    event_matches,
+    involves,
+    record_select,
+)
 
-D = schema.documents
+__all__ = [
+    "ClaimRow",
+    "D",
+    "DocumentRow",
+    "EventFilter",
+    "EventRow",
+    "QuantityRow",
+    "claims",
+    "counts",
+    "document_text",
+    "documents",
+    "event",
+    "event_matches",
+    "events",
+    "involves",
+    "paragraph_around",
+    "quantities",
+    "record_select",
+    "review_queue",
+    "search",
+]
 
-
-@dataclass(frozen=True)
-class EventRow:
-    id: str
-    doc: str
-    doc_date: str | None
-    date: str | None
-    date_precision: str | None
-    type: str
-    mode: str
-    domain: str
-    source: str | None
-    target: str | None
-    negated: bool
-    intensity: float
-    start: int
-    end: int
-    quote: str
-    trigger_start: int | None
-    trigger_end: int | None
-    source_start: int | None = None
-    source_end: int | None = None
-    target_start: int | None = None
-    target_end: int | None = None
-    confidence: float = 1.0
-    date_source: str = ""
-    date_begin: str | None = None  # NULL: the whole period of the date
-    date_end: str | None = None
-    review: str = ""
-
-    def days(self) -> tuple[str, str] | None:
-        """The first and last day the event's date allows; None when undated."""
-        if not self.date:
-            return None
-        return (self.date_begin or first_day(self.date), self.date_end or last_day(self.date))
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class QuantityRow:
-    id: str
-    doc: str
-    doc_date: str | None
-    value: float
-    unit: str
-    measure: str
-    bound: str | None
-    date: str | None
-    start: int
-    end: int
-    quote: str
-    review: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class ClaimRow:
-    id: str
-    doc: str
-    doc_date: str | None
-    kind: str
-    holder: str
-    horizon: str | None
-    start: int
-    end: int
-    quote: str
-    review: str = ""
-    status: str = ""  # an analyst's status of a forecast (open, due, fulfilled, ...), set by a review
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class DocumentRow:
-    id: int
-    name: str
-    path: str
-    format: str
-    title: str
-    authors: str
-    publisher: str
-    date: str | None
-    date_inferred: bool
-    language: str
-    review: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    type: str | None = None
-    domain: str | None = None
-    actor: str | None = None
-    doc: str | None = None
-    since: str | None = None
-    until: str | None = None
-    limit: int | None = None
-    min_confidence: float | None = None  # None: the setting's default
-
-
-def _columns(table: Any, row_type: type, extra: dict[str, Any]) -> list[Any]:
-    """The columns a row type reads; its fields that no column holds (review) keep their defaults."""
-    names = [f.name for f in fields(row_type) if f.name in extra or f.name in table.c]
-    return [extra[n].label(n) if n in extra else table.c[n] for n in names]
-
-
-def record_select(table: Any, row_type: type) -> Select:
-    columns = _columns(table, row_type, {"doc": D.c.name, "doc_date": D.c.date})
-    return select(*columns).select_from(table.join(D, table.c.document_id == D.c.id))
-
-
-def events(store: Store, where: EventFilter = EventFilter(), keep_rejected: bool = False) -> list[EventRow]:
-    """Events with the analyst's reviews applied, in date order (undated last), filtered."""
-    E = schema.events
-    query = record_select(E, EventRow)
-    if where.doc:
-        query = query.where(D.c.name == where.doc)
-    query = query.order_by(D.c.name, E.c.start)
-    with store.connect() as conn:
-        rows = [EventRow(**row._mapping) for row in conn.execute(query)]
-    rows = apply_reviews(rows, latest_reviews(store), keep_rejected)
-    rows = [r for r in rows if _event_matches(r, where)]
-    rows.sort(key=lambda r: (r.date is None, r.date or "", r.doc, r.start))
-    return rows[: where.limit] if where.limit else rows
-
-
-def involves(source: str | None, target: str | None, actor: str) -> bool:
-    """Whether an actor code (or a country, covering its sectors) is the source or the target."""
-    code = actor.upper()
-    return any(a and (a == code or a.startswith(f"{code}-")) for a in (source, target))
-
-
-def _event_matches(row: EventRow, where: EventFilter) -> bool:
-    threshold = where.min_confidence if where.min_confidence is not None else float(default("min_confidence"))
-    if row.confidence < threshold:
-        return False
-    if where.type and row.type != where.type.upper():
-        return False
-    if where.domain and row.domain != where.domain.lower():
-        return False
-    if where.actor and not involves(row.source, row.target, where.actor):
-        return False
-    if where.since and (row.date is None or row.date < where.since[: len(row.date)]):
-        return False
-    return not (where.until and (row.date is None or row.date[: len(where.until)] > where.until))
+def events(store: Store, where: EventFilter = EVERY_EVENT, keep_rejected: bool = False) -> list[EventRow]:
+    """Events with the analyst's reviews applied, in date order (undated last), filtered (see event_listing)."""
+    return list_events(store, where, keep_rejected=keep_rejected)
 
 
 def review_queue(store: Store, limit: int = 20) -> list[EventRow]:

@@ -20,6 +20,7 @@ from dyadwatch.reconcile.indicators import Indicator, indicators
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.stories import Story, StoryFilter, select_stories
 from dyadwatch.store import queries
+from dyadwatch.store.event_listing import listing
 from dyadwatch.store.queries import EventFilter
 from dyadwatch.store.review_values import ReviewValueError
 from dyadwatch.store.reviews import add_review
@@ -399,11 +400,11 @@ def api_events(web: Context, type: Text = None, domain: Text = None, actor: Text
                min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None, limit: Limit = 100,
                offset: Offset = 0) -> EventPage:
     """Events in date order (undated last) with reviews applied; `actor` matches a code and its sub-actors."""
-    rows = queries.events(web.store, EventFilter(type=type, domain=domain, actor=actor, doc=doc, since=since,
-                                                 until=until, min_confidence=min_confidence))
-    return EventPage(total=len(rows), limit=limit, offset=offset,
-                     events=[EventOut(**r.as_dict()) for r in rows[offset: offset + limit]],
-                     facets=_facets_out(data.event_facets(rows)))
+    page = listing(web.store, EventFilter(type=type, domain=domain, actor=actor, doc=doc, since=since,
+                                          until=until, min_confidence=min_confidence, limit=limit), offset)
+    return EventPage(total=page.total, limit=limit, offset=offset,
+                     events=[EventOut(**r.as_dict()) for r in page.events],
+                     facets=_facets_out(data.event_facets(page.facets)))
 
 
 def _facets_out(facets: list[data.Facet]) -> list[FacetOut]:

@@ -189,15 +189,12 @@ class Facet:
 FACET_SIZE = 10
 
 
-def event_facets(events: Sequence[EventRow]) -> list[Facet]:
+def event_facets(counts: Mapping[str, Counter[str]]) -> list[Facet]:
     """Counts of type, domain, actor, document and year over the events of a filtered list (each event counts once
-    per actor it involves), so the analyst sees what the list is made of and narrows it in one click."""
-    counts = (("type", "type", Counter(e.type for e in events)),
-              ("domain", "domain", Counter(e.domain for e in events if e.domain)),
-              ("actor", "actor", _actor_counts(events)),
-              ("doc", "document", Counter(e.doc for e in events)),
-              ("year", "year", Counter(e.date[:4] for e in events if e.date)))
-    return _facets(counts)
+    per actor it involves; event_listing.facet_counts), so the analyst sees what the list is made of and narrows
+    it in one click."""
+    labels = (("type", "type"), ("domain", "domain"), ("actor", "actor"), ("doc", "document"), ("year", "year"))
+    return _facets((field, label, counts.get(field, Counter())) for field, label in labels)
 
 
 def story_facets(stories: Sequence[Story]) -> list[Facet]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -24,6 +24,7 @@ from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import StoryFilter, select_stories
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.store import queries
+from dyadwatch.store.event_listing import listing
 from dyadwatch.store.queries import EventFilter, EventRow
 from dyadwatch.store.review_values import CORRECTABLE, STORY_ID, ReviewValueError, review_value
 from dyadwatch.store.reviews import ACTIONS, add_review
@@ -84,11 +85,12 @@ def overview(request: Request, web: Context, by: Text = "month") -> Response:
 def timeline(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
              doc: Text = None, since: Text = None, until: Text = None, min_confidence: Confidence = None,
              offset: Annotated[int, Query(ge=0)] = 0) -> Response:
-    filters, events = _filtered_events(web, type, domain, actor, doc, since, until, min_confidence)
+    filters, where = _event_filter(type, domain, actor, doc, since, until, min_confidence)
+    page = listing(web.store, replace(where, limit=TIMELINE_PAGE), offset)
     return render(request, "timeline.html", {
-        "events": events[offset: offset + TIMELINE_PAGE], "total": len(events), "offset": offset,
+        "events": page.events, "total": page.total, "offset": offset,
         "page_size": TIMELINE_PAGE, "filters": filters, "types": PLOVER_TYPES, "domains": DOMAINS,
-        "facets": data.event_facets(events), "documents": queries.documents(web.store),
+        "facets": data.event_facets(page.facets), "documents": queries.documents(web.store),
         "names": data.actor_names(web.store)})
 
 
@@ -96,27 +98,25 @@ def timeline_download(web: Context, format: Annotated[str, Query(pattern="^(csv|
                       type: Text = None, domain: Text = None, actor: Text = None, doc: Text = None,
                       since: Text = None, until: Text = None, min_confidence: Confidence = None) -> Response:
     """Every event of the filtered timeline (not only the page shown), as CSV or JSON."""
-    _, events = _filtered_events(web, type, domain, actor, doc, since, until, min_confidence)
-    rows = [event.as_dict() for event in events]
+    _, where = _event_filter(type, domain, actor, doc, since, until, min_confidence)
+    rows = [event.as_dict() for event in queries.events(web.store, where)]
     disposition = {"Content-Disposition": f'attachment; filename="events.{format}"'}
     if format == "json":
         return JSONResponse(rows, headers=disposition)
     return Response(csv_text(rows, EVENT_COLUMNS), media_type="text/csv; charset=utf-8", headers=disposition)
 
 
-def _filtered_events(web: WebContext, type: str | None, domain: str | None, actor: str | None, doc: str | None,
-                     since: str | None, until: str | None, min_confidence: str | None,
-                     ) -> tuple[dict[str, Any], list[EventRow]]:
-    """The timeline's filters as the form shows them, and the events they select."""
+def _event_filter(type: str | None, domain: str | None, actor: str | None, doc: str | None, since: str | None,
+                  until: str | None, min_confidence: str | None) -> tuple[dict[str, Any], EventFilter]:
+    """The timeline's filters as the form shows them, and as the store reads them."""
     threshold = _threshold(min_confidence)
     params = {"type": type, "domain": domain, "actor": actor, "doc": doc, "since": since, "until": until}
     filters = {key: (value or "").strip() or None for key, value in params.items()}
     for key in ("since", "until"):
         if filters[key] and not ISO_DATE.fullmatch(filters[key] or ""):
             raise HTTPException(400, f"'{key}' must be a date such as 2021, 2021-09 or 2021-09-09")
-    events = queries.events(web.store, EventFilter(**filters, min_confidence=threshold))
     shown = {**{k: v or "" for k, v in filters.items()}, "min_confidence": "" if threshold is None else threshold}
-    return shown, events
+    return shown, EventFilter(**filters, min_confidence=threshold)
 
 
 def dyad_page(request: Request, web: Context, a: Text = None, b: Text = None,

@@ -1,0 +1,139 @@
+"""Events listed, counted and faceted in SQL, with the analysts' reviews applied.
+
+Reviews may change any value a filter looks at (type, domain, actors, date, confidence), and they are few
+beside the machine's records. So the events no one reviewed are filtered, ordered, paged, counted and
+grouped by the database on their stored values (through its indexes), while the reviewed ones are read
+apart, corrected in Python and merged in at their place in the order. A page of a listing thus costs the
+page and the reviewed events, not the table.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, union_all
+
+from dyadwatch.settings import default
+from dyadwatch.store import schema
+from dyadwatch.store.database import Store
+from dyadwatch.store.reviews import apply_reviews, latest_reviews
+from dyadwatch.store.rows import EVERY_EVENT, D, EventFilter, EventRow, event_matches, record_select
+
+E, R = schema.events, schema.reviews
+FACET_FIELDS = ("type", "domain", "actor", "doc", "year")
+
+
+@dataclass(frozen=True)
+class EventListing:
+    """One page of a filtered listing, the number of events that match and what they are made of."""
+
+    events: list[EventRow]
+    total: int
+    facets: dict[str, Counter[str]]  # field -> value -> events (an event counts once per actor it involves)
+
+
+def list_events(store: Store, where: EventFilter = EVERY_EVENT, offset: int = 0,
+                keep_rejected: bool = False) -> list[EventRow]:
+    """The events the filter selects, in date order (undated last, then by document, place and id), from
+    `offset` and at most `where.limit` of them."""
+    reviewed = _reviewed(store, where, keep_rejected)
+    wanted = None if where.limit is None else offset + where.limit
+    query = _unreviewed(where).order_by(E.c.date.is_(None), E.c.date, _by_name(store), E.c.start, E.c.id)
+    if wanted is not None:
+        query = query.limit(wanted)
+    with store.connect() as conn:
+        machine = [EventRow(**row._mapping) for row in conn.execute(query)]
+    merged = heapq.merge(machine, sorted(reviewed, key=order_key), key=order_key)
+    return list(islice(merged, offset, wanted))
+
+
+def listing(store: Store, where: EventFilter, offset: int = 0) -> EventListing:
+    """A page of the listing with the count and the facets of everything the filter selects."""
+    return EventListing(list_events(store, where, offset), count_events(store, where), facet_counts(store, where))
+
+
+def count_events(store: Store, where: EventFilter) -> int:
+    with store.connect() as conn:
+        machine = conn.execute(select(func.count()).select_from(_unreviewed(where).subquery())).scalar() or 0
+    return machine + len(_reviewed(store, where))
+
+
+def facet_counts(store: Store, where: EventFilter) -> dict[str, Counter[str]]:
+    """Per facet field, how many of the selected events hold each value."""
+    base = _unreviewed(where).subquery()
+    year = func.substr(base.c.date, 1, 4)
+    grouped = {"type": base.c.type, "domain": base.c.domain, "doc": base.c.doc, "year": year}
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
+    with store.connect() as conn:
+        for name, column in grouped.items():
+            query = select(column, func.count()).where(column.is_not(None)).group_by(column)
+            counts[name].update({value: n for value, n in conn.execute(query) if value})
+        counts["actor"].update({code: n for code, n in conn.execute(_actor_counts(base))})
+    for row in _reviewed(store, where):
+        counts["type"][row.type] += 1
+        counts["domain"].update([row.domain] if row.domain else [])
+        counts["doc"][row.doc] += 1
+        counts["year"].update([row.date[:4]] if row.date else [])
+        counts["actor"].update({code for code in (row.source, row.target) if code})
+    return counts
+
+
+def order_key(row: EventRow) -> tuple[Any, ...]:
+    return row.date is None, row.date or "", row.doc, row.start, row.id
+
+
+def _actor_counts(base: Any) -> Select:
+    """Events per actor code: as source, and as target where it is not also the source."""
+    as_source = select(base.c.source.label("code")).where(base.c.source.is_not(None))
+    as_target = select(base.c.target.label("code")).where(
+        base.c.target.is_not(None), or_(base.c.source.is_(None), base.c.target != base.c.source))
+    both = union_all(as_source, as_target).subquery()
+    return select(both.c.code, func.count()).group_by(both.c.code)
+
+
+def _unreviewed(where: EventFilter) -> Select:
+    """The events no analyst reviewed that the filter selects, on their stored values."""
+    return record_select(E, EventRow).where(~E.c.id.in_(select(R.c.record_id)), *_conditions(where))
+
+
+def _reviewed(store: Store, where: EventFilter, keep_rejected: bool = False) -> list[EventRow]:
+    """The reviewed events, corrected, that the filter selects (rejected ones left out unless kept)."""
+    query = record_select(E, EventRow).where(E.c.id.in_(select(R.c.record_id)))
+    if where.doc:
+        query = query.where(D.c.name == where.doc)
+    with store.connect() as conn:
+        rows = [EventRow(**row._mapping) for row in conn.execute(query)]
+    if not rows:
+        return []
+    reviews = latest_reviews(store, [row.id for row in rows])
+    return [row for row in apply_reviews(rows, reviews, keep_rejected) if event_matches(row, where)]
+
+
+def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
+    """The filter in SQL, as event_matches reads it in Python."""
+    threshold = where.min_confidence if where.min_confidence is not None else float(default("min_confidence"))
+    yield E.c.confidence >= threshold
+    if where.type:
+        yield E.c.type == where.type.upper()
+    if where.domain:
+        yield E.c.domain == where.domain.lower()
+    if where.doc:
+        yield D.c.name == where.doc
+    if where.actor:
+        code = where.actor.upper()
+        yield or_(*(or_(column == code, column.startswith(f"{code}-", autoescape=True))
+                    for column in (E.c.source, E.c.target)))
+    if where.since:  # a date at a coarser precision than `since` counts when it is that period or later
+        yield and_(E.c.date.is_not(None), E.c.date >= func.substr(literal(where.since), 1, func.length(E.c.date)))
+    if where.until:
+        yield and_(E.c.date.is_not(None), func.substr(E.c.date, 1, len(where.until)) <= where.until)
+
+
+def _by_name(store: Store) -> Any:
+    """Document names ordered by their code points, as Python orders them, whatever the server's locale."""
+    return D.c.name.collate("C") if store.engine.dialect.name == "postgresql" else D.c.name

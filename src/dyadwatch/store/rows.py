@@ -1,0 +1,157 @@
+"""The typed records the store returns, one per kind, with the document they come from; and the filter of
+events, read the same way in SQL (event_listing.py) and in Python."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from dyadwatch.periods import first_day, last_day
+from dyadwatch.settings import default
+from dyadwatch.store import schema
+
+D = schema.documents
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: str
+    doc: str
+    doc_date: str | None
+    date: str | None
+    date_precision: str | None
+    type: str
+    mode: str
+    domain: str
+    source: str | None
+    target: str | None
+    negated: bool
+    intensity: float
+    start: int
+    end: int
+    quote: str
+    trigger_start: int | None
+    trigger_end: int | None
+    source_start: int | None = None
+    source_end: int | None = None
+    target_start: int | None = None
+    target_end: int | None = None
+    confidence: float = 1.0
+    date_source: str = ""
+    date_begin: str | None = None  # NULL: the whole period of the date
+    date_end: str | None = None
+    review: str = ""
+
+    def days(self) -> tuple[str, str] | None:
+        """The first and last day the event's date allows; None when undated."""
+        if not self.date:
+            return None
+        return (self.date_begin or first_day(self.date), self.date_end or last_day(self.date))
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class QuantityRow:
+    id: str
+    doc: str
+    doc_date: str | None
+    value: float
+    unit: str
+    measure: str
+    bound: str | None
+    date: str | None
+    start: int
+    end: int
+    quote: str
+    review: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: str
+    doc: str
+    doc_date: str | None
+    kind: str
+    holder: str
+    horizon: str | None
+    start: int
+    end: int
+    quote: str
+    review: str = ""
+    status: str = ""  # an analyst's status of a forecast (open, due, fulfilled, ...), set by a review
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    name: str
+    path: str
+    format: str
+    title: str
+    authors: str
+    publisher: str
+    date: str | None
+    date_inferred: bool
+    language: str
+    review: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    type: str | None = None
+    domain: str | None = None
+    actor: str | None = None
+    doc: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int | None = None
+    min_confidence: float | None = None  # None: the setting's default
+
+
+EVERY_EVENT = EventFilter()  # no filter but the default confidence threshold
+
+
+def _columns(table: Any, row_type: type, extra: dict[str, Any]) -> list[Any]:
+    """The columns a row type reads; its fields that no column holds (review) keep their defaults."""
+    names = [f.name for f in fields(row_type) if f.name in extra or f.name in table.c]
+    return [extra[n].label(n) if n in extra else table.c[n] for n in names]
+
+
+def record_select(table: Any, row_type: type) -> Select:
+    columns = _columns(table, row_type, {"doc": D.c.name, "doc_date": D.c.date})
+    return select(*columns).select_from(table.join(D, table.c.document_id == D.c.id))
+
+
+def involves(source: str | None, target: str | None, actor: str) -> bool:
+    """Whether an actor code (or a country, covering its sectors) is the source or the target."""
+    code = actor.upper()
+    return any(a and (a == code or a.startswith(f"{code}-")) for a in (source, target))
+
+
+def event_matches(row: EventRow, where: EventFilter) -> bool:
+    """Whether an event (its values after reviews) is one the filter selects; `limit` aside."""
+    threshold = where.min_confidence if where.min_confidence is not None else float(default("min_confidence"))
+    if row.confidence < threshold or (where.doc and row.doc != where.doc):
+        return False
+    if where.type and row.type != where.type.upper():
+        return False
+    if where.domain and row.domain != where.domain.lower():
+        return False
+    if where.actor and not involves(row.source, row.target, where.actor):
+        return False
+    if where.since and (row.date is None or row.date < where.since[: len(row.date)]):
+        return False
+    return not (where.until and (row.date is None or row.date[: len(where.until)] > where.until))
