@@ -287,6 +287,10 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (r
     if out is not None and db is not None:
         raise typer.BadParameter("give --out (Parquet records) or --db (a database), not both", param_hint="--out")
     options = _ingest_options(knowledge, dyad, workers, max_size, timeout, batch_size, follow_links)
+    if engine is Engine.ray:
+        from dyadwatch.ingest import ray_engine
+
+        ray_engine.require_ray()  # before a database or folder is made
     if out is not None:
         from dyadwatch.ingest.parquet_records import ParquetSink
 
@@ -294,9 +298,6 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (r
     else:
         sink = service.DatabaseSink(open_store(db, create=True), None, options)
     if engine is Engine.ray:
-        from dyadwatch.ingest import ray_engine
-
-        ray_engine.require_ray()
         run = partial(ray_engine.run_plan, sink, options=options, ray=ray_engine.RayOptions(address, workers))
     else:
         run = partial(service.run_plan_into, sink, options=options)

@@ -14,7 +14,6 @@ node (a shared file system). Ray itself is imported only here, and only when a r
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 from collections.abc import Iterator
@@ -43,9 +42,11 @@ class RayOptions:
 
 
 def require_ray() -> None:
-    """The coded error E041 when Ray is not installed (`pip install 'dyadwatch[ray]'`)."""
-    if importlib.util.find_spec("ray") is None or importlib.util.find_spec("ray.data") is None:
-        raise DyadwatchError(Errors.E041)
+    """The coded error E041 when Ray (with Ray Data) cannot be imported: `pip install 'dyadwatch[ray]'`."""
+    try:
+        import ray.data  # noqa: F401
+    except ImportError:
+        raise DyadwatchError(Errors.E041) from None
 
 
 def run_plan(sink: Sink, plan: IngestPlan, options: IngestOptions | None = None, ray: RayOptions | None = None,
