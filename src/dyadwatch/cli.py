@@ -298,7 +298,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (r
     else:
         sink = service.DatabaseSink(open_store(db, create=True), None, options)
     if engine is Engine.ray:
-        run = partial(ray_engine.run_plan, sink, options=options, ray=ray_engine.RayOptions(address, workers))
+        run = partial(ray_engine.run_plan, sink, options=options, cluster=ray_engine.RayOptions(address, workers))
     else:
         run = partial(service.run_plan_into, sink, options=options)
     raise typer.Exit(_run_ingest(paths, options, run))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,11 +32,12 @@ from dyadwatch.ingest.work import Extracted, describe, extract_batch
 if TYPE_CHECKING:
     import pyarrow as pa
 
+
 @dataclass(frozen=True)
 class RayOptions:
-    """Which cluster: None starts a local one for the run (all this machine's cores, or --workers), "auto"
-    joins the one started on this machine (`ray start --head`), "ray://host:10001" a remote one. An
-    already connected session (ray.init() called by the caller) is used as it is, and left running."""
+    """Which cluster and how many actors. Address None starts a local cluster for the run (shut down after
+    it), "auto" joins the one started on this machine (`ray start --head`), "ray://host:10001" a remote one
+    through Ray Client. A session the caller already opened (ray.init()) is used as it is, and left open."""
 
     address: str | None = None
     actors: int | None = None  # actors extracting side by side, each with its own pipeline; None: one per CPU
@@ -49,18 +51,18 @@ def require_ray() -> None:
         raise DyadwatchError(Errors.E041) from None
 
 
-def run_plan(sink: Sink, plan: IngestPlan, options: IngestOptions | None = None, ray: RayOptions | None = None,
-             on_result: OnResult | None = None) -> IngestReport:
+def run_plan(sink: Sink, plan: IngestPlan, options: IngestOptions | None = None,
+             cluster: RayOptions | None = None, on_result: OnResult | None = None) -> IngestReport:
     """Ingest the files of `plan` into `sink` with Ray; `on_result` hears of each file as it is done.
 
     `options.batch_size` is the files per batch (one transaction each), `options.limits` the bounds per
     file (the time budget is not enforced: Ray runs the batches off the actors' main thread, where no alarm
-    can interrupt them); `options.workers` is not used: `ray.actors` says how many actors extract."""
+    can interrupt them); `options.workers` is not used: `cluster.actors` says how many actors extract."""
     require_ray()
     options = options or IngestOptions()
     knowledge_dirs = tuple(os.path.abspath(d) for d in options.knowledge_dirs)  # the actors' working folder differs
     config = WorkerConfig(knowledge_dirs, tuple(options.dyad), options.limits)
-    return execute(sink, plan, lambda files: _extracted(files, options, config, ray or RayOptions()), options,
+    return execute(sink, plan, lambda files: _extracted(files, options, config, cluster or RayOptions()), options,
                    on_result)
 
 
@@ -70,7 +72,7 @@ def _extracted(files: list[InputFile], options: IngestOptions, config: WorkerCon
 
     given = {file.name: file for file in files}
     rows = [{"path": os.fsencode(os.path.abspath(file.path)), "name": file.name} for file in files]
-    with _session(cluster):
+    with _connected(cluster):
         wanted = cluster.actors or max(1, int(ray.cluster_resources().get("CPU", 1)))
         batches = batches_of(files, wanted, options.batch_size)
         actors = ray.data.ActorPoolStrategy(size=max(1, min(wanted, len(batches))))
@@ -109,30 +111,24 @@ def _as_given(item: Extracted, given: dict[str, InputFile]) -> Extracted:
     return replace(item, file=file, error=error)
 
 
-class _session:
+@contextmanager
+def _connected(cluster: RayOptions) -> Iterator[None]:
     """Connected to Ray for the run: a session already open is used as it is; one opened here is shut down."""
+    import ray
 
-    def __init__(self, cluster: RayOptions) -> None:
-        self.cluster = cluster
-        self.opened = False
-
-    def __enter__(self) -> None:
-        import ray
-
-        if not ray.is_initialized():
-            try:
-                ray.init(address=self.cluster.address, logging_level=logging.ERROR, log_to_driver=False,
-                         include_dashboard=False, configure_logging=True)
-            except (ConnectionError, RuntimeError, ValueError) as error:
-                raise DyadwatchError(Errors.E044, address=self.cluster.address or "(a new local cluster)",
-                                     reason=_first_line(error)) from None
-            self.opened = True
-        _quiet_ray_data()
-
-    def __exit__(self, *_: object) -> None:
-        if self.opened:
-            import ray
-
+    opened = not ray.is_initialized()
+    if opened:
+        try:
+            ray.init(address=cluster.address, logging_level=logging.ERROR, log_to_driver=False,
+                     include_dashboard=False, configure_logging=True)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            raise DyadwatchError(Errors.E044, address=cluster.address or "(a new local cluster)",
+                                 reason=_first_line(error)) from None
+    _quiet_ray_data()
+    try:
+        yield
+    finally:
+        if opened:
             ray.shutdown()
 
 
