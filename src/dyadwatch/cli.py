@@ -67,15 +67,15 @@ MinConfidenceOption = Annotated[float | None, typer.Option(
     "--min-confidence", min=0.0, max=1.0,
     help="leave out events less certain than this (0–1) [default: the min_confidence setting]")]
 DEMO_FOLDER = Path("examples") / "belarus-russia"
+DEFAULT_MAX_SIZE = "20MB"
+DEFAULT_TIMEOUT_S = DEFAULT_SECONDS_PER_FILE
 
 
 class Engine(StrEnum):
+    """Where `ingest` extracts: worker processes here, or actors on a Ray cluster."""
+
     local = "local"
     ray = "ray"
-
-
-DEFAULT_MAX_SIZE = "20MB"
-DEFAULT_TIMEOUT_S = DEFAULT_SECONDS_PER_FILE
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -16,7 +16,7 @@ from dyadwatch.cli import app
 from dyadwatch.export import export
 from dyadwatch.ingest import ray_engine
 from dyadwatch.ingest.parquet_records import MANIFEST, ParquetSink, load, partitions
-from dyadwatch.ingest.service import DatabaseSink, FileResult, IngestOptions, ingest, plan_ingest
+from dyadwatch.ingest.service import DatabaseSink, FileResult, IngestOptions, ingest, plan_ingest, run_plan_into
 from dyadwatch.pipeline import Extractor
 from dyadwatch.store.database import Store
 from tests.conftest import DEMO, REPO
@@ -125,6 +125,26 @@ def test_parquet_records_from_ray_load_into_what_the_local_engine_stores(cluster
         changed.write_text(original, encoding="utf-8")
     assert [s for s in statuses if not s.endswith("unchanged")] == [f"{BAD} failed", "notes/loan.txt stored"]
     assert len(partitions(out)) == 23
+
+
+def test_a_damaged_partition_is_its_own_error_and_the_others_are_loaded(tmp_path: Path, extractor: Extractor):
+    for name in ("notes/loan.txt", "notes/border.md"):
+        (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "in" / name).write_text(REPORTS[name], encoding="utf-8")
+    out = tmp_path / "records"
+    assert run_plan_into(ParquetSink(out, OPTIONS), plan_ingest([tmp_path / "in"]), extractor).documents == 2
+    damaged = partitions(out)[0]
+    damaged.write_bytes(damaged.read_bytes()[:200])
+    report = load(Store(str(tmp_path / "s.db")), out)
+    assert report.documents == 1 and [e.code.name for e in report.errors] == ["E043"]
+    assert str(report.errors[0]).startswith(f"{damaged}: [E043]")
+
+
+def test_the_command_line_refuses_address_without_ray_and_out_with_db(tmp_path: Path):
+    runner = CliRunner()
+    for options in (["--address", "auto"], ["--out", str(tmp_path / "r"), "--db", str(tmp_path / "s.db")]):
+        result = runner.invoke(app, ["ingest", str(tmp_path), *options])
+        assert result.exit_code == 2 and not (tmp_path / "s.db").exists(), result.output
 
 
 def test_a_record_folder_of_other_settings_is_refused(tmp_path: Path):

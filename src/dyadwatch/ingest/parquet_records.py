@@ -86,7 +86,8 @@ class ParquetSink:
         if found is None:
             _write_atomically(folder / MANIFEST, json.dumps(asdict(wanted), indent=1).encode())
         elif found != wanted:
-            raise DyadwatchError(Errors.E042, path=shown(folder), reason=_difference(found, wanted))
+            raise DyadwatchError(Errors.E042, path=shown(folder),
+                                 reason=f"{_difference(found, wanted)}; write to another --out folder")
 
     def stored_index(self) -> StoredIndex:
         index = StoredIndex()
@@ -137,10 +138,11 @@ def load(store: Store, folder: Path, batch_size: int = DEFAULT_BATCH_SIZE,
     if manifest is None:
         raise DyadwatchError(Errors.E042, path=shown(folder), reason=f"it holds no {MANIFEST}: write one with "
                                                                     "`dyadwatch ingest --out`")
-    wanted = Manifest.of(IngestOptions(knowledge_dirs=manifest.knowledge_dirs, dyad=manifest.dyad))
-    if manifest.format != FORMAT or manifest.pipeline_version != wanted.pipeline_version:
-        raise DyadwatchError(Errors.E042, path=shown(folder), reason=_difference(manifest, wanted))
-    sink = DatabaseSink(store, None, IngestOptions(knowledge_dirs=manifest.knowledge_dirs, dyad=manifest.dyad))
+    options = IngestOptions(knowledge_dirs=manifest.knowledge_dirs, dyad=manifest.dyad)
+    here = Manifest.of(options)  # this dyadwatch, with the folder's knowledge and pair
+    if manifest != here:  # records of another pipeline version are not what an ingest here would store
+        raise DyadwatchError(Errors.E042, path=shown(folder), reason=_difference(manifest, here))
+    sink = DatabaseSink(store, None, options)
     paths = partitions(folder)
     report = IngestReport(files=len(paths))
     for start in range(0, len(paths), max(1, batch_size)):
@@ -183,4 +185,4 @@ def _difference(found: Manifest, wanted: Manifest) -> str:
     changed = [f"{key} {getattr(found, key)!r} there, {getattr(wanted, key)!r} now"
                for key in ("format", "pipeline_version", "knowledge_dirs", "dyad")
                if getattr(found, key) != getattr(wanted, key)]
-    return "its records were made with other settings (" + "; ".join(changed) + "); use another folder"
+    return "its records were made with other settings (" + "; ".join(changed) + ")"
