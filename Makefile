@@ -11,7 +11,7 @@ TRAIN_PY := $(TRAIN_VENV)/bin/python
 TRAIN_STAMP := $(TRAIN_VENV)/.installed
 
 .PHONY: install demo test lint eval bench clean browser postgresql serve train fuzz ingest-bench web-bench \
-	load-test fuzz-web story-bench
+	load-test fuzz-web story-bench ray ray-bench
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The Ray engine's extra (`--engine ray`), for the tests and `make ray-bench`; `make demo` does not need it.
+RAY_STAMP := $(VENV)/.ray-installed
+$(RAY_STAMP): $(STAMP) requirements-ray.txt
+	$(PY) -m pip install -q -r requirements-ray.txt -c requirements.lock
+	touch $(RAY_STAMP)
+
+ray: $(RAY_STAMP)
 
 demo: install
 	$(BIN)/dyadwatch demo
@@ -41,7 +49,7 @@ postgresql:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
-test: install lint browser postgresql
+test: install ray lint browser postgresql
 	$(PY) -m pytest -q
 
 # The property tests with FUZZ_EXAMPLES examples each (10,000 by default; the test run uses 1,000).
@@ -73,6 +81,10 @@ bench: install
 
 ingest-bench: install
 	$(PY) benchmarks/ingest_throughput.py
+
+# The Ray engine against the local engine on 2,000 generated documents (about 25 min on 2 cores).
+ray-bench: ray
+	$(PY) benchmarks/ray_throughput.py --documents 2000
 
 # Adding a document to stored stories, and reading them, on 1,000 and 10,000 generated documents (about 10 min).
 story-bench: install

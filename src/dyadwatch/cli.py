@@ -11,7 +11,8 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable
-from functools import wraps
+from enum import StrEnum
+from functools import partial, wraps
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -68,6 +69,13 @@ MinConfidenceOption = Annotated[float | None, typer.Option(
 DEMO_FOLDER = Path("examples") / "belarus-russia"
 DEFAULT_MAX_SIZE = "20MB"
 DEFAULT_TIMEOUT_S = DEFAULT_SECONDS_PER_FILE
+
+
+class Engine(StrEnum):
+    """Where `ingest` extracts: worker processes here, or actors on a Ray cluster."""
+
+    local = "local"
+    ray = "ray"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -166,15 +174,27 @@ class RateColumn(ProgressColumn):
         return Text(f"{speed:.1f} docs/s" if speed else "– docs/s", style="progress.data.speed")
 
 
-def _run_ingest(store: Store, paths: list[Path], options: IngestOptions) -> int:
-    """Ingest with a progress bar; each file's error is printed when it happens; the exit code."""
-    from dyadwatch.ingest.service import plan_ingest, run_plan
+def _run_ingest(paths: list[Path], options: IngestOptions, run: Callable[..., IngestReport]) -> int:
+    """Find the files, then `run(plan, on_result=...)` with a progress bar; each file's error is printed when it
+    happens; the exit code."""
+    from dyadwatch.ingest.service import plan_ingest
 
     plan = plan_ingest(paths, options.follow_links)
+    return _with_progress(plan.total, lambda on_result: run(plan, on_result=on_result))
+
+
+def _ingest_into(store: Store, paths: list[Path], options: IngestOptions) -> int:
+    """An ingest into `store` with the local engine, as `_run_ingest`."""
+    from dyadwatch.ingest.service import run_plan
+
+    return _run_ingest(paths, options, partial(run_plan, store, options=options))
+
+
+def _with_progress(total: int, run: Callable[[Callable[[FileResult], None]], IngestReport]) -> int:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("ingesting", total=plan.total)
+        task = progress.add_task("ingesting", total=total)
 
         def on_result(result: FileResult) -> None:
             if result.error is not None:
@@ -183,7 +203,7 @@ def _run_ingest(store: Store, paths: list[Path], options: IngestOptions) -> int:
                 print_warning(f"{result.name}: {result.warning}")
             progress.update(task, advance=1, description=_short(result.name, 40))
 
-        report = run_plan(store, plan, options=options, on_result=on_result)
+        report = run(on_result)
     _print_summary(report)
     return EXIT_FAILED if report.errors else 0
 
@@ -235,8 +255,9 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (r
            dyad: Annotated[str | None, typer.Option(help="The two countries, e.g. BLR,RUS "
                                                            "[default: the two each document names most]")] = None,
            workers: Annotated[int | None, typer.Option(
-               min=1, help="worker processes that extract, each with its own pipeline; 1: in this process "
-                           "[default: the number of cores]")] = None,
+               min=1, help="worker processes (with --engine ray: Ray actors) that extract, each with its own "
+                           "pipeline; 1: in this process [default: the number of cores, or the Ray cluster's "
+                           "CPUs]")] = None,
            max_size: Annotated[str, typer.Option(help="skip files larger than this (500KB, 20MB, 1GB)")]
            = DEFAULT_MAX_SIZE,
            timeout: Annotated[float, typer.Option(min=0, help="seconds to read and extract one file before it is "
@@ -245,14 +266,60 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (r
                                                               "one transaction")] = DEFAULT_BATCH_SIZE,
            follow_links: Annotated[bool, typer.Option(help="read symbolic links that lead out of the folders "
                                                            "given")] = False,
+           engine: Annotated[Engine, typer.Option(help="local: worker processes on this machine; ray: actors on a "
+                                                       "Ray cluster (pip install 'dyadwatch[ray]')")] = Engine.local,
+           address: Annotated[str | None, typer.Option(help="with --engine ray: the cluster, `auto` (the one "
+                                                            "started here with `ray start`) or ray://HOST:10001 "
+                                                            "[default: a local cluster for this run]")] = None,
+           out: Annotated[Path | None, typer.Option("--out", file_okay=False, help=(
+               "write the records as Parquet partitions in this folder instead of storing them (store them later "
+               "with `dyadwatch load FOLDER`)"))] = None,
            ) -> None:
     """Read text, Markdown, HTML and PDF files and store their events, figures and claims.
 
     Each file is known by its path under the folder given (2021/brief.txt). Unchanged files are skipped
     after a hash check, so an interrupted run carries on where it stopped. A file that cannot be ingested
     is reported with its code when it happens, and the others go on."""
+    from dyadwatch.ingest import service
+
+    if address is not None and engine is not Engine.ray:
+        raise typer.BadParameter("--address is for --engine ray", param_hint="--address")
+    if out is not None and db is not None:
+        raise typer.BadParameter("give --out (Parquet records) or --db (a database), not both", param_hint="--out")
     options = _ingest_options(knowledge, dyad, workers, max_size, timeout, batch_size, follow_links)
-    raise typer.Exit(_run_ingest(open_store(db, create=True), paths, options))
+    if engine is Engine.ray:
+        from dyadwatch.ingest import ray_engine
+
+        ray_engine.require_ray()  # before a database or folder is made
+    if out is not None:
+        from dyadwatch.ingest.parquet_records import ParquetSink
+
+        sink: service.Sink = ParquetSink(out, options)
+    else:
+        sink = service.DatabaseSink(open_store(db, create=True), None, options)
+    if engine is Engine.ray:
+        run = partial(ray_engine.run_plan, sink, options=options, cluster=ray_engine.RayOptions(address, workers))
+    else:
+        run = partial(service.run_plan_into, sink, options=options)
+    raise typer.Exit(_run_ingest(paths, options, run))
+
+
+@app.command(epilog=EXIT_CODES)
+@friendly
+def load(folder: Annotated[Path, typer.Argument(help="a folder written by `dyadwatch ingest --out FOLDER`")],
+         db: DbOption = None,
+         batch_size: Annotated[int, typer.Option(min=1, help="documents stored in one transaction")]
+         = DEFAULT_BATCH_SIZE) -> None:
+    """Store the Parquet records written by `dyadwatch ingest --out`, as an ingest of their files would.
+
+    Documents stored unchanged are skipped; a partition that cannot be read is reported with its code, and
+    the others are stored."""
+    from dyadwatch.ingest.parquet_records import load as load_records
+    from dyadwatch.ingest.parquet_records import partitions
+
+    store = open_store(db, create=True)
+    total = len(partitions(folder)) if folder.is_dir() else 0
+    raise typer.Exit(_with_progress(total, lambda on_result: load_records(store, folder, batch_size, on_result)))
 
 
 @app.command()
@@ -397,7 +464,7 @@ def eval_(gold: Annotated[Path, typer.Option(help="folder with events/quantities
     """Extract the documents into a fresh database and score its export as score.py does."""
     with tempfile.TemporaryDirectory() as scratch:
         store = Store(str(Path(scratch) / "eval.db"))
-        _run_ingest(store, [docs], _ingest_options(knowledge, None))
+        _ingest_into(store, [docs], _ingest_options(knowledge, None))
         records = exporting.gold_records(store)
         store.close()
     report = evaluation.score(docs, gold, records)
@@ -715,7 +782,7 @@ def demo(db: DbOption = None) -> None:
     """Ingest the bundled Belarus–Russia demo briefs and print a summary and the timeline."""
     folder = _demo_folder()
     store = open_store(db, create=True)
-    _run_ingest(store, [folder], _ingest_options(None, None, workers=None))
+    _ingest_into(store, [folder], _ingest_options(None, None, workers=None))
     totals = queries.counts(store)
     out.print("  ".join(f"{name}: {n}" for name, n in totals.items()))
     timeline(db=db, domain=None, actor=None, as_json=False)

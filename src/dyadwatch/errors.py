@@ -57,6 +57,14 @@ class Errors(StrEnum):
             "that their names differ")
     E040 = ("the worker process extracting the file stopped ({reason}); the file may need more memory than there is, "
             "or may have hit a bug in a library")
+    E041 = ("the Ray engine needs Ray, which is not installed here; install it with `pip install 'dyadwatch[ray]'` "
+            "(or run `make test`, which does), or leave out --engine ray")
+    E042 = "the record folder {path} cannot be used: {reason}"
+    E043 = "the record partition could not be read ({reason}); write it again with `dyadwatch ingest --out FOLDER`"
+    E044 = ("the Ray cluster at {address} could not be reached ({reason}); start one with `ray start --head`, or give "
+            "its address with --address")
+    E045 = ("the Ray run stopped ({reason}); what was stored before is kept: run the same command again to carry on "
+            "(stored files are skipped)")
     # The tool itself (E050-): not a problem with the input.
     E050 = "internal error ({reason}); this is a bug in dyadwatch: please report it with the traceback above"
     E051 = "interrupted; run the same command again to carry on where it stopped (stored files are skipped)"

@@ -4,7 +4,9 @@ Three stages. Finding: the files under the paths given, each named by its path u
 Sorting out: each file is hashed and checked against what is stored, read from the database in one
 query, so that an unchanged corpus is skipped without loading the pipeline (and an interrupted run
 picks up where it stopped). Extracting and storing: the rest go through the pipeline in batches, in
-this process or in worker processes, and each batch is stored in one transaction, each document whole.
+this process or in worker processes (or on a Ray cluster: ray_engine.py), and each batch is stored in one
+transaction, each document whole (or written as Parquet records: parquet_records.py). Every engine goes through
+`execute`, which sorts the files out and hands each extracted batch to a Sink.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,7 +26,7 @@ from dyadwatch.ingest.pool import WorkerConfig, WorkerPool
 from dyadwatch.ingest.work import Extracted, Limits, describe, extract_batch
 from dyadwatch.knowledge import load_knowledge
 from dyadwatch.reconcile.story_table import update_stories
-from dyadwatch.store.database import Saved, Store
+from dyadwatch.store.database import Saved, Store, StoredIndex
 
 if TYPE_CHECKING:
     from dyadwatch.pipeline import Extractor
@@ -103,6 +105,19 @@ class IngestPlan:
 
 
 OnResult = Callable[[FileResult], None]
+Extract = Callable[[list[InputFile]], Iterator[list[Extracted]]]  # files in, batches of results as they are done
+
+
+class Sink(Protocol):
+    """Where extracted documents go: the database (DatabaseSink) or a folder of Parquet records (ParquetSink)."""
+
+    def stored_index(self) -> StoredIndex:
+        """What is there already, by name and by content hash: the files to skip."""
+        ...
+
+    def save(self, batch: list[Extracted]) -> list[FileResult]:
+        """Keep a batch of extracted files; what became of each (its error, if it had one)."""
+        ...
 
 
 def plan_ingest(paths: Iterable[str | Path], follow_links: bool = False) -> IngestPlan:
@@ -132,6 +147,21 @@ def run_plan(store: Store, plan: IngestPlan, extractor: Extractor | None = None,
     """Ingest the files of `plan`. With an `extractor`, its knowledge and pair are used, and with one
     worker it does the work; otherwise the pipeline is loaded only when some file needs it."""
     options = options or IngestOptions()
+    return run_plan_into(DatabaseSink(store, extractor, options), plan, extractor, options, on_result)
+
+
+def run_plan_into(sink: Sink, plan: IngestPlan, extractor: Extractor | None = None,
+                  options: IngestOptions | None = None, on_result: OnResult | None = None) -> IngestReport:
+    """`run_plan` with this process's workers, into any sink."""
+    options = options or IngestOptions()
+    return execute(sink, plan, lambda files: _extracted(files, extractor, options), options, on_result)
+
+
+def execute(sink: Sink, plan: IngestPlan, extract: Extract, options: IngestOptions,
+            on_result: OnResult | None = None) -> IngestReport:
+    """What every engine does around its extraction: report the files that could not be taken up, skip those
+    `sink` holds unchanged (or holds under another name), hand the rest to `extract` (called only when some
+    file needs it, so that an unchanged corpus loads no pipeline), and give each batch it returns to `sink`."""
     if options.knowledge_dirs:  # a broken knowledge file stops the run before any file is read, skipped or not
         load_knowledge(options.knowledge_dirs)
     report = IngestReport(files=plan.total)
@@ -144,22 +174,20 @@ def run_plan(store: Store, plan: IngestPlan, extractor: Extractor | None = None,
     for error in plan.errors:
         emit(FileResult(error.path, "failed", error=error))
     to_extract = []
-    for item in _sort_out(store, plan.files, options.limits.max_bytes):
+    for item in _sort_out(sink.stored_index(), plan.files, options.limits.max_bytes):
         if isinstance(item, FileResult):
             emit(item)
         else:
             to_extract.append(item)
     if to_extract:
-        writer = _Writer(store, extractor, options)
-        for batch in _extracted(to_extract, extractor, options):
-            for result in writer.save(batch):
+        for batch in extract(to_extract):
+            for result in sink.save(batch):
                 emit(result)
     return report
 
 
-def _sort_out(store: Store, files: list[InputFile], max_bytes: int) -> Iterator[FileResult | InputFile]:
+def _sort_out(stored: StoredIndex, files: list[InputFile], max_bytes: int) -> Iterator[FileResult | InputFile]:
     """Each file that needs extracting, or its result when it is unchanged, a copy or unreadable."""
-    stored = store.stored_index()
     new: dict[str, str] = {}  # content hash -> name, for the files of this run
     for file in files:
         try:
@@ -181,16 +209,22 @@ def _sort_out(store: Store, files: list[InputFile], max_bytes: int) -> Iterator[
 def _extracted(files: list[InputFile], extractor: Extractor | None, options: IngestOptions
                ) -> Iterator[list[Extracted]]:
     workers = max(1, min(options.workers, len(files)))
-    size = max(1, min(options.batch_size, math.ceil(len(files) / workers)))
-    batches = [files[i:i + size] for i in range(0, len(files), size)]
+    batches = batches_of(files, workers, options.batch_size)
     if workers == 1:
         extractor = extractor or _new_extractor(options)
         for batch in batches:
             yield extract_batch(extractor, batch, options.limits)
         return
-    knowledge_dirs, dyad = _pipeline_settings(extractor, options)
+    knowledge_dirs, dyad = pipeline_settings(extractor, options)
     with WorkerPool(workers, WorkerConfig(knowledge_dirs, dyad, options.limits)) as pool:
         yield from pool.map(batches)
+
+
+def batches_of(files: list[InputFile], workers: int, batch_size: int) -> list[list[InputFile]]:
+    """`files` in batches of at most `batch_size`, smaller when there are too few files to keep every worker busy."""
+    workers = max(1, min(workers, len(files)))
+    size = max(1, min(batch_size, math.ceil(len(files) / workers)))
+    return [files[i:i + size] for i in range(0, len(files), size)]
 
 
 def _new_extractor(options: IngestOptions) -> Extractor:
@@ -199,20 +233,24 @@ def _new_extractor(options: IngestOptions) -> Extractor:
     return Extractor(options.knowledge_dirs, dyad=options.dyad)
 
 
-def _pipeline_settings(extractor: Extractor | None, options: IngestOptions) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def pipeline_settings(extractor: Extractor | None, options: IngestOptions) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if extractor is not None:
         return extractor.knowledge_dirs, tuple(extractor.given_dyad)
     return tuple(options.knowledge_dirs), tuple(options.dyad)
 
 
-class _Writer:
-    """Stores batches of extracted documents; the run is recorded when the first document is stored."""
+class DatabaseSink:
+    """Stores batches of extracted documents in the database, each batch in one transaction; the run is
+    recorded when the first document is stored."""
 
     def __init__(self, store: Store, extractor: Extractor | None, options: IngestOptions) -> None:
         self.store = store
         self.extractor = extractor
         self.options = options
         self.run_id: int | None = None
+
+    def stored_index(self) -> StoredIndex:
+        return self.store.stored_index()
 
     def save(self, batch: list[Extracted]) -> list[FileResult]:
         results = [FileResult(item.file.name, "failed", error=item.error) for item in batch if item.error]
@@ -227,18 +265,19 @@ class _Writer:
                                          error=InputError(item.file.shown_path, Errors.E038, reason=reason))
                               for item in ready]
         update_stories(self.store)
-        return results + [_result(item, outcome) for item, outcome in zip(ready, saved, strict=True)]
+        return results + [result_of(item, outcome) for item, outcome in zip(ready, saved, strict=True)]
 
     def _run(self) -> int:
         if self.run_id is None:
             from dyadwatch.nlp.build import PIPELINE_VERSION, knowledge_for, model_name
 
-            knowledge_dirs, _ = _pipeline_settings(self.extractor, self.options)
+            knowledge_dirs, _ = pipeline_settings(self.extractor, self.options)
             self.run_id = self.store.start_run(PIPELINE_VERSION, knowledge_for(knowledge_dirs), model_name())
         return self.run_id
 
 
-def _result(item: Extracted, saved: Saved) -> FileResult:
+def result_of(item: Extracted, saved: Saved) -> FileResult:
+    """The FileResult of a file whose document a sink was given."""
     if saved.outcome == "failed":
         return FileResult(saved.name, "failed", error=saved.error)
     if saved.outcome == "duplicate":
