@@ -12,25 +12,20 @@ and blocks (type and countries) fill up with N as they would with years of repor
 from __future__ import annotations
 
 import argparse
-import hashlib
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import types
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from generated_db import BATCH, Item, add_one, copies, copy_of, extract_paths, store_in_batches, timed
 from sqlalchemy import func, select
 from synthetic_corpus import write_corpus
 
-from dyadwatch.ingest.files import iter_input_files
-from dyadwatch.ingest.work import Limits, extract_batch
 from dyadwatch.knowledge import load_knowledge
-from dyadwatch.model import Document, Extraction
-from dyadwatch.pipeline import Extractor
 from dyadwatch.reconcile import story_table
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import schema
@@ -38,63 +33,22 @@ from dyadwatch.store.database import Store
 
 REPO = Path(__file__).resolve().parents[1]
 HELD_OUT = 5  # extracted documents kept out of the database, added one at a time
-BATCH = 100  # documents stored (and their stories updated) together, as ingest does
 
 
-def extracted(folder: Path, count: int, seed: int) -> list[tuple[Document, Extraction]]:
-    write_corpus(folder, count, seed)
-    files = [f for f in iter_input_files([folder]) if not isinstance(f, Exception)]
-    items = extract_batch(Extractor(), files, Limits(seconds_per_file=None))
-    return [(item.document, item.extraction) for item in items if item.document and item.extraction]
+def build(store: Store, base: list[Item], documents: int) -> float:
+    return timed(lambda: store_in_batches(store, copies(base, documents)))
 
 
-def copy_of(item: tuple[Document, Extraction], years: int, label: str) -> tuple[Document, Extraction]:
-    """The document under another name, its dates `years` later (text appended at the end: offsets hold)."""
-    document, extraction = item
-    text = f"{document.text}\n\n[{label}]\n"
-    moved_document = replace(document, name=f"{label}/{document.name}", text=text, date=_later(document.date, years),
-                             sha256=hashlib.sha256(text.encode()).hexdigest())
-    moved_extraction = replace(
-        extraction, events=[replace(e, date=_later(e.date, years)) for e in extraction.events],
-        quantities=[replace(q, date=_later(q.date, years)) for q in extraction.quantities])
-    return moved_document, moved_extraction
-
-
-def _later(date: str | None, years: int) -> str | None:
-    return f"{int(date[:4]) + years:04d}{date[4:]}" if date else None
-
-
-def timed(action: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
-
-
-def build(store: Store, base: list[tuple[Document, Extraction]], documents: int) -> float:
-    copies = [copy_of(base[n % len(base)], n // len(base), f"c{n // len(base)}") for n in range(documents)]
+def measure(store: Store, held_out: list[Item], base: list[Item], documents: int) -> dict[str, str]:
     run = store.start_run("bench", load_knowledge(), "bench")
-
-    def store_all() -> None:
-        for start in range(0, len(copies), BATCH):
-            store.save_batch(copies[start:start + BATCH], run)
-            story_table.update_stories(store)
-
-    return timed(store_all)
-
-
-def measure(store: Store, held_out: list[tuple[Document, Extraction]], base: list[tuple[Document, Extraction]],
-            documents: int) -> dict[str, str]:
-    run = store.start_run("bench", load_knowledge(), "bench")
-    copies = documents // len(base)
+    copied = documents // len(base)
     added = []
     for number, item in enumerate(held_out):
-        store.save_batch([copy_of(item, number % max(copies, 1), f"new{number}")], run)
-        added.append(timed(lambda: story_table.update_stories(store)))
+        added.append(add_one(store, copy_of(item, number % max(copied, 1), f"new{number}"), run)[1])
     replaced = []
     for number, item in enumerate(held_out):  # each held-out document replaced by another's text
-        document, extraction = copy_of(held_out[-1 - number], number % max(copies, 1), f"changed{number}")
-        store.save_batch([(replace(document, name=f"new{number}/{item[0].name}"), extraction)], run)
-        replaced.append(timed(lambda: story_table.update_stories(store)))
+        document, extraction = copy_of(held_out[-1 - number], number % max(copied, 1), f"changed{number}")
+        replaced.append(add_one(store, (replace(document, name=f"new{number}/{item[0].name}"), extraction), run)[1])
     read = timed(lambda: build_stories(store))
     with store.write() as conn:  # as a database made before stories were stored: built whole on the next update
         conn.execute(schema.story_state.delete().where(schema.story_state.c.key == story_table.BUILT))
@@ -123,7 +77,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        items = extracted(Path(tmp) / "corpus", args.extracted + HELD_OUT, args.seed)
+        write_corpus(Path(tmp) / "corpus", args.extracted + HELD_OUT, args.seed)
+        items = extract_paths([Path(tmp) / "corpus"])
         base, held_out = items[:-HELD_OUT], items[-HELD_OUT:]
         print(f"extracted {len(items)} generated documents in {time.perf_counter() - started:.0f} s", flush=True)
         for documents in args.documents:

@@ -20,9 +20,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import uvicorn
+from sqlalchemy import func, select
 
-from dyadwatch.reconcile.indicators import indicators
-from dyadwatch.store import queries
+from dyadwatch.reconcile.indicators import indicator_key
+from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.web.app import LOOPBACK_HOSTS, create_app
 from dyadwatch.web.context import indicator_url
@@ -69,26 +70,39 @@ def build_demo(docs: Path, path: Path) -> Store:
 
 
 def pages_of(store: Store) -> list[str]:
-    """Every page and API listing, with real ids: the first event, document, the most active actor and the longest
-    indicator."""
-    events = queries.events(store)
-    documents = queries.documents(store)
-    paths = ["/", "/?by=year", "/timeline", "/timeline?domain=energy", "/documents", "/actors", "/figures",
-             "/claims", "/search?q=oil+supply", "/indicators", "/agreements", "/forecasts", "/sources",
-             "/api/search?q=oil+supply", "/api/documents", "/api/events", "/api/figures", "/api/claims", "/api/actors",
-             "/api/indicators", "/api/agreements", "/api/forecasts", "/api/sources", "/api/sources?by=publisher"]
-    series = indicators(store)
-    if series:  # the longest series
-        paths += [indicator_url(series[0].key), "/api" + indicator_url(series[0].key)]
-    if events:
-        paths.append(f"/events/{quote(events[0].id)}")
-        actor = next((e.source for e in events if e.source), None)
-        if actor:
-            paths.append(f"/actors/{quote(actor, safe='')}")
+    """Every page and JSON API listing, with real ids read in a few small queries, so that listing them costs little
+    on a database of any size: the first event and story, the busiest source actor, the longest document and the
+    indicator of the most common measure."""
+    with store.connect() as conn:
+        def first(query):
+            return conn.execute(query.limit(1)).scalar()
+
+        event = first(select(schema.events.c.id).order_by(schema.events.c.id))
+        story = first(select(schema.stories.c.id).order_by(schema.stories.c.id))
+        actor = first(select(schema.events.c.source).where(schema.events.c.source.is_not(None))
+                      .group_by(schema.events.c.source).order_by(func.count().desc()))
+        longest = first(select(schema.documents.c.name).order_by(func.length(schema.documents.c.text).desc()))
+        figures = conn.execute(select(schema.quantities.c.measure, schema.quantities.c.unit)
+                               .group_by(schema.quantities.c.measure, schema.quantities.c.unit)
+                               .order_by(func.count().desc()).limit(50)).all()
+    paths = ["/", "/?by=year", "/timeline", "/timeline?domain=energy", "/timeline/download?format=csv", "/dyad",
+             "/documents", "/actors", "/figures", "/claims", "/search?q=oil+supply", "/stories", "/indicators",
+             "/agreements", "/forecasts", "/sources", "/queue",
+             "/api/search?q=oil+supply", "/api/documents", "/api/events", "/api/review-queue", "/api/figures",
+             "/api/claims", "/api/actors", "/api/stories", "/api/indicators", "/api/agreements", "/api/forecasts",
+             "/api/sources", "/api/sources?by=publisher"]
+    key = next((k for k in (indicator_key(f.measure or "", f.unit) for f in figures) if k), "")
+    if key:
+        paths += [indicator_url(key), "/api" + indicator_url(key)]
+    if event:
+        paths += [f"/events/{quote(event)}", f"/api/events/{quote(event)}"]
+    if story:
+        paths.append(f"/stories/{quote(story)}")
+    if actor:
+        paths.append(f"/actors/{quote(actor, safe='')}")
     paths.append("/actors/RUS-GOV")  # the actor page with the most office holders in the knowledge files
-    if documents:
-        longest = max(documents, key=lambda d: len(queries.document_text(store, d.name)))
-        paths.append(f"/documents/{quote(longest.name, safe='')}")
+    if longest:
+        paths.append(f"/documents/{quote(longest, safe='')}")
     return paths
 
 
@@ -117,8 +131,8 @@ def timings(url: str, repeat: int) -> list[float]:
     return spent
 
 
-def fetch(url: str) -> None:
-    with urllib.request.urlopen(url, timeout=REQUEST_TIMEOUT_S) as response:
+def fetch(url: str, timeout_s: float = REQUEST_TIMEOUT_S) -> None:
+    with urllib.request.urlopen(url, timeout=timeout_s) as response:
         if response.status != 200:
             raise SystemExit(f"{url}: HTTP {response.status}")
         response.read()
