@@ -9,9 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from dyadwatch.store import schema
+from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import count_events, facet_counts, list_events, order_key
+from dyadwatch.store.event_listing import count_events, facet_counts, list_events, order_key, records_per_document
 from dyadwatch.store.reviews import add_review, apply_reviews, latest_reviews
 from dyadwatch.store.rows import EventFilter, EventRow, event_matches, record_select
 from tests.conftest import Databases
@@ -35,6 +35,9 @@ def reviewed(databases: Databases, demo_store: Store) -> Store:
     add_review(store, by_confidence[-1].id, "reject")
     add_review(store, by_confidence[-2].id, "correct", {"source": "EU", "target": "BLR-GOV", "date": None})
     add_review(store, by_confidence[-3].id, "correct", {"date": "2019"})
+    add_review(store, queries.quantities(store)[0].id, "reject")
+    add_review(store, queries.claims(store)[-1].id, "reject")
+    add_review(store, queries.claims(store)[0].id, "confirm")
     with store.engine.begin() as conn:  # stored wrong: skipped, the machine's values stand
         conn.execute(schema.reviews.insert().values(record_id=by_confidence[-4].id, action="correct",
                                                     changes='{"type": "NOT A TYPE"}', note="", author="",
@@ -78,3 +81,10 @@ def test_reviews_move_events_into_and_out_of_a_listing(reviewed: Store):
     assert kept == ids | {rejected}
     confirmed = next(r.record_id for r in latest_reviews(reviewed).values() if r.action == "confirm")
     assert confirmed in {e.id for e in list_events(reviewed, EventFilter(min_confidence=0.99))}
+
+
+def test_records_per_document_are_counted_by_the_database_less_what_was_rejected(reviewed: Store):
+    tallies = records_per_document(reviewed)
+    for kind, rows in enumerate((queries.events(reviewed), queries.quantities(reviewed), queries.claims(reviewed))):
+        assert {name: counts[kind] for name, counts in tallies.items() if counts[kind]} == Counter(r.doc for r in rows)
+    assert set(tallies) == {d.name for d in queries.documents(reviewed)}

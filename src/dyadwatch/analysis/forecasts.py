@@ -45,6 +45,7 @@ Rules (stated in the README):
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
@@ -146,15 +147,14 @@ def forecasts(store: Store, today: str | None = None) -> list[TrackedForecast]:
     today = today or latest_date([d.date for d in documents])
     names, long_names, states = _names_and_states(store)
     mentions = _mentions(store)
-    stories = build_stories(store)
-    story_words = {s.id: [(r, content_words(r.quote, names)) for r in s.reports] for s in stories}
+    index = _StoryWords.of(build_stories(store), names)
     tracked = []
     for claim in (c for c in queries.claims(store) if c.kind == "forecast"):  # the kind as reviewed
         countries = claim_countries(claim, mentions.get(claim.doc, []), states)
         words = content_words(claim.quote, names)
         name_parts = _parts_of_names_in(claim.quote, long_names)
-        bearings = tuple(b for s in stories
-                         if (b := _bearing(claim, s, words, countries, story_words[s.id], doc_dates, name_parts))
+        bearings = tuple(b for s, report_words in index.candidates(words)
+                         if (b := _bearing(claim, s, words, countries, report_words, doc_dates, name_parts))
                          is not None and not is_later(b.date, today))
         direction = expected_direction(claim.quote)
         bearings = tuple(sorted((_judged(b, direction) for b in bearings), key=lambda b: (b.date or "", b.story_id)))
@@ -165,6 +165,36 @@ def forecasts(store: Store, today: str | None = None) -> list[TrackedForecast]:
             status_by="analyst" if claim.status else "computed", direction=direction,
             countries=tuple(sorted(countries)), bearings=bearings))
     return tracked
+
+
+@dataclass(frozen=True)
+class _StoryWords:
+    """The stories with the content words of each report, and for each word the stories that use it, so that a
+    forecast is compared only with the stories that can share enough words with it."""
+
+    stories: list[Story]
+    report_words: list[list[tuple[Report, set[str]]]]
+    postings: dict[str, set[int]]  # word -> the places of the stories whose reports use it
+
+    @classmethod
+    def of(cls, stories: list[Story], names: frozenset[str]) -> _StoryWords:
+        report_words = [[(r, content_words(r.quote, names)) for r in s.reports] for s in stories]
+        postings: dict[str, set[int]] = defaultdict(set)
+        for place, reports in enumerate(report_words):
+            for _, words in reports:
+                for word in words:
+                    postings[word].add(place)
+        return cls(stories, report_words, postings)
+
+    def candidates(self, words: set[str]) -> list[tuple[Story, list[tuple[Report, set[str]]]]]:
+        """The stories that hold at least as many of the words as a bearing needs (MIN_SHARED, and SIMILAR of
+        them): each holds one of the rarest len(words) - needed + 1 words at least."""
+        needed = max(MIN_SHARED, math.ceil(SIMILAR * len(words)))
+        if len(words) < needed:
+            return []
+        rarest = sorted(words, key=lambda word: (len(self.postings.get(word, ())), word))[:len(words) - needed + 1]
+        places = sorted(set().union(*(self.postings.get(word, set()) for word in rarest)))
+        return [(self.stories[place], self.report_words[place]) for place in places]
 
 
 # --- status ---------------------------------------------------------------------------------------

@@ -71,9 +71,8 @@ class SourceProfile:
 
 def source_profiles(store: Store) -> list[SourceProfile]:
     """One profile per document, in date order."""
-    documents = queries.documents(store)
-    stories, claims = build_stories(store), queries.claims(store)
-    return [profile(d.name, "document", [d], stories, claims) for d in documents]
+    records = _ByDocument.read(store)
+    return [profile(d.name, "document", [d], records) for d in queries.documents(store)]
 
 
 def publisher_profiles(store: Store) -> list[SourceProfile]:
@@ -83,16 +82,35 @@ def publisher_profiles(store: Store) -> list[SourceProfile]:
         name = publisher_name(document)
         if name:
             by_publisher[name].append(document)
-    stories, claims = build_stories(store), queries.claims(store)
-    profiles = [profile(name, "publisher", docs, stories, claims) for name, docs in by_publisher.items()]
+    records = _ByDocument.read(store)
+    profiles = [profile(name, "publisher", docs, records) for name, docs in by_publisher.items()]
     profiles.sort(key=lambda p: (-len(p.documents), p.name))
     return profiles
 
 
-def profile(name: str, level: str, documents: list[DocumentRow], stories: list[Story],
-            claims: list[ClaimRow]) -> SourceProfile:
+@dataclass(frozen=True)
+class _ByDocument:
+    """The stories each document reports and the claims it makes, so that a profile reads only its own."""
+
+    stories: dict[str, list[tuple[int, Story]]]  # with each story's place in the ranked list
+    claims: dict[str, list[ClaimRow]]
+
+    @classmethod
+    def read(cls, store: Store) -> _ByDocument:
+        stories: dict[str, list[tuple[int, Story]]] = defaultdict(list)
+        for place, story in enumerate(build_stories(store)):
+            for doc in dict.fromkeys(r.doc for r in story.reports):
+                stories[doc].append((place, story))
+        claims: dict[str, list[ClaimRow]] = defaultdict(list)
+        for claim in queries.claims(store):
+            claims[claim.doc].append(claim)
+        return cls(stories, claims)
+
+
+def profile(name: str, level: str, documents: list[DocumentRow], records: _ByDocument) -> SourceProfile:
     names = {d.name for d in documents}
-    mine = [s for s in stories if any(r.doc in names for r in s.reports)]
+    mine = [story for _, story in sorted(dict(item for d in names for item in records.stories.get(d, [])).items())]
+    claims = [c for d in names for c in records.claims.get(d, [])]
     counted = [s for s in mine if not s.negated]
     dates = sorted(d.date for d in documents if d.date)
     return SourceProfile(
@@ -109,8 +127,8 @@ def profile(name: str, level: str, documents: list[DocumentRow], stories: list[S
         domains=dict(sorted(Counter(s.domain for s in mine).items(), key=lambda kv: (-kv[1], kv[0]))),
         cooperation=round(float(sum(s.intensity for s in counted if s.intensity > 0)), 2),
         conflict=round(float(sum(s.intensity for s in counted if s.intensity < 0)), 2),
-        forecasts=sum(1 for c in claims if c.doc in names and c.kind == "forecast"),
-        recommendations=sum(1 for c in claims if c.doc in names and c.kind == "recommendation"),
+        forecasts=sum(1 for c in claims if c.kind == "forecast"),
+        recommendations=sum(1 for c in claims if c.kind == "recommendation"),
         exclusive=sum(1 for s in mine if all(r.doc in names for r in s.reports)),
         corroborated=sum(1 for s in mine if any(r.doc not in names for r in s.reports)),
     )

@@ -86,7 +86,7 @@ def read_stories(store: Store, story_ids: Sequence[str] | None = None) -> list[S
     reports: dict[str, list[Report]] = defaultdict(list)
     for row in report_rows:
         reports[row.story_id].append(Report(row.event_id, row.document, row.date, row.source, row.target,
-                                            row.start, row.end, row.quote, tuple(json.loads(row.figures))))
+                                            row.start, row.end, row.quote, tuple(_json_list(row.figures))))
     return [_stored_story(row, sorted(reports[row.id], key=lambda r: (r.doc, r.start)))
             for row in story_rows if reports[row.id]]
 
@@ -352,7 +352,12 @@ def _report_row(story_id: str, item: Happening) -> dict[str, Any]:
             "confidence": row.confidence, "block": item.block, "period": item.period}
 
 
+def _json_list(text: str | None) -> list[Any]:
+    """A stored JSON list; most are empty, and every story read decodes one per report."""
+    return [] if not text or text == "[]" else json.loads(text)
+
+
 def _stored_story(row: Any, reports: list[Report]) -> Story:
-    contradictions = [Contradiction(field, versions) for field, versions in json.loads(row.contradictions)]
+    contradictions = [Contradiction(field, versions) for field, versions in _json_list(row.contradictions)]
     return Story(row.id, row.type, row.domain, row.source, row.target, row.date, row.intensity, bool(row.negated),
                  reports, contradictions)

@@ -137,3 +137,26 @@ def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
 def _by_name(store: Store) -> Any:
     """Document names ordered by their code points, as Python orders them, whatever the server's locale."""
     return D.c.name.collate("C") if store.engine.dialect.name == "postgresql" else D.c.name
+
+
+def records_per_document(store: Store) -> dict[str, tuple[int, int, int]]:
+    """For each document, its events (at the default confidence threshold), figures and claims, after reviews:
+    counted by the database, less the records an analyst rejected."""
+    events = facet_counts(store, EVERY_EVENT)["doc"]
+    figures, claims = _kept_per_document(store, schema.quantities), _kept_per_document(store, schema.claims)
+    with store.connect() as conn:
+        names = conn.execute(select(D.c.name)).scalars().all()
+    return {name: (events[name], figures[name], claims[name]) for name in names}
+
+
+def _kept_per_document(store: Store, table: Any) -> Counter[str]:
+    query = select(D.c.name, func.count()).select_from(table.join(D, table.c.document_id == D.c.id))
+    reviewed = select(D.c.name, table.c.id).select_from(table.join(D, table.c.document_id == D.c.id)) \
+        .where(table.c.id.in_(select(R.c.record_id)))
+    with store.connect() as conn:
+        counts = Counter({name: n for name, n in conn.execute(query.group_by(D.c.name))})
+        reviewed_rows = conn.execute(reviewed).all()
+    reviews = latest_reviews(store, [record_id for _, record_id in reviewed_rows])
+    counts.subtract(name for name, record_id in reviewed_rows
+                    if record_id in reviews and reviews[record_id].action == "reject")
+    return counts

@@ -20,7 +20,7 @@ from dyadwatch.reconcile.indicators import Indicator, indicators
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.stories import Story, StoryFilter, select_stories
 from dyadwatch.store import queries
-from dyadwatch.store.event_listing import listing
+from dyadwatch.store.event_listing import listing, records_per_document
 from dyadwatch.store.queries import EventFilter
 from dyadwatch.store.review_values import ReviewValueError
 from dyadwatch.store.reviews import add_review
@@ -387,8 +387,7 @@ def api_documents(web: Context) -> DocumentList:
     """Every document, oldest first, with how many records of each kind it holds after reviews."""
     store = web.store
     documents = queries.documents(store)
-    tallies = data.records_per_document([d.name for d in documents], queries.events(store),
-                                        queries.quantities(store), queries.claims(store))
+    tallies = records_per_document(store)
     return DocumentList(documents=[DocumentOut(
         doc=d.name, title=d.title, authors=author_list(d.authors), publisher=d.publisher,
         date=d.date, date_inferred=bool(d.date_inferred), format=d.format, language=d.language or "",

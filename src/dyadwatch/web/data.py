@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -135,12 +134,6 @@ def counterparts(events: Iterable[EventRow], code: str) -> list[tuple[str, int]]
         if belongs_to(code, event.target) and event.source and not belongs_to(code, event.source):
             counts[event.source] += 1
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-
-def records_per_document(names: Sequence[str], *record_lists: Iterable[Any]) -> dict[str, tuple[int, ...]]:
-    """For each document name, how many records of each list point into it (rows carry `.doc`)."""
-    tallies = [Counter(row.doc for row in rows) for rows in record_lists]
-    return {name: tuple(tally[name] for tally in tallies) for name in names}
 
 
 def date_range(dates: Iterable[str | None]) -> tuple[str, str] | None:

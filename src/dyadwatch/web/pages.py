@@ -24,7 +24,7 @@ from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import StoryFilter, select_stories
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.store import queries
-from dyadwatch.store.event_listing import listing
+from dyadwatch.store.event_listing import listing, records_per_document
 from dyadwatch.store.queries import EventFilter, EventRow
 from dyadwatch.store.review_values import CORRECTABLE, STORY_ID, ReviewValueError, review_value
 from dyadwatch.store.reviews import ACTIONS, add_review
@@ -199,8 +199,7 @@ def story_page(request: Request, web: Context, story_id: str) -> Response:
 def documents_page(request: Request, web: Context) -> Response:
     store = web.store
     documents = queries.documents(store)
-    tallies = data.records_per_document([d.name for d in documents], queries.events(store),
-                                        queries.quantities(store), queries.claims(store))
+    tallies = records_per_document(store)
     return render(request, "documents.html", {"documents": documents, "tallies": tallies})
 
 
