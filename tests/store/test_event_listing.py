@@ -9,9 +9,18 @@ from dataclasses import replace
 
 import pytest
 
+from dyadwatch.analysis.trends import Dated, event_trend, index_of
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import count_events, facet_counts, list_events, order_key, records_per_document
+from dyadwatch.store.event_listing import (
+    actor_roles,
+    count_events,
+    date_span,
+    facet_counts,
+    list_events,
+    order_key,
+    records_per_document,
+)
 from dyadwatch.store.reviews import add_review, apply_reviews, latest_reviews
 from dyadwatch.store.rows import EventFilter, EventRow, event_matches, record_select
 from tests.conftest import Databases
@@ -88,3 +97,25 @@ def test_records_per_document_are_counted_by_the_database_less_what_was_rejected
     for kind, rows in enumerate((queries.events(reviewed), queries.quantities(reviewed), queries.claims(reviewed))):
         assert {name: counts[kind] for name, counts in tallies.items() if counts[kind]} == Counter(r.doc for r in rows)
     assert set(tallies) == {d.name for d in queries.documents(reviewed)}
+
+
+@pytest.mark.parametrize(("by", "domain", "actors"), [("month", None, None), ("year", None, None),
+                                                      ("month", "energy", None), ("year", None, ("RUS", "BLR"))])
+def test_the_event_trend_added_up_by_the_database_equals_the_index_of_every_reviewed_event(
+        reviewed: Store, by: str, domain: str | None, actors: tuple[str, str] | None):
+    items = [Dated(e.date, e.domain, e.intensity, e.negated, e.source, e.target)
+             for e in expected(reviewed, EventFilter())]
+    wanted = index_of(items, by, domain, actors)
+    got = event_trend(reviewed, by, domain, actors)
+    assert [(p.period, p.domain, p.events) for p in got] == [(p.period, p.domain, p.events) for p in wanted]
+    assert all(g.cooperation == pytest.approx(w.cooperation, abs=0.011) and g.index == pytest.approx(w.index, abs=0.011)
+               for g, w in zip(got, wanted, strict=True))
+    assert got
+
+
+def test_actor_roles_and_the_date_span_match_every_reviewed_event(reviewed: Store):
+    wanted = expected(reviewed, EventFilter())
+    assert actor_roles(reviewed) == (Counter(e.source for e in wanted if e.source),
+                                     Counter(e.target for e in wanted if e.target))
+    dates = sorted(e.date for e in wanted if e.date)
+    assert date_span(reviewed) == (dates[0], dates[-1])

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from dyadwatch.store import queries
 from dyadwatch.store.database import Store
+from dyadwatch.store.event_listing import PeriodSums, intensity_sums, reviewed_events
 
 PERIOD_LENGTH = {"month": 7, "year": 4}
 
@@ -52,8 +52,13 @@ class TrendPoint:
 def index_of(items: Iterable[Dated], by: str = "month", domain: str | None = None,
              actors: tuple[str, str] | None = None) -> list[TrendPoint]:
     """Points per (period, domain), in period order; `actors` keeps only events from one side to the other."""
+    return points_of(sums_of(items, by, domain, actors))
+
+
+def sums_of(items: Iterable[Dated], by: str = "month", domain: str | None = None,
+            actors: tuple[str, str] | None = None) -> dict[tuple[str, str], PeriodSums]:
     length = PERIOD_LENGTH[by]
-    sums: dict[tuple[str, str], list[float]] = defaultdict(list)
+    sums: dict[tuple[str, str], PeriodSums] = defaultdict(PeriodSums)
     for item in items:
         if item.negated or not item.date or len(item.date) < length:
             continue
@@ -61,14 +66,15 @@ def index_of(items: Iterable[Dated], by: str = "month", domain: str | None = Non
             continue
         if actors and not _between(item, actors):
             continue
-        sums[(item.date[:length], item.domain)].append(item.intensity)
-    points = []
-    for (period, dom), values in sorted(sums.items()):
-        cooperation = sum(v for v in values if v > 0)
-        conflict = sum(v for v in values if v < 0)
-        points.append(TrendPoint(period, dom, round(cooperation, 2), round(conflict, 2),
-                                 round((cooperation + conflict) / len(values), 2), len(values)))
-    return points
+        value = item.intensity
+        sums[(item.date[:length], item.domain)].add(max(value, 0.0), min(value, 0.0), 1)
+    return sums
+
+
+def points_of(sums: dict[tuple[str, str], PeriodSums]) -> list[TrendPoint]:
+    return [TrendPoint(period, dom, round(s.cooperation, 2), round(s.conflict, 2),
+                       round((s.cooperation + s.conflict) / s.events, 2), s.events)
+            for (period, dom), s in sorted(sums.items()) if s.events]
 
 
 def _between(item: Dated, actors: tuple[str, str]) -> bool:
@@ -78,9 +84,13 @@ def _between(item: Dated, actors: tuple[str, str]) -> bool:
 
 def event_trend(store: Store, by: str = "month", domain: str | None = None,
                 actors: tuple[str, str] | None = None) -> list[TrendPoint]:
-    """The index from events as stored (each report counted)."""
-    items = [Dated(e.date, e.domain, e.intensity, e.negated, e.source, e.target) for e in queries.events(store)]
-    return index_of(items, by, domain, actors)
+    """The index from events as stored (each report counted): the database adds up the unreviewed events, the
+    reviewed ones are added as corrected."""
+    sums = intensity_sums(store, PERIOD_LENGTH[by], domain, actors)
+    reviewed = [Dated(e.date, e.domain, e.intensity, e.negated, e.source, e.target) for e in reviewed_events(store)]
+    for key, added in sums_of(reviewed, by, domain, actors).items():
+        sums.setdefault(key, PeriodSums()).add(added.cooperation, added.conflict, added.events)
+    return points_of(sums)
 
 
 def story_trend(store: Store, by: str = "month", domain: str | None = None,

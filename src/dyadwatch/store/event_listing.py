@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union_all
 
 from dyadwatch.settings import default
 from dyadwatch.store import schema
@@ -35,6 +35,20 @@ class EventListing:
     events: list[EventRow]
     total: int
     facets: dict[str, Counter[str]]  # field -> value -> events (an event counts once per actor it involves)
+
+
+@dataclass
+class PeriodSums:
+    """What one period and domain add up to: the positive and the negative intensities, and how many."""
+
+    cooperation: float = 0.0
+    conflict: float = 0.0
+    events: int = 0
+
+    def add(self, cooperation: float, conflict: float, events: int) -> None:
+        self.cooperation += cooperation
+        self.conflict += conflict
+        self.events += events
 
 
 def list_events(store: Store, where: EventFilter = EVERY_EVENT, offset: int = 0,
@@ -160,3 +174,55 @@ def _kept_per_document(store: Store, table: Any) -> Counter[str]:
     counts.subtract(name for name, record_id in reviewed_rows
                     if record_id in reviews and reviews[record_id].action == "reject")
     return counts
+
+
+def reviewed_events(store: Store, where: EventFilter = EVERY_EVENT) -> list[EventRow]:
+    """The events an analyst reviewed, as corrected, that the filter selects (rejected ones left out)."""
+    return _reviewed(store, where)
+
+
+def intensity_sums(store: Store, length: int, domain: str | None = None, actors: tuple[str, str] | None = None
+                   ) -> dict[tuple[str, str], PeriodSums]:
+    """Per period (the first `length` characters of the date) and domain, the unreviewed events' positive and
+    negative intensities added up, and their number; negated events and coarser dates left out."""
+    period = func.substr(E.c.date, 1, length)
+    positive = func.sum(case((E.c.intensity > 0, E.c.intensity), else_=0.0))
+    negative = func.sum(case((E.c.intensity < 0, E.c.intensity), else_=0.0))
+    query = (select(period, E.c.domain, positive, negative, func.count())
+             .where(~E.c.id.in_(select(R.c.record_id)), *_conditions(EventFilter(domain=domain)),
+                    E.c.negated.is_not(True), func.length(E.c.date) >= length)
+             .group_by(period, E.c.domain))
+    if actors:
+        query = query.where(_of_country(E.c.source, actors[0]), _of_country(E.c.target, actors[1]))
+    with store.connect() as conn:
+        return {(when, dom): PeriodSums(float(up or 0.0), float(down or 0.0), n)
+                for when, dom, up, down, n in conn.execute(query)}
+
+
+def _of_country(column: Any, country: str) -> ColumnElement[bool]:
+    return or_(column == country, column.startswith(f"{country}-", autoescape=True)) if country \
+        else or_(column.is_(None), column == "")
+
+
+def actor_roles(store: Store) -> tuple[Counter[str], Counter[str]]:
+    """Events per actor code as source and as target, at the default confidence threshold, after reviews."""
+    base = _unreviewed(EVERY_EVENT).subquery()
+    sources: Counter[str] = Counter()
+    targets: Counter[str] = Counter()
+    with store.connect() as conn:
+        for counter, column in ((sources, base.c.source), (targets, base.c.target)):
+            counter.update({code: n for code, n in conn.execute(
+                select(column, func.count()).where(column.is_not(None)).group_by(column)) if code})
+    for row in _reviewed(store, EVERY_EVENT):
+        sources.update([row.source] if row.source else [])
+        targets.update([row.target] if row.target else [])
+    return sources, targets
+
+
+def date_span(store: Store) -> tuple[str, str] | None:
+    """The earliest and the latest event date (ISO, any precision), at the default threshold, after reviews."""
+    base = _unreviewed(EVERY_EVENT).subquery()
+    with store.connect() as conn:
+        earliest, latest = conn.execute(select(func.min(base.c.date), func.max(base.c.date))).one()
+    dates = sorted([d for d in (earliest, latest) if d] + [r.date for r in _reviewed(store, EVERY_EVENT) if r.date])
+    return (dates[0], dates[-1]) if dates else None

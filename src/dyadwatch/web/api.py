@@ -20,7 +20,7 @@ from dyadwatch.reconcile.indicators import Indicator, indicators
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.stories import Story, StoryFilter, select_stories
 from dyadwatch.store import queries
-from dyadwatch.store.event_listing import listing, records_per_document
+from dyadwatch.store.event_listing import actor_roles, listing, records_per_document
 from dyadwatch.store.queries import EventFilter
 from dyadwatch.store.review_values import ReviewValueError
 from dyadwatch.store.reviews import add_review
@@ -464,7 +464,7 @@ def api_claims(web: Context, doc: Text = None, kind: Text = None, limit: Limit =
 def api_actors(web: Context) -> ActorList:
     """Actors that act in an event or are mentioned, the most active first."""
     store = web.store
-    activity = data.actor_activity(queries.events(store))
+    activity = data.actor_activity(*actor_roles(store))
     mentions = data.mention_counts(store)
     known = data.known_actors(store)
     acting = {a.code for a in activity}

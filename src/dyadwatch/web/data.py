@@ -106,17 +106,9 @@ def mention_counts(store: Store) -> dict[str, int]:
                 conn.execute(select(M.c.code, func.count().label("count")).group_by(M.c.code))}
 
 
-def actor_activity(events: Iterable[EventRow]) -> list[ActorActivity]:
-    """Events per actor code, as source and as target, the most active first."""
-    sources: Counter[str] = Counter()
-    targets: Counter[str] = Counter()
-    for event in events:
-        if event.source:
-            sources[event.source] += 1
-        if event.target:
-            targets[event.target] += 1
-    codes = set(sources) | set(targets)
-    activity = [ActorActivity(code, sources[code], targets[code]) for code in codes]
+def actor_activity(sources: Counter[str], targets: Counter[str]) -> list[ActorActivity]:
+    """Events per actor code, as source and as target (event_listing.actor_roles), the most active first."""
+    activity = [ActorActivity(code, sources[code], targets[code]) for code in set(sources) | set(targets)]
     return sorted(activity, key=lambda a: (-a.total, a.code))
 
 

@@ -24,7 +24,7 @@ from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import StoryFilter, select_stories
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.store import queries
-from dyadwatch.store.event_listing import listing, records_per_document
+from dyadwatch.store.event_listing import actor_roles, date_span, listing, records_per_document
 from dyadwatch.store.queries import EventFilter, EventRow
 from dyadwatch.store.review_values import CORRECTABLE, STORY_ID, ReviewValueError, review_value
 from dyadwatch.store.reviews import ACTIONS, add_review
@@ -70,16 +70,16 @@ def page_router() -> APIRouter:
 def overview(request: Request, web: Context, by: Text = "month") -> Response:
     period = _period(by)
     store = web.store
-    events = queries.events(store)
     documents = queries.documents(store)
-    totals = {"documents": len(documents), "sentences": queries.counts(store)["sentences"], "events": len(events),
-              "figures": len(queries.quantities(store)), "claims": len(queries.claims(store))}
+    tallies = records_per_document(store).values()
+    totals = {"documents": len(documents), "sentences": queries.counts(store)["sentences"],
+              **{kind: sum(t[place] for t in tallies) for place, kind in enumerate(("events", "figures", "claims"))}}
     return render(request, "overview.html", {
         "totals": totals, "by": period,
         "document_dates": data.date_range(d.date for d in documents),
-        "event_dates": data.date_range(e.date for e in events),
+        "event_dates": date_span(store),
         "trend": charts.trend_chart(event_trend(store, by=period)),
-        "active": data.actor_activity(events)[:12], "names": data.actor_names(store)})
+        "active": data.actor_activity(*actor_roles(store))[:12], "names": data.actor_names(store)})
 
 
 def timeline(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
@@ -225,7 +225,7 @@ def document_page(request: Request, web: Context, name: str, hit: Text = None) -
 
 
 def actors_page(request: Request, web: Context) -> Response:
-    activity = data.actor_activity(queries.events(web.store))
+    activity = data.actor_activity(*actor_roles(web.store))
     mentions = data.mention_counts(web.store)
     listed = {a.code for a in activity}
     quiet = [data.ActorActivity(code, 0, 0) for code in sorted(mentions) if code not in listed]
