@@ -12,7 +12,9 @@ Stop words and words that only frame the question ("according to the sources") a
    databases the substring fallback of `queries.search` is asked once per concept.
 2. Re-ranking of the top candidates with cheap features: the IDF-weighted share of
    the question's concepts a sentence covers (a synonym counts a little less than
-   the word itself), the engine's score, how close together the matches lie, and
+   the word itself), BM25 over those concepts (computed here, not the engine's
+   score, so that both databases rank the candidates they return alike), how
+   close together the matches lie, and
    whether the sentence holds a figure or a date when the question asks "how
    much" or "when". Counting concepts rather than terms keeps a sentence that
    names Russia three ways ("Russia", "Moscow", "the Kremlin") from outscoring
@@ -413,7 +415,7 @@ def _word_forms(folded: str, spelling: Sequence[tuple[str, str]]) -> list[str]:
 @dataclass(frozen=True)
 class Features:
     coverage: float       # IDF-weighted share of the question's concepts the sentence names
-    relevance: float      # the full-text engine's score, relative to the best candidate
+    relevance: float      # BM25 over the question's concepts, relative to the best candidate
     proximity: float      # 1 when the matches stand side by side
     answer_type: float    # a figure for "how much", a date for "when"
     semantic: float = 0.0
@@ -453,6 +455,17 @@ def _concept_matches(sentence: StemmedSentence, concept: Concept) -> tuple[float
             credit = max(credit, 1.0 if phrase.own else SYNONYM_CREDIT)
             positions.extend(found)
     return credit, sorted(set(positions))
+
+
+BM25_K1, BM25_B = 1.2, 0.75
+
+
+def _bm25(matches: list[tuple[float, list[int]]], idfs: list[float], length: int, average_length: float) -> float:
+    """BM25 of a candidate over the question's concepts (a synonym's match earning its credit), computed here
+    rather than taken from the engine, so that SQLite and PostgreSQL rank the same candidates alike."""
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average_length)
+    return sum(idf * credit * len(found) * (BM25_K1 + 1) / (len(found) + norm)
+               for idf, (credit, found) in zip(idfs, matches, strict=True) if found)
 
 
 def _smallest_window(positions: Sequence[Sequence[int]]) -> int:
@@ -610,16 +623,19 @@ class Searcher:
                 idfs: list[float], stemmer: PorterStems) -> list[tuple[float, queries.SentenceHit]]:
         if not hits:
             return []
-        best_relevance = max(h.score for h in hits) or 1.0
         total_idf = sum(idfs) or 1.0
         semantic = _cosines(self.encoder, question, [h.text for h in hits]) if self.encoder else [0.0] * len(hits)
+        stemmed = [StemmedSentence.of(stems) for stems in stemmer.of_texts([h.text for h in hits])]
+        matched = [[_concept_matches(sentence, c) for c in parsed.concepts] for sentence in stemmed]
+        average_length = sum(len(sentence.stems) for sentence in stemmed) / len(stemmed) or 1.0
+        relevance = [_bm25(matches, idfs, len(sentence.stems), average_length)
+                     for sentence, matches in zip(stemmed, matched, strict=True)]
+        best_relevance = max(relevance) or 1.0
         scored = []
-        for hit, stems, similarity in zip(hits, stemmer.of_texts([h.text for h in hits]), semantic, strict=True):
-            sentence = StemmedSentence.of(stems)
-            matches = [_concept_matches(sentence, c) for c in parsed.concepts]
+        for hit, matches, similarity, bm25 in zip(hits, matched, semantic, relevance, strict=True):
             features = Features(
                 coverage=sum(idf * credit for idf, (credit, _) in zip(idfs, matches, strict=True)) / total_idf,
-                relevance=max(0.0, hit.score) / best_relevance,
+                relevance=bm25 / best_relevance,
                 proximity=_proximity([found for _, found in matches]),
                 answer_type=_answer_type(hit, parsed),
                 semantic=similarity,
