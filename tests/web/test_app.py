@@ -29,6 +29,7 @@ from dyadwatch.web.app import create_app, is_loopback, plan_exposure, plotly_pat
 from dyadwatch.web.charts import figure_charts
 from dyadwatch.web.context import doc_url, event_url, indicator_url, story_url
 from dyadwatch.web.highlight import Span, highlight
+from dyadwatch.web.pages import STORIES_PAGE
 from dyadwatch.web.security import CSRF_COOKIE, REVIEW_COOKIE, TOKEN_ENV, read_cookie
 from tests.conftest import Databases
 from tests.web.conftest import PAYLOAD_NAME, RAW_PAYLOADS, TOKEN, csrf_from
@@ -901,6 +902,18 @@ def test_a_nul_character_in_a_request_is_an_ordinary_miss(client: TestClient):
     for path, status in (("/documents/a%00b", 404), ("/events/e%00", 404), ("/actors/R%00", 404),
                          ("/timeline?doc=a%00b", 200), ("/api/events?type=A%00", 200), ("/search?q=a%00b", 200)):
         assert client.get(path).status_code == status, path
+
+
+def test_the_stories_page_shows_one_page_at_a_time_and_the_next_link_gives_the_rest(client: TestClient,
+                                                                                    demo_store: Store):
+    stories = build_stories(demo_store)
+    assert len(stories) > STORIES_PAGE
+    first = client.get("/stories").text
+    shown = re.findall(r'<a href="/stories/(s[0-9-]+)">', first)
+    assert shown == [s.id for s in stories[:STORIES_PAGE]]
+    following = unescape(re.search(r'<a href="([^"]+)">next</a>', first).group(1))
+    rest = re.findall(r'<a href="/stories/(s[0-9-]+)">', client.get(following).text)
+    assert rest == [s.id for s in stories[STORIES_PAGE:2 * STORIES_PAGE]]
 
 
 def test_stories_facets_count_the_listed_stories_and_narrow_them(client: TestClient, demo_store: Store):

@@ -37,6 +37,7 @@ ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 HIT = re.compile(r"(\d+)-(\d+)")
 CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
+STORIES_PAGE = 100
 SPLIT_FIELD = "split_"  # a story's report ticked to leave it: split_ and the report's event id
 # Statuses offered on the forecasts page; an analyst may type any other (review_values.MAX_STATUS characters).
 FORECAST_STATUSES = ("fulfilled", "partly fulfilled", "not fulfilled", "overtaken", "open", "due")
@@ -172,12 +173,14 @@ def _form_values(event: EventRow, submitted: Mapping[str, str]) -> dict[str, str
 
 
 def stories_page(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
-                 min_sources: Annotated[int, Query(ge=1, le=100)] = 1, min_confidence: Confidence = None) -> Response:
+                 min_sources: Annotated[int, Query(ge=1, le=100)] = 1, min_confidence: Confidence = None,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     stories = select_stories(web.store, StoryFilter(type, domain, actor, min_sources), _threshold(min_confidence))
     filters = {"type": type or "", "domain": domain or "", "actor": actor or "", "min_sources": min_sources,
                "min_confidence": min_confidence or ""}
     return render(request, "stories.html", {
-        "stories": stories, "filters": filters, "facets": data.story_facets(stories), "types": PLOVER_TYPES,
+        "stories": stories[offset: offset + STORIES_PAGE], "total": len(stories), "offset": offset,
+        "page_size": STORIES_PAGE, "filters": filters, "facets": data.story_facets(stories), "types": PLOVER_TYPES,
         "domains": DOMAINS, "names": data.actor_names(web.store)})
 
 
