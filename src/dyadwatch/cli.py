@@ -486,10 +486,11 @@ def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="
             min_confidence: MinConfidenceOption = None, limit: LimitOption = None,
             as_json: JsonOption = False) -> None:
     """Stories: one happening with all the documents that report it, most reported first."""
-    from dyadwatch.reconcile.stories import StoryFilter, select_stories
+    from dyadwatch.reconcile.stories import StoryFilter
+    from dyadwatch.reconcile.story_listing import story_listing
 
-    rows = select_stories(open_store(db), StoryFilter(type, domain, actor, min_sources), min_confidence)
-    rows = rows[:limit] if limit else rows
+    rows = story_listing(open_store(db), StoryFilter(type, domain, actor, min_sources), min_confidence,
+                         limit=limit or None).stories
     if as_json:
         return _print_json(rows)
     table = Table("id", "date", "type", "source", "target", "sources", "reports", "contradictions", "evidence",

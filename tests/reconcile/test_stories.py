@@ -1,9 +1,12 @@
 """Stories merge the reports of one happening; checked by content, not by ids."""
 
+from collections import Counter
+
 import pytest
 
 from dyadwatch.analysis.trends import story_trend
-from dyadwatch.reconcile.stories import StoryFilter, build_stories, select_stories
+from dyadwatch.reconcile.stories import StoryFilter, build_stories
+from dyadwatch.reconcile.story_listing import story_listing
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from tests.conftest import store_of_reports
@@ -84,9 +87,29 @@ def test_stories_json_lists_reports_with_evidence(store: Store):
 
 def test_one_story_filter_for_the_cli_the_page_and_the_api(demo_store: Store):
     every = build_stories(demo_store)
-    energy = select_stories(demo_store, StoryFilter(domain="Energy", actor="RUS", min_sources=1))
+    energy = story_listing(demo_store, StoryFilter(domain="Energy", actor="RUS", min_sources=1)).stories
     assert energy and all(s.domain == "energy" and "RUS" in {(s.source or "")[:3], (s.target or "")[:3]}
                           for s in energy)
     assert {s.id for s in energy} == {s.id for s in every if StoryFilter(domain="energy", actor="RUS").keeps(s)}
-    assert all(s.source_count >= 2 for s in select_stories(demo_store, StoryFilter(min_sources=2)))
-    assert select_stories(demo_store, StoryFilter(type="aid")) == [s for s in every if s.type == "AID"]
+    assert all(s.source_count >= 2 for s in story_listing(demo_store, StoryFilter(min_sources=2)).stories)
+    assert story_listing(demo_store, StoryFilter(type="aid")).stories == [s for s in every if s.type == "AID"]
+
+
+@pytest.mark.both_backends
+@pytest.mark.parametrize("threshold", [None, 0.0, 0.5])
+@pytest.mark.parametrize("wanted", [StoryFilter(), StoryFilter(actor="blr", min_sources=2), StoryFilter(type="AID"),
+                                    StoryFilter(domain="energy")])
+def test_every_page_of_the_listing_its_count_and_facets_match_the_stories_read_whole(
+        demo_store: Store, wanted: StoryFilter, threshold: float | None):
+    every = [s for s in build_stories(demo_store, threshold) if wanted.keeps(s)]
+    whole = story_listing(demo_store, wanted, threshold)
+    assert [s.id for s in whole.stories] == [s.id for s in every] and whole.total == len(every)
+    for offset in (0, 7, len(every) - 1):
+        page = story_listing(demo_store, wanted, threshold, max(offset, 0), 5)
+        assert [s.id for s in page.stories] == [s.id for s in every[max(offset, 0): max(offset, 0) + 5]]
+    actors: Counter[str] = Counter()
+    for story in every:
+        actors.update({code for code in (story.source, story.target) if code})
+    several = Counter({str(n): sum(1 for s in every if s.source_count >= n) for n in (2, 3)})
+    assert whole.facets == {"type": Counter(s.type for s in every), "domain": Counter(s.domain for s in every),
+                            "actor": actors, "min_sources": +several}

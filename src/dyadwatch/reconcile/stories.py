@@ -43,8 +43,8 @@ PART = "-"  # between a story's id and the number of one of its parts at a confi
 def build_stories(store: Store, min_confidence: float | None = None) -> list[Story]:
     """All stories of the database, most reported first, then by date; events below the confidence
     threshold (the setting's default when none is given) tell no story."""
-    _bring_up_to_date(store)
-    return sorted(_at_threshold(store, read_stories(store), min_confidence), key=rank)
+    bring_up_to_date(store)
+    return sorted(at_threshold(store, read_stories(store), min_confidence), key=rank)
 
 
 @dataclass(frozen=True)
@@ -62,29 +62,24 @@ class StoryFilter:
                 and (not self.actor or involves(found.source, found.target, self.actor)))
 
 
-def select_stories(store: Store, wanted: StoryFilter, min_confidence: float | None = None) -> list[Story]:
-    """The stories a listing shows, most reported first."""
-    return [found for found in build_stories(store, min_confidence) if wanted.keeps(found)]
-
-
 def story(store: Store, story_id: str) -> Story | None:
     """The story of this id, or the story it was merged into since; None when there is none."""
-    _bring_up_to_date(store)
+    bring_up_to_date(store)
     stored_id, _, part = story_id.partition(PART)
     current = resolve(store, stored_id)
     if current is None:
         return None
     wanted = f"{current}{PART}{part}" if part else current
-    return next((s for s in _at_threshold(store, read_stories(store, [current])) if s.id == wanted), None)
+    return next((s for s in at_threshold(store, read_stories(store, [current])) if s.id == wanted), None)
 
 
-def _bring_up_to_date(store: Store) -> None:
+def bring_up_to_date(store: Store) -> None:
     """Update the stored stories, and warn of the invalid reviews they leave out, as every reading command does."""
     update_stories(store)
     warn_skipped(store, skipped_reviews(store))
 
 
-def _at_threshold(store: Store, stories: list[Story], min_confidence: float | None = None) -> list[Story]:
+def at_threshold(store: Store, stories: list[Story], min_confidence: float | None = None) -> list[Story]:
     threshold = min_confidence if min_confidence is not None else float(default("min_confidence"))
     below = less_certain(store, threshold) if threshold > 0 else {}
     if not below:

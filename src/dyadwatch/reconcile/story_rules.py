@@ -86,9 +86,19 @@ class Story:
 
 
 def rank(story: Story) -> tuple[Any, ...]:
-    """Most reported first, then by date; ties in the order of their earliest report."""
-    earliest = min((r.date is None, r.date or "", r.doc, r.start) for r in story.reports)
-    return (-story.source_count, -len(story.reports), story.date or "9999", earliest)
+    """Most reported first, then by date; ties in the order of their earliest report, then of their ids. The
+    stories table orders by the same values (store/story_listing)."""
+    return -story.source_count, -len(story.reports), story.date or UNDATED, earliest_report(story), story.id
+
+
+UNDATED = "9999"  # an undated story ranks after every dated one
+KEY_SEPARATOR = "\x01"  # below every character of a date or a name, so the text orders as the tuple would
+
+
+def earliest_report(story: Story) -> str:
+    """The earliest report (dated before undated, then by date, document, place) as text that orders alike."""
+    first = min((r.date is None, r.date or "", r.doc, r.start) for r in story.reports)
+    return KEY_SEPARATOR.join((str(int(first[0])), first[1], first[2], f"{first[3]:012d}"))
 
 
 @dataclass(frozen=True)

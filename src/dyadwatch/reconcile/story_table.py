@@ -33,6 +33,7 @@ from dyadwatch.reconcile.story_rules import (
     Report,
     Story,
     cluster,
+    earliest_report,
     figures_by_doc,
     happening,
     links,
@@ -337,7 +338,9 @@ def _story_row(story: Story) -> dict[str, Any]:
     return {"id": story.id, "type": story.type, "domain": story.domain,
             "source": story.source, "target": story.target, "date": story.date, "intensity": story.intensity,
             "negated": story.negated,
-            "contradictions": json.dumps([[c.field, c.versions] for c in story.contradictions], ensure_ascii=False)}
+            "contradictions": json.dumps([[c.field, c.versions] for c in story.contradictions], ensure_ascii=False),
+            "source_count": story.source_count, "report_count": len(story.reports),
+            "earliest": earliest_report(story)}
 
 
 def _number(story_id: str) -> int:

@@ -57,7 +57,8 @@ def list_events(store: Store, where: EventFilter = EVERY_EVENT, offset: int = 0,
     `offset` and at most `where.limit` of them."""
     reviewed = _reviewed(store, where, keep_rejected)
     wanted = None if where.limit is None else offset + where.limit
-    query = _unreviewed(where).order_by(E.c.date.is_(None), E.c.date, _by_name(store), E.c.start, E.c.id)
+    query = _unreviewed(where).order_by(E.c.date.is_(None), E.c.date, code_point_order(store, D.c.name), E.c.start,
+                                        E.c.id)
     if wanted is not None:
         query = query.limit(wanted)
     with store.connect() as conn:
@@ -87,7 +88,7 @@ def facet_counts(store: Store, where: EventFilter) -> dict[str, Counter[str]]:
         for name, column in grouped.items():
             query = select(column, func.count()).where(column.is_not(None)).group_by(column)
             counts[name].update({value: n for value, n in conn.execute(query) if value})
-        counts["actor"].update({code: n for code, n in conn.execute(_actor_counts(base))})
+        counts["actor"].update({code: n for code, n in conn.execute(actor_count_query(base))})
     for row in _reviewed(store, where):
         counts["type"][row.type] += 1
         counts["domain"].update([row.domain] if row.domain else [])
@@ -101,8 +102,9 @@ def order_key(row: EventRow) -> tuple[Any, ...]:
     return row.date is None, row.date or "", row.doc, row.start, row.id
 
 
-def _actor_counts(base: Any) -> Select:
-    """Events per actor code: as source, and as target where it is not also the source."""
+def actor_count_query(base: Any) -> Select:
+    """Rows (events, stories) per actor code of a subquery: as source, and as target where it is not also the
+    source."""
     as_source = select(base.c.source.label("code")).where(base.c.source.is_not(None))
     as_target = select(base.c.target.label("code")).where(
         base.c.target.is_not(None), or_(base.c.source.is_(None), base.c.target != base.c.source))
@@ -148,9 +150,9 @@ def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
         yield and_(E.c.date.is_not(None), func.substr(E.c.date, 1, len(where.until)) <= where.until)
 
 
-def _by_name(store: Store) -> Any:
-    """Document names ordered by their code points, as Python orders them, whatever the server's locale."""
-    return D.c.name.collate("C") if store.engine.dialect.name == "postgresql" else D.c.name
+def code_point_order(store: Store, column: Any) -> Any:
+    """Text ordered by its code points, as Python orders it, whatever the server's locale."""
+    return column.collate("C") if store.engine.dialect.name == "postgresql" else column
 
 
 def records_per_document(store: Store) -> dict[str, tuple[int, int, int]]:

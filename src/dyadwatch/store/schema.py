@@ -171,6 +171,11 @@ stories = Table(
     Column("intensity", Float, default=0.0),
     Column("negated", Boolean, default=False),
     Column("contradictions", Text, default="[]"),
+    # What the listing orders by (story_rules.rank): documents and reports that tell it, its earliest report.
+    Column("source_count", Integer),
+    Column("report_count", Integer),
+    Column("earliest", Text),
+    Index("ix_stories_rank", "source_count", "report_count"),
 )
 
 # One row per event that tells a story, with its values after reviews, so that stories are read without

@@ -18,7 +18,8 @@ from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.reconcile.agreements import agreements
 from dyadwatch.reconcile.indicators import Indicator, indicators
 from dyadwatch.reconcile.indicators import indicator as find_indicator
-from dyadwatch.reconcile.stories import Story, StoryFilter, select_stories
+from dyadwatch.reconcile.stories import Story, StoryFilter
+from dyadwatch.reconcile.story_listing import story_listing
 from dyadwatch.store import queries
 from dyadwatch.store.event_listing import actor_roles, listing, records_per_document
 from dyadwatch.store.queries import EventFilter
@@ -423,10 +424,10 @@ def api_stories(web: Context, type: Text = None, domain: Text = None, actor: Tex
                 min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None, limit: Limit = 100,
                 offset: Offset = 0) -> StoryPage:
     """Stories (one happening, many reports), most reported first, each report with its evidence."""
-    stories = select_stories(web.store, StoryFilter(type, domain, actor, min_sources), min_confidence)
-    return StoryPage(total=len(stories), limit=limit, offset=offset,
-                     stories=[StoryOut(**_story_fields(s)) for s in stories[offset: offset + limit]],
-                     facets=_facets_out(data.story_facets(stories)))
+    page = story_listing(web.store, StoryFilter(type, domain, actor, min_sources), min_confidence, offset, limit)
+    return StoryPage(total=page.total, limit=limit, offset=offset,
+                     stories=[StoryOut(**_story_fields(s)) for s in page.stories],
+                     facets=_facets_out(data.story_facets(page.facets)))
 
 
 def _story_fields(story: Story) -> dict[str, Any]:

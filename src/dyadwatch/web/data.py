@@ -8,14 +8,13 @@ queries so that analysts' reviews are always applied.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
 from dyadwatch.knowledge import Actor as KnownActor
 from dyadwatch.knowledge.labels import code_label
-from dyadwatch.reconcile.stories import Story
 from dyadwatch.search import Answer, Citation, Searcher
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
@@ -182,21 +181,11 @@ def event_facets(counts: Mapping[str, Counter[str]]) -> list[Facet]:
     return _facets((field, label, counts.get(field, Counter())) for field, label in labels)
 
 
-def story_facets(stories: Sequence[Story]) -> list[Facet]:
-    """The same for a list of stories: type, domain, actor, and how many are told by at least 2 or 3 documents."""
-    sources = Counter({str(n): sum(1 for s in stories if s.source_count >= n) for n in (2, 3)})
-    counts = (("type", "type", Counter(s.type for s in stories)),
-              ("domain", "domain", Counter(s.domain for s in stories if s.domain)),
-              ("actor", "actor", _actor_counts(stories)),
-              ("min_sources", "at least N sources", +sources))
-    return _facets(counts)
-
-
-def _actor_counts(records: Iterable[EventRow | Story]) -> Counter[str]:
-    actors: Counter[str] = Counter()
-    for record in records:
-        actors.update({code for code in (record.source, record.target) if code})
-    return actors
+def story_facets(counts: Mapping[str, Counter[str]]) -> list[Facet]:
+    """The same for a list of stories (story_listing): type, domain, actor, and how many are told by at least 2
+    or 3 documents."""
+    labels = (("type", "type"), ("domain", "domain"), ("actor", "actor"), ("min_sources", "at least N sources"))
+    return _facets((field, label, counts.get(field, Counter())) for field, label in labels)
 
 
 def _facets(counts: Iterable[tuple[str, str, Counter[str]]]) -> list[Facet]:

@@ -21,8 +21,9 @@ from dyadwatch.model import DOMAINS, PLOVER_TYPES
 from dyadwatch.reconcile.agreements import agreements
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.indicators import indicators
-from dyadwatch.reconcile.stories import StoryFilter, select_stories
+from dyadwatch.reconcile.stories import StoryFilter
 from dyadwatch.reconcile.stories import story as find_story
+from dyadwatch.reconcile.story_listing import story_listing
 from dyadwatch.store import queries
 from dyadwatch.store.event_listing import actor_roles, date_span, listing, records_per_document
 from dyadwatch.store.queries import EventFilter, EventRow
@@ -175,12 +176,13 @@ def _form_values(event: EventRow, submitted: Mapping[str, str]) -> dict[str, str
 def stories_page(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
                  min_sources: Annotated[int, Query(ge=1, le=100)] = 1, min_confidence: Confidence = None,
                  offset: Annotated[int, Query(ge=0)] = 0) -> Response:
-    stories = select_stories(web.store, StoryFilter(type, domain, actor, min_sources), _threshold(min_confidence))
+    page = story_listing(web.store, StoryFilter(type, domain, actor, min_sources), _threshold(min_confidence),
+                         offset, STORIES_PAGE)
     filters = {"type": type or "", "domain": domain or "", "actor": actor or "", "min_sources": min_sources,
                "min_confidence": min_confidence or ""}
     return render(request, "stories.html", {
-        "stories": stories[offset: offset + STORIES_PAGE], "total": len(stories), "offset": offset,
-        "page_size": STORIES_PAGE, "filters": filters, "facets": data.story_facets(stories), "types": PLOVER_TYPES,
+        "stories": page.stories, "total": page.total, "offset": offset,
+        "page_size": STORIES_PAGE, "filters": filters, "facets": data.story_facets(page.facets), "types": PLOVER_TYPES,
         "domains": DOMAINS, "names": data.actor_names(web.store)})
 
 

@@ -1,0 +1,112 @@
+"""A page of stories, counted and faceted in SQL.
+
+The stories table keeps what the listing filters and orders by (type, domain, actors, the documents and
+reports that tell a story, its date and earliest report), so the database selects, orders and pages the
+stories. The few stories that hold events below the confidence threshold are told again without them in
+Python (stories.at_threshold: they may fall apart) and merged in at their place in the order.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+
+from dyadwatch.reconcile.stories import StoryFilter, at_threshold, bring_up_to_date
+from dyadwatch.reconcile.story_rules import UNDATED, Story, rank
+from dyadwatch.reconcile.story_table import less_certain, read_stories
+from dyadwatch.settings import default
+from dyadwatch.store import schema
+from dyadwatch.store.database import Store
+from dyadwatch.store.event_listing import actor_count_query, code_point_order
+
+S = schema.stories
+SEVERAL_SOURCES = (2, 3)  # the "told by at least N documents" facet
+
+
+@dataclass(frozen=True)
+class StoryListing:
+    """One page of the stories a filter selects, how many it selects and what they are made of."""
+
+    stories: list[Story]
+    total: int
+    facets: dict[str, Counter[str]]  # type, domain, actor (once per story), min_sources ("2", "3")
+
+
+def story_listing(store: Store, wanted: StoryFilter, min_confidence: float | None = None, offset: int = 0,
+                  limit: int | None = None) -> StoryListing:
+    """The stories `wanted` selects, most reported first (story_rules.rank), from `offset`, at most `limit`."""
+    bring_up_to_date(store)
+    threshold = min_confidence if min_confidence is not None else float(default("min_confidence"))
+    told_again = sorted(less_certain(store, threshold)) if threshold > 0 else []
+    parts = sorted((s for s in at_threshold(store, read_stories(store, told_again), threshold) if wanted.keeps(s)),
+                   key=rank)
+    selected = _selected(store, wanted, told_again)
+    wanted_rows = None if limit is None else offset + limit
+    stored = _page(store, selected, wanted_rows)
+    page = list(islice(heapq.merge(stored, parts, key=rank), offset, wanted_rows))
+    return StoryListing(page, _count(store, selected) + len(parts), _facets(store, selected, parts))
+
+
+def _selected(store: Store, wanted: StoryFilter, left_out: Sequence[str]) -> Select:
+    """The stored stories the filter selects, but those told again at the threshold."""
+    query = select(S).where(*_conditions(wanted))
+    if left_out:
+        query = query.where(S.c.id.not_in(left_out))
+    return query
+
+
+def _conditions(wanted: StoryFilter) -> Iterable[ColumnElement[bool]]:
+    """The filter in SQL, as StoryFilter.keeps reads it in Python."""
+    yield S.c.source_count >= wanted.min_sources
+    if wanted.type:
+        yield S.c.type == wanted.type.upper()
+    if wanted.domain:
+        yield S.c.domain == wanted.domain.lower()
+    if wanted.actor:
+        code = wanted.actor.upper()
+        yield or_(*(or_(column == code, column.startswith(f"{code}-", autoescape=True))
+                    for column in (S.c.source, S.c.target)))
+
+
+def _page(store: Store, selected: Select, rows: int | None) -> list[Story]:
+    """The selected stories in rank order, the first `rows` of them, read with their reports."""
+    ordered = selected.with_only_columns(S.c.id).order_by(
+        S.c.source_count.desc(), S.c.report_count.desc(), code_point_order(store, func.coalesce(S.c.date, UNDATED)),
+        code_point_order(store, S.c.earliest), code_point_order(store, S.c.id))
+    if rows is not None:
+        ordered = ordered.limit(rows)
+    with store.connect() as conn:
+        ids = conn.execute(ordered).scalars().all()
+    found = {story.id: story for story in read_stories(store, ids)}
+    return [found[story_id] for story_id in ids if story_id in found]
+
+
+def _count(store: Store, selected: Select) -> int:
+    with store.connect() as conn:
+        return conn.execute(select(func.count()).select_from(selected.subquery())).scalar() or 0
+
+
+def _facets(store: Store, selected: Select, parts: list[Story]) -> dict[str, Counter[str]]:
+    base = selected.subquery()
+    counts: dict[str, Counter[str]] = {"type": Counter(), "domain": Counter(), "actor": Counter(),
+                                       "min_sources": Counter()}
+    with store.connect() as conn:
+        for name in ("type", "domain"):
+            column = base.c[name]
+            counts[name].update({value: n for value, n in conn.execute(select(column, func.count()).group_by(column))
+                                 if value})
+        counts["actor"].update({code: n for code, n in conn.execute(actor_count_query(base))})
+        for several in SEVERAL_SOURCES:
+            told = select(func.count()).select_from(base).where(base.c.source_count >= several)
+            counts["min_sources"][str(several)] += conn.execute(told).scalar() or 0
+    for story in parts:
+        counts["type"][story.type] += 1
+        counts["domain"].update([story.domain] if story.domain else [])
+        counts["actor"].update({code for code in (story.source, story.target) if code})
+        counts["min_sources"].update(str(n) for n in SEVERAL_SOURCES if story.source_count >= n)
+    return {name: +counter for name, counter in counts.items()}
