@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+REPEAT_S = 0.1  # how soon the alarm rings again if its exception was swallowed
+
 
 class BudgetExceeded(BaseException):
     """Raised inside the work when its time budget runs out. Not an Exception: library code that catches
@@ -37,7 +39,9 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         raise BudgetExceeded(seconds)
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Then again every REPEAT_S: an exception raised while a garbage-collector callback runs is discarded
+    # by Python ("Exception ignored in ..."), and the work would go on past its budget.
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_S)
     try:
         yield
     finally:
