@@ -29,8 +29,18 @@ def by_documents(store: Store) -> dict[frozenset[str], str]:
     return {frozenset(documents_of(s)): s.id for s in tranche_stories(store)}
 
 
+def early_and_late(store: Store) -> tuple[str, str]:
+    """The ids of the early and of the late report's stories, while they are apart."""
+    ids = by_documents(store)
+    return ids[frozenset({"early.txt"})], ids[frozenset({"late.txt"})]
+
+
 def event_of(found: Story, document: str) -> str:
     return next(r.event_id for r in found.reports if r.doc == document)
+
+
+def writing_client(store: Store) -> TestClient:
+    return TestClient(create_app(store.url, token=TOKEN))
 
 
 @pytest.fixture
@@ -53,8 +63,7 @@ def together(tmp_path: Path, extractor: Extractor) -> tuple[Store, Path]:
 
 def test_a_merged_story_keeps_the_id_it_joined_and_the_other_id_opens_it(apart: tuple[Store, Path]):
     store, _ = apart
-    ids = by_documents(store)
-    early, late = ids[frozenset({"early.txt"})], ids[frozenset({"late.txt"})]
+    early, late = early_and_late(store)
     stored = add_review(store, late, "merge", {"into": early})
     assert stored.record_id == late and stored.changes["into"] == early and len(stored.changes["events"]) == 2
     merged = tranche_story(store)
@@ -145,8 +154,7 @@ def test_a_story_review_written_wrong_straight_into_the_database_is_skipped_with
 
 def test_the_cli_merges_and_splits_stories_and_lists_the_event_ids_to_split(apart: tuple[Store, Path]):
     store, _ = apart
-    ids = by_documents(store)
-    early, late = ids[frozenset({"early.txt"})], ids[frozenset({"late.txt"})]
+    early, late = early_and_late(store)
     runner = CliRunner()
     merged = runner.invoke(app, ["--db", store.url, "review", late, "merge", "--set", f"into={early}"])
     assert merged.exit_code == 0, merged.output
@@ -162,9 +170,8 @@ def test_the_cli_merges_and_splits_stories_and_lists_the_event_ids_to_split(apar
 
 def test_the_story_page_merges_and_splits_with_the_write_token(apart: tuple[Store, Path]):
     store, _ = apart
-    ids = by_documents(store)
-    early, late = ids[frozenset({"early.txt"})], ids[frozenset({"late.txt"})]
-    client = TestClient(create_app(store.url, token=TOKEN))
+    early, late = early_and_late(store)
+    client = writing_client(store)
     form = {"csrf_token": csrf_from(client.get(f"/stories/{late}").text), "action": "merge", "into": early}
     assert client.post(f"/review/{late}", data=form, follow_redirects=False).status_code == 403
     answer = client.post(f"/review/{late}", data={**form, "token": TOKEN}, follow_redirects=False)
@@ -181,9 +188,8 @@ def test_the_story_page_merges_and_splits_with_the_write_token(apart: tuple[Stor
 
 def test_the_json_api_merges_a_story_and_answers_404_and_422_for_what_cannot_hold(apart: tuple[Store, Path]):
     store, _ = apart
-    ids = by_documents(store)
-    early, late = ids[frozenset({"early.txt"})], ids[frozenset({"late.txt"})]
-    client = TestClient(create_app(store.url, token=TOKEN))
+    early, late = early_and_late(store)
+    client = writing_client(store)
     headers = {"X-Dyadwatch-Token": TOKEN}
     missing = client.post("/api/reviews/s999999", json={"action": "merge", "changes": {"into": early}},
                           headers=headers)
