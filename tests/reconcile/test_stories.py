@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from dyadwatch.analysis.trends import story_trend
+from dyadwatch.analysis.trends import Dated, index_of, story_trend
 from dyadwatch.reconcile.stories import StoryFilter, build_stories
 from dyadwatch.reconcile.story_listing import story_listing
 from dyadwatch.store import queries
@@ -113,3 +113,17 @@ def test_every_page_of_the_listing_its_count_and_facets_match_the_stories_read_w
     several = Counter({str(n): sum(1 for s in every if s.source_count >= n) for n in (2, 3)})
     assert whole.facets == {"type": Counter(s.type for s in every), "domain": Counter(s.domain for s in every),
                             "actor": actors, "min_sources": +several}
+
+
+@pytest.mark.both_backends
+@pytest.mark.parametrize(("by", "domain", "actors", "threshold"), [
+    ("month", None, None, None), ("year", None, None, 0.5), ("month", "energy", None, 0.0),
+    ("year", None, ("RUS", "BLR"), None)])
+def test_the_story_trend_added_up_by_the_database_equals_the_index_of_the_stories_read_whole(
+        demo_store: Store, by: str, domain: str | None, actors: tuple[str, str] | None, threshold: float | None):
+    items = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target)
+             for s in build_stories(demo_store, threshold)]
+    wanted = index_of(items, by, domain, actors)
+    got = story_trend(demo_store, by, domain, actors, threshold)
+    assert [(p.period, p.domain, p.events) for p in got] == [(p.period, p.domain, p.events) for p in wanted]
+    assert all(g.index == pytest.approx(w.index, abs=0.011) for g, w in zip(got, wanted, strict=True)) and got

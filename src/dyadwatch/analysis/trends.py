@@ -96,11 +96,9 @@ def event_trend(store: Store, by: str = "month", domain: str | None = None,
 def story_trend(store: Store, by: str = "month", domain: str | None = None,
                 actors: tuple[str, str] | None = None, min_confidence: float | None = None) -> list[TrendPoint]:
     """The index from stories: a happening reported by five documents counts once."""
-    from dyadwatch.reconcile.stories import build_stories  # stories build on events; imported when asked for
+    from dyadwatch.reconcile.story_listing import story_period_sums  # stories build on events: asked for here
 
-    items = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target)
-             for s in build_stories(store, min_confidence)]
-    return index_of(items, by, domain, actors)
+    return points_of(story_period_sums(store, by, domain, actors, min_confidence))
 
 
 def plot_trend(points: list[TrendPoint], path: str, title: str = "Cooperation–conflict index") -> None:

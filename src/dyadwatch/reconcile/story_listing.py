@@ -16,13 +16,14 @@ from itertools import islice
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
+from dyadwatch.analysis.trends import PERIOD_LENGTH, Dated, sums_of
 from dyadwatch.reconcile.stories import StoryFilter, at_threshold, bring_up_to_date
 from dyadwatch.reconcile.story_rules import UNDATED, Story, rank
 from dyadwatch.reconcile.story_table import less_certain, read_stories
 from dyadwatch.settings import default
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import actor_count_query, code_point_order
+from dyadwatch.store.event_listing import PeriodSums, actor_count_query, code_point_order, period_sums
 
 S = schema.stories
 SEVERAL_SOURCES = (2, 3)  # the "told by at least N documents" facet
@@ -110,3 +111,18 @@ def _facets(store: Store, selected: Select, parts: list[Story]) -> dict[str, Cou
         counts["actor"].update({code for code in (story.source, story.target) if code})
         counts["min_sources"].update(str(n) for n in SEVERAL_SOURCES if story.source_count >= n)
     return {name: +counter for name, counter in counts.items()}
+
+
+def story_period_sums(store: Store, by: str, domain: str | None = None, actors: tuple[str, str] | None = None,
+                      min_confidence: float | None = None) -> dict[tuple[str, str], PeriodSums]:
+    """The trend's sums over the stories at the threshold: the stored ones added up by the database, those told
+    again without their less certain events added in Python."""
+    bring_up_to_date(store)
+    threshold = min_confidence if min_confidence is not None else float(default("min_confidence"))
+    told_again = sorted(less_certain(store, threshold)) if threshold > 0 else []
+    sums = period_sums(store, S, PERIOD_LENGTH[by], domain, actors, S.c.id.not_in(told_again))
+    parts = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target)
+             for s in at_threshold(store, read_stories(store, told_again), threshold)]
+    for key, added in sums_of(parts, by, domain, actors).items():
+        sums.setdefault(key, PeriodSums()).add(added.cooperation, added.conflict, added.events)
+    return sums

@@ -187,15 +187,25 @@ def intensity_sums(store: Store, length: int, domain: str | None = None, actors:
                    ) -> dict[tuple[str, str], PeriodSums]:
     """Per period (the first `length` characters of the date) and domain, the unreviewed events' positive and
     negative intensities added up, and their number; negated events and coarser dates left out."""
-    period = func.substr(E.c.date, 1, length)
-    positive = func.sum(case((E.c.intensity > 0, E.c.intensity), else_=0.0))
-    negative = func.sum(case((E.c.intensity < 0, E.c.intensity), else_=0.0))
-    query = (select(period, E.c.domain, positive, negative, func.count())
-             .where(~E.c.id.in_(select(R.c.record_id)), *_conditions(EventFilter(domain=domain)),
-                    E.c.negated.is_not(True), func.length(E.c.date) >= length)
-             .group_by(period, E.c.domain))
+    threshold = float(default("min_confidence"))
+    return period_sums(store, E, length, domain, actors, ~E.c.id.in_(select(R.c.record_id)),
+                       E.c.confidence >= threshold)
+
+
+def period_sums(store: Store, table: Any, length: int, domain: str | None, actors: tuple[str, str] | None,
+                *conditions: ColumnElement[bool]) -> dict[tuple[str, str], PeriodSums]:
+    """The sums of the trend (analysis/trends.py) over the rows of a table with date, domain, intensity,
+    negated, source and target (events, stories) that the conditions select."""
+    period = func.substr(table.c.date, 1, length)
+    positive = func.sum(case((table.c.intensity > 0, table.c.intensity), else_=0.0))
+    negative = func.sum(case((table.c.intensity < 0, table.c.intensity), else_=0.0))
+    query = (select(period, table.c.domain, positive, negative, func.count())
+             .where(*conditions, table.c.negated.is_not(True), func.length(table.c.date) >= length)
+             .group_by(period, table.c.domain))
+    if domain:
+        query = query.where(table.c.domain == domain)
     if actors:
-        query = query.where(_of_country(E.c.source, actors[0]), _of_country(E.c.target, actors[1]))
+        query = query.where(_of_country(table.c.source, actors[0]), _of_country(table.c.target, actors[1]))
     with store.connect() as conn:
         return {(when, dom): PeriodSums(float(up or 0.0), float(down or 0.0), n)
                 for when, dom, up, down, n in conn.execute(query)}
