@@ -115,6 +115,8 @@ class WorkerPool:
                 worker.ready = True
             else:
                 worker.batch, worker.deadline = None, None
+                if pending:  # its next batch before the caller stores this one, so that both go on at once
+                    self._assign(worker, pending.popleft())
                 yield message
         for worker in list(self.workers):
             if worker.deadline is not None and time.monotonic() > worker.deadline:
