@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
+from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.postgres_cluster import Cluster
@@ -72,4 +73,18 @@ def test_two_ingests_and_two_reviewers_at_once_lose_nothing(tmp_path: Path, post
         by_author = dict(conn.execute(select(schema.reviews.c.author, func.count())
                                       .group_by(schema.reviews.c.author)).all())
     assert by_author == {"analyst-0": REVIEWS_EACH, "analyst-1": REVIEWS_EACH}
+    assert_one_story_per_event(store)
     store.close()
+
+
+def assert_one_story_per_event(store: Store) -> None:
+    """No duplicate story: the stories the concurrent writers updated hold each event once, under one id, and
+    are what one update from scratch makes of the same records."""
+    stories = build_stories(store, min_confidence=0.0)
+    events = [r.event_id for s in stories for r in s.reports]
+    assert len(events) == len(set(events)) and len({s.id for s in stories}) == len(stories)
+    with store.engine.begin() as conn:
+        conn.execute(schema.story_state.delete())  # built anew on the next read
+    rebuilt = build_stories(store, min_confidence=0.0)
+    assert {frozenset(r.event_id for r in s.reports) for s in rebuilt} == \
+        {frozenset(r.event_id for r in s.reports) for s in stories}
