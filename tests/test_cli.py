@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dyadwatch.cli import app
+from dyadwatch.settings import SETTINGS
 from dyadwatch.store import queries
 from tests.conftest import GOLD, REPO, SEEDS, Databases
 
@@ -109,6 +110,12 @@ def test_every_command_is_documented_in_the_readme():
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"dyadwatch {name}" in readme, f"README does not document `dyadwatch {name}`"
+
+
+def test_every_setting_is_documented_in_the_readme_with_its_default():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert f"| `{setting.name}` | {setting.default:g} |" in readme, f"README does not document {setting.name}"
 
 
 def test_stories_story_trend_and_review_commands(db, tmp_path: Path):

@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import partial, wraps
 from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -37,11 +37,13 @@ from typer.exceptions import TyperException
 from dyadwatch import evaluate as evaluation
 from dyadwatch import export as exporting
 from dyadwatch.errors import DyadwatchError, Errors
-from dyadwatch.ingest.service import DEFAULT_BATCH_SIZE, FileResult, IngestOptions, IngestReport
-from dyadwatch.ingest.work import DEFAULT_SECONDS_PER_FILE, Limits
 from dyadwatch.numbers import plain_number
+from dyadwatch.settings import default
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store, database_url, missing_sqlite_file
+
+if TYPE_CHECKING:
+    from dyadwatch.ingest.service import FileResult, IngestOptions, IngestReport
 
 EXIT_FAILED = 1  # some input failed (each failure printed), or a coded error such as an unknown id
 EXIT_USAGE = 2  # a command line that Click could not parse
@@ -68,7 +70,8 @@ MinConfidenceOption = Annotated[float | None, typer.Option(
     help="leave out events less certain than this (0–1) [default: the min_confidence setting]")]
 DEMO_FOLDER = Path("examples") / "belarus-russia"
 DEFAULT_MAX_SIZE = "20MB"
-DEFAULT_TIMEOUT_S = DEFAULT_SECONDS_PER_FILE
+DEFAULT_TIMEOUT_S = float(default("seconds_per_file"))
+DEFAULT_BATCH_SIZE = int(default("batch_size"))
 
 
 class Engine(StrEnum):
@@ -237,6 +240,9 @@ def _parse_size(value: str) -> int:
 def _ingest_options(knowledge: list[Path] | None, dyad: str | None, workers: int | None = 1,
                     max_size: str = DEFAULT_MAX_SIZE, timeout: float = DEFAULT_TIMEOUT_S,
                     batch_size: int = DEFAULT_BATCH_SIZE, follow_links: bool = False) -> IngestOptions:
+    from dyadwatch.ingest.service import IngestOptions  # the ingest modules load what only ingests need
+    from dyadwatch.ingest.work import Limits
+
     pair = tuple(c.strip().upper() for c in dyad.split(",")) if dyad else ()
     return IngestOptions(knowledge_dirs=tuple(str(k) for k in knowledge or []), dyad=pair,
                          workers=workers or _cores(), batch_size=batch_size,

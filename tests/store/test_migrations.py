@@ -94,3 +94,7 @@ def test_a_database_at_the_baseline_gets_the_columns_of_the_days_an_event_date_a
         assert BASELINE_LACKS["events"] <= {c["name"] for c in inspect(conn).get_columns("events")}
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == newest_revision()
     make_rows.close()
+
+
+def test_the_head_the_store_checks_without_alembic_is_alembics_newest_revision():
+    assert newest_revision() == migrations.HEAD

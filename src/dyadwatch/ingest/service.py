@@ -26,12 +26,13 @@ from dyadwatch.ingest.pool import WorkerConfig, WorkerPool
 from dyadwatch.ingest.work import Extracted, Limits, describe, extract_batch
 from dyadwatch.knowledge import load_knowledge
 from dyadwatch.reconcile.story_table import update_stories
+from dyadwatch.settings import default
 from dyadwatch.store.database import Saved, Store, StoredIndex
 
 if TYPE_CHECKING:
     from dyadwatch.pipeline import Extractor
 
-DEFAULT_BATCH_SIZE = 8
+DEFAULT_BATCH_SIZE = int(default("batch_size"))
 Status = Literal["stored", "unchanged", "duplicate", "failed"]
 
 

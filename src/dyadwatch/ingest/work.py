@@ -14,11 +14,12 @@ from dyadwatch.ingest.budget import BudgetExceeded, time_budget
 from dyadwatch.ingest.files import DEFAULT_MAX_BYTES, InputFile, read_bytes
 from dyadwatch.ingest.readers import read_document
 from dyadwatch.model import Document, Extraction
+from dyadwatch.settings import default
 
 if TYPE_CHECKING:
     from dyadwatch.pipeline import Extractor
 
-DEFAULT_SECONDS_PER_FILE = 300.0
+DEFAULT_SECONDS_PER_FILE = float(default("seconds_per_file"))
 
 
 @dataclass(frozen=True)

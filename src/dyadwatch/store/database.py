@@ -87,8 +87,11 @@ class Store:
                 if self.is_postgresql:
                     event.listen(self.engine, "before_cursor_execute", _nul_replaced, retval=True)
             self.full_text: FullText | None = full_text_for(self.engine.dialect.name)
-            with self.write() as conn:  # one process at a time creates or upgrades the tables
-                migrations.upgrade(conn)
+            with self.connect() as conn:
+                current = migrations.up_to_date(conn)
+            if not current:
+                with self.write() as conn:  # one process at a time creates or upgrades the tables
+                    migrations.upgrade(conn)
         except SQLAlchemyError as error:
             raise DyadwatchError(Errors.E009, url=self.url, reason=str(error.orig or error)) from None
 
