@@ -20,7 +20,8 @@ pytestmark = pytest.mark.both_backends
 ADDED_SINCE = {"documents": {"title", "authors", "publisher", "date_inferred"},
                "events": {"confidence", "date_source", "source_start", "source_end", "target_start", "target_end",
                           "date_begin", "date_end"}}
-BASELINE_LACKS = {"events": {"date_begin", "date_end"}}  # added by revision 0002
+# Added by revisions 0002 (the days an event's date allows) and 0003 (what the stories listing orders by).
+BASELINE_LACKS = {"events": {"date_begin", "date_end"}, "stories": {"source_count", "report_count", "earliest"}}
 TEXT = "On 2 March, Russia and Belarus signed an agreement on gas supplies."
 
 
@@ -80,7 +81,7 @@ def test_an_old_database_upgrades_in_place_and_keeps_its_reviews(databases: Data
     assert queries.events(Store(url))[0].review == "correct"  # opening it again changes nothing
 
 
-def test_a_database_at_the_baseline_gets_the_columns_of_the_days_an_event_date_allows(
+def test_a_database_at_the_baseline_gets_the_columns_added_since_and_its_stories_are_built_anew(
         databases: Databases):
     url = databases.new("baseline")
     engine = create_engine(database_url(url))
@@ -88,12 +89,15 @@ def test_a_database_at_the_baseline_gets_the_columns_of_the_days_an_event_date_a
         old_schema(BASELINE_LACKS).create_all(conn)
         conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
         conn.execute(text("INSERT INTO alembic_version VALUES ('0001')"))
+        conn.execute(text("INSERT INTO story_state (key, value) VALUES ('built', 'yes')"))  # stories without ranks
     engine.dispose()
-    make_rows = Store(url)
-    with make_rows.connect() as conn:
-        assert BASELINE_LACKS["events"] <= {c["name"] for c in inspect(conn).get_columns("events")}
+    upgraded = Store(url)
+    with upgraded.connect() as conn:
+        for table, columns in BASELINE_LACKS.items():
+            assert columns <= {c["name"] for c in inspect(conn).get_columns(table)}
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == newest_revision()
-    make_rows.close()
+        assert conn.execute(text("SELECT count(*) FROM story_state WHERE key = 'built'")).scalar() == 0
+    upgraded.close()
 
 
 def test_the_head_the_store_checks_without_alembic_is_alembics_newest_revision():
