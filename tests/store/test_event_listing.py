@@ -19,6 +19,7 @@ from dyadwatch.store.event_listing import (
     facet_counts,
     list_events,
     order_key,
+    pair_counts,
     records_per_document,
 )
 from dyadwatch.store.reviews import add_review, apply_reviews, latest_reviews
@@ -119,3 +120,8 @@ def test_actor_roles_and_the_date_span_match_every_reviewed_event(reviewed: Stor
                                      Counter(e.target for e in wanted if e.target))
     dates = sorted(e.date for e in wanted if e.date)
     assert date_span(reviewed) == (dates[0], dates[-1])
+
+
+def test_pair_counts_match_every_reviewed_event(reviewed: Store):
+    wanted = expected(reviewed, EventFilter())
+    assert pair_counts(reviewed) == Counter((e.source, e.target) for e in wanted)

@@ -238,3 +238,14 @@ def date_span(store: Store) -> tuple[str, str] | None:
         earliest, latest = conn.execute(select(func.min(base.c.date), func.max(base.c.date))).one()
     dates = sorted([d for d in (earliest, latest) if d] + [r.date for r in _reviewed(store, EVERY_EVENT) if r.date])
     return (dates[0], dates[-1]) if dates else None
+
+
+def pair_counts(store: Store, where: EventFilter = EVERY_EVENT) -> Counter[tuple[str | None, str | None]]:
+    """Events per (source, target) code pair among those the filter selects, after reviews."""
+    base = _unreviewed(where).subquery()
+    query = select(base.c.source, base.c.target, func.count()).group_by(base.c.source, base.c.target)
+    with store.connect() as conn:
+        counts: Counter[tuple[str | None, str | None]] = Counter(
+            {(source, target): n for source, target, n in conn.execute(query)})
+    counts.update((row.source, row.target) for row in _reviewed(store, where))
+    return counts

@@ -249,12 +249,13 @@ def _direction(event: EventRow, a: str, b: str) -> int | None:
     return None
 
 
-def busiest_pair(events: Iterable[EventRow]) -> tuple[str, str] | None:
-    """The two countries with the most events between them, for a dyad page asked for without one."""
-    pairs: Counter[tuple[str, str]] = Counter()
-    for event in events:
-        if event.source and event.target:
-            first, second = event.source.split("-")[0], event.target.split("-")[0]
+def busiest_pair(pairs: Mapping[tuple[str | None, str | None], int]) -> tuple[str, str] | None:
+    """The two countries with the most events between them (from events per source and target code,
+    event_listing.pair_counts), for a dyad page asked for without one."""
+    countries: Counter[tuple[str, str]] = Counter()
+    for (source, target), count in pairs.items():
+        if source and target:
+            first, second = source.split("-")[0], target.split("-")[0]
             if first != second:
-                pairs[(min(first, second), max(first, second))] += 1
-    return pairs.most_common(1)[0][0] if pairs else None
+                countries[(min(first, second), max(first, second))] += count
+    return min(countries, key=lambda pair: (-countries[pair], pair)) if countries else None

@@ -25,7 +25,7 @@ from dyadwatch.reconcile.stories import StoryFilter
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.reconcile.story_listing import story_listing
 from dyadwatch.store import queries
-from dyadwatch.store.event_listing import actor_roles, date_span, listing, records_per_document
+from dyadwatch.store.event_listing import actor_roles, date_span, listing, pair_counts, records_per_document
 from dyadwatch.store.queries import EventFilter, EventRow
 from dyadwatch.store.review_values import CORRECTABLE, STORY_ID, ReviewValueError, review_value
 from dyadwatch.store.reviews import ACTIONS, add_review
@@ -125,8 +125,10 @@ def dyad_page(request: Request, web: Context, a: Text = None, b: Text = None,
               month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
               min_confidence: Confidence = None) -> Response:
     """Two actors side by side: what A did to B and B to A, by month and by domain, with the events behind them."""
-    events = queries.events(web.store, EventFilter(min_confidence=_threshold(min_confidence)))
-    pair = (a.strip().upper(), b.strip().upper()) if a and b else data.busiest_pair(events)
+    threshold = _threshold(min_confidence)
+    pair = (a.strip().upper(), b.strip().upper()) if a and b else \
+        data.busiest_pair(pair_counts(web.store, EventFilter(min_confidence=threshold)))
+    events = queries.events(web.store, EventFilter(actor=pair[0], min_confidence=threshold)) if pair else []
     view = data.dyad_view(events, *pair, month=month) if pair else None
     return render(request, "dyad.html", {
         "view": view, "month": month or "", "dyad_chart": charts.dyad_chart(view) if view else None,
