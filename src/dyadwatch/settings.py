@@ -27,3 +27,8 @@ SETTINGS = (
 
 def default(name: str) -> float | int | str:
     return next(s.default for s in SETTINGS if s.name == name)
+
+
+def confidence_threshold(given: float | None) -> float:
+    """The threshold asked for, or the setting's default when none is."""
+    return given if given is not None else float(default("min_confidence"))

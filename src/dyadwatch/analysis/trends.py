@@ -71,6 +71,14 @@ def sums_of(items: Iterable[Dated], by: str = "month", domain: str | None = None
     return sums
 
 
+def add_items(sums: dict[tuple[str, str], PeriodSums], items: Iterable[Dated], by: str, domain: str | None,
+              actors: tuple[str, str] | None) -> dict[tuple[str, str], PeriodSums]:
+    """The sums the database added up, with those of items read in Python (reviewed or regrouped ones) added."""
+    for key, added in sums_of(items, by, domain, actors).items():
+        sums.setdefault(key, PeriodSums()).add(added.cooperation, added.conflict, added.events)
+    return sums
+
+
 def points_of(sums: dict[tuple[str, str], PeriodSums]) -> list[TrendPoint]:
     return [TrendPoint(period, dom, round(s.cooperation, 2), round(s.conflict, 2),
                        round((s.cooperation + s.conflict) / s.events, 2), s.events)
@@ -88,9 +96,7 @@ def event_trend(store: Store, by: str = "month", domain: str | None = None,
     reviewed ones are added as corrected."""
     sums = intensity_sums(store, PERIOD_LENGTH[by], domain, actors)
     reviewed = [Dated(e.date, e.domain, e.intensity, e.negated, e.source, e.target) for e in reviewed_events(store)]
-    for key, added in sums_of(reviewed, by, domain, actors).items():
-        sums.setdefault(key, PeriodSums()).add(added.cooperation, added.conflict, added.events)
-    return points_of(sums)
+    return points_of(add_items(sums, reviewed, by, domain, actors))
 
 
 def story_trend(store: Store, by: str = "month", domain: str | None = None,

@@ -27,14 +27,13 @@ from dyadwatch.reconcile.story_table import (
     happenings_of,
     less_certain,
     read_stories,
-    resolve,
     skipped_reviews,
     update_stories,
 )
-from dyadwatch.settings import default
+from dyadwatch.settings import confidence_threshold
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import involves
-from dyadwatch.store.reviews import story_reviews, warn_skipped
+from dyadwatch.store.reviews import stored_story_id, story_reviews, warn_skipped
 
 __all__ = ["STOP_WORDS", "WORD", "Contradiction", "Report", "Story", "build_stories", "story"]
 PART = "-"  # between a story's id and the number of one of its parts at a confidence threshold
@@ -66,7 +65,7 @@ def story(store: Store, story_id: str) -> Story | None:
     """The story of this id, or the story it was merged into since; None when there is none."""
     bring_up_to_date(store)
     stored_id, _, part = story_id.partition(PART)
-    current = resolve(store, stored_id)
+    current = stored_story_id(store, stored_id)
     if current is None:
         return None
     wanted = f"{current}{PART}{part}" if part else current
@@ -80,7 +79,7 @@ def bring_up_to_date(store: Store) -> None:
 
 
 def at_threshold(store: Store, stories: list[Story], min_confidence: float | None = None) -> list[Story]:
-    threshold = min_confidence if min_confidence is not None else float(default("min_confidence"))
+    threshold = confidence_threshold(min_confidence)
     below = less_certain(store, threshold) if threshold > 0 else {}
     if not below:
         return stories

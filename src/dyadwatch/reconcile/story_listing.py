@@ -16,14 +16,14 @@ from itertools import islice
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
-from dyadwatch.analysis.trends import PERIOD_LENGTH, Dated, sums_of
+from dyadwatch.analysis.trends import PERIOD_LENGTH, Dated, add_items
 from dyadwatch.reconcile.stories import StoryFilter, at_threshold, bring_up_to_date
 from dyadwatch.reconcile.story_rules import UNDATED, Story, rank
 from dyadwatch.reconcile.story_table import less_certain, read_stories
-from dyadwatch.settings import default
+from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import PeriodSums, actor_count_query, code_point_order, period_sums
+from dyadwatch.store.event_listing import PeriodSums, actor_count_query, code_point_order, of_actor, period_sums
 
 S = schema.stories
 SEVERAL_SOURCES = (2, 3)  # the "told by at least N documents" facet
@@ -41,11 +41,8 @@ class StoryListing:
 def story_listing(store: Store, wanted: StoryFilter, min_confidence: float | None = None, offset: int = 0,
                   limit: int | None = None) -> StoryListing:
     """The stories `wanted` selects, most reported first (story_rules.rank), from `offset`, at most `limit`."""
-    bring_up_to_date(store)
-    threshold = min_confidence if min_confidence is not None else float(default("min_confidence"))
-    told_again = sorted(less_certain(store, threshold)) if threshold > 0 else []
-    parts = sorted((s for s in at_threshold(store, read_stories(store, told_again), threshold) if wanted.keeps(s)),
-                   key=rank)
+    told_again, regrouped = _told_again(store, min_confidence)
+    parts = sorted((s for s in regrouped if wanted.keeps(s)), key=rank)
     selected = _selected(store, wanted, told_again)
     wanted_rows = None if limit is None else offset + limit
     stored = _page(store, selected, wanted_rows)
@@ -69,9 +66,7 @@ def _conditions(wanted: StoryFilter) -> Iterable[ColumnElement[bool]]:
     if wanted.domain:
         yield S.c.domain == wanted.domain.lower()
     if wanted.actor:
-        code = wanted.actor.upper()
-        yield or_(*(or_(column == code, column.startswith(f"{code}-", autoescape=True))
-                    for column in (S.c.source, S.c.target)))
+        yield or_(of_actor(S.c.source, wanted.actor), of_actor(S.c.target, wanted.actor))
 
 
 def _page(store: Store, selected: Select, rows: int | None) -> list[Story]:
@@ -117,12 +112,16 @@ def story_period_sums(store: Store, by: str, domain: str | None = None, actors: 
                       min_confidence: float | None = None) -> dict[tuple[str, str], PeriodSums]:
     """The trend's sums over the stories at the threshold: the stored ones added up by the database, those told
     again without their less certain events added in Python."""
-    bring_up_to_date(store)
-    threshold = min_confidence if min_confidence is not None else float(default("min_confidence"))
-    told_again = sorted(less_certain(store, threshold)) if threshold > 0 else []
+    told_again, regrouped = _told_again(store, min_confidence)
     sums = period_sums(store, S, PERIOD_LENGTH[by], domain, actors, S.c.id.not_in(told_again))
-    parts = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target)
-             for s in at_threshold(store, read_stories(store, told_again), threshold)]
-    for key, added in sums_of(parts, by, domain, actors).items():
-        sums.setdefault(key, PeriodSums()).add(added.cooperation, added.conflict, added.events)
-    return sums
+    parts = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target) for s in regrouped]
+    return add_items(sums, parts, by, domain, actors)
+
+
+def _told_again(store: Store, min_confidence: float | None) -> tuple[list[str], list[Story]]:
+    """The stories brought up to date; the ids of those with events below the threshold, and what is left of
+    them told again without those events."""
+    bring_up_to_date(store)
+    threshold = confidence_threshold(min_confidence)
+    told_again = sorted(less_certain(store, threshold)) if threshold > 0 else []
+    return told_again, at_threshold(store, read_stories(store, told_again), threshold)

@@ -92,14 +92,6 @@ def read_stories(store: Store, story_ids: Sequence[str] | None = None) -> list[S
             for row in story_rows if reports[row.id]]
 
 
-def resolve(store: Store, story_id: str) -> str | None:
-    """The id of the story stored under this id, or of the story it was merged into."""
-    with store.connect() as conn:
-        if conn.execute(select(STORIES.c.id).where(STORIES.c.id == story_id)).first() is not None:
-            return story_id
-        return conn.execute(select(ALIASES.c.story_id).where(ALIASES.c.retired_id == story_id)).scalar()
-
-
 def less_certain(store: Store, threshold: float) -> dict[str, set[str]]:
     """Story id -> its events less certain than the threshold, for the stories that have any."""
     with store.connect() as conn:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union_all
 
-from dyadwatch.settings import default
+from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import apply_reviews, latest_reviews
@@ -55,7 +55,27 @@ def list_events(store: Store, where: EventFilter = EVERY_EVENT, offset: int = 0,
                 keep_rejected: bool = False) -> list[EventRow]:
     """The events the filter selects, in date order (undated last, then by document, place and id), from
     `offset` and at most `where.limit` of them."""
-    reviewed = _reviewed(store, where, keep_rejected)
+    return _page(store, where, offset, reviewed_events(store, where, keep_rejected))
+
+
+def listing(store: Store, where: EventFilter, offset: int = 0) -> EventListing:
+    """A page of the listing with the count and the facets of everything the filter selects."""
+    reviewed = reviewed_events(store, where)
+    return EventListing(_page(store, where, offset, reviewed), _count(store, where, reviewed),
+                        _facets(store, where, reviewed, FACET_FIELDS))
+
+
+def count_events(store: Store, where: EventFilter) -> int:
+    return _count(store, where, reviewed_events(store, where))
+
+
+def facet_counts(store: Store, where: EventFilter, fields: tuple[str, ...] = FACET_FIELDS
+                 ) -> dict[str, Counter[str]]:
+    """Per facet field (of `fields`), how many of the selected events hold each value."""
+    return _facets(store, where, reviewed_events(store, where), fields)
+
+
+def _page(store: Store, where: EventFilter, offset: int, reviewed: list[EventRow]) -> list[EventRow]:
     wanted = None if where.limit is None else offset + where.limit
     query = _unreviewed(where).order_by(E.c.date.is_(None), E.c.date, code_point_order(store, D.c.name), E.c.start,
                                         E.c.id)
@@ -67,34 +87,28 @@ def list_events(store: Store, where: EventFilter = EVERY_EVENT, offset: int = 0,
     return list(islice(merged, offset, wanted))
 
 
-def listing(store: Store, where: EventFilter, offset: int = 0) -> EventListing:
-    """A page of the listing with the count and the facets of everything the filter selects."""
-    return EventListing(list_events(store, where, offset), count_events(store, where), facet_counts(store, where))
-
-
-def count_events(store: Store, where: EventFilter) -> int:
+def _count(store: Store, where: EventFilter, reviewed: list[EventRow]) -> int:
     with store.connect() as conn:
         machine = conn.execute(select(func.count()).select_from(_unreviewed(where).subquery())).scalar() or 0
-    return machine + len(_reviewed(store, where))
+    return machine + len(reviewed)
 
 
-def facet_counts(store: Store, where: EventFilter) -> dict[str, Counter[str]]:
-    """Per facet field, how many of the selected events hold each value."""
+def _facets(store: Store, where: EventFilter, reviewed: list[EventRow], fields: tuple[str, ...]
+            ) -> dict[str, Counter[str]]:
     base = _unreviewed(where).subquery()
-    year = func.substr(base.c.date, 1, 4)
-    grouped = {"type": base.c.type, "domain": base.c.domain, "doc": base.c.doc, "year": year}
-    counts: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
+    grouped = {"type": base.c.type, "domain": base.c.domain, "doc": base.c.doc,
+               "year": func.substr(base.c.date, 1, 4)}
+    counts: dict[str, Counter[str]] = {name: Counter() for name in fields}
     with store.connect() as conn:
-        for name, column in grouped.items():
-            query = select(column, func.count()).where(column.is_not(None)).group_by(column)
+        for name in fields:
+            query = actor_count_query(base) if name == "actor" else \
+                select(grouped[name], func.count()).where(grouped[name].is_not(None)).group_by(grouped[name])
             counts[name].update({value: n for value, n in conn.execute(query) if value})
-        counts["actor"].update({code: n for code, n in conn.execute(actor_count_query(base))})
-    for row in _reviewed(store, where):
-        counts["type"][row.type] += 1
-        counts["domain"].update([row.domain] if row.domain else [])
-        counts["doc"][row.doc] += 1
-        counts["year"].update([row.date[:4]] if row.date else [])
-        counts["actor"].update({code for code in (row.source, row.target) if code})
+    for row in reviewed:
+        values = {"type": [row.type], "domain": [row.domain], "doc": [row.doc], "year": [(row.date or "")[:4]],
+                  "actor": list({row.source, row.target})}
+        for name in fields:
+            counts[name].update(value for value in values[name] if value)
     return counts
 
 
@@ -117,8 +131,9 @@ def _unreviewed(where: EventFilter) -> Select:
     return record_select(E, EventRow).where(~E.c.id.in_(select(R.c.record_id)), *_conditions(where))
 
 
-def _reviewed(store: Store, where: EventFilter, keep_rejected: bool = False) -> list[EventRow]:
-    """The reviewed events, corrected, that the filter selects (rejected ones left out unless kept)."""
+def reviewed_events(store: Store, where: EventFilter = EVERY_EVENT, keep_rejected: bool = False) -> list[EventRow]:
+    """The events an analyst reviewed, as corrected, that the filter selects (rejected ones left out unless
+    kept)."""
     query = record_select(E, EventRow).where(E.c.id.in_(select(R.c.record_id)))
     if where.doc:
         query = query.where(D.c.name == where.doc)
@@ -132,8 +147,7 @@ def _reviewed(store: Store, where: EventFilter, keep_rejected: bool = False) -> 
 
 def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
     """The filter in SQL, as event_matches reads it in Python."""
-    threshold = where.min_confidence if where.min_confidence is not None else float(default("min_confidence"))
-    yield E.c.confidence >= threshold
+    yield E.c.confidence >= confidence_threshold(where.min_confidence)
     if where.type:
         yield E.c.type == where.type.upper()
     if where.domain:
@@ -141,9 +155,7 @@ def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
     if where.doc:
         yield D.c.name == where.doc
     if where.actor:
-        code = where.actor.upper()
-        yield or_(*(or_(column == code, column.startswith(f"{code}-", autoescape=True))
-                    for column in (E.c.source, E.c.target)))
+        yield or_(of_actor(E.c.source, where.actor), of_actor(E.c.target, where.actor))
     if where.since:  # a date at a coarser precision than `since` counts when it is that period or later
         yield and_(E.c.date.is_not(None), E.c.date >= func.substr(literal(where.since), 1, func.length(E.c.date)))
     if where.until:
@@ -158,7 +170,7 @@ def code_point_order(store: Store, column: Any) -> Any:
 def records_per_document(store: Store) -> dict[str, tuple[int, int, int]]:
     """For each document, its events (at the default confidence threshold), figures and claims, after reviews:
     counted by the database, less the records an analyst rejected."""
-    events = facet_counts(store, EVERY_EVENT)["doc"]
+    events = facet_counts(store, EVERY_EVENT, ("doc",))["doc"]
     figures, claims = _kept_per_document(store, schema.quantities), _kept_per_document(store, schema.claims)
     with store.connect() as conn:
         names = conn.execute(select(D.c.name)).scalars().all()
@@ -178,18 +190,12 @@ def _kept_per_document(store: Store, table: Any) -> Counter[str]:
     return counts
 
 
-def reviewed_events(store: Store, where: EventFilter = EVERY_EVENT) -> list[EventRow]:
-    """The events an analyst reviewed, as corrected, that the filter selects (rejected ones left out)."""
-    return _reviewed(store, where)
-
-
 def intensity_sums(store: Store, length: int, domain: str | None = None, actors: tuple[str, str] | None = None
                    ) -> dict[tuple[str, str], PeriodSums]:
     """Per period (the first `length` characters of the date) and domain, the unreviewed events' positive and
     negative intensities added up, and their number; negated events and coarser dates left out."""
-    threshold = float(default("min_confidence"))
     return period_sums(store, E, length, domain, actors, ~E.c.id.in_(select(R.c.record_id)),
-                       E.c.confidence >= threshold)
+                       E.c.confidence >= confidence_threshold(None))
 
 
 def period_sums(store: Store, table: Any, length: int, domain: str | None, actors: tuple[str, str] | None,
@@ -211,9 +217,15 @@ def period_sums(store: Store, table: Any, length: int, domain: str | None, actor
                 for when, dom, up, down, n in conn.execute(query)}
 
 
+def of_actor(column: Any, code: str) -> ColumnElement[bool]:
+    """The column holds the actor code or one of its sub-actors (RUS holds RUS-GOV), as rows.involves reads it."""
+    code = code.upper()
+    return or_(column == code, column.startswith(f"{code}-", autoescape=True))
+
+
 def _of_country(column: Any, country: str) -> ColumnElement[bool]:
-    return or_(column == country, column.startswith(f"{country}-", autoescape=True)) if country \
-        else or_(column.is_(None), column == "")
+    """As trends._between reads a country: the code's country part, an empty one for no actor."""
+    return of_actor(column, country) if country else or_(column.is_(None), column == "")
 
 
 def actor_roles(store: Store) -> tuple[Counter[str], Counter[str]]:
@@ -225,7 +237,7 @@ def actor_roles(store: Store) -> tuple[Counter[str], Counter[str]]:
         for counter, column in ((sources, base.c.source), (targets, base.c.target)):
             counter.update({code: n for code, n in conn.execute(
                 select(column, func.count()).where(column.is_not(None)).group_by(column)) if code})
-    for row in _reviewed(store, EVERY_EVENT):
+    for row in reviewed_events(store):
         sources.update([row.source] if row.source else [])
         targets.update([row.target] if row.target else [])
     return sources, targets
@@ -236,7 +248,7 @@ def date_span(store: Store) -> tuple[str, str] | None:
     base = _unreviewed(EVERY_EVENT).subquery()
     with store.connect() as conn:
         earliest, latest = conn.execute(select(func.min(base.c.date), func.max(base.c.date))).one()
-    dates = sorted([d for d in (earliest, latest) if d] + [r.date for r in _reviewed(store, EVERY_EVENT) if r.date])
+    dates = sorted([d for d in (earliest, latest) if d] + [r.date for r in reviewed_events(store) if r.date])
     return (dates[0], dates[-1]) if dates else None
 
 
@@ -247,5 +259,5 @@ def pair_counts(store: Store, where: EventFilter = EVERY_EVENT) -> Counter[tuple
     with store.connect() as conn:
         counts: Counter[tuple[str | None, str | None]] = Counter(
             {(source, target): n for source, target, n in conn.execute(query)})
-    counts.update((row.source, row.target) for row in _reviewed(store, where))
+    counts.update((row.source, row.target) for row in reviewed_events(store, where))
     return counts

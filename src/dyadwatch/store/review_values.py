@@ -226,7 +226,6 @@ RULES: Mapping[str, Mapping[str, FieldRule]] = {
 }
 CORRECTABLE: Mapping[str, tuple[str, ...]] = {kind: tuple(rules) for kind, rules in RULES.items()}
 DOCUMENT_PREFIX = "d:"
-STORY_PREFIX = "s"
 STORY_ID = re.compile(r"s[0-9]{1,18}", re.ASCII)
 EVENT_ID = re.compile(r"e[0-9a-f]{1,23}", re.ASCII)
 MAX_STORY_EVENTS = 10_000

@@ -41,7 +41,7 @@ STORY_ACTIONS = tuple(STORY_REVIEW_FIELDS)  # merge, split: what an analyst may 
 CERTAIN = 1.0  # the confidence of an event an analyst confirmed or corrected
 NUL = "\x00"  # SQLite keeps it in text, PostgreSQL refuses it: refused alike on both
 __all__ = ["ACTIONS", "CORRECTABLE", "STORY_ACTIONS", "Review", "add_review", "apply_reviews", "chunks",
-           "latest_reviews", "review_status", "story_reviews", "warn_skipped"]
+           "latest_reviews", "review_status", "stored_story_id", "story_reviews", "warn_skipped"]
 TABLES = {"e": schema.events, "q": schema.quantities, "c": schema.claims}
 R = TypeVar("R")
 log = logging.getLogger(__name__)
@@ -162,16 +162,21 @@ def _story_value(field: str, given: object) -> Any:
     return STORY_RULES[field].value(field, given)
 
 
-def _current_story(store: Store, given: str) -> str:
-    """The id a story is stored under now (a merged story's id leads to the story it joined)."""
+def stored_story_id(store: Store, given: str) -> str | None:
+    """The id a story is stored under now (a merged story's id leads to the story it joined), or None."""
     stories, aliases = schema.stories, schema.story_aliases
     with store.connect() as conn:
         if conn.execute(select(stories.c.id).where(stories.c.id == given)).first() is not None:
             return given
         current = conn.execute(select(aliases.c.story_id).where(aliases.c.retired_id == given)).scalar()
+    return None if current is None else str(current)
+
+
+def _current_story(store: Store, given: str) -> str:
+    current = stored_story_id(store, given)
     if current is None:
         raise DyadwatchError(Errors.E017, id=given or "(none)")
-    return str(current)
+    return current
 
 
 def _story_events(store: Store, story: str) -> set[str]:

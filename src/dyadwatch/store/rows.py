@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from dyadwatch.periods import first_day, last_day
-from dyadwatch.settings import default
+from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema
 
 D = schema.documents
@@ -143,8 +143,7 @@ def involves(source: str | None, target: str | None, actor: str) -> bool:
 
 def event_matches(row: EventRow, where: EventFilter) -> bool:
     """Whether an event (its values after reviews) is one the filter selects; `limit` aside."""
-    threshold = where.min_confidence if where.min_confidence is not None else float(default("min_confidence"))
-    if row.confidence < threshold or (where.doc and row.doc != where.doc):
+    if row.confidence < confidence_threshold(where.min_confidence) or (where.doc and row.doc != where.doc):
         return False
     if where.type and row.type != where.type.upper():
         return False

@@ -29,7 +29,6 @@ from dyadwatch.nlp.domains import DomainCues
 from dyadwatch.nlp.syntax import verb_of
 from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary
-from dyadwatch.periods import first_day, last_day
 
 
 @dataclass
@@ -111,17 +110,18 @@ class LearnedEventCoder:
             negated=decision.negated or said_not_to_happen(token), date=chosen.value, date_precision=chosen.precision,
             domain=self.domains.domain_for(kind, clause, sentence, context.heading),
             intensity=self.vocabulary.intensity.get(kind, 0.0), confidence=round(decision.confidence, 4),
-            date_source=chosen.source, **_days(chosen.value, chosen.expression))
+            date_source=chosen.source, **_days(chosen.expression))
         also = coordinated(chosen.expression, expressions, sentence) if chosen.expression is not None else []
         return [event, *(replace(event, date=t.value, date_precision=t.precision, date_source=t.text,
-                                 **_days(t.value, t)) for t in also)]
+                                 **_days(t)) for t in also)]
 
 
-def _days(value: str | None, expression: TimeExpression | None) -> dict[str, str | None]:
-    """The first and last day a date allows: its phrase's, or its value's whole year, month or day."""
-    if expression is not None:
-        return {"date_begin": expression.begin.isoformat(), "date_end": expression.end_date.isoformat()}
-    return {"date_begin": first_day(value) if value else None, "date_end": last_day(value) if value else None}
+def _days(expression: TimeExpression | None) -> dict[str, str | None]:
+    """The first and last day the date's phrase allows; none without a phrase (the whole year, month or day of
+    the date, as the rows read it)."""
+    if expression is None:
+        return {"date_begin": None, "date_end": None}
+    return {"date_begin": expression.begin.isoformat(), "date_end": expression.end_date.isoformat()}
 
 
 def _mention(candidate: Candidate, trigger: Token) -> ActorMention:
