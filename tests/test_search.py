@@ -29,6 +29,7 @@ from dyadwatch.search import (
     question_outcomes,
     recall_at_k,
 )
+from dyadwatch.stemming import stems_of
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.postgres_cluster import Cluster
@@ -125,8 +126,9 @@ def names_of(label: str, parsed: ParsedQuestion) -> set[str]:
 
 
 def test_british_and_american_spellings_and_adverbs_find_each_other(searcher):
-    phrases = {p.text for c in searcher.parse("jointly organised defence programmes").concepts for p in c.phrases}
-    assert {"defense", "programs", "organized", "joint"} <= phrases
+    # The stemmer keeps "-li" in "sharply" ("sharpli"), so the adjective is asked for as well.
+    stems = {p.stems for c in searcher.parse("sharply organised defence programmes").concepts for p in c.phrases}
+    assert {stems_of(word) for word in ("defense", "programs", "organized", "sharp")} <= stems
 
 
 def test_stop_words_question_words_and_how_much_are_not_searched_for(searcher):
@@ -274,18 +276,16 @@ def test_recall_at_5_on_the_sample_questions(seeds_store, knowledge):
 
 
 def test_recall_at_5_is_the_same_on_sqlite_and_postgresql(tmp_path, postgres: Cluster, extractor, knowledge):
-    """The expansion and re-ranking are shared; only the engines' stemmers differ (FTS5's Porter stems "general"
-    and "generation" alike, PostgreSQL's English Snowball does not), which shifts a concept's IDF slightly and
-    with it a borderline rank: measured when written, 0.95 on SQLite and 1.0 on PostgreSQL (one question,
-    ranked 6th against 5th). Each must stay within one question of the other."""
-    found = {}
+    """The expansion and re-ranking are shared and both engines index the same stems, so every question's
+    evidence ranks the same on both."""
+    ranks = {}
     for backend, url in (("sqlite", str(tmp_path / "seeds.db")), ("postgresql", postgres.create_database("seeds"))):
         store = Store(url)
         assert ingest(store, [SEEDS], extractor).ok
-        found[backend] = sum(o.found(5) for o in question_outcomes(store, knowledge, GOLD / "questions.jsonl"))
+        ranks[backend] = [o.rank for o in question_outcomes(store, knowledge, GOLD / "questions.jsonl")]
         store.close()
-    assert min(found.values()) >= SEEDS_RECALL_FLOOR * 20
-    assert abs(found["sqlite"] - found["postgresql"]) <= 1, found
+    assert sum(rank is not None and rank <= 5 for rank in ranks["sqlite"]) >= SEEDS_RECALL_FLOOR * 20
+    assert ranks["sqlite"] == ranks["postgresql"]
 
 
 def test_question_outcomes_rank_the_evidence(seeds_store, knowledge):

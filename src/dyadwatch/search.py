@@ -6,9 +6,9 @@ demonyms, capital, seat of government and offices (countries.yaml, actors/*.yaml
 Stop words and words that only frame the question ("according to the sources") are dropped.
 
 1. Retrieval: the database's full-text search (store/fulltext.py) ranks sentences
-   for the OR of every concept's phrases: SQLite's FTS5 by BM25 (porter stemming),
-   PostgreSQL by ts_rank_cd over an English tsvector. Only this SQL differs between
-   the two; the expansion before and the re-ranking after are the same. On other
+   for the OR of every concept's phrases: SQLite's FTS5 by BM25, PostgreSQL by
+   ts_rank_cd, both over the stems stored with each sentence. Only this SQL differs
+   between the two; the expansion before and the re-ranking after are the same. On other
    databases the substring fallback of `queries.search` is asked once per concept.
 2. Re-ranking of the top candidates with cheap features: the IDF-weighted share of
    the question's concepts a sentence covers (a synonym counts a little less than
@@ -23,8 +23,8 @@ Stop words and words that only frame the question ("according to the sources") a
    the package is installed and $DYADWATCH_STATIC_MODEL names a local model folder.
    Nothing is ever downloaded.
 
-Matching in Python uses the very stems SQLite's FTS5 makes, on either database: words
-are stemmed by an in-memory FTS5 table with the same tokenizer, read back through fts5vocab.
+Questions, synonyms and sentences are stemmed by one function (stemming.py, Snowball English),
+so matching in Python uses the very stems both databases index.
 """
 
 from __future__ import annotations
@@ -33,9 +33,7 @@ import json
 import math
 import os
 import re
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -48,6 +46,7 @@ from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.knowledge import BUNDLED, Actor, Country, Knowledge
 from dyadwatch.nlp.quantities import find_figures
 from dyadwatch.nlp.timex import find_time_expressions
+from dyadwatch.stemming import stems_of_all
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.fulltext import FullText
@@ -194,37 +193,6 @@ def _words(phrase: str) -> tuple[str, ...]:
 # Stemming exactly as FTS5 does
 
 
-class PorterStems:
-    """Stems from an in-memory FTS5 table with the store's tokenizer, read back through fts5vocab.
-
-    Asking SQLite rather than reimplementing the stemmer keeps matching in Python
-    identical to matching in the index ("signed" and "signing" both give "sign").
-    """
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._db = connection
-        self._db.execute("CREATE VIRTUAL TABLE words USING fts5(text, tokenize='porter unicode61')")
-        self._db.execute("CREATE VIRTUAL TABLE word_stems USING fts5vocab(words, instance)")
-
-    def of_texts(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
-        self._db.execute("DELETE FROM words")
-        self._db.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)",
-                             ((row, t) for row, t in enumerate(texts, start=1)))
-        tokens: list[list[tuple[int, str]]] = [[] for _ in texts]
-        for term, row, offset in self._db.execute("SELECT term, doc, offset FROM word_stems"):
-            tokens[row - 1].append((offset, term))
-        return [tuple(term for _, term in sorted(found)) for found in tokens]
-
-    def of_words(self, words: Sequence[str]) -> list[str]:
-        return [" ".join(stems) for stems in self.of_texts(words)]
-
-
-@contextmanager
-def porter_stems() -> Iterator[PorterStems]:
-    with closing(sqlite3.connect(":memory:")) as connection:
-        yield PorterStems(connection)
-
-
 # ---------------------------------------------------------------------------
 # Names of countries and actors
 
@@ -319,9 +287,9 @@ class SynonymIndex:
         return _unique(member for group in self.by_stems.get(stems, ()) for member in self.groups[group])
 
 
-def build_synonym_index(groups: Sequence[tuple[str, ...]], stemmer: PorterStems) -> SynonymIndex:
+def build_synonym_index(groups: Sequence[tuple[str, ...]]) -> SynonymIndex:
     members = [(number, member) for number, group in enumerate(groups) for member in group]
-    stems = stemmer.of_texts([member for _, member in members])
+    stems = stems_of_all([member for _, member in members])
     by_stems: dict[tuple[str, ...], list[int]] = {}
     for (number, _), member_stems in zip(members, stems, strict=True):
         if member_stems and number not in by_stems.get(member_stems, []):
@@ -335,8 +303,8 @@ def build_synonym_index(groups: Sequence[tuple[str, ...]], stemmer: PorterStems)
 
 @dataclass(frozen=True)
 class Phrase:
-    text: str                  # as written, for the FTS5 query
-    stems: tuple[str, ...]     # as FTS5 stems it, for matching candidates
+    text: str                  # as written
+    stems: tuple[str, ...]     # for the full-text query and for matching candidates
     own: bool                  # the question's own word or a name of the same actor; False for a synonym
 
 
@@ -361,8 +329,9 @@ class ParsedQuestion:
 
 
 def _fts_phrases(phrases: Iterable[Phrase]) -> list[str]:
-    # Only letters and digits reach the quoted phrase, so no question can break FTS5's or PostgreSQL's syntax.
-    quoted = (" ".join(WORD.findall(p.text)) for p in phrases)
+    # Only stems (letters and digits) reach the quoted phrase, so no question can break FTS5's or PostgreSQL's
+    # syntax.
+    quoted = (" ".join(p.stems) for p in phrases)
     return [f'"{q}"' for q in dict.fromkeys(quoted) if q]
 
 
@@ -395,7 +364,7 @@ def _cue_positions(words: Sequence[str], cues: Sequence[tuple[str, ...]]) -> tup
 
 
 def _word_forms(folded: str, spelling: Sequence[tuple[str, str]]) -> list[str]:
-    """The word with its other spellings; an adverb also as its adjective, since porter keeps "-li"."""
+    """The word with its other spellings; an adverb also as its adjective, since the stemmer keeps some "-li"."""
     forms = [folded]
     for british, american in spelling:
         for ending, other in ((british, american), (american, british)):
@@ -531,24 +500,19 @@ class Searcher:
     @classmethod
     def build(cls, knowledge: Knowledge, encoder: SentenceEncoder | None = None) -> Searcher:
         vocabulary = load_vocabulary(knowledge)
-        with porter_stems() as stemmer:
-            synonyms = build_synonym_index(vocabulary.synonyms, stemmer)
-        return cls(vocabulary, build_name_index(knowledge), synonyms, encoder)
+        return cls(vocabulary, build_name_index(knowledge), build_synonym_index(vocabulary.synonyms), encoder)
 
     # -- questions --------------------------------------------------------
 
     def parse(self, question: str) -> ParsedQuestion:
-        with porter_stems() as stemmer:
-            return self._parse(question, stemmer)
-
-    def _parse(self, question: str, stemmer: PorterStems) -> ParsedQuestion:
         raw = WORD.findall(question)
-        words = [QuestionWord(w, w.casefold(), s) for w, s in zip(raw, stemmer.of_words(raw), strict=True)]
+        stems = (" ".join(word_stems) for word_stems in stems_of_all(raw))
+        words = [QuestionWord(w, w.casefold(), s) for w, s in zip(raw, stems, strict=True)]
         folded = [w.folded for w in words]
         wants_figure, figure_words = _cue_positions(folded, self.vocabulary.figure_cues)
         wants_date, date_words = _cue_positions(folded, self.vocabulary.date_cues)
         drafts = self._drafts(words, figure_words | date_words)
-        return ParsedQuestion(self._stemmed(drafts, stemmer), wants_figure, wants_date)
+        return ParsedQuestion(self._stemmed(drafts), wants_figure, wants_date)
 
     def _drafts(self, words: Sequence[QuestionWord], skipped: set[int]) -> list[Draft]:
         drafts: list[Draft] = []
@@ -584,9 +548,9 @@ class Searcher:
         own = tuple(_word_forms(word.folded, self.vocabulary.spelling))
         return Draft(word.text, own, self.synonyms.expansions((word.stem,))), 1
 
-    def _stemmed(self, drafts: Sequence[Draft], stemmer: PorterStems) -> tuple[Concept, ...]:
+    def _stemmed(self, drafts: Sequence[Draft]) -> tuple[Concept, ...]:
         texts = [t for d in drafts for t in (*d.own, *d.expansions)]
-        stems = dict(zip(texts, stemmer.of_texts(texts), strict=True))
+        stems = dict(zip(texts, stems_of_all(texts), strict=True))
         concepts: dict[frozenset[tuple[str, ...]], Concept] = {}
         for draft in drafts:
             phrases = {}
@@ -606,26 +570,25 @@ class Searcher:
     # -- answers ----------------------------------------------------------
 
     def answer(self, store: Store, question: str, limit: int = 10) -> Answer:
-        with porter_stems() as stemmer:
-            parsed = self._parse(question, stemmer)
-            if not parsed.concepts:
-                return Answer([], question=question)
-            pool = max(CANDIDATES, 2 * limit)
-            hits, idfs = (_retrieve_full_text(store, store.full_text, parsed, pool) if store.full_text
-                           else _retrieve_substring(store, parsed, pool))
-            ranked = self._rerank(question, parsed, hits, idfs, stemmer)
+        parsed = self.parse(question)
+        if not parsed.concepts:
+            return Answer([], question=question)
+        pool = max(CANDIDATES, 2 * limit)
+        hits, idfs = (_retrieve_full_text(store, store.full_text, parsed, pool) if store.full_text
+                       else _retrieve_substring(store, parsed, pool))
+        ranked = self._rerank(question, parsed, hits, idfs)
         citations = [Citation(h.doc, h.start, h.end, h.text, h.doc_date, round(score, 4))
                      for score, h in ranked[:limit]]
         events, figures = _records_within(store, citations)
         return Answer(citations, events, figures, question, parsed.fts_query())
 
     def _rerank(self, question: str, parsed: ParsedQuestion, hits: list[queries.SentenceHit],
-                idfs: list[float], stemmer: PorterStems) -> list[tuple[float, queries.SentenceHit]]:
+                idfs: list[float]) -> list[tuple[float, queries.SentenceHit]]:
         if not hits:
             return []
         total_idf = sum(idfs) or 1.0
         semantic = _cosines(self.encoder, question, [h.text for h in hits]) if self.encoder else [0.0] * len(hits)
-        stemmed = [StemmedSentence.of(stems) for stems in stemmer.of_texts([h.text for h in hits])]
+        stemmed = [StemmedSentence.of(tuple(h.stems.split())) for h in hits]
         matched = [[_concept_matches(sentence, c) for c in parsed.concepts] for sentence in stemmed]
         average_length = sum(len(sentence.stems) for sentence in stemmed) / len(stemmed) or 1.0
         relevance = [_bm25(matches, idfs, len(sentence.stems), average_length)
@@ -676,7 +639,7 @@ def _retrieve_substring(store: Store, parsed: ParsedQuestion, pool: int) -> tupl
         found = queries.search(store, " ".join(dict.fromkeys(words)), limit=pool)
         for hit in found:
             hits.setdefault((hit.doc, hit.start), queries.SentenceHit(
-                hit.doc, hit.doc_date, hit.start, hit.end, hit.text, 0.0))
+                hit.doc, hit.doc_date, hit.start, hit.end, hit.text, 0.0, hit.stems))
         # A concept that fills the whole pool may match far more sentences: count it as common.
         matching = total if len(found) >= pool else len(found)
         idfs.append(_idf(total, matching))

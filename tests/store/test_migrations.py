@@ -100,5 +100,38 @@ def test_a_database_at_the_baseline_gets_the_columns_added_since_and_its_stories
     upgraded.close()
 
 
+OLD_FULL_TEXT = {
+    "sqlite": ["CREATE VIRTUAL TABLE sentences_fts USING fts5(text, tokenize='porter unicode61')",
+               "INSERT INTO sentences_fts(rowid, text) SELECT id, text FROM sentences"],
+    "postgresql": ["CREATE INDEX ix_sentences_text_search ON sentences USING GIN (to_tsvector('english', text))"],
+}
+
+
+def test_sentences_stored_before_stems_get_them_and_are_found_by_full_text_search(databases: Databases):
+    url = databases.new("unstemmed")
+    make_old_database(url)  # a document, without the sentences table's stems column
+    engine = create_engine(database_url(url))
+    with engine.begin() as conn:
+        Store(url).close()  # upgraded to the newest revision; now put it back at 0003, as stored then
+        conn.execute(text("DELETE FROM sentence_stems" if conn.dialect.name == "sqlite"
+                          else "DROP INDEX ix_sentences_stems_search"))
+        conn.execute(text("ALTER TABLE sentences DROP COLUMN stems"))
+        conn.execute(insert(old_schema({"sentences": {"stems"}}).tables["sentences"]).values(
+            document_id=1, start=0, end=len(TEXT), paragraph=0, heading="", text=TEXT))
+        for statement in OLD_FULL_TEXT[conn.dialect.name]:
+            conn.execute(text(statement))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+    engine.dispose()
+    store = Store(url)
+    with store.connect() as conn:
+        stems = conn.execute(text("SELECT stems FROM sentences")).scalar()
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert stems.split()[:4] == ["on", "2", "march", "russia"] and "sign" in stems.split()
+    assert revision == newest_revision()
+    [hit] = queries.search(store, "signing")
+    assert hit.text == TEXT
+    store.close()
+
+
 def test_the_head_the_store_checks_without_alembic_is_alembics_newest_revision():
     assert newest_revision() == migrations.HEAD

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dyadwatch.errors import DyadwatchError, Errors, InputError
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Document, Extraction
+from dyadwatch.stemming import stems_of_all
 from dyadwatch.store import migrations, schema
 from dyadwatch.store.fulltext import FullText, full_text_for
 
@@ -193,8 +194,10 @@ class Store:
     def _save_records(self, conn: Connection, document: Document, extraction: Extraction,
                       document_id: int, run_id: int) -> None:
         if extraction.sentences:
+            stems = stems_of_all([s.text for s in extraction.sentences])
             rows = [{"document_id": document_id, "start": s.start, "end": s.end, "paragraph": s.paragraph,
-                     "heading": s.heading, "text": s.text} for s in extraction.sentences]
+                     "heading": s.heading, "text": s.text, "stems": " ".join(words)}
+                    for s, words in zip(extraction.sentences, stems, strict=True)]
             conn.execute(insert(schema.sentences), rows)
             if self.full_text:
                 self.full_text.add_document(conn, document_id)

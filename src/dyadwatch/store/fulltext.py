@@ -1,10 +1,12 @@
 """Full-text search of sentences in the database's own engine: SQLite's FTS5 or PostgreSQL's text search.
 
-Both read the same query, quoted phrases of letters and digits joined by OR (`"gas price" OR "loan"`):
-FTS5 as it is, PostgreSQL through websearch_to_tsquery, which reads quotes and "or" the same way. What
-differs is only the SQL: FTS5 keeps a separate index table, filled and emptied with the sentences, and ranks
-by BM25; PostgreSQL indexes an expression of the sentences table (GIN over to_tsvector with English stemming),
-which follows the table by itself, and ranks by cover density (ts_rank_cd).
+Both index the stems stored beside each sentence (`sentences.stems`, made by stemming.py) and read the same
+query, quoted phrases of stems joined by OR (`"gas price" OR "loan"`): FTS5 as it is, PostgreSQL through
+websearch_to_tsquery, which reads quotes and "or" the same way. Neither stems again (FTS5's unicode61
+tokenizer, PostgreSQL's simple configuration), so a question matches the same sentences on both. What differs
+is only the SQL: FTS5 keeps a separate index table, filled and emptied with the sentences, and ranks by BM25;
+PostgreSQL indexes an expression of the sentences table (GIN over to_tsvector), which follows the table by
+itself, and ranks by cover density (ts_rank_cd).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, text
 
 # The select list both engines return; "end" is quoted since it is an SQL keyword.
-HIT_COLUMNS = 'd.name AS doc, d.date AS doc_date, s.start, s."end", s.text'
+HIT_COLUMNS = 'd.name AS doc, d.date AS doc_date, s.start, s."end", s.text, s.stems'
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,12 @@ class SentenceHit:
     end: int
     text: str
     score: float
+    stems: str = ""  # the sentence's stems, for matching a question's words again in Python
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["stems"]
+        return data
 
 
 class FullText(Protocol):
@@ -47,46 +52,47 @@ class FullText(Protocol):
 
 
 class Fts5:
-    """SQLite: an FTS5 table of the sentences (rowid = sentence id), porter stemming, BM25."""
+    """SQLite: an FTS5 table of the sentences' stems (rowid = sentence id), BM25."""
+
+    TABLE = "sentence_stems"
 
     def create(self, conn: Connection) -> None:
-        conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts "
-                          "USING fts5(text, tokenize='porter unicode61')"))
+        conn.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.TABLE} "
+                          "USING fts5(stems, tokenize='unicode61 remove_diacritics 0')"))
 
     def add_document(self, conn: Connection, document_id: int) -> None:
-        conn.execute(text("INSERT INTO sentences_fts(rowid, text) SELECT id, text FROM sentences "
+        conn.execute(text(f"INSERT INTO {self.TABLE}(rowid, stems) SELECT id, stems FROM sentences "
                           "WHERE document_id = :d"), {"d": document_id})
 
     def remove_document(self, conn: Connection, document_id: int) -> None:
-        conn.execute(text("DELETE FROM sentences_fts WHERE rowid IN "
+        conn.execute(text(f"DELETE FROM {self.TABLE} WHERE rowid IN "
                           "(SELECT id FROM sentences WHERE document_id = :d)"), {"d": document_id})
 
     def count(self, conn: Connection, match: str) -> int:
-        return conn.execute(text("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH :match"),
+        return conn.execute(text(f"SELECT count(*) FROM {self.TABLE} WHERE {self.TABLE} MATCH :match"),
                             {"match": match}).scalar() or 0
 
     def top(self, conn: Connection, match: str, limit: int) -> list[SentenceHit]:
         rows = conn.execute(text(
-            f"SELECT {HIT_COLUMNS}, -bm25(sentences_fts) AS score FROM sentences_fts "
-            "JOIN sentences s ON s.id = sentences_fts.rowid JOIN documents d ON d.id = s.document_id "
-            "WHERE sentences_fts MATCH :match ORDER BY bm25(sentences_fts), s.id LIMIT :limit"),
+            f"SELECT {HIT_COLUMNS}, -bm25({self.TABLE}) AS score FROM {self.TABLE} "
+            f"JOIN sentences s ON s.id = {self.TABLE}.rowid JOIN documents d ON d.id = s.document_id "
+            f"WHERE {self.TABLE} MATCH :match ORDER BY bm25({self.TABLE}), s.id LIMIT :limit"),
             {"match": match, "limit": limit})
         return [SentenceHit(**row._mapping) for row in rows]
 
 
-# PostgreSQL's parser takes whatever stands between < and > for an HTML tag and drops it, words and all; the
-# sentences are plain text, so a "<" is read as a space. The query must spell the indexed expression exactly
-# as the index does, or PostgreSQL will not use the index.
-PG_INDEXED = "to_tsvector('english', replace(text, '<', ' '))"
-PG_VECTOR = "to_tsvector('english', replace(s.text, '<', ' '))"
-PG_QUERY = "websearch_to_tsquery('english', :match)"
+# The query must spell the indexed expression exactly as the index does, or PostgreSQL will not use the index.
+PG_INDEXED = "to_tsvector('simple', stems)"
+PG_VECTOR = "to_tsvector('simple', s.stems)"
+PG_QUERY = "websearch_to_tsquery('simple', :match)"
+PG_INDEX = "ix_sentences_stems_search"
 
 
 class PostgresText:
-    """PostgreSQL: a GIN index over the sentences' English tsvector, ranked by ts_rank_cd."""
+    """PostgreSQL: a GIN index over the tsvector of the sentences' stems, ranked by ts_rank_cd."""
 
     def create(self, conn: Connection) -> None:
-        conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_sentences_text_search ON sentences USING GIN ({PG_INDEXED})"))
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON sentences USING GIN ({PG_INDEXED})"))
 
     def add_document(self, conn: Connection, document_id: int) -> None:
         """Nothing to do: the index follows the sentences table."""

@@ -8,6 +8,7 @@ from dataclasses import fields, replace
 from sqlalchemy import func, or_, select
 
 from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.stemming import stems_of
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.event_listing import list_events
@@ -145,11 +146,11 @@ def search(store: Store, query: str, limit: int = 10) -> list[SentenceHit]:
         return []
     with store.connect() as conn:
         if store.full_text:
-            return store.full_text.top(conn, " OR ".join(f'"{w}"' for w in words), limit)
+            return store.full_text.top(conn, " OR ".join(f'"{w}"' for w in dict.fromkeys(stems_of(query))), limit)
         S = schema.sentences
         rows = conn.execute(
             select(D.c.name.label("doc"), D.c.date.label("doc_date"), S.c.start, S.c.end, S.c.text,
-                   func.length(S.c.text).label("score"))
+                   func.length(S.c.text).label("score"), S.c.stems)
             .select_from(S.join(D, S.c.document_id == D.c.id))
             .where(or_(*[S.c.text.ilike(f"%{w}%") for w in words])).limit(limit))
         return [SentenceHit(**r._mapping) for r in rows]

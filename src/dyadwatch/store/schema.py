@@ -56,6 +56,7 @@ sentences = Table(
     Column("paragraph", Integer, nullable=False),
     Column("heading", Text, default=""),
     Column("text", Text, nullable=False),
+    Column("stems", Text, nullable=False, default=""),  # stemming.stems_of(text), what full-text search indexes
     Index("ix_sentences_document", "document_id", "start"),
 )
 
