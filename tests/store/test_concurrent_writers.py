@@ -1,11 +1,13 @@
 """Several analysts and ingests on one PostgreSQL database at once: two processes ingesting the same folder
-while two others store reviews. No review may be lost, no document stored twice, no process fail."""
+while two others store reviews, and two `dyadwatch serve` processes taking reviews over HTTP while
+`dyadwatch ingest` runs. No review may be lost, no document stored twice, no story doubled, no process fail."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -16,6 +18,9 @@ from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.postgres_cluster import Cluster
+from tests.served import Served, dyadwatch_serve
+
+WRITE_TOKEN = "concurrent-write-token-0123"
 
 REVIEWS_EACH = 25
 TIMEOUT_S = 300
@@ -75,6 +80,56 @@ def test_two_ingests_and_two_reviewers_at_once_lose_nothing(tmp_path: Path, post
     assert by_author == {"analyst-0": REVIEWS_EACH, "analyst-1": REVIEWS_EACH}
     assert_one_story_per_event(store)
     store.close()
+
+
+def test_two_servers_take_reviews_while_an_ingest_runs(tmp_path: Path, postgres: Cluster, extractor: Extractor):
+    url = postgres.create_database("servers")
+    (tmp_path / "seed").mkdir()
+    (tmp_path / "seed" / "seed.txt").write_text(SEED_NOTE, encoding="utf-8")
+    store = Store(url)
+    assert ingest(store, [tmp_path / "seed"], extractor).ok
+    record = queries.events(store)[0].id
+    briefs = write_briefs(tmp_path / "briefs")
+    with dyadwatch_serve(url, tmp_path / "a.log", "--token", WRITE_TOKEN) as first, \
+            dyadwatch_serve(url, tmp_path / "b.log", "--token", WRITE_TOKEN) as second:
+        ingesting = subprocess.Popen([sys.executable, "-m", "dyadwatch.cli", "ingest", "--db", url, "--workers", "1",
+                                      str(tmp_path / "briefs")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True)
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda job: post_reviews(*job, record, ingesting),
+                                    [(first, "analyst-0"), (second, "analyst-1"), (first, "analyst-2"),
+                                     (second, "analyst-3")]))
+        output, _ = ingesting.communicate(timeout=TIMEOUT_S)
+    assert ingesting.returncode == 0, output[-2000:]
+    assert all(status in (200, 201) for statuses in answers for status in statuses), answers
+    with store.connect() as conn:
+        by_author = dict(conn.execute(select(schema.reviews.c.author, func.count())
+                                      .group_by(schema.reviews.c.author)).all())
+    assert by_author == {f"analyst-{n}": len(statuses) // 2 for n, statuses in enumerate(answers)}
+    assert len(queries.documents(store)) == briefs + 1
+    assert_one_story_per_event(store)
+    store.close()
+
+
+def post_reviews(served: Served, author: str, record: str, ingesting: subprocess.Popen) -> list[int]:
+    """Reviews of `record` through the server's API, each followed by a read of the stories, until the ingest
+    has ended and at least REVIEWS_EACH were sent: the statuses of every request."""
+    statuses: list[int] = []
+    while ingesting.poll() is None or len(statuses) < 2 * REVIEWS_EACH:
+        body = json.dumps({"action": ("confirm", "reject")[len(statuses) % 4 // 2], "note": "", "author": author})
+        statuses.append(answer(served, "POST", f"/api/reviews/{record}", body))
+        statuses.append(answer(served, "GET", "/api/stories?limit=5"))
+    return statuses
+
+
+def answer(served: Served, method: str, path: str, body: str | None = None) -> int:
+    connection = served.connection()
+    connection.request(method, path, body=body,
+                       headers={"Content-Type": "application/json", "X-Dyadwatch-Token": WRITE_TOKEN})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status
 
 
 def assert_one_story_per_event(store: Store) -> None:

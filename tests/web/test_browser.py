@@ -7,7 +7,6 @@ onerror= payloads. Screenshots go to test-output/screenshots/.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from dyadwatch.store.database import Store
 from dyadwatch.web.app import LOOPBACK_HOSTS, create_app
 from dyadwatch.web.context import indicator_url
 from tests.conftest import REPO
+from tests.served import free_port
 from tests.web.conftest import PAYLOAD_NAME, TOKEN, copy_of
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,12 +35,6 @@ PWNED = "window.dyadwatchPwned === undefined"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: `apt-get install chromium` "
                                                                "(make installs it) to run the browser tests")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,9 @@ from __future__ import annotations
 import http.client
 import os
 import socket
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,62 +21,16 @@ from dyadwatch.store.database import Store
 from dyadwatch.web.app import ServerLimits, create_app
 from dyadwatch.web.exposure import LOOPBACK_HOSTS
 from dyadwatch.web.security import SECURITY_HEADERS
+from tests.served import Served, dyadwatch_serve, free_port, wait_for_port
 from tests.web.conftest import TOKEN
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads memory from /proc")
 
 READ_TOKEN = "read-token-0123456789abcdef"
-STARTUP_S = 90
 MB = 1024 * 1024
 HUGE = 300 * MB
 # Far below the 300 MB sent: what the server may read, buffer and allocate before it refuses.
 MEMORY_BOUND = 40 * MB
-
-
-@dataclass(frozen=True)
-class Served:
-    port: int
-    pid: int
-
-    def connection(self, timeout: float = 30) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_port(port: int, alive: Callable[[], bool], deadline_s: float = STARTUP_S) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        assert alive(), "the server exited while starting"
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listened on port {port} within {deadline_s} s")
-
-
-@contextmanager
-def dyadwatch_serve(db: str, log: Path, *options: str) -> Iterator[Served]:
-    """`dyadwatch serve` as a user starts it, in its own process; stopped afterwards."""
-    port = free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "dyadwatch.cli", "serve", "--db", db, "--port", str(port),
-                                    *options], stdout=output, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "DYADWATCH_TOKEN": ""})
-        try:
-            wait_for_port(port, lambda: process.poll() is None)
-            yield Served(port, process.pid)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def resident_bytes(pid: int) -> int:
