@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -29,3 +30,47 @@ def test_work_within_its_budget_is_left_alone():
     with time_budget(5):
         time.sleep(0.05)
     time.sleep(REPEAT_S * 2)  # no alarm rings after the block
+
+
+def test_off_the_main_thread_the_budget_interrupts_the_work_and_rings_again():
+    """As on a Ray actor's worker thread, where no signal arrives."""
+    outcome: dict[str, float | int] = {}
+
+    def work() -> None:
+        swallowed, started = 0, time.monotonic()
+        try:
+            with time_budget(0.2):
+                while time.monotonic() - started < 5:
+                    try:
+                        while time.monotonic() - started < 5:
+                            pass
+                    except BudgetExceeded:
+                        swallowed += 1
+                        if swallowed > 1:
+                            raise
+        except BudgetExceeded as exceeded:
+            outcome.update(seconds=exceeded.seconds, swallowed=swallowed, took=time.monotonic() - started)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(10)
+    assert outcome["seconds"] == 0.2 and outcome["swallowed"] == 2
+    assert outcome["took"] < 0.2 + 5 * REPEAT_S
+
+
+def test_off_the_main_thread_work_within_its_budget_is_left_alone():
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(50):
+                with time_budget(REPEAT_S / 2):
+                    time.sleep(REPEAT_S / 10)
+            time.sleep(REPEAT_S * 2)  # no alarm rings after the blocks
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(10)
+    assert errors == [] and not thread.is_alive()

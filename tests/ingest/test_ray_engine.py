@@ -17,7 +17,9 @@ from dyadwatch.export import export
 from dyadwatch.ingest import ray_engine
 from dyadwatch.ingest.parquet_records import MANIFEST, ParquetSink, load, partitions
 from dyadwatch.ingest.service import DatabaseSink, FileResult, IngestOptions, ingest, plan_ingest, run_plan_into
+from dyadwatch.ingest.work import Limits
 from dyadwatch.pipeline import Extractor
+from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from tests.conftest import DEMO, REPO
 
@@ -125,6 +127,20 @@ def test_parquet_records_from_ray_load_into_what_the_local_engine_stores(cluster
         changed.write_text(original, encoding="utf-8")
     assert [s for s in statuses if not s.endswith("unchanged")] == [f"{BAD} failed", "notes/loan.txt stored"]
     assert len(partitions(out)) == 23
+
+
+def test_on_ray_a_file_over_its_time_budget_is_one_coded_error_and_the_other_file_is_stored(cluster,
+                                                                                            tmp_path: Path):
+    note = "Russia lent Belarus USD 300 million in March 2021.\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a_long.txt").write_text(note * 3000, encoding="utf-8")  # about ten seconds
+    (tmp_path / "in" / "b_short.txt").write_text(note, encoding="utf-8")
+    store = Store(str(tmp_path / "s.db"))
+    options = IngestOptions(batch_size=1, limits=Limits(seconds_per_file=4))
+    report = ray_engine.run_plan(DatabaseSink(store, None, options), plan_ingest([tmp_path / "in"]), options,
+                                 CLUSTER)
+    assert [e.code.name for e in report.errors] == ["E033"] and "a_long.txt" in str(report.errors[0])
+    assert [d.name for d in queries.documents(store)] == ["b_short.txt"]
 
 
 def test_a_damaged_partition_is_its_own_error_and_the_others_are_loaded(tmp_path: Path, extractor: Extractor):

@@ -56,8 +56,8 @@ def run_plan(sink: Sink, plan: IngestPlan, options: IngestOptions | None = None,
     """Ingest the files of `plan` into `sink` with Ray; `on_result` hears of each file as it is done.
 
     `options.batch_size` is the files per batch (one transaction each), `options.limits` the bounds per
-    file (the time budget is not enforced: Ray runs the batches off the actors' main thread, where no alarm
-    can interrupt them); `options.workers` is not used: `cluster.actors` says how many actors extract."""
+    file (the time budget rings on the actor's worker thread: ingest/budget.py); `options.workers` is not used:
+    `cluster.actors` says how many actors extract."""
     require_ray()
     options = options or IngestOptions()
     knowledge_dirs = tuple(os.path.abspath(d) for d in options.knowledge_dirs)  # the actors' working folder differs
