@@ -4,29 +4,31 @@ API, never stored; a bad review already in the database leaves every page and AP
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import insert
 
 from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import build_stories
-from dyadwatch.store import queries
+from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.web.app import create_app
 from dyadwatch.web.context import indicator_url
 from dyadwatch.web.security import TOKEN_ENV
-from tests.web.conftest import TOKEN, copy_of, csrf_from
+from tests.conftest import Databases
+from tests.web.conftest import TOKEN, csrf_from
+
+pytestmark = pytest.mark.both_backends
 
 WRITE = {"X-Dyadwatch-Token": TOKEN}
 
 
 @pytest.fixture
-def store(tmp_path: Path, demo_store: Store) -> Store:
+def store(databases: Databases, demo_store: Store) -> Store:
     """A private copy, for tests that store reviews."""
-    return copy_of(demo_store, tmp_path / "reviews.db")
+    return databases.copy(demo_store, "reviews")
 
 
 @pytest.fixture
@@ -35,9 +37,9 @@ def client(store: Store) -> TestClient:
 
 
 @pytest.fixture(scope="module")
-def unreviewed(tmp_path_factory: pytest.TempPathFactory, demo_store: Store) -> Store:
+def unreviewed(databases: Databases, demo_store: Store) -> Store:
     """A copy shared by the tests of refused reviews: each checks that nothing was stored."""
-    return copy_of(demo_store, tmp_path_factory.mktemp("refused") / "refused.db")
+    return databases.copy(demo_store, "refused")
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +72,10 @@ def assert_every_route_answers(client: TestClient, store: Store) -> None:
 
 def store_raw_review(store: Store, record_id: str, changes: object, action: str = "correct") -> None:
     """A review written straight into the database, past every check (as an older version could have)."""
-    with sqlite3.connect(store.engine.url.database or "") as conn:
-        conn.execute("INSERT INTO reviews (record_id, action, changes, note, author, created_at) "
-                     "VALUES (?, ?, ?, '', '', '2020-01-01T00:00:00+00:00')",
-                     (record_id, action, changes if isinstance(changes, str) else json.dumps(changes)))
+    with store.engine.begin() as conn:
+        conn.execute(insert(schema.reviews).values(
+            record_id=record_id, action=action, note="", author="", created_at="2020-01-01T00:00:00+00:00",
+            changes=changes if isinstance(changes, str) else json.dumps(changes)))
 
 
 # The form --------------------------------------------------------------------------------------------------------
