@@ -153,7 +153,7 @@ def test_relationship_commands_agree_with_the_library(demo_store, tmp_path: Path
     tracked = lines(runner.invoke(app, ["forecasts", "--db", db, "--json"]).stdout)
     assert len(tracked) == len(forecasts(demo_store)) and {f["status"] for f in tracked} <= {"open", "due"}
     publishers = lines(runner.invoke(app, ["sources", "--by", "publisher", "--db", db, "--json"]).stdout)
-    assert [p["stories"] for p in publishers] == [p.stories for p in publisher_profiles(demo_store)]
+    assert [p["stories"] for p in publishers] == [p.stories for p in publisher_profiles(demo_store).profiles]
     graph = tmp_path / "net.graphml"
     assert runner.invoke(app, ["network", "--out", str(graph), "--db", db]).exit_code == 0
     assert "<graphml" in graph.read_text(encoding="utf-8")

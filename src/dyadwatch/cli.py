@@ -640,12 +640,12 @@ def sources(db: DbOption = None, by: Annotated[str, typer.Option(help="document 
 
     if by not in ("document", "publisher"):
         raise typer.BadParameter("--by takes document or publisher")
-    rows = source_profiles(open_store(db)) if by == "document" else publisher_profiles(open_store(db))
-    rows = rows[:limit] if limit else rows
+    profiles = (source_profiles if by == "document" else publisher_profiles)(open_store(db), limit=limit or None)
+    rows = profiles.profiles
     if as_json:
         return _print_json(rows)
-    table = Table(by, "stories", "balance", "forecasts", "alone", "corroborated", "domains",
-                  title=f"{len(rows)} {by}s")
+    shown = f"{len(rows)} of {profiles.total}" if len(rows) < profiles.total else f"{len(rows)}"
+    table = Table(by, "stories", "balance", "forecasts", "alone", "corroborated", "domains", title=f"{shown} {by}s")
     for p in rows:
         domains = ", ".join(f"{d} {n}" for d, n in sorted(p.domains.items(), key=lambda kv: -kv[1])[:3])
         table.add_row(p.name, str(p.stories), f"{p.balance:+.1f}", str(p.forecasts), str(p.exclusive),

@@ -6,6 +6,7 @@ import pytest
 
 from dyadwatch.analysis.sources import publisher_name, publisher_profiles, source_profiles
 from dyadwatch.reconcile.stories import build_stories
+from dyadwatch.reconcile.story_table import less_certain
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import DocumentRow
@@ -31,7 +32,7 @@ def test_publisher_lines_are_cleaned_and_titles_give_the_site():
 
 
 def test_each_document_profile_counts_its_stories_once(store: Store):
-    profiles = {p.name: p for p in source_profiles(store)}
+    profiles = {p.name: p for p in source_profiles(store).profiles}
     assert list(profiles) == ["a.txt", "b.txt", "c.txt"]
     a, b, c = profiles["a.txt"], profiles["b.txt"], profiles["c.txt"]
     assert (a.stories, a.domains, a.cooperation, a.conflict, a.forecasts, a.exclusive, a.corroborated) == (
@@ -45,7 +46,7 @@ def test_each_document_profile_counts_its_stories_once(store: Store):
 
 
 def test_publisher_profiles_join_their_documents(store: Store):
-    profiles = publisher_profiles(store)
+    profiles = publisher_profiles(store).profiles
     assert [(p.name, p.documents) for p in profiles] == [
         ("Eastern Energy Monitor", ("a.txt", "b.txt")), ("Baltic Trade Review", ("c.txt",))]
     monitor, review = profiles
@@ -59,7 +60,7 @@ def test_publisher_profiles_join_their_documents(store: Store):
 
 
 def test_demo_profiles_add_up_to_the_stories(demo_store: Store):
-    profiles = source_profiles(demo_store)
+    profiles = source_profiles(demo_store).profiles
     stories = build_stories(demo_store)
     assert len(profiles) == 10
     assert sum(p.exclusive for p in profiles) == sum(1 for s in stories if s.source_count == 1)
@@ -67,14 +68,46 @@ def test_demo_profiles_add_up_to_the_stories(demo_store: Store):
     assert sum(p.forecasts for p in profiles) == len(queries.claims(demo_store, kind="forecast"))
     for profile in profiles:
         assert profile.stories == profile.exclusive + profile.corroborated == sum(profile.domains.values())
-    publishers = {p.name: p for p in publisher_profiles(demo_store)}
+    publishers = {p.name: p for p in publisher_profiles(demo_store).profiles}
     assert len(publishers["Eastern Europe Monitor"].documents) == 3
     assert len(publishers["Baltic-Black Sea Review"].documents) == 2
     assert "Eastern Flank Review" in publishers and "Union State Watch" in publishers
 
 
 def test_seed_profiles_add_up(seeds_store: Store):
-    profiles = source_profiles(seeds_store)
+    profiles = source_profiles(seeds_store).profiles
     assert len(profiles) == 3
     assert sum(p.forecasts for p in profiles) == len(queries.claims(seeds_store, kind="forecast"))
     assert all(p.stories == p.exclusive + p.corroborated and p.stories > 10 for p in profiles)
+
+
+def recomputed(names: set[str], stories: list, claims: list) -> tuple:
+    """What a profile of the documents `names` says, counted from every story built whole."""
+    mine = [s for s in stories if any(r.doc in names for r in s.reports)]
+    counted = [s for s in mine if not s.negated]
+    mine_claims = [c for c in claims if c.doc in names]
+    return (len(mine), sum(1 for s in mine for r in s.reports if r.doc in names),
+            round(sum(s.intensity for s in counted if s.intensity > 0), 2),
+            round(sum(s.intensity for s in counted if s.intensity < 0), 2),
+            sum(1 for c in mine_claims if c.kind == "forecast"),
+            sum(1 for s in mine if all(r.doc in names for r in s.reports)),
+            sum(1 for s in mine if any(r.doc not in names for r in s.reports)))
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.5])
+def test_profiles_read_in_sql_are_those_of_every_story_built_whole(demo_store: Store, threshold: float):
+    """At a threshold that tells some stories again without their less certain events too; a page of profiles
+    is the same as the whole list cut."""
+    assert threshold == 0 or less_certain(demo_store, threshold)  # some stories are told again
+    stories = build_stories(demo_store, min_confidence=threshold)
+    claims = queries.claims(demo_store)
+    for page in (source_profiles(demo_store, min_confidence=threshold),
+                 publisher_profiles(demo_store, min_confidence=threshold)):
+        assert page.total == len(page.profiles) > 1
+        for p in page.profiles:
+            assert (p.stories, p.reports, p.cooperation, p.conflict, p.forecasts, p.exclusive, p.corroborated) == \
+                recomputed(set(p.documents), stories, claims), p.name
+    whole = source_profiles(demo_store, min_confidence=threshold).profiles
+    assert source_profiles(demo_store, 3, 4, threshold).profiles == whole[3:7]
+    assert [p.name for p in whole] == [d.name for d in sorted(queries.documents(demo_store),
+                                                              key=lambda d: (d.date or "", d.name))]

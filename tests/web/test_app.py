@@ -587,7 +587,8 @@ def test_forecasts_page_tracks_every_forecast_with_its_later_stories(client: Tes
 def test_sources_page_profiles_every_document_and_publisher(client: TestClient, demo_store: Store):
     html = client.get("/sources").text
     assert "balance-chart" in chart_specs(html)
-    for level, profiles in (("publisher", publisher_profiles(demo_store)), ("document", source_profiles(demo_store))):
+    for level, profiles in (("publisher", publisher_profiles(demo_store).profiles),
+                            ("document", source_profiles(demo_store).profiles)):
         rows = table_rows(html, f"sources-{level}", "profile")
         assert len(rows) == len(profiles) > 0
         for cells, p in zip(rows, profiles, strict=True):
@@ -645,7 +646,8 @@ def test_api_indicators_agreements_forecasts_and_sources(client: TestClient, dem
         f.status for f in forecasts(demo_store, "2020-06")[1:3]]
     assert client.get("/api/forecasts", params={"today": "soon"}).status_code == 422
 
-    for by, profiles in (("document", source_profiles(demo_store)), ("publisher", publisher_profiles(demo_store))):
+    for by, profiles in (("document", source_profiles(demo_store).profiles),
+                         ("publisher", publisher_profiles(demo_store).profiles)):
         body = client.get("/api/sources", params={"by": by}).json()
         assert body["by"] == by and body["total"] == len(profiles)
         assert [s["name"] for s in body["sources"]] == [p.name for p in profiles]

@@ -27,10 +27,13 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from dyadwatch.reconcile.stories import Story, build_stories
-from dyadwatch.store import queries
+from sqlalchemy import select
+
+from dyadwatch.reconcile.story_listing import stories_at_threshold
+from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import ClaimRow, DocumentRow
+from dyadwatch.store.reviews import chunks
 
 BYLINE = re.compile(r"^by\s+[^,]+,\s*", re.IGNORECASE)
 ISSUE = re.compile(r"[\s,]*(no\.?|#|issue|vol\.?|volume)\s*\d+\S*$", re.IGNORECASE)
@@ -69,48 +72,89 @@ class SourceProfile:
         return data
 
 
-def source_profiles(store: Store) -> list[SourceProfile]:
-    """One profile per document, in date order."""
-    records = _ByDocument.read(store)
-    return [profile(d.name, "document", [d], records) for d in queries.documents(store)]
+@dataclass(frozen=True)
+class ProfilePage:
+    """One page of profiles and how many there are in all."""
+
+    total: int
+    profiles: list[SourceProfile]
 
 
-def publisher_profiles(store: Store) -> list[SourceProfile]:
-    """One profile per publisher, the most prolific first."""
+def source_profiles(store: Store, offset: int = 0, limit: int | None = None,
+                    min_confidence: float | None = None) -> ProfilePage:
+    """One profile per document, in date order (undated first), from `offset`, at most `limit`."""
+    documents = queries.document_page(store, offset, limit)
+    told = _told_in(store, {d.name for d in documents.rows}, min_confidence)
+    return ProfilePage(documents.total, [profile(d.name, "document", [d], told) for d in documents.rows])
+
+
+def publisher_profiles(store: Store, offset: int = 0, limit: int | None = None,
+                       min_confidence: float | None = None) -> ProfilePage:
+    """One profile per publisher, the most prolific first, from `offset`, at most `limit`. Which publisher a
+    document has is read from every document's metadata (not its text): the name is cleaned in Python."""
     by_publisher: dict[str, list[DocumentRow]] = defaultdict(list)
     for document in queries.documents(store):
         name = publisher_name(document)
         if name:
             by_publisher[name].append(document)
-    records = _ByDocument.read(store)
-    profiles = [profile(name, "publisher", docs, records) for name, docs in by_publisher.items()]
-    profiles.sort(key=lambda p: (-len(p.documents), p.name))
-    return profiles
+    ordered = sorted(by_publisher.items(), key=lambda item: (-len(item[1]), item[0]))
+    page = ordered[offset:None if limit is None else offset + limit]
+    told = _told_in(store, {d.name for _, docs in page for d in docs}, min_confidence)
+    return ProfilePage(len(ordered), [profile(name, "publisher", docs, told) for name, docs in page])
 
 
 @dataclass(frozen=True)
-class _ByDocument:
-    """The stories each document reports and the claims it makes, so that a profile reads only its own."""
+class _Told:
+    """A story as a profile counts it."""
 
-    stories: dict[str, list[tuple[int, Story]]]  # with each story's place in the ranked list
+    id: str
+    domain: str
+    intensity: float
+    negated: bool
+    source_count: int  # the documents that tell it
+
+
+@dataclass(frozen=True)
+class _ToldIn:
+    """What the profiled documents tell: per document, one story per report of it there; and their claims."""
+
+    reports: dict[str, list[_Told]]
     claims: dict[str, list[ClaimRow]]
 
-    @classmethod
-    def read(cls, store: Store) -> _ByDocument:
-        stories: dict[str, list[tuple[int, Story]]] = defaultdict(list)
-        for place, story in enumerate(build_stories(store)):
-            for doc in dict.fromkeys(r.doc for r in story.reports):
-                stories[doc].append((place, story))
-        claims: dict[str, list[ClaimRow]] = defaultdict(list)
-        for claim in queries.claims(store):
-            claims[claim.doc].append(claim)
-        return cls(stories, claims)
+
+def _told_in(store: Store, names: set[str], min_confidence: float | None) -> _ToldIn:
+    """The stories at the threshold that the documents `names` report, read for those documents only: the stored
+    stories joined to their reports in SQL, those told again without their less certain events in Python."""
+    told_again, regrouped = stories_at_threshold(store, min_confidence)
+    left_out = set(told_again)
+    reports: dict[str, list[_Told]] = defaultdict(list)
+    S, R = schema.stories, schema.story_reports
+    query = (select(R.c.document, S.c.id, S.c.domain, S.c.intensity, S.c.negated, S.c.source_count)
+             .select_from(R.join(S, S.c.id == R.c.story_id)))
+    with store.connect() as conn:
+        for chunk in chunks(sorted(names)):
+            for row in conn.execute(query.where(R.c.document.in_(chunk))):
+                if row.id not in left_out:
+                    reports[row.document].append(_Told(row.id, row.domain, row.intensity, bool(row.negated),
+                                                       row.source_count))
+    for story in regrouped:
+        for report in story.reports:
+            if report.doc in names:
+                reports[report.doc].append(_Told(story.id, story.domain, story.intensity, story.negated,
+                                                 story.source_count))
+    claims: dict[str, list[ClaimRow]] = defaultdict(list)
+    for claim in queries.claims_of(store, sorted(names)):
+        claims[claim.doc].append(claim)
+    return _ToldIn(reports, claims)
 
 
-def profile(name: str, level: str, documents: list[DocumentRow], records: _ByDocument) -> SourceProfile:
+def profile(name: str, level: str, documents: list[DocumentRow], told: _ToldIn) -> SourceProfile:
     names = {d.name for d in documents}
-    mine = [story for _, story in sorted(dict(item for d in names for item in records.stories.get(d, [])).items())]
-    claims = [c for d in names for c in records.claims.get(d, [])]
+    reports = [story for d in sorted(names) for story in told.reports.get(d, [])]
+    mine = list({story.id: story for story in reports}.values())
+    documents_telling = Counter(story.id for d in names for story in {s.id: s for s in told.reports.get(d, [])}
+                                .values())
+    claims = [c for d in names for c in told.claims.get(d, [])]
     counted = [s for s in mine if not s.negated]
     dates = sorted(d.date for d in documents if d.date)
     return SourceProfile(
@@ -123,14 +167,14 @@ def profile(name: str, level: str, documents: list[DocumentRow], records: _ByDoc
         first_date=dates[0] if dates else None,
         last_date=dates[-1] if dates else None,
         stories=len(mine),
-        reports=sum(1 for s in mine for r in s.reports if r.doc in names),
+        reports=len(reports),
         domains=dict(sorted(Counter(s.domain for s in mine).items(), key=lambda kv: (-kv[1], kv[0]))),
         cooperation=round(float(sum(s.intensity for s in counted if s.intensity > 0)), 2),
         conflict=round(float(sum(s.intensity for s in counted if s.intensity < 0)), 2),
         forecasts=sum(1 for c in claims if c.kind == "forecast"),
         recommendations=sum(1 for c in claims if c.kind == "recommendation"),
-        exclusive=sum(1 for s in mine if all(r.doc in names for r in s.reports)),
-        corroborated=sum(1 for s in mine if any(r.doc not in names for r in s.reports)),
+        exclusive=sum(1 for s in mine if documents_telling[s.id] == s.source_count),
+        corroborated=sum(1 for s in mine if documents_telling[s.id] < s.source_count),
     )
 
 

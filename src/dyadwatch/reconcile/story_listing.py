@@ -41,7 +41,7 @@ class StoryListing:
 def story_listing(store: Store, wanted: StoryFilter, min_confidence: float | None = None, offset: int = 0,
                   limit: int | None = None) -> StoryListing:
     """The stories `wanted` selects, most reported first (story_rules.rank), from `offset`, at most `limit`."""
-    told_again, regrouped = _told_again(store, min_confidence)
+    told_again, regrouped = stories_at_threshold(store, min_confidence)
     parts = sorted((s for s in regrouped if wanted.keeps(s)), key=rank)
     selected = _selected(store, wanted, told_again)
     wanted_rows = None if limit is None else offset + limit
@@ -112,13 +112,13 @@ def story_period_sums(store: Store, by: str, domain: str | None = None, actors: 
                       min_confidence: float | None = None) -> dict[tuple[str, str], PeriodSums]:
     """The trend's sums over the stories at the threshold: the stored ones added up by the database, those told
     again without their less certain events added in Python."""
-    told_again, regrouped = _told_again(store, min_confidence)
+    told_again, regrouped = stories_at_threshold(store, min_confidence)
     sums = period_sums(store, S, PERIOD_LENGTH[by], domain, actors, S.c.id.not_in(told_again))
     parts = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target) for s in regrouped]
     return add_items(sums, parts, by, domain, actors)
 
 
-def _told_again(store: Store, min_confidence: float | None) -> tuple[list[str], list[Story]]:
+def stories_at_threshold(store: Store, min_confidence: float | None) -> tuple[list[str], list[Story]]:
     """The stories brought up to date; the ids of those with events below the threshold, and what is left of
     them told again without those events."""
     bring_up_to_date(store)

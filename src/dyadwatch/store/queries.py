@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
 
 from sqlalchemy import func, or_, select
 
@@ -11,10 +12,10 @@ from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.stemming import stems_of
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import list_events
+from dyadwatch.store.event_listing import code_point_order, list_events
 from dyadwatch.store.fulltext import SentenceHit
 from dyadwatch.store.review_values import applied_fields, document_review_id
-from dyadwatch.store.reviews import Review, apply_reviews, latest_reviews
+from dyadwatch.store.reviews import Review, apply_reviews, chunks, latest_reviews
 from dyadwatch.store.rows import (
     EVERY_EVENT,
     ClaimRow,
@@ -95,6 +96,38 @@ def claims(store: Store, doc: str | None = None, kind: str | None = None) -> lis
     with store.connect() as conn:
         rows = [ClaimRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, C.c.start))]
     return apply_reviews(rows, latest_reviews(store))
+
+
+def claims_of(store: Store, docs: Sequence[str]) -> list[ClaimRow]:
+    """The claims of the documents named, after reviews, in document order."""
+    C = schema.claims
+    rows = []
+    with store.connect() as conn:
+        for chunk in chunks(docs):
+            query = record_select(C, ClaimRow).where(D.c.name.in_(chunk)).order_by(D.c.name, C.c.start)
+            rows.extend(ClaimRow(**r._mapping) for r in conn.execute(query))
+    return apply_reviews(rows, latest_reviews(store, [row.id for row in rows]))
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    total: int
+    rows: list[DocumentRow]
+
+
+def document_page(store: Store, offset: int = 0, limit: int | None = None) -> DocumentPage:
+    """Documents in the order of their stored date (undated first), then name, from `offset`, at most `limit`;
+    metadata as an analyst corrected it (a corrected date does not move a document in this order)."""
+    columns = [D.c[f.name] for f in fields(DocumentRow) if f.name != "review"]
+    query = select(*columns).order_by(code_point_order(store, func.coalesce(D.c.date, "")),
+                                      code_point_order(store, D.c.name)).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    with store.connect() as conn:
+        rows = [DocumentRow(**r._mapping) for r in conn.execute(query)]
+        total = conn.execute(select(func.count()).select_from(D)).scalar() or 0
+    reviews = latest_reviews(store, [document_review_id(row.name) for row in rows])
+    return DocumentPage(total, [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows])
 
 
 def documents(store: Store) -> list[DocumentRow]:

@@ -517,9 +517,9 @@ def api_sources(web: Context, by: Annotated[str, Query(pattern="^(document|publi
                                                         description="document or publisher")] = "document",
                 limit: Limit = 100, offset: Offset = 0) -> SourcePage:
     """Source profiles per document (in date order) or per publisher (the most prolific first)."""
-    rows = source_profiles(web.store) if by == "document" else publisher_profiles(web.store)
-    return SourcePage(total=len(rows), limit=limit, offset=offset, by=by,
-                      sources=[SourceOut(**p.as_dict()) for p in rows[offset: offset + limit]])
+    page = (source_profiles if by == "document" else publisher_profiles)(web.store, offset, limit)
+    return SourcePage(total=page.total, limit=limit, offset=offset, by=by,
+                      sources=[SourceOut(**p.as_dict()) for p in page.profiles])
 
 
 def api_review(web: Context, record_id: Annotated[str, Path(max_length=24)], review: ReviewIn,

@@ -38,6 +38,7 @@ ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 HIT = re.compile(r"(\d+)-(\d+)")
 CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
+SOURCES_PAGE = 100  # documents on one page of sources, and publishers shown
 STORIES_PAGE = 100
 SPLIT_FIELD = "split_"  # a story's report ticked to leave it: split_ and the report's event id
 # Statuses offered on the forecasts page; an analyst may type any other (review_values.MAX_STATUS characters).
@@ -304,10 +305,14 @@ def forecasts_page(request: Request, web: Context, today: Text = None, status: T
         "reviewed": request.query_params.get("reviewed", "")})
 
 
-def sources_page(request: Request, web: Context) -> Response:
-    publishers = publisher_profiles(web.store)
-    return render(request, "sources.html", {"publishers": publishers, "documents": source_profiles(web.store),
-                                            "balance_chart": charts.balance_chart(publishers)})
+def sources_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    """The most prolific publishers, and one page of documents."""
+    publishers = publisher_profiles(web.store, 0, SOURCES_PAGE)
+    documents = source_profiles(web.store, offset, SOURCES_PAGE)
+    return render(request, "sources.html", {
+        "publishers": publishers.profiles, "publisher_total": publishers.total, "documents": documents.profiles,
+        "total": documents.total, "offset": offset, "page_size": SOURCES_PAGE, "filters": {},
+        "balance_chart": charts.balance_chart(publishers.profiles)})
 
 
 def search_page(request: Request, web: Context, q: Annotated[str, Query(max_length=500)] = "",
