@@ -617,13 +617,14 @@ def forecasts(db: DbOption = None, today: Annotated[str | None, typer.Option(
               limit: LimitOption = None,
     as_json: JsonOption = False) -> None:
     """Forecasts tracked: holder, horizon, open or due (or the analyst's status), and later stories bearing on them."""
-    from dyadwatch.analysis.forecasts import forecasts as tracked
+    from dyadwatch.analysis.forecasts import forecast_page
 
-    rows = tracked(open_store(db), today)
-    rows = rows[:limit] if limit else rows
+    page = forecast_page(open_store(db), today, limit=limit or None)
+    rows = page.forecasts
     if as_json:
         return _print_json(rows)
-    table = Table("id", "holder", "horizon", "status", "for", "against", "forecast", title=f"{len(rows)} forecasts")
+    shown = f"{len(rows)} of {page.total}" if len(rows) < page.total else f"{len(rows)}"
+    table = Table("id", "holder", "horizon", "status", "for", "against", "forecast", title=f"{shown} forecasts")
     for f in rows:
         table.add_row(f.claim_id, f.holder, f.horizon or "", f.status, str(f.supporting), str(f.contradicting),
                       _short(f.quote, 80))

@@ -21,6 +21,8 @@ LANGUAGE = "english"
 
 def plain_words(text: str) -> list[str]:
     """The words of `text`, case-folded, without diacritics ("Łukašenka" -> "łukasenka")."""
+    if text.isascii():  # most text: nothing to decompose
+        return WORD.findall(text.lower())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
 

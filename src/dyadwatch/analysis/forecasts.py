@@ -25,10 +25,13 @@ Rules (stated in the README):
    (d) one of its reports shares content words with the forecast's sentence:
        at least 2 (MIN_SHARED) and at least 20 % (SIMILAR) of the forecast's
        content words. Content words have 4+ letters and are compared by their
-       first six letters; stop words, hedges ("likely", "expected"), number,
-       time, month and reporting words, and one-word names of actors and
-       countries ("Minsk", "Putin") are left out; the words of a several-word
-       name ("Union State") count once together.
+       stems (stemming.py, the stems search uses); stop words, hedges
+       ("likely", "expected"), number, time, month and reporting words, and
+       one-word names of actors and countries ("Minsk", "Putin") are left out;
+       the words of a several-word name ("Union State") count once together.
+       The database's full-text search finds the sentences of other documents
+       that hold two of the forecast's stems at least, and so the stories that
+       may bear on it; only those are compared.
 4. Direction. The forecast's expected direction is +1 (cooperation) when it has
    more "up" cue words (increase, grow, rise, closer, deepen, expand, sign,
    approve, support, ...) than "down" ones (decline, cut, halt, fall, reduce,
@@ -45,19 +48,27 @@ Rules (stated in the README):
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from dyadwatch.periods import first_day, last_day
-from dyadwatch.reconcile.stories import STOP_WORDS, WORD, Report, Story, build_stories
+from dyadwatch.reconcile.stories import STOP_WORDS, Report, Story
+from dyadwatch.reconcile.story_listing import stories_at_threshold
+from dyadwatch.reconcile.story_table import read_stories
+from dyadwatch.stemming import plain_words, stems_of, stems_of_all
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.event_listing import of_actor
 from dyadwatch.store.queries import ClaimRow
+from dyadwatch.store.reviews import chunks
+
+WORD = re.compile(r"[^\W\d_]{4,}")  # a word of four letters or more
 
 SIMILAR = 0.2
 MIN_SHARED = 2
@@ -140,69 +151,105 @@ class TrackedForecast:
         return data
 
 
+@dataclass(frozen=True)
+class ForecastPage:
+    """One page of tracked forecasts (of one status, when asked), how many there are, and every status present."""
+
+    total: int
+    statuses: list[str]
+    today: str | None
+    forecasts: list[TrackedForecast]
+
+
 def forecasts(store: Store, today: str | None = None) -> list[TrackedForecast]:
     """Every forecast with its status and the later stories bearing on it, in document order."""
-    documents = queries.documents(store)
-    doc_dates = {d.name: d.date for d in documents}
-    today = today or latest_date([d.date for d in documents])
-    names, long_names, states = _names_and_states(store)
-    mentions = _mentions(store)
-    index = _StoryWords.of(build_stories(store), names)
-    tracked = []
-    for claim in (c for c in queries.claims(store) if c.kind == "forecast"):  # the kind as reviewed
-        countries = claim_countries(claim, mentions.get(claim.doc, []), states)
-        words = content_words(claim.quote, names)
-        name_parts = _parts_of_names_in(claim.quote, long_names)
-        bearings = tuple(b for s, report_words in index.candidates(words)
-                         if (b := _bearing(claim, s, words, countries, report_words, doc_dates, name_parts))
-                         is not None and not is_later(b.date, today))
-        direction = expected_direction(claim.quote)
-        bearings = tuple(sorted((_judged(b, direction) for b in bearings), key=lambda b: (b.date or "", b.story_id)))
-        computed = forecast_status(claim.horizon, today)
-        tracked.append(TrackedForecast(
-            claim.id, claim.doc, claim.doc_date, claim.holder, claim.horizon, claim.start, claim.end, claim.quote,
-            status=claim.status or computed, computed_status=computed,
-            status_by="analyst" if claim.status else "computed", direction=direction,
-            countries=tuple(sorted(countries)), bearings=bearings))
-    return tracked
+    return forecast_page(store, today).forecasts
+
+
+def forecast_page(store: Store, today: str | None = None, status: str | None = None, offset: int = 0,
+                  limit: int | None = None, min_confidence: float | None = None) -> ForecastPage:
+    """The forecasts of `status` (all without one) in document order, from `offset`, at most `limit`: statuses
+    for all of them, bearings for the page's only."""
+    today = today or queries.latest_document_date(store)
+    claims = [(claim, forecast_status(claim.horizon, today)) for claim in queries.forecast_claims(store)]
+    chosen = [(claim, computed) for claim, computed in claims if not status or (claim.status or computed) == status]
+    page = chosen[offset:None if limit is None else offset + limit]
+    bearing = _Bearings.of(store, [claim for claim, _ in page], today, min_confidence)
+    tracked = [bearing.tracked(claim, computed) for claim, computed in page]
+    return ForecastPage(len(chosen), sorted({claim.status or computed for claim, computed in claims}), today, tracked)
 
 
 @dataclass(frozen=True)
-class _StoryWords:
-    """The stories with the content words of each report, and for each word the stories that use it, so that a
-    forecast is compared only with the stories that can share enough words with it."""
+class _Bearings:
+    """What judging the forecasts of one page needs: the names to leave out of content words, their documents'
+    dates and actor mentions, and the stories that may bear on each (found by full-text search)."""
 
-    stories: list[Story]
-    report_words: list[list[tuple[Report, set[str]]]]
-    postings: dict[str, set[int]]  # word -> the places of the stories whose reports use it
+    today: str | None
+    names: frozenset[str]
+    long_names: tuple[str, ...]
+    states: frozenset[str]
+    doc_dates: dict[str, str | None]
+    mentions: dict[str, list[tuple[int, int, str]]]
+    candidates: dict[str, list[Story]]  # claim id -> the stories that may bear on it
+    report_words: dict[str, list[tuple[Report, set[str]]]]  # story id -> its reports with their content words
 
     @classmethod
-    def of(cls, stories: list[Story], names: frozenset[str]) -> _StoryWords:
-        report_words = [[(r, content_words(r.quote, names)) for r in s.reports] for s in stories]
-        postings: dict[str, set[int]] = defaultdict(set)
-        for place, reports in enumerate(report_words):
-            for _, words in reports:
-                for word in words:
-                    postings[word].add(place)
-        return cls(stories, report_words, postings)
+    def of(cls, store: Store, claims: list[ClaimRow], today: str | None,
+           min_confidence: float | None) -> _Bearings:
+        names, long_names, states = _names_and_states(store)
+        mentions = _mentions(store, sorted({c.doc for c in claims}))
+        words = {c.id: content_words(c.quote, names) for c in claims}
+        found = {c.id: _candidate_ids(store, c, words[c.id], claim_countries(c, mentions.get(c.doc, []), states))
+                 for c in claims}
+        told_again, regrouped = stories_at_threshold(store, min_confidence)
+        left_out = set(told_again)
+        stories = {s.id: s for s in read_stories(store, sorted({i for ids in found.values() for i in ids} - left_out))}
+        candidates = {claim_id: [stories[i] for i in sorted(ids) if i in stories] + regrouped
+                      for claim_id, ids in found.items()}
+        every = {s.id: s for ss in candidates.values() for s in ss}
+        doc_dates = queries.document_dates(store, sorted({r.doc for s in every.values() for r in s.reports}
+                                                         | {c.doc for c in claims}))
+        report_words = {s.id: [(r, content_words(r.quote, names)) for r in s.reports] for s in every.values()}
+        return cls(today, names, long_names, states, doc_dates, mentions, candidates, report_words)
 
-    def candidates(self, words: set[str]) -> list[tuple[Story, list[tuple[Report, set[str]]]]]:
-        """The stories that hold at least as many of the words as a bearing needs (MIN_SHARED, and SIMILAR of
-        them): each holds one of the rarest len(words) - needed + 1 words at least."""
-        needed = max(MIN_SHARED, math.ceil(SIMILAR * len(words)))
-        if len(words) < needed:
-            return []
-        rarest = sorted(words, key=lambda word: (len(self.postings.get(word, ())), word))[:len(words) - needed + 1]
-        places = sorted(set().union(*(self.postings.get(word, set()) for word in rarest)))
-        return [(self.stories[place], self.report_words[place]) for place in places]
+    def tracked(self, claim: ClaimRow, computed: str) -> TrackedForecast:
+        countries = claim_countries(claim, self.mentions.get(claim.doc, []), self.states)
+        words = content_words(claim.quote, self.names)
+        name_parts = _parts_of_names_in(claim.quote, self.long_names)
+        bearings = tuple(b for s in self.candidates.get(claim.id, [])
+                         if (b := _bearing(claim, s, words, countries, self.report_words[s.id], self.doc_dates,
+                                           name_parts)) is not None and not is_later(b.date, self.today))
+        direction = expected_direction(claim.quote)
+        bearings = tuple(sorted((_judged(b, direction) for b in bearings), key=lambda b: (b.date or "", b.story_id)))
+        return TrackedForecast(
+            claim.id, claim.doc, claim.doc_date, claim.holder, claim.horizon, claim.start, claim.end, claim.quote,
+            status=claim.status or computed, computed_status=computed,
+            status_by="analyst" if claim.status else "computed", direction=direction,
+            countries=tuple(sorted(countries)), bearings=bearings)
+
+
+def _candidate_ids(store: Store, claim: ClaimRow, words: set[str], countries: set[str]) -> set[str]:
+    """The stored stories that may bear on the forecast: a report of another document in a sentence that holds
+    two of its content words at least, dated no earlier than its year, of one of its countries (rule 3)."""
+    if store.full_text is None or not claim.doc_date or len(words) < max(MIN_SHARED, math.ceil(SIMILAR * len(words))):
+        return set()
+    S, E, R, T, D = schema.sentences, schema.events, schema.story_reports, schema.stories, schema.documents
+    pairs = " OR ".join(f'"{a}" "{b}"' for a, b in itertools.combinations(sorted(words), 2))
+    query = (select(R.c.story_id).distinct()
+             .select_from(S.join(E, (E.c.document_id == S.c.document_id) & (E.c.start >= S.c.start)
+                                 & (E.c.start < S.c.end) & (E.c.end <= S.c.end))
+                          .join(R, R.c.event_id == E.c.id).join(T, T.c.id == R.c.story_id)
+                          .join(D, D.c.id == S.c.document_id))
+             .where(S.c.id.in_(store.full_text.matching(pairs)), D.c.name != claim.doc,
+                    or_(T.c.date.is_(None), func.substr(T.c.date, 1, 4) >= claim.doc_date[:4])))
+    if countries:
+        query = query.where(or_(*(of_actor(column, code) for code in sorted(countries)
+                                  for column in (T.c.source, T.c.target))))
+    with store.connect() as conn:
+        return set(conn.execute(query).scalars())
 
 
 # --- status ---------------------------------------------------------------------------------------
-def latest_date(dates: list[str | None]) -> str | None:
-    known = [d for d in dates if d]
-    return max(known, key=first_day) if known else None
-
-
 def forecast_status(horizon: str | None, today: str | None) -> str:
     """due when the horizon's last day is before today's first day; open otherwise (and without a horizon)."""
     if not horizon or not today:
@@ -212,9 +259,9 @@ def forecast_status(horizon: str | None, today: str | None) -> str:
 
 # --- bearing --------------------------------------------------------------------------------------
 def content_words(text: str, names: frozenset[str] = frozenset()) -> set[str]:
-    """Words of 4+ letters by their first six letters, without stop words, hedges and `names` (six-letter prefixes)."""
-    return {w[:6] for w in WORD.findall(text.lower())
-            if w not in STOP_WORDS and w not in IGNORED_WORDS and w[:6] not in names}
+    """The stems of the words of 4+ letters, without stop words, hedges and `names` (stems)."""
+    words = [w for w in plain_words(text) if WORD.fullmatch(w) and w not in STOP_WORDS and w not in IGNORED_WORDS]
+    return {stem for stems in stems_of_all(words) for stem in stems if stem not in names}
 
 
 def claim_countries(claim: ClaimRow, mentions: list[tuple[int, int, str]],
@@ -301,29 +348,31 @@ def _judged(bearing: Bearing, direction: int) -> Bearing:
 
 
 # --- the store ------------------------------------------------------------------------------------
-def _mentions(store: Store) -> dict[str, list[tuple[int, int, str]]]:
+def _mentions(store: Store, docs: list[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """The actor mentions of the documents named."""
     M, D = schema.mentions, schema.documents
     by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    query = select(D.c.name, M.c.start, M.c.end, M.c.code).select_from(M.join(D, M.c.document_id == D.c.id))
     with store.connect() as conn:
-        for name, start, end, code in conn.execute(
-                select(D.c.name, M.c.start, M.c.end, M.c.code).select_from(M.join(D, M.c.document_id == D.c.id))):
-            by_doc[name].append((start, end, code))
+        for chunk in chunks(docs):
+            for name, start, end, code in conn.execute(query.where(D.c.name.in_(chunk))):
+                by_doc[name].append((start, end, code))
     return by_doc
 
 
 def _names_and_states(store: Store) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
-    """One-word names of actors and countries (by their first six letters), the several-word names (lower
-    case), and the codes of states."""
+    """One-word names of actors and countries (by their stems), the several-word names (lower case), and the
+    codes of states."""
     A, T = schema.aliases, schema.actors
     with store.connect() as conn:
         aliases = [a.lower() for a in conn.execute(select(A.c.alias)).scalars()]
         states = conn.execute(select(T.c.code).where(T.c.kind == "state")).scalars().all()
-    names = {alias[:6] for alias in aliases if WORD.fullmatch(alias)}
+    names = {stems_of(alias)[0] for alias in aliases if WORD.fullmatch(alias)}
     long_names = tuple(sorted({alias for alias in aliases if not WORD.fullmatch(alias)}))
     return frozenset(names), long_names, frozenset(states)
 
 
 def _parts_of_names_in(text: str, long_names: tuple[str, ...]) -> frozenset[str]:
-    """The words (by their first six letters) of the several-word names a text mentions ('Union State')."""
+    """The words (by their stems) of the several-word names a text mentions ('Union State')."""
     lowered = text.lower()
-    return frozenset(w[:6] for name in long_names if name in lowered for w in WORD.findall(name)) - STOP_WORDS
+    return frozenset(content_words(" ".join(name for name in long_names if name in lowered)))

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Integer, TextualSelect, text
 
 # The select list both engines return; "end" is quoted since it is an SQL keyword.
 HIT_COLUMNS = 'd.name AS doc, d.date AS doc_date, s.start, s."end", s.text, s.stems'
@@ -50,6 +50,9 @@ class FullText(Protocol):
 
     def top(self, conn: Connection, match: str, limit: int) -> list[SentenceHit]: ...
 
+    def matching(self, match: str) -> TextualSelect:
+        """The ids of the sentences that match, as a subquery."""
+
 
 class Fts5:
     """SQLite: an FTS5 table of the sentences' stems (rowid = sentence id), BM25."""
@@ -79,6 +82,10 @@ class Fts5:
             f"WHERE {self.TABLE} MATCH :match ORDER BY bm25({self.TABLE}), s.id LIMIT :limit"),
             {"match": match, "limit": limit})
         return [SentenceHit(**row._mapping) for row in rows]
+
+    def matching(self, match: str) -> TextualSelect:
+        return (text(f"SELECT rowid AS id FROM {self.TABLE} WHERE {self.TABLE} MATCH :match")
+                .bindparams(match=match).columns(id=Integer))
 
 
 # The query must spell the indexed expression exactly as the index does, or PostgreSQL will not use the index.
@@ -111,6 +118,10 @@ class PostgresText:
             f"WHERE {PG_VECTOR} @@ {PG_QUERY} ORDER BY score DESC, s.id LIMIT :limit"),
             {"match": match, "limit": limit})
         return [SentenceHit(**row._mapping) for row in rows]
+
+    def matching(self, match: str) -> TextualSelect:
+        return (text(f"SELECT s.id FROM sentences s WHERE {PG_VECTOR} @@ {PG_QUERY}")
+                .bindparams(match=match).columns(id=Integer))
 
 
 ENGINES: MappingProxyType[str, type[Fts5] | type[PostgresText]] = MappingProxyType(

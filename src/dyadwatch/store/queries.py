@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from sqlalchemy import func, or_, select
 
 from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.periods import first_day
 from dyadwatch.stemming import stems_of
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
@@ -107,6 +108,43 @@ def claims_of(store: Store, docs: Sequence[str]) -> list[ClaimRow]:
             query = record_select(C, ClaimRow).where(D.c.name.in_(chunk)).order_by(D.c.name, C.c.start)
             rows.extend(ClaimRow(**r._mapping) for r in conn.execute(query))
     return apply_reviews(rows, latest_reviews(store, [row.id for row in rows]))
+
+
+def forecast_claims(store: Store) -> list[ClaimRow]:
+    """The claims of kind forecast after reviews (stored as forecasts, or reviewed into one), in document order."""
+    C, R = schema.claims, schema.reviews
+    reviewed = select(R.c.record_id).where(R.c.record_id.startswith("c"))
+    query = record_select(C, ClaimRow).where(or_(C.c.kind == "forecast", C.c.id.in_(reviewed)))
+    with store.connect() as conn:
+        rows = [ClaimRow(**r._mapping) for r in conn.execute(query)]
+    reviewed_rows = apply_reviews(rows, latest_reviews(store, [row.id for row in rows]))
+    return sorted((row for row in reviewed_rows if row.kind == "forecast"), key=lambda row: (row.doc, row.start))
+
+
+def latest_document_date(store: Store) -> str | None:
+    """The latest date of a document, as stored or as an analyst corrected it."""
+    with store.connect() as conn:
+        stored = conn.execute(select(func.max(D.c.date))).scalar()
+        reviewed = conn.execute(select(schema.reviews.c.record_id)
+                                .where(schema.reviews.c.record_id.startswith(document_review_id("")))).scalars()
+        names = [record_id[len(document_review_id("")):] for record_id in set(reviewed)]
+    corrected = [d.date for d in document_page_of(store, names)]
+    return max((d for d in [stored, *corrected] if d), key=first_day, default=None)
+
+
+def document_dates(store: Store, docs: Sequence[str]) -> dict[str, str | None]:
+    """The dates of the documents named, as an analyst corrected them."""
+    return {d.name: d.date for d in document_page_of(store, docs)}
+
+
+def document_page_of(store: Store, docs: Sequence[str]) -> list[DocumentRow]:
+    """The documents named, with their metadata as an analyst corrected it."""
+    columns = [D.c[f.name] for f in fields(DocumentRow) if f.name != "review"]
+    with store.connect() as conn:
+        rows = [DocumentRow(**r._mapping) for chunk in chunks(docs)
+                for r in conn.execute(select(*columns).where(D.c.name.in_(chunk)))]
+    reviews = latest_reviews(store, [document_review_id(row.name) for row in rows])
+    return [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ events = Table(
     Column("source_end", Integer),
     Column("target_start", Integer),
     Column("target_end", Integer),
-    Index("ix_events_document", "document_id"),
+    Index("ix_events_document", "document_id", "start"),  # and the events of a sentence, by their start
     Index("ix_events_date", "date"),
 )
 

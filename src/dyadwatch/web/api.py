@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
-from dyadwatch.analysis.forecasts import forecasts, latest_date
+from dyadwatch.analysis.forecasts import forecast_page
 from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.reconcile.agreements import agreements
@@ -507,10 +507,9 @@ def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0) -> Agre
 def api_forecasts(web: Context, today: IsoDate = None, limit: Limit = 100, offset: Offset = 0) -> ForecastPage:
     """Forecasts with their status (open, due, or the analyst's) and the later stories bearing on them, judged as
     of `today` (default: the latest document date)."""
-    as_of = today or latest_date([d.date for d in queries.documents(web.store)])
-    rows = forecasts(web.store, as_of)
-    return ForecastPage(total=len(rows), limit=limit, offset=offset, today=as_of,
-                        forecasts=[ForecastOut(**f.as_dict()) for f in rows[offset: offset + limit]])
+    page = forecast_page(web.store, today, offset=offset, limit=limit)
+    return ForecastPage(total=page.total, limit=limit, offset=offset, today=page.today,
+                        forecasts=[ForecastOut(**f.as_dict()) for f in page.forecasts])
 
 
 def api_sources(web: Context, by: Annotated[str, Query(pattern="^(document|publisher)$",

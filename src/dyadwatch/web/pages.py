@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from dyadwatch.analysis.forecasts import forecasts, latest_date
+from dyadwatch.analysis.forecasts import forecast_page
 from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.analysis.trends import PERIOD_LENGTH, event_trend
 from dyadwatch.errors import DyadwatchError
@@ -38,6 +38,7 @@ ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 HIT = re.compile(r"(\d+)-(\d+)")
 CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
+FORECASTS_PAGE = 50  # forecasts on one page, each with the stories bearing on it
 SOURCES_PAGE = 100  # documents on one page of sources, and publishers shown
 STORIES_PAGE = 100
 SPLIT_FIELD = "split_"  # a story's report ticked to leave it: split_ and the report's event id
@@ -293,15 +294,15 @@ def agreements_page(request: Request, web: Context) -> Response:
                                                "names": data.actor_names(web.store)})
 
 
-def forecasts_page(request: Request, web: Context, today: Text = None, status: Text = None) -> Response:
+def forecasts_page(request: Request, web: Context, today: Text = None, status: Text = None,
+                   offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     if today and not ISO_DATE.fullmatch(today):
         raise HTTPException(400, "'today' must be a date such as 2021, 2021-09 or 2021-09-09")
-    as_of = today or latest_date([d.date for d in queries.documents(web.store)])
-    tracked = forecasts(web.store, as_of)
+    page = forecast_page(web.store, today, status, offset, FORECASTS_PAGE)
     return render(request, "forecasts.html", {
-        "forecasts": [f for f in tracked if not status or f.status == status], "total": len(tracked),
-        "statuses": sorted({f.status for f in tracked}), "filters": {"today": today or "", "status": status or ""},
-        "as_of": as_of, "suggested": FORECAST_STATUSES, "names": data.actor_names(web.store),
+        "forecasts": page.forecasts, "total": page.total, "offset": offset, "page_size": FORECASTS_PAGE,
+        "statuses": page.statuses, "filters": {"today": today or "", "status": status or ""},
+        "as_of": page.today, "suggested": FORECAST_STATUSES, "names": data.actor_names(web.store),
         "reviewed": request.query_params.get("reviewed", "")})
 
 

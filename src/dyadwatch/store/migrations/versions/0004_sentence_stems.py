@@ -2,7 +2,9 @@
 question matches the same sentences on SQLite and PostgreSQL.
 
 Stored sentences get their stems here; SQLite's FTS5 table of the sentence texts (porter stemming) is replaced
-by one of the stems, PostgreSQL's index of the English tsvector by one of the stems' tsvector.
+by one of the stems, PostgreSQL's index of the English tsvector by one of the stems' tsvector. Events are
+indexed by document and start, so that the events of a sentence the search finds are looked up by range
+(forecasts: the stories that may bear on one).
 
 Revision ID: 0004
 Revises: 0003
@@ -27,6 +29,7 @@ def upgrade() -> None:
     if "stems" not in {column["name"] for column in sa.inspect(conn).get_columns("sentences")}:
         op.add_column("sentences", sa.Column("stems", sa.Text, nullable=False, server_default=""))
     fill_stems(conn)
+    index_events_by_start(conn)
     if conn.dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS sentences_fts")
         op.execute(f"DROP TABLE IF EXISTS {Fts5.TABLE}")
@@ -35,6 +38,15 @@ def upgrade() -> None:
     elif conn.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_sentences_text_search")
         PostgresText().create(conn)
+
+
+def index_events_by_start(conn: sa.Connection) -> None:
+    indexes = {index["name"]: index["column_names"] for index in sa.inspect(conn).get_indexes("events")}
+    if indexes.get("ix_events_document") == ["document_id", "start"]:
+        return
+    if "ix_events_document" in indexes:
+        op.drop_index("ix_events_document", "events")
+    op.create_index("ix_events_document", "events", ["document_id", "start"])
 
 
 def fill_stems(conn: sa.Connection) -> None:
