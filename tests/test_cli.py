@@ -139,7 +139,7 @@ def test_stories_story_trend_and_review_commands(db, tmp_path: Path):
 def test_relationship_commands_agree_with_the_library(demo_store, tmp_path: Path):
     from dyadwatch.analysis.forecasts import forecasts
     from dyadwatch.analysis.sources import publisher_profiles
-    from dyadwatch.reconcile.agreements import agreements
+    from dyadwatch.reconcile.agreement_register import agreements
     from dyadwatch.reconcile.indicators import indicators
 
     db = demo_store.url

@@ -597,13 +597,14 @@ def indicator(key: Annotated[str, typer.Argument(help="a key from `dyadwatch ind
 def agreements(db: DbOption = None, limit: LimitOption = None,
     as_json: JsonOption = False) -> None:
     """Register of named treaties, agreements, programmes and institutions, with stages, status and sources."""
-    from dyadwatch.reconcile.agreements import agreements as register
+    from dyadwatch.reconcile.agreement_register import agreement_page
 
-    rows = register(open_store(db))
-    rows = rows[:limit] if limit else rows
+    page = agreement_page(open_store(db), limit=limit or None)
+    rows = page.agreements
     if as_json:
         return _print_json(rows)
-    table = Table("name", "kind", "parties", "status", "stages", "sources", title=f"{len(rows)} agreements")
+    shown = f"{len(rows)} of {page.total}" if len(rows) < page.total else f"{len(rows)}"
+    table = Table("name", "kind", "parties", "status", "stages", "sources", title=f"{shown} agreements")
     for a in rows:
         stages = ", ".join(f"{e.stage} {e.date or ''}".strip() for e in a.events[:4])
         table.add_row(a.name, a.kind, " ".join(a.parties), a.status, stages, str(len(a.sources)))

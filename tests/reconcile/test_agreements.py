@@ -1,19 +1,29 @@
 """The register of agreements, programmes and institutions: mentions, stages, status, by their numbers."""
 
 import json
+from collections import defaultdict
+from dataclasses import astuple
+from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import select
 
+from dyadwatch.ingest.service import ingest
+from dyadwatch.reconcile.agreement_register import agreement_page, agreements
 from dyadwatch.reconcile.agreements import (
     KNOWLEDGE,
+    Mention,
     Sentence,
-    agreements,
     document_mentions,
     find_mentions,
+    linked_events,
     load_vocabulary,
+    places,
+    status_of,
 )
-from dyadwatch.store import queries
+from dyadwatch.reconcile.stories import build_stories
+from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from tests.analysis.gas_reports import gas_store
 
@@ -116,3 +126,54 @@ def test_seed_register_finds_the_programmes_and_the_founding_treaty(seeds_store:
     assert any(a.kind == "treaty" and a.key.startswith("treaty on") and a.key.endswith("union state")
                for a in register.values())
     assert register["union state"].kind == "institution"
+
+
+def scanned_now(store: Store) -> list[tuple]:
+    """The register as finding every mention in every sentence now, and reading every event, makes it."""
+    vocabulary, known_places = load_vocabulary(), places(store)
+    events_by_doc: dict[str, list] = defaultdict(list)
+    for event in queries.events(store):
+        events_by_doc[event.doc].append(event)
+    story_of = {r.event_id: s.id for s in build_stories(store) for r in s.reports}
+    doc_dates = {d.name: d.date for d in queries.documents(store)}
+    found: dict[str, list] = defaultdict(list)
+    S, D = schema.sentences, schema.documents
+    sentences: dict[str, list[Sentence]] = defaultdict(list)
+    with store.connect() as conn:
+        for row in conn.execute(select(D.c.name, S.c.start, S.c.end, S.c.text).join_from(S, D)):
+            sentences[row.name].append(Sentence(row.name, row.start, row.end, row.text))
+    for doc, its_sentences in sentences.items():
+        for mention, key in document_mentions(its_sentences, vocabulary, known_places):
+            found[key].append(Mention(doc, mention.start, mention.end, mention.text, mention.pattern))
+    register = []
+    for key, mentions in found.items():
+        about = linked_events(mentions, events_by_doc, doc_dates, story_of, vocabulary)
+        register.append((key, status_of(about, doc_dates, vocabulary), sorted(map(astuple, mentions)),
+                         [(e.event_id, e.story_id, e.stage, e.stage_basis) for e in about]))
+    return sorted(register)
+
+
+def read_from_the_table(store: Store) -> list[tuple]:
+    return sorted((a.key, a.status, sorted(map(astuple, a.mentions)), [(e.event_id, e.story_id, e.stage, e.stage_basis)
+                                                         for e in a.events]) for a in agreements(store))
+
+
+def test_the_stored_register_is_what_scanning_every_sentence_now_gives(demo_store: Store):
+    assert read_from_the_table(demo_store) == scanned_now(demo_store)
+    page = agreement_page(demo_store, 2, 3)
+    assert page.agreements == agreements(demo_store)[2:5] and page.total == len(agreements(demo_store))
+
+
+def test_stored_mentions_follow_a_changed_and_a_removed_document(tmp_path: Path, extractor):
+    store = gas_store(tmp_path / "first", extractor)
+    assert read_from_the_table(store) == scanned_now(store)
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    (changed / "b.txt").write_text("Gas again\n\n20.06.2021\n\nOn 2 June 2021 Russia and Belarus signed a new gas "
+                                   "supply agreement in Minsk.\n", encoding="utf-8")
+    assert ingest(store, [changed], extractor).ok  # b.txt replaced
+    assert read_from_the_table(store) == scanned_now(store)
+    assert any(a.key == "gas supply agreement" for a in agreements(store))
+    with store.write() as conn:  # as if a.txt had been removed from the database
+        conn.execute(schema.documents.delete().where(schema.documents.c.name == "a.txt"))
+    assert "a.txt" not in {m.doc for a in agreements(store) for m in a.mentions}

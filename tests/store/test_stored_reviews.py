@@ -22,7 +22,7 @@ from dyadwatch.export import gold_records
 from dyadwatch.knowledge import SECTORS
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
 from dyadwatch.pipeline import Extractor
-from dyadwatch.reconcile.agreements import agreements
+from dyadwatch.reconcile.agreement_register import agreements
 from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.report import write_report

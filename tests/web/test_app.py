@@ -18,7 +18,7 @@ from dyadwatch.ingest.service import ingest
 from dyadwatch.knowledge import load_knowledge
 from dyadwatch.numbers import plain_number
 from dyadwatch.pipeline import Extractor
-from dyadwatch.reconcile.agreements import agreements
+from dyadwatch.reconcile.agreement_register import agreements
 from dyadwatch.reconcile.indicators import indicator, indicators
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import queries

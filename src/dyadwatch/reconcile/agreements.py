@@ -41,8 +41,7 @@ import yaml
 from sqlalchemy import select
 
 from dyadwatch.reconcile.indicators import stem
-from dyadwatch.reconcile.stories import build_stories
-from dyadwatch.store import queries, schema
+from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import EventRow
 
@@ -78,14 +77,22 @@ class Vocabulary:
     stage_order: tuple[str, ...]
     stage_words: tuple[tuple[str, str], ...]  # (word or phrase, stage); a trailing * marks a prefix
     type_stages: Mapping[str, str]
+    # The stage words again, split, and found by their first word: (place in stage_words, words, stage), by the
+    # word itself, or by the prefix a first word with * stands for.
+    stages_by_first_word: Mapping[str, tuple[tuple[int, tuple[str, ...], str], ...]]
+    stages_by_first_prefix: tuple[tuple[str, int, tuple[str, ...], str], ...]
 
     def stage_of(self, words: list[str]) -> str | None:
-        """The stage a word (with the words after it, for phrases) gives, or None."""
-        for entry, stage in self.stage_words:
-            parts = entry.split()
-            if len(parts) > len(words):
-                continue
-            if all(_word_fits(pattern, word) for pattern, word in zip(parts, words, strict=False)):
+        """The stage a word (with the words after it, for phrases) gives, or None: the first entry of
+        stage_words that fits."""
+        if not words:
+            return None
+        first = words[0]
+        entries = [*self.stages_by_first_word.get(first, ()),
+                   *((place, parts, stage) for prefix, place, parts, stage in self.stages_by_first_prefix
+                     if first.startswith(prefix))]
+        for _, parts, stage in sorted(entries, key=lambda entry: entry[0]):
+            if len(parts) <= len(words) and all(_word_fits(p, w) for p, w in zip(parts[1:], words[1:], strict=False)):
                 return stage
         return None
 
@@ -102,6 +109,15 @@ def load_vocabulary(path: Path = KNOWLEDGE) -> Vocabulary:
     generic = frozenset(_key_words(w)[-1] for w in data["generic_heads"])
     institutions = frozenset(k[-1] for k, kind in kinds.items() if kind == "institution" and len(k) == 1)
     stages = tuple(data["stages"])
+    stage_words = tuple((w.lower(), s) for s in stages for w in data["stages"][s])
+    by_first: dict[str, list[tuple[int, tuple[str, ...], str]]] = defaultdict(list)
+    by_prefix = []
+    for place, (entry, stage) in enumerate(stage_words):
+        parts = tuple(entry.split())
+        if parts[0].endswith("*"):
+            by_prefix.append((parts[0][:-1], place, parts, stage))
+        else:
+            by_first[parts[0]].append((place, parts, stage))
     return Vocabulary(
         kinds=MappingProxyType(kinds),
         generic_heads=generic,
@@ -109,8 +125,10 @@ def load_vocabulary(path: Path = KNOWLEDGE) -> Vocabulary:
         drop_modifiers=frozenset(data["drop_modifiers"]),
         determiners=frozenset(data["determiners"]),
         stage_order=stages,
-        stage_words=tuple((w.lower(), s) for s in stages for w in data["stages"][s]),
+        stage_words=stage_words,
         type_stages=MappingProxyType(dict(data["types"])),
+        stages_by_first_word=MappingProxyType({word: tuple(found) for word, found in by_first.items()}),
+        stages_by_first_prefix=tuple(by_prefix),
     )
 
 
@@ -443,48 +461,7 @@ def document_mentions(sentences: list[Sentence], vocabulary: Vocabulary | None =
     return resolved
 
 
-def agreements(store: Store) -> list[Agreement]:
-    """The register: the most widely reported entries first."""
-    vocab = load_vocabulary()
-    events_by_doc: dict[str, list[EventRow]] = defaultdict(list)
-    for event in queries.events(store):
-        events_by_doc[event.doc].append(event)
-    story_of = {r.event_id: s.id for s in build_stories(store) for r in s.reports}
-    doc_dates = {d.name: d.date for d in queries.documents(store)}
-    found_by_key: dict[str, list[Found]] = defaultdict(list)
-    mentions_by_key: dict[str, list[Mention]] = defaultdict(list)
-    places = _places(store)
-    for doc, sentences in _sentences(store).items():
-        for found, key in document_mentions(sentences, vocab, places):
-            found_by_key[key].append(found)
-            mentions_by_key[key].append(Mention(doc, found.start, found.end, found.text, found.pattern))
-    register = []
-    for key, mentions in mentions_by_key.items():
-        linked = _linked_events(mentions, events_by_doc, doc_dates, story_of, vocab)
-        primary = [f for f in found_by_key[key] if f.pattern != "anaphoric"] or found_by_key[key]
-        register.append(Agreement(
-            key=key,
-            name=_display_name(primary),
-            kind=_kind(primary),
-            mentions=tuple(sorted(mentions, key=lambda m: (m.doc, m.start))),
-            events=linked,
-            status=_status(linked, doc_dates, vocab),
-        ))
-    register.sort(key=lambda a: (-len(a.sources), -len(a.events), -len(a.mentions), a.key))
-    return register
-
-
-def _sentences(store: Store) -> dict[str, list[Sentence]]:
-    S, D = schema.sentences, schema.documents
-    query = select(D.c.name, S.c.start, S.c.end, S.c.text).select_from(S.join(D, S.c.document_id == D.c.id))
-    by_doc: dict[str, list[Sentence]] = defaultdict(list)
-    with store.connect() as conn:
-        for row in conn.execute(query.order_by(D.c.name, S.c.start)):
-            by_doc[row.name].append(Sentence(row.name, row.start, row.end, row.text))
-    return by_doc
-
-
-def _places(store: Store) -> frozenset[str]:
+def places(store: Store) -> frozenset[str]:
     """One-word names of countries (names, demonyms, capitals) from the store's aliases."""
     A = schema.aliases
     with store.connect() as conn:
@@ -492,18 +469,18 @@ def _places(store: Store) -> frozenset[str]:
     return frozenset(a.lower() for a, code in aliases if re.fullmatch("[A-Z]{3}", code) and " " not in a)
 
 
-def _kind(found: list[Found]) -> str:
+def kind_of(found: list[Found]) -> str:
     kinds = Counter(f.kind for f in found if f.kind)
     return kinds.most_common(1)[0][0] if kinds else "agreement"
 
 
-def _display_name(found: list[Found]) -> str:
+def display_name(found: list[Found]) -> str:
     """The surface most mentions use, without a leading article."""
     names = Counter(re.sub(r"^(the|a|an)\s+", "", " ".join(f.text.split()), flags=re.IGNORECASE) for f in found)
     return names.most_common(1)[0][0]
 
 
-def _linked_events(mentions: list[Mention], events_by_doc: dict[str, list[EventRow]], doc_dates: dict[str, str | None],
+def linked_events(mentions: list[Mention], events_by_doc: dict[str, list[EventRow]], doc_dates: dict[str, str | None],
                    story_of: dict[str, str], vocab: Vocabulary) -> tuple[AgreementEvent, ...]:
     linked: dict[str, AgreementEvent] = {}
     for mention in mentions:
@@ -549,7 +526,7 @@ def _when(event: AgreementEvent, doc_dates: dict[str, str | None]) -> str:
     return event.date or doc_dates.get(event.doc) or ""
 
 
-def _status(events: tuple[AgreementEvent, ...], doc_dates: dict[str, str | None], vocab: Vocabulary) -> str:
+def status_of(events: tuple[AgreementEvent, ...], doc_dates: dict[str, str | None], vocab: Vocabulary) -> str:
     """The stage of the latest event that is not negated (the later stage on the same date)."""
     staged = [e for e in events if e.stage and not e.negated]
     if not staged:

@@ -220,6 +220,30 @@ story_reviews = Table(
     Column("changes", Text, nullable=False),
 )
 
+# The mentions of named agreements, programmes and institutions in each document (reconcile/agreement_table.py),
+# found once per version of a document and of the agreement vocabulary, so that the register is read in SQL.
+agreement_mentions = Table(
+    "agreement_mentions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("pattern", String(16), nullable=False),  # named | generic | anaphoric
+    Column("key", Text, nullable=False),
+    Column("kind", String(32), nullable=False, default=""),
+    Index("ix_agreement_mentions_key", "key"),
+    Index("ix_agreement_mentions_document", "document", "start"),
+)
+
+# Which version of each document its agreement mentions were found in, and with which vocabulary.
+agreement_scans = Table(
+    "agreement_scans", metadata,
+    Column("document", Text, primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("vocabulary", String(64), nullable=False),
+)
+
 # Where the stories stand: whether they were built, the last story number given, the reviews found invalid.
 story_state = Table(
     "story_state", metadata,

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from dyadwatch.analysis.forecasts import forecast_page
 from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.errors import DyadwatchError, Errors
-from dyadwatch.reconcile.agreements import agreements
+from dyadwatch.reconcile.agreement_register import agreement_page
 from dyadwatch.reconcile.indicators import Indicator, indicators
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.stories import Story, StoryFilter
@@ -499,9 +499,9 @@ def _indicator_fields(series: Indicator) -> dict[str, Any]:
 
 def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0) -> AgreementPage:
     """The register of named treaties, agreements, programmes and institutions, the most widely reported first."""
-    rows = agreements(web.store)
-    return AgreementPage(total=len(rows), limit=limit, offset=offset,
-                         agreements=[AgreementOut(**a.as_dict()) for a in rows[offset: offset + limit]])
+    page = agreement_page(web.store, offset, limit)
+    return AgreementPage(total=page.total, limit=limit, offset=offset,
+                         agreements=[AgreementOut(**a.as_dict()) for a in page.agreements])
 
 
 def api_forecasts(web: Context, today: IsoDate = None, limit: Limit = 100, offset: Offset = 0) -> ForecastPage:

@@ -18,7 +18,7 @@ from dyadwatch.analysis.trends import PERIOD_LENGTH, event_trend
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.export import csv_text
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
-from dyadwatch.reconcile.agreements import agreements
+from dyadwatch.reconcile.agreement_register import agreement_page
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import StoryFilter
@@ -38,6 +38,7 @@ ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 HIT = re.compile(r"(\d+)-(\d+)")
 CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
+AGREEMENTS_PAGE = 100  # entries on one page of the register
 FORECASTS_PAGE = 50  # forecasts on one page, each with the stories bearing on it
 SOURCES_PAGE = 100  # documents on one page of sources, and publishers shown
 STORIES_PAGE = 100
@@ -289,9 +290,11 @@ def indicator_page(request: Request, web: Context, key: str) -> Response:
     return render(request, "indicator.html", {"indicator": found, "series_chart": charts.indicator_chart(found)})
 
 
-def agreements_page(request: Request, web: Context) -> Response:
-    return render(request, "agreements.html", {"agreements": agreements(web.store),
-                                               "names": data.actor_names(web.store)})
+def agreements_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    page = agreement_page(web.store, offset, AGREEMENTS_PAGE)
+    return render(request, "agreements.html", {
+        "agreements": page.agreements, "total": page.total, "offset": offset, "page_size": AGREEMENTS_PAGE,
+        "filters": {}, "names": data.actor_names(web.store)})
 
 
 def forecasts_page(request: Request, web: Context, today: Text = None, status: Text = None,

@@ -1,0 +1,132 @@
+"""The register of agreements, read from the stored mentions (reconcile/agreement_table.py).
+
+Which agreements there are, how many documents and mentions each has and how many events are about it are
+counted in SQL (an event is about an agreement when its quote overlaps a mention); only the agreements of the
+page asked for are built whole, with their events' stages and status (reconcile/agreements.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from dyadwatch.reconcile.agreement_table import update_agreement_mentions
+from dyadwatch.reconcile.agreements import (
+    Agreement,
+    Found,
+    Mention,
+    display_name,
+    kind_of,
+    linked_events,
+    load_vocabulary,
+    status_of,
+)
+from dyadwatch.reconcile.story_listing import stories_at_threshold
+from dyadwatch.settings import confidence_threshold
+from dyadwatch.store import queries, schema
+from dyadwatch.store.database import Store
+from dyadwatch.store.queries import EventRow
+from dyadwatch.store.reviews import Review, apply_reviews, chunks, latest_reviews
+from dyadwatch.store.rows import record_select
+
+M, D, E, R = schema.agreement_mentions, schema.documents, schema.events, schema.story_reports
+
+
+@dataclass(frozen=True)
+class AgreementPage:
+    total: int
+    agreements: list[Agreement]
+
+
+def agreements(store: Store) -> list[Agreement]:
+    """The whole register: the most widely reported entries first."""
+    return agreement_page(store).agreements
+
+
+def agreement_page(store: Store, offset: int = 0, limit: int | None = None,
+                   min_confidence: float | None = None) -> AgreementPage:
+    """The register from `offset`, at most `limit` entries: the most widely reported first (documents, then events,
+    then mentions); events below the confidence threshold are not linked, reviews are applied."""
+    update_agreement_mentions(store)
+    linked = _linked_event_ids(store, confidence_threshold(min_confidence))
+    with store.connect() as conn:
+        counted = conn.execute(select(M.c.key, func.count(func.distinct(M.c.document)), func.count())
+                               .group_by(M.c.key)).all()
+    order = sorted(counted, key=lambda row: (-row[1], -len(linked.get(row[0], ())), -row[2], row[0]))
+    page = [row[0] for row in order[offset:None if limit is None else offset + limit]]
+    return AgreementPage(len(order), _built(store, page, linked, min_confidence))
+
+
+def _linked_event_ids(store: Store, threshold: float) -> dict[str, set[str]]:
+    """Agreement key -> the events about it: not rejected, and certain enough (or reviewed, hence certain)."""
+    query = (select(M.c.key, E.c.id, E.c.confidence).distinct()
+             .select_from(M.join(D, D.c.name == M.c.document)
+                          .join(E, (E.c.document_id == D.c.id) & (E.c.start < M.c.end) & (M.c.start < E.c.end))))
+    with store.connect() as conn:
+        pairs = conn.execute(query).all()
+    reviews = latest_reviews(store, _reviewed_ids(store))
+    linked: dict[str, set[str]] = defaultdict(set)
+    for key, event_id, confidence in pairs:
+        if _kept(reviews.get(event_id), confidence, threshold):
+            linked[key].add(event_id)
+    return linked
+
+
+def _reviewed_ids(store: Store) -> list[str]:
+    with store.connect() as conn:
+        return list(conn.execute(select(schema.reviews.c.record_id).distinct()).scalars())
+
+
+def _kept(review: Review | None, confidence: float | None, threshold: float) -> bool:
+    if review is not None:
+        return review.action != "reject"
+    return (confidence if confidence is not None else 1.0) >= threshold
+
+
+def _built(store: Store, keys: list[str], linked: dict[str, set[str]],
+           min_confidence: float | None) -> list[Agreement]:
+    """The agreements of `keys`, whole, in that order."""
+    found: dict[str, list[tuple[str, Found]]] = defaultdict(list)  # key -> (document, mention)
+    with store.connect() as conn:
+        for chunk in chunks(keys):
+            for row in conn.execute(select(M).where(M.c.key.in_(chunk))):
+                found[row.key].append((row.document, Found(row.key, "", row.kind, row.start, row.end, row.text,
+                                                           row.pattern)))
+    events = _events(store, sorted({e for key in keys for e in linked.get(key, ())}))
+    story_of = _stories_of(store, [e.id for e in events], min_confidence)
+    doc_dates = queries.document_dates(store, sorted({e.doc for e in events}))
+    events_by_doc: dict[str, list[EventRow]] = defaultdict(list)
+    for event in events:
+        events_by_doc[event.doc].append(event)
+    vocabulary = load_vocabulary()
+    register = []
+    for key in keys:
+        mentions = [Mention(doc, f.start, f.end, f.text, f.pattern) for doc, f in found[key]]
+        about = linked_events(mentions, events_by_doc, doc_dates, story_of, vocabulary)
+        primary = [f for _, f in found[key] if f.pattern != "anaphoric"] or [f for _, f in found[key]]
+        register.append(Agreement(key=key, name=display_name(primary), kind=kind_of(primary),
+                                  mentions=tuple(sorted(mentions, key=lambda m: (m.doc, m.start))), events=about,
+                                  status=status_of(about, doc_dates, vocabulary)))
+    return register
+
+
+def _events(store: Store, ids: list[str]) -> list[EventRow]:
+    """The events of `ids` with their reviews applied (none of them rejected: see _kept)."""
+    with store.connect() as conn:
+        rows = [EventRow(**row._mapping) for chunk in chunks(ids)
+                for row in conn.execute(record_select(E, EventRow).where(E.c.id.in_(chunk)))]
+    return apply_reviews(rows, latest_reviews(store, ids))
+
+
+def _stories_of(store: Store, event_ids: list[str], min_confidence: float | None) -> dict[str, str]:
+    """Event id -> the story it tells at the threshold."""
+    told_again, regrouped = stories_at_threshold(store, min_confidence)
+    left_out = set(told_again)
+    with store.connect() as conn:
+        stored = {event_id: story_id for chunk in chunks(event_ids)
+                  for event_id, story_id in conn.execute(select(R.c.event_id, R.c.story_id)
+                                                         .where(R.c.event_id.in_(chunk)))
+                  if story_id not in left_out}
+    return stored | {r.event_id: story.id for story in regrouped for r in story.reports}

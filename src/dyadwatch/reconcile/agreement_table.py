@@ -1,0 +1,86 @@
+"""The stored mentions of named agreements, kept up to date with the documents.
+
+Finding mentions reads every word of a document (reconcile/agreements.py), so it is done once per version of a
+document: a document is scanned again when it is new, when its content changed (its sha256), or when the
+vocabulary did (knowledge/agreements.yaml, or the place names in the database's aliases); the mentions of a
+document no longer stored are dropped. Like the stories, the table is brought up to date by whoever reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from sqlalchemy import Connection, insert, select
+
+from dyadwatch.reconcile.agreements import KNOWLEDGE, Sentence, document_mentions, load_vocabulary, places
+from dyadwatch.store import schema
+from dyadwatch.store.database import Store
+from dyadwatch.store.reviews import chunks
+
+M, SCANS, D, S = schema.agreement_mentions, schema.agreement_scans, schema.documents, schema.sentences
+BATCH = 200  # documents scanned, and their mentions stored, in one transaction
+
+
+def update_agreement_mentions(store: Store) -> None:
+    """Scan the documents whose mentions are missing or stale; drop those of documents no longer stored."""
+    fingerprint = vocabulary_fingerprint(store)
+    with store.connect() as conn:
+        stale, gone = _stale(conn, fingerprint), _gone(conn)
+    if not stale and not gone:
+        return
+    vocabulary, known_places = load_vocabulary(), places(store)
+    with store.write() as conn:
+        _forget(conn, gone)
+    for batch in chunks(stale, BATCH):
+        with store.connect() as conn:
+            sentences = _sentences(conn, batch)
+        found = {doc: document_mentions(sentences.get(doc, []), vocabulary, known_places) for doc, _ in batch}
+        with store.write() as conn:
+            _store(conn, batch, found, fingerprint)
+
+
+def vocabulary_fingerprint(store: Store) -> str:
+    """What the mentions depend on besides the text: the agreement vocabulary and the place names."""
+    digest = hashlib.sha256(KNOWLEDGE.read_bytes())
+    digest.update("\n".join(sorted(places(store))).encode())
+    return digest.hexdigest()[:32]
+
+
+def _stale(conn: Connection, fingerprint: str) -> list[tuple[str, str]]:
+    """(name, sha256) of the documents to scan, in name order."""
+    query = (select(D.c.name, D.c.sha256).select_from(D.outerjoin(SCANS, SCANS.c.document == D.c.name))
+             .where((SCANS.c.document.is_(None)) | (SCANS.c.sha256 != D.c.sha256)
+                    | (SCANS.c.vocabulary != fingerprint)).order_by(D.c.name))
+    return [(row.name, row.sha256) for row in conn.execute(query)]
+
+
+def _gone(conn: Connection) -> list[str]:
+    query = select(SCANS.c.document).where(SCANS.c.document.not_in(select(D.c.name)))
+    return list(conn.execute(query).scalars())
+
+
+def _forget(conn: Connection, names: list[str]) -> None:
+    for chunk in chunks(names):
+        conn.execute(M.delete().where(M.c.document.in_(chunk)))
+        conn.execute(SCANS.delete().where(SCANS.c.document.in_(chunk)))
+
+
+def _sentences(conn: Connection, batch: list[tuple[str, str]]) -> dict[str, list[Sentence]]:
+    query = (select(D.c.name, S.c.start, S.c.end, S.c.text).select_from(S.join(D, S.c.document_id == D.c.id))
+             .where(D.c.name.in_([name for name, _ in batch])))
+    by_doc: dict[str, list[Sentence]] = defaultdict(list)
+    for row in conn.execute(query):
+        by_doc[row.name].append(Sentence(row.name, row.start, row.end, row.text))
+    return by_doc
+
+
+def _store(conn: Connection, batch: list[tuple[str, str]], found: dict, fingerprint: str) -> None:
+    """The batch's mentions and scans, replacing what an earlier scan (or another reader meanwhile) stored."""
+    _forget(conn, [name for name, _ in batch])
+    rows = [{"document": doc, "start": f.start, "end": f.end, "text": f.text, "pattern": f.pattern, "key": key,
+             "kind": f.kind or ""} for doc, mentions in found.items() for f, key in mentions]
+    if rows:
+        conn.execute(insert(M), rows)
+    conn.execute(insert(SCANS), [{"document": name, "sha256": sha256, "vocabulary": fingerprint}
+                                 for name, sha256 in batch])
