@@ -25,6 +25,7 @@ from dyadwatch.ingest.files import InputFile, iter_input_files, read_bytes
 from dyadwatch.ingest.pool import WorkerConfig, WorkerPool
 from dyadwatch.ingest.work import Extracted, Limits, describe, extract_batch
 from dyadwatch.knowledge import load_knowledge
+from dyadwatch.reconcile.agreement_table import update_agreement_mentions
 from dyadwatch.reconcile.story_table import update_stories
 from dyadwatch.settings import default
 from dyadwatch.store.database import Saved, Store, StoredIndex
@@ -266,6 +267,7 @@ class DatabaseSink:
                                          error=InputError(item.file.shown_path, Errors.E038, reason=reason))
                               for item in ready]
         update_stories(self.store)
+        update_agreement_mentions(self.store)  # so that no reader of the register pays for a whole corpus
         return results + [result_of(item, outcome) for item, outcome in zip(ready, saved, strict=True)]
 
     def _run(self) -> int:
