@@ -395,6 +395,8 @@ def export(net: EventCoderNet, paths: list[str], out: Path, meta: dict) -> None:
     quantize_dynamic(str(full), str(out / "encoder.onnx"), weight_type=QuantType.QInt8)
     np.savez_compressed(out / "heads.npz", **heads_weights(net))
     shutil.copy(base_model() / "tokenizer.json", out / "tokenizer.json")
+    if not (out / "dating.npz").exists():  # the date chooser is trained apart (train_dater.py): keep the current one
+        shutil.copy(MODEL_DIR / "dating.npz", out / "dating.npz")
     (out / "meta.json").write_text(json.dumps({**meta, "paths": paths, "labels": list(LABELS)}, indent=1) + "\n",
                                    encoding="utf-8")
 
