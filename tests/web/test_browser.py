@@ -18,10 +18,13 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect, s
 
 from dyadwatch.analysis.forecasts import forecasts
 from dyadwatch.reconcile.indicators import indicators
+from dyadwatch.reconcile.stories import build_stories
+from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.web.app import LOOPBACK_HOSTS, create_app
 from dyadwatch.web.context import indicator_url
+from dyadwatch.web.pages import SPLIT_FIELD
 from tests.conftest import REPO
 from tests.served import free_port
 from tests.web.conftest import PAYLOAD_NAME, TOKEN, copy_of
@@ -287,3 +290,28 @@ def test_facets_download_and_the_dyad_page(server: str, watched: Watched, browse
     page.locator("table.dyad-months a").first.click()
     page.wait_for_url("**month=*")
     assert int(page.locator("#dyad-event-count").inner_text()) > 0
+
+
+def test_split_a_report_off_a_story_then_merge_it_back(server: str, watched: Watched, browser_store: Store):
+    page = watched.page
+    story = next(s for s in build_stories(browser_store) if len(s.reports) >= 2)
+    leaving = story.reports[-1].event_id
+    page.goto(f"{server}/stories/{story.id}")
+    page.check(f"#split-form input[name='{SPLIT_FIELD}{leaving}']")
+    page.fill("#split-form input[name=token]", TOKEN)
+    page.click("#split-form button[type=submit]")
+    page.wait_for_url(f"**/stories/{story.id}?reviewed=split")
+    expect(page.locator(".notice")).to_contain_text("Saved: split")
+    shoot(page, "story-split")
+    apart = next(s for s in build_stories(browser_store) if leaving in {r.event_id for r in s.reports})
+    assert apart.id != story.id and len(apart.reports) == 1
+
+    page.goto(f"{server}/stories/{apart.id}")
+    page.fill("#merge-form input[name=into]", story.id)
+    page.fill("#merge-form input[name=token]", TOKEN)
+    page.click("#merge-form button[type=submit]")
+    page.wait_for_url(f"**/stories/{story.id}?reviewed=merge")
+    expect(page.locator(".notice")).to_contain_text("Saved: merge")
+    shoot(page, "story-merged")
+    merged = find_story(browser_store, story.id)
+    assert merged is not None and leaving in {r.event_id for r in merged.reports}
