@@ -45,6 +45,16 @@ for number in range(int(sys.argv[4])):
 """
 
 
+def seeded(url: str, tmp_path: Path, extractor: Extractor) -> tuple[Store, str, int]:
+    """The database at `url` with one seed note stored, the id of its first event (the record the analysts
+    review), and the number of briefs written to tmp_path/briefs for the ingests."""
+    (tmp_path / "seed").mkdir()
+    (tmp_path / "seed" / "seed.txt").write_text(SEED_NOTE, encoding="utf-8")
+    store = Store(url)
+    assert ingest(store, [tmp_path / "seed"], extractor).ok
+    return store, queries.events(store)[0].id, write_briefs(tmp_path / "briefs")
+
+
 def write_briefs(folder: Path) -> int:
     folder.mkdir()
     for number, topic in enumerate(TOPICS):
@@ -57,12 +67,7 @@ def write_briefs(folder: Path) -> int:
 def test_two_ingests_and_two_reviewers_at_once_lose_nothing(tmp_path: Path, postgres: Cluster,
                                                              extractor: Extractor):
     url = postgres.create_database("concurrent")
-    (tmp_path / "seed").mkdir()
-    (tmp_path / "seed" / "seed.txt").write_text(SEED_NOTE, encoding="utf-8")
-    store = Store(url)
-    assert ingest(store, [tmp_path / "seed"], extractor).ok
-    record = queries.events(store)[0].id
-    briefs = write_briefs(tmp_path / "briefs")
+    store, record, briefs = seeded(url, tmp_path, extractor)
     processes = [subprocess.Popen([sys.executable, "-c", INGEST, url, str(tmp_path / "briefs")],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     processes += [subprocess.Popen([sys.executable, "-c", REVIEW, url, record, f"analyst-{n}", str(REVIEWS_EACH)],
@@ -84,12 +89,7 @@ def test_two_ingests_and_two_reviewers_at_once_lose_nothing(tmp_path: Path, post
 
 def test_two_servers_take_reviews_while_an_ingest_runs(tmp_path: Path, postgres: Cluster, extractor: Extractor):
     url = postgres.create_database("servers")
-    (tmp_path / "seed").mkdir()
-    (tmp_path / "seed" / "seed.txt").write_text(SEED_NOTE, encoding="utf-8")
-    store = Store(url)
-    assert ingest(store, [tmp_path / "seed"], extractor).ok
-    record = queries.events(store)[0].id
-    briefs = write_briefs(tmp_path / "briefs")
+    store, record, briefs = seeded(url, tmp_path, extractor)
     with dyadwatch_serve(url, tmp_path / "a.log", "--token", WRITE_TOKEN) as first, \
             dyadwatch_serve(url, tmp_path / "b.log", "--token", WRITE_TOKEN) as second:
         ingesting = subprocess.Popen([sys.executable, "-m", "dyadwatch.cli", "ingest", "--db", url, "--workers", "1",
