@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import insert, select, text
+from sqlalchemy import Integer, insert, select, text
 
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
@@ -46,7 +46,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 BACKENDS = ("sqlite", "postgresql")
-SERIAL_TABLES = ("runs", "documents", "sentences", "mentions", "reviews")  # integer ids the database assigns
+# The tables whose integer ids the database assigns (a sequence on PostgreSQL).
+SERIAL_TABLES = tuple(table.name for table in schema.metadata.sorted_tables
+                      if [c.name for c in table.primary_key.columns] == ["id"]
+                      and isinstance(table.c.id.type, Integer))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
