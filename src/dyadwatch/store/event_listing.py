@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -137,6 +137,8 @@ def reviewed_events(store: Store, where: EventFilter = EVERY_EVENT, keep_rejecte
     query = record_select(E, EventRow).where(E.c.id.in_(select(R.c.record_id)))
     if where.doc:
         query = query.where(D.c.name == where.doc)
+    if where.docs:
+        query = query.where(D.c.name.in_(where.docs))
     with store.connect() as conn:
         rows = [EventRow(**row._mapping) for row in conn.execute(query)]
     if not rows:
@@ -154,6 +156,8 @@ def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
         yield E.c.domain == where.domain.lower()
     if where.doc:
         yield D.c.name == where.doc
+    if where.docs:
+        yield D.c.name.in_(where.docs)
     if where.actor:
         yield or_(of_actor(E.c.source, where.actor), of_actor(E.c.target, where.actor))
     if where.since:  # a date at a coarser precision than `since` counts when it is that period or later
@@ -167,20 +171,20 @@ def code_point_order(store: Store, column: Any) -> Any:
     return column.collate("C") if store.engine.dialect.name == "postgresql" else column
 
 
-def records_per_document(store: Store) -> dict[str, tuple[int, int, int]]:
-    """For each document, its events (at the default confidence threshold), figures and claims, after reviews:
-    counted by the database, less the records an analyst rejected."""
-    events = facet_counts(store, EVERY_EVENT, ("doc",))["doc"]
-    figures, claims = _kept_per_document(store, schema.quantities), _kept_per_document(store, schema.claims)
-    with store.connect() as conn:
-        names = conn.execute(select(D.c.name)).scalars().all()
+def records_per_document(store: Store, names: Sequence[str]) -> dict[str, tuple[int, int, int]]:
+    """For each document named, its events (at the default confidence threshold), figures and claims, after
+    reviews: counted by the database, less the records an analyst rejected."""
+    events = facet_counts(store, EventFilter(docs=tuple(names)), ("doc",))["doc"]
+    figures, claims = _kept_per_document(store, schema.quantities, names), _kept_per_document(store, schema.claims,
+                                                                                             names)
     return {name: (events[name], figures[name], claims[name]) for name in names}
 
 
-def _kept_per_document(store: Store, table: Any) -> Counter[str]:
-    query = select(D.c.name, func.count()).select_from(table.join(D, table.c.document_id == D.c.id))
+def _kept_per_document(store: Store, table: Any, names: Sequence[str]) -> Counter[str]:
+    query = (select(D.c.name, func.count()).select_from(table.join(D, table.c.document_id == D.c.id))
+             .where(D.c.name.in_(names)))
     reviewed = select(D.c.name, table.c.id).select_from(table.join(D, table.c.document_id == D.c.id)) \
-        .where(table.c.id.in_(select(R.c.record_id)))
+        .where(table.c.id.in_(select(R.c.record_id)), D.c.name.in_(names))
     with store.connect() as conn:
         counts = Counter({name: n for name, n in conn.execute(query.group_by(D.c.name))})
         reviewed_rows = conn.execute(reviewed).all()

@@ -173,9 +173,18 @@ def documents(store: Store) -> list[DocumentRow]:
     columns = [D.c[f.name] for f in fields(DocumentRow) if f.name != "review"]
     with store.connect() as conn:
         rows = [DocumentRow(**r._mapping) for r in conn.execute(select(*columns).order_by(D.c.date, D.c.name))]
-    reviews = latest_reviews(store, [document_review_id(row.name) for row in rows])
+    reviews = _document_reviews(store)
     corrected = [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows]
     return sorted(corrected, key=lambda d: (d.date or "", d.name))  # as the query orders them: undated first
+
+
+def _document_reviews(store: Store) -> dict[str, Review]:
+    """The latest review of each reviewed document (few: looked up by their ids' prefix, not one by one)."""
+    R = schema.reviews
+    with store.connect() as conn:
+        reviewed = conn.execute(select(R.c.record_id).where(R.c.record_id.startswith(document_review_id("")))
+                                .distinct()).scalars().all()
+    return latest_reviews(store, reviewed)
 
 
 def _reviewed_document(row: DocumentRow, review: Review | None) -> DocumentRow:

@@ -119,6 +119,7 @@ class EventFilter:
     until: str | None = None
     limit: int | None = None
     min_confidence: float | None = None  # None: the setting's default
+    docs: tuple[str, ...] = ()  # any of these documents (none: every document)
 
 
 EVERY_EVENT = EventFilter()  # no filter but the default confidence threshold
@@ -144,6 +145,8 @@ def involves(source: str | None, target: str | None, actor: str) -> bool:
 def event_matches(row: EventRow, where: EventFilter) -> bool:
     """Whether an event (its values after reviews) is one the filter selects; `limit` aside."""
     if row.confidence < confidence_threshold(where.min_confidence) or (where.doc and row.doc != where.doc):
+        return False
+    if where.docs and row.doc not in where.docs:
         return False
     if where.type and row.type != where.type.upper():
         return False

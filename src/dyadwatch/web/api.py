@@ -174,7 +174,7 @@ class DocumentOut(BaseModel):
     claims: int
 
 
-class DocumentList(BaseModel):
+class DocumentList(Paged):
     documents: list[DocumentOut]
 
 
@@ -384,12 +384,13 @@ def api_search(web: Context, q: Annotated[str, Query(min_length=1, max_length=50
     return SearchOut(results=[SearchResultOut(**hit.as_dict()) for hit in hits])
 
 
-def api_documents(web: Context) -> DocumentList:
-    """Every document, oldest first, with how many records of each kind it holds after reviews."""
+def api_documents(web: Context, limit: Limit = 100, offset: Offset = 0) -> DocumentList:
+    """Documents, oldest first (undated first), with how many records of each kind each holds after reviews."""
     store = web.store
-    documents = queries.documents(store)
-    tallies = records_per_document(store)
-    return DocumentList(documents=[DocumentOut(
+    page = queries.document_page(store, offset, limit)
+    documents = page.rows
+    tallies = records_per_document(store, [d.name for d in documents])
+    return DocumentList(total=page.total, limit=limit, offset=offset, documents=[DocumentOut(
         doc=d.name, title=d.title, authors=author_list(d.authors), publisher=d.publisher,
         date=d.date, date_inferred=bool(d.date_inferred), format=d.format, language=d.language or "",
         events=tallies[d.name][0], figures=tallies[d.name][1], claims=tallies[d.name][2]) for d in documents])

@@ -38,6 +38,7 @@ ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 HIT = re.compile(r"(\d+)-(\d+)")
 CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
+DOCUMENTS_PAGE = 100  # documents on one page of the list
 AGREEMENTS_PAGE = 100  # entries on one page of the register
 FORECASTS_PAGE = 50  # forecasts on one page, each with the stories bearing on it
 SOURCES_PAGE = 100  # documents on one page of sources, and publishers shown
@@ -76,7 +77,7 @@ def overview(request: Request, web: Context, by: Text = "month") -> Response:
     period = _period(by)
     store = web.store
     documents = queries.documents(store)
-    tallies = records_per_document(store).values()
+    tallies = records_per_document(store, [d.name for d in documents]).values()
     totals = {"documents": len(documents), "sentences": queries.counts(store)["sentences"],
               **{kind: sum(t[place] for t in tallies) for place, kind in enumerate(("events", "figures", "claims"))}}
     return render(request, "overview.html", {
@@ -206,16 +207,16 @@ def story_page(request: Request, web: Context, story_id: str) -> Response:
                                           "reviewed": request.query_params.get("reviewed", "")})
 
 
-def documents_page(request: Request, web: Context) -> Response:
-    store = web.store
-    documents = queries.documents(store)
-    tallies = records_per_document(store)
-    return render(request, "documents.html", {"documents": documents, "tallies": tallies})
+def documents_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    page = queries.document_page(web.store, offset, DOCUMENTS_PAGE)
+    tallies = records_per_document(web.store, [d.name for d in page.rows])
+    return render(request, "documents.html", {"documents": page.rows, "tallies": tallies, "total": page.total,
+                                              "offset": offset, "page_size": DOCUMENTS_PAGE, "filters": {}})
 
 
 def document_page(request: Request, web: Context, name: str, hit: Text = None) -> Response:
     store = web.store
-    document = next((d for d in queries.documents(store) if d.name == name), None)
+    document = next(iter(queries.document_page_of(store, [name])), None)
     if document is None:
         raise HTTPException(404, f"no document named {name!r}; see the list of documents")
     events = queries.events(store, EventFilter(doc=name))
