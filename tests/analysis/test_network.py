@@ -3,7 +3,7 @@
 import networkx as nx
 import pytest
 
-from dyadwatch.analysis.network import actor_network, write_network
+from dyadwatch.analysis.network import Tally, _actor_table, actor_network, network_of, write_network
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store.database import Store
 from tests.analysis.gas_reports import gas_store
@@ -60,3 +60,14 @@ def test_seed_network(seeds_store: Store):
     assert graph.has_edge("RUS", "BLR") and graph.has_edge("BLR", "RUS")
     for _, _, data in graph.edges(data=True):
         assert data["count"] == sum(v for k, v in data.items() if k.startswith("count_"))
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.5])
+def test_the_network_tallied_in_sql_is_that_of_every_story_built_whole(demo_store: Store, threshold: float):
+    for countries in (False, True):
+        tallied = actor_network(demo_store, countries, threshold)
+        whole = network_of([Tally.of(s) for s in build_stories(demo_store, threshold) if not s.negated],
+                           _actor_table(demo_store), countries)
+        assert dict(tallied.nodes(data=True)) == dict(whole.nodes(data=True))
+        assert {(a, b): d for a, b, d in tallied.edges(data=True)} == {(a, b): d for a, b, d in whole.edges(data=True)}
+        assert tallied.number_of_edges() > 3
