@@ -20,6 +20,7 @@ from dyadwatch.store.event_listing import (
     list_events,
     order_key,
     pair_counts,
+    record_totals,
     records_per_document,
 )
 from dyadwatch.store.reviews import add_review, apply_reviews, latest_reviews
@@ -128,3 +129,10 @@ def test_actor_roles_and_the_date_span_match_every_reviewed_event(reviewed: Stor
 def test_pair_counts_match_every_reviewed_event(reviewed: Store):
     wanted = expected(reviewed, EventFilter())
     assert pair_counts(reviewed) == Counter((e.source, e.target) for e in wanted)
+
+
+def test_record_totals_are_the_sums_of_the_records_per_document(reviewed: Store):
+    names = [d.name for d in queries.documents(reviewed)]
+    per_document = records_per_document(reviewed, names).values()
+    assert record_totals(reviewed) == {kind: sum(counts[place] for counts in per_document)
+                                       for place, kind in enumerate(("events", "figures", "claims"))}

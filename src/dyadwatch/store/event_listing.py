@@ -180,11 +180,20 @@ def records_per_document(store: Store, names: Sequence[str]) -> dict[str, tuple[
     return {name: (events[name], figures[name], claims[name]) for name in names}
 
 
-def _kept_per_document(store: Store, table: Any, names: Sequence[str]) -> Counter[str]:
+def record_totals(store: Store) -> dict[str, int]:
+    """Events (at the default confidence threshold), figures and claims in the database, after reviews."""
+    return {"events": count_events(store, EVERY_EVENT),
+            "figures": sum(_kept_per_document(store, schema.quantities).values()),
+            "claims": sum(_kept_per_document(store, schema.claims).values())}
+
+
+def _kept_per_document(store: Store, table: Any, names: Sequence[str] | None = None) -> Counter[str]:
+    """Per document (of those named, or of all), its records of `table` less those an analyst rejected."""
+    chosen = [D.c.name.in_(names)] if names is not None else []
     query = (select(D.c.name, func.count()).select_from(table.join(D, table.c.document_id == D.c.id))
-             .where(D.c.name.in_(names)))
+             .where(*chosen))
     reviewed = select(D.c.name, table.c.id).select_from(table.join(D, table.c.document_id == D.c.id)) \
-        .where(table.c.id.in_(select(R.c.record_id)), D.c.name.in_(names))
+        .where(table.c.id.in_(select(R.c.record_id)), *chosen)
     with store.connect() as conn:
         counts = Counter({name: n for name, n in conn.execute(query.group_by(D.c.name))})
         reviewed_rows = conn.execute(reviewed).all()

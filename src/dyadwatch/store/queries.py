@@ -132,6 +132,17 @@ def latest_document_date(store: Store) -> str | None:
     return max((d for d in [stored, *corrected] if d), key=first_day, default=None)
 
 
+def document_date_range(store: Store) -> tuple[str, str] | None:
+    """The earliest and the latest document date, as stored or as an analyst corrected it."""
+    with store.connect() as conn:
+        earliest, latest = conn.execute(select(func.min(D.c.date), func.max(D.c.date))).one()
+        reviewed = conn.execute(select(schema.reviews.c.record_id)
+                                .where(schema.reviews.c.record_id.startswith(document_review_id("")))).scalars()
+        names = [record_id[len(document_review_id("")):] for record_id in set(reviewed)]
+    dates = sorted(d for d in [earliest, latest, *(d.date for d in document_page_of(store, names))] if d)
+    return (dates[0], dates[-1]) if dates else None
+
+
 def document_dates(store: Store, docs: Sequence[str]) -> dict[str, str | None]:
     """The dates of the documents named, as an analyst corrected them."""
     return {d.name: d.date for d in document_page_of(store, docs)}

@@ -127,12 +127,6 @@ def counterparts(events: Iterable[EventRow], code: str) -> list[tuple[str, int]]
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def date_range(dates: Iterable[str | None]) -> tuple[str, str] | None:
-    """The earliest and the latest of the given ISO dates (of any precision), or None when none is given."""
-    present = sorted(d for d in dates if d)
-    return (present[0], present[-1]) if present else None
-
-
 def office_holders(actors: Iterable[KnownActor]) -> dict[str, tuple[KnownActor, ...]]:
     """The knowledge files' entries that hold roles, by actor code; each code's people by their first start date.
 

@@ -25,7 +25,14 @@ from dyadwatch.reconcile.stories import StoryFilter
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.reconcile.story_listing import story_listing
 from dyadwatch.store import queries
-from dyadwatch.store.event_listing import actor_roles, date_span, listing, pair_counts, records_per_document
+from dyadwatch.store.event_listing import (
+    actor_roles,
+    date_span,
+    listing,
+    pair_counts,
+    record_totals,
+    records_per_document,
+)
 from dyadwatch.store.queries import EventFilter, EventRow
 from dyadwatch.store.review_values import CORRECTABLE, STORY_ID, ReviewValueError, review_value
 from dyadwatch.store.reviews import ACTIONS, add_review
@@ -76,13 +83,11 @@ def page_router() -> APIRouter:
 def overview(request: Request, web: Context, by: Text = "month") -> Response:
     period = _period(by)
     store = web.store
-    documents = queries.documents(store)
-    tallies = records_per_document(store, [d.name for d in documents]).values()
-    totals = {"documents": len(documents), "sentences": queries.counts(store)["sentences"],
-              **{kind: sum(t[place] for t in tallies) for place, kind in enumerate(("events", "figures", "claims"))}}
+    counted = queries.counts(store)
+    totals = {"documents": counted["documents"], "sentences": counted["sentences"], **record_totals(store)}
     return render(request, "overview.html", {
         "totals": totals, "by": period,
-        "document_dates": data.date_range(d.date for d in documents),
+        "document_dates": queries.document_date_range(store),
         "event_dates": date_span(store),
         "trend": charts.trend_chart(event_trend(store, by=period)),
         "active": data.actor_activity(*actor_roles(store))[:12], "names": data.actor_names(store)})
