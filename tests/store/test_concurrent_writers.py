@@ -14,10 +14,12 @@ from sqlalchemy import func, select
 
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
+from dyadwatch.reconcile import story_table
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.postgres_cluster import Cluster
+from dyadwatch.store.reviews import add_review
 from tests.served import Served, dyadwatch_serve
 
 WRITE_TOKEN = "concurrent-write-token-0123"
@@ -143,3 +145,20 @@ def assert_one_story_per_event(store: Store) -> None:
     rebuilt = build_stories(store, min_confidence=0.0)
     assert {frozenset(r.event_id for r in s.reports) for s in rebuilt} == \
         {frozenset(r.event_id for r in s.reports) for s in stories}
+
+
+def test_a_review_stored_while_the_stories_update_is_taken_up_by_the_next_update(tmp_path: Path, postgres: Cluster,
+                                                                                  extractor: Extractor):
+    """Reviews are written without the writers' lock, so one may commit while an update runs, after the update
+    read the reviews: the update must not record it as applied (it was found by the concurrent servers test)."""
+    store, record, _ = seeded(postgres.create_database("race"), tmp_path, extractor)
+    build_stories(store, min_confidence=0.0)
+    add_review(store, record, "reject")
+    with store.write() as conn:
+        work = story_table._work(conn)
+        assert work is not None
+        story_table._Placement(conn, store, work).run()
+        add_review(store, record, "confirm")  # another analyst, between the placement and its record
+        story_table._record_done(conn, store, work)
+    assert_one_story_per_event(store)
+    assert record in {r.event_id for s in build_stories(store, min_confidence=0.0) for r in s.reports}

@@ -57,6 +57,10 @@ BUILT, LAST_NUMBER, SKIPPED = "built", "last_story_number", "skipped_reviews"
 class _Work:
     whole: bool  # build every story: the tables are new
     documents: frozenset[str]
+    # The reviews as they stood when the work was found: what the update records as applied. A review stored
+    # while it runs (reviews are written without the writers' lock) is then found changed by the next update,
+    # never taken as applied when it was not.
+    reviews: tuple[dict[str, Any], ...] = ()
 
 
 def update_stories(store: Store) -> None:
@@ -111,11 +115,14 @@ def happenings_of(store: Store, event_ids: Sequence[str]) -> list[Happening]:
 # --- what to do ---------------------------------------------------------------------------------------------
 def _work(conn: Connection) -> _Work | None:
     """The documents stored since the last update and those of records whose reviews changed since."""
+    reviews = tuple(dict(row._mapping) for row in conn.execute(
+        select(REVIEWS.c.id, REVIEWS.c.record_id, REVIEWS.c.action, func.coalesce(REVIEWS.c.changes, "")
+               .label("changes"))))
     pending = frozenset(conn.execute(select(PENDING.c.document)).scalars())
     if conn.execute(select(STATE.c.value).where(STATE.c.key == BUILT)).first() is None:
-        return _Work(True, pending)
+        return _Work(True, pending, reviews)
     reviewed = _reviews_changed(conn)
-    return _Work(False, pending | _documents_of(conn, reviewed)) if pending or reviewed else None
+    return _Work(False, pending | _documents_of(conn, reviewed), reviews) if pending or reviewed else None
 
 
 def _reviews_changed(conn: Connection) -> list[str]:
@@ -160,9 +167,8 @@ def _record_done(conn: Connection, store: Store, work: _Work) -> None:
     _set_state(conn, SKIPPED, json.dumps({i: why for i, why in skipped.items() if i in present}))
     _delete_where(conn, PENDING, PENDING.c.document, sorted(work.documents))
     conn.execute(APPLIED.delete())
-    conn.execute(APPLIED.insert().from_select(
-        ["id", "record_id", "action", "changes"],
-        select(REVIEWS.c.id, REVIEWS.c.record_id, REVIEWS.c.action, func.coalesce(REVIEWS.c.changes, ""))))
+    if work.reviews:
+        conn.execute(APPLIED.insert(), list(work.reviews))
 
 
 # --- placing events -----------------------------------------------------------------------------------------
