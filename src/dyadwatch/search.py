@@ -46,7 +46,7 @@ from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.knowledge import BUNDLED, Actor, Country, Knowledge
 from dyadwatch.nlp.quantities import find_figures
 from dyadwatch.nlp.timex import find_time_expressions
-from dyadwatch.stemming import stems_of_all
+from dyadwatch.stemming import WORD, stems_of_all
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.fulltext import FullText
@@ -56,7 +56,6 @@ STATIC_MODEL_VARIABLE = "DYADWATCH_STATIC_MODEL"
 
 # unicode61 splits on everything but letters and digits; the question is cut the same way so
 # that a question word and the stem FTS5 makes of it line up one to one.
-WORD = re.compile(r"[^\W_]+")
 LONGEST_NAME = 8          # words; the longest actor name or synonym phrase looked for in a question
 CANDIDATES = 50           # sentences re-ranked after the full-text search
 COMMON_SHARE = 0.3        # a concept in more than this share of sentences does not select candidates

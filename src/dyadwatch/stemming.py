@@ -37,8 +37,3 @@ def stems_of_all(texts: list[str]) -> list[tuple[str, ...]]:
     """`stems_of` for many texts with one stemmer (whose cache then serves the words they share)."""
     stemmer = Stemmer.Stemmer(LANGUAGE)
     return [tuple(stemmer.stemWords(plain_words(text))) for text in texts]
-
-
-def stemmed_text(text: str) -> str:
-    """The stems of `text` joined by spaces: what the full-text index reads."""
-    return " ".join(stems_of(text))

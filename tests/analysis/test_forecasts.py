@@ -7,6 +7,7 @@ import pytest
 
 from dyadwatch.analysis.forecasts import (
     _Bearings,
+    _names_and_states,
     content_words,
     expected_direction,
     forecast_page,
@@ -126,8 +127,9 @@ def test_the_stories_full_text_search_finds_are_all_that_bear_on_a_forecast(demo
     today = queries.latest_document_date(demo_store)
     found = _Bearings.of(demo_store, claims, today, None)
     stories = build_stories(demo_store)
+    names = _names_and_states(demo_store)[0]
     every = replace(found, candidates={c.id: stories for c in claims},
-                    report_words={s.id: [(r, content_words(r.quote, found.names)) for r in s.reports] for s in stories})
+                    report_words={s.id: [(r, content_words(r.quote, names)) for r in s.reports] for s in stories})
     statuses = [forecast_status(c.horizon, today) for c in claims]
     searched = [found.tracked(c, status) for c, status in zip(claims, statuses, strict=True)]
     assert searched == [every.tracked(c, status) for c, status in zip(claims, statuses, strict=True)]

@@ -49,7 +49,6 @@ Rules (stated in the README):
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
@@ -181,15 +180,15 @@ def forecast_page(store: Store, today: str | None = None, status: str | None = N
 
 @dataclass(frozen=True)
 class _Bearings:
-    """What judging the forecasts of one page needs: the names to leave out of content words, their documents'
-    dates and actor mentions, and the stories that may bear on each (found by full-text search)."""
+    """What judging the forecasts of one page needs: their content words and countries, the several-word names,
+    the documents' dates, and the stories that may bear on each (found by full-text search) with their reports'
+    content words."""
 
     today: str | None
-    names: frozenset[str]
     long_names: tuple[str, ...]
-    states: frozenset[str]
     doc_dates: dict[str, str | None]
-    mentions: dict[str, list[tuple[int, int, str]]]
+    words: dict[str, set[str]]  # claim id -> its content words
+    countries: dict[str, set[str]]  # claim id -> the states it names and its holder's
     candidates: dict[str, list[Story]]  # claim id -> the stories that may bear on it
     report_words: dict[str, list[tuple[Report, set[str]]]]  # story id -> its reports with their content words
 
@@ -199,8 +198,8 @@ class _Bearings:
         names, long_names, states = _names_and_states(store)
         mentions = _mentions(store, sorted({c.doc for c in claims}))
         words = {c.id: content_words(c.quote, names) for c in claims}
-        found = {c.id: _candidate_ids(store, c, words[c.id], claim_countries(c, mentions.get(c.doc, []), states))
-                 for c in claims}
+        countries = {c.id: claim_countries(c, mentions.get(c.doc, []), states) for c in claims}
+        found = {c.id: _candidate_ids(store, c, words[c.id], countries[c.id]) for c in claims}
         told_again, regrouped = stories_at_threshold(store, min_confidence)
         left_out = set(told_again)
         stories = {s.id: s for s in read_stories(store, sorted({i for ids in found.values() for i in ids} - left_out))}
@@ -210,11 +209,10 @@ class _Bearings:
         doc_dates = queries.document_dates(store, sorted({r.doc for s in every.values() for r in s.reports}
                                                          | {c.doc for c in claims}))
         report_words = {s.id: [(r, content_words(r.quote, names)) for r in s.reports] for s in every.values()}
-        return cls(today, names, long_names, states, doc_dates, mentions, candidates, report_words)
+        return cls(today, long_names, doc_dates, words, countries, candidates, report_words)
 
     def tracked(self, claim: ClaimRow, computed: str) -> TrackedForecast:
-        countries = claim_countries(claim, self.mentions.get(claim.doc, []), self.states)
-        words = content_words(claim.quote, self.names)
+        countries, words = self.countries[claim.id], self.words[claim.id]
         name_parts = _parts_of_names_in(claim.quote, self.long_names)
         bearings = tuple(b for s in self.candidates.get(claim.id, [])
                          if (b := _bearing(claim, s, words, countries, self.report_words[s.id], self.doc_dates,
@@ -231,7 +229,7 @@ class _Bearings:
 def _candidate_ids(store: Store, claim: ClaimRow, words: set[str], countries: set[str]) -> set[str]:
     """The stored stories that may bear on the forecast: a report of another document in a sentence that holds
     two of its content words at least, dated no earlier than its year, of one of its countries (rule 3)."""
-    if store.full_text is None or not claim.doc_date or len(words) < max(MIN_SHARED, math.ceil(SIMILAR * len(words))):
+    if store.full_text is None or not claim.doc_date or len(words) < MIN_SHARED:  # SIMILAR asks fewer of them
         return set()
     S, E, R, T, D = schema.sentences, schema.events, schema.story_reports, schema.stories, schema.documents
     pairs = " OR ".join(f'"{a}" "{b}"' for a, b in itertools.combinations(sorted(words), 2))

@@ -152,8 +152,7 @@ def profile(name: str, level: str, documents: list[DocumentRow], told: _ToldIn) 
     names = {d.name for d in documents}
     reports = [story for d in sorted(names) for story in told.reports.get(d, [])]
     mine = list({story.id: story for story in reports}.values())
-    documents_telling = Counter(story.id for d in names for story in {s.id: s for s in told.reports.get(d, [])}
-                                .values())
+    documents_telling = Counter(story_id for d in names for story_id in {s.id for s in told.reports.get(d, [])})
     claims = [c for d in names for c in told.claims.get(d, [])]
     counted = [s for s in mine if not s.negated]
     dates = sorted(d.date for d in documents if d.date)

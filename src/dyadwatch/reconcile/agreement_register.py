@@ -28,7 +28,7 @@ from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import EventRow
-from dyadwatch.store.reviews import Review, apply_reviews, chunks, latest_reviews
+from dyadwatch.store.reviews import CERTAIN, Review, apply_reviews, chunks, latest_reviews
 from dyadwatch.store.rows import record_select
 
 M, D, E, R = schema.agreement_mentions, schema.documents, schema.events, schema.story_reports
@@ -50,23 +50,23 @@ def agreement_page(store: Store, offset: int = 0, limit: int | None = None,
     """The register from `offset`, at most `limit` entries: the most widely reported first (documents, then events,
     then mentions); events below the confidence threshold are not linked, reviews are applied."""
     update_agreement_mentions(store)
-    linked = _linked_event_ids(store, confidence_threshold(min_confidence))
+    reviews = latest_reviews(store)
+    linked = _linked_event_ids(store, reviews, confidence_threshold(min_confidence))
     with store.connect() as conn:
         counted = conn.execute(select(M.c.key, func.count(func.distinct(M.c.document)), func.count())
                                .group_by(M.c.key)).all()
     order = sorted(counted, key=lambda row: (-row[1], -len(linked.get(row[0], ())), -row[2], row[0]))
     page = [row[0] for row in order[offset:None if limit is None else offset + limit]]
-    return AgreementPage(len(order), _built(store, page, linked, min_confidence))
+    return AgreementPage(len(order), _built(store, page, linked, reviews, min_confidence))
 
 
-def _linked_event_ids(store: Store, threshold: float) -> dict[str, set[str]]:
+def _linked_event_ids(store: Store, reviews: dict[str, Review], threshold: float) -> dict[str, set[str]]:
     """Agreement key -> the events about it: not rejected, and certain enough (or reviewed, hence certain)."""
     query = (select(M.c.key, E.c.id, E.c.confidence).distinct()
              .select_from(M.join(D, D.c.name == M.c.document)
                           .join(E, (E.c.document_id == D.c.id) & (E.c.start < M.c.end) & (M.c.start < E.c.end))))
     with store.connect() as conn:
         pairs = conn.execute(query).all()
-    reviews = latest_reviews(store, _reviewed_ids(store))
     linked: dict[str, set[str]] = defaultdict(set)
     for key, event_id, confidence in pairs:
         if _kept(reviews.get(event_id), confidence, threshold):
@@ -74,18 +74,14 @@ def _linked_event_ids(store: Store, threshold: float) -> dict[str, set[str]]:
     return linked
 
 
-def _reviewed_ids(store: Store) -> list[str]:
-    with store.connect() as conn:
-        return list(conn.execute(select(schema.reviews.c.record_id).distinct()).scalars())
-
-
 def _kept(review: Review | None, confidence: float | None, threshold: float) -> bool:
+    """As apply_reviews and the threshold read an event: rejected ones out, reviewed ones certain."""
     if review is not None:
-        return review.action != "reject"
+        return review.action != "reject" and threshold <= CERTAIN
     return (confidence if confidence is not None else 1.0) >= threshold
 
 
-def _built(store: Store, keys: list[str], linked: dict[str, set[str]],
+def _built(store: Store, keys: list[str], linked: dict[str, set[str]], reviews: dict[str, Review],
            min_confidence: float | None) -> list[Agreement]:
     """The agreements of `keys`, whole, in that order."""
     found: dict[str, list[tuple[str, Found]]] = defaultdict(list)  # key -> (document, mention)
@@ -94,7 +90,7 @@ def _built(store: Store, keys: list[str], linked: dict[str, set[str]],
             for row in conn.execute(select(M).where(M.c.key.in_(chunk))):
                 found[row.key].append((row.document, Found(row.key, "", row.kind, row.start, row.end, row.text,
                                                            row.pattern)))
-    events = _events(store, sorted({e for key in keys for e in linked.get(key, ())}))
+    events = _events(store, sorted({e for key in keys for e in linked.get(key, ())}), reviews)
     story_of = _stories_of(store, [e.id for e in events], min_confidence)
     doc_dates = queries.document_dates(store, sorted({e.doc for e in events}))
     events_by_doc: dict[str, list[EventRow]] = defaultdict(list)
@@ -112,12 +108,12 @@ def _built(store: Store, keys: list[str], linked: dict[str, set[str]],
     return register
 
 
-def _events(store: Store, ids: list[str]) -> list[EventRow]:
+def _events(store: Store, ids: list[str], reviews: dict[str, Review]) -> list[EventRow]:
     """The events of `ids` with their reviews applied (none of them rejected: see _kept)."""
     with store.connect() as conn:
         rows = [EventRow(**row._mapping) for chunk in chunks(ids)
                 for row in conn.execute(record_select(E, EventRow).where(E.c.id.in_(chunk)))]
-    return apply_reviews(rows, latest_reviews(store, ids))
+    return apply_reviews(rows, reviews)
 
 
 def _stories_of(store: Store, event_ids: list[str], min_confidence: float | None) -> dict[str, str]:

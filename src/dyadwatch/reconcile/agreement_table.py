@@ -24,12 +24,13 @@ BATCH = 200  # documents scanned, and their mentions stored, in one transaction
 
 def update_agreement_mentions(store: Store) -> None:
     """Scan the documents whose mentions are missing or stale; drop those of documents no longer stored."""
-    fingerprint = vocabulary_fingerprint(store)
+    known_places = places(store)
+    fingerprint = vocabulary_fingerprint(known_places)
     with store.connect() as conn:
         stale, gone = _stale(conn, fingerprint), _gone(conn)
     if not stale and not gone:
         return
-    vocabulary, known_places = load_vocabulary(), places(store)
+    vocabulary = load_vocabulary()
     with store.write() as conn:
         _forget(conn, gone)
     for batch in chunks(stale, BATCH):
@@ -40,10 +41,10 @@ def update_agreement_mentions(store: Store) -> None:
             _store(conn, batch, found, fingerprint)
 
 
-def vocabulary_fingerprint(store: Store) -> str:
+def vocabulary_fingerprint(known_places: frozenset[str]) -> str:
     """What the mentions depend on besides the text: the agreement vocabulary and the place names."""
     digest = hashlib.sha256(KNOWLEDGE.read_bytes())
-    digest.update("\n".join(sorted(places(store))).encode())
+    digest.update("\n".join(sorted(known_places)).encode())
     return digest.hexdigest()[:32]
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Column, func, or_, select
 
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.periods import first_day
@@ -125,10 +125,7 @@ def latest_document_date(store: Store) -> str | None:
     """The latest date of a document, as stored or as an analyst corrected it."""
     with store.connect() as conn:
         stored = conn.execute(select(func.max(D.c.date))).scalar()
-        reviewed = conn.execute(select(schema.reviews.c.record_id)
-                                .where(schema.reviews.c.record_id.startswith(document_review_id("")))).scalars()
-        names = [record_id[len(document_review_id("")):] for record_id in set(reviewed)]
-    corrected = [d.date for d in document_page_of(store, names)]
+    corrected = [d.date for d in _corrected_documents(store)]
     return max((d for d in [stored, *corrected] if d), key=first_day, default=None)
 
 
@@ -136,26 +133,21 @@ def document_date_range(store: Store) -> tuple[str, str] | None:
     """The earliest and the latest document date, as stored or as an analyst corrected it."""
     with store.connect() as conn:
         earliest, latest = conn.execute(select(func.min(D.c.date), func.max(D.c.date))).one()
-        reviewed = conn.execute(select(schema.reviews.c.record_id)
-                                .where(schema.reviews.c.record_id.startswith(document_review_id("")))).scalars()
-        names = [record_id[len(document_review_id("")):] for record_id in set(reviewed)]
-    dates = sorted(d for d in [earliest, latest, *(d.date for d in document_page_of(store, names))] if d)
+    dates = sorted(d for d in [earliest, latest, *(d.date for d in _corrected_documents(store))] if d)
     return (dates[0], dates[-1]) if dates else None
 
 
 def document_dates(store: Store, docs: Sequence[str]) -> dict[str, str | None]:
     """The dates of the documents named, as an analyst corrected them."""
-    return {d.name: d.date for d in document_page_of(store, docs)}
+    return {d.name: d.date for d in documents_named(store, docs)}
 
 
-def document_page_of(store: Store, docs: Sequence[str]) -> list[DocumentRow]:
+def documents_named(store: Store, docs: Sequence[str]) -> list[DocumentRow]:
     """The documents named, with their metadata as an analyst corrected it."""
-    columns = [D.c[f.name] for f in fields(DocumentRow) if f.name != "review"]
     with store.connect() as conn:
         rows = [DocumentRow(**r._mapping) for chunk in chunks(docs)
-                for r in conn.execute(select(*columns).where(D.c.name.in_(chunk)))]
-    reviews = latest_reviews(store, [document_review_id(row.name) for row in rows])
-    return [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows]
+                for r in conn.execute(select(*_document_columns()).where(D.c.name.in_(chunk)))]
+    return _with_reviews(store, rows)
 
 
 @dataclass(frozen=True)
@@ -167,35 +159,47 @@ class DocumentPage:
 def document_page(store: Store, offset: int = 0, limit: int | None = None) -> DocumentPage:
     """Documents in the order of their stored date (undated first), then name, from `offset`, at most `limit`;
     metadata as an analyst corrected it (a corrected date does not move a document in this order)."""
-    columns = [D.c[f.name] for f in fields(DocumentRow) if f.name != "review"]
-    query = select(*columns).order_by(code_point_order(store, func.coalesce(D.c.date, "")),
-                                      code_point_order(store, D.c.name)).offset(offset)
+    query = select(*_document_columns()).order_by(code_point_order(store, func.coalesce(D.c.date, "")),
+                                                  code_point_order(store, D.c.name)).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     with store.connect() as conn:
         rows = [DocumentRow(**r._mapping) for r in conn.execute(query)]
         total = conn.execute(select(func.count()).select_from(D)).scalar() or 0
-    reviews = latest_reviews(store, [document_review_id(row.name) for row in rows])
-    return DocumentPage(total, [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows])
+    return DocumentPage(total, _with_reviews(store, rows))
 
 
 def documents(store: Store) -> list[DocumentRow]:
     """Every document with its metadata as read, or as an analyst corrected it (reviews of "d:NAME")."""
-    columns = [D.c[f.name] for f in fields(DocumentRow) if f.name != "review"]
     with store.connect() as conn:
-        rows = [DocumentRow(**r._mapping) for r in conn.execute(select(*columns).order_by(D.c.date, D.c.name))]
-    reviews = _document_reviews(store)
+        rows = [DocumentRow(**r._mapping) for r in conn.execute(select(*_document_columns())
+                                                                   .order_by(D.c.date, D.c.name))]
+    reviews = latest_reviews(store, _reviewed_document_ids(store))
     corrected = [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows]
     return sorted(corrected, key=lambda d: (d.date or "", d.name))  # as the query orders them: undated first
 
 
-def _document_reviews(store: Store) -> dict[str, Review]:
-    """The latest review of each reviewed document (few: looked up by their ids' prefix, not one by one)."""
+def _document_columns() -> list[Column]:
+    return [D.c[f.name] for f in fields(DocumentRow) if f.name != "review"]
+
+
+def _with_reviews(store: Store, rows: list[DocumentRow]) -> list[DocumentRow]:
+    reviews = latest_reviews(store, [document_review_id(row.name) for row in rows])
+    return [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows]
+
+
+def _reviewed_document_ids(store: Store) -> list[str]:
+    """The review ids of the documents an analyst reviewed (few: found by the ids' prefix, not one by one)."""
     R = schema.reviews
     with store.connect() as conn:
-        reviewed = conn.execute(select(R.c.record_id).where(R.c.record_id.startswith(document_review_id("")))
-                                .distinct()).scalars().all()
-    return latest_reviews(store, reviewed)
+        return list(conn.execute(select(R.c.record_id).where(R.c.record_id.startswith(document_review_id("")))
+                                 .distinct()).scalars())
+
+
+def _corrected_documents(store: Store) -> list[DocumentRow]:
+    """The documents an analyst reviewed, as corrected."""
+    prefix = len(document_review_id(""))
+    return documents_named(store, [record_id[prefix:] for record_id in _reviewed_document_ids(store)])
 
 
 def _reviewed_document(row: DocumentRow, review: Review | None) -> DocumentRow:

@@ -221,7 +221,7 @@ def documents_page(request: Request, web: Context, offset: Annotated[int, Query(
 
 def document_page(request: Request, web: Context, name: str, hit: Text = None) -> Response:
     store = web.store
-    document = next(iter(queries.document_page_of(store, [name])), None)
+    document = next(iter(queries.documents_named(store, [name])), None)
     if document is None:
         raise HTTPException(404, f"no document named {name!r}; see the list of documents")
     events = queries.events(store, EventFilter(doc=name))
