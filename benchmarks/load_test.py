@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from dyadwatch.reconcile.indicators import indicators
+from dyadwatch.reconcile.indicators import indicator_page
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
@@ -108,7 +108,7 @@ def build_demo(docs: Path, path: Path) -> str:
 def paths_of(store: Store) -> list[str]:
     """Every page and API listing, with real ids (the first event, story and document, the longest indicator)."""
     events, documents, stories, series = (queries.events(store), queries.documents(store), build_stories(store),
-                                          indicators(store))
+                                          indicator_page(store, limit=1).indicators)
     paths = ["/", "/timeline", "/timeline?domain=energy", "/documents", "/actors", "/actors/BLR", "/figures",
              "/claims", "/search?q=oil+supply", "/stories", "/indicators", "/agreements", "/forecasts", "/sources",
              "/queue", "/api/search?q=oil+supply", "/api/documents", "/api/events", "/api/figures", "/api/claims",

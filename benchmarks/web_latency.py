@@ -22,7 +22,7 @@ from urllib.parse import quote
 import uvicorn
 from sqlalchemy import func, select
 
-from dyadwatch.reconcile.indicators import indicator_key
+from dyadwatch.measures import indicator_key
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.web.app import LOOPBACK_HOSTS, create_app

@@ -140,7 +140,7 @@ def test_relationship_commands_agree_with_the_library(demo_store, tmp_path: Path
     from dyadwatch.analysis.forecasts import forecasts
     from dyadwatch.analysis.sources import publisher_profiles
     from dyadwatch.reconcile.agreement_register import agreements
-    from dyadwatch.reconcile.indicators import indicators
+    from tests.recomputed import every_indicator as indicators
 
     db = demo_store.url
     series = lines(runner.invoke(app, ["indicators", "--db", db, "--json", "--min-points", "2"]).stdout)

@@ -71,6 +71,9 @@ def store_raw_review(db: str, record_id: str, changes: dict[str, object]) -> Non
     store.close()
 
 
+FIGURES_ONLY = ("figures", "indicators", "indicator")
+
+
 def test_every_command_works_past_a_bad_review_in_the_database(db: str, tmp_path: Path, databases: Databases):
     copy = databases.copy(Store(db), "bad").url
     store_raw_review(copy, first_id(copy, "events"), {"date": "garbage"})
@@ -87,9 +90,13 @@ def test_every_command_works_past_a_bad_review_in_the_database(db: str, tmp_path
     for command in commands:
         result = runner.invoke(app, [*command, "--db", copy])
         assert result.exit_code == 0, (command, result.output, result.exception)
-        # each bad review the command reads is reported once; every command reads events, some figures too
-        assert result.stderr.count("is skipped") in (1, 2), (command, result.stderr)
-        assert result.stderr.count("garbage") == 1 and "warning:" in result.stderr
+        # each bad review the command reads is reported once: the event's by every command that reads events, the
+        # figure's by those that read figures (the figure, claim and indicator listings read no event)
+        assert result.stderr.count("garbage") <= 1 and result.stderr.count("unit=") <= 1, (command, result.stderr)
+        if command[0] not in FIGURES_ONLY + ("claims",):
+            assert result.stderr.count("garbage") == 1 and "warning:" in result.stderr, (command, result.stderr)
+        if command[0] in FIGURES_ONLY:
+            assert result.stderr.count("unit=") == 1 and "warning:" in result.stderr, (command, result.stderr)
     assert runner.invoke(app, ["review", "--queue", "--db", copy]).exit_code == 0  # lists unreviewed events only
     figures = lines(runner.invoke(app, ["figures", "--db", copy, "--json"]).stdout)
     assert all(f["unit"] for f in figures) and all(f["review"] == "" for f in figures)

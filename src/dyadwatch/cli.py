@@ -403,11 +403,13 @@ def figures(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = No
             unit: Annotated[str | None, typer.Option()] = None, limit: LimitOption = None,
     as_json: JsonOption = False) -> None:
     """List figures: value, unit, what they measure, when."""
-    rows = queries.quantities(open_store(db), doc, unit)
-    rows = rows[:limit] if limit else rows
+    from dyadwatch.store.record_listing import figure_page
+
+    page = figure_page(open_store(db), doc, unit, limit)
+    rows = page.rows
     if as_json:
         return _print_json(rows)
-    table = Table("id", "value", "unit", "measure", "date", "evidence", title=f"{len(rows)} figures")
+    table = Table("id", "value", "unit", "measure", "date", "evidence", title=f"{len(rows)} of {page.total} figures")
     for q in rows:
         table.add_row(q.id, plain_number(q.value), q.unit, q.measure, q.date or "", _short(q.quote, 60))
     out.print(table)
@@ -420,11 +422,13 @@ def claims(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = Non
            limit: LimitOption = None,
     as_json: JsonOption = False) -> None:
     """List forecasts and recommendations with their holder and horizon."""
-    rows = queries.claims(open_store(db), doc, kind)
-    rows = rows[:limit] if limit else rows
+    from dyadwatch.store.record_listing import claim_page
+
+    page = claim_page(open_store(db), doc, kind, limit)
+    rows = page.rows
     if as_json:
         return _print_json(rows)
-    table = Table("id", "kind", "holder", "horizon", "claim", title=f"{len(rows)} claims")
+    table = Table("id", "kind", "holder", "horizon", "claim", title=f"{len(rows)} of {page.total} claims")
     for c in rows:
         table.add_row(c.id, c.kind, c.holder, c.horizon or "", _short(c.quote, 100))
     out.print(table)
@@ -562,15 +566,15 @@ def indicators(db: DbOption = None, min_points: Annotated[int, typer.Option(help
                limit: LimitOption = None,
     as_json: JsonOption = False) -> None:
     """Figures grouped by what they measure, as time series across documents."""
-    from dyadwatch.reconcile.indicators import indicators as all_indicators
+    from dyadwatch.reconcile.indicators import indicator_page
 
-    rows = [i for i in all_indicators(open_store(db)) if i.count >= min_points]
-    rows = rows[:limit] if limit else rows
+    page = indicator_page(open_store(db), min_points=min_points, limit=limit)
     if as_json:
-        return _print_json(rows)
-    table = Table("key", "unit", "points", "first", "last", "documents", title=f"{len(rows)} indicators")
-    for i in rows:
-        table.add_row(i.key, i.unit, str(i.count), i.first or "", i.last or "", str(len(i.documents)))
+        return _print_json(page.indicators)
+    table = Table("key", "unit", "points", "first", "last", "documents",
+                  title=f"{len(page.indicators)} of {page.total} indicators")
+    for i in page.indicators:
+        table.add_row(i.key, i.unit, str(i.count), i.first or "", i.last or "", str(i.documents))
     out.print(table)
 
 

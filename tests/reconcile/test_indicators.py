@@ -3,11 +3,16 @@
 import json
 
 import pytest
+from sqlalchemy import text
 
-from dyadwatch.reconcile.indicators import indicator, indicator_key, indicators, normalise_unit, stem
+from dyadwatch.measures import indicator_key, normalise_unit, stem
+from dyadwatch.reconcile.indicators import indicator, indicator_page
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
+from dyadwatch.store.reviews import add_review
 from tests.analysis.gas_reports import gas_store
+from tests.conftest import Databases
+from tests.recomputed import every_indicator as indicators
 
 SHARE = "belarus foreign russia share trade [percent]"
 
@@ -81,3 +86,48 @@ def test_seed_series_keep_their_evidence(seeds_store: Store):
         assert dates == sorted(dates)
         for point in series.points:
             assert queries.document_text(seeds_store, point.doc)[point.start:point.end] == point.quote
+
+
+def summaries(found: list) -> list:
+    return [i.summary for i in found]
+
+
+def pages_of(store: Store, size: int, **where) -> list:
+    first = indicator_page(store, limit=size, **where)
+    rest = [indicator_page(store, limit=size, offset=offset, **where) for offset in range(size, first.total, size)]
+    assert all(page.total == first.total for page in rest)
+    return [i for page in (first, *rest) for i in page.indicators]
+
+
+@pytest.mark.both_backends
+def test_the_listing_grouped_by_the_database_is_the_recomputation_from_every_figure(demo_store: Store,
+                                                                                    databases: Databases):
+    store = databases.copy(demo_store, "indicators")
+    whole = indicators(store)
+    assert pages_of(store, 7) == summaries(whole) and indicator_page(store).total == len(whole)
+    assert pages_of(store, 4, min_points=2) == summaries([i for i in whole if i.count >= 2])
+    assert pages_of(store, 3, unit="USD") == summaries([i for i in whole if i.unit == "USD"])
+    # An analyst moves a figure of the longest series to another measure, rejects one of the second and corrects
+    # a value of the third: the groups the database counts and the reviewed figures meet again.
+    longest, second, third = whole[:3]
+    add_review(store, longest.points[0].figure_id, "correct", {"measure": "grain deliveries", "unit": "tonnes"})
+    add_review(store, second.points[-1].figure_id, "reject")
+    add_review(store, third.points[0].figure_id, "correct", {"value": 12345.0})
+    reviewed = indicators(store)
+    assert reviewed != whole and indicator_key("grain deliveries", "tonnes") in {i.key for i in reviewed}
+    for size in (1, 2, 5, 50):
+        assert pages_of(store, size) == summaries(reviewed)
+    for found in reviewed[:4]:
+        assert indicator(store, found.key) == found
+    assert indicator(store, longest.key) == next((i for i in reviewed if i.key == longest.key), None)
+
+
+@pytest.mark.both_backends
+def test_figures_stored_before_keys_get_theirs(demo_store: Store, databases: Databases):
+    store = databases.copy(demo_store, "unkeyed")
+    with store.write() as conn:
+        conn.execute(text("UPDATE quantities SET indicator = ''"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+    store.close()
+    upgraded = Store(store.url)
+    assert summaries(indicators(upgraded)) == indicator_page(upgraded).indicators

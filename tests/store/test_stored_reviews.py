@@ -23,7 +23,6 @@ from dyadwatch.knowledge import SECTORS
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
 from dyadwatch.pipeline import Extractor
 from dyadwatch.reconcile.agreement_register import agreements
-from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.report import write_report
 from dyadwatch.store import queries, schema
@@ -31,6 +30,7 @@ from dyadwatch.store.database import Store
 from dyadwatch.store.review_values import CLAIM_KINDS, MAX_MEASURE, MAX_STATUS, checked_changes
 from dyadwatch.store.reviews import add_review, latest_reviews
 from tests.conftest import Databases, store_of_reports
+from tests.recomputed import every_indicator as indicators
 from tests.review_profiles import REVIEW_PROFILE
 
 pytestmark = pytest.mark.both_backends

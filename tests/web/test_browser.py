@@ -17,7 +17,6 @@ import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect, sync_playwright
 
 from dyadwatch.analysis.forecasts import forecasts
-from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.store import queries
@@ -26,6 +25,7 @@ from dyadwatch.web.app import LOOPBACK_HOSTS, create_app
 from dyadwatch.web.context import indicator_url
 from dyadwatch.web.pages import SPLIT_FIELD
 from tests.conftest import REPO
+from tests.recomputed import every_indicator as indicators
 from tests.served import free_port
 from tests.web.conftest import PAYLOAD_NAME, TOKEN, copy_of
 

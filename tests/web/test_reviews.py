@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
-from dyadwatch.reconcile.indicators import indicators
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
@@ -18,6 +17,7 @@ from dyadwatch.web.app import create_app
 from dyadwatch.web.context import indicator_url
 from dyadwatch.web.security import TOKEN_ENV
 from tests.conftest import Databases
+from tests.recomputed import every_indicator as indicators
 from tests.web.conftest import TOKEN, csrf_from
 
 pytestmark = pytest.mark.both_backends

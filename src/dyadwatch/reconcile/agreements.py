@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from dyadwatch.reconcile.indicators import stem
+from dyadwatch.measures import stem
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import EventRow

@@ -1,55 +1,26 @@
 """Indicators: the figures that measure the same thing, as time series.
 
-A figure's measure ("share of Cyprus's foreign trade") and unit make its
-indicator key. The measure is normalised so that wordings of the same thing
-meet: lower case; possessives ("'s", "s'") and punctuation dropped; function
-words dropped; each word reduced by a light stemmer (plural to singular,
-British and American spellings to one); the words sorted, so word order does
-not matter ("Cyprus' foreign trade share" == "share of Cyprus's foreign
-trade"); demonyms become the country's name ("Cypriot exports" ==
-"exports of Cyprus", from knowledge/countries.yaml). The unit is appended in brackets; money units are written as one
-currency code ("$", "US dollars" -> USD). Paraphrases ("weekly sailings" vs
-"sailings per week") are not matched. Figures without a measure are left out.
+Which figures measure the same thing is their indicator key (dyadwatch.measures), stored with each figure; the
+listing is grouped, counted and paged by the database, and one indicator reads the figures of its key.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from functools import lru_cache
-from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
-import yaml
-
-from dyadwatch.store import queries
+from dyadwatch.measures import indicator_key
 from dyadwatch.store.database import Store
-from dyadwatch.store.queries import QuantityRow
-
-STOP_WORDS = frozenset({
-    "a", "an", "the", "of", "in", "on", "for", "to", "with", "by", "and", "or", "per", "from", "at", "as", "into",
-    "its", "their", "his", "her", "this", "that", "these", "those", "between", "over", "than", "about", "is", "are",
-    "was", "were", "be",
-})
-SPELLINGS = {
-    "program": "programme", "defense": "defence", "labor": "labour", "meter": "metre", "center": "centre",
-    "fiber": "fibre", "liter": "litre", "ton": "tonne",
-}
-CURRENCIES = {
-    "usd": "USD", "$": "USD", "us$": "USD", "dollar": "USD", "dollars": "USD", "us dollar": "USD",
-    "us dollars": "USD", "eur": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR", "rub": "RUB", "rouble": "RUB",
-    "roubles": "RUB", "ruble": "RUB", "rubles": "RUB", "₽": "RUB", "byn": "BYN", "belarusian rouble": "BYN",
-    "belarusian roubles": "BYN", "belarusian ruble": "BYN", "belarusian rubles": "BYN", "gbp": "GBP", "£": "GBP",
-    "pound": "GBP", "pounds": "GBP", "cny": "CNY", "yuan": "CNY", "renminbi": "CNY", "¥": "CNY",
-}
-COUNTRIES = Path(__file__).resolve().parents[1] / "knowledge" / "countries.yaml"
-POSSESSIVE = re.compile(r"['’]s\b|['’]")
-NON_WORD = re.compile(r"[^\w\s]|_")
-KEEP_FINAL_S = ("ss", "us", "is", "as", "os", "ys")
-UNCHANGED = frozenset({"series", "species", "news", "means", "politics", "economics", "statistics"})
+from dyadwatch.store.figure_groups import (
+    FigureGroup,
+    figure_groups,
+    figures_keyed,
+    group_total,
+    most_common,
+    reviewed_figures,
+)
+from dyadwatch.store.rows import QuantityRow
 
 
 @dataclass(frozen=True)
@@ -92,63 +63,67 @@ class Indicator:
     def documents(self) -> tuple[str, ...]:
         return tuple(sorted({p.doc for p in self.points}))
 
+    @property
+    def summary(self) -> IndicatorSummary:
+        return IndicatorSummary(self.key, self.measure, self.unit, self.count, self.first, self.last,
+                                len(self.documents))
+
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "measure": self.measure, "unit": self.unit, "count": self.count,
                 "first": self.first, "last": self.last, "documents": list(self.documents),
                 "points": [p.as_dict() for p in self.points]}
 
 
-def normalise_unit(unit: str) -> str:
-    """One code per currency; other units lower case as given."""
-    cleaned = " ".join(unit.strip().split())
-    return CURRENCIES.get(cleaned.lower(), cleaned if cleaned.isupper() else cleaned.lower())
+@dataclass(frozen=True)
+class IndicatorSummary:
+    """One indicator without its points: what the listings show."""
+
+    key: str
+    measure: str
+    unit: str
+    count: int
+    first: str | None
+    last: str | None
+    documents: int  # how many documents give a point
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def stem(word: str) -> str:
-    """A light stemmer: plural to singular and one spelling per word."""
-    if word in UNCHANGED:
-        return word
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
-        word = word[:-2]
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(KEEP_FINAL_S):
-        word = word[:-1]
-    return SPELLINGS.get(word, word)
+@dataclass(frozen=True)
+class IndicatorPage:
+    indicators: list[IndicatorSummary]
+    total: int  # indicators of the unit with at least the points asked, on every page
 
 
-@lru_cache(maxsize=1)
-def demonyms() -> Mapping[str, str]:
-    """One-word demonyms (lower case) -> the country's name: "belarusian" -> "belarus" (read once, read-only)."""
-    entries = yaml.safe_load(COUNTRIES.read_text(encoding="utf-8")) or []
-    return MappingProxyType({d.lower(): e["name"].lower() for e in entries for d in e.get("demonyms") or []
-                             if " " not in d and " " not in e["name"]})
+def indicator_page(store: Store, unit: str | None = None, min_points: int = 1, limit: int | None = None,
+                   offset: int = 0) -> IndicatorPage:
+    """The indicators of one page, the longest series first, then by key, counted by the database.
 
-
-def measure_words(measure: str) -> list[str]:
-    """The content words of a measure, stemmed, demonyms as the country's name, in their order."""
-    text = POSSESSIVE.sub("", measure.lower())
-    text = NON_WORD.sub(" ", text)
-    names = demonyms()
-    return [stem(names.get(w, w)) for w in text.split() if w not in STOP_WORDS]
-
-
-def indicator_key(measure: str, unit: str) -> str:
-    """The indicator a figure belongs to: its measure's words, sorted, and its unit in brackets."""
-    words = sorted(set(measure_words(measure)))
-    return f"{' '.join(words)} [{normalise_unit(unit)}]" if words else ""
-
-
-def indicators(store: Store) -> list[Indicator]:
-    """Every indicator, the longest series first, then by key; points in date order (undated last)."""
-    return group_figures(queries.quantities(store))
+    Figures an analyst reviewed are placed by their key after the review; an indicator holding one is built
+    whole. The others come from the database's groups, which are ordered like the page, and reviewed figures
+    only add to a group: so the first offset + limit + (indicators holding reviewed figures) groups hold
+    every indicator of the page."""
+    moved = _reviewed_by_key(store, unit)
+    enough = None if limit is None else offset + limit + len(moved)
+    summaries = {g.key: _from_group(g) for g in figure_groups(store, unit, min_points, enough) if g.key not in moved}
+    for key, figures in moved.items():
+        whole = _indicator(key, [*figures_keyed(store, [key]), *figures])
+        if whole.count >= min_points:
+            summaries[key] = whole.summary
+    ordered = sorted(summaries.values(), key=lambda i: (-i.count, i.key))
+    total = group_total(store, unit, min_points, excluding=moved) + sum(1 for s in summaries.values() if s.key in moved)
+    return IndicatorPage(ordered[offset:] if limit is None else ordered[offset:offset + limit], total)
 
 
 def indicator(store: Store, key: str) -> Indicator | None:
-    return next((i for i in indicators(store) if i.key == key), None)
+    """One indicator with every point, after reviews."""
+    figures = [*figures_keyed(store, [key]), *_reviewed_by_key(store).get(key, [])]
+    return _indicator(key, figures) if figures else None
 
 
 def group_figures(figures: list[QuantityRow]) -> list[Indicator]:
+    """The indicators of the figures given, built whole: the longest first, then by key."""
     groups: dict[str, list[QuantityRow]] = defaultdict(list)
     for figure in figures:
         key = indicator_key(figure.measure or "", figure.unit)
@@ -159,8 +134,26 @@ def group_figures(figures: list[QuantityRow]) -> list[Indicator]:
     return found
 
 
+def _reviewed_by_key(store: Store, unit: str | None = None) -> dict[str, list[QuantityRow]]:
+    grouped: dict[str, list[QuantityRow]] = defaultdict(list)
+    for figure in reviewed_figures(store):
+        key = indicator_key(figure.measure or "", figure.unit)
+        if key and (not unit or key.endswith(f" [{unit}]")):
+            grouped[key].append(figure)
+    return grouped
+
+
+def _from_group(group: FigureGroup) -> IndicatorSummary:
+    return IndicatorSummary(group.key, group.measure, unit_of(group.key), group.count, group.first, group.last,
+                            group.documents)
+
+
+def unit_of(key: str) -> str:
+    """The unit written in brackets at the end of a key."""
+    return key.rpartition(" [")[2].removesuffix("]")
+
+
 def _indicator(key: str, members: list[QuantityRow]) -> Indicator:
     members = sorted(members, key=lambda f: (f.date is None, f.date or "", f.doc, f.start))
     points = tuple(Point(f.date, f.value, f.bound, f.doc, f.start, f.end, f.quote, f.id) for f in members)
-    measure = Counter(f.measure for f in members).most_common(1)[0][0]
-    return Indicator(key, measure, normalise_unit(members[0].unit), points)
+    return Indicator(key, most_common(Counter(f.measure or "" for f in members)), unit_of(key), points)

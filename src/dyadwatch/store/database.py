@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dyadwatch.errors import DyadwatchError, Errors, InputError
 from dyadwatch.knowledge import Knowledge
+from dyadwatch.measures import indicator_key
 from dyadwatch.model import Document, Extraction
 from dyadwatch.stemming import stems_of_all
 from dyadwatch.store import migrations, schema
@@ -222,7 +223,8 @@ class Store:
             conn.execute(insert(schema.quantities), [
                 {**base, "id": ids.next("q", q.quote, q.unit, f"{q.value:g}"), "start": q.evidence.start,
                  "end": q.evidence.end, "quote": q.quote, "value": q.value, "unit": q.unit,
-                 "measure": q.measure, "bound": q.bound, "date": q.date}
+                 "measure": q.measure, "bound": q.bound, "date": q.date,
+                 "indicator": indicator_key(q.measure or "", q.unit)}
                 for q in extraction.quantities])
         if extraction.claims:
             conn.execute(insert(schema.claims), [

@@ -76,27 +76,42 @@ def event(store: Store, event_id: str) -> EventRow:
 
 
 def quantities(store: Store, doc: str | None = None, unit: str | None = None) -> list[QuantityRow]:
+    """Figures (of one document), after reviews (of one unit after reviews), in document order."""
     Q = schema.quantities
     query = record_select(Q, QuantityRow)
     if doc:
         query = query.where(D.c.name == doc)
-    if unit:
-        query = query.where(Q.c.unit == unit)
     with store.connect() as conn:
         rows = [QuantityRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, Q.c.start))]
-    return apply_reviews(rows, latest_reviews(store))
+    return [row for row in apply_reviews(rows, latest_reviews(store)) if not unit or row.unit == unit]
+
+
+def figure_units(store: Store) -> list[str]:
+    """The units figures are stored with, as written."""
+    with store.connect() as conn:
+        return sorted(conn.execute(select(schema.quantities.c.unit).distinct()).scalars())
 
 
 def claims(store: Store, doc: str | None = None, kind: str | None = None) -> list[ClaimRow]:
+    """Claims (of one document), after reviews (of one kind after reviews), in document order."""
     C = schema.claims
     query = record_select(C, ClaimRow)
     if doc:
         query = query.where(D.c.name == doc)
-    if kind:
-        query = query.where(C.c.kind == kind)
     with store.connect() as conn:
         rows = [ClaimRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, C.c.start))]
-    return apply_reviews(rows, latest_reviews(store))
+    return [row for row in apply_reviews(rows, latest_reviews(store)) if not kind or row.kind == kind]
+
+
+def figure_or_claim(store: Store, record_id: str) -> QuantityRow | ClaimRow | None:
+    """One figure (q…) or claim (c…) after its review; None when there is none (or it was rejected)."""
+    table, row_type = (schema.quantities, QuantityRow) if record_id.startswith("q") else (schema.claims, ClaimRow)
+    with store.connect() as conn:
+        found = conn.execute(record_select(table, row_type).where(table.c.id == record_id)).first()
+    if found is None:
+        return None
+    rows = apply_reviews([row_type(**found._mapping)], latest_reviews(store, [record_id]))
+    return rows[0] if rows else None
 
 
 def claims_of(store: Store, docs: Sequence[str]) -> list[ClaimRow]:

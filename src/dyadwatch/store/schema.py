@@ -133,7 +133,9 @@ quantities = Table(
     Column("measure", Text, default=""),
     Column("bound", String(8)),
     Column("date", String(10)),
+    Column("indicator", Text, nullable=False, server_default=""),  # measures.indicator_key; "" without a measure
     Index("ix_quantities_document", "document_id"),
+    Index("ix_quantities_indicator", "indicator", "date"),
 )
 
 claims = Table(

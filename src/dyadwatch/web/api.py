@@ -16,13 +16,14 @@ from dyadwatch.analysis.forecasts import forecast_page
 from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.reconcile.agreement_register import agreement_page
-from dyadwatch.reconcile.indicators import Indicator, indicators
 from dyadwatch.reconcile.indicators import indicator as find_indicator
+from dyadwatch.reconcile.indicators import indicator_page
 from dyadwatch.reconcile.stories import Story, StoryFilter
 from dyadwatch.reconcile.story_listing import story_listing
 from dyadwatch.store import queries
 from dyadwatch.store.event_listing import actor_roles, listing, records_per_document
 from dyadwatch.store.queries import EventFilter
+from dyadwatch.store.record_listing import claim_page, figure_page
 from dyadwatch.store.review_values import ReviewValueError
 from dyadwatch.store.reviews import add_review
 from dyadwatch.web import data
@@ -211,11 +212,11 @@ class IndicatorOut(BaseModel):
     count: int = Field(description="points in the series")
     first: str | None = Field(description="the earliest date of a point")
     last: str | None = Field(description="the latest date of a point")
-    documents: list[str]
+    documents: int = Field(description="how many documents give a point")
 
 
 class IndicatorSeries(IndicatorOut):
-    points: list[PointOut] = Field(description="in date order, undated last")
+    points: list[PointOut] = Field(description="in date order, undated last; each names its document")
 
 
 class IndicatorPage(Paged):
@@ -450,17 +451,16 @@ def api_event(web: Context, event_id: str) -> EventOut:
 def api_figures(web: Context, doc: Text = None, unit: Text = None, limit: Limit = 100,
                 offset: Offset = 0) -> FigurePage:
     """Figures by document and position."""
-    rows = queries.quantities(web.store, doc=doc, unit=unit)
-    return FigurePage(total=len(rows), limit=limit, offset=offset,
-                      figures=[FigureOut(**r.as_dict()) for r in rows[offset: offset + limit]])
+    page = figure_page(web.store, doc, unit, limit, offset)
+    return FigurePage(total=page.total, limit=limit, offset=offset,
+                      figures=[FigureOut(**r.as_dict()) for r in page.rows])
 
 
 def api_claims(web: Context, doc: Text = None, kind: Text = None, limit: Limit = 100,
                offset: Offset = 0) -> ClaimPage:
     """Forecasts and recommendations by document and position."""
-    rows = queries.claims(web.store, doc=doc, kind=kind)
-    return ClaimPage(total=len(rows), limit=limit, offset=offset,
-                     claims=[ClaimOut(**r.as_dict()) for r in rows[offset: offset + limit]])
+    page = claim_page(web.store, doc, kind, limit, offset)
+    return ClaimPage(total=page.total, limit=limit, offset=offset, claims=[ClaimOut(**r.as_dict()) for r in page.rows])
 
 
 def api_actors(web: Context) -> ActorList:
@@ -480,9 +480,9 @@ def api_actors(web: Context) -> ActorList:
 def api_indicators(web: Context, unit: Text = None, limit: Limit = 100, offset: Offset = 0) -> IndicatorPage:
     """Indicators (figures measuring the same thing, as series), the longest first; the points are at
     /api/indicators/{key}."""
-    rows = [i for i in indicators(web.store) if not unit or i.unit == unit]
-    return IndicatorPage(total=len(rows), limit=limit, offset=offset,
-                         indicators=[IndicatorOut(**_indicator_fields(i)) for i in rows[offset: offset + limit]])
+    page = indicator_page(web.store, unit, limit=limit, offset=offset)
+    return IndicatorPage(total=page.total, limit=limit, offset=offset,
+                         indicators=[IndicatorOut(**i.as_dict()) for i in page.indicators])
 
 
 def api_indicator(web: Context, key: str) -> IndicatorSeries:
@@ -490,12 +490,7 @@ def api_indicator(web: Context, key: str) -> IndicatorSeries:
     found = find_indicator(web.store, key)
     if found is None:
         raise HTTPException(404, f"no indicator with key {key!r}; list keys at /api/indicators")
-    return IndicatorSeries(**_indicator_fields(found), points=[PointOut(**p.as_dict()) for p in found.points])
-
-
-def _indicator_fields(series: Indicator) -> dict[str, Any]:
-    return {"key": series.key, "measure": series.measure, "unit": series.unit, "count": series.count,
-            "first": series.first, "last": series.last, "documents": list(series.documents)}
+    return IndicatorSeries(**found.summary.as_dict(), points=[PointOut(**p.as_dict()) for p in found.points])
 
 
 def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0) -> AgreementPage:

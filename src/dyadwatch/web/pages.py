@@ -17,10 +17,11 @@ from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.analysis.trends import PERIOD_LENGTH, event_trend
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.export import csv_text
+from dyadwatch.measures import normalise_unit
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
 from dyadwatch.reconcile.agreement_register import agreement_page
 from dyadwatch.reconcile.indicators import indicator as find_indicator
-from dyadwatch.reconcile.indicators import indicators
+from dyadwatch.reconcile.indicators import indicator_page as page_of_indicators
 from dyadwatch.reconcile.stories import StoryFilter
 from dyadwatch.reconcile.stories import story as find_story
 from dyadwatch.reconcile.story_listing import story_listing
@@ -34,6 +35,7 @@ from dyadwatch.store.event_listing import (
     records_per_document,
 )
 from dyadwatch.store.queries import EventFilter, EventRow
+from dyadwatch.store.record_listing import claim_page, figure_page
 from dyadwatch.store.review_values import CORRECTABLE, STORY_ID, ReviewValueError, review_value
 from dyadwatch.store.reviews import ACTIONS, add_review
 from dyadwatch.web import charts, data
@@ -47,6 +49,8 @@ CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
 DOCUMENTS_PAGE = 100  # documents on one page of the list
 AGREEMENTS_PAGE = 100  # entries on one page of the register
+INDICATORS_PAGE = 100  # indicators on one page of their list
+RECORDS_PAGE = 200  # figures or claims on one page of their lists
 FORECASTS_PAGE = 50  # forecasts on one page, each with the stories bearing on it
 SOURCES_PAGE = 100  # documents on one page of sources, and publishers shown
 STORIES_PAGE = 100
@@ -101,8 +105,7 @@ def timeline(request: Request, web: Context, type: Text = None, domain: Text = N
     return render(request, "timeline.html", {
         "events": page.events, "total": page.total, "offset": offset,
         "page_size": TIMELINE_PAGE, "filters": filters, "types": PLOVER_TYPES, "domains": DOMAINS,
-        "facets": data.event_facets(page.facets), "documents": queries.documents(web.store),
-        "names": data.actor_names(web.store)})
+        "facets": data.event_facets(page.facets), "names": data.actor_names(web.store)})
 
 
 def timeline_download(web: Context, format: Annotated[str, Query(pattern="^(csv|json)$")] = "csv",
@@ -266,27 +269,30 @@ def actor_page(request: Request, web: Context, code: str, by: Text = "month") ->
         "sub_codes": data.sub_codes_with_roles(web.office_holders, code)})
 
 
-def figures_page(request: Request, web: Context, doc: Text = None, unit: Text = None) -> Response:
-    everything = queries.quantities(web.store)
-    figures = queries.quantities(web.store, doc=doc or None, unit=unit or None)
+def figures_page(request: Request, web: Context, doc: Text = None, unit: Text = None,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    page = figure_page(web.store, doc or None, unit or None, RECORDS_PAGE, offset)
     return render(request, "figures.html", {
-        "figures": figures, "charts": charts.figure_charts(figures), "filters": {"doc": doc or "", "unit": unit or ""},
-        "units": sorted({f.unit for f in everything}), "documents": sorted({f.doc for f in everything})})
+        "figures": page.rows, "total": page.total, "offset": offset, "page_size": RECORDS_PAGE,
+        "charts": charts.figure_charts(page.rows), "filters": {"doc": doc or "", "unit": unit or ""},
+        "units": queries.figure_units(web.store)})
 
 
-def claims_page(request: Request, web: Context, doc: Text = None, kind: Text = None) -> Response:
-    claims = queries.claims(web.store, doc=doc or None, kind=kind or None)
+def claims_page(request: Request, web: Context, doc: Text = None, kind: Text = None,
+                offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    page = claim_page(web.store, doc or None, kind or None, RECORDS_PAGE, offset)
     return render(request, "claims.html", {
-        "claims": claims, "filters": {"doc": doc or "", "kind": kind or ""}, "kinds": CLAIM_KINDS,
-        "documents": [d.name for d in queries.documents(web.store)], "names": data.actor_names(web.store)})
+        "claims": page.rows, "total": page.total, "offset": offset, "page_size": RECORDS_PAGE,
+        "filters": {"doc": doc or "", "kind": kind or ""}, "kinds": CLAIM_KINDS, "names": data.actor_names(web.store)})
 
 
-def indicators_page(request: Request, web: Context, unit: Text = None) -> Response:
-    series = indicators(web.store)
-    shown = [i for i in series if not unit or i.unit == unit]
+def indicators_page(request: Request, web: Context, unit: Text = None,
+                    offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    page = page_of_indicators(web.store, unit or None, limit=INDICATORS_PAGE, offset=offset)
     return render(request, "indicators.html", {
-        "indicators": shown, "total": len(series), "units": sorted({i.unit for i in series}),
-        "filters": {"unit": unit or ""}})
+        "indicators": page.indicators, "total": page.total,
+        "units": sorted({normalise_unit(u) for u in queries.figure_units(web.store)}),
+        "filters": {"unit": unit or ""}, "offset": offset, "page_size": INDICATORS_PAGE})
 
 
 def indicator_page(request: Request, web: Context, key: str) -> Response:
@@ -405,14 +411,13 @@ def _as_form_text(value: Any) -> str:
 
 
 def _current_values(web: WebContext, record_id: str) -> dict[str, Any]:
-    rows: list[Any]
     if record_id.startswith("e"):
         try:
             return queries.event(web.store, record_id).as_dict()
         except DyadwatchError:
             return {}
-    rows = queries.quantities(web.store) if record_id.startswith("q") else queries.claims(web.store)
-    return next((row.as_dict() for row in rows if row.id == record_id), {})
+    found = queries.figure_or_claim(web.store, record_id)
+    return found.as_dict() if found is not None else {}
 
 
 def _after_review(record_id: str, action: str, back: str = "") -> str:

@@ -1,0 +1,72 @@
+"""Figures and claims listed a page at a time: filtered, counted and paged by the database.
+
+Records no analyst reviewed are selected on their stored values in SQL; the reviewed ones (few) are read with
+their reviews applied, filtered on their values after review, and merged in document order.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, Table, func, select
+
+from dyadwatch.store import schema
+from dyadwatch.store.database import Store
+from dyadwatch.store.event_listing import code_point_order
+from dyadwatch.store.reviews import apply_reviews, latest_reviews
+from dyadwatch.store.rows import ClaimRow, D, QuantityRow, record_select
+
+Row = TypeVar("Row", QuantityRow, ClaimRow)
+R = schema.reviews
+
+
+@dataclass(frozen=True)
+class RecordPage(Generic[Row]):
+    rows: list[Row]
+    total: int  # records the filter selects, on every page
+
+
+def figure_page(store: Store, doc: str | None = None, unit: str | None = None, limit: int | None = None,
+                offset: int = 0) -> RecordPage[QuantityRow]:
+    """Figures of one document and unit (either optional) in document order, after reviews."""
+    return _page(store, schema.quantities, QuantityRow, {"doc": doc, "unit": unit}, limit, offset)
+
+
+def claim_page(store: Store, doc: str | None = None, kind: str | None = None, limit: int | None = None,
+               offset: int = 0) -> RecordPage[ClaimRow]:
+    """Claims of one document and kind (either optional) in document order, after reviews."""
+    return _page(store, schema.claims, ClaimRow, {"doc": doc, "kind": kind}, limit, offset)
+
+
+def _page(store: Store, table: Table, row_type: type[Row], wanted: dict[str, str | None], limit: int | None,
+          offset: int) -> RecordPage[Row]:
+    equal = {name: value for name, value in wanted.items() if value}
+    columns = {"doc": D.c.name, **{name: table.c[name] for name in equal if name != "doc"}}
+    conditions = [columns[name] == value for name, value in equal.items()]
+    reviewed = [row for row in _reviewed(store, table, row_type, equal.get("doc"))
+                if all(getattr(row, name) == value for name, value in equal.items())]
+    machine = record_select(table, row_type).where(~table.c.id.in_(select(R.c.record_id)), *conditions)
+    end = None if limit is None else offset + limit
+    ordered = machine.order_by(code_point_order(store, D.c.name), table.c.start, table.c.id)
+    with store.connect() as conn:
+        rows = [row_type(**r._mapping) for r in conn.execute(ordered if end is None else ordered.limit(end))]
+        total = conn.execute(select(func.count()).select_from(machine.subquery())).scalar() or 0
+    merged = heapq.merge(rows, sorted(reviewed, key=_order), key=_order)
+    return RecordPage(list(islice(merged, offset, end)), total + len(reviewed))
+
+
+def _reviewed(store: Store, table: Table, row_type: type[Row], doc: str | None) -> list[Row]:
+    query: Select = record_select(table, row_type).where(table.c.id.in_(select(R.c.record_id)))
+    if doc:
+        query = query.where(D.c.name == doc)
+    with store.connect() as conn:
+        rows = [row_type(**r._mapping) for r in conn.execute(query)]
+    return apply_reviews(rows, latest_reviews(store, [row.id for row in rows])) if rows else []
+
+
+def _order(row: Any) -> tuple[str, int, str]:
+    return row.doc, row.start, row.id
+
