@@ -16,12 +16,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from dyadwatch.ingest.files import iter_input_files
+from dyadwatch.ingest.service import update_after_batch
 from dyadwatch.ingest.work import Limits, extract_batch
 from dyadwatch.knowledge import load_knowledge
 from dyadwatch.model import Document, Extraction
 from dyadwatch.pipeline import Extractor
-from dyadwatch.reconcile import story_table
-from dyadwatch.reconcile.agreement_table import update_agreement_mentions
 from dyadwatch.store.database import Store
 
 Item = tuple[Document, Extraction]
@@ -61,20 +60,14 @@ def store_in_batches(store: Store, items: Sequence[Item], label: str = "bench") 
     run = store.start_run(label, load_knowledge(), label)
     for start in range(0, len(items), BATCH):
         store.save_batch(list(items[start:start + BATCH]), run)
-        update_derived(store)
+        update_after_batch(store)
 
 
 def add_one(store: Store, item: Item, run: int) -> tuple[float, float]:
     """(seconds to store one extracted document, seconds for the story and agreement updates after it):
     extraction left out."""
     stored = timed(lambda: store.save_batch([item], run))
-    return stored, timed(lambda: update_derived(store))
-
-
-def update_derived(store: Store) -> None:
-    """What ingest updates after each batch: the stories and the agreement mentions."""
-    story_table.update_stories(store)
-    update_agreement_mentions(store)
+    return stored, timed(lambda: update_after_batch(store))
 
 
 def timed(action: Callable[[], object]) -> float:

@@ -93,7 +93,7 @@ def test_every_command_works_past_a_bad_review_in_the_database(db: str, tmp_path
         # each bad review the command reads is reported once: the event's by every command that reads events, the
         # figure's by those that read figures (the figure, claim and indicator listings read no event)
         assert result.stderr.count("garbage") <= 1 and result.stderr.count("unit=") <= 1, (command, result.stderr)
-        if command[0] not in FIGURES_ONLY + ("claims",):
+        if command[0] not in (*FIGURES_ONLY, "claims"):
             assert result.stderr.count("garbage") == 1 and "warning:" in result.stderr, (command, result.stderr)
         if command[0] in FIGURES_ONLY:
             assert result.stderr.count("unit=") == 1 and "warning:" in result.stderr, (command, result.stderr)

@@ -839,13 +839,14 @@ def test_timeline_facets_count_the_filtered_events_and_narrow_them(client: TestC
 def test_the_json_api_gives_the_facets_of_every_matching_record_not_only_its_page(client: TestClient,
                                                                                  demo_store: Store):
     energy = [e for e in queries.events(demo_store) if e.domain == "energy"]
-    answer = client.get("/api/events", params={"domain": "energy", "limit": 1}).json()
+    assert client.get("/api/events", params={"domain": "energy", "limit": 1}).json()["facets"] == []  # opt-in
+    answer = client.get("/api/events", params={"domain": "energy", "limit": 1, "facets": "true"}).json()
     assert answer["total"] == len(energy) and len(answer["events"]) == 1
     facets = {f["field"]: {v["value"]: v["count"] for v in f["values"]} for f in answer["facets"]}
     assert set(facets) == {"type", "domain", "actor", "doc", "year"} and facets["domain"] == {"energy": len(energy)}
     assert sum(facets["type"].values()) <= len(energy)
     assert all(n == sum(1 for e in energy if e.type == t) for t, n in facets["type"].items())
-    stories = client.get("/api/stories", params={"limit": 1}).json()
+    stories = client.get("/api/stories", params={"limit": 1, "facets": "true"}).json()
     story_facets = {f["field"]: f for f in stories["facets"]}
     assert sum(v["count"] for v in story_facets["type"]["values"]) <= stories["total"]
     assert {v["value"] for v in story_facets["min_sources"]["values"]} <= {"2", "3"}

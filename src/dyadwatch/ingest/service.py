@@ -241,6 +241,14 @@ def pipeline_settings(extractor: Extractor | None, options: IngestOptions) -> tu
     return tuple(options.knowledge_dirs), tuple(options.dyad)
 
 
+def update_after_batch(store: Store) -> None:
+    """What follows each stored batch: the stories and the agreement mentions brought up to date (so that no
+    reader pays for a whole corpus), and the query planner's statistics."""
+    update_stories(store)
+    update_agreement_mentions(store)
+    store.refresh_statistics()
+
+
 class DatabaseSink:
     """Stores batches of extracted documents in the database, each batch in one transaction; the run is
     recorded when the first document is stored."""
@@ -266,8 +274,7 @@ class DatabaseSink:
             return results + [FileResult(item.file.name, "failed",
                                          error=InputError(item.file.shown_path, Errors.E038, reason=reason))
                               for item in ready]
-        update_stories(self.store)
-        update_agreement_mentions(self.store)  # so that no reader of the register pays for a whole corpus
+        update_after_batch(self.store)
         return results + [result_of(item, outcome) for item, outcome in zip(ready, saved, strict=True)]
 
     def _run(self) -> int:

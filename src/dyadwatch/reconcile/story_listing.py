@@ -39,15 +39,16 @@ class StoryListing:
 
 
 def story_listing(store: Store, wanted: StoryFilter, min_confidence: float | None = None, offset: int = 0,
-                  limit: int | None = None) -> StoryListing:
-    """The stories `wanted` selects, most reported first (story_rules.rank), from `offset`, at most `limit`."""
+                  limit: int | None = None, facets: bool = True) -> StoryListing:
+    """The stories `wanted` selects, most reported first (story_rules.rank), from `offset`, at most `limit`;
+    with `facets`, what all of them are made of."""
     told_again, regrouped = stories_at_threshold(store, min_confidence)
     parts = sorted((s for s in regrouped if wanted.keeps(s)), key=rank)
     selected = _selected(store, wanted, told_again)
     wanted_rows = None if limit is None else offset + limit
     stored = _page(store, selected, wanted_rows)
     page = list(islice(heapq.merge(stored, parts, key=rank), offset, wanted_rows))
-    return StoryListing(page, _count(store, selected) + len(parts), _facets(store, selected, parts))
+    return StoryListing(page, _count(store, selected) + len(parts), _facets(store, selected, parts) if facets else {})
 
 
 def _selected(store: Store, wanted: StoryFilter, left_out: Sequence[str]) -> Select:

@@ -122,6 +122,9 @@ events = Table(
     Column("target_end", Integer),
     Index("ix_events_document", "document_id", "start"),  # and the events of a sentence, by their start
     Index("ix_events_date", "date"),
+    # Covers what the listings' counts and facets read, so that they scan an index instead of the wide rows.
+    Index("ix_events_listing", "type", "domain", "date", "source", "target", "document_id", "confidence", "intensity",
+          "negated", "id"),
 )
 
 quantities = Table(

@@ -21,7 +21,7 @@ from dyadwatch.reconcile.indicators import indicator_page
 from dyadwatch.reconcile.stories import Story, StoryFilter
 from dyadwatch.reconcile.story_listing import story_listing
 from dyadwatch.store import queries
-from dyadwatch.store.event_listing import actor_roles, listing, records_per_document
+from dyadwatch.store.event_listing import FACET_FIELDS, actor_roles, listing, records_per_document
 from dyadwatch.store.queries import EventFilter
 from dyadwatch.store.record_listing import claim_page, figure_page
 from dyadwatch.store.review_values import ReviewValueError
@@ -35,6 +35,8 @@ Text = Annotated[str | None, Query(max_length=200)]
 IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="2021, 2021-09 or 2021-09-09")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many records")]
 Offset = Annotated[int, Query(ge=0, description="skip this many records first")]
+Facets = Annotated[bool, Query(description="also count what every selected record is made of (type, domain, actor"
+                                           "…): opt-in, as it reads the whole selection")]
 
 
 class Evidence(BaseModel):
@@ -400,10 +402,11 @@ def api_documents(web: Context, limit: Limit = 100, offset: Offset = 0) -> Docum
 def api_events(web: Context, type: Text = None, domain: Text = None, actor: Text = None, doc: Text = None,
                since: IsoDate = None, until: IsoDate = None,
                min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None, limit: Limit = 100,
-               offset: Offset = 0) -> EventPage:
+               offset: Offset = 0, facets: Facets = False) -> EventPage:
     """Events in date order (undated last) with reviews applied; `actor` matches a code and its sub-actors."""
     page = listing(web.store, EventFilter(type=type, domain=domain, actor=actor, doc=doc, since=since,
-                                          until=until, min_confidence=min_confidence, limit=limit), offset)
+                                          until=until, min_confidence=min_confidence, limit=limit), offset,
+                   FACET_FIELDS if facets else ())
     return EventPage(total=page.total, limit=limit, offset=offset,
                      events=[EventOut(**r.as_dict()) for r in page.events],
                      facets=_facets_out(data.event_facets(page.facets)))
@@ -424,9 +427,10 @@ def api_stories(web: Context, type: Text = None, domain: Text = None, actor: Tex
                 min_sources: Annotated[int, Query(ge=1, le=100, description="reported by at least this many "
                                                                               "documents")] = 1,
                 min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None, limit: Limit = 100,
-                offset: Offset = 0) -> StoryPage:
+                offset: Offset = 0, facets: Facets = False) -> StoryPage:
     """Stories (one happening, many reports), most reported first, each report with its evidence."""
-    page = story_listing(web.store, StoryFilter(type, domain, actor, min_sources), min_confidence, offset, limit)
+    page = story_listing(web.store, StoryFilter(type, domain, actor, min_sources), min_confidence, offset, limit,
+                         facets)
     return StoryPage(total=page.total, limit=limit, offset=offset,
                      stories=[StoryOut(**_story_fields(s)) for s in page.stories],
                      facets=_facets_out(data.story_facets(page.facets)))

@@ -1,5 +1,6 @@
 """Figures keep their indicator key (measures.indicator_key), so that indicator series are grouped, counted and
-paged by the database instead of by reading every figure.
+paged by the database instead of by reading every figure; events get an index covering what the listings' counts
+and facets read.
 
 Revision ID: 0006
 Revises: 0005
@@ -26,6 +27,10 @@ def upgrade() -> None:
     fill_keys(conn)
     if "ix_quantities_indicator" not in {index["name"] for index in sa.inspect(conn).get_indexes("quantities")}:
         op.create_index("ix_quantities_indicator", "quantities", ["indicator", "date"])
+    if "ix_events_listing" not in {index["name"] for index in sa.inspect(conn).get_indexes("events")}:
+        op.create_index("ix_events_listing", "events",
+                        ["type", "domain", "date", "source", "target", "document_id", "confidence", "intensity",
+                         "negated", "id"])
 
 
 def fill_keys(conn: sa.Connection) -> None:
