@@ -82,6 +82,11 @@ def measure_words(measure: str) -> list[str]:
     return [stem(names.get(w, w)) for w in text.split() if w not in STOP_WORDS]
 
 
+def unit_of(key: str) -> str:
+    """The unit written in brackets at the end of a key."""
+    return key.rpartition(" [")[2].removesuffix("]")
+
+
 def indicator_key(measure: str, unit: str) -> str:
     """The indicator a figure belongs to: its measure's words, sorted, and its unit in brackets."""
     words = sorted(set(measure_words(measure)))

@@ -10,16 +10,11 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from dyadwatch.measures import indicator_key
+from dyadwatch.measures import indicator_key, unit_of
+from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.figure_groups import (
-    FigureGroup,
-    figure_groups,
-    figures_keyed,
-    group_total,
-    most_common,
-    reviewed_figures,
-)
+from dyadwatch.store.figure_groups import IndicatorSummary, figure_groups, figures_keyed, group_total, most_common
+from dyadwatch.store.record_listing import reviewed_records
 from dyadwatch.store.rows import QuantityRow
 
 
@@ -75,22 +70,6 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class IndicatorSummary:
-    """One indicator without its points: what the listings show."""
-
-    key: str
-    measure: str
-    unit: str
-    count: int
-    first: str | None
-    last: str | None
-    documents: int  # how many documents give a point
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
 class IndicatorPage:
     indicators: list[IndicatorSummary]
     total: int  # indicators of the unit with at least the points asked, on every page
@@ -106,7 +85,7 @@ def indicator_page(store: Store, unit: str | None = None, min_points: int = 1, l
     every indicator of the page."""
     moved = _reviewed_by_key(store, unit)
     enough = None if limit is None else offset + limit + len(moved)
-    summaries = {g.key: _from_group(g) for g in figure_groups(store, unit, min_points, enough) if g.key not in moved}
+    summaries = {g.key: g for g in figure_groups(store, unit, min_points, enough) if g.key not in moved}
     for key, figures in moved.items():
         whole = _indicator(key, [*figures_keyed(store, [key]), *figures])
         if whole.count >= min_points:
@@ -124,33 +103,25 @@ def indicator(store: Store, key: str) -> Indicator | None:
 
 def group_figures(figures: list[QuantityRow]) -> list[Indicator]:
     """The indicators of the figures given, built whole: the longest first, then by key."""
-    groups: dict[str, list[QuantityRow]] = defaultdict(list)
-    for figure in figures:
-        key = indicator_key(figure.measure or "", figure.unit)
-        if key:
-            groups[key].append(figure)
-    found = [_indicator(key, members) for key, members in groups.items()]
+    found = [_indicator(key, members) for key, members in _by_key(figures).items()]
     found.sort(key=lambda i: (-i.count, i.key))
     return found
 
 
 def _reviewed_by_key(store: Store, unit: str | None = None) -> dict[str, list[QuantityRow]]:
+    """The figures an analyst reviewed, after review, by their key then (of one unit)."""
+    grouped = _by_key(reviewed_records(store, schema.quantities, QuantityRow))
+    return {key: figures for key, figures in grouped.items() if not unit or unit_of(key) == unit}
+
+
+def _by_key(figures: list[QuantityRow]) -> dict[str, list[QuantityRow]]:
+    """Figures by indicator key, those without one (no measure) left out."""
     grouped: dict[str, list[QuantityRow]] = defaultdict(list)
-    for figure in reviewed_figures(store):
+    for figure in figures:
         key = indicator_key(figure.measure or "", figure.unit)
-        if key and (not unit or key.endswith(f" [{unit}]")):
+        if key:
             grouped[key].append(figure)
     return grouped
-
-
-def _from_group(group: FigureGroup) -> IndicatorSummary:
-    return IndicatorSummary(group.key, group.measure, unit_of(group.key), group.count, group.first, group.last,
-                            group.documents)
-
-
-def unit_of(key: str) -> str:
-    """The unit written in brackets at the end of a key."""
-    return key.rpartition(" [")[2].removesuffix("]")
 
 
 def _indicator(key: str, members: list[QuantityRow]) -> Indicator:

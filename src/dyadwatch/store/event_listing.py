@@ -21,10 +21,10 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, se
 from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews
+from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, reviewed
 from dyadwatch.store.rows import EVERY_EVENT, D, EventFilter, EventRow, event_matches, record_select
 
-E, R = schema.events, schema.reviews
+E = schema.events
 FACET_FIELDS = ("type", "domain", "actor", "doc", "year")
 
 
@@ -58,12 +58,11 @@ def list_events(store: Store, where: EventFilter = EVERY_EVENT, offset: int = 0,
     return _page(store, where, offset, reviewed_events(store, where, keep_rejected))
 
 
-def listing(store: Store, where: EventFilter, offset: int = 0, facets: tuple[str, ...] = FACET_FIELDS
-            ) -> EventListing:
-    """A page of the listing with the count and the facets (of `facets`) of everything the filter selects."""
+def listing(store: Store, where: EventFilter, offset: int = 0, facets: bool = True) -> EventListing:
+    """A page of the listing with the count and, with `facets`, what everything the filter selects is made of."""
     reviewed = reviewed_events(store, where)
     return EventListing(_page(store, where, offset, reviewed), _count(store, where, reviewed),
-                        _facets(store, where, reviewed, facets) if facets else {})
+                        _facets(store, where, reviewed, FACET_FIELDS) if facets else {})
 
 
 def count_events(store: Store, where: EventFilter) -> int:
@@ -136,7 +135,7 @@ def _unreviewed_columns(where: EventFilter) -> Select:
     columns = (E.c.type, E.c.domain, E.c.date, E.c.source, E.c.target, E.c.document_id)
     query = select(*columns) if not (where.doc or where.docs) else \
         select(*columns).select_from(E.join(D, E.c.document_id == D.c.id))
-    return query.where(~E.c.id.in_(select(R.c.record_id)), *_conditions(where))
+    return query.where(~reviewed(E), *_conditions(where))
 
 
 def _document_names(conn: Any, numbers: list[int]) -> dict[int, str]:
@@ -146,13 +145,13 @@ def _document_names(conn: Any, numbers: list[int]) -> dict[int, str]:
 
 def _unreviewed(where: EventFilter) -> Select:
     """The events no analyst reviewed that the filter selects, on their stored values."""
-    return record_select(E, EventRow).where(~E.c.id.in_(select(R.c.record_id)), *_conditions(where))
+    return record_select(E, EventRow).where(~reviewed(E), *_conditions(where))
 
 
 def reviewed_events(store: Store, where: EventFilter = EVERY_EVENT, keep_rejected: bool = False) -> list[EventRow]:
     """The events an analyst reviewed, as corrected, that the filter selects (rejected ones left out unless
     kept)."""
-    query = record_select(E, EventRow).where(E.c.id.in_(select(R.c.record_id)))
+    query = record_select(E, EventRow).where(reviewed(E))
     if where.doc:
         query = query.where(D.c.name == where.doc)
     if where.docs:
@@ -210,11 +209,11 @@ def _kept_per_document(store: Store, table: Any, names: Sequence[str] | None = N
     chosen = [D.c.name.in_(names)] if names is not None else []
     query = (select(D.c.name, func.count()).select_from(table.join(D, table.c.document_id == D.c.id))
              .where(*chosen))
-    reviewed = select(D.c.name, table.c.id).select_from(table.join(D, table.c.document_id == D.c.id)) \
-        .where(table.c.id.in_(select(R.c.record_id)), *chosen)
+    of_reviewed = select(D.c.name, table.c.id).select_from(table.join(D, table.c.document_id == D.c.id)) \
+        .where(reviewed(table), *chosen)
     with store.connect() as conn:
         counts = Counter({name: n for name, n in conn.execute(query.group_by(D.c.name))})
-        reviewed_rows = conn.execute(reviewed).all()
+        reviewed_rows = conn.execute(of_reviewed).all()
     reviews = latest_reviews(store, [record_id for _, record_id in reviewed_rows])
     counts.subtract(name for name, record_id in reviewed_rows
                     if record_id in reviews and reviews[record_id].action == "reject")
@@ -225,7 +224,7 @@ def intensity_sums(store: Store, length: int, domain: str | None = None, actors:
                    ) -> dict[tuple[str, str], PeriodSums]:
     """Per period (the first `length` characters of the date) and domain, the unreviewed events' positive and
     negative intensities added up, and their number; negated events and coarser dates left out."""
-    return period_sums(store, E, length, domain, actors, ~E.c.id.in_(select(R.c.record_id)),
+    return period_sums(store, E, length, domain, actors, ~reviewed(E),
                        E.c.confidence >= confidence_threshold(None))
 
 

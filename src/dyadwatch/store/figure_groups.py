@@ -1,54 +1,57 @@
 """Figures grouped by the indicator key stored with each (measures.indicator_key), counted by the database.
 
 The groups hold the figures no analyst reviewed; a reviewed figure may have a new measure, unit or value, or be
-rejected, so `reviewed_figures` gives those with their reviews applied and the caller places them by their key.
+rejected, so the caller reads those with their reviews (record_listing.reviewed_records) and places them by key.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy import ColumnElement, distinct, func, select
 
+from dyadwatch.measures import unit_of
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.event_listing import code_point_order
-from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews
+from dyadwatch.store.reviews import chunks, reviewed
 from dyadwatch.store.rows import QuantityRow, record_select
 
-Q, R = schema.quantities, schema.reviews
-FIGURE_PREFIX = "q"
+Q = schema.quantities
 
 
 @dataclass(frozen=True)
-class FigureGroup:
-    """The unreviewed figures of one indicator key: how many, their first and last date, in how many documents,
-    and the measure most of them are worded with (ties: the first in code point order)."""
+class IndicatorSummary:
+    """One indicator without its points, what the listings show: how many points, the first and last date, in
+    how many documents, and the measure most of them are worded with (ties: the first in code point order)."""
 
     key: str
+    measure: str
+    unit: str
     count: int
     first: str | None
     last: str | None
     documents: int
-    measure: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def figure_groups(store: Store, unit: str | None = None, min_count: int = 1, limit: int | None = None,
-                  keys: Collection[str] | None = None) -> list[FigureGroup]:
-    """Groups of unreviewed figures, the largest first, then by key; of one unit, of the keys given."""
+def figure_groups(store: Store, unit: str | None = None, min_count: int = 1, limit: int | None = None
+                  ) -> list[IndicatorSummary]:
+    """The indicators of the unreviewed figures (of one unit), the largest first, then by key."""
     count = func.count()
     query = (select(Q.c.indicator, count, func.min(Q.c.date), func.max(Q.c.date), func.count(distinct(Q.c.document_id)))
              .where(*_conditions(unit)).group_by(Q.c.indicator).having(count >= min_count)
              .order_by(count.desc(), code_point_order(store, Q.c.indicator)))
-    found = []
     with store.connect() as conn:
-        for chunk in chunks(sorted(keys)) if keys is not None else [None]:
-            chosen = query if chunk is None else query.where(Q.c.indicator.in_(chunk))
-            found.extend(conn.execute(chosen.limit(limit) if limit is not None else chosen).all())
+        found = conn.execute(query if limit is None else query.limit(limit)).all()
     measures = _measures(store, [row[0] for row in found])
-    return [FigureGroup(key, n, first, last, documents, measures[key]) for key, n, first, last, documents in found]
+    return [IndicatorSummary(key, measures[key], unit_of(key), n, first, last, documents)
+            for key, n, first, last, documents in found]
 
 
 def group_total(store: Store, unit: str | None = None, min_count: int = 1, excluding: Collection[str] = ()) -> int:
@@ -64,24 +67,16 @@ def figures_keyed(store: Store, keys: Collection[str]) -> list[QuantityRow]:
     rows = []
     with store.connect() as conn:
         for chunk in chunks(sorted(keys)):
-            query = record_select(Q, QuantityRow).where(Q.c.indicator.in_(chunk), _unreviewed())
+            query = record_select(Q, QuantityRow).where(Q.c.indicator.in_(chunk), ~reviewed(Q))
             rows.extend(QuantityRow(**r._mapping) for r in conn.execute(query))
     return rows
-
-
-def reviewed_figures(store: Store) -> list[QuantityRow]:
-    """The figures an analyst reviewed, with their reviews applied; the rejected left out."""
-    query = record_select(Q, QuantityRow).where(~_unreviewed())
-    with store.connect() as conn:
-        rows = [QuantityRow(**r._mapping) for r in conn.execute(query)]
-    return apply_reviews(rows, latest_reviews(store, [row.id for row in rows]))
 
 
 def _measures(store: Store, keys: list[str]) -> dict[str, str]:
     counts: dict[str, Counter] = defaultdict(Counter)
     with store.connect() as conn:
         for chunk in chunks(sorted(set(keys))):
-            query = (select(Q.c.indicator, Q.c.measure, func.count()).where(Q.c.indicator.in_(chunk), _unreviewed())
+            query = (select(Q.c.indicator, Q.c.measure, func.count()).where(Q.c.indicator.in_(chunk), ~reviewed(Q))
                      .group_by(Q.c.indicator, Q.c.measure))
             for key, measure, n in conn.execute(query):
                 counts[key][measure or ""] += n
@@ -94,13 +89,7 @@ def most_common(counts: Counter) -> str:
 
 
 def _conditions(unit: str | None) -> list[ColumnElement[bool]]:
-    found = [Q.c.indicator != "", _unreviewed()]
+    found = [Q.c.indicator != "", ~reviewed(Q)]
     if unit:
         found.append(Q.c.indicator.endswith(f" [{unit}]", autoescape=True))
     return found
-
-
-def _unreviewed() -> ColumnElement[bool]:
-    reviewed: Select = select(R.c.record_id).where(R.c.record_id.startswith(FIGURE_PREFIX))
-    return Q.c.id.not_in(reviewed)
-

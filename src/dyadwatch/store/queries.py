@@ -15,8 +15,9 @@ from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.event_listing import code_point_order, list_events
 from dyadwatch.store.fulltext import SentenceHit
+from dyadwatch.store.record_listing import claim_page, figure_page
 from dyadwatch.store.review_values import applied_fields, document_review_id
-from dyadwatch.store.reviews import Review, apply_reviews, chunks, latest_reviews
+from dyadwatch.store.reviews import Review, apply_reviews, chunks, latest_reviews, reviewed
 from dyadwatch.store.rows import (
     EVERY_EVENT,
     ClaimRow,
@@ -59,8 +60,8 @@ def events(store: Store, where: EventFilter = EVERY_EVENT, keep_rejected: bool =
 
 def review_queue(store: Store, limit: int = 20) -> list[EventRow]:
     """Events no analyst has reviewed yet, least certain first."""
-    E, R = schema.events, schema.reviews
-    query = (record_select(E, EventRow).where(~E.c.id.in_(select(R.c.record_id)))
+    E = schema.events
+    query = (record_select(E, EventRow).where(~reviewed(E))
              .order_by(E.c.confidence, D.c.name, E.c.start).limit(limit))
     with store.connect() as conn:
         return [EventRow(**row._mapping) for row in conn.execute(query)]
@@ -76,14 +77,8 @@ def event(store: Store, event_id: str) -> EventRow:
 
 
 def quantities(store: Store, doc: str | None = None, unit: str | None = None) -> list[QuantityRow]:
-    """Figures (of one document), after reviews (of one unit after reviews), in document order."""
-    Q = schema.quantities
-    query = record_select(Q, QuantityRow)
-    if doc:
-        query = query.where(D.c.name == doc)
-    with store.connect() as conn:
-        rows = [QuantityRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, Q.c.start))]
-    return [row for row in apply_reviews(rows, latest_reviews(store)) if not unit or row.unit == unit]
+    """Figures (of one document, of one unit after reviews), after reviews, in document order."""
+    return figure_page(store, doc, unit).rows
 
 
 def figure_units(store: Store) -> list[str]:
@@ -93,14 +88,8 @@ def figure_units(store: Store) -> list[str]:
 
 
 def claims(store: Store, doc: str | None = None, kind: str | None = None) -> list[ClaimRow]:
-    """Claims (of one document), after reviews (of one kind after reviews), in document order."""
-    C = schema.claims
-    query = record_select(C, ClaimRow)
-    if doc:
-        query = query.where(D.c.name == doc)
-    with store.connect() as conn:
-        rows = [ClaimRow(**r._mapping) for r in conn.execute(query.order_by(D.c.name, C.c.start))]
-    return [row for row in apply_reviews(rows, latest_reviews(store)) if not kind or row.kind == kind]
+    """Claims (of one document, of one kind after reviews), after reviews, in document order."""
+    return claim_page(store, doc, kind).rows
 
 
 def figure_or_claim(store: Store, record_id: str) -> QuantityRow | ClaimRow | None:
@@ -127,9 +116,8 @@ def claims_of(store: Store, docs: Sequence[str]) -> list[ClaimRow]:
 
 def forecast_claims(store: Store) -> list[ClaimRow]:
     """The claims of kind forecast after reviews (stored as forecasts, or reviewed into one), in document order."""
-    C, R = schema.claims, schema.reviews
-    reviewed = select(R.c.record_id).where(R.c.record_id.startswith("c"))
-    query = record_select(C, ClaimRow).where(or_(C.c.kind == "forecast", C.c.id.in_(reviewed)))
+    C = schema.claims
+    query = record_select(C, ClaimRow).where(or_(C.c.kind == "forecast", reviewed(C)))
     with store.connect() as conn:
         rows = [ClaimRow(**r._mapping) for r in conn.execute(query)]
     reviewed_rows = apply_reviews(rows, latest_reviews(store, [row.id for row in rows]))

@@ -16,11 +16,10 @@ from sqlalchemy import Select, Table, func, select
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.event_listing import code_point_order
-from dyadwatch.store.reviews import apply_reviews, latest_reviews
+from dyadwatch.store.reviews import apply_reviews, latest_reviews, reviewed
 from dyadwatch.store.rows import ClaimRow, D, QuantityRow, record_select
 
 Row = TypeVar("Row", QuantityRow, ClaimRow)
-R = schema.reviews
 
 
 @dataclass(frozen=True)
@@ -46,20 +45,22 @@ def _page(store: Store, table: Table, row_type: type[Row], wanted: dict[str, str
     equal = {name: value for name, value in wanted.items() if value}
     columns = {"doc": D.c.name, **{name: table.c[name] for name in equal if name != "doc"}}
     conditions = [columns[name] == value for name, value in equal.items()]
-    reviewed = [row for row in _reviewed(store, table, row_type, equal.get("doc"))
-                if all(getattr(row, name) == value for name, value in equal.items())]
-    machine = record_select(table, row_type).where(~table.c.id.in_(select(R.c.record_id)), *conditions)
+    corrected = [row for row in reviewed_records(store, table, row_type, equal.get("doc"))
+                 if all(getattr(row, name) == value for name, value in equal.items())]
+    machine = record_select(table, row_type).where(~reviewed(table), *conditions)
     end = None if limit is None else offset + limit
     ordered = machine.order_by(code_point_order(store, D.c.name), table.c.start, table.c.id)
     with store.connect() as conn:
         rows = [row_type(**r._mapping) for r in conn.execute(ordered if end is None else ordered.limit(end))]
         total = conn.execute(select(func.count()).select_from(machine.subquery())).scalar() or 0
-    merged = heapq.merge(rows, sorted(reviewed, key=_order), key=_order)
-    return RecordPage(list(islice(merged, offset, end)), total + len(reviewed))
+    merged = heapq.merge(rows, sorted(corrected, key=_order), key=_order)
+    return RecordPage(list(islice(merged, offset, end)), total + len(corrected))
 
 
-def _reviewed(store: Store, table: Table, row_type: type[Row], doc: str | None) -> list[Row]:
-    query: Select = record_select(table, row_type).where(table.c.id.in_(select(R.c.record_id)))
+def reviewed_records(store: Store, table: Table, row_type: type[Row], doc: str | None = None) -> list[Row]:
+    """The records of a table (of one document) an analyst reviewed, with their reviews applied; the rejected
+    left out."""
+    query: Select = record_select(table, row_type).where(reviewed(table))
     if doc:
         query = query.where(D.c.name == doc)
     with store.connect() as conn:

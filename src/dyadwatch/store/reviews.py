@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, Table, insert, select
 
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.store import schema
@@ -108,6 +108,11 @@ def latest_reviews(store: Store, record_ids: Collection[str] | None = None) -> d
         except (DyadwatchError, ValueError, TypeError, RecursionError) as error:
             _warn_skipped(store, row, error)
     return latest
+
+
+def reviewed(table: Table) -> ColumnElement[bool]:
+    """The rows of a record table (events, quantities, claims) an analyst reviewed; `~reviewed(t)` the others."""
+    return table.c.id.in_(select(schema.reviews.c.record_id))
 
 
 def chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:

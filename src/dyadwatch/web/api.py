@@ -21,7 +21,7 @@ from dyadwatch.reconcile.indicators import indicator_page
 from dyadwatch.reconcile.stories import Story, StoryFilter
 from dyadwatch.reconcile.story_listing import story_listing
 from dyadwatch.store import queries
-from dyadwatch.store.event_listing import FACET_FIELDS, actor_roles, listing, records_per_document
+from dyadwatch.store.event_listing import actor_roles, listing, records_per_document
 from dyadwatch.store.queries import EventFilter
 from dyadwatch.store.record_listing import claim_page, figure_page
 from dyadwatch.store.review_values import ReviewValueError
@@ -405,8 +405,7 @@ def api_events(web: Context, type: Text = None, domain: Text = None, actor: Text
                offset: Offset = 0, facets: Facets = False) -> EventPage:
     """Events in date order (undated last) with reviews applied; `actor` matches a code and its sub-actors."""
     page = listing(web.store, EventFilter(type=type, domain=domain, actor=actor, doc=doc, since=since,
-                                          until=until, min_confidence=min_confidence, limit=limit), offset,
-                   FACET_FIELDS if facets else ())
+                                          until=until, min_confidence=min_confidence, limit=limit), offset, facets)
     return EventPage(total=page.total, limit=limit, offset=offset,
                      events=[EventOut(**r.as_dict()) for r in page.events],
                      facets=_facets_out(data.event_facets(page.facets)))
