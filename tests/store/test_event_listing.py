@@ -13,9 +13,11 @@ from dyadwatch.analysis.trends import Dated, event_trend, index_of
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.event_listing import (
+    DirectionCount,
     actor_roles,
     count_events,
     date_span,
+    direction_sums,
     facet_counts,
     list_events,
     order_key,
@@ -32,7 +34,9 @@ pytestmark = pytest.mark.both_backends
 FILTERS = [EventFilter(), EventFilter(min_confidence=0.0), EventFilter(actor="rus", since="2021"),
            EventFilter(actor="BLR-GOV"), EventFilter(until="2020-06", min_confidence=0.0), EventFilter(type="aid"),
            EventFilter(domain="ENERGY", since="2020-03", until="2021"), EventFilter(since="2021-05-28"),
-           EventFilter(doc="2021-07-russian-loans-and-refinancing.txt", min_confidence=0.0)]
+           EventFilter(doc="2021-07-russian-loans-and-refinancing.txt", min_confidence=0.0),
+           EventFilter(between=("rus", "BLR")), EventFilter(between=("BLR-GOV", "RUS"), min_confidence=0.0),
+           EventFilter(between=("EU", "BLR"), period="2021"), EventFilter(period="2021-06", min_confidence=0.0)]
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +140,26 @@ def test_record_totals_are_the_sums_of_the_records_per_document(reviewed: Store)
     per_document = records_per_document(reviewed, names).values()
     assert record_totals(reviewed) == {kind: sum(counts[place] for counts in per_document)
                                        for place, kind in enumerate(("events", "figures", "claims"))}
+
+
+@pytest.mark.parametrize(("a", "b", "min_confidence"), [("RUS", "BLR", None), ("blr", "rus", 0.0), ("EU", "BLR", 0.0)])
+def test_what_each_side_did_to_the_other_is_what_every_reviewed_event_adds_up_to(
+        reviewed: Store, a: str, b: str, min_confidence: float | None):
+    months: dict[str, list[DirectionCount]] = {}
+    domains: dict[str, list[DirectionCount]] = {}
+    for row in expected(reviewed, EventFilter(between=(a, b), min_confidence=min_confidence)):
+        if row.negated:
+            continue
+        forward = (row.source or "").startswith(a.upper()) and (row.target or "").startswith(b.upper())
+        for table, key in ((months, (row.date or "")[:7] if len(row.date or "") >= 7 else None),
+                           (domains, row.domain)):
+            if key is not None:
+                table.setdefault(key, [DirectionCount(), DirectionCount()])[0 if forward else 1] += \
+                    DirectionCount(1, row.intensity)
+    got = direction_sums(reviewed, a, b, min_confidence)
+    assert sorted(got.months) == sorted(months) and sorted(got.domains) == sorted(domains)
+    for wanted, found in ((months, got.months), (domains, got.domains)):
+        for key, sides in wanted.items():
+            assert [s.events for s in found[key]] == [s.events for s in sides], key
+            assert [round(s.intensity, 6) for s in found[key]] == [round(s.intensity, 6) for s in sides], key
+    assert months and domains

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -22,7 +22,15 @@ from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, reviewed
-from dyadwatch.store.rows import EVERY_EVENT, D, EventFilter, EventRow, event_matches, record_select
+from dyadwatch.store.rows import (
+    EVERY_EVENT,
+    D,
+    EventFilter,
+    EventRow,
+    belongs_to,
+    event_matches,
+    record_select,
+)
 
 E = schema.events
 FACET_FIELDS = ("type", "domain", "actor", "doc", "year")
@@ -49,6 +57,31 @@ class PeriodSums:
         self.cooperation += cooperation
         self.conflict += conflict
         self.events += events
+
+
+@dataclass(frozen=True)
+class DirectionCount:
+    """What one side did to the other in a period or a domain: how many events, and their summed intensity."""
+
+    events: int = 0
+    intensity: float = 0.0
+
+    def __add__(self, other: DirectionCount) -> DirectionCount:
+        return DirectionCount(self.events + other.events, self.intensity + other.intensity)
+
+
+@dataclass
+class DirectionSums:
+    """A→B (index 0) and B→A (index 1) per month (YYYY-MM) and per domain."""
+
+    months: dict[str, list[DirectionCount]] = field(default_factory=dict)
+    domains: dict[str, list[DirectionCount]] = field(default_factory=dict)
+
+    def add(self, event: EventRow, direction: int) -> None:
+        one = DirectionCount(1, event.intensity)
+        if event.date and len(event.date) >= 7:
+            self.months.setdefault(event.date[:7], [DirectionCount(), DirectionCount()])[direction] += one
+        self.domains.setdefault(event.domain, [DirectionCount(), DirectionCount()])[direction] += one
 
 
 def list_events(store: Store, where: EventFilter = EVERY_EVENT, offset: int = 0,
@@ -177,6 +210,10 @@ def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
         yield D.c.name.in_(where.docs)
     if where.actor:
         yield or_(of_actor(E.c.source, where.actor), of_actor(E.c.target, where.actor))
+    if where.between:
+        yield or_(_from_to(*where.between), _from_to(*reversed(where.between)))
+    if where.period:
+        yield E.c.date.startswith(where.period, autoescape=True)
     if where.since:  # a date at a coarser precision than `since` counts when it is that period or later
         yield and_(E.c.date.is_not(None), E.c.date >= func.substr(literal(where.since), 1, func.length(E.c.date)))
     if where.until:
@@ -251,6 +288,32 @@ def of_actor(column: Any, code: str) -> ColumnElement[bool]:
     """The column holds the actor code or one of its sub-actors (RUS holds RUS-GOV), as rows.involves reads it."""
     code = code.upper()
     return or_(column == code, column.startswith(f"{code}-", autoescape=True))
+
+
+def _from_to(a: str, b: str) -> ColumnElement[bool]:
+    return and_(of_actor(E.c.source, a), of_actor(E.c.target, b))
+
+
+def direction_sums(store: Store, a: str, b: str, min_confidence: float | None = None) -> DirectionSums:
+    """What `a` did to `b` and `b` to `a`: events and summed intensity per month and per domain (negated events
+    and dates without a month left out of the months, negated ones out of the domains), after reviews."""
+    where = EventFilter(between=(a, b), min_confidence=min_confidence)
+    side = case((_from_to(a, b), 0), else_=1)
+    month = func.substr(E.c.date, 1, 7)
+    counted = select(side, func.count(), func.coalesce(func.sum(E.c.intensity), 0.0)).where(
+        ~reviewed(E), E.c.negated.is_not(True), *_conditions(where))
+    sums = DirectionSums()
+    with store.connect() as conn:
+        for key, table, query in (
+                (month, sums.months, counted.add_columns(month).where(func.length(E.c.date) >= 7)),
+                (E.c.domain, sums.domains, counted.add_columns(E.c.domain))):
+            for direction, events, intensity, value in conn.execute(query.group_by(side, key)):
+                table.setdefault(value, [DirectionCount(), DirectionCount()])[direction] += \
+                    DirectionCount(events, float(intensity))
+    for row in reviewed_events(store, where):
+        if not row.negated:
+            sums.add(row, 0 if belongs_to(a.upper(), row.source) and belongs_to(b.upper(), row.target) else 1)
+    return sums
 
 
 def _of_country(column: Any, country: str) -> ColumnElement[bool]:

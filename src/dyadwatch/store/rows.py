@@ -120,6 +120,8 @@ class EventFilter:
     limit: int | None = None
     min_confidence: float | None = None  # None: the setting's default
     docs: tuple[str, ...] = ()  # any of these documents (none: every document)
+    between: tuple[str, str] | None = None  # from one of these actors (or countries) to the other, either way
+    period: str | None = None  # dated within this period at least as precisely ("2021-06": not "2021")
 
 
 EVERY_EVENT = EventFilter()  # no filter but the default confidence threshold
@@ -138,8 +140,18 @@ def record_select(table: Any, row_type: type) -> Select:
 
 def involves(source: str | None, target: str | None, actor: str) -> bool:
     """Whether an actor code (or a country, covering its sectors) is the source or the target."""
-    code = actor.upper()
-    return any(a and (a == code or a.startswith(f"{code}-")) for a in (source, target))
+    return belongs_to(actor.upper(), source) or belongs_to(actor.upper(), target)
+
+
+def belongs_to(code: str, actor_code: str | None) -> bool:
+    """Whether `actor_code` is `code` or one of its sub-actors (BLR-GOV belongs to BLR)."""
+    return bool(actor_code) and (actor_code == code or str(actor_code).startswith(f"{code}-"))
+
+
+def acts_between(source: str | None, target: str | None, a: str, b: str) -> bool:
+    """Whether the event goes from actor `a` to `b` or from `b` to `a` (codes cover their sub-actors)."""
+    a, b = a.upper(), b.upper()
+    return (belongs_to(a, source) and belongs_to(b, target)) or (belongs_to(b, source) and belongs_to(a, target))
 
 
 def event_matches(row: EventRow, where: EventFilter) -> bool:
@@ -153,6 +165,10 @@ def event_matches(row: EventRow, where: EventFilter) -> bool:
     if where.domain and row.domain != where.domain.lower():
         return False
     if where.actor and not involves(row.source, row.target, where.actor):
+        return False
+    if where.between and not acts_between(row.source, row.target, *where.between):
+        return False
+    if where.period and not (row.date or "").startswith(where.period):
         return False
     if where.since and (row.date is None or row.date < where.since[: len(row.date)]):
         return False

@@ -19,7 +19,8 @@ from dyadwatch.analysis.trends import PERIOD_LENGTH, TrendPoint
 from dyadwatch.knowledge import Actor as KnownActor
 from dyadwatch.reconcile.indicators import Indicator, group_figures
 from dyadwatch.store.queries import EventRow, QuantityRow
-from dyadwatch.web.data import DyadView, belongs_to
+from dyadwatch.store.rows import belongs_to
+from dyadwatch.web.data import DyadView
 
 Chart = dict[str, Any]
 FIGURE_CHARTS = 6  # the longest series on the figures page; the indicators page has them all

@@ -18,7 +18,9 @@ from dyadwatch.knowledge.labels import code_label
 from dyadwatch.search import Answer, Citation, Searcher
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.event_listing import DirectionCount, count_events, direction_sums, list_events
 from dyadwatch.store.queries import EventRow
+from dyadwatch.store.rows import EventFilter, belongs_to
 
 A = schema.actors
 D = schema.documents
@@ -111,11 +113,6 @@ def actor_activity(sources: Counter[str], targets: Counter[str]) -> list[ActorAc
     return sorted(activity, key=lambda a: (-a.total, a.code))
 
 
-def belongs_to(code: str, actor_code: str | None) -> bool:
-    """Whether `actor_code` is `code` or one of its sub-actors (BLR-GOV belongs to BLR), as the event filter says."""
-    return bool(actor_code) and (actor_code == code or str(actor_code).startswith(f"{code}-"))
-
-
 def counterparts(events: Iterable[EventRow], code: str) -> list[tuple[str, int]]:
     """The actors on the other side of `code`'s events, with how many events, most first."""
     counts: Counter[str] = Counter()
@@ -187,60 +184,24 @@ def _facets(counts: Iterable[tuple[str, str, Counter[str]]]) -> list[Facet]:
 
 
 @dataclass(frozen=True)
-class DirectionCount:
-    """What one side did to the other in a period or a domain: how many events, and their summed intensity."""
-
-    events: int = 0
-    intensity: float = 0.0
-
-    def plus(self, event: EventRow) -> DirectionCount:
-        return DirectionCount(self.events + 1, self.intensity + event.intensity)
-
-
-@dataclass(frozen=True)
 class DyadView:
-    """A→B and B→A side by side: per month, per domain, and the events behind them."""
+    """A→B and B→A side by side: per month, per domain, and one page of the events behind them."""
 
     a: str
     b: str
-    months: dict[str, tuple[DirectionCount, DirectionCount]]
-    domains: dict[str, tuple[DirectionCount, DirectionCount]]
+    months: dict[str, list[DirectionCount]]
+    domains: dict[str, list[DirectionCount]]
     events: list[EventRow]
+    total: int  # the events between the two (in the month asked for), of which `events` is the first page
 
 
-def dyad_view(events: Iterable[EventRow], a: str, b: str, month: str | None = None) -> DyadView:
-    """The events between countries (or actors) `a` and `b` in either direction, negated ones left out of the
-    counts; `month` (YYYY-MM) narrows the listed events to one bar of the chart."""
-    months: dict[str, tuple[DirectionCount, DirectionCount]] = {}
-    domains: dict[str, tuple[DirectionCount, DirectionCount]] = {}
-    listed = []
-    for event in events:
-        side = _direction(event, a, b)
-        if side is None:
-            continue
-        if not month or (event.date or "").startswith(month):
-            listed.append(event)
-        if event.negated:
-            continue
-        period = (event.date or "")[:7]
-        if len(period) == 7:  # a bar needs a month; a year-only date still counts in its domain
-            _count(months, period, side, event)
-        _count(domains, event.domain, side, event)
-    return DyadView(a, b, dict(sorted(months.items())), dict(sorted(domains.items())), listed)
-
-
-def _count(table: dict[str, tuple[DirectionCount, DirectionCount]], key: str, side: int, event: EventRow) -> None:
-    forward, backward = table.get(key, (DirectionCount(), DirectionCount()))
-    table[key] = (forward.plus(event), backward) if side == 0 else (forward, backward.plus(event))
-
-
-def _direction(event: EventRow, a: str, b: str) -> int | None:
-    """0 when `a` acts on `b`, 1 when `b` acts on `a`, None for any other event."""
-    if belongs_to(a, event.source) and belongs_to(b, event.target):
-        return 0
-    if belongs_to(b, event.source) and belongs_to(a, event.target):
-        return 1
-    return None
+def dyad_view(store: Store, a: str, b: str, month: str | None, min_confidence: float | None, page: int) -> DyadView:
+    """The events between `a` and `b` in either direction counted by month and by domain, and the first `page`
+    of them (of `month`, YYYY-MM, when one is asked for: one bar of the chart)."""
+    sums = direction_sums(store, a, b, min_confidence)
+    where = EventFilter(between=(a, b), period=month, min_confidence=min_confidence, limit=page)
+    return DyadView(a, b, dict(sorted(sums.months.items())), dict(sorted(sums.domains.items())),
+                    list_events(store, where), count_events(store, where))
 
 
 def busiest_pair(pairs: Mapping[tuple[str | None, str | None], int]) -> tuple[str, str] | None:

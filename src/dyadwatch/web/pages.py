@@ -53,6 +53,7 @@ INDICATORS_PAGE = 100  # indicators on one page of their list
 RECORDS_PAGE = 200  # figures or claims on one page of their lists
 FORECASTS_PAGE = 50  # forecasts on one page, each with the stories bearing on it
 SOURCES_PAGE = 100  # documents on one page of sources, and publishers shown
+DYAD_PAGE = 200  # events listed under the dyad chart
 STORIES_PAGE = 100
 SPLIT_FIELD = "split_"  # a story's report ticked to leave it: split_ and the report's event id
 # Statuses offered on the forecasts page; an analyst may type any other (review_values.MAX_STATUS characters).
@@ -140,8 +141,7 @@ def dyad_page(request: Request, web: Context, a: Text = None, b: Text = None,
     threshold = _threshold(min_confidence)
     pair = (a.strip().upper(), b.strip().upper()) if a and b else \
         data.busiest_pair(pair_counts(web.store, EventFilter(min_confidence=threshold)))
-    events = queries.events(web.store, EventFilter(actor=pair[0], min_confidence=threshold)) if pair else []
-    view = data.dyad_view(events, *pair, month=month) if pair else None
+    view = data.dyad_view(web.store, *pair, month, threshold, DYAD_PAGE) if pair else None
     return render(request, "dyad.html", {
         "view": view, "month": month or "", "dyad_chart": charts.dyad_chart(view) if view else None,
         "names": data.actor_names(web.store)})
