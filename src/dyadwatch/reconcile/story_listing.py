@@ -23,7 +23,7 @@ from dyadwatch.reconcile.story_table import less_certain, read_stories
 from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import PeriodSums, actor_count_query, code_point_order, of_actor, period_sums
+from dyadwatch.store.event_listing import PeriodSums, actor_counts, code_point_order, of_actor, period_sums
 
 S = schema.stories
 SEVERAL_SOURCES = (2, 3)  # the "told by at least N documents" facet
@@ -97,7 +97,7 @@ def _facets(store: Store, selected: Select, parts: list[Story]) -> dict[str, Cou
             column = base.c[name]
             counts[name].update({value: n for value, n in conn.execute(select(column, func.count()).group_by(column))
                                  if value})
-        counts["actor"].update({code: n for code, n in conn.execute(actor_count_query(base))})
+        counts["actor"].update(actor_counts(conn, base))
         for several in SEVERAL_SOURCES:
             told = select(func.count()).select_from(base).where(base.c.source_count >= several)
             counts["min_sources"][str(several)] += conn.execute(told).scalar() or 0

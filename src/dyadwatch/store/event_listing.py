@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 
 from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema
@@ -134,8 +134,10 @@ def _facets(store: Store, where: EventFilter, reviewed: list[EventRow], fields: 
     counts: dict[str, Counter[str]] = {name: Counter() for name in fields}
     with store.connect() as conn:
         for name in fields:
-            query = actor_count_query(base) if name == "actor" else \
-                select(grouped[name], func.count()).where(grouped[name].is_not(None)).group_by(grouped[name])
+            if name == "actor":
+                counts[name].update(actor_counts(conn, base))
+                continue
+            query = select(grouped[name], func.count()).where(grouped[name].is_not(None)).group_by(grouped[name])
             counts[name].update({value: n for value, n in conn.execute(query) if value})
         if "doc" in counts:
             names = _document_names(conn, list(counts["doc"]))
@@ -152,14 +154,17 @@ def order_key(row: EventRow) -> tuple[Any, ...]:
     return row.date is None, row.date or "", row.doc, row.start, row.id
 
 
-def actor_count_query(base: Any) -> Select:
+def actor_counts(conn: Any, base: Any) -> Counter[str]:
     """Rows (events, stories) per actor code of a subquery: as source, and as target where it is not also the
-    source."""
-    as_source = select(base.c.source.label("code")).where(base.c.source.is_not(None))
-    as_target = select(base.c.target.label("code")).where(
-        base.c.target.is_not(None), or_(base.c.source.is_(None), base.c.target != base.c.source))
-    both = union_all(as_source, as_target).subquery()
-    return select(both.c.code, func.count()).group_by(both.c.code)
+    source. Added up from the rows per (source, target) pair: one GROUP BY, half the time of two."""
+    counts: Counter[str] = Counter()
+    for source, target, n in conn.execute(select(base.c.source, base.c.target, func.count())
+                                          .group_by(base.c.source, base.c.target)):
+        if source:
+            counts[source] += n
+        if target and target != source:
+            counts[target] += n
+    return counts
 
 
 def _unreviewed_columns(where: EventFilter) -> Select:
