@@ -328,16 +328,11 @@ def _of_country(column: Any, country: str) -> ColumnElement[bool]:
 
 def actor_roles(store: Store) -> tuple[Counter[str], Counter[str]]:
     """Events per actor code as source and as target, at the default confidence threshold, after reviews."""
-    base = _unreviewed_columns(EVERY_EVENT).subquery()
     sources: Counter[str] = Counter()
     targets: Counter[str] = Counter()
-    with store.connect() as conn:
-        for counter, column in ((sources, base.c.source), (targets, base.c.target)):
-            counter.update({code: n for code, n in conn.execute(
-                select(column, func.count()).where(column.is_not(None)).group_by(column)) if code})
-    for row in reviewed_events(store):
-        sources.update([row.source] if row.source else [])
-        targets.update([row.target] if row.target else [])
+    for (source, target), n in pair_counts(store).items():
+        sources.update({source: n} if source else {})
+        targets.update({target: n} if target else {})
     return sources, targets
 
 
