@@ -26,6 +26,7 @@ from dyadwatch.reconcile.story_rules import (
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
+from dyadwatch.store.rows import EventRow
 from dyadwatch.web.app import create_app
 from tests.conftest import DEMO, REPO
 
@@ -225,3 +226,23 @@ def assert_same_as_recomputed(store: Store) -> None:
     for by in ("month", "year"):
         items = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target) for s in fresh]
         assert story_trend(store, by) == index_of(items, by)
+
+
+def _joint_report(event_id: str, doc: str, source: str, target: str, event_type: str = "COOPERATE") -> EventRow:
+    return EventRow(id=event_id, doc=doc, doc_date="2022-03-01", date="2022-02", date_precision="month",
+                    type=event_type, mode="", domain="military", source=source, target=target, negated=False,
+                    intensity=5.0, start=0, end=40, quote="The two armies held a joint exercise in February.",
+                    trigger_start=None, trigger_end=None)
+
+
+def test_naming_the_other_side_first_is_no_disagreement_on_a_joint_act_but_another_country_is():
+    def story_of(*rows: EventRow):
+        return summarise("s1", [happening(row, {}) for row in rows])
+
+    flipped = story_of(_joint_report("e1", "a.txt", "KAZ", "KGZ"), _joint_report("e2", "b.txt", "KGZ-MIL", "KAZ"))
+    assert not [c for c in flipped.contradictions if c.field == "source"]
+    third = story_of(_joint_report("e1", "a.txt", "KAZ", "KGZ"), _joint_report("e2", "b.txt", "UZB", "KAZ"))
+    assert [c.versions for c in third.contradictions if c.field == "source"] == [{"KAZ": ["a.txt"], "UZB": ["b.txt"]}]
+    one_sided = story_of(_joint_report("e1", "a.txt", "KAZ", "KGZ", "AID"),
+                         _joint_report("e2", "b.txt", "KGZ", "KAZ", "AID"))
+    assert [c.field for c in one_sided.contradictions] == ["source"]

@@ -330,13 +330,20 @@ def _contradictions(reports: list[Report], rows: list[EventRow]) -> list[Contrad
     if any(not overlap(a, b) for a in spans for b in spans):
         shown = {row.id: _date_as_told(row) for row in rows}
         found.append(Contradiction("date", _versions(reports, lambda r: shown[r.event_id])))
-    sources = {r.source for r in reports if r.source}
-    if len({country(s) for s in sources}) > 1:
+    if _actors_disagree(reports, rows[0].type in SYMMETRIC_TYPES):
         found.append(Contradiction("source", _versions(reports, lambda r: r.source)))
     amounts = [set(r.figures) for r in reports if r.figures]
     if len(amounts) > 1 and not set.intersection(*amounts):
         found.append(Contradiction("figure", _versions(reports, lambda r: ", ".join(r.figures) or None)))
     return found
+
+
+def _actors_disagree(reports: list[Report], joint: bool) -> bool:
+    """Sources of different countries; for a joint act, which side is named first is no disagreement, so only
+    more than two countries between the reports are."""
+    if joint:
+        return len({country(code) for r in reports for code in (r.source, r.target) if code}) > 2
+    return len({country(r.source) for r in reports if r.source}) > 1
 
 
 def _date_as_told(row: EventRow) -> str | None:
