@@ -3,12 +3,14 @@ full recomputation (every pair of events compared, no blocking) on the demo and 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from dyadwatch.analysis.trends import Dated, index_of, story_trend
 from dyadwatch.ingest.service import ingest
@@ -28,7 +30,7 @@ from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
 from dyadwatch.store.rows import EventRow
 from dyadwatch.web.app import create_app
-from tests.conftest import DEMO, REPO
+from tests.conftest import DEMO, REPO, Databases
 
 TRANCHE = "Russia disbursed the third tranche of its loan to Belarus"
 REPORTS = {  # the first two differ in date and share no figure; the third, dated by month only, fits both
@@ -246,3 +248,22 @@ def test_naming_the_other_side_first_is_no_disagreement_on_a_joint_act_but_anoth
     one_sided = story_of(_joint_report("e1", "a.txt", "KAZ", "KGZ", "AID"),
                          _joint_report("e2", "b.txt", "KGZ", "KAZ", "AID"))
     assert [c.field for c in one_sided.contradictions] == ["source"]
+
+
+@pytest.mark.both_backends
+def test_joint_acts_stored_with_an_order_only_source_contradiction_lose_it_on_upgrade(demo_store: Store,
+                                                                                        databases: Databases):
+    store = databases.copy(demo_store, "joint_sources")
+    build_stories(store)
+    with store.write() as conn:
+        joint = conn.execute(text("SELECT s.id, r.source, r.target FROM stories s JOIN story_reports r "
+                                  "ON r.story_id = s.id WHERE s.type IN ('AGREE', 'CONSULT', 'COOPERATE') "
+                                  "AND s.report_count = 1 AND r.target IS NOT NULL")).first()
+        assert joint is not None
+        flipped = [["source", {joint.source: ["a.txt"], joint.target: ["b.txt"]}]]
+        conn.execute(text("UPDATE stories SET contradictions = :c WHERE id = :id"),
+                     {"c": json.dumps(flipped), "id": joint.id})
+        conn.execute(text("UPDATE alembic_version SET version_num = '0006'"))
+    store.close()
+    upgraded = Store(store.url)
+    assert not [c for c in story(upgraded, joint.id).contradictions if c.field == "source"]
