@@ -27,7 +27,7 @@ from dyadwatch.store.rows import (
     D,
     EventFilter,
     EventRow,
-    belongs_to,
+    direction_of,
     event_matches,
     record_select,
 )
@@ -76,12 +76,6 @@ class DirectionSums:
 
     months: dict[str, list[DirectionCount]] = field(default_factory=dict)
     domains: dict[str, list[DirectionCount]] = field(default_factory=dict)
-
-    def add(self, event: EventRow, direction: int) -> None:
-        one = DirectionCount(1, event.intensity)
-        if event.date and len(event.date) >= 7:
-            self.months.setdefault(event.date[:7], [DirectionCount(), DirectionCount()])[direction] += one
-        self.domains.setdefault(event.domain, [DirectionCount(), DirectionCount()])[direction] += one
 
 
 def list_events(store: Store, where: EventFilter = EVERY_EVENT, offset: int = 0,
@@ -313,12 +307,19 @@ def direction_sums(store: Store, a: str, b: str, min_confidence: float | None = 
                 (month, sums.months, counted.add_columns(month).where(func.length(E.c.date) >= 7)),
                 (E.c.domain, sums.domains, counted.add_columns(E.c.domain))):
             for direction, events, intensity, value in conn.execute(query.group_by(side, key)):
-                table.setdefault(value, [DirectionCount(), DirectionCount()])[direction] += \
-                    DirectionCount(events, float(intensity))
+                _add(table, value, direction, DirectionCount(events, float(intensity)))
     for row in reviewed_events(store, where):
-        if not row.negated:
-            sums.add(row, 0 if belongs_to(a.upper(), row.source) and belongs_to(b.upper(), row.target) else 1)
+        direction, one = direction_of(row.source, row.target, a, b), DirectionCount(1, row.intensity)
+        if row.negated or direction is None:
+            continue
+        if row.date and len(row.date) >= 7:
+            _add(sums.months, row.date[:7], direction, one)
+        _add(sums.domains, row.domain, direction, one)
     return sums
+
+
+def _add(table: dict[str, list[DirectionCount]], key: str, direction: int, count: DirectionCount) -> None:
+    table.setdefault(key, [DirectionCount(), DirectionCount()])[direction] += count
 
 
 def _of_country(column: Any, country: str) -> ColumnElement[bool]:

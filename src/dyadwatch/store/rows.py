@@ -148,10 +148,13 @@ def belongs_to(code: str, actor_code: str | None) -> bool:
     return bool(actor_code) and (actor_code == code or str(actor_code).startswith(f"{code}-"))
 
 
-def acts_between(source: str | None, target: str | None, a: str, b: str) -> bool:
-    """Whether the event goes from actor `a` to `b` or from `b` to `a` (codes cover their sub-actors)."""
+def direction_of(source: str | None, target: str | None, a: str, b: str) -> int | None:
+    """0 when the event goes from actor `a` to `b`, 1 when from `b` to `a`, None otherwise (codes cover their
+    sub-actors)."""
     a, b = a.upper(), b.upper()
-    return (belongs_to(a, source) and belongs_to(b, target)) or (belongs_to(b, source) and belongs_to(a, target))
+    if belongs_to(a, source) and belongs_to(b, target):
+        return 0
+    return 1 if belongs_to(b, source) and belongs_to(a, target) else None
 
 
 def event_matches(row: EventRow, where: EventFilter) -> bool:
@@ -166,7 +169,7 @@ def event_matches(row: EventRow, where: EventFilter) -> bool:
         return False
     if where.actor and not involves(row.source, row.target, where.actor):
         return False
-    if where.between and not acts_between(row.source, row.target, *where.between):
+    if where.between and direction_of(row.source, row.target, *where.between) is None:
         return False
     if where.period and not (row.date or "").startswith(where.period):
         return False

@@ -18,7 +18,7 @@ from dyadwatch.knowledge.labels import code_label
 from dyadwatch.search import Answer, Citation, Searcher
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import DirectionCount, count_events, direction_sums, list_events
+from dyadwatch.store.event_listing import DirectionCount, direction_sums, listing
 from dyadwatch.store.queries import EventRow
 from dyadwatch.store.rows import EventFilter, belongs_to
 
@@ -199,9 +199,10 @@ def dyad_view(store: Store, a: str, b: str, month: str | None, min_confidence: f
     """The events between `a` and `b` in either direction counted by month and by domain, and the first `page`
     of them (of `month`, YYYY-MM, when one is asked for: one bar of the chart)."""
     sums = direction_sums(store, a, b, min_confidence)
-    where = EventFilter(between=(a, b), period=month, min_confidence=min_confidence, limit=page)
-    return DyadView(a, b, dict(sorted(sums.months.items())), dict(sorted(sums.domains.items())),
-                    list_events(store, where), count_events(store, where))
+    listed = listing(store, EventFilter(between=(a, b), period=month, min_confidence=min_confidence, limit=page),
+                     facets=False)
+    return DyadView(a, b, dict(sorted(sums.months.items())), dict(sorted(sums.domains.items())), listed.events,
+                    listed.total)
 
 
 def busiest_pair(pairs: Mapping[tuple[str | None, str | None], int]) -> tuple[str, str] | None:
