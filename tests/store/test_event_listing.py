@@ -142,7 +142,8 @@ def test_record_totals_are_the_sums_of_the_records_per_document(reviewed: Store)
                                        for place, kind in enumerate(("events", "figures", "claims"))}
 
 
-@pytest.mark.parametrize(("a", "b", "min_confidence"), [("RUS", "BLR", None), ("blr", "rus", 0.0), ("EU", "BLR", 0.0)])
+@pytest.mark.parametrize(("a", "b", "min_confidence"), [
+    ("RUS", "BLR", None), ("blr", "rus", None), ("blr", "rus", 0.0), ("EU", "BLR", 0.0), ("BLR-GOV", "RUS", None)])
 def test_what_each_side_did_to_the_other_is_what_every_reviewed_event_adds_up_to(
         reviewed: Store, a: str, b: str, min_confidence: float | None):
     months: dict[str, list[DirectionCount]] = {}

@@ -20,7 +20,7 @@ from dyadwatch.knowledge import Knowledge
 from dyadwatch.measures import indicator_key
 from dyadwatch.model import Document, Extraction
 from dyadwatch.stemming import stems_of_all
-from dyadwatch.store import migrations, schema
+from dyadwatch.store import event_tallies, migrations, schema
 from dyadwatch.store.fulltext import FullText, full_text_for
 
 DEFAULT_DB = "dyadwatch.db"
@@ -197,6 +197,7 @@ class Store:
         return Saved(document.name, "stored")
 
     def _delete_document(self, conn: Connection, document_id: int) -> None:
+        event_tallies.remove_document(conn, document_id)
         for table in (schema.events, schema.quantities, schema.claims, schema.mentions):
             conn.execute(table.delete().where(table.c.document_id == document_id))
         if self.full_text:
@@ -231,6 +232,9 @@ class Store:
                  "trigger_start": e.trigger.start, "trigger_end": e.trigger.end,
                  **_span_columns("source", e.source_span), **_span_columns("target", e.target_span)}
                 for e in extraction.events])
+            event_tallies.add_events(conn, [
+                event_tallies.TalliedEvent(e.type, e.domain, e.date, e.source, e.target, e.negated, e.intensity,
+                                           e.confidence, document.name) for e in extraction.events])
         if extraction.quantities:
             conn.execute(insert(schema.quantities), [
                 {**base, "id": ids.next("q", q.quote, q.unit, f"{q.value:g}"), "start": q.evidence.start,

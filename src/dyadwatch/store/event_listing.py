@@ -12,15 +12,16 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 
 from dyadwatch.settings import confidence_threshold
-from dyadwatch.store import schema
+from dyadwatch.store import event_tallies, schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.event_tallies import Tally
 from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, reviewed
 from dyadwatch.store.rows import (
     EVERY_EVENT,
@@ -115,6 +116,8 @@ def _page(store: Store, where: EventFilter, offset: int, reviewed: list[EventRow
 
 
 def _count(store: Store, where: EventFilter, reviewed: list[EventRow]) -> int:
+    if tallied(where):
+        return sum(t.events for t in _tallies(store, ("type",))["type"].values()) + len(reviewed)
     with store.connect() as conn:
         machine = conn.execute(select(func.count()).select_from(_unreviewed_columns(where).subquery())).scalar() or 0
     return machine + len(reviewed)
@@ -122,6 +125,17 @@ def _count(store: Store, where: EventFilter, reviewed: list[EventRow]) -> int:
 
 def _facets(store: Store, where: EventFilter, reviewed: list[EventRow], fields: tuple[str, ...]
             ) -> dict[str, Counter[str]]:
+    counts = _tallied_facets(store, fields) if tallied(where) else _counted_facets(store, where, fields)
+    for row in reviewed:
+        values = {"type": [row.type], "domain": [row.domain], "doc": [row.doc], "year": [(row.date or "")[:4]],
+                  "actor": list({row.source, row.target})}
+        for name in fields:
+            counts[name].update(value for value in values[name] if value)
+    return counts
+
+
+def _counted_facets(store: Store, where: EventFilter, fields: tuple[str, ...]) -> dict[str, Counter[str]]:
+    """The facets of the unreviewed events the filter selects, grouped by the database."""
     base = _unreviewed_columns(where).subquery()
     grouped = {"type": base.c.type, "domain": base.c.domain, "doc": base.c.document_id,
                "year": func.substr(base.c.date, 1, 4)}
@@ -136,12 +150,39 @@ def _facets(store: Store, where: EventFilter, reviewed: list[EventRow], fields: 
         if "doc" in counts:
             names = _document_names(conn, list(counts["doc"]))
             counts["doc"] = Counter({names[number]: n for number, n in counts["doc"].items()})
-    for row in reviewed:
-        values = {"type": [row.type], "domain": [row.domain], "doc": [row.doc], "year": [(row.date or "")[:4]],
-                  "actor": list({row.source, row.target})}
-        for name in fields:
-            counts[name].update(value for value in values[name] if value)
     return counts
+
+
+def _tallied_facets(store: Store, fields: tuple[str, ...]) -> dict[str, Counter[str]]:
+    """The facets of every unreviewed event at the default threshold, read from the tallies."""
+    stored = _tallies(store, tuple("pair" if name == "actor" else name for name in fields))
+    counts = {name: Counter({value: t.events for value, t in stored[name].items()}) for name in fields
+              if name != "actor"}
+    if "actor" in fields:
+        counts["actor"] = _actors_of_pairs(_pairs_of(stored["pair"]))
+    return counts
+
+
+def _pairs_of(tallies: dict[str, Tally]) -> Counter[tuple[str | None, str | None]]:
+    return Counter({event_tallies.pair_of(value): t.events for value, t in tallies.items()})
+
+
+def tallied(where: EventFilter) -> bool:
+    """Whether the filter selects what the tallies count: every event at the default confidence threshold."""
+    default = confidence_threshold(None)
+    return replace(where, limit=None, min_confidence=None) == EVERY_EVENT and \
+        confidence_threshold(where.min_confidence) == default
+
+
+def _tallies(store: Store, facets: tuple[str, ...]) -> dict[str, dict[str, Tally]]:
+    """The tallies of the facets, less the reviewed events as stored (they are added as corrected apart)."""
+    with store.connect() as conn:
+        found = {facet: event_tallies.read(conn, facet) for facet in facets}
+        reviewed_as_stored = event_tallies.stored_events(conn, reviewed(E))
+    for (facet, value), tally in event_tallies.tallies_of(reviewed_as_stored).items():
+        if facet in found:
+            found[facet].setdefault(value, Tally()).add(tally, -1)
+    return {facet: {value: t for value, t in values.items() if t.events > 0} for facet, values in found.items()}
 
 
 def order_key(row: EventRow) -> tuple[Any, ...]:
@@ -151,9 +192,13 @@ def order_key(row: EventRow) -> tuple[Any, ...]:
 def actor_counts(conn: Any, base: Any) -> Counter[str]:
     """Rows (events, stories) per actor code of a subquery: as source, and as target where it is not also the
     source. Added up from the rows per (source, target) pair: one GROUP BY, half the time of two."""
+    return _actors_of_pairs(Counter({(source, target): n for source, target, n in conn.execute(
+        select(base.c.source, base.c.target, func.count()).group_by(base.c.source, base.c.target))}))
+
+
+def _actors_of_pairs(pairs: Counter[tuple[str | None, str | None]]) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for source, target, n in conn.execute(select(base.c.source, base.c.target, func.count())
-                                          .group_by(base.c.source, base.c.target)):
+    for (source, target), n in pairs.items():
         if source:
             counts[source] += n
         if target and target != source:
@@ -235,9 +280,17 @@ def records_per_document(store: Store, names: Sequence[str]) -> dict[str, tuple[
 
 def record_totals(store: Store) -> dict[str, int]:
     """Events (at the default confidence threshold), figures and claims in the database, after reviews."""
-    return {"events": count_events(store, EVERY_EVENT),
-            "figures": sum(_kept_per_document(store, schema.quantities).values()),
-            "claims": sum(_kept_per_document(store, schema.claims).values())}
+    return {"events": count_events(store, EVERY_EVENT), "figures": _kept_total(store, schema.quantities),
+            "claims": _kept_total(store, schema.claims)}
+
+
+def _kept_total(store: Store, table: Any) -> int:
+    """The records of `table` less those an analyst rejected."""
+    with store.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(table)).scalar() or 0
+        reviewed_ids = conn.execute(select(table.c.id).where(reviewed(table))).scalars().all()
+    reviews = latest_reviews(store, reviewed_ids)
+    return total - sum(1 for review in reviews.values() if review.action == "reject")
 
 
 def _kept_per_document(store: Store, table: Any, names: Sequence[str] | None = None) -> Counter[str]:
@@ -260,6 +313,11 @@ def intensity_sums(store: Store, length: int, domain: str | None = None, actors:
                    ) -> dict[tuple[str, str], PeriodSums]:
     """Per period (the first `length` characters of the date) and domain, the unreviewed events' positive and
     negative intensities added up, and their number; negated events and coarser dates left out."""
+    if actors is None and length in event_tallies.TREND_LENGTHS:
+        facet = f"trend{length}"
+        sums = {event_tallies.trend_of(value): PeriodSums(t.positive, t.negative, t.events)
+                for value, t in _tallies(store, (facet,))[facet].items()}
+        return {key: value for key, value in sums.items() if not domain or key[1] == domain}
     return period_sums(store, E, length, domain, actors, ~reviewed(E),
                        E.c.confidence >= confidence_threshold(None))
 
@@ -295,8 +353,22 @@ def _from_to(a: str, b: str) -> ColumnElement[bool]:
 
 def direction_sums(store: Store, a: str, b: str, min_confidence: float | None = None) -> DirectionSums:
     """What `a` did to `b` and `b` to `a`: events and summed intensity per month and per domain (negated events
-    and dates without a month left out of the months, negated ones out of the domains), after reviews."""
+    and dates without a month left out of the months, negated ones out of the domains), after reviews. Two
+    countries at the default threshold are read from the tallies; actors, or another threshold, are added up."""
     where = EventFilter(between=(a, b), min_confidence=min_confidence)
+    countries = "-" not in a + b and tallied(replace(where, between=None))
+    sums = _tallied_directions(store, a.upper(), b.upper()) if countries else _counted_directions(store, where, a, b)
+    for row in reviewed_events(store, where):
+        direction, one = direction_of(row.source, row.target, a, b), DirectionCount(1, row.intensity)
+        if row.negated or direction is None:
+            continue
+        if row.date and len(row.date) >= 7:
+            _add(sums.months, row.date[:7], direction, one)
+        _add(sums.domains, row.domain, direction, one)
+    return sums
+
+
+def _counted_directions(store: Store, where: EventFilter, a: str, b: str) -> DirectionSums:
     side = case((_from_to(a, b), 0), else_=1)
     month = func.substr(E.c.date, 1, 7)
     counted = select(side, func.count(), func.coalesce(func.sum(E.c.intensity), 0.0)).where(
@@ -308,13 +380,19 @@ def direction_sums(store: Store, a: str, b: str, min_confidence: float | None = 
                 (E.c.domain, sums.domains, counted.add_columns(E.c.domain))):
             for direction, events, intensity, value in conn.execute(query.group_by(side, key)):
                 _add(table, value, direction, DirectionCount(events, float(intensity)))
-    for row in reviewed_events(store, where):
-        direction, one = direction_of(row.source, row.target, a, b), DirectionCount(1, row.intensity)
-        if row.negated or direction is None:
-            continue
-        if row.date and len(row.date) >= 7:
-            _add(sums.months, row.date[:7], direction, one)
-        _add(sums.domains, row.domain, direction, one)
+    return sums
+
+
+def _tallied_directions(store: Store, a: str, b: str) -> DirectionSums:
+    sides = [(a, b)] if a == b else [(a, b), (b, a)]  # a country with itself: every event is "a to b"
+    facets = {(kind, direction): event_tallies.dyad_facet(kind, *pair)
+              for kind in ("month", "domain") for direction, pair in enumerate(sides)}
+    found = _tallies(store, tuple(facets.values()))
+    sums = DirectionSums()
+    for (kind, direction), facet in facets.items():
+        for value, tally in found[facet].items():
+            _add(sums.months if kind == "month" else sums.domains, value or None, direction,
+                 DirectionCount(tally.events, tally.positive + tally.negative))
     return sums
 
 
@@ -339,19 +417,23 @@ def actor_roles(store: Store) -> tuple[Counter[str], Counter[str]]:
 
 def date_span(store: Store) -> tuple[str, str] | None:
     """The earliest and the latest event date (ISO, any precision), at the default threshold, after reviews."""
-    base = _unreviewed_columns(EVERY_EVENT).subquery()
     with store.connect() as conn:
-        earliest, latest = conn.execute(select(func.min(base.c.date), func.max(base.c.date))).one()
-    dates = sorted([d for d in (earliest, latest) if d] + [r.date for r in reviewed_events(store) if r.date])
+        as_stored = event_tallies.tallies_of(event_tallies.stored_events(conn, reviewed(E)))
+        less = Counter({value: t.events for (facet, value), t in as_stored.items() if facet == "date"})
+        stored = event_tallies.date_ends(conn, less)
+    dates = sorted(stored + [r.date for r in reviewed_events(store) if r.date])
     return (dates[0], dates[-1]) if dates else None
 
 
 def pair_counts(store: Store, where: EventFilter = EVERY_EVENT) -> Counter[tuple[str | None, str | None]]:
     """Events per (source, target) code pair among those the filter selects, after reviews."""
-    base = _unreviewed_columns(where).subquery()
-    query = select(base.c.source, base.c.target, func.count()).group_by(base.c.source, base.c.target)
-    with store.connect() as conn:
-        counts: Counter[tuple[str | None, str | None]] = Counter(
-            {(source, target): n for source, target, n in conn.execute(query)})
+    counts: Counter[tuple[str | None, str | None]]
+    if tallied(where):
+        counts = _pairs_of(_tallies(store, ("pair",))["pair"])
+    else:
+        base = _unreviewed_columns(where).subquery()
+        query = select(base.c.source, base.c.target, func.count()).group_by(base.c.source, base.c.target)
+        with store.connect() as conn:
+            counts = Counter({(source, target): n for source, target, n in conn.execute(query)})
     counts.update((row.source, row.target) for row in reviewed_events(store, where))
     return counts

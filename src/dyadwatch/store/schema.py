@@ -255,3 +255,14 @@ story_state = Table(
     Column("key", String(32), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# The stored events at the default confidence threshold, counted per value of what the unfiltered pages add up
+# (store/event_tallies.py): kept as documents are stored and removed, so those pages read a few rows per value.
+event_tallies = Table(
+    "event_tallies", metadata,
+    Column("facet", String(80), primary_key=True),
+    Column("value", Text, primary_key=True),
+    Column("events", Integer, nullable=False),
+    Column("positive", Float, nullable=False),
+    Column("negative", Float, nullable=False),
+)
