@@ -22,6 +22,7 @@ from dyadwatch.store.event_listing import (
     list_events,
     order_key,
     pair_counts,
+    period_pair_counts,
     record_totals,
     records_per_document,
 )
@@ -128,6 +129,14 @@ def test_actor_roles_and_the_date_span_match_every_reviewed_event(reviewed: Stor
                                      Counter(e.target for e in wanted if e.target))
     dates = sorted(e.date for e in wanted if e.date)
     assert date_span(reviewed) == (dates[0], dates[-1])
+
+
+@pytest.mark.parametrize(("where", "length"), [(EventFilter(actor="BLR"), 7), (EventFilter(actor="RUS-GOV"), 4),
+                                               (EventFilter(min_confidence=0.0), 7)])
+def test_period_pair_counts_match_every_reviewed_event(reviewed: Store, where: EventFilter, length: int):
+    wanted = Counter(((e.date or "")[:length] if len(e.date or "") >= length else None, e.source, e.target)
+                     for e in expected(reviewed, where))
+    assert period_pair_counts(reviewed, where, length) == wanted and wanted
 
 
 def test_pair_counts_match_every_reviewed_event(reviewed: Store):

@@ -425,6 +425,20 @@ def date_span(store: Store) -> tuple[str, str] | None:
     return (dates[0], dates[-1]) if dates else None
 
 
+def period_pair_counts(store: Store, where: EventFilter, length: int
+                       ) -> Counter[tuple[str | None, str | None, str | None]]:
+    """Events per (period, source, target) among those the filter selects, after reviews; the period is the first
+    `length` characters of the date, None for a date less precise or none."""
+    base = _unreviewed_columns(where).subquery()
+    period = case((func.length(base.c.date) >= length, func.substr(base.c.date, 1, length)), else_=None)
+    query = select(period, base.c.source, base.c.target, func.count()).group_by(period, base.c.source, base.c.target)
+    with store.connect() as conn:
+        counts = Counter({(when, source, target): n for when, source, target, n in conn.execute(query)})
+    counts.update(((row.date or "")[:length] if len(row.date or "") >= length else None, row.source, row.target)
+                  for row in reviewed_events(store, where))
+    return counts
+
+
 def pair_counts(store: Store, where: EventFilter = EVERY_EVENT) -> Counter[tuple[str | None, str | None]]:
     """Events per (source, target) code pair among those the filter selects, after reviews."""
     counts: Counter[tuple[str | None, str | None]]

@@ -9,16 +9,16 @@ comes from a document is entity-escaped first: Plotly shows `&lt;` as `<`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import escape
 
 from dyadwatch.analysis.sources import SourceProfile
-from dyadwatch.analysis.trends import PERIOD_LENGTH, TrendPoint
+from dyadwatch.analysis.trends import TrendPoint
 from dyadwatch.knowledge import Actor as KnownActor
 from dyadwatch.reconcile.indicators import Indicator, group_figures
-from dyadwatch.store.queries import EventRow, QuantityRow
+from dyadwatch.store.queries import QuantityRow
 from dyadwatch.store.rows import belongs_to
 from dyadwatch.web.data import DyadView
 
@@ -52,19 +52,18 @@ def trend_chart(points: Sequence[TrendPoint]) -> Chart:
         yaxis={"range": [-10.5, 10.5], "zeroline": True, "title": {"text": "mean intensity (−10 conflict … +10)"}})}
 
 
-def actor_chart(events: Iterable[EventRow], code: str, by: str = "month") -> Chart:
-    """Events per period with `code` (or one of its sub-actors) as source and as target, stacked."""
-    length = PERIOD_LENGTH[by]
+def actor_chart(pairs: Mapping[tuple[str | None, str | None, str | None], int], code: str) -> Chart:
+    """Events per period with `code` (or one of its sub-actors) as source and as target, stacked, from the events
+    counted per (period, source, target) (event_listing.period_pair_counts; no period: left out)."""
     as_source: Counter[str] = Counter()
     as_target: Counter[str] = Counter()
-    for event in events:
-        if not event.date or len(event.date) < length:
+    for (period, source, target), n in pairs.items():
+        if period is None:
             continue
-        period = event.date[:length]
-        if belongs_to(code, event.source):
-            as_source[period] += 1
-        if belongs_to(code, event.target):
-            as_target[period] += 1
+        if belongs_to(code, source):
+            as_source[period] += n
+        if belongs_to(code, target):
+            as_target[period] += n
     periods = sorted(set(as_source) | set(as_target))
     traces = [{"type": "bar", "name": name, "x": periods, "y": [counts[p] for p in periods]}
               for name, counts in (("as source", as_source), ("as target", as_target))]

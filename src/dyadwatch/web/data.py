@@ -113,14 +113,16 @@ def actor_activity(sources: Counter[str], targets: Counter[str]) -> list[ActorAc
     return sorted(activity, key=lambda a: (-a.total, a.code))
 
 
-def counterparts(events: Iterable[EventRow], code: str) -> list[tuple[str, int]]:
-    """The actors on the other side of `code`'s events, with how many events, most first."""
+def counterparts(pairs: Mapping[tuple[str | None, str | None, str | None], int], code: str
+                 ) -> list[tuple[str, int]]:
+    """The actors on the other side of `code`'s events (counted per period, source and target:
+    event_listing.period_pair_counts), with how many events, most first."""
     counts: Counter[str] = Counter()
-    for event in events:
-        if belongs_to(code, event.source) and event.target and not belongs_to(code, event.target):
-            counts[event.target] += 1
-        if belongs_to(code, event.target) and event.source and not belongs_to(code, event.source):
-            counts[event.source] += 1
+    for (_, source, target), n in pairs.items():
+        if belongs_to(code, source) and target and not belongs_to(code, target):
+            counts[target] += n
+        if belongs_to(code, target) and source and not belongs_to(code, source):
+            counts[source] += n
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 

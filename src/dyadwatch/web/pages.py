@@ -31,6 +31,7 @@ from dyadwatch.store.event_listing import (
     date_span,
     listing,
     pair_counts,
+    period_pair_counts,
     record_totals,
     records_per_document,
 )
@@ -47,6 +48,7 @@ ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 HIT = re.compile(r"(\d+)-(\d+)")
 CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
+ACTOR_EVENTS = 100  # events listed on an actor's page; the timeline filtered by the actor pages through all
 DOCUMENTS_PAGE = 100  # documents on one page of the list
 AGREEMENTS_PAGE = 100  # entries on one page of the register
 INDICATORS_PAGE = 100  # indicators on one page of their list
@@ -256,14 +258,16 @@ def actor_page(request: Request, web: Context, code: str, by: Text = "month") ->
     period = _period(by)
     store = web.store
     known = data.actor(store, code)
-    events = queries.events(store, EventFilter(actor=code))
+    page = listing(store, EventFilter(actor=code, limit=ACTOR_EVENTS), facets=False)
+    pairs = period_pair_counts(store, EventFilter(actor=code), PERIOD_LENGTH[period])
     mentions = data.mentions_by_document(store, code)
     people = web.office_holders.get(code, ())
-    if known is None and not events and not mentions and not people:
+    if known is None and not page.total and not mentions and not people:
         raise HTTPException(404, f"no actor {code!r} is known, acts in an event or is mentioned")
     return render(request, "actor.html", {
-        "code": code, "actor": known, "aliases": data.aliases(store, code), "events": events, "by": period,
-        "activity_chart": charts.actor_chart(events, code, period), "counterparts": data.counterparts(events, code),
+        "code": code, "actor": known, "aliases": data.aliases(store, code), "events": page.events,
+        "total": page.total, "by": period, "activity_chart": charts.actor_chart(pairs, code),
+        "counterparts": data.counterparts(pairs, code),
         "mentions": mentions, "names": data.actor_names(store), "people": people,
         "roles_chart": charts.roles_chart(people, date.today().isoformat()),
         "sub_codes": data.sub_codes_with_roles(web.office_holders, code)})
