@@ -17,13 +17,22 @@ from itertools import islice
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from dyadwatch.analysis.trends import PERIOD_LENGTH, Dated, add_items
+from dyadwatch.reconcile import story_tallies
 from dyadwatch.reconcile.stories import StoryFilter, at_threshold, bring_up_to_date
 from dyadwatch.reconcile.story_rules import UNDATED, Story, rank
 from dyadwatch.reconcile.story_table import less_certain, read_stories
 from dyadwatch.settings import confidence_threshold
-from dyadwatch.store import schema
+from dyadwatch.store import schema, tallies
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import PeriodSums, actor_counts, code_point_order, of_actor, period_sums
+from dyadwatch.store.event_listing import (
+    PeriodSums,
+    actor_counts,
+    actors_of_pairs,
+    code_point_order,
+    of_actor,
+    period_sums,
+)
+from dyadwatch.store.tallies import Tally
 
 S = schema.stories
 SEVERAL_SOURCES = (2, 3)  # the "told by at least N documents" facet
@@ -48,7 +57,26 @@ def story_listing(store: Store, wanted: StoryFilter, min_confidence: float | Non
     wanted_rows = None if limit is None else offset + limit
     stored = _page(store, selected, wanted_rows)
     page = list(islice(heapq.merge(stored, parts, key=rank), offset, wanted_rows))
-    return StoryListing(page, _count(store, selected) + len(parts), _facets(store, selected, parts) if facets else {})
+    if _tallied(wanted):
+        counts = _tallied_facets(store, told_again)
+        total = sum(counts["type"].values())
+    else:
+        counts = _counted_facets(store, selected) if facets else {}
+        total = _count(store, selected)
+    return StoryListing(page, total + len(parts), _with_parts(counts, parts) if facets else {})
+
+
+def _tallied(wanted: StoryFilter) -> bool:
+    """Whether the filter keeps every story, which the tallies count."""
+    return not (wanted.type or wanted.domain or wanted.actor) and wanted.min_sources <= 1
+
+
+def _tallies(store: Store, facets: Sequence[str], left_out: Sequence[str]) -> dict[str, dict[str, Tally]]:
+    """The stories' tallies of the facets, less the stories `left_out` as stored."""
+    with store.connect() as conn:
+        found = {facet: tallies.read(conn, f"{story_tallies.PREFIX}{facet}") for facet in facets}
+        taken = story_tallies.tallies_of(story_tallies.stored_stories(conn, left_out))
+    return {facet: tallies.less(values, taken, f"{story_tallies.PREFIX}{facet}") for facet, values in found.items()}
 
 
 def _selected(store: Store, wanted: StoryFilter, left_out: Sequence[str]) -> Select:
@@ -88,7 +116,18 @@ def _count(store: Store, selected: Select) -> int:
         return conn.execute(select(func.count()).select_from(selected.subquery())).scalar() or 0
 
 
-def _facets(store: Store, selected: Select, parts: list[Story]) -> dict[str, Counter[str]]:
+def _tallied_facets(store: Store, left_out: Sequence[str]) -> dict[str, Counter[str]]:
+    """Every stored story's type, domain, actor and documents telling it, from the tallies."""
+    found = _tallies(store, ("type", "domain", "pair", "sources"), left_out)
+    counts = {name: Counter({value: t.events for value, t in found[name].items()}) for name in ("type", "domain")}
+    pairs = Counter({tallies.pair_of(value): t.events for value, t in found["pair"].items()})
+    counts["actor"] = actors_of_pairs(pairs)
+    counts["min_sources"] = Counter({str(several): sum(t.events for value, t in found["sources"].items()
+                                                       if int(value) >= several) for several in SEVERAL_SOURCES})
+    return counts
+
+
+def _counted_facets(store: Store, selected: Select) -> dict[str, Counter[str]]:
     base = selected.subquery()
     counts: dict[str, Counter[str]] = {"type": Counter(), "domain": Counter(), "actor": Counter(),
                                        "min_sources": Counter()}
@@ -101,6 +140,12 @@ def _facets(store: Store, selected: Select, parts: list[Story]) -> dict[str, Cou
         for several in SEVERAL_SOURCES:
             told = select(func.count()).select_from(base).where(base.c.source_count >= several)
             counts["min_sources"][str(several)] += conn.execute(told).scalar() or 0
+    return counts
+
+
+def _with_parts(counts: dict[str, Counter[str]], parts: list[Story]) -> dict[str, Counter[str]]:
+    """The facets with the stories told again at the threshold added."""
+    counts = {name: Counter(counts.get(name, Counter())) for name in ("type", "domain", "actor", "min_sources")}
     for story in parts:
         counts["type"][story.type] += 1
         counts["domain"].update([story.domain] if story.domain else [])
@@ -114,7 +159,13 @@ def story_period_sums(store: Store, by: str, domain: str | None = None, actors: 
     """The trend's sums over the stories at the threshold: the stored ones added up by the database, those told
     again without their less certain events added in Python."""
     told_again, regrouped = stories_at_threshold(store, min_confidence)
-    sums = period_sums(store, S, PERIOD_LENGTH[by], domain, actors, S.c.id.not_in(told_again))
+    if actors is None:
+        facet = f"trend{PERIOD_LENGTH[by]}"
+        sums = {tallies.trend_of(value): PeriodSums(t.positive, t.negative, t.events)
+                for value, t in _tallies(store, (facet,), told_again)[facet].items()}
+        sums = {key: value for key, value in sums.items() if not domain or key[1] == domain}
+    else:
+        sums = period_sums(store, S, PERIOD_LENGTH[by], domain, actors, S.c.id.not_in(told_again))
     parts = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target) for s in regrouped]
     return add_items(sums, parts, by, domain, actors)
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, and_, func, select
 
+from dyadwatch.reconcile import story_tallies
 from dyadwatch.reconcile.story_rules import (
     Contradiction,
     Happening,
@@ -277,13 +278,16 @@ class _Placement:
         if self.work.whole:
             for table in (REPORTS, STORIES):
                 self.conn.execute(table.delete())
+            story_tallies.rebuild(self.conn)
         else:
+            story_tallies.remove_stories(self.conn, before)
             _delete_where(self.conn, REPORTS, REPORTS.c.story_id, before)
             _delete_where(self.conn, REPORTS, REPORTS.c.event_id, sorted(self.gone))
             _delete_where(self.conn, STORIES, STORIES.c.id, before)
         stories = [summarise(ids[index], members) for index, members in enumerate(groups)]
         if stories:
             self.conn.execute(STORIES.insert(), [_story_row(story) for story in stories])
+            story_tallies.add_stories(self.conn, stories)
             self.conn.execute(REPORTS.insert(), [_report_row(story.id, item)
                                                  for story, members in zip(stories, groups, strict=True)
                                                  for item in members])

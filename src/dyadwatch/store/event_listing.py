@@ -19,9 +19,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 
 from dyadwatch.settings import confidence_threshold
-from dyadwatch.store import event_tallies, schema
+from dyadwatch.store import event_tallies, schema, tallies
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_tallies import Tally
 from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, reviewed
 from dyadwatch.store.rows import (
     EVERY_EVENT,
@@ -32,6 +31,7 @@ from dyadwatch.store.rows import (
     event_matches,
     record_select,
 )
+from dyadwatch.store.tallies import Tally
 
 E = schema.events
 FACET_FIELDS = ("type", "domain", "actor", "doc", "year")
@@ -159,12 +159,12 @@ def _tallied_facets(store: Store, fields: tuple[str, ...]) -> dict[str, Counter[
     counts = {name: Counter({value: t.events for value, t in stored[name].items()}) for name in fields
               if name != "actor"}
     if "actor" in fields:
-        counts["actor"] = _actors_of_pairs(_pairs_of(stored["pair"]))
+        counts["actor"] = actors_of_pairs(_pairs_of(stored["pair"]))
     return counts
 
 
-def _pairs_of(tallies: dict[str, Tally]) -> Counter[tuple[str | None, str | None]]:
-    return Counter({event_tallies.pair_of(value): t.events for value, t in tallies.items()})
+def _pairs_of(stored: dict[str, Tally]) -> Counter[tuple[str | None, str | None]]:
+    return Counter({tallies.pair_of(value): t.events for value, t in stored.items()})
 
 
 def tallied(where: EventFilter) -> bool:
@@ -177,12 +177,9 @@ def tallied(where: EventFilter) -> bool:
 def _tallies(store: Store, facets: tuple[str, ...]) -> dict[str, dict[str, Tally]]:
     """The tallies of the facets, less the reviewed events as stored (they are added as corrected apart)."""
     with store.connect() as conn:
-        found = {facet: event_tallies.read(conn, facet) for facet in facets}
-        reviewed_as_stored = event_tallies.stored_events(conn, reviewed(E))
-    for (facet, value), tally in event_tallies.tallies_of(reviewed_as_stored).items():
-        if facet in found:
-            found[facet].setdefault(value, Tally()).add(tally, -1)
-    return {facet: {value: t for value, t in values.items() if t.events > 0} for facet, values in found.items()}
+        found = {facet: tallies.read(conn, facet) for facet in facets}
+        as_stored = event_tallies.tallies_of(event_tallies.stored_events(conn, reviewed(E)))
+    return {facet: tallies.less(values, as_stored, facet) for facet, values in found.items()}
 
 
 def order_key(row: EventRow) -> tuple[Any, ...]:
@@ -192,11 +189,11 @@ def order_key(row: EventRow) -> tuple[Any, ...]:
 def actor_counts(conn: Any, base: Any) -> Counter[str]:
     """Rows (events, stories) per actor code of a subquery: as source, and as target where it is not also the
     source. Added up from the rows per (source, target) pair: one GROUP BY, half the time of two."""
-    return _actors_of_pairs(Counter({(source, target): n for source, target, n in conn.execute(
+    return actors_of_pairs(Counter({(source, target): n for source, target, n in conn.execute(
         select(base.c.source, base.c.target, func.count()).group_by(base.c.source, base.c.target))}))
 
 
-def _actors_of_pairs(pairs: Counter[tuple[str | None, str | None]]) -> Counter[str]:
+def actors_of_pairs(pairs: Counter[tuple[str | None, str | None]]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for (source, target), n in pairs.items():
         if source:
@@ -243,7 +240,7 @@ def reviewed_events(store: Store, where: EventFilter = EVERY_EVENT, keep_rejecte
 
 def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
     """The filter in SQL, as event_matches reads it in Python."""
-    yield E.c.confidence >= confidence_threshold(where.min_confidence)
+    yield at_threshold(where.min_confidence)
     if where.type:
         yield E.c.type == where.type.upper()
     if where.domain:
@@ -262,6 +259,14 @@ def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
         yield and_(E.c.date.is_not(None), E.c.date >= func.substr(literal(where.since), 1, func.length(E.c.date)))
     if where.until:
         yield and_(E.c.date.is_not(None), func.substr(E.c.date, 1, len(where.until)) <= where.until)
+
+
+def at_threshold(min_confidence: float | None) -> ColumnElement[bool]:
+    """The events at the confidence threshold. Compared as an expression (confidence + 0) so that the database
+    does not read the confidence index for it: the index serves the review queue (least certain first), while
+    the threshold keeps nearly every event and SQLite, taking a range on an index for selective, would read
+    most of the table through it."""
+    return E.c.confidence + 0 >= confidence_threshold(min_confidence)
 
 
 def code_point_order(store: Store, column: Any) -> Any:
@@ -313,13 +318,13 @@ def intensity_sums(store: Store, length: int, domain: str | None = None, actors:
                    ) -> dict[tuple[str, str], PeriodSums]:
     """Per period (the first `length` characters of the date) and domain, the unreviewed events' positive and
     negative intensities added up, and their number; negated events and coarser dates left out."""
-    if actors is None and length in event_tallies.TREND_LENGTHS:
+    if actors is None and length in tallies.TREND_LENGTHS:
         facet = f"trend{length}"
-        sums = {event_tallies.trend_of(value): PeriodSums(t.positive, t.negative, t.events)
+        sums = {tallies.trend_of(value): PeriodSums(t.positive, t.negative, t.events)
                 for value, t in _tallies(store, (facet,))[facet].items()}
         return {key: value for key, value in sums.items() if not domain or key[1] == domain}
     return period_sums(store, E, length, domain, actors, ~reviewed(E),
-                       E.c.confidence >= confidence_threshold(None))
+                       at_threshold(None))
 
 
 def period_sums(store: Store, table: Any, length: int, domain: str | None, actors: tuple[str, str] | None,
@@ -420,7 +425,7 @@ def date_span(store: Store) -> tuple[str, str] | None:
     with store.connect() as conn:
         as_stored = event_tallies.tallies_of(event_tallies.stored_events(conn, reviewed(E)))
         less = Counter({value: t.events for (facet, value), t in as_stored.items() if facet == "date"})
-        stored = event_tallies.date_ends(conn, less)
+        stored = tallies.ends(conn, "date", less)
     dates = sorted(stored + [r.date for r in reviewed_events(store) if r.date])
     return (dates[0], dates[-1]) if dates else None
 

@@ -122,6 +122,7 @@ events = Table(
     Column("target_end", Integer),
     Index("ix_events_document", "document_id", "start"),  # and the events of a sentence, by their start
     Index("ix_events_date", "date"),
+    Index("ix_events_confidence", "confidence"),  # the review queue: least certain first
     # Covers what the listings' counts and facets read, so that they scan an index instead of the wide rows.
     Index("ix_events_listing", "type", "domain", "date", "source", "target", "document_id", "confidence", "intensity",
           "negated", "id"),
@@ -256,10 +257,10 @@ story_state = Table(
     Column("value", Text, nullable=False),
 )
 
-# The stored events at the default confidence threshold, counted per value of what the unfiltered pages add up
-# (store/event_tallies.py): kept as documents are stored and removed, so those pages read a few rows per value.
-event_tallies = Table(
-    "event_tallies", metadata,
+# The stored events (at the default confidence threshold) and stories counted per value of what the unfiltered
+# pages add up (store/tallies.py): kept as they are written and removed, so those pages read a few rows per value.
+tallies = Table(
+    "tallies", metadata,
     Column("facet", String(80), primary_key=True),
     Column("value", Text, primary_key=True),
     Column("events", Integer, nullable=False),

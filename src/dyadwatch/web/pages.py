@@ -48,6 +48,7 @@ ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 HIT = re.compile(r"(\d+)-(\d+)")
 CLAIM_KINDS = ("forecast", "recommendation")
 TIMELINE_PAGE = 200
+POINTS_PAGE = 200  # points of an indicator listed on one page (the chart draws them all)
 ACTOR_EVENTS = 100  # events listed on an actor's page; the timeline filtered by the actor pages through all
 DOCUMENTS_PAGE = 100  # documents on one page of the list
 AGREEMENTS_PAGE = 100  # entries on one page of the register
@@ -299,11 +300,13 @@ def indicators_page(request: Request, web: Context, unit: Text = None,
         "filters": {"unit": unit or ""}, "offset": offset, "page_size": INDICATORS_PAGE})
 
 
-def indicator_page(request: Request, web: Context, key: str) -> Response:
+def indicator_page(request: Request, web: Context, key: str, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     found = find_indicator(web.store, key)
     if found is None:
         raise HTTPException(404, f"no indicator with key {key!r}; see the list of indicators")
-    return render(request, "indicator.html", {"indicator": found, "series_chart": charts.indicator_chart(found)})
+    return render(request, "indicator.html", {
+        "indicator": found, "series_chart": charts.indicator_chart(found), "offset": offset,
+        "points": found.points[offset:offset + POINTS_PAGE], "page_size": POINTS_PAGE})
 
 
 def agreements_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0) -> Response:

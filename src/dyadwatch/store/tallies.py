@@ -1,0 +1,131 @@
+"""Running tallies: how many records (events, stories) hold each value of what the unfiltered pages add up, and
+their positive and negative intensities, in one table of (facet, value) rows.
+
+The writers keep them (store/event_tallies.py for events, reconcile/story_tallies.py for stories): a change is
+added with sign 1 when records are written and -1 before they are removed, so a page reads a few rows per value
+instead of scanning a table of millions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+
+from dyadwatch.store import schema
+
+T = schema.tallies
+TREND_LENGTHS = (7, 4)  # the trend's periods: month and year
+SEPARATOR = "\t"  # between the parts of a pair's or a trend's value
+Change = Mapping[tuple[str, str], "Tally"]
+
+
+@dataclass
+class Tally:
+    """Records, and their positive and negative intensities added up."""
+
+    events: int = 0
+    positive: float = 0.0
+    negative: float = 0.0
+
+    def add(self, other: Tally, sign: int = 1) -> None:
+        self.events += sign * other.events
+        self.positive += sign * other.positive
+        self.negative += sign * other.negative
+
+
+def one(intensity: float | None) -> Tally:
+    """What one record of this intensity adds."""
+    value = intensity or 0.0
+    return Tally(1, max(value, 0.0), min(value, 0.0))
+
+
+def pair_value(source: str | None, target: str | None) -> str:
+    return f"{source or ''}{SEPARATOR}{target or ''}"
+
+
+def pair_of(value: str) -> tuple[str | None, str | None]:
+    source, target = value.split(SEPARATOR)
+    return source or None, target or None
+
+
+def trend_of(value: str) -> tuple[str, str | None]:
+    period, domain = value.split(SEPARATOR)
+    return period, domain or None
+
+
+def trend_keys(prefix: str, date: str | None, domain: str | None, negated: bool | None) -> Iterator[tuple[str, str]]:
+    """The trend's tallies a record counts in: per month and per year of its date and its domain, unless it is
+    negated or its date is coarser than the period."""
+    if negated or not date:
+        return
+    for length in TREND_LENGTHS:
+        if len(date) >= length:
+            yield f"{prefix}trend{length}", f"{date[:length]}{SEPARATOR}{domain or ''}"
+
+
+def apply(conn: Connection, change: Change, sign: int = 1) -> None:
+    """Add a change to the tallies (sign 1) or take it out (sign -1); tallies left at no record are removed."""
+    if not change:
+        return
+    rows = [{"facet": facet, "value": value, "events": sign * t.events, "positive": sign * t.positive,
+             "negative": sign * t.negative} for (facet, value), t in change.items()]
+    statement = _upsert(conn)
+    conn.execute(statement.on_conflict_do_update(
+        index_elements=[T.c.facet, T.c.value],
+        set_={name: T.c[name] + statement.excluded[name] for name in ("events", "positive", "negative")}), rows)
+    if sign < 0:
+        conn.execute(T.delete().where(T.c.facet == bindparam("b_facet"), T.c.value == bindparam("b_value"),
+                                      T.c.events <= 0),
+                     [{"b_facet": row["facet"], "b_value": row["value"]} for row in rows])
+
+
+def replace_all(conn: Connection, facets: Iterator[str] | list[str], change: Change) -> None:
+    """The tallies of `facets` counted anew: the stored ones removed, `change` written."""
+    conn.execute(T.delete().where(T.c.facet.in_(list(facets))))
+    if change:
+        conn.execute(T.insert(), [{"facet": facet, "value": value, "events": t.events, "positive": t.positive,
+                                   "negative": t.negative} for (facet, value), t in change.items()])
+
+
+def stored_facets(conn: Connection, prefix: str) -> list[str]:
+    """The facets stored whose names start with `prefix`."""
+    return [f for f in conn.execute(select(T.c.facet).distinct()).scalars() if f.startswith(prefix)]
+
+
+def read(conn: Connection, facet: str) -> dict[str, Tally]:
+    """Every value of one facet with its tally."""
+    query = select(T.c.value, T.c.events, T.c.positive, T.c.negative).where(T.c.facet == facet)
+    return {value: Tally(events, positive, negative) for value, events, positive, negative in conn.execute(query)}
+
+
+def ends(conn: Connection, facet: str, less: Counter[str]) -> list[str]:
+    """The lowest and the highest value of a facet, once `less` (records per value) is taken out: only the few
+    values at each end are read."""
+    found = []
+    for order in (T.c.value, T.c.value.desc()):
+        rows = conn.execute(select(T.c.value, T.c.events).where(T.c.facet == facet).order_by(order)
+                            .limit(len(less) + 1))
+        end = next((value for value, events in rows if events > less[value]), None)
+        found.extend([end] if end else [])
+    return found
+
+
+def less(tallies: dict[str, Tally], change: Change, facet: str) -> dict[str, Tally]:
+    """A facet's tallies with a change taken out, values left at no record dropped."""
+    left = {value: Tally(t.events, t.positive, t.negative) for value, t in tallies.items()}
+    for (name, value), tally in change.items():
+        if name == facet:
+            left.setdefault(value, Tally()).add(tally, -1)
+    return {value: t for value, t in left.items() if t.events > 0}
+
+
+def _upsert(conn: Connection) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(T)
