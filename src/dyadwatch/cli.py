@@ -72,6 +72,7 @@ DEMO_FOLDER = Path("examples") / "belarus-russia"
 DEFAULT_MAX_SIZE = "20MB"
 DEFAULT_TIMEOUT_S = float(default("seconds_per_file"))
 DEFAULT_BATCH_SIZE = int(default("batch_size"))
+STAGES_SHOWN = 4  # the latest stage events `agreements` prints per entry (all of them with --json)
 
 
 class Engine(StrEnum):
@@ -603,14 +604,14 @@ def agreements(db: DbOption = None, limit: LimitOption = None,
     """Register of named treaties, agreements, programmes and institutions, with stages, status and sources."""
     from dyadwatch.reconcile.agreement_register import agreement_page
 
-    page = agreement_page(open_store(db), limit=limit or None)
+    page = agreement_page(open_store(db), limit=limit or None, events_listed=None if as_json else STAGES_SHOWN)
     rows = page.agreements
     if as_json:
         return _print_json(rows)
     shown = f"{len(rows)} of {page.total}" if len(rows) < page.total else f"{len(rows)}"
     table = Table("name", "kind", "parties", "status", "stages", "sources", title=f"{shown} agreements")
     for a in rows:
-        stages = ", ".join(f"{e.stage} {e.date or ''}".strip() for e in a.events[:4])
+        stages = ", ".join(f"{e.stage} {e.date or ''}".strip() for e in a.events)
         table.add_row(a.name, a.kind, " ".join(a.parties), a.status, stages, str(len(a.sources)))
     out.print(table)
 

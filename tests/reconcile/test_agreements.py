@@ -164,6 +164,17 @@ def test_the_stored_register_is_what_scanning_every_sentence_now_gives(demo_stor
     assert page.agreements == agreements(demo_store)[2:5] and page.total == len(agreements(demo_store))
 
 
+@pytest.mark.parametrize("listed", [1, 2])
+def test_an_entry_with_its_latest_events_only_keeps_the_status_parties_and_count_of_the_whole(demo_store: Store,
+                                                                                             listed: int):
+    whole = agreements(demo_store)
+    short = agreement_page(demo_store, events_listed=listed).agreements
+    assert [a.key for a in short] == [a.key for a in whole] and any(len(a.events) > listed for a in whole)
+    for brief, full in zip(short, whole, strict=True):
+        assert (brief.status, brief.parties, brief.event_count) == (full.status, full.parties, len(full.events))
+        assert brief.events == full.events[-listed:]
+
+
 def test_stored_mentions_follow_a_changed_and_a_removed_document(tmp_path: Path, extractor):
     store = gas_store(tmp_path / "first", extractor)
     assert read_from_the_table(store) == scanned_now(store)

@@ -27,7 +27,7 @@ from dyadwatch.store.queries import QuantityRow
 from dyadwatch.web import app as web_app
 from dyadwatch.web.app import create_app, is_loopback, plan_exposure, plotly_path
 from dyadwatch.web.charts import figure_charts
-from dyadwatch.web.context import doc_url, event_url, indicator_url, story_url
+from dyadwatch.web.context import agreement_url, doc_url, event_url, indicator_url, story_url
 from dyadwatch.web.highlight import Span, highlight
 from dyadwatch.web.pages import STORIES_PAGE
 from dyadwatch.web.security import CSRF_COOKIE, REVIEW_COOKIE, TOKEN_ENV, read_cookie
@@ -562,6 +562,20 @@ def test_agreements_page_shows_the_register_with_linked_events(client: TestClien
                      for a in register for e in a.events]
     story = next(link for link in links if link.startswith("/stories/"))
     assert client.get(story).status_code == 200
+
+
+def test_each_agreement_has_a_page_with_all_its_events_latest_first_and_the_api_lists_the_latest(
+        client: TestClient, demo_store: Store):
+    register = agreements(demo_store)
+    for entry in register:
+        html = client.get(agreement_url(entry.key)).text
+        assert count_in(html, "agreement-event-count") == len(entry.events)
+        links = re.findall(r'<a class="agreement-event" href="([^"]+)">', html)
+        assert links == [story_url(e.story_id) if e.story_id else event_url(e.event_id) for e in entry.events[::-1]]
+    assert client.get(agreement_url("no such agreement")).status_code == 404
+    body = client.get("/api/agreements", params={"limit": 1000, "events": 1}).json()["agreements"]
+    assert [(a["key"], a["event_count"], [e["event_id"] for e in a["events"]]) for a in body] == \
+        [(a.key, len(a.events), [e.event_id for e in a.events[-1:]]) for a in register]
 
 
 def test_forecasts_page_tracks_every_forecast_with_its_later_stories(client: TestClient, demo_store: Store):

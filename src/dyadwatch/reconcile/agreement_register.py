@@ -8,7 +8,7 @@ page asked for are built whole, with their events' stages and status (reconcile/
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
@@ -19,13 +19,12 @@ from dyadwatch.reconcile.agreements import (
     Mention,
     display_name,
     kind_of,
-    linked_events,
+    latest_events,
     load_vocabulary,
-    status_of,
 )
 from dyadwatch.reconcile.story_listing import stories_at_threshold
 from dyadwatch.settings import confidence_threshold
-from dyadwatch.store import queries, schema
+from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import EventRow
 from dyadwatch.store.reviews import CERTAIN, Review, apply_reviews, chunks, latest_reviews
@@ -46,9 +45,11 @@ def agreements(store: Store) -> list[Agreement]:
 
 
 def agreement_page(store: Store, offset: int = 0, limit: int | None = None,
-                   min_confidence: float | None = None) -> AgreementPage:
+                   min_confidence: float | None = None, events_listed: int | None = None) -> AgreementPage:
     """The register from `offset`, at most `limit` entries: the most widely reported first (documents, then events,
-    then mentions); events below the confidence threshold are not linked, reviews are applied."""
+    then mentions); events below the confidence threshold are not linked, reviews are applied. With
+    `events_listed`, each entry holds only its latest events (its event_count says how many there are), and only
+    those and the ones its status needs get their stage worked out."""
     update_agreement_mentions(store)
     reviews = latest_reviews(store)
     linked = _linked_event_ids(store, reviews, confidence_threshold(min_confidence))
@@ -57,14 +58,31 @@ def agreement_page(store: Store, offset: int = 0, limit: int | None = None,
                                .group_by(M.c.key)).all()
     order = sorted(counted, key=lambda row: (-row[1], -len(linked.get(row[0], ())), -row[2], row[0]))
     page = [row[0] for row in order[offset:None if limit is None else offset + limit]]
-    return AgreementPage(len(order), _built(store, page, linked, reviews, min_confidence))
+    return AgreementPage(len(order), _built(store, page, linked, reviews, min_confidence, events_listed))
 
 
-def _linked_event_ids(store: Store, reviews: dict[str, Review], threshold: float) -> dict[str, set[str]]:
-    """Agreement key -> the events about it: not rejected, and certain enough (or reviewed, hence certain)."""
+def agreement_entry(store: Store, key: str, min_confidence: float | None = None,
+                    events_listed: int | None = None) -> Agreement | None:
+    """One entry of the register (with its latest `events_listed` events, all without it); None when no document
+    mentions an agreement of this key."""
+    update_agreement_mentions(store)
+    with store.connect() as conn:
+        if conn.execute(select(M.c.key).where(M.c.key == key).limit(1)).first() is None:
+            return None
+    reviews = latest_reviews(store)
+    linked = _linked_event_ids(store, reviews, confidence_threshold(min_confidence), key)
+    return _built(store, [key], linked, reviews, min_confidence, events_listed)[0]
+
+
+def _linked_event_ids(store: Store, reviews: dict[str, Review], threshold: float,
+                      key: str | None = None) -> dict[str, set[str]]:
+    """Agreement key (each, or the one given) -> the events about it: not rejected, and certain enough (or reviewed,
+    hence certain)."""
     query = (select(M.c.key, E.c.id, E.c.confidence).distinct()
              .select_from(M.join(D, D.c.name == M.c.document)
                           .join(E, (E.c.document_id == D.c.id) & (E.c.start < M.c.end) & (M.c.start < E.c.end))))
+    if key is not None:
+        query = query.where(M.c.key == key)
     with store.connect() as conn:
         pairs = conn.execute(query).all()
     linked: dict[str, set[str]] = defaultdict(set)
@@ -82,8 +100,8 @@ def _kept(review: Review | None, confidence: float | None, threshold: float) -> 
 
 
 def _built(store: Store, keys: list[str], linked: dict[str, set[str]], reviews: dict[str, Review],
-           min_confidence: float | None) -> list[Agreement]:
-    """The agreements of `keys`, whole, in that order."""
+           min_confidence: float | None, events_listed: int | None) -> list[Agreement]:
+    """The agreements of `keys` in that order, with their latest `events_listed` events (all without it)."""
     found: dict[str, list[tuple[str, Found]]] = defaultdict(list)  # key -> (document, mention)
     with store.connect() as conn:
         for chunk in chunks(keys):
@@ -91,8 +109,7 @@ def _built(store: Store, keys: list[str], linked: dict[str, set[str]], reviews: 
                 found[row.key].append((row.document, Found(row.key, "", row.kind, row.start, row.end, row.text,
                                                            row.pattern)))
     events = _events(store, sorted({e for key in keys for e in linked.get(key, ())}), reviews)
-    story_of = _stories_of(store, [e.id for e in events], min_confidence)
-    doc_dates = queries.document_dates(store, sorted({e.doc for e in events}))
+    doc_dates = {event.doc: event.doc_date for event in events}
     events_by_doc: dict[str, list[EventRow]] = defaultdict(list)
     for event in events:
         events_by_doc[event.doc].append(event)
@@ -100,12 +117,20 @@ def _built(store: Store, keys: list[str], linked: dict[str, set[str]], reviews: 
     register = []
     for key in keys:
         mentions = [Mention(doc, f.start, f.end, f.text, f.pattern) for doc, f in found[key]]
-        about = linked_events(mentions, events_by_doc, doc_dates, story_of, vocabulary)
+        about = latest_events(mentions, events_by_doc, doc_dates, {}, vocabulary, events_listed)
         primary = [f for _, f in found[key] if f.pattern != "anaphoric"] or [f for _, f in found[key]]
         register.append(Agreement(key=key, name=display_name(primary), kind=kind_of(primary),
-                                  mentions=tuple(sorted(mentions, key=lambda m: (m.doc, m.start))), events=about,
-                                  status=status_of(about, doc_dates, vocabulary)))
-    return register
+                                  mentions=tuple(sorted(mentions, key=lambda m: (m.doc, m.start))),
+                                  events=tuple(reversed(about.events)), status=about.status,
+                                  event_count=about.count, parties=about.parties))
+    return _with_stories(store, register, min_confidence)
+
+
+def _with_stories(store: Store, register: list[Agreement], min_confidence: float | None) -> list[Agreement]:
+    """The entries with the story each of their listed events tells (found for those events only)."""
+    story_of = _stories_of(store, sorted({e.event_id for a in register for e in a.events}), min_confidence)
+    return [replace(a, events=tuple(replace(e, story_id=story_of.get(e.event_id)) for e in a.events))
+            for a in register]
 
 
 def _events(store: Store, ids: list[str], reviews: dict[str, Review]) -> list[EventRow]:

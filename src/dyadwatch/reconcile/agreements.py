@@ -175,16 +175,14 @@ class Agreement:
     name: str
     kind: str
     mentions: tuple[Mention, ...]
-    events: tuple[AgreementEvent, ...] = field(default=())
+    events: tuple[AgreementEvent, ...] = field(default=())  # in date order: all, or the latest of event_count
     status: str = ""
-
-    @property
-    def parties(self) -> tuple[str, ...]:
-        codes = {c for e in self.events for c in (e.source, e.target) if c}
-        return tuple(sorted({c.split("-")[0] for c in codes}))
+    event_count: int = 0
+    parties: tuple[str, ...] = ()  # the countries of all its events
 
     @property
     def dates(self) -> tuple[str, ...]:
+        """The dates of the events it holds."""
         return tuple(sorted({e.date for e in self.events if e.date}))
 
     @property
@@ -193,8 +191,9 @@ class Agreement:
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "name": self.name, "kind": self.kind, "status": self.status,
-                "parties": list(self.parties), "dates": list(self.dates), "sources": list(self.sources),
-                "events": [e.as_dict() for e in self.events], "mentions": [m.as_dict() for m in self.mentions]}
+                "event_count": self.event_count, "parties": list(self.parties), "dates": list(self.dates),
+                "sources": list(self.sources), "events": [e.as_dict() for e in self.events],
+                "mentions": [m.as_dict() for m in self.mentions]}
 
 
 # --- finding mentions ------------------------------------------------------------------------------
@@ -481,17 +480,62 @@ def display_name(found: list[Found]) -> str:
 
 
 def linked_events(mentions: list[Mention], events_by_doc: dict[str, list[EventRow]], doc_dates: dict[str, str | None],
-                   story_of: dict[str, str], vocab: Vocabulary) -> tuple[AgreementEvent, ...]:
-    linked: dict[str, AgreementEvent] = {}
+                  story_of: dict[str, str], vocab: Vocabulary) -> tuple[AgreementEvent, ...]:
+    """Every event about the agreement (its quote overlaps a mention) with its stage, in date order."""
+    return tuple(reversed(latest_events(mentions, events_by_doc, doc_dates, story_of, vocab).events))
+
+
+@dataclass(frozen=True)
+class LatestEvents:
+    """The latest events about an agreement, latest first, how many there are, and its status."""
+
+    events: tuple[AgreementEvent, ...]
+    count: int
+    status: str
+    parties: tuple[str, ...]  # the countries of all of them
+
+
+def latest_events(mentions: list[Mention], events_by_doc: dict[str, list[EventRow]], doc_dates: dict[str, str | None],
+                  story_of: dict[str, str], vocab: Vocabulary, limit: int | None = None) -> LatestEvents:
+    """The latest `limit` events about the agreement (all without one), latest first, with its status: the
+    stages are worked out for those events and, latest first, until the status is found, not for every one."""
+    about: dict[str, tuple[EventRow, Mention]] = {}
     for mention in mentions:
         for event in events_by_doc.get(mention.doc, []):
-            if event.id in linked or not (event.start < mention.end and mention.start < event.end):
-                continue
-            stage, basis = event_stage(event, mention, vocab)
-            linked[event.id] = AgreementEvent(
-                event.id, story_of.get(event.id), event.doc, event.date, event.type, event.source, event.target,
-                event.negated, stage, basis, event.start, event.end, event.quote)
-    return tuple(sorted(linked.values(), key=lambda e: (_when(e, doc_dates), e.doc, e.start)))
+            if event.id not in about and event.start < mention.end and mention.start < event.end:
+                about[event.id] = (event, mention)
+    order = sorted(about.values(), key=lambda pair: (_row_when(pair[0], doc_dates), pair[0].doc, pair[0].start),
+                   reverse=True)
+    staged: list[AgreementEvent] = []
+    status, status_when = "", None
+    for event, mention in order:
+        when = _row_when(event, doc_dates)
+        done_listing = limit is not None and len(staged) >= limit
+        if done_listing and status_when is not None and when != status_when:
+            break  # the status's date is passed: no later event can change it
+        found = _agreement_event(event, mention, story_of, vocab)
+        if not done_listing:
+            staged.append(found)
+        if found.stage and not found.negated and (status_when is None or when == status_when):
+            status_when = when
+            status = max((status, found.stage), key=lambda stage: _stage_rank(stage, vocab)) if status else found.stage
+    codes = {code for event, _ in order for code in (event.source, event.target) if code}
+    return LatestEvents(tuple(staged), len(order), status, tuple(sorted({code.split("-")[0] for code in codes})))
+
+
+def _agreement_event(event: EventRow, mention: Mention, story_of: dict[str, str], vocab: Vocabulary
+                     ) -> AgreementEvent:
+    stage, basis = event_stage(event, mention, vocab)
+    return AgreementEvent(event.id, story_of.get(event.id), event.doc, event.date, event.type, event.source,
+                          event.target, event.negated, stage, basis, event.start, event.end, event.quote)
+
+
+def _row_when(event: EventRow, doc_dates: dict[str, str | None]) -> str:
+    return event.date or doc_dates.get(event.doc) or ""
+
+
+def _stage_rank(stage: str, vocab: Vocabulary) -> int:
+    return vocab.stage_order.index(stage) if stage in vocab.stage_order else -1
 
 
 def event_stage(event: EventRow, mention: Mention, vocabulary: Vocabulary | None = None) -> tuple[str, str]:

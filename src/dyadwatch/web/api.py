@@ -33,6 +33,7 @@ from dyadwatch.web.security import token_matches
 Context = Annotated[WebContext, Depends(web_context)]
 Text = Annotated[str | None, Query(max_length=200)]
 IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="2021, 2021-09 or 2021-09-09")]
+EVENTS_LISTED = 10  # the latest events of each entry of the agreements register, unless asked otherwise
 Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many records")]
 Offset = Annotated[int, Query(ge=0, description="skip this many records first")]
 Facets = Annotated[bool, Query(description="also count what every selected record is made of (type, domain, actor"
@@ -254,6 +255,7 @@ class AgreementOut(BaseModel):
     name: str
     kind: str = Field(description="treaty, agreement, programme, decree, roadmap, institution…")
     status: str = Field(description="the stage of the latest event that is not negated")
+    event_count: int = Field(description="events about it; `events` lists all of them or the latest")
     parties: list[str] = Field(description="country codes of the events' actors")
     dates: list[str]
     sources: list[str] = Field(description="documents that mention it")
@@ -496,9 +498,11 @@ def api_indicator(web: Context, key: str) -> IndicatorSeries:
     return IndicatorSeries(**found.summary.as_dict(), points=[PointOut(**p.as_dict()) for p in found.points])
 
 
-def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0) -> AgreementPage:
+def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0, events: Annotated[int | None, Query(
+        ge=0, description="at most this many of each entry's latest events (event_count gives them all); "
+                          "none: every event")] = EVENTS_LISTED) -> AgreementPage:
     """The register of named treaties, agreements, programmes and institutions, the most widely reported first."""
-    page = agreement_page(web.store, offset, limit)
+    page = agreement_page(web.store, offset, limit, events_listed=events)
     return AgreementPage(total=page.total, limit=limit, offset=offset,
                          agreements=[AgreementOut(**a.as_dict()) for a in page.agreements])
 

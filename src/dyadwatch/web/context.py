@@ -50,7 +50,8 @@ def make_templates() -> Jinja2Templates:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True)
     environment.globals.update(doc_url=doc_url, actor_url=actor_url, event_url=event_url, page_url=page_url,
-                               story_url=story_url, indicator_url=indicator_url, stance=stance)
+                               story_url=story_url, indicator_url=indicator_url, agreement_url=agreement_url,
+                               stance=stance)
     environment.filters.update(number=plain_number, authors=authors, short=short, signed=signed)
     return Jinja2Templates(env=environment)
 
@@ -102,6 +103,11 @@ def event_url(event_id: str) -> str:
 
 def story_url(story_id: str) -> str:
     return f"/stories/{quote(story_id, safe='')}"
+
+
+def agreement_url(key: str) -> str:
+    """An agreement's page in the register; its key holds spaces (and may hold a slash, which the route accepts)."""
+    return f"/agreements/{quote(key, safe='')}"
 
 
 def indicator_url(key: str) -> str:

@@ -19,7 +19,7 @@ from dyadwatch.errors import DyadwatchError
 from dyadwatch.export import csv_text
 from dyadwatch.measures import normalise_unit
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
-from dyadwatch.reconcile.agreement_register import agreement_page
+from dyadwatch.reconcile.agreement_register import agreement_entry, agreement_page
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.indicators import indicator_page as page_of_indicators
 from dyadwatch.reconcile.stories import StoryFilter
@@ -52,6 +52,9 @@ POINTS_PAGE = 200  # points of an indicator listed on one page (the chart draws 
 ACTOR_EVENTS = 100  # events listed on an actor's page; the timeline filtered by the actor pages through all
 DOCUMENTS_PAGE = 100  # documents on one page of the list
 AGREEMENTS_PAGE = 100  # entries on one page of the register
+AGREEMENT_EVENTS = 10  # the latest events an entry of the register lists; its own page lists them all
+AGREEMENT_SOURCES = 10  # documents an entry of the register lists
+AGREEMENT_DETAIL_EVENTS = 200  # events on one page of an agreement's own page
 INDICATORS_PAGE = 100  # indicators on one page of their list
 RECORDS_PAGE = 200  # figures or claims on one page of their lists
 FORECASTS_PAGE = 50  # forecasts on one page, each with the stories bearing on it
@@ -81,6 +84,7 @@ def page_router() -> APIRouter:
                           ("/claims", claims_page), ("/search", search_page), ("/stories", stories_page),
                           ("/stories/{story_id}", story_page), ("/indicators", indicators_page),
                           ("/indicators/{key:path}", indicator_page), ("/agreements", agreements_page),
+                          ("/agreements/{key:path}", agreement_detail),
                           ("/forecasts", forecasts_page), ("/sources", sources_page), ("/queue", queue_page),
                           ("/dyad", dyad_page)):
         router.add_api_route(path, handler, methods=["GET"], name=handler.__name__)
@@ -310,10 +314,21 @@ def indicator_page(request: Request, web: Context, key: str, offset: Annotated[i
 
 
 def agreements_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
-    page = agreement_page(web.store, offset, AGREEMENTS_PAGE)
+    page = agreement_page(web.store, offset, AGREEMENTS_PAGE, events_listed=AGREEMENT_EVENTS)
     return render(request, "agreements.html", {
         "agreements": page.agreements, "total": page.total, "offset": offset, "page_size": AGREEMENTS_PAGE,
-        "filters": {}, "names": data.actor_names(web.store)})
+        "filters": {}, "names": data.actor_names(web.store), "sources_listed": AGREEMENT_SOURCES})
+
+
+def agreement_detail(request: Request, web: Context, key: str, offset: Annotated[int, Query(ge=0)] = 0
+                     ) -> Response:
+    found = agreement_entry(web.store, key, events_listed=offset + AGREEMENT_DETAIL_EVENTS)
+    if found is None:
+        raise HTTPException(404, f"no agreement with key {key!r}; see the register")
+    latest_first = found.events[::-1][offset:]
+    return render(request, "agreement.html", {
+        "agreement": found, "events": latest_first, "offset": offset, "page_size": AGREEMENT_DETAIL_EVENTS,
+        "names": data.actor_names(web.store)})
 
 
 def forecasts_page(request: Request, web: Context, today: Text = None, status: Text = None,
