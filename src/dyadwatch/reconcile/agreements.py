@@ -504,8 +504,8 @@ def latest_events(mentions: list[Mention], events_by_doc: dict[str, list[EventRo
         for event in events_by_doc.get(mention.doc, []):
             if event.id not in about and event.start < mention.end and mention.start < event.end:
                 about[event.id] = (event, mention)
-    order = sorted(about.values(), key=lambda pair: (_row_when(pair[0], doc_dates), pair[0].doc, pair[0].start),
-                   reverse=True)
+    order = sorted(about.values(), key=lambda pair: (_row_when(pair[0], doc_dates), pair[0].doc, pair[0].start,
+                                                     pair[0].id), reverse=True)
     staged: list[AgreementEvent] = []
     status, status_when = "", None
     for event, mention in order:

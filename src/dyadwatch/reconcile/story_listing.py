@@ -76,7 +76,7 @@ def _tallies(store: Store, facets: Sequence[str], left_out: Sequence[str]) -> di
     with store.connect() as conn:
         found = {facet: tallies.read(conn, f"{story_tallies.PREFIX}{facet}") for facet in facets}
         taken = story_tallies.tallies_of(story_tallies.stored_stories(conn, left_out))
-    return {facet: tallies.less(values, taken, f"{story_tallies.PREFIX}{facet}") for facet, values in found.items()}
+    return {facet: tallies.take_out(values, taken, f"{story_tallies.PREFIX}{facet}") for facet, values in found.items()}
 
 
 def _selected(store: Store, wanted: StoryFilter, left_out: Sequence[str]) -> Select:

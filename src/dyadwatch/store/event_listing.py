@@ -35,6 +35,7 @@ from dyadwatch.store.tallies import Tally
 
 E = schema.events
 FACET_FIELDS = ("type", "domain", "actor", "doc", "year")
+TALLIED_DOCUMENTS = 100  # the documents an unfiltered listing's document facet holds: those with the most events
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,25 @@ def _page(store: Store, where: EventFilter, offset: int, reviewed: list[EventRow
     wanted = None if where.limit is None else offset + where.limit
     query = _unreviewed(where).order_by(E.c.date.is_(None), E.c.date, code_point_order(store, D.c.name), E.c.start,
                                         E.c.id)
-    if wanted is not None:
-        query = query.limit(wanted)
     with store.connect() as conn:
+        if wanted is not None:
+            cutoff = _date_cutoff(conn, where, wanted)
+            query = query.limit(wanted) if cutoff is None else query.where(E.c.date <= cutoff).limit(wanted)
         machine = [EventRow(**row._mapping) for row in conn.execute(query)]
     merged = heapq.merge(machine, sorted(reviewed, key=order_key), key=order_key)
     return list(islice(merged, offset, wanted))
+
+
+def _date_cutoff(conn: Any, where: EventFilter, wanted: int) -> str | None:
+    """The date of the `wanted`-th dated event the filter selects, when there is one: the first `wanted` events
+    are then dated no later (undated ones come last), and bounding the page's query by it lets the database walk
+    the date index instead of sorting every event with its document's name. None when the filter names
+    documents (their index serves better) or selects fewer dated events."""
+    if where.doc or where.docs:
+        return None
+    query = (select(E.c.date).where(~reviewed(E), E.c.date.is_not(None), *_conditions(where)).order_by(E.c.date)
+             .limit(1).offset(wanted - 1))
+    return conn.execute(query).scalar()
 
 
 def _count(store: Store, where: EventFilter, reviewed: list[EventRow]) -> int:
@@ -154,8 +168,9 @@ def _counted_facets(store: Store, where: EventFilter, fields: tuple[str, ...]) -
 
 
 def _tallied_facets(store: Store, fields: tuple[str, ...]) -> dict[str, Counter[str]]:
-    """The facets of every unreviewed event at the default threshold, read from the tallies."""
-    stored = _tallies(store, tuple("pair" if name == "actor" else name for name in fields))
+    """The facets of every unreviewed event at the default threshold, read from the tallies; of the documents,
+    the TALLIED_DOCUMENTS with the most events."""
+    stored = _tallies(store, tuple("pair" if name == "actor" else name for name in fields), {"doc": TALLIED_DOCUMENTS})
     counts = {name: Counter({value: t.events for value, t in stored[name].items()}) for name in fields
               if name != "actor"}
     if "actor" in fields:
@@ -174,12 +189,21 @@ def tallied(where: EventFilter) -> bool:
         confidence_threshold(where.min_confidence) == default
 
 
-def _tallies(store: Store, facets: tuple[str, ...]) -> dict[str, dict[str, Tally]]:
-    """The tallies of the facets, less the reviewed events as stored (they are added as corrected apart)."""
+def _tallies(store: Store, facets: tuple[str, ...], tops: dict[str, int] | None = None
+             ) -> dict[str, dict[str, Tally]]:
+    """The tallies of the facets, less the reviewed events as stored (they are added as corrected apart). A facet
+    in `tops` keeps only that many values with the most events (read with as many more as there are reviewed
+    events, which may each lower one value)."""
     with store.connect() as conn:
-        found = {facet: tallies.read(conn, facet) for facet in facets}
-        as_stored = event_tallies.tallies_of(event_tallies.stored_events(conn, reviewed(E)))
-    return {facet: tallies.less(values, as_stored, facet) for facet, values in found.items()}
+        reviewed_stored = event_tallies.stored_events(conn, reviewed(E))
+        as_stored = event_tallies.tallies_of(reviewed_stored)
+        found = {facet: tallies.read(conn, facet, None if facet not in (tops or {}) else
+                                     tops[facet] + len(reviewed_stored)) for facet in facets}
+    found = {facet: tallies.take_out(values, as_stored, facet) for facet, values in found.items()}
+    for facet, top in (tops or {}).items():
+        if facet in found:
+            found[facet] = dict(sorted(found[facet].items(), key=lambda item: (-item[1].events, item[0]))[:top])
+    return found
 
 
 def order_key(row: EventRow) -> tuple[Any, ...]:

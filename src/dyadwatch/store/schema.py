@@ -45,6 +45,7 @@ documents = Table(
     Column("run_id", Integer, ForeignKey("runs.id")),
     Index("ix_documents_name", "name", unique=True),
     Index("ix_documents_sha256", "sha256"),
+    Index("ix_documents_date", "date"),  # the overview's date range: min and max read from the index
 )
 
 sentences = Table(
@@ -266,4 +267,5 @@ tallies = Table(
     Column("events", Integer, nullable=False),
     Column("positive", Float, nullable=False),
     Column("negative", Float, nullable=False),
+    Index("ix_tallies_events", "facet", "events"),  # a facet's values with the most records first
 )

@@ -96,9 +96,11 @@ def stored_facets(conn: Connection, prefix: str) -> list[str]:
     return [f for f in conn.execute(select(T.c.facet).distinct()).scalars() if f.startswith(prefix)]
 
 
-def read(conn: Connection, facet: str) -> dict[str, Tally]:
-    """Every value of one facet with its tally."""
+def read(conn: Connection, facet: str, top: int | None = None) -> dict[str, Tally]:
+    """Every value of one facet with its tally, or the `top` values with the most records."""
     query = select(T.c.value, T.c.events, T.c.positive, T.c.negative).where(T.c.facet == facet)
+    if top is not None:
+        query = query.order_by(T.c.events.desc(), T.c.value).limit(top)
     return {value: Tally(events, positive, negative) for value, events, positive, negative in conn.execute(query)}
 
 
@@ -114,13 +116,14 @@ def ends(conn: Connection, facet: str, less: Counter[str]) -> list[str]:
     return found
 
 
-def less(tallies: dict[str, Tally], change: Change, facet: str) -> dict[str, Tally]:
-    """A facet's tallies with a change taken out, values left at no record dropped."""
-    left = {value: Tally(t.events, t.positive, t.negative) for value, t in tallies.items()}
+def take_out(tallies: dict[str, Tally], change: Change, facet: str) -> dict[str, Tally]:
+    """A facet's tallies (as read, changed in place) with a change taken out, values left at no record dropped."""
     for (name, value), tally in change.items():
-        if name == facet:
-            left.setdefault(value, Tally()).add(tally, -1)
-    return {value: t for value, t in left.items() if t.events > 0}
+        if name == facet and value in tallies:
+            tallies[value].add(tally, -1)
+            if tallies[value].events <= 0:
+                del tallies[value]
+    return tallies
 
 
 def _upsert(conn: Connection) -> Any:
