@@ -78,20 +78,26 @@ def bring_up_to_date(store: Store) -> None:
     warn_skipped(store, skipped_reviews(store))
 
 
-def at_threshold(store: Store, stories: list[Story], min_confidence: float | None = None) -> list[Story]:
+def at_threshold(store: Store, stories: list[Story], min_confidence: float | None = None,
+                 below: dict[str, set[str]] | None = None) -> list[Story]:
+    """The stories as told by their events at the threshold (`below`: the events under it per story, when the
+    caller has them): a story holding less certain events is grouped again without them and may fall apart."""
     threshold = confidence_threshold(min_confidence)
-    below = less_certain(store, threshold) if threshold > 0 else {}
+    if below is None:
+        below = less_certain(store, threshold) if threshold > 0 else {}
     if not below:
         return stories
     result = []
     reviews = story_reviews(store)
+    rest = {found.id: [r.event_id for r in found.reports if r.event_id not in below[found.id]]
+            for found in stories if below.get(found.id)}
+    known = {item.id: item for item in happenings_of(store, sorted({e for ids in rest.values() for e in ids}))}
     for found in stories:
-        left_out = below.get(found.id)
-        if not left_out:
+        if found.id not in rest:
             result.append(found)
             continue
-        rest = [r.event_id for r in found.reports if r.event_id not in left_out]
-        result.extend(_parts(found.id, regroup(cluster(happenings_of(store, rest)), reviews)))
+        kept = [known[event_id] for event_id in rest[found.id] if event_id in known]  # rejected ones are not known
+        result.extend(_parts(found.id, regroup(cluster(kept), reviews)))
     return result
 
 

@@ -175,5 +175,6 @@ def stories_at_threshold(store: Store, min_confidence: float | None) -> tuple[li
     them told again without those events."""
     bring_up_to_date(store)
     threshold = confidence_threshold(min_confidence)
-    told_again = sorted(less_certain(store, threshold)) if threshold > 0 else []
-    return told_again, at_threshold(store, read_stories(store, told_again), threshold)
+    below = less_certain(store, threshold) if threshold > 0 else {}
+    told_again = sorted(below)
+    return told_again, at_threshold(store, read_stories(store, told_again), threshold, below)

@@ -203,6 +203,7 @@ story_reports = Table(
     Index("ix_story_reports_story", "story_id"),
     Index("ix_story_reports_document", "document"),
     Index("ix_story_reports_block", "block", "period"),
+    Index("ix_story_reports_confidence", "confidence"),  # the stories holding events under a threshold
 )
 
 # The id of a story merged into another, so that a saved link still opens it.
