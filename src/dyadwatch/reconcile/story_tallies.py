@@ -23,7 +23,6 @@ from dyadwatch.store.tallies import Tally
 S = schema.stories
 PREFIX = "story "
 FACETS = tuple(f"{PREFIX}{name}" for name in ("type", "domain", "pair", "sources", "trend7", "trend4"))
-READ_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -71,10 +70,8 @@ def remove_stories(conn: Connection, story_ids: Sequence[str]) -> None:
 
 def rebuild(conn: Connection) -> None:
     """The tallies counted again from every stored story (a migration, or every story written anew)."""
-    totals: dict[tuple[str, str], Tally] = defaultdict(Tally)
-    for batch in _batches(conn):
-        for key, tally in tallies_of(batch).items():
-            totals[key].add(tally)
+    totals = tallies.summed(tallies_of(TalliedStory(*row[:-1]) for row in rows)
+                            for rows in tallies.in_batches(conn, _story_select(), S.c.id))
     tallies.replace_all(conn, list(FACETS), totals)
 
 
@@ -86,14 +83,3 @@ def stored_stories(conn: Connection, story_ids: Sequence[str]) -> list[TalliedSt
 def _story_select() -> Any:
     return select(S.c.type, S.c.domain, S.c.source, S.c.target, S.c.date, S.c.intensity, S.c.negated,
                   S.c.source_count)
-
-
-def _batches(conn: Connection) -> Iterator[list[TalliedStory]]:
-    last = ""
-    while True:
-        rows = conn.execute(_story_select().add_columns(S.c.id).where(S.c.id > last).order_by(S.c.id)
-                            .limit(READ_BATCH)).all()
-        if not rows:
-            return
-        yield [TalliedStory(**{k: v for k, v in row._mapping.items() if k != "id"}) for row in rows]
-        last = rows[-1].id

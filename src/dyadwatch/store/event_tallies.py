@@ -24,7 +24,6 @@ from dyadwatch.store.tallies import Tally
 E = schema.events
 FACETS = ("type", "domain", "year", "date", "doc", "pair", "trend7", "trend4")  # and the dyads' facets
 DYAD = "dyad_"
-READ_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -96,10 +95,8 @@ def remove_document(conn: Connection, document_id: int) -> None:
 
 def rebuild(conn: Connection) -> None:
     """The tallies counted again from every stored event (a migration, or a database made before them)."""
-    totals: dict[tuple[str, str], Tally] = defaultdict(Tally)
-    for batch in _batches(conn):
-        for key, tally in tallies_of(batch).items():
-            totals[key].add(tally)
+    totals = tallies.summed(tallies_of(TalliedEvent(*row[:-1]) for row in rows)
+                            for rows in tallies.in_batches(conn, _event_select(), E.c.id))
     tallies.replace_all(conn, [*FACETS, *tallies.stored_facets(conn, DYAD)], totals)
 
 
@@ -113,15 +110,3 @@ def _event_select() -> Any:
     return (select(E.c.type, E.c.domain, E.c.date, E.c.source, E.c.target, E.c.negated, E.c.intensity,
                    E.c.confidence, D.c.name.label("doc"))
             .select_from(E.join(D, E.c.document_id == D.c.id)))
-
-
-def _batches(conn: Connection) -> Iterator[list[TalliedEvent]]:
-    """Every stored event, READ_BATCH at a time in id order, so memory stays flat on a large database."""
-    last = ""
-    while True:
-        rows = conn.execute(_event_select().add_columns(E.c.id).where(E.c.id > last).order_by(E.c.id)
-                            .limit(READ_BATCH)).all()
-        if not rows:
-            return
-        yield [TalliedEvent(**{k: v for k, v in row._mapping.items() if k != "id"}) for row in rows]
-        last = rows[-1].id

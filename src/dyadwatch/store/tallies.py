@@ -8,7 +8,7 @@ instead of scanning a table of millions.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy import Connection, bindparam, select
 from dyadwatch.store import schema
 
 T = schema.tallies
+READ_BATCH = 5000  # rows read at a time when tallies are counted anew
 TREND_LENGTHS = (7, 4)  # the trend's periods: month and year
 SEPARATOR = "\t"  # between the parts of a pair's or a trend's value
 Change = Mapping[tuple[str, str], "Tally"]
@@ -89,6 +90,26 @@ def replace_all(conn: Connection, facets: Iterator[str] | list[str], change: Cha
     if change:
         conn.execute(T.insert(), [{"facet": facet, "value": value, "events": t.events, "positive": t.positive,
                                    "negative": t.negative} for (facet, value), t in change.items()])
+
+
+def in_batches(conn: Connection, query: Any, id_column: Any) -> Iterator[list[Any]]:
+    """The query's rows READ_BATCH at a time in id order, so that memory stays flat on a large database."""
+    last = ""
+    while True:
+        rows = conn.execute(query.add_columns(id_column.label("batch_id")).where(id_column > last)
+                            .order_by(id_column).limit(READ_BATCH)).all()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].batch_id
+
+
+def summed(changes: Iterator[Change]) -> dict[tuple[str, str], Tally]:
+    totals: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    for change in changes:
+        for key, tally in change.items():
+            totals[key].add(tally)
+    return totals
 
 
 def stored_facets(conn: Connection, prefix: str) -> list[str]:
