@@ -498,9 +498,9 @@ def api_indicator(web: Context, key: str) -> IndicatorSeries:
     return IndicatorSeries(**found.summary.as_dict(), points=[PointOut(**p.as_dict()) for p in found.points])
 
 
-def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0, events: Annotated[int | None, Query(
-        ge=0, description="at most this many of each entry's latest events (event_count gives them all); "
-                          "none: every event")] = EVENTS_LISTED) -> AgreementPage:
+def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0, events: Annotated[int, Query(
+        ge=0, description="at most this many of each entry's latest events (event_count says how many there are; "
+                          "/agreements/{key} lists them all)")] = EVENTS_LISTED) -> AgreementPage:
     """The register of named treaties, agreements, programmes and institutions, the most widely reported first."""
     page = agreement_page(web.store, offset, limit, events_listed=events)
     return AgreementPage(total=page.total, limit=limit, offset=offset,
