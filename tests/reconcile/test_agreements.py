@@ -13,14 +13,15 @@ from dyadwatch.ingest.service import ingest
 from dyadwatch.reconcile.agreement_register import agreement_page, agreements
 from dyadwatch.reconcile.agreements import (
     KNOWLEDGE,
+    AgreementEvent,
     Mention,
     Sentence,
+    Vocabulary,
     document_mentions,
     find_mentions,
-    linked_events,
+    latest_events,
     load_vocabulary,
     places,
-    status_of,
 )
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import queries, schema
@@ -128,6 +129,17 @@ def test_seed_register_finds_the_programmes_and_the_founding_treaty(seeds_store:
     assert register["union state"].kind == "institution"
 
 
+def status_of(events: tuple[AgreementEvent, ...], doc_dates: dict[str, str | None], vocab: Vocabulary) -> str:
+    """The status as defined, computed over every event: the stage of the latest event that is not negated (the
+    later stage on the same date)."""
+    staged = [e for e in events if e.stage and not e.negated]
+    if not staged:
+        return ""
+    order = {stage: n for n, stage in enumerate(vocab.stage_order)}
+    latest = max(staged, key=lambda e: (e.date or doc_dates.get(e.doc) or "", order.get(e.stage, -1)))
+    return latest.stage
+
+
 def scanned_now(store: Store) -> list[tuple]:
     """The register as finding every mention in every sentence now, and reading every event, makes it."""
     vocabulary, known_places = load_vocabulary(), places(store)
@@ -147,9 +159,9 @@ def scanned_now(store: Store) -> list[tuple]:
             found[key].append(Mention(doc, mention.start, mention.end, mention.text, mention.pattern))
     register = []
     for key, mentions in found.items():
-        about = linked_events(mentions, events_by_doc, doc_dates, story_of, vocabulary)
+        about = tuple(reversed(latest_events(mentions, events_by_doc, doc_dates, vocabulary).events))
         register.append((key, status_of(about, doc_dates, vocabulary), sorted(map(astuple, mentions)),
-                         [(e.event_id, e.story_id, e.stage, e.stage_basis) for e in about]))
+                         [(e.event_id, story_of.get(e.event_id), e.stage, e.stage_basis) for e in about]))
     return sorted(register)
 
 

@@ -31,6 +31,7 @@ from dyadwatch.store.reviews import CERTAIN, Review, apply_reviews, chunks, late
 from dyadwatch.store.rows import record_select
 
 M, D, E, R = schema.agreement_mentions, schema.documents, schema.events, schema.story_reports
+LATEST_LISTED = 10  # the latest events an entry lists on the register's page and in the API, unless asked otherwise
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def _built(store: Store, keys: list[str], linked: dict[str, set[str]], reviews: 
     register = []
     for key in keys:
         mentions = [Mention(doc, f.start, f.end, f.text, f.pattern) for doc, f in found[key]]
-        about = latest_events(mentions, events_by_doc, doc_dates, {}, vocabulary, events_listed)
+        about = latest_events(mentions, events_by_doc, doc_dates, vocabulary, events_listed)
         primary = [f for _, f in found[key] if f.pattern != "anaphoric"] or [f for _, f in found[key]]
         register.append(Agreement(key=key, name=display_name(primary), kind=kind_of(primary),
                                   mentions=tuple(sorted(mentions, key=lambda m: (m.doc, m.start))),

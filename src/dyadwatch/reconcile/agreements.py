@@ -479,12 +479,6 @@ def display_name(found: list[Found]) -> str:
     return names.most_common(1)[0][0]
 
 
-def linked_events(mentions: list[Mention], events_by_doc: dict[str, list[EventRow]], doc_dates: dict[str, str | None],
-                  story_of: dict[str, str], vocab: Vocabulary) -> tuple[AgreementEvent, ...]:
-    """Every event about the agreement (its quote overlaps a mention) with its stage, in date order."""
-    return tuple(reversed(latest_events(mentions, events_by_doc, doc_dates, story_of, vocab).events))
-
-
 @dataclass(frozen=True)
 class LatestEvents:
     """The latest events about an agreement, latest first, how many there are, and its status."""
@@ -496,24 +490,26 @@ class LatestEvents:
 
 
 def latest_events(mentions: list[Mention], events_by_doc: dict[str, list[EventRow]], doc_dates: dict[str, str | None],
-                  story_of: dict[str, str], vocab: Vocabulary, limit: int | None = None) -> LatestEvents:
-    """The latest `limit` events about the agreement (all without one), latest first, with its status: the
-    stages are worked out for those events and, latest first, until the status is found, not for every one."""
+                  vocab: Vocabulary, limit: int | None = None) -> LatestEvents:
+    """The latest `limit` events about the agreement (its quote overlaps a mention; all without a limit), latest
+    first, with its status: the stage of the latest event that is not negated (the later stage on the same date).
+    The stages are worked out for the listed events and, latest first, until the status is found, not for every
+    one. The events' stories are left to the caller (story_id None)."""
     about: dict[str, tuple[EventRow, Mention]] = {}
     for mention in mentions:
         for event in events_by_doc.get(mention.doc, []):
             if event.id not in about and event.start < mention.end and mention.start < event.end:
                 about[event.id] = (event, mention)
-    order = sorted(about.values(), key=lambda pair: (_row_when(pair[0], doc_dates), pair[0].doc, pair[0].start,
+    order = sorted(about.values(), key=lambda pair: (_when(pair[0], doc_dates), pair[0].doc, pair[0].start,
                                                      pair[0].id), reverse=True)
     staged: list[AgreementEvent] = []
     status, status_when = "", None
     for event, mention in order:
-        when = _row_when(event, doc_dates)
+        when = _when(event, doc_dates)
         done_listing = limit is not None and len(staged) >= limit
         if done_listing and status_when is not None and when != status_when:
             break  # the status's date is passed: no later event can change it
-        found = _agreement_event(event, mention, story_of, vocab)
+        found = _agreement_event(event, mention, vocab)
         if not done_listing:
             staged.append(found)
         if found.stage and not found.negated and (status_when is None or when == status_when):
@@ -523,14 +519,13 @@ def latest_events(mentions: list[Mention], events_by_doc: dict[str, list[EventRo
     return LatestEvents(tuple(staged), len(order), status, tuple(sorted({code.split("-")[0] for code in codes})))
 
 
-def _agreement_event(event: EventRow, mention: Mention, story_of: dict[str, str], vocab: Vocabulary
-                     ) -> AgreementEvent:
+def _agreement_event(event: EventRow, mention: Mention, vocab: Vocabulary) -> AgreementEvent:
     stage, basis = event_stage(event, mention, vocab)
-    return AgreementEvent(event.id, story_of.get(event.id), event.doc, event.date, event.type, event.source,
+    return AgreementEvent(event.id, None, event.doc, event.date, event.type, event.source,
                           event.target, event.negated, stage, basis, event.start, event.end, event.quote)
 
 
-def _row_when(event: EventRow, doc_dates: dict[str, str | None]) -> str:
+def _when(event: EventRow, doc_dates: dict[str, str | None]) -> str:
     return event.date or doc_dates.get(event.doc) or ""
 
 
@@ -566,15 +561,3 @@ def event_stage(event: EventRow, mention: Mention, vocabulary: Vocabulary | None
     return vocab.type_stages.get(event.type, ""), "type"
 
 
-def _when(event: AgreementEvent, doc_dates: dict[str, str | None]) -> str:
-    return event.date or doc_dates.get(event.doc) or ""
-
-
-def status_of(events: tuple[AgreementEvent, ...], doc_dates: dict[str, str | None], vocab: Vocabulary) -> str:
-    """The stage of the latest event that is not negated (the later stage on the same date)."""
-    staged = [e for e in events if e.stage and not e.negated]
-    if not staged:
-        return ""
-    order = {stage: n for n, stage in enumerate(vocab.stage_order)}
-    latest = max(staged, key=lambda e: (_when(e, doc_dates), order.get(e.stage, -1)))
-    return latest.stage

@@ -31,6 +31,7 @@ from dyadwatch.store.event_listing import (
     code_point_order,
     of_actor,
     period_sums,
+    tallied_trend,
 )
 from dyadwatch.store.tallies import Tally
 
@@ -57,12 +58,13 @@ def story_listing(store: Store, wanted: StoryFilter, min_confidence: float | Non
     wanted_rows = None if limit is None else offset + limit
     stored = _page(store, selected, wanted_rows)
     page = list(islice(heapq.merge(stored, parts, key=rank), offset, wanted_rows))
-    if _tallied(wanted):
+    if not _tallied(wanted):
+        counts, total = _counted_facets(store, selected) if facets else {}, _count(store, selected)
+    elif facets:
         counts = _tallied_facets(store, told_again)
         total = sum(counts["type"].values())
     else:
-        counts = _counted_facets(store, selected) if facets else {}
-        total = _count(store, selected)
+        counts, total = {}, sum(t.events for t in _tallies(store, ("type",), told_again)["type"].values())
     return StoryListing(page, total + len(parts), _with_parts(counts, parts) if facets else {})
 
 
@@ -74,9 +76,9 @@ def _tallied(wanted: StoryFilter) -> bool:
 def _tallies(store: Store, facets: Sequence[str], left_out: Sequence[str]) -> dict[str, dict[str, Tally]]:
     """The stories' tallies of the facets, less the stories `left_out` as stored."""
     with store.connect() as conn:
-        found = {facet: tallies.read(conn, f"{story_tallies.PREFIX}{facet}") for facet in facets}
         taken = story_tallies.tallies_of(story_tallies.stored_stories(conn, left_out))
-    return {facet: tallies.take_out(values, taken, f"{story_tallies.PREFIX}{facet}") for facet, values in found.items()}
+        found = tallies.read_less(conn, [f"{story_tallies.PREFIX}{facet}" for facet in facets], taken)
+    return {facet: found[f"{story_tallies.PREFIX}{facet}"] for facet in facets}
 
 
 def _selected(store: Store, wanted: StoryFilter, left_out: Sequence[str]) -> Select:
@@ -120,8 +122,7 @@ def _tallied_facets(store: Store, left_out: Sequence[str]) -> dict[str, Counter[
     """Every stored story's type, domain, actor and documents telling it, from the tallies."""
     found = _tallies(store, ("type", "domain", "pair", "sources"), left_out)
     counts = {name: Counter({value: t.events for value, t in found[name].items()}) for name in ("type", "domain")}
-    pairs = Counter({tallies.pair_of(value): t.events for value, t in found["pair"].items()})
-    counts["actor"] = actors_of_pairs(pairs)
+    counts["actor"] = actors_of_pairs(tallies.pair_counts(found["pair"]))
     counts["min_sources"] = Counter({str(several): sum(t.events for value, t in found["sources"].items()
                                                        if int(value) >= several) for several in SEVERAL_SOURCES})
     return counts
@@ -161,9 +162,7 @@ def story_period_sums(store: Store, by: str, domain: str | None = None, actors: 
     told_again, regrouped = stories_at_threshold(store, min_confidence)
     if actors is None:
         facet = f"trend{PERIOD_LENGTH[by]}"
-        sums = {tallies.trend_of(value): PeriodSums(t.positive, t.negative, t.events)
-                for value, t in _tallies(store, (facet,), told_again)[facet].items()}
-        sums = {key: value for key, value in sums.items() if not domain or key[1] == domain}
+        sums = tallied_trend(_tallies(store, (facet,), told_again)[facet], domain)
     else:
         sums = period_sums(store, S, PERIOD_LENGTH[by], domain, actors, S.c.id.not_in(told_again))
     parts = [Dated(s.date, s.domain, s.intensity, s.negated, s.source, s.target) for s in regrouped]

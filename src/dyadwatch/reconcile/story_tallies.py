@@ -72,7 +72,7 @@ def rebuild(conn: Connection) -> None:
     """The tallies counted again from every stored story (a migration, or every story written anew)."""
     totals = tallies.summed(tallies_of(TalliedStory(*row[:-1]) for row in rows)
                             for rows in tallies.in_batches(conn, _story_select(), S.c.id))
-    tallies.replace_all(conn, list(FACETS), totals)
+    tallies.replace_all(conn, FACETS, totals)
 
 
 def stored_stories(conn: Connection, story_ids: Sequence[str]) -> list[TalliedStory]:

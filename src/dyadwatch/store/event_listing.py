@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
@@ -29,6 +29,7 @@ from dyadwatch.store.rows import (
     EventRow,
     direction_of,
     event_matches,
+    nth_lowest,
     record_select,
 )
 from dyadwatch.store.tallies import Tally
@@ -124,9 +125,7 @@ def _date_cutoff(conn: Any, where: EventFilter, wanted: int) -> str | None:
     documents (their index serves better) or selects fewer dated events."""
     if where.doc or where.docs:
         return None
-    query = (select(E.c.date).where(~reviewed(E), E.c.date.is_not(None), *_conditions(where)).order_by(E.c.date)
-             .limit(1).offset(wanted - 1))
-    return conn.execute(query).scalar()
+    return nth_lowest(conn, E.c.date, wanted, ~reviewed(E), E.c.date.is_not(None), *_conditions(where))
 
 
 def _count(store: Store, where: EventFilter, reviewed: list[EventRow]) -> int:
@@ -174,12 +173,8 @@ def _tallied_facets(store: Store, fields: tuple[str, ...]) -> dict[str, Counter[
     counts = {name: Counter({value: t.events for value, t in stored[name].items()}) for name in fields
               if name != "actor"}
     if "actor" in fields:
-        counts["actor"] = actors_of_pairs(_pairs_of(stored["pair"]))
+        counts["actor"] = actors_of_pairs(tallies.pair_counts(stored["pair"]))
     return counts
-
-
-def _pairs_of(stored: dict[str, Tally]) -> Counter[tuple[str | None, str | None]]:
-    return Counter({tallies.pair_of(value): t.events for value, t in stored.items()})
 
 
 def tallied(where: EventFilter) -> bool:
@@ -191,19 +186,21 @@ def tallied(where: EventFilter) -> bool:
 
 def _tallies(store: Store, facets: tuple[str, ...], tops: dict[str, int] | None = None
              ) -> dict[str, dict[str, Tally]]:
-    """The tallies of the facets, less the reviewed events as stored (they are added as corrected apart). A facet
-    in `tops` keeps only that many values with the most events (read with as many more as there are reviewed
-    events, which may each lower one value)."""
+    """The tallies of the facets, less the reviewed events as stored (they are added as corrected apart); a facet
+    in `tops` keeps only that many values with the most events."""
     with store.connect() as conn:
-        reviewed_stored = event_tallies.stored_events(conn, reviewed(E))
-        as_stored = event_tallies.tallies_of(reviewed_stored)
-        found = {facet: tallies.read(conn, facet, None if facet not in (tops or {}) else
-                                     tops[facet] + len(reviewed_stored)) for facet in facets}
-    found = {facet: tallies.take_out(values, as_stored, facet) for facet, values in found.items()}
-    for facet, top in (tops or {}).items():
-        if facet in found:
-            found[facet] = dict(sorted(found[facet].items(), key=lambda item: (-item[1].events, item[0]))[:top])
-    return found
+        return tallies.read_less(conn, facets, _reviewed_as_stored(conn), tops)
+
+
+def _reviewed_as_stored(conn: Any) -> tallies.Change:
+    """What the reviewed events add to the tallies with their stored values."""
+    return event_tallies.tallies_of(event_tallies.stored_events(conn, reviewed(E)))
+
+
+def tallied_trend(found: Mapping[str, Tally], domain: str | None) -> dict[tuple[str, str | None], PeriodSums]:
+    """The sums per (period, domain) of a trend facet's tallies, of one domain or of all."""
+    sums = {tallies.trend_of(value): PeriodSums(t.positive, t.negative, t.events) for value, t in found.items()}
+    return {key: value for key, value in sums.items() if not domain or key[1] == domain}
 
 
 def order_key(row: EventRow) -> tuple[Any, ...]:
@@ -264,7 +261,7 @@ def reviewed_events(store: Store, where: EventFilter = EVERY_EVENT, keep_rejecte
 
 def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
     """The filter in SQL, as event_matches reads it in Python."""
-    yield at_threshold(where.min_confidence)
+    yield _confident_enough(where.min_confidence)
     if where.type:
         yield E.c.type == where.type.upper()
     if where.domain:
@@ -285,7 +282,7 @@ def _conditions(where: EventFilter) -> Iterable[ColumnElement[bool]]:
         yield and_(E.c.date.is_not(None), func.substr(E.c.date, 1, len(where.until)) <= where.until)
 
 
-def at_threshold(min_confidence: float | None) -> ColumnElement[bool]:
+def _confident_enough(min_confidence: float | None) -> ColumnElement[bool]:
     """The events at the confidence threshold. Compared as an expression (confidence + 0) so that the database
     does not read the confidence index for it: the index serves the review queue (least certain first), while
     the threshold keeps nearly every event and SQLite, taking a range on an index for selective, would read
@@ -322,13 +319,11 @@ def _kept_total(store: Store, table: Any) -> int:
     return total - sum(1 for review in reviews.values() if review.action == "reject")
 
 
-def _kept_per_document(store: Store, table: Any, names: Sequence[str] | None = None) -> Counter[str]:
-    """Per document (of those named, or of all), its records of `table` less those an analyst rejected."""
-    chosen = [D.c.name.in_(names)] if names is not None else []
-    query = (select(D.c.name, func.count()).select_from(table.join(D, table.c.document_id == D.c.id))
-             .where(*chosen))
-    of_reviewed = select(D.c.name, table.c.id).select_from(table.join(D, table.c.document_id == D.c.id)) \
-        .where(reviewed(table), *chosen)
+def _kept_per_document(store: Store, table: Any, names: Sequence[str]) -> Counter[str]:
+    """Per document named, its records of `table` less those an analyst rejected."""
+    joined, chosen = table.join(D, table.c.document_id == D.c.id), D.c.name.in_(names)
+    query = select(D.c.name, func.count()).select_from(joined).where(chosen)
+    of_reviewed = select(D.c.name, table.c.id).select_from(joined).where(reviewed(table), chosen)
     with store.connect() as conn:
         counts = Counter({name: n for name, n in conn.execute(query.group_by(D.c.name))})
         reviewed_rows = conn.execute(of_reviewed).all()
@@ -344,11 +339,9 @@ def intensity_sums(store: Store, length: int, domain: str | None = None, actors:
     negative intensities added up, and their number; negated events and coarser dates left out."""
     if actors is None and length in tallies.TREND_LENGTHS:
         facet = f"trend{length}"
-        sums = {tallies.trend_of(value): PeriodSums(t.positive, t.negative, t.events)
-                for value, t in _tallies(store, (facet,))[facet].items()}
-        return {key: value for key, value in sums.items() if not domain or key[1] == domain}
+        return tallied_trend(_tallies(store, (facet,))[facet], domain)
     return period_sums(store, E, length, domain, actors, ~reviewed(E),
-                       at_threshold(None))
+                       _confident_enough(None))
 
 
 def period_sums(store: Store, table: Any, length: int, domain: str | None, actors: tuple[str, str] | None,
@@ -447,8 +440,7 @@ def actor_roles(store: Store) -> tuple[Counter[str], Counter[str]]:
 def date_span(store: Store) -> tuple[str, str] | None:
     """The earliest and the latest event date (ISO, any precision), at the default threshold, after reviews."""
     with store.connect() as conn:
-        as_stored = event_tallies.tallies_of(event_tallies.stored_events(conn, reviewed(E)))
-        less = Counter({value: t.events for (facet, value), t in as_stored.items() if facet == "date"})
+        less = Counter({value: t.events for (facet, value), t in _reviewed_as_stored(conn).items() if facet == "date"})
         stored = tallies.ends(conn, "date", less)
     dates = sorted(stored + [r.date for r in reviewed_events(store) if r.date])
     return (dates[0], dates[-1]) if dates else None
@@ -472,7 +464,7 @@ def pair_counts(store: Store, where: EventFilter = EVERY_EVENT) -> Counter[tuple
     """Events per (source, target) code pair among those the filter selects, after reviews."""
     counts: Counter[tuple[str | None, str | None]]
     if tallied(where):
-        counts = _pairs_of(_tallies(store, ("pair",))["pair"])
+        counts = tallies.pair_counts(_tallies(store, ("pair",))["pair"])
     else:
         base = _unreviewed_columns(where).subquery()
         query = select(base.c.source, base.c.target, func.count()).group_by(base.c.source, base.c.target)

@@ -97,7 +97,7 @@ def rebuild(conn: Connection) -> None:
     """The tallies counted again from every stored event (a migration, or a database made before them)."""
     totals = tallies.summed(tallies_of(TalliedEvent(*row[:-1]) for row in rows)
                             for rows in tallies.in_batches(conn, _event_select(), E.c.id))
-    tallies.replace_all(conn, [*FACETS, *tallies.stored_facets(conn, DYAD)], totals)
+    tallies.replace_all(conn, FACETS, totals, prefix=DYAD)
 
 
 def stored_events(conn: Connection, *conditions: Any) -> list[TalliedEvent]:

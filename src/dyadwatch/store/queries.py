@@ -28,6 +28,7 @@ from dyadwatch.store.rows import (
     QuantityRow,
     event_matches,
     involves,
+    nth_lowest,
     record_select,
 )
 
@@ -65,11 +66,8 @@ def review_queue(store: Store, limit: int = 20) -> list[EventRow]:
         return []
     query = (record_select(E, EventRow).where(~reviewed(E))
              .order_by(E.c.confidence, D.c.name, E.c.start).limit(limit))
-    # The `limit`-th lowest confidence bounds the query, so the database reads the confidence index from its low
-    # end instead of sorting every event with its document's name.
-    cutoff = select(E.c.confidence).where(~reviewed(E)).order_by(E.c.confidence).limit(1).offset(limit - 1)
     with store.connect() as conn:
-        highest = conn.execute(cutoff).scalar()
+        highest = nth_lowest(conn, E.c.confidence, limit, ~reviewed(E))  # bounds the query to the index's low end
         if highest is not None:
             query = query.where(E.c.confidence <= highest)
         return [EventRow(**row._mapping) for row in conn.execute(query)]

@@ -138,6 +138,13 @@ def record_select(table: Any, row_type: type) -> Select:
     return select(*columns).select_from(table.join(D, table.c.document_id == D.c.id))
 
 
+def nth_lowest(conn: Any, column: Any, n: int, *conditions: Any) -> Any:
+    """The `n`-th lowest value of a column among the rows the conditions select; None when there are fewer. A
+    query for the first `n` rows in the column's order, bounded by it, lets the database walk the column's index
+    from its low end instead of sorting every row."""
+    return conn.execute(select(column).where(*conditions).order_by(column).limit(1).offset(n - 1)).scalar()
+
+
 def involves(source: str | None, target: str | None, actor: str) -> bool:
     """Whether an actor code (or a country, covering its sectors) is the source or the target."""
     return belongs_to(actor.upper(), source) or belongs_to(actor.upper(), target)

@@ -9,11 +9,11 @@ instead of scanning a table of millions.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, or_, select
 
 from dyadwatch.store import schema
 
@@ -84,9 +84,12 @@ def apply(conn: Connection, change: Change, sign: int = 1) -> None:
                      [{"b_facet": row["facet"], "b_value": row["value"]} for row in rows])
 
 
-def replace_all(conn: Connection, facets: Iterator[str] | list[str], change: Change) -> None:
-    """The tallies of `facets` counted anew: the stored ones removed, `change` written."""
-    conn.execute(T.delete().where(T.c.facet.in_(list(facets))))
+def replace_all(conn: Connection, facets: Sequence[str], change: Change, prefix: str | None = None) -> None:
+    """The tallies of `facets` (and of every facet named with `prefix`) counted anew: the stored ones removed,
+    `change` written."""
+    chosen = T.c.facet.in_(list(facets))
+    conn.execute(T.delete().where(chosen if prefix is None else or_(chosen, T.c.facet.startswith(prefix,
+                                                                                                  autoescape=True))))
     if change:
         conn.execute(T.insert(), [{"facet": facet, "value": value, "events": t.events, "positive": t.positive,
                                    "negative": t.negative} for (facet, value), t in change.items()])
@@ -112,17 +115,35 @@ def summed(changes: Iterator[Change]) -> dict[tuple[str, str], Tally]:
     return totals
 
 
-def stored_facets(conn: Connection, prefix: str) -> list[str]:
-    """The facets stored whose names start with `prefix`."""
-    return [f for f in conn.execute(select(T.c.facet).distinct()).scalars() if f.startswith(prefix)]
-
-
 def read(conn: Connection, facet: str, top: int | None = None) -> dict[str, Tally]:
     """Every value of one facet with its tally, or the `top` values with the most records."""
     query = select(T.c.value, T.c.events, T.c.positive, T.c.negative).where(T.c.facet == facet)
     if top is not None:
         query = query.order_by(T.c.events.desc(), T.c.value).limit(top)
     return {value: Tally(events, positive, negative) for value, events, positive, negative in conn.execute(query)}
+
+
+def read_less(conn: Connection, facets: Sequence[str], less: Change, tops: Mapping[str, int] | None = None
+              ) -> dict[str, dict[str, Tally]]:
+    """The tallies of the facets with `less` taken out (records the reader adds back as they are now). A facet in
+    `tops` keeps only that many values with the most records (read with as many more as `less` has records, which
+    may each lower one value)."""
+    tops = tops or {}
+    found = {facet: take_out(read(conn, facet, tops[facet] + _records_in(less, facet) if facet in tops else None),
+                             less, facet) for facet in facets}
+    for facet, top in tops.items():
+        if facet in found:
+            found[facet] = dict(sorted(found[facet].items(), key=lambda item: (-item[1].events, item[0]))[:top])
+    return found
+
+
+def _records_in(change: Change, facet: str) -> int:
+    return sum(tally.events for (name, _), tally in change.items() if name == facet)
+
+
+def pair_counts(found: Mapping[str, Tally]) -> Counter[tuple[str | None, str | None]]:
+    """Records per (source, target) pair, from a pair facet's tallies."""
+    return Counter({pair_of(value): tally.events for value, tally in found.items()})
 
 
 def ends(conn: Connection, facet: str, less: Counter[str]) -> list[str]:

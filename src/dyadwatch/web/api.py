@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from dyadwatch.analysis.forecasts import forecast_page
 from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.errors import DyadwatchError, Errors
-from dyadwatch.reconcile.agreement_register import agreement_page
+from dyadwatch.reconcile.agreement_register import LATEST_LISTED, agreement_page
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.indicators import indicator_page
 from dyadwatch.reconcile.stories import Story, StoryFilter
@@ -33,7 +33,6 @@ from dyadwatch.web.security import token_matches
 Context = Annotated[WebContext, Depends(web_context)]
 Text = Annotated[str | None, Query(max_length=200)]
 IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="2021, 2021-09 or 2021-09-09")]
-EVENTS_LISTED = 10  # the latest events of each entry of the agreements register, unless asked otherwise
 Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many records")]
 Offset = Annotated[int, Query(ge=0, description="skip this many records first")]
 Facets = Annotated[bool, Query(description="also count what every selected record is made of (type, domain, actor"
@@ -500,7 +499,7 @@ def api_indicator(web: Context, key: str) -> IndicatorSeries:
 
 def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0, events: Annotated[int, Query(
         ge=0, description="at most this many of each entry's latest events (event_count says how many there are; "
-                          "/agreements/{key} lists them all)")] = EVENTS_LISTED) -> AgreementPage:
+                          "/agreements/{key} lists them all)")] = LATEST_LISTED) -> AgreementPage:
     """The register of named treaties, agreements, programmes and institutions, the most widely reported first."""
     page = agreement_page(web.store, offset, limit, events_listed=events)
     return AgreementPage(total=page.total, limit=limit, offset=offset,

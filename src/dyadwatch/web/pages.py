@@ -19,7 +19,7 @@ from dyadwatch.errors import DyadwatchError
 from dyadwatch.export import csv_text
 from dyadwatch.measures import normalise_unit
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
-from dyadwatch.reconcile.agreement_register import agreement_entry, agreement_page
+from dyadwatch.reconcile.agreement_register import LATEST_LISTED, agreement_entry, agreement_page
 from dyadwatch.reconcile.indicators import indicator as find_indicator
 from dyadwatch.reconcile.indicators import indicator_page as page_of_indicators
 from dyadwatch.reconcile.stories import StoryFilter
@@ -52,7 +52,6 @@ POINTS_PAGE = 200  # points of an indicator listed on one page (the chart draws 
 ACTOR_EVENTS = 100  # events listed on an actor's page; the timeline filtered by the actor pages through all
 DOCUMENTS_PAGE = 100  # documents on one page of the list
 AGREEMENTS_PAGE = 100  # entries on one page of the register
-AGREEMENT_EVENTS = 10  # the latest events an entry of the register lists; its own page lists them all
 AGREEMENT_SOURCES = 10  # documents an entry of the register lists
 AGREEMENT_DETAIL_EVENTS = 200  # events on one page of an agreement's own page
 INDICATORS_PAGE = 100  # indicators on one page of their list
@@ -314,7 +313,7 @@ def indicator_page(request: Request, web: Context, key: str, offset: Annotated[i
 
 
 def agreements_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
-    page = agreement_page(web.store, offset, AGREEMENTS_PAGE, events_listed=AGREEMENT_EVENTS)
+    page = agreement_page(web.store, offset, AGREEMENTS_PAGE, events_listed=LATEST_LISTED)
     return render(request, "agreements.html", {
         "agreements": page.agreements, "total": page.total, "offset": offset, "page_size": AGREEMENTS_PAGE,
         "filters": {}, "names": data.actor_names(web.store), "sources_listed": AGREEMENT_SOURCES})
