@@ -621,11 +621,14 @@ def agreements(db: DbOption = None, limit: LimitOption = None,
 def forecasts(db: DbOption = None, today: Annotated[str | None, typer.Option(
                   help="the date to judge horizons by [default: the latest document date]")] = None,
               limit: LimitOption = None,
+              window_years: Annotated[int, typer.Option(
+                  min=0, help="judge each forecast by the stories reported up to this many years after its horizon")
+              ] = int(default("forecast_window_years")),
     as_json: JsonOption = False) -> None:
     """Forecasts tracked: holder, horizon, open or due (or the analyst's status), and later stories bearing on them."""
     from dyadwatch.analysis.forecasts import forecast_page
 
-    page = forecast_page(open_store(db), today, limit=limit or None)
+    page = forecast_page(open_store(db), today, limit=limit or None, window_years=window_years)
     rows = page.forecasts
     if as_json:
         return _print_json(rows)

@@ -19,6 +19,8 @@ SETTINGS = (
             "events whose confidence is below this are left out of listings, exports, stories, trends and the "
             "web app (0 keeps every event; the README gives the precision and recall each threshold buys on "
             "the held-out set)"),
+    Setting("forecast_window_years", 2, "a forecast is judged by the stories reported up to this many years after "
+            "its horizon ends (after its document's date when it names no horizon)"),
     Setting("batch_size", 8, "files extracted and stored together by an ingest, in one transaction"),
     Setting("seconds_per_file", 300.0, "the time budget to read and extract one file, after which it is an "
             "error (E033) and the ingest goes on"),

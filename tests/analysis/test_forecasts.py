@@ -14,14 +14,17 @@ from dyadwatch.analysis.forecasts import (
     forecast_status,
     forecasts,
     is_later,
+    window,
 )
 from dyadwatch.ingest.service import ingest
 from dyadwatch.periods import first_day, last_day
 from dyadwatch.reconcile.stories import build_stories
+from dyadwatch.settings import default
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import CORRECTABLE, add_review
 from tests.analysis.gas_reports import REPORTS, gas_store
+from tests.conftest import store_of_reports
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +81,16 @@ def test_today_decides_the_status_and_which_stories_are_known(store: Store):
     assert forecasts(store, today="2021-03-20")[0].bearings == ()
 
 
+def test_stories_reported_after_the_forecasts_window_do_not_bear_on_it(tmp_path, extractor):
+    late = ("Gas again\n\nBaltic Trade Review\n\n20.05.2024\n\nOn 12 May 2024 Russia halted gas supplies to Belarus "
+            "under the gas transit agreement.\n")
+    store = store_of_reports(tmp_path, {**REPORTS, "d.txt": late}, extractor, str(tmp_path / "gas.db"))
+    claim = queries.forecast_claims(store)[0]
+    assert (claim.horizon, window(claim, 2)) == ("2021-12", ("2021", "2023-12-31"))
+    assert [b.doc for b in forecasts(store)[0].bearings] == ["b.txt", "c.txt"]  # two years: the default
+    assert [(b.doc, b.date) for b in forecasts(store, window_years=3)[0].bearings][-1] == ("d.txt", "2024-05-12")
+
+
 def test_the_analysts_status_wins_and_survives_a_reingest(tmp_path, extractor):
     store = gas_store(tmp_path / "reports", extractor)
     assert "status" in CORRECTABLE["c"]
@@ -125,7 +138,7 @@ def test_the_stories_full_text_search_finds_are_all_that_bear_on_a_forecast(demo
     """Judging each forecast against every story gives the same bearings as against the stories the search found."""
     claims = queries.forecast_claims(demo_store)
     today = queries.latest_document_date(demo_store)
-    found = _Bearings.of(demo_store, claims, today, None)
+    found = _Bearings.of(demo_store, claims, today, None, int(default("forecast_window_years")))
     stories = build_stories(demo_store)
     names = _names_and_states(demo_store)[0]
     every = replace(found, candidates={c.id: stories for c in claims},

@@ -38,7 +38,15 @@ Rules (stated in the README):
    suspend, sanction, against, ...), -1 when it has more down cues, 0 on a
    tie; a negation in the sentence (not, no, no longer, never, unlikely,
    without, avoid, ...) turns it around.
-5. Verdict. A bearing story is *contradicting* when it is negated, or when its
+5. Window. Only what is reported by the window's end counts: a story bears when
+   it is dated (or, undated, first reported) no later than `forecast_window_years`
+   (a setting, 2 by default; `dyadwatch forecasts --window-years`) after the horizon's last day, or after the forecast's
+   document date when it names no horizon; and only its reports in documents
+   dated from the forecast's year to that end are read (undated documents are
+   left out). A forecast is evidence about its horizon, not about every year
+   after it, and the window keeps the stories compared with each forecast
+   bounded however many years the database holds.
+6. Verdict. A bearing story is *contradicting* when it is negated, or when its
    intensity has the sign opposite to the expected direction; it is
    *supporting* otherwise (a story of either sign supports a forecast without
    a direction). Stories later than "today" are left out, so that an earlier
@@ -54,12 +62,13 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from dyadwatch.periods import first_day, last_day
 from dyadwatch.reconcile.stories import STOP_WORDS, Report, Story
 from dyadwatch.reconcile.story_listing import stories_at_threshold
 from dyadwatch.reconcile.story_table import read_stories
+from dyadwatch.settings import default
 from dyadwatch.stemming import plain_words, stems_of, stems_of_all
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
@@ -158,24 +167,29 @@ class ForecastPage:
     statuses: list[str]
     today: str | None
     forecasts: list[TrackedForecast]
+    window_years: int = 0  # the years after each horizon that its bearings were read from
 
 
-def forecasts(store: Store, today: str | None = None) -> list[TrackedForecast]:
+def forecasts(store: Store, today: str | None = None, window_years: int | None = None) -> list[TrackedForecast]:
     """Every forecast with its status and the later stories bearing on it, in document order."""
-    return forecast_page(store, today).forecasts
+    return forecast_page(store, today, window_years=window_years).forecasts
 
 
 def forecast_page(store: Store, today: str | None = None, status: str | None = None, offset: int = 0,
-                  limit: int | None = None, min_confidence: float | None = None) -> ForecastPage:
+                  limit: int | None = None, min_confidence: float | None = None,
+                  window_years: int | None = None) -> ForecastPage:
     """The forecasts of `status` (all without one) in document order, from `offset`, at most `limit`: statuses
-    for all of them, bearings for the page's only."""
+    for all of them, bearings for the page's only, within `window_years` after each horizon (rule 5; the
+    `forecast_window_years` setting without it)."""
     today = today or queries.latest_document_date(store)
     claims = [(claim, forecast_status(claim.horizon, today)) for claim in queries.forecast_claims(store)]
     chosen = [(claim, computed) for claim, computed in claims if not status or (claim.status or computed) == status]
     page = chosen[offset:None if limit is None else offset + limit]
-    bearing = _Bearings.of(store, [claim for claim, _ in page], today, min_confidence)
+    years = int(default("forecast_window_years")) if window_years is None else window_years
+    bearing = _Bearings.of(store, [claim for claim, _ in page], today, min_confidence, years)
     tracked = [bearing.tracked(claim, computed) for claim, computed in page]
-    return ForecastPage(len(chosen), sorted({claim.status or computed for claim, computed in claims}), today, tracked)
+    return ForecastPage(len(chosen), sorted({claim.status or computed for claim, computed in claims}), today, tracked,
+                        years)
 
 
 @dataclass(frozen=True)
@@ -185,6 +199,7 @@ class _Bearings:
     content words."""
 
     today: str | None
+    windows: dict[str, tuple[str, str] | None]  # claim id -> its window (rule 5)
     long_names: tuple[str, ...]
     doc_dates: dict[str, str | None]
     words: dict[str, set[str]]  # claim id -> its content words
@@ -194,12 +209,13 @@ class _Bearings:
 
     @classmethod
     def of(cls, store: Store, claims: list[ClaimRow], today: str | None,
-           min_confidence: float | None) -> _Bearings:
+           min_confidence: float | None, window_years: int) -> _Bearings:
         names, long_names, states = _names_and_states(store)
         mentions = _mentions(store, sorted({c.doc for c in claims}))
         words = {c.id: content_words(c.quote, names) for c in claims}
         countries = {c.id: claim_countries(c, mentions.get(c.doc, []), states) for c in claims}
-        found = {c.id: _candidate_ids(store, c, words[c.id], countries[c.id]) for c in claims}
+        windows = {c.id: window(c, window_years) for c in claims}
+        found = {c.id: _candidate_ids(store, c, words[c.id], countries[c.id], windows[c.id]) for c in claims}
         told_again, regrouped = stories_at_threshold(store, min_confidence)
         left_out = set(told_again)
         stories = {s.id: s for s in read_stories(store, sorted({i for ids in found.values() for i in ids} - left_out))}
@@ -209,13 +225,14 @@ class _Bearings:
         doc_dates = queries.document_dates(store, sorted({r.doc for s in every.values() for r in s.reports}
                                                          | {c.doc for c in claims}))
         report_words = {s.id: [(r, content_words(r.quote, names)) for r in s.reports] for s in every.values()}
-        return cls(today, long_names, doc_dates, words, countries, candidates, report_words)
+        return cls(today, windows, long_names, doc_dates, words, countries, candidates, report_words)
 
     def tracked(self, claim: ClaimRow, computed: str) -> TrackedForecast:
         countries, words = self.countries[claim.id], self.words[claim.id]
         name_parts = _parts_of_names_in(claim.quote, self.long_names)
+        span = self.windows[claim.id]
         bearings = tuple(b for s in self.candidates.get(claim.id, [])
-                         if (b := _bearing(claim, s, words, countries, self.report_words[s.id], self.doc_dates,
+                         if (b := _bearing(claim, s, words, countries, self.report_words[s.id], self.doc_dates, span,
                                            name_parts)) is not None and not is_later(b.date, self.today))
         direction = expected_direction(claim.quote)
         bearings = tuple(sorted((_judged(b, direction) for b in bearings), key=lambda b: (b.date or "", b.story_id)))
@@ -226,20 +243,38 @@ class _Bearings:
             countries=tuple(sorted(countries)), bearings=bearings)
 
 
-def _candidate_ids(store: Store, claim: ClaimRow, words: set[str], countries: set[str]) -> set[str]:
-    """The stored stories that may bear on the forecast: a report of another document in a sentence that holds
-    two of its content words at least, dated no earlier than its year, of one of its countries (rule 3)."""
-    if store.full_text is None or not claim.doc_date or len(words) < MIN_SHARED:  # SIMILAR asks fewer of them
+def window(claim: ClaimRow, years: int) -> tuple[str, str] | None:
+    """(first, last) of the dates whose reports and stories may bear on the forecast (rule 5): from its document's
+    year to `years` after its horizon's last day (its document's date without a horizon). None for a forecast in
+    an undated document, which nothing is later than."""
+    if not claim.doc_date:
+        return None
+    end = last_day(claim.horizon or claim.doc_date)
+    return claim.doc_date[:4], f"{int(end[:4]) + years:04d}{end[4:]}"
+
+
+def in_window(date: str | None, span: tuple[str, str] | None) -> bool:
+    """Whether a date (of any precision) falls in the window, at the precision both have."""
+    return span is not None and date is not None and date[:4] >= span[0] and not is_later(date, span[1])
+
+
+def _candidate_ids(store: Store, claim: ClaimRow, words: set[str], countries: set[str],
+                   span: tuple[str, str] | None) -> set[str]:
+    """The stored stories that may bear on the forecast: a report of another document dated in its window, in a
+    sentence that holds two of its content words at least, of one of its countries, the story dated in the
+    window or undated (rules 3 and 5)."""
+    if store.full_text is None or span is None or len(words) < MIN_SHARED:  # SIMILAR asks fewer of them
         return set()
     S, E, R, T, D = schema.sentences, schema.events, schema.story_reports, schema.stories, schema.documents
     pairs = " OR ".join(f'"{a}" "{b}"' for a, b in itertools.combinations(sorted(words), 2))
+    # The documents of the window first: the database then joins the few of the matching sentences they hold.
+    reporting = select(D.c.id).where(D.c.date >= span[0], D.c.date <= span[1], D.c.name != claim.doc)
     query = (select(R.c.story_id).distinct()
              .select_from(S.join(E, (E.c.document_id == S.c.document_id) & (E.c.start >= S.c.start)
                                  & (E.c.start < S.c.end) & (E.c.end <= S.c.end))
-                          .join(R, R.c.event_id == E.c.id).join(T, T.c.id == R.c.story_id)
-                          .join(D, D.c.id == S.c.document_id))
-             .where(S.c.id.in_(store.full_text.matching(pairs)), D.c.name != claim.doc,
-                    or_(T.c.date.is_(None), func.substr(T.c.date, 1, 4) >= claim.doc_date[:4])))
+                          .join(R, R.c.event_id == E.c.id).join(T, T.c.id == R.c.story_id))
+             .where(S.c.id.in_(store.full_text.matching(pairs)), S.c.document_id.in_(reporting),
+                    or_(T.c.date.is_(None), and_(func.substr(T.c.date, 1, 4) >= span[0], T.c.date <= span[1]))))
     if countries:
         query = query.where(or_(*(of_actor(column, code) for code in sorted(countries)
                                   for column in (T.c.source, T.c.target))))
@@ -295,13 +330,15 @@ def _story_is_later(date: str | None, report_dates: list[str | None], than: str 
 
 def _bearing(claim: ClaimRow, story: Story, words: set[str], countries: set[str],
              report_words: list[tuple[Report, set[str]]], doc_dates: dict[str, str | None],
-             name_parts: frozenset[str] = frozenset()) -> Bearing | None:
-    others = [(r, w) for r, w in report_words if r.doc != claim.doc]
+             span: tuple[str, str] | None, name_parts: frozenset[str] = frozenset()) -> Bearing | None:
+    others = [(r, w) for r, w in report_words if r.doc != claim.doc and in_window(doc_dates.get(r.doc), span)]
     if not others or not words:
         return None
     if not _story_is_later(story.date, [doc_dates.get(r.doc) for r, _ in others], claim.doc_date):
         return None
     when = story.date or min((d for r, _ in others if (d := doc_dates.get(r.doc))), key=first_day, default=None)
+    if not in_window(when, span):
+        return None
     story_countries = {c.split("-")[0] for c in (story.source, story.target) if c}
     if countries and not countries & story_countries:
         return None

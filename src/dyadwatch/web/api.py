@@ -34,6 +34,8 @@ Context = Annotated[WebContext, Depends(web_context)]
 Text = Annotated[str | None, Query(max_length=200)]
 IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="2021, 2021-09 or 2021-09-09")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many records")]
+WindowYears = Annotated[int | None, Query(ge=0, le=100, description="judge each forecast by the stories reported up "
+                                          "to this many years after its horizon [default: forecast_window_years]")]
 Offset = Annotated[int, Query(ge=0, description="skip this many records first")]
 Facets = Annotated[bool, Query(description="also count what every selected record is made of (type, domain, actor"
                                            "…): opt-in, as it reads the whole selection")]
@@ -307,6 +309,7 @@ class ForecastOut(BaseModel):
 
 class ForecastPage(Paged):
     today: str | None = Field(description="the date horizons were judged by (default: the latest document date)")
+    window_years: int = Field(description="bearing stories were read up to this many years after each horizon")
     forecasts: list[ForecastOut]
 
 
@@ -506,12 +509,13 @@ def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0, events:
                          agreements=[AgreementOut(**a.as_dict()) for a in page.agreements])
 
 
-def api_forecasts(web: Context, today: IsoDate = None, limit: Limit = 100, offset: Offset = 0) -> ForecastPage:
+def api_forecasts(web: Context, today: IsoDate = None, limit: Limit = 100, offset: Offset = 0,
+                  window_years: WindowYears = None) -> ForecastPage:
     """Forecasts with their status (open, due, or the analyst's) and the later stories bearing on them, judged as
     of `today` (default: the latest document date)."""
-    page = forecast_page(web.store, today, offset=offset, limit=limit)
+    page = forecast_page(web.store, today, offset=offset, limit=limit, window_years=window_years)
     return ForecastPage(total=page.total, limit=limit, offset=offset, today=page.today,
-                        forecasts=[ForecastOut(**f.as_dict()) for f in page.forecasts])
+                        window_years=page.window_years, forecasts=[ForecastOut(**f.as_dict()) for f in page.forecasts])
 
 
 def api_sources(web: Context, by: Annotated[str, Query(pattern="^(document|publisher)$",

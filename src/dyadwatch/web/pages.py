@@ -331,14 +331,17 @@ def agreement_detail(request: Request, web: Context, key: str, offset: Annotated
 
 
 def forecasts_page(request: Request, web: Context, today: Text = None, status: Text = None,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+                   offset: Annotated[int, Query(ge=0)] = 0,
+                   window_years: Annotated[int | None, Query(ge=0, le=100)] = None) -> Response:
     if today and not ISO_DATE.fullmatch(today):
         raise HTTPException(400, "'today' must be a date such as 2021, 2021-09 or 2021-09-09")
-    page = forecast_page(web.store, today, status, offset, FORECASTS_PAGE)
+    page = forecast_page(web.store, today, status, offset, FORECASTS_PAGE, window_years=window_years)
     return render(request, "forecasts.html", {
         "forecasts": page.forecasts, "total": page.total, "offset": offset, "page_size": FORECASTS_PAGE,
-        "statuses": page.statuses, "filters": {"today": today or "", "status": status or ""},
-        "as_of": page.today, "suggested": FORECAST_STATUSES, "names": data.actor_names(web.store),
+        "statuses": page.statuses, "filters": {"today": today or "", "status": status or "",
+                                                **({} if window_years is None else {"window_years": window_years})},
+        "as_of": page.today, "window_years": page.window_years, "suggested": FORECAST_STATUSES,
+        "names": data.actor_names(web.store),
         "reviewed": request.query_params.get("reviewed", "")})
 
 
