@@ -174,11 +174,11 @@ def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example]) ->
 
 
 def train(net: EventCoderNet, batcher: Batcher, train_set: list[Example], dev_set: list[Example], epochs: int,
-          batch: int, seed: int) -> None:
+          batch: int, seed: int, encoder_lr: float) -> None:
     random.seed(seed)
     encoder_params = list(net.encoder.parameters())
     head_params = [p for n, p in net.named_parameters() if not n.startswith("encoder.")]
-    optimizer = torch.optim.AdamW([{"params": encoder_params, "lr": 5e-5}, {"params": head_params, "lr": 1e-3}],
+    optimizer = torch.optim.AdamW([{"params": encoder_params, "lr": encoder_lr}, {"params": head_params, "lr": 1e-3}],
                                   weight_decay=0.01)
     steps = epochs * ((len(train_set) + batch - 1) // batch)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
@@ -409,6 +409,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--swaps", type=int, default=1, help="country-swapped copies of each training document")
+    parser.add_argument("--encoder-lr", type=float, default=5e-5,
+                        help="the encoder's peak learning rate (the heads learn at 1e-3)")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--tune-only", action="store_true",
                         help="choose the threshold and calibration again for the model already in --out")
@@ -427,9 +429,10 @@ def main() -> None:
     tokenizer = load_tokenizer(base_model() / "tokenizer.json")
     batcher = Batcher(tokenizer, paths)
     net = EventCoderNet(str(base_model()), len(paths))
-    train(net, batcher, train_set, dev_set, args.epochs, args.batch, args.seed)
+    train(net, batcher, train_set, dev_set, args.epochs, args.batch, args.seed, args.encoder_lr)
     meta = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0},
             "data": fingerprint(folders), "epochs": args.epochs, "seed": args.seed, "swaps": args.swaps,
+            "encoder_lr": args.encoder_lr,
             "train_sentences": len(train_set), "dev_sentences": len(dev_set)}
     check_heads(net, batcher, dev_set, paths)
     export(net, paths, args.out, meta)
