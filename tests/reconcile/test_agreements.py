@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import select
 
 from dyadwatch.ingest.service import ingest
-from dyadwatch.reconcile.agreement_register import agreement_page, agreements
+from dyadwatch.reconcile.agreement_register import agreement_entry, agreement_page, agreements
 from dyadwatch.reconcile.agreements import (
     KNOWLEDGE,
     AgreementEvent,
@@ -26,6 +26,7 @@ from dyadwatch.reconcile.agreements import (
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.reviews import add_review
 from tests.analysis.gas_reports import gas_store
 
 PLACES = frozenset({"russia", "belarus", "russian", "belarusian", "minsk", "moscow"})
@@ -159,7 +160,7 @@ def scanned_now(store: Store) -> list[tuple]:
             found[key].append(Mention(doc, mention.start, mention.end, mention.text, mention.pattern))
     register = []
     for key, mentions in found.items():
-        about = tuple(reversed(latest_events(mentions, events_by_doc, doc_dates, vocabulary).events))
+        about = tuple(reversed(latest_events(mentions, events_by_doc, vocabulary).events))
         register.append((key, status_of(about, doc_dates, vocabulary), sorted(map(astuple, mentions)),
                          [(e.event_id, story_of.get(e.event_id), e.stage, e.stage_basis) for e in about]))
     return sorted(register)
@@ -200,3 +201,16 @@ def test_stored_mentions_follow_a_changed_and_a_removed_document(tmp_path: Path,
     with store.write() as conn:  # as if a.txt had been removed from the database
         conn.execute(schema.documents.delete().where(schema.documents.c.name == "a.txt"))
     assert "a.txt" not in {m.doc for a in agreements(store) for m in a.mentions}
+
+
+def test_an_events_review_moves_it_in_its_agreements_order_or_takes_it_out(tmp_path: Path, extractor):
+    store = gas_store(tmp_path, extractor)
+    entry = next(a for a in agreements(store) if a.event_count >= 3)
+    earliest = entry.events[0]
+    add_review(store, earliest.event_id, "correct", {"date": "2023-05-01"})
+    moved = agreement_entry(store, entry.key, events_listed=1)
+    assert [(e.event_id, e.date) for e in moved.events] == [(earliest.event_id, "2023-05-01")]
+    assert moved.event_count == entry.event_count
+    add_review(store, earliest.event_id, "reject")
+    left = agreement_entry(store, entry.key)
+    assert left.event_count == entry.event_count - 1 and earliest.event_id not in {e.event_id for e in left.events}

@@ -17,6 +17,7 @@ from dyadwatch.reconcile.agreements import (
     Agreement,
     Found,
     Mention,
+    Placed,
     display_name,
     kind_of,
     latest_events,
@@ -53,7 +54,7 @@ def agreement_page(store: Store, offset: int = 0, limit: int | None = None,
     those and the ones its status needs get their stage worked out."""
     update_agreement_mentions(store)
     reviews = latest_reviews(store)
-    linked = _linked_event_ids(store, reviews, confidence_threshold(min_confidence))
+    linked = _linked_events(store, reviews, confidence_threshold(min_confidence))
     with store.connect() as conn:
         counted = conn.execute(select(M.c.key, func.count(func.distinct(M.c.document)), func.count())
                                .group_by(M.c.key)).all()
@@ -71,25 +72,27 @@ def agreement_entry(store: Store, key: str, min_confidence: float | None = None,
         if conn.execute(select(M.c.key).where(M.c.key == key).limit(1)).first() is None:
             return None
     reviews = latest_reviews(store)
-    linked = _linked_event_ids(store, reviews, confidence_threshold(min_confidence), key)
+    linked = _linked_events(store, reviews, confidence_threshold(min_confidence), key)
     return _built(store, [key], linked, reviews, min_confidence, events_listed)[0]
 
 
-def _linked_event_ids(store: Store, reviews: dict[str, Review], threshold: float,
-                      key: str | None = None) -> dict[str, set[str]]:
-    """Agreement key (each, or the one given) -> the events about it: not rejected, and certain enough (or reviewed,
-    hence certain)."""
-    query = (select(M.c.key, E.c.id, E.c.confidence).distinct()
+def _linked_events(store: Store, reviews: dict[str, Review], threshold: float,
+                      key: str | None = None) -> dict[str, dict[str, Placed]]:
+    """Agreement key (each, or the one given) -> the events about it (not rejected, and certain enough, or
+    reviewed, hence certain), by id, with where they stand (the reviewed ones as stored: see _placed)."""
+    query = (select(M.c.key, E.c.id, E.c.confidence, D.c.name.label("doc"), D.c.date.label("doc_date"), E.c.date,
+                    E.c.start, E.c.end, E.c.source, E.c.target).distinct()
              .select_from(M.join(D, D.c.name == M.c.document)
                           .join(E, (E.c.document_id == D.c.id) & (E.c.start < M.c.end) & (M.c.start < E.c.end))))
     if key is not None:
         query = query.where(M.c.key == key)
     with store.connect() as conn:
-        pairs = conn.execute(query).all()
-    linked: dict[str, set[str]] = defaultdict(set)
-    for key, event_id, confidence in pairs:
-        if _kept(reviews.get(event_id), confidence, threshold):
-            linked[key].add(event_id)
+        rows = conn.execute(query).all()
+    linked: dict[str, dict[str, Placed]] = defaultdict(dict)
+    for row in rows:
+        if _kept(reviews.get(row.id), row.confidence, threshold):
+            linked[row.key][row.id] = _PlacedEvent(row.id, row.doc, row.doc_date, row.date, row.start, row.end,
+                                                   row.source, row.target)
     return linked
 
 
@@ -100,7 +103,7 @@ def _kept(review: Review | None, confidence: float | None, threshold: float) -> 
     return (confidence if confidence is not None else 1.0) >= threshold
 
 
-def _built(store: Store, keys: list[str], linked: dict[str, set[str]], reviews: dict[str, Review],
+def _built(store: Store, keys: list[str], linked: dict[str, dict[str, Placed]], reviews: dict[str, Review],
            min_confidence: float | None, events_listed: int | None) -> list[Agreement]:
     """The agreements of `keys` in that order, with their latest `events_listed` events (all without it)."""
     found: dict[str, list[tuple[str, Found]]] = defaultdict(list)  # key -> (document, mention)
@@ -109,16 +112,15 @@ def _built(store: Store, keys: list[str], linked: dict[str, set[str]], reviews: 
             for row in conn.execute(select(M).where(M.c.key.in_(chunk))):
                 found[row.key].append((row.document, Found(row.key, "", row.kind, row.start, row.end, row.text,
                                                            row.pattern)))
-    events = _events(store, sorted({e for key in keys for e in linked.get(key, ())}), reviews)
-    doc_dates = {event.doc: event.doc_date for event in events}
-    events_by_doc: dict[str, list[EventRow]] = defaultdict(list)
-    for event in events:
-        events_by_doc[event.doc].append(event)
+    placed_by_doc: dict[str, list[Placed]] = defaultdict(list)
+    for event in _placed(store, {i: e for key in keys for i, e in linked.get(key, {}).items()}, reviews):
+        placed_by_doc[event.doc].append(event)
     vocabulary = load_vocabulary()
     register = []
     for key in keys:
         mentions = [Mention(doc, f.start, f.end, f.text, f.pattern) for doc, f in found[key]]
-        about = latest_events(mentions, events_by_doc, doc_dates, vocabulary, events_listed)
+        about = latest_events(mentions, placed_by_doc, vocabulary, events_listed,
+                              lambda ids: {e.id: e for e in _events(store, ids, reviews)})
         primary = [f for _, f in found[key] if f.pattern != "anaphoric"] or [f for _, f in found[key]]
         register.append(Agreement(key=key, name=display_name(primary), kind=kind_of(primary),
                                   mentions=tuple(sorted(mentions, key=lambda m: (m.doc, m.start))),
@@ -132,6 +134,27 @@ def _with_stories(store: Store, register: list[Agreement], min_confidence: float
     story_of = _stories_of(store, sorted({e.event_id for a in register for e in a.events}), min_confidence)
     return [replace(a, events=tuple(replace(e, story_id=story_of.get(e.event_id)) for e in a.events))
             for a in register]
+
+
+@dataclass(frozen=True)
+class _PlacedEvent:
+    """An event as the register orders it and links it to a mention (agreements.Placed)."""
+
+    id: str
+    doc: str
+    doc_date: str | None
+    date: str | None
+    start: int
+    end: int
+    source: str | None
+    target: str | None
+
+
+def _placed(store: Store, stored: dict[str, Placed], reviews: dict[str, Review]) -> list[Placed]:
+    """The events in id order, the reviewed ones read whole with their reviews applied (a review may move an
+    event's date or actors)."""
+    reviewed = {event.id: event for event in _events(store, sorted(i for i in stored if i in reviews), reviews)}
+    return [reviewed.get(event_id, stored[event_id]) for event_id in sorted(stored)]
 
 
 def _events(store: Store, ids: list[str], reviews: dict[str, Review]) -> list[EventRow]:

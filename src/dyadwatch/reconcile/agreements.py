@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from sqlalchemy import select
@@ -479,6 +479,20 @@ def display_name(found: list[Found]) -> str:
     return names.most_common(1)[0][0]
 
 
+class Placed(Protocol):
+    """What ordering the events about an agreement and linking them to a mention read of an event (an EventRow
+    has it all; the register reads only this of every event, and the whole row of the few it stages)."""
+
+    id: str
+    doc: str
+    doc_date: str | None
+    date: str | None
+    start: int
+    end: int
+    source: str | None
+    target: str | None
+
+
 @dataclass(frozen=True)
 class LatestEvents:
     """The latest events about an agreement, latest first, how many there are, and its status."""
@@ -489,27 +503,36 @@ class LatestEvents:
     parties: tuple[str, ...]  # the countries of all of them
 
 
-def latest_events(mentions: list[Mention], events_by_doc: dict[str, list[EventRow]], doc_dates: dict[str, str | None],
-                  vocab: Vocabulary, limit: int | None = None) -> LatestEvents:
+STAGED_AT_ONCE = 32  # whole events read together when the stages are worked out
+
+
+def latest_events(mentions: list[Mention], placed_by_doc: Mapping[str, Sequence[Placed]], vocab: Vocabulary,
+                  limit: int | None = None, rows: Callable[[list[str]], Mapping[str, EventRow]] | None = None
+                  ) -> LatestEvents:
     """The latest `limit` events about the agreement (its quote overlaps a mention; all without a limit), latest
     first, with its status: the stage of the latest event that is not negated (the later stage on the same date).
     The stages are worked out for the listed events and, latest first, until the status is found, not for every
-    one. The events' stories are left to the caller (story_id None)."""
-    about: dict[str, tuple[EventRow, Mention]] = {}
+    one; `rows` gives the whole events of those (the placed events are whole without it). The events' stories
+    are left to the caller (story_id None)."""
+    about: dict[str, tuple[Placed, Mention]] = {}
     for mention in mentions:
-        for event in events_by_doc.get(mention.doc, []):
+        for event in placed_by_doc.get(mention.doc, []):
             if event.id not in about and event.start < mention.end and mention.start < event.end:
                 about[event.id] = (event, mention)
-    order = sorted(about.values(), key=lambda pair: (_when(pair[0], doc_dates), pair[0].doc, pair[0].start,
-                                                     pair[0].id), reverse=True)
+    order = sorted(about.values(), key=lambda pair: (_when(pair[0]), pair[0].doc, pair[0].start, pair[0].id),
+                   reverse=True)
     staged: list[AgreementEvent] = []
     status, status_when = "", None
-    for event, mention in order:
-        when = _when(event, doc_dates)
+    whole: Mapping[str, EventRow] = {}
+    for index, (event, mention) in enumerate(order):
+        when = _when(event)
         done_listing = limit is not None and len(staged) >= limit
         if done_listing and status_when is not None and when != status_when:
             break  # the status's date is passed: no later event can change it
-        found = _agreement_event(event, mention, vocab)
+        if event.id not in whole:
+            ahead = [placed.id for placed, _ in order[index:index + STAGED_AT_ONCE]]
+            whole = rows(ahead) if rows is not None else {e.id: e for e, _ in order[index:index + STAGED_AT_ONCE]}
+        found = _agreement_event(whole[event.id], mention, vocab)
         if not done_listing:
             staged.append(found)
         if found.stage and not found.negated and (status_when is None or when == status_when):
@@ -525,8 +548,8 @@ def _agreement_event(event: EventRow, mention: Mention, vocab: Vocabulary) -> Ag
                           event.target, event.negated, stage, basis, event.start, event.end, event.quote)
 
 
-def _when(event: EventRow, doc_dates: dict[str, str | None]) -> str:
-    return event.date or doc_dates.get(event.doc) or ""
+def _when(event: Placed) -> str:
+    return event.date or event.doc_date or ""
 
 
 def _stage_rank(stage: str, vocab: Vocabulary) -> int:
