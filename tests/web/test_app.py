@@ -646,6 +646,11 @@ def test_api_indicators_agreements_forecasts_and_sources(client: TestClient, dem
     for point in one["points"]:
         assert queries.document_text(demo_store, point["doc"])[point["start"]:point["end"]] == point["quote"]
     assert client.get("/api/indicators/no%20such%20key").status_code == 404
+    longest = max(series, key=lambda i: i.count)
+    path = indicator_url(longest.key).replace("/indicators", "/api/indicators", 1)
+    paged = client.get(path, params={"limit": 2, "offset": 1}).json()
+    assert longest.count >= 3 and (paged["count"], paged["limit"], paged["offset"]) == (longest.count, 2, 1)
+    assert paged["points"] == [p.as_dict() for p in indicator(demo_store, longest.key).points[1:3]]
 
     register = agreements(demo_store)
     body = client.get("/api/agreements", params={"limit": 1000}).json()

@@ -220,7 +220,10 @@ class IndicatorOut(BaseModel):
 
 
 class IndicatorSeries(IndicatorOut):
-    points: list[PointOut] = Field(description="in date order, undated last; each names its document")
+    limit: int
+    offset: int
+    points: list[PointOut] = Field(description="`limit` of them from `offset`, in date order, undated last; each "
+                                   "names its document")
 
 
 class IndicatorPage(Paged):
@@ -492,12 +495,14 @@ def api_indicators(web: Context, unit: Text = None, limit: Limit = 100, offset: 
                          indicators=[IndicatorOut(**i.as_dict()) for i in page.indicators])
 
 
-def api_indicator(web: Context, key: str) -> IndicatorSeries:
-    """One indicator's series: every point with its date, value and evidence (the key URL-encoded)."""
+def api_indicator(web: Context, key: str, limit: Limit = 1000, offset: Offset = 0) -> IndicatorSeries:
+    """One indicator's series (the key URL-encoded): its points with their date, value and evidence, `limit` from
+    `offset` (`count` says how many there are)."""
     found = find_indicator(web.store, key)
     if found is None:
         raise HTTPException(404, f"no indicator with key {key!r}; list keys at /api/indicators")
-    return IndicatorSeries(**found.summary.as_dict(), points=[PointOut(**p.as_dict()) for p in found.points])
+    return IndicatorSeries(**found.summary.as_dict(), limit=limit, offset=offset,
+                           points=[PointOut(**p.as_dict()) for p in found.points[offset:offset + limit]])
 
 
 def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0, events: Annotated[int, Query(
