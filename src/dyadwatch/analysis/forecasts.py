@@ -40,10 +40,10 @@ Rules (stated in the README):
    without, avoid, ...) turns it around.
 5. Window. Only what is reported by the window's end counts: a story bears when
    it is dated (or, undated, first reported) no later than `forecast_window_years`
-   (a setting, 2 by default; `dyadwatch forecasts --window-years`) after the horizon's last day, or after the forecast's
-   document date when it names no horizon; and only its reports in documents
-   dated from the forecast's year to that end are read (undated documents are
-   left out). A forecast is evidence about its horizon, not about every year
+   (a setting, 2 by default; `dyadwatch forecasts --window-years`) after the
+   horizon's last day, or after the forecast's document date when it names no
+   horizon; and only its reports in documents dated from the forecast's year to
+   that end are read (undated documents are left out). A forecast is evidence about its horizon, not about every year
    after it, and the window keeps the stories compared with each forecast
    bounded however many years the database holds.
 6. Verdict. A bearing story is *contradicting* when it is negated, or when its
@@ -167,7 +167,7 @@ class ForecastPage:
     statuses: list[str]
     today: str | None
     forecasts: list[TrackedForecast]
-    window_years: int = 0  # the years after each horizon that its bearings were read from
+    window_years: int  # the years after each horizon that its bearings were read from
 
 
 def forecasts(store: Store, today: str | None = None, window_years: int | None = None) -> list[TrackedForecast]:

@@ -77,7 +77,7 @@ def agreement_entry(store: Store, key: str, min_confidence: float | None = None,
 
 
 def _linked_events(store: Store, reviews: dict[str, Review], threshold: float,
-                      key: str | None = None) -> dict[str, dict[str, Placed]]:
+                   key: str | None = None) -> dict[str, dict[str, Placed]]:
     """Agreement key (each, or the one given) -> the events about it (not rejected, and certain enough, or
     reviewed, hence certain), by id, with where they stand (the reviewed ones as stored: see _placed)."""
     query = (select(M.c.key, E.c.id, E.c.confidence, D.c.name.label("doc"), D.c.date.label("doc_date"), E.c.date,
