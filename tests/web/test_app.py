@@ -599,6 +599,21 @@ def test_forecasts_page_tracks_every_forecast_with_its_later_stories(client: Tes
     assert client.get("/forecasts", params={"today": "soon"}).status_code == 400
 
 
+def test_forecasts_are_judged_within_the_window_the_page_and_the_api_are_given(client: TestClient,
+                                                                               demo_store: Store):
+    narrow = forecasts(demo_store, window_years=0)
+    assert sum(len(f.bearings) for f in narrow) < sum(len(f.bearings) for f in forecasts(demo_store))
+    html = client.get("/forecasts", params={"window_years": "0"}).text
+    assert 'name="window_years" value="0"' in html and "no later than 0 years after its horizon" in html
+    assert html.count('class="bearing bearing-') == sum(len(f.bearings) for f in narrow)
+    assert client.get("/forecasts", params={"window_years": ""}).status_code == 200
+    assert client.get("/forecasts", params={"window_years": "two"}).status_code == 400
+    body = client.get("/api/forecasts", params={"window_years": 0, "limit": 1000}).json()
+    assert body["window_years"] == 0 and [len(f["bearings"]) for f in body["forecasts"]] == [
+        len(f.bearings) for f in narrow]
+    assert client.get("/api/forecasts").json()["window_years"] == 2
+
+
 def test_sources_page_profiles_every_document_and_publisher(client: TestClient, demo_store: Store):
     html = client.get("/sources").text
     assert "balance-chart" in chart_specs(html)

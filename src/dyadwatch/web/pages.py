@@ -332,14 +332,15 @@ def agreement_detail(request: Request, web: Context, key: str, offset: Annotated
 
 def forecasts_page(request: Request, web: Context, today: Text = None, status: Text = None,
                    offset: Annotated[int, Query(ge=0)] = 0,
-                   window_years: Annotated[int | None, Query(ge=0, le=100)] = None) -> Response:
+                   window_years: Annotated[str | None, Query(max_length=3)] = None) -> Response:
     if today and not ISO_DATE.fullmatch(today):
         raise HTTPException(400, "'today' must be a date such as 2021, 2021-09 or 2021-09-09")
-    page = forecast_page(web.store, today, status, offset, FORECASTS_PAGE, window_years=window_years)
+    years = _window_years(window_years)
+    page = forecast_page(web.store, today, status, offset, FORECASTS_PAGE, window_years=years)
     return render(request, "forecasts.html", {
         "forecasts": page.forecasts, "total": page.total, "offset": offset, "page_size": FORECASTS_PAGE,
         "statuses": page.statuses, "filters": {"today": today or "", "status": status or "",
-                                                **({} if window_years is None else {"window_years": window_years})},
+                                                "window_years": "" if years is None else str(years)},
         "as_of": page.today, "window_years": page.window_years, "suggested": FORECAST_STATUSES,
         "names": data.actor_names(web.store),
         "reviewed": request.query_params.get("reviewed", "")})
@@ -464,6 +465,15 @@ def _threshold(raw: str | None) -> float | None:
     if not 0.0 <= value <= 1.0:
         raise HTTPException(400, "'min_confidence' must be a number from 0 to 1, such as 0.5")
     return value
+
+
+def _window_years(raw: str | None) -> int | None:
+    """The forecasts' window filter: empty is the setting's; otherwise a whole number of years from 0 to 100."""
+    if raw is None or not raw.strip():
+        return None
+    if not raw.strip().isdigit() or int(raw) > 100:
+        raise HTTPException(400, "'window_years' must be a whole number of years from 0 to 100, such as 2")
+    return int(raw)
 
 
 def _period(by: str | None) -> str:
