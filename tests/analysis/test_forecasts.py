@@ -7,6 +7,7 @@ import pytest
 
 from dyadwatch.analysis.forecasts import (
     _Bearings,
+    _listed,
     _names_and_states,
     content_words,
     expected_direction,
@@ -147,6 +148,16 @@ def test_the_stories_full_text_search_finds_are_all_that_bear_on_a_forecast(demo
     searched = [found.tracked(c, status) for c, status in zip(claims, statuses, strict=True)]
     assert searched == [every.tracked(c, status) for c, status in zip(claims, statuses, strict=True)]
     assert sum(len(f.bearings) for f in searched) > 0 and len(claims) > 3
+
+
+@pytest.mark.both_backends
+@pytest.mark.parametrize("today", ["2020", "2021-06", "2021-06-15", "2021-12-31", "2022-12-22", None])
+def test_the_database_computes_each_forecasts_status_as_the_rule_does(demo_store: Store, today: str | None):
+    claims = queries.forecast_claims(demo_store)
+    listed = _listed(demo_store, today, None, 0, None)
+    assert [claim for claim, _ in listed.page] == claims
+    assert [computed for _, computed in listed.page] == [forecast_status(c.horizon, today) for c in claims]
+    assert {c.horizon and len(c.horizon) for c in claims} >= {4, 7}  # horizons of year and of month precision
 
 
 def test_a_page_of_forecasts_is_the_whole_list_cut_and_a_status_filters_it(demo_store: Store):

@@ -56,13 +56,15 @@ Rules (stated in the README):
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 
 from dyadwatch.periods import first_day, last_day
 from dyadwatch.reconcile.stories import STOP_WORDS, Report, Story
@@ -72,9 +74,11 @@ from dyadwatch.settings import default
 from dyadwatch.stemming import plain_words, stems_of, stems_of_all
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import of_actor
+from dyadwatch.store.event_listing import code_point_order, of_actor
 from dyadwatch.store.queries import ClaimRow
-from dyadwatch.store.reviews import chunks
+from dyadwatch.store.record_listing import reviewed_records
+from dyadwatch.store.reviews import chunks, reviewed
+from dyadwatch.store.rows import record_select
 
 WORD = re.compile(r"[^\W\d_]{4,}")  # a word of four letters or more
 
@@ -182,14 +186,47 @@ def forecast_page(store: Store, today: str | None = None, status: str | None = N
     for all of them, bearings for the page's only, within `window_years` after each horizon (rule 5; the
     `forecast_window_years` setting without it)."""
     today = today or queries.latest_document_date(store)
-    claims = [(claim, forecast_status(claim.horizon, today)) for claim in queries.forecast_claims(store)]
-    chosen = [(claim, computed) for claim, computed in claims if not status or (claim.status or computed) == status]
-    page = chosen[offset:None if limit is None else offset + limit]
+    listed = _listed(store, today, status, offset, limit)
     years = int(default("forecast_window_years")) if window_years is None else window_years
-    bearing = _Bearings.of(store, [claim for claim, _ in page], today, min_confidence, years)
-    tracked = [bearing.tracked(claim, computed) for claim, computed in page]
-    return ForecastPage(len(chosen), sorted({claim.status or computed for claim, computed in claims}), today, tracked,
-                        years)
+    bearing = _Bearings.of(store, [claim for claim, _ in listed.page], today, min_confidence, years)
+    tracked = [bearing.tracked(claim, computed) for claim, computed in listed.page]
+    return ForecastPage(listed.total, listed.statuses, today, tracked, years)
+
+
+@dataclass(frozen=True)
+class _Listed:
+    total: int  # the forecasts of the status asked for
+    statuses: list[str]  # every status present
+    page: list[tuple[ClaimRow, str]]  # one page of them, each with its computed status
+
+
+def _listed(store: Store, today: str | None, status: str | None, offset: int, limit: int | None) -> _Listed:
+    """The forecasts of `status` (all without one) in document order, one page of them: those no analyst reviewed
+    counted, filtered and paged by the database (the status computed in SQL), the reviewed ones (few) read whole
+    with their reviews and merged in."""
+    C = schema.claims
+    computed = _status_in_sql(today)
+    machine = [C.c.kind == "forecast", ~reviewed(C)]
+    reviewed_ones = sorted(((claim, forecast_status(claim.horizon, today))
+                            for claim in reviewed_records(store, C, ClaimRow) if claim.kind == "forecast"),
+                           key=lambda pair: _order(pair[0]))
+    kept = [pair for pair in reviewed_ones if not status or (pair[0].status or pair[1]) == status]
+    chosen = [*machine, computed == status] if status else machine
+    end = None if limit is None else offset + limit
+    query = (record_select(C, ClaimRow).add_columns(computed.label("computed")).where(*chosen)
+             .order_by(code_point_order(store, schema.documents.c.name), C.c.start, C.c.id))
+    with store.connect() as conn:
+        rows = conn.execute(query if end is None else query.limit(end)).all()
+        total = conn.execute(select(func.count()).select_from(C).where(*chosen)).scalar() or 0
+        present = set(conn.execute(select(computed).where(*machine).distinct()).scalars())
+    stored = [(ClaimRow(**{k: v for k, v in row._mapping.items() if k != "computed"}), row.computed) for row in rows]
+    merged = heapq.merge(stored, kept, key=lambda pair: _order(pair[0]))
+    statuses = sorted(present | {claim.status or computed for claim, computed in reviewed_ones})
+    return _Listed(total + len(kept), statuses, list(islice(merged, offset, end)))
+
+
+def _order(claim: ClaimRow) -> tuple[str, int, str]:
+    return claim.doc, claim.start, claim.id
 
 
 @dataclass(frozen=True)
@@ -288,6 +325,18 @@ def forecast_status(horizon: str | None, today: str | None) -> str:
     if not horizon or not today:
         return "open"
     return "due" if last_day(horizon) < first_day(today) else "open"
+
+
+def _status_in_sql(today: str | None) -> ColumnElement[str]:
+    """forecast_status as the database computes it for a stored claim: the horizon's last day is before today's
+    first day exactly when the horizon, at its own precision, is before today's first day cut to that precision
+    ("2021-06" against "2021-07-01"[:7])."""
+    horizon = schema.claims.c.horizon
+    if not today:
+        return literal("open")
+    due = and_(horizon.is_not(None), horizon != "", horizon < func.substr(literal(first_day(today)), 1,
+                                                                           func.length(horizon)))
+    return case((due, "due"), else_="open")
 
 
 # --- bearing --------------------------------------------------------------------------------------
