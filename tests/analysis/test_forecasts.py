@@ -86,7 +86,7 @@ def test_stories_reported_after_the_forecasts_window_do_not_bear_on_it(tmp_path,
     late = ("Gas again\n\nBaltic Trade Review\n\n20.05.2024\n\nOn 12 May 2024 Russia halted gas supplies to Belarus "
             "under the gas transit agreement.\n")
     store = store_of_reports(tmp_path, {**REPORTS, "d.txt": late}, extractor, str(tmp_path / "gas.db"))
-    claim = queries.forecast_claims(store)[0]
+    claim = queries.claims(store, kind="forecast")[0]
     assert (claim.horizon, window(claim, 2)) == ("2021-12", ("2021", "2023-12-31"))
     assert [b.doc for b in forecasts(store)[0].bearings] == ["b.txt", "c.txt"]  # two years: the default
     assert [(b.doc, b.date) for b in forecasts(store, window_years=3)[0].bearings][-1] == ("d.txt", "2024-05-12")
@@ -137,7 +137,7 @@ def test_seed_forecasts_have_statuses_as_of_the_latest_report(seeds_store: Store
 
 def test_the_stories_full_text_search_finds_are_all_that_bear_on_a_forecast(demo_store: Store):
     """Judging each forecast against every story gives the same bearings as against the stories the search found."""
-    claims = queries.forecast_claims(demo_store)
+    claims = queries.claims(demo_store, kind="forecast")
     today = queries.latest_document_date(demo_store)
     found = _Bearings.of(demo_store, claims, today, None, int(default("forecast_window_years")))
     stories = build_stories(demo_store)
@@ -153,7 +153,7 @@ def test_the_stories_full_text_search_finds_are_all_that_bear_on_a_forecast(demo
 @pytest.mark.both_backends
 @pytest.mark.parametrize("today", ["2020", "2021-06", "2021-06-15", "2021-12-31", "2022-12-22", None])
 def test_the_database_computes_each_forecasts_status_as_the_rule_does(demo_store: Store, today: str | None):
-    claims = queries.forecast_claims(demo_store)
+    claims = queries.claims(demo_store, kind="forecast")
     listed = _listed(demo_store, today, None, 0, None)
     assert [claim for claim, _ in listed.page] == claims
     assert [computed for _, computed in listed.page] == [forecast_status(c.horizon, today) for c in claims]

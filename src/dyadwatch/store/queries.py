@@ -120,16 +120,6 @@ def claims_of(store: Store, docs: Sequence[str]) -> list[ClaimRow]:
     return apply_reviews(rows, latest_reviews(store, [row.id for row in rows]))
 
 
-def forecast_claims(store: Store) -> list[ClaimRow]:
-    """The claims of kind forecast after reviews (stored as forecasts, or reviewed into one), in document order."""
-    C = schema.claims
-    query = record_select(C, ClaimRow).where(or_(C.c.kind == "forecast", reviewed(C)))
-    with store.connect() as conn:
-        rows = [ClaimRow(**r._mapping) for r in conn.execute(query)]
-    reviewed_rows = apply_reviews(rows, latest_reviews(store, [row.id for row in rows]))
-    return sorted((row for row in reviewed_rows if row.kind == "forecast"), key=lambda row: (row.doc, row.start))
-
-
 def latest_document_date(store: Store) -> str | None:
     """The latest date of a document, as stored or as an analyst corrected it."""
     with store.connect() as conn:
