@@ -81,7 +81,7 @@ def _linked_events(store: Store, reviews: dict[str, Review], threshold: float,
     """Agreement key (each, or the one given) -> the events about it (not rejected, and certain enough, or
     reviewed, hence certain), by id, with where they stand (the reviewed ones as stored: see _placed)."""
     query = (select(M.c.key, E.c.id, E.c.confidence, D.c.name.label("doc"), D.c.date.label("doc_date"), E.c.date,
-                    E.c.start, E.c.end, E.c.source, E.c.target).distinct()
+                    E.c.start, E.c.end, E.c.source, E.c.target)
              .select_from(M.join(D, D.c.name == M.c.document)
                           .join(E, (E.c.document_id == D.c.id) & (E.c.start < M.c.end) & (M.c.start < E.c.end))))
     if key is not None:
@@ -89,7 +89,7 @@ def _linked_events(store: Store, reviews: dict[str, Review], threshold: float,
     with store.connect() as conn:
         rows = conn.execute(query).all()
     linked: dict[str, dict[str, Placed]] = defaultdict(dict)
-    for row in rows:
+    for row in rows:  # an event overlapping two mentions of one key comes twice: keyed by id, it is kept once
         if _kept(reviews.get(row.id), row.confidence, threshold):
             linked[row.key][row.id] = _PlacedEvent(row.id, row.doc, row.doc_date, row.date, row.start, row.end,
                                                    row.source, row.target)
