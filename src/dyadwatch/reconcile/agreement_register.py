@@ -91,7 +91,7 @@ def _linked_events(store: Store, reviews: dict[str, Review], threshold: float,
     linked: dict[str, dict[str, Placed]] = defaultdict(dict)
     for row in rows:  # an event overlapping two mentions of one key comes twice: keyed by id, it is kept once
         if _kept(reviews.get(row.id), row.confidence, threshold):
-            linked[row.key][row.id] = _PlacedEvent(row.id, row.doc, row.doc_date, row.date, row.start, row.end,
+            linked[row.key][row.id] = Placed(row.id, row.doc, row.doc_date, row.date, row.start, row.end,
                                                    row.source, row.target)
     return linked
 
@@ -112,7 +112,7 @@ def _built(store: Store, keys: list[str], linked: dict[str, dict[str, Placed]], 
             for row in conn.execute(select(M).where(M.c.key.in_(chunk))):
                 found[row.key].append((row.document, Found(row.key, "", row.kind, row.start, row.end, row.text,
                                                            row.pattern)))
-    placed_by_doc: dict[str, list[Placed]] = defaultdict(list)
+    placed_by_doc: dict[str, list[Placed | EventRow]] = defaultdict(list)
     for event in _placed(store, {i: e for key in keys for i, e in linked.get(key, {}).items()}, reviews):
         placed_by_doc[event.doc].append(event)
     vocabulary = load_vocabulary()
@@ -136,21 +136,7 @@ def _with_stories(store: Store, register: list[Agreement], min_confidence: float
             for a in register]
 
 
-@dataclass(frozen=True)
-class _PlacedEvent:
-    """An event as the register orders it and links it to a mention (agreements.Placed)."""
-
-    id: str
-    doc: str
-    doc_date: str | None
-    date: str | None
-    start: int
-    end: int
-    source: str | None
-    target: str | None
-
-
-def _placed(store: Store, stored: dict[str, Placed], reviews: dict[str, Review]) -> list[Placed]:
+def _placed(store: Store, stored: dict[str, Placed], reviews: dict[str, Review]) -> list[Placed | EventRow]:
     """The events in id order, the reviewed ones read whole with their reviews applied (a review may move an
     event's date or actors)."""
     reviewed = {event.id: event for event in _events(store, sorted(i for i in stored if i in reviews), reviews)}

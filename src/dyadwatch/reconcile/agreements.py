@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 from sqlalchemy import select
@@ -479,9 +479,10 @@ def display_name(found: list[Found]) -> str:
     return names.most_common(1)[0][0]
 
 
-class Placed(Protocol):
+@dataclass(frozen=True)
+class Placed:
     """What ordering the events about an agreement and linking them to a mention read of an event (an EventRow
-    has it all; the register reads only this of every event, and the whole row of the few it stages)."""
+    has it all too; the register reads only this of every event, and the whole row of the few it stages)."""
 
     id: str
     doc: str
@@ -506,7 +507,7 @@ class LatestEvents:
 STAGED_AT_ONCE = 32  # whole events read together when the stages are worked out
 
 
-def latest_events(mentions: list[Mention], placed_by_doc: Mapping[str, Sequence[Placed]], vocab: Vocabulary,
+def latest_events(mentions: list[Mention], placed_by_doc: Mapping[str, Sequence[Placed | EventRow]], vocab: Vocabulary,
                   limit: int | None = None, rows: Callable[[list[str]], Mapping[str, EventRow]] | None = None
                   ) -> LatestEvents:
     """The latest `limit` events about the agreement (its quote overlaps a mention; all without a limit), latest
@@ -514,7 +515,7 @@ def latest_events(mentions: list[Mention], placed_by_doc: Mapping[str, Sequence[
     The stages are worked out for the listed events and, latest first, until the status is found, not for every
     one; `rows` gives the whole events of those (the placed events are whole without it). The events' stories
     are left to the caller (story_id None)."""
-    about: dict[str, tuple[Placed, Mention]] = {}
+    about: dict[str, tuple[Placed | EventRow, Mention]] = {}
     for mention in mentions:
         for event in placed_by_doc.get(mention.doc, []):
             if event.id not in about and event.start < mention.end and mention.start < event.end:
@@ -548,7 +549,7 @@ def _agreement_event(event: EventRow, mention: Mention, vocab: Vocabulary) -> Ag
                           event.target, event.negated, stage, basis, event.start, event.end, event.quote)
 
 
-def _when(event: Placed) -> str:
+def _when(event: Placed | EventRow) -> str:
     return event.date or event.doc_date or ""
 
 
