@@ -147,6 +147,7 @@ def scanned_now(store: Store) -> list[tuple]:
     events_by_doc: dict[str, list] = defaultdict(list)
     for event in queries.events(store):
         events_by_doc[event.doc].append(event)
+    whole = {event.id: event for events in events_by_doc.values() for event in events}
     story_of = {r.event_id: s.id for s in build_stories(store) for r in s.reports}
     doc_dates = {d.name: d.date for d in queries.documents(store)}
     found: dict[str, list] = defaultdict(list)
@@ -160,7 +161,8 @@ def scanned_now(store: Store) -> list[tuple]:
             found[key].append(Mention(doc, mention.start, mention.end, mention.text, mention.pattern))
     register = []
     for key, mentions in found.items():
-        about = tuple(reversed(latest_events(mentions, events_by_doc, vocabulary).events))
+        about = tuple(reversed(latest_events(mentions, events_by_doc, vocabulary, None,
+                                             lambda ids: {i: whole[i] for i in ids}).events))
         register.append((key, status_of(about, doc_dates, vocabulary), sorted(map(astuple, mentions)),
                          [(e.event_id, story_of.get(e.event_id), e.stage, e.stage_basis) for e in about]))
     return sorted(register)

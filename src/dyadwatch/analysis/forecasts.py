@@ -43,9 +43,10 @@ Rules (stated in the README):
    (a setting, 2 by default; `dyadwatch forecasts --window-years`) after the
    horizon's last day, or after the forecast's document date when it names no
    horizon; and only its reports in documents dated from the forecast's year to
-   that end are read (undated documents are left out). A forecast is evidence about its horizon, not about every year
-   after it, and the window keeps the stories compared with each forecast
-   bounded however many years the database holds.
+   that end are read (undated documents are left out). A forecast is evidence
+   about its horizon, not about every year after it, and the window keeps the
+   stories compared with each forecast bounded however many years the database
+   holds.
 6. Verdict. A bearing story is *contradicting* when it is negated, or when its
    intensity has the sign opposite to the expected direction; it is
    *supporting* otherwise (a story of either sign supports a forecast without
@@ -76,7 +77,7 @@ from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.event_listing import code_point_order, of_actor
 from dyadwatch.store.queries import ClaimRow
-from dyadwatch.store.record_listing import reviewed_records
+from dyadwatch.store.record_listing import document_order, reviewed_records
 from dyadwatch.store.reviews import chunks, reviewed
 from dyadwatch.store.rows import record_select
 
@@ -209,7 +210,7 @@ def _listed(store: Store, today: str | None, status: str | None, offset: int, li
     machine = [C.c.kind == "forecast", ~reviewed(C)]
     reviewed_ones = sorted(((claim, forecast_status(claim.horizon, today))
                             for claim in reviewed_records(store, C, ClaimRow) if claim.kind == "forecast"),
-                           key=lambda pair: _order(pair[0]))
+                           key=lambda pair: document_order(pair[0]))
     kept = [pair for pair in reviewed_ones if not status or (pair[0].status or pair[1]) == status]
     chosen = [*machine, computed == status] if status else machine
     end = None if limit is None else offset + limit
@@ -220,13 +221,9 @@ def _listed(store: Store, today: str | None, status: str | None, offset: int, li
         total = conn.execute(select(func.count()).select_from(C).where(*chosen)).scalar() or 0
         present = set(conn.execute(select(computed).where(*machine).distinct()).scalars())
     stored = [(ClaimRow(**{k: v for k, v in row._mapping.items() if k != "computed"}), row.computed) for row in rows]
-    merged = heapq.merge(stored, kept, key=lambda pair: _order(pair[0]))
+    merged = heapq.merge(stored, kept, key=lambda pair: document_order(pair[0]))
     statuses = sorted(present | {claim.status or computed for claim, computed in reviewed_ones})
     return _Listed(total + len(kept), statuses, list(islice(merged, offset, end)))
-
-
-def _order(claim: ClaimRow) -> tuple[str, int, str]:
-    return claim.doc, claim.start, claim.id
 
 
 @dataclass(frozen=True)

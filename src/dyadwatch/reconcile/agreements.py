@@ -508,13 +508,11 @@ STAGED_AT_ONCE = 32  # whole events read together when the stages are worked out
 
 
 def latest_events(mentions: list[Mention], placed_by_doc: Mapping[str, Sequence[Placed | EventRow]], vocab: Vocabulary,
-                  limit: int | None = None, rows: Callable[[list[str]], Mapping[str, EventRow]] | None = None
-                  ) -> LatestEvents:
+                  limit: int | None, rows: Callable[[list[str]], Mapping[str, EventRow]]) -> LatestEvents:
     """The latest `limit` events about the agreement (its quote overlaps a mention; all without a limit), latest
     first, with its status: the stage of the latest event that is not negated (the later stage on the same date).
     The stages are worked out for the listed events and, latest first, until the status is found, not for every
-    one; `rows` gives the whole events of those (the placed events are whole without it). The events' stories
-    are left to the caller (story_id None)."""
+    one; `rows` gives the whole events of those. The events' stories are left to the caller (story_id None)."""
     about: dict[str, tuple[Placed | EventRow, Mention]] = {}
     for mention in mentions:
         for event in placed_by_doc.get(mention.doc, []):
@@ -532,7 +530,7 @@ def latest_events(mentions: list[Mention], placed_by_doc: Mapping[str, Sequence[
             break  # the status's date is passed: no later event can change it
         if event.id not in whole:
             ahead = [placed.id for placed, _ in order[index:index + STAGED_AT_ONCE]]
-            whole = rows(ahead) if rows is not None else {e.id: e for e, _ in order[index:index + STAGED_AT_ONCE]}
+            whole = rows(ahead)
         found = _agreement_event(whole[event.id], mention, vocab)
         if not done_listing:
             staged.append(found)

@@ -53,7 +53,7 @@ def _page(store: Store, table: Table, row_type: type[Row], wanted: dict[str, str
     with store.connect() as conn:
         rows = [row_type(**r._mapping) for r in conn.execute(ordered if end is None else ordered.limit(end))]
         total = conn.execute(select(func.count()).select_from(machine.subquery())).scalar() or 0
-    merged = heapq.merge(rows, sorted(corrected, key=_order), key=_order)
+    merged = heapq.merge(rows, sorted(corrected, key=document_order), key=document_order)
     return RecordPage(list(islice(merged, offset, end)), total + len(corrected))
 
 
@@ -68,6 +68,7 @@ def reviewed_records(store: Store, table: Table, row_type: type[Row], doc: str |
     return apply_reviews(rows, latest_reviews(store, [row.id for row in rows])) if rows else []
 
 
-def _order(row: Any) -> tuple[str, int, str]:
+def document_order(row: Any) -> tuple[str, int, str]:
+    """Where a record stands in document order (document, position, id), as the listings' SQL orders them."""
     return row.doc, row.start, row.id
 
