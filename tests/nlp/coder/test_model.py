@@ -5,7 +5,7 @@ import numpy as np
 
 from dyadwatch.nlp.coder.candidates import Candidate
 from dyadwatch.nlp.coder.heads import RoleReading
-from dyadwatch.nlp.coder.model import Calibration, Decision, best_pair, one_per_act
+from dyadwatch.nlp.coder.model import Calibration, Decision, best_pair, one_per_act, other_pairs
 
 TURKEY = Candidate("TUR", "capital", 0, 1)
 TURKEY_GOV = Candidate("TUR-GOV", "title", 4, 6)
@@ -29,6 +29,42 @@ def test_no_target_wins_when_it_is_the_most_probable():
     roles = RoleReading(source=np.array([0.9, 0.1]), target=np.array([0.05, 0.15, 0.8]))
     _, target, _, p_target = best_pair([TURKEY, GREECE], roles)
     assert target is None and round(p_target, 2) == 0.8
+
+
+def test_a_domestic_act_aims_at_the_sources_own_country():
+    """'Police detained dozens of protesters in Ankara': the own-country slot (after 'no target') wins."""
+    roles = RoleReading(source=np.array([0.1, 0.8, 0.1]), target=np.array([0.05, 0.05, 0.2, 0.1, 0.6]))
+    source, target, _, p_target = best_pair([TURKEY, TURKEY_GOV, GREECE], roles)
+    assert source is TURKEY_GOV
+    assert target is TURKEY and round(p_target, 2) == 0.6  # the sentence's other Turkish actor
+
+
+def test_the_own_country_slot_must_reach_the_decoders_minimum():
+    roles = RoleReading(source=np.array([0.9, 0.1]), target=np.array([0.1, 0.35, 0.1, 0.45]))
+    _, target, _, _ = best_pair([TURKEY_GOV, GREECE], roles, own_country=0.5)
+    assert target is GREECE
+    _, target, _, _ = best_pair([TURKEY_GOV, GREECE], roles, own_country=0.4)
+    assert target.country == "TUR"
+
+
+def test_an_unnamed_domestic_target_takes_the_guides_side():
+    government_source = RoleReading(source=np.array([0.9, 0.1]), target=np.array([0.1, 0.2, 0.1, 0.6]))
+    _, target, _, _ = best_pair([TURKEY_GOV, GREECE], government_source)
+    assert target.code == "TUR-OPP" and not target.named
+    protesters = Candidate("TUR-OPP", "other", 2, 3)
+    _, target, _, _ = best_pair([protesters, GREECE], government_source)
+    assert target.code == "TUR-GOV"
+
+
+def test_a_domestic_act_adds_no_other_pairs():
+    roles = RoleReading(source=np.array([0.9, 0.9]), target=np.array([0.0, 0.0, 0.1, 0.9]))
+    source, target, _, _ = best_pair([TURKEY_GOV, GREECE], roles)
+    assert other_pairs([TURKEY_GOV, GREECE], roles, source, target, also=0.2) == []
+
+
+def test_a_model_without_the_own_country_slot_never_gives_one():
+    roles = RoleReading(source=np.array([0.9, 0.1]), target=np.array([0.3, 0.3, 0.4]))
+    assert roles.own_country == 0.0 and roles.no_target == 0.4
 
 
 def decision(token, kind, source, target, confidence):

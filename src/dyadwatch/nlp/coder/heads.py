@@ -39,8 +39,24 @@ class TriggerReading:
 
 @dataclass(frozen=True)
 class RoleReading:
+    """`target` holds one probability per candidate, then "no target", then (for models trained with it)
+    "another actor of the source's own country": a domestic act, such as a government arresting its
+    opposition, whose target is rarely named apart from its source."""
+
     source: np.ndarray  # (candidates,) probability of each candidate being the source
-    target: np.ndarray  # (candidates + 1,) the same for the target; the last entry is "no target"
+    target: np.ndarray  # (candidates + 1 or + 2,)
+
+    @property
+    def candidate_targets(self) -> np.ndarray:
+        return self.target[:len(self.source)]
+
+    @property
+    def no_target(self) -> float:
+        return float(self.target[len(self.source)])
+
+    @property
+    def own_country(self) -> float:
+        return float(self.target[len(self.source) + 1]) if len(self.target) > len(self.source) + 1 else 0.0
 
 
 class Heads:
@@ -71,5 +87,7 @@ class Heads:
         hidden = gelu(inputs @ w["role.0.weight"].T + w["role.0.bias"])
         scores = hidden @ w["role.2.weight"].T + w["role.2.bias"]
         own = np.concatenate([trigger_vector, kind[0]])
-        no_target = own @ w["no_target.weight"].T + w["no_target.bias"]
-        return RoleReading(softmax(scores[:, 0]), softmax(np.concatenate([scores[:, 1], no_target])))
+        slots = [own @ w["no_target.weight"].T + w["no_target.bias"]]
+        if "own_country.weight" in w:
+            slots.append(own @ w["own_country.weight"].T + w["own_country.bias"])
+        return RoleReading(softmax(scores[:, 0]), softmax(np.concatenate([scores[:, 1], *slots])))

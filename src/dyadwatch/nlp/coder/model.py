@@ -24,6 +24,8 @@ from dyadwatch.nlp.coder.inputs import SentenceInput
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "event_coder"
 SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
+STATE_SECTORS = {"GOV", "MIL", "SEC"}  # data/GUIDE.md's sectors of the state
+OWN_COUNTRY = "own_country"  # the kind of a domestic act's target that the sentence does not name
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,13 @@ class Calibration:
 class EventDecoder:
     """The heads and the decision rules around them, without the encoder (training reuses it)."""
 
-    def __init__(self, heads: Heads, threshold: float, calibration: Calibration, also: float = 1.0) -> None:
+    def __init__(self, heads: Heads, threshold: float, calibration: Calibration, also: float = 1.0,
+                 own_country: float = 0.0) -> None:
         self.heads = heads
         self.threshold = threshold
         self.calibration = calibration
         self.also = also  # a second source or target country this probable makes a second event
+        self.own_country = own_country  # a domestic act needs its slot this probable
 
     def decide(self, encoded: np.ndarray, item: SentenceInput) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens."""
@@ -73,7 +77,7 @@ class EventDecoder:
             typed = item.dictionary.get(int(token))
             label = LABELS.index(typed) if typed else int(np.argmax(reading.probabilities[token, 1:])) + 1
             roles = self._roles(vectors, named, item, int(token), label)
-            source, target, p_source, p_target = best_pair(item.candidates, roles)
+            source, target, p_source, p_target = best_pair(item.candidates, roles, self.own_country)
             if source is None:
                 continue
             p_type, negated = float(reading.probabilities[token, label]), bool(reading.negation[token] >= 0.5)
@@ -104,7 +108,7 @@ class EventModel:
         weights = dict(np.load(folder / "heads.npz"))
         calibration = Calibration(tuple(meta["calibration"]["weights"]), meta["calibration"]["bias"])
         self.decoder = EventDecoder(Heads(weights, meta["paths"]), meta["threshold"], calibration,
-                                    meta.get("also", 1.0))
+                                    meta.get("also", 1.0), meta.get("own_country", 0.0))
         self.encoder = OnnxEncoder(folder / "encoder.onnx", folder / "tokenizer.json")
         self.meta = meta
 
@@ -113,18 +117,21 @@ class EventModel:
         return [self.decoder.decide(v, item) for v, item in zip(vectors, items, strict=True)]
 
 
-def best_pair(candidates: list[Candidate], roles: RoleReading
-               ) -> tuple[Candidate | None, Candidate | None, float, float]:
-    """The most probable source country and target country (or none), two different actors; within a
-    country the most probable of its candidates names it."""
+def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: float = 0.0
+              ) -> tuple[Candidate | None, Candidate | None, float, float]:
+    """The most probable source country and target country (or none, or, when its probability reaches
+    `own_country`, another actor of the source's own country), two different actors; within a country the
+    most probable of its candidates names it."""
     source_by_country = _by_country(candidates, roles.source)
-    target_by_country = _by_country(candidates, roles.target[:-1])
+    target_by_country = _by_country(candidates, roles.candidate_targets)
     best = (None, None, 0.0, 0.0)
     score = -1.0
     for source_country, (p_source, source) in source_by_country.items():
-        options = [(roles.target[-1], None)] + [
+        options = [(roles.no_target, None)] + [
             (p, t) for country, (p, t) in target_by_country.items()
             if country != source_country or t.code != source.code]
+        if roles.own_country and roles.own_country >= own_country:  # 0 for a model without the slot
+            options.append((roles.own_country, own_country_target(candidates, roles, source)))
         p_target, target = max(options, key=lambda o: o[0])
         if p_source * p_target > score:
             score = p_source * p_target
@@ -132,14 +139,29 @@ def best_pair(candidates: list[Candidate], roles: RoleReading
     return best
 
 
+def own_country_target(candidates: list[Candidate], roles: RoleReading, source: Candidate) -> Candidate:
+    """The target of a domestic act: the likeliest other actor of the source's country the sentence offers,
+    else the side the guide gives such acts (a government's acts aim at its opposition, the others' at the
+    government)."""
+    others = [(p, c) for c, p in zip(candidates, roles.candidate_targets, strict=True)
+              if c.country == source.country and c.code != source.code]
+    if others:
+        return max(others, key=lambda o: o[0])[1]
+    sector = "OPP" if source.code.split("-")[-1] in STATE_SECTORS else "GOV"
+    return Candidate(f"{source.country}-{sector}", OWN_COUNTRY)
+
+
 def other_pairs(candidates: list[Candidate], roles: RoleReading, source: Candidate, target: Candidate | None,
                 also: float) -> list[tuple[Candidate, Candidate | None, float, float]]:
     """'Japan and Australia voiced concern', 'talks with Tokyo and Seoul': further sources or targets of
-    one act, each a country other than the chosen pair's whose own probability reaches `also`."""
+    one act, each a country other than the chosen pair's whose own probability reaches `also`. A domestic
+    act whose target the sentence does not name has none: that target belongs to its source."""
+    if target is not None and target.kind == OWN_COUNTRY:
+        return []
     sources = _by_country(candidates, roles.source)
-    targets = _by_country(candidates, roles.target[:-1])
+    targets = _by_country(candidates, roles.candidate_targets)
     taken = {source.country, target.country if target else None}
-    found = [(other, target, p, float(roles.target[-1] if target is None else targets[target.country][0]))
+    found = [(other, target, p, roles.no_target if target is None else targets[target.country][0])
              for country, (p, other) in sources.items() if country not in taken and p >= also]
     if target is not None:
         found += [(source, other, float(sources[source.country][0]), p)
