@@ -3,7 +3,8 @@
 For every word the trigger head gives the probability that it names an act of each PLOVER type;
 a word becomes a trigger when the probability that it names any act reaches the threshold chosen
 on the development split. For each trigger the role head picks the source among the candidates
-and the target among the candidates or none. One act is kept per type and pair of countries in a
+and the target among the candidates or none (or, in a model trained with that slot, another actor of
+the source's own country: a domestic act). One act is kept per type and pair of countries in a
 sentence (a verb and a noun that restate each other). The confidence is the calibrated
 probability that type, source and target are all right.
 """
