@@ -27,14 +27,14 @@ from train_event_coder import (  # noqa: E402
     Batcher,
     base_model,
     dev_score,
-    fingerprint,
     finish,
     training_data,
 )
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer  # noqa: E402
 
-SAME_RUN = ("paths", "folders", "seed", "swaps", "own_country")
+RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot")  # as train_event_coder.py saves it
+SAME_RUN = ("paths", "folders", *RECIPE)
 
 
 def averaged(saved: list[dict]) -> dict[str, torch.Tensor]:
@@ -64,15 +64,11 @@ def main() -> None:
     folders = [Path(folder) for folder in saved[0]["folders"]]
     _, dev_set = training_data(folders, saved[0]["swaps"], saved[0]["seed"])
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), saved[0]["paths"])
-    net = EventCoderNet(str(base_model()), len(batcher.paths), bool(saved[0].get("own_country")))
+    net = EventCoderNet(str(base_model()), len(batcher.paths), saved[0]["own_country_slot"])
     net.load_state_dict(averaged(saved))
     net.eval()
     print(f"average of {len(saved)}: dev {dev_score(net, batcher, dev_set)}", flush=True)
-    meta = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0},
-            "data": fingerprint(folders), "epochs": saved[0]["epochs"], "seed": saved[0]["seed"],
-            "swaps": saved[0]["swaps"], "encoder_lr": saved[0]["encoder_lr"], "averaged": len(saved),
-            "dev_sentences": len(dev_set)}
-    finish(net, batcher, dev_set, folders, args.out, meta)
+    finish(net, batcher, dev_set, folders, args.out, {**{key: saved[0][key] for key in RECIPE}, "averaged": len(saved)})
 
 
 if __name__ == "__main__":

@@ -332,7 +332,7 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]]) -> dict:
             results[best[0], also] = run_decoder(extractor, decoder, documents, corpus, gold, best[0], also)
         best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -k[1]))
         results = {(*best, 0.0): results[best]}
-        if "own_country.weight" in decoder.heads.w:  # a model trained with the own-country slot
+        if decoder.heads.has_own_country:
             for own in (0.3, 0.5, 0.7):
                 results[(*best, own)] = run_decoder(extractor, decoder, documents, corpus, gold, *best, own)
         best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -k[2]))
@@ -462,22 +462,23 @@ def main() -> None:
     net = EventCoderNet(str(base_model()), len(paths), args.own_country)
     order_seed = args.seed if args.order_seed is None else args.order_seed
     train(net, batcher, train_set, dev_set, args.epochs, args.batch, order_seed, args.encoder_lr)
+    recipe = {"epochs": args.epochs, "seed": args.seed, "swaps": args.swaps, "encoder_lr": args.encoder_lr,
+              "own_country_slot": args.own_country}
     if args.save_state:
-        torch.save({"state": net.state_dict(), "paths": paths, "folders": [str(f) for f in folders],
-                    "seed": args.seed, "swaps": args.swaps, "own_country": args.own_country, "epochs": args.epochs,
-                    "encoder_lr": args.encoder_lr}, args.save_state)
-    meta = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0},
-            "data": fingerprint(folders), "epochs": args.epochs, "seed": args.seed, "order_seed": order_seed,
-            "swaps": args.swaps, "encoder_lr": args.encoder_lr, "own_country_slot": args.own_country,
-            "train_sentences": len(train_set), "dev_sentences": len(dev_set)}
-    finish(net, batcher, dev_set, folders, args.out, meta)
+        torch.save({"state": net.state_dict(), "paths": paths, "folders": [str(f) for f in folders], **recipe},
+                   args.save_state)
+    finish(net, batcher, dev_set, folders, args.out,
+           {**recipe, "order_seed": order_seed, "train_sentences": len(train_set)})
 
 
 def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders: list[Path], out: Path,
-           meta: dict) -> None:
-    """Check the NumPy heads against the module, write the model, and tune it on the development documents."""
+           recipe: dict) -> None:
+    """Check the NumPy heads against the module, write the model with how it was made (`recipe`), and tune it
+    on the development documents."""
     check_heads(net, batcher, dev_set, batcher.paths)
-    export(net, batcher.paths, out, meta)
+    untuned = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0}}
+    export(net, batcher.paths, out, {**untuned, "data": fingerprint(folders), **recipe,
+                                      "dev_sentences": len(dev_set)})
     write_tuning(out, tune(out, dev_documents(folders, {e.doc for e in dev_set})))
 
 

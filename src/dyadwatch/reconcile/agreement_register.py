@@ -92,7 +92,7 @@ def _linked_events(store: Store, reviews: dict[str, Review], threshold: float,
     for row in rows:  # an event overlapping two mentions of one key comes twice: keyed by id, it is kept once
         if _kept(reviews.get(row.id), row.confidence, threshold):
             linked[row.key][row.id] = Placed(row.id, row.doc, row.doc_date, row.date, row.start, row.end,
-                                                   row.source, row.target)
+                                             row.source, row.target)
     return linked
 
 

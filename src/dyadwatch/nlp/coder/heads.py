@@ -66,6 +66,11 @@ class Heads:
         self.w = {name: value.astype(np.float32) for name, value in weights.items()}
         self.path_index = {p: i + 1 for i, p in enumerate(paths)}  # 0: a path not seen in training
 
+    @property
+    def has_own_country(self) -> bool:
+        """Whether the role head was trained with the own-country target (see RoleReading)."""
+        return "own_country.weight" in self.w
+
     def triggers(self, vectors: np.ndarray, features: np.ndarray) -> TriggerReading:
         w = self.w
         hidden = gelu(np.concatenate([vectors, features], axis=1) @ w["trigger.0.weight"].T + w["trigger.0.bias"])
@@ -88,6 +93,6 @@ class Heads:
         scores = hidden @ w["role.2.weight"].T + w["role.2.bias"]
         own = np.concatenate([trigger_vector, kind[0]])
         slots = [own @ w["no_target.weight"].T + w["no_target.bias"]]
-        if "own_country.weight" in w:
+        if self.has_own_country:
             slots.append(own @ w["own_country.weight"].T + w["own_country.bias"])
         return RoleReading(softmax(scores[:, 0]), softmax(np.concatenate([scores[:, 1], *slots])))
