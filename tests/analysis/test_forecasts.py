@@ -5,17 +5,14 @@ from dataclasses import replace
 
 import pytest
 
+from dyadwatch.analysis.forecast_words import Vocabulary, content_words, is_later, window
 from dyadwatch.analysis.forecasts import (
     _Bearings,
     _listed,
-    _names_and_states,
-    content_words,
     expected_direction,
     forecast_page,
     forecast_status,
     forecasts,
-    is_later,
-    window,
 )
 from dyadwatch.ingest.service import ingest
 from dyadwatch.periods import first_day, last_day
@@ -141,7 +138,7 @@ def test_the_stories_full_text_search_finds_are_all_that_bear_on_a_forecast(demo
     today = queries.latest_document_date(demo_store)
     found = _Bearings.of(demo_store, claims, today, None, int(default("forecast_window_years")))
     stories = build_stories(demo_store)
-    names = _names_and_states(demo_store)[0]
+    names = Vocabulary.of(demo_store).names
     every = replace(found, candidates={c.id: stories for c in claims},
                     report_words={s.id: [(r, content_words(r.quote, names)) for r in s.reports] for s in stories})
     statuses = [forecast_status(c.horizon, today) for c in claims]

@@ -30,8 +30,10 @@ Rules (stated in the README):
        one-word names of actors and countries ("Minsk", "Putin") are left out;
        the words of a several-word name ("Union State") count once together.
        The database's full-text search finds the sentences of other documents
-       that hold two of the forecast's stems at least, and so the stories that
-       may bear on it; only those are compared.
+       that hold two of the forecast's stems at least, and so the events and
+       stories that may bear on it; only those are compared. The events found
+       are stored the first time a forecast is read, and the events of later
+       documents matched against it as they are stored (forecast_table.py).
 4. Direction. The forecast's expected direction is +1 (cooperation) when it has
    more "up" cue words (increase, grow, rise, closer, deepen, expand, sign,
    approve, support, ...) than "down" ones (decline, cut, halt, fall, reduce,
@@ -58,41 +60,36 @@ Rules (stated in the README):
 from __future__ import annotations
 
 import heapq
-import itertools
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 
+from dyadwatch.analysis.forecast_table import candidate_stories
+from dyadwatch.analysis.forecast_words import (
+    Vocabulary,
+    in_window,
+    is_later,
+    shared_count,
+    shares_enough,
+    window,
+)
 from dyadwatch.periods import first_day, last_day
-from dyadwatch.reconcile.stories import STOP_WORDS, Report, Story
+from dyadwatch.reconcile.stories import Report, Story
 from dyadwatch.reconcile.story_listing import stories_at_threshold
 from dyadwatch.reconcile.story_table import read_stories
 from dyadwatch.settings import default
-from dyadwatch.stemming import plain_words, stems_of, stems_of_all
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import code_point_order, of_actor
+from dyadwatch.store.event_listing import code_point_order
 from dyadwatch.store.queries import ClaimRow
 from dyadwatch.store.record_listing import document_order, reviewed_records
 from dyadwatch.store.reviews import chunks, reviewed
 from dyadwatch.store.rows import record_select
 
-WORD = re.compile(r"[^\W\d_]{4,}")  # a word of four letters or more
-
-SIMILAR = 0.2
-MIN_SHARED = 2
-IGNORED_WORDS = frozenset({
-    "likely", "unlikely", "probably", "probable", "possibly", "possible", "expected", "expect", "expects",
-    "forecast", "predict", "predicted", "will", "shall", "perhaps", "potentially", "going", "soon", "chances",
-    "eventually", "remain", "remains", "million", "millions", "billion", "billions", "thousand", "thousands",
-    "trillion", "hundred", "hundreds", "said", "says", "told", "stated", "added", "announced", "early", "late",
-    "later", "year", "years", "month", "months", "week", "weeks", "today", "next", "last", "january", "february",
-    "march", "april", "june", "july", "august", "september", "october", "november", "december",
-})
 UP_CUES = ("increas", "grow", "grew", "rise", "rises", "rising", "rose", "closer", "deepen", "expand",
            "strengthen", "boost", "improv", "more", "higher", "resum", "restor", "sign", "signs", "signed",
            "signing", "approv", "adopt", "endors", "ratif", "integrat", "support", "lend", "lending", "assist", "aid",
@@ -234,7 +231,7 @@ class _Bearings:
 
     today: str | None
     windows: dict[str, tuple[str, str] | None]  # claim id -> its window (rule 5)
-    long_names: tuple[str, ...]
+    vocabulary: Vocabulary
     doc_dates: dict[str, str | None]
     words: dict[str, set[str]]  # claim id -> its content words
     countries: dict[str, set[str]]  # claim id -> the states it names and its holder's
@@ -244,26 +241,27 @@ class _Bearings:
     @classmethod
     def of(cls, store: Store, claims: list[ClaimRow], today: str | None,
            min_confidence: float | None, window_years: int) -> _Bearings:
-        names, long_names, states = _names_and_states(store)
+        vocabulary = Vocabulary.of(store)
         mentions = _mentions(store, sorted({c.doc for c in claims}))
-        words = {c.id: content_words(c.quote, names) for c in claims}
-        countries = {c.id: claim_countries(c, mentions.get(c.doc, []), states) for c in claims}
+        words = {c.id: vocabulary.words(c.quote) for c in claims}
+        countries = {c.id: claim_countries(c, mentions.get(c.doc, []), vocabulary.states) for c in claims}
         windows = {c.id: window(c, window_years) for c in claims}
-        found = {c.id: _candidate_ids(store, c, words[c.id], countries[c.id], windows[c.id]) for c in claims}
+        kept = window_years == int(default("forecast_window_years"))
+        found = candidate_stories(store, claims, windows, countries, vocabulary, keep=kept)
         told_again, regrouped = stories_at_threshold(store, min_confidence)
         left_out = set(told_again)
         stories = {s.id: s for s in read_stories(store, sorted({i for ids in found.values() for i in ids} - left_out))}
-        candidates = {claim_id: [stories[i] for i in sorted(ids) if i in stories] + regrouped
-                      for claim_id, ids in found.items()}
+        candidates = {c.id: [stories[i] for i in sorted(found.get(c.id, ())) if i in stories] + regrouped
+                      for c in claims}
         every = {s.id: s for ss in candidates.values() for s in ss}
         doc_dates = queries.document_dates(store, sorted({r.doc for s in every.values() for r in s.reports}
                                                          | {c.doc for c in claims}))
-        report_words = {s.id: [(r, content_words(r.quote, names)) for r in s.reports] for s in every.values()}
-        return cls(today, windows, long_names, doc_dates, words, countries, candidates, report_words)
+        report_words = {s.id: [(r, vocabulary.words(r.quote)) for r in s.reports] for s in every.values()}
+        return cls(today, windows, vocabulary, doc_dates, words, countries, candidates, report_words)
 
     def tracked(self, claim: ClaimRow, computed: str) -> TrackedForecast:
         countries, words = self.countries[claim.id], self.words[claim.id]
-        name_parts = _parts_of_names_in(claim.quote, self.long_names)
+        name_parts = self.vocabulary.name_parts(claim.quote)
         span = self.windows[claim.id]
         bearings = tuple(b for s in self.candidates.get(claim.id, [])
                          if (b := _bearing(claim, s, words, countries, self.report_words[s.id], self.doc_dates, span,
@@ -275,45 +273,6 @@ class _Bearings:
             status=claim.status or computed, computed_status=computed,
             status_by="analyst" if claim.status else "computed", direction=direction,
             countries=tuple(sorted(countries)), bearings=bearings)
-
-
-def window(claim: ClaimRow, years: int) -> tuple[str, str] | None:
-    """(first, last) of the dates whose reports and stories may bear on the forecast (rule 5): from its document's
-    year to `years` after its horizon's last day (its document's date without a horizon). None for a forecast in
-    an undated document, which nothing is later than."""
-    if not claim.doc_date:
-        return None
-    end = last_day(claim.horizon or claim.doc_date)
-    return claim.doc_date[:4], f"{int(end[:4]) + years:04d}{end[4:]}"
-
-
-def in_window(date: str | None, span: tuple[str, str] | None) -> bool:
-    """Whether a date (of any precision) falls in the window, at the precision both have."""
-    return span is not None and date is not None and date[:4] >= span[0] and not is_later(date, span[1])
-
-
-def _candidate_ids(store: Store, claim: ClaimRow, words: set[str], countries: set[str],
-                   span: tuple[str, str] | None) -> set[str]:
-    """The stored stories that may bear on the forecast: a report of another document dated in its window, in a
-    sentence that holds two of its content words at least, of one of its countries, the story dated in the
-    window or undated (rules 3 and 5)."""
-    if store.full_text is None or span is None or len(words) < MIN_SHARED:  # SIMILAR asks fewer of them
-        return set()
-    S, E, R, T, D = schema.sentences, schema.events, schema.story_reports, schema.stories, schema.documents
-    pairs = " OR ".join(f'"{a}" "{b}"' for a, b in itertools.combinations(sorted(words), 2))
-    # The documents of the window first: the database then joins the few of the matching sentences they hold.
-    reporting = select(D.c.id).where(D.c.date >= span[0], D.c.date <= span[1], D.c.name != claim.doc)
-    query = (select(R.c.story_id).distinct()
-             .select_from(S.join(E, (E.c.document_id == S.c.document_id) & (E.c.start >= S.c.start)
-                                 & (E.c.start < S.c.end) & (E.c.end <= S.c.end))
-                          .join(R, R.c.event_id == E.c.id).join(T, T.c.id == R.c.story_id))
-             .where(S.c.id.in_(store.full_text.matching(pairs)), S.c.document_id.in_(reporting),
-                    or_(T.c.date.is_(None), and_(func.substr(T.c.date, 1, 4) >= span[0], T.c.date <= span[1]))))
-    if countries:
-        query = query.where(or_(*(of_actor(column, code) for code in sorted(countries)
-                                  for column in (T.c.source, T.c.target))))
-    with store.connect() as conn:
-        return set(conn.execute(query).scalars())
 
 
 # --- status ---------------------------------------------------------------------------------------
@@ -337,12 +296,6 @@ def _status_in_sql(today: str | None) -> ColumnElement[str]:
 
 
 # --- bearing --------------------------------------------------------------------------------------
-def content_words(text: str, names: frozenset[str] = frozenset()) -> set[str]:
-    """The stems of the words of 4+ letters, without stop words, hedges and `names` (stems)."""
-    words = [w for w in plain_words(text) if WORD.fullmatch(w) and w not in STOP_WORDS and w not in IGNORED_WORDS]
-    return {stem for stems in stems_of_all(words) for stem in stems if stem not in names}
-
-
 def claim_countries(claim: ClaimRow, mentions: list[tuple[int, int, str]],
                     states: frozenset[str] | None = None) -> set[str]:
     """The states named in the claim's sentence (actors' countries), and the holder's; organisations left out."""
@@ -350,19 +303,6 @@ def claim_countries(claim: ClaimRow, mentions: list[tuple[int, int, str]],
     if claim.holder and claim.holder[:1].isupper() and claim.holder != "author":
         codes.add(claim.holder.split("-")[0])
     return {c for c in codes if states is None or c in states}
-
-
-def is_later(date: str | None, than: str | None) -> bool:
-    """Later at the precision both dates have ("2021-10" is later than "2021-09-15"; "2021" is not)."""
-    if not date or not than:
-        return False
-    n = min(len(date), len(than))
-    return date[:n] > than[:n]
-
-
-def shared_count(shared: set[str], name_parts: frozenset[str]) -> int:
-    """Shared words, the words of several-word names ("Union State") counting once together."""
-    return len(shared - name_parts) + (1 if shared & name_parts else 0)
 
 
 def _story_is_later(date: str | None, report_dates: list[str | None], than: str | None) -> bool:
@@ -391,11 +331,10 @@ def _bearing(claim: ClaimRow, story: Story, words: set[str], countries: set[str]
     report, shared = max(((r, words & w) for r, w in others),
                          key=lambda rs: (shared_count(rs[1], name_parts), -rs[0].start))
     count = shared_count(shared, name_parts)
-    similarity = count / len(words)
-    if count < MIN_SHARED or similarity < SIMILAR:
+    if not shares_enough(count, len(words)):
         return None
     return Bearing(story.id, story.type, story.source, story.target, when, story.intensity, story.negated,
-                   story.source_count, "", "", round(similarity, 3), tuple(sorted(shared)), report.doc,
+                   story.source_count, "", "", round(count / len(words), 3), tuple(sorted(shared)), report.doc,
                    report.start, report.end, report.quote)
 
 
@@ -441,19 +380,3 @@ def _mentions(store: Store, docs: list[str]) -> dict[str, list[tuple[int, int, s
     return by_doc
 
 
-def _names_and_states(store: Store) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
-    """One-word names of actors and countries (by their stems), the several-word names (lower case), and the
-    codes of states."""
-    A, T = schema.aliases, schema.actors
-    with store.connect() as conn:
-        aliases = [a.lower() for a in conn.execute(select(A.c.alias)).scalars()]
-        states = conn.execute(select(T.c.code).where(T.c.kind == "state")).scalars().all()
-    names = {stems_of(alias)[0] for alias in aliases if WORD.fullmatch(alias)}
-    long_names = tuple(sorted({alias for alias in aliases if not WORD.fullmatch(alias)}))
-    return frozenset(names), long_names, frozenset(states)
-
-
-def _parts_of_names_in(text: str, long_names: tuple[str, ...]) -> frozenset[str]:
-    """The words (by their stems) of the several-word names a text mentions ('Union State')."""
-    lowered = text.lower()
-    return frozenset(content_words(" ".join(name for name in long_names if name in lowered)))

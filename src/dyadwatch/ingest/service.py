@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from dyadwatch.analysis.forecast_table import update_forecast_candidates
 from dyadwatch.errors import Errors, InputError, Warnings, warning_text
 from dyadwatch.ingest.files import InputFile, iter_input_files, read_bytes
 from dyadwatch.ingest.pool import WorkerConfig, WorkerPool
@@ -242,10 +243,11 @@ def pipeline_settings(extractor: Extractor | None, options: IngestOptions) -> tu
 
 
 def update_after_batch(store: Store) -> None:
-    """What follows each stored batch: the stories and the agreement mentions brought up to date (so that no
-    reader pays for a whole corpus), and the query planner's statistics."""
+    """What follows each stored batch: the stories, the agreement mentions and the forecasts' candidate events
+    brought up to date (so that no reader pays for a whole corpus), and the query planner's statistics."""
     update_stories(store)
     update_agreement_mentions(store)
+    update_forecast_candidates(store)
     store.refresh_statistics()
 
 

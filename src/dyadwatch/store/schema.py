@@ -85,6 +85,7 @@ mentions = Table(
     Column("text", Text, nullable=False),
     Column("code", String(32), nullable=False),
     Index("ix_mentions_code", "code"),
+    Index("ix_mentions_document", "document_id"),
 )
 
 
@@ -250,6 +251,37 @@ agreement_scans = Table(
     Column("document", Text, primary_key=True),
     Column("sha256", String(64), nullable=False),
     Column("vocabulary", String(64), nullable=False),
+)
+
+# The forecasts whose candidate events are stored (analysis/forecast_table.py), with what the candidates were
+# found with: the forecast's content words, the names among them, its window (rule 5) and the names left out.
+forecast_terms = Table(
+    "forecast_terms", metadata,
+    Column("claim_id", String(24), primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("words", Text, nullable=False),  # space-separated stems
+    Column("name_parts", Text, nullable=False),  # the stems of the several-word names among them
+    Column("window_first", String(10)),  # NULL for a forecast in an undated document
+    Column("window_last", String(10)),
+    Column("vocabulary", String(32), nullable=False),
+    Index("ix_forecast_terms_document", "document"),
+    Index("ix_forecast_terms_window", "window_last", "window_first"),
+)
+
+# The events of other documents that share enough words with a forecast and are dated in its window.
+forecast_candidates = Table(
+    "forecast_candidates", metadata,
+    Column("claim_id", String(24), primary_key=True),
+    Column("event_id", String(24), primary_key=True),
+    Column("document", Text, nullable=False),  # the event's
+    Index("ix_forecast_candidates_document", "document"),
+)
+
+# Which version of each document its events were matched against the stored forecasts in.
+forecast_scans = Table(
+    "forecast_scans", metadata,
+    Column("document", Text, primary_key=True),
+    Column("sha256", String(64), nullable=False),
 )
 
 # Where the stories stand: whether they were built, the last story number given, the reviews found invalid.
