@@ -604,7 +604,8 @@ def agreements(db: DbOption = None, limit: LimitOption = None,
     """Register of named treaties, agreements, programmes and institutions, with stages, status and sources."""
     from dyadwatch.reconcile.agreement_register import agreement_page
 
-    page = agreement_page(open_store(db), limit=limit or None, events_listed=None if as_json else STAGES_SHOWN)
+    page = agreement_page(open_store(db), limit=limit or None, events_listed=None if as_json else STAGES_SHOWN,
+                          sources_listed=None if as_json else 0)
     rows = page.agreements
     if as_json:
         return _print_json(rows)
@@ -612,7 +613,7 @@ def agreements(db: DbOption = None, limit: LimitOption = None,
     table = Table("name", "kind", "parties", "status", "stages", "sources", title=f"{shown} agreements")
     for a in rows:
         stages = ", ".join(f"{e.stage} {e.date or ''}".strip() for e in a.events)
-        table.add_row(a.name, a.kind, " ".join(a.parties), a.status, stages, str(len(a.sources)))
+        table.add_row(a.name, a.kind, " ".join(a.parties), a.status, stages, str(a.source_count))
     out.print(table)
 
 

@@ -216,3 +216,14 @@ def test_an_events_review_moves_it_in_its_agreements_order_or_takes_it_out(tmp_p
     add_review(store, earliest.event_id, "reject")
     left = agreement_entry(store, entry.key)
     assert left.event_count == entry.event_count - 1 and earliest.event_id not in {e.event_id for e in left.events}
+
+
+def test_an_entry_with_its_first_documents_only_keeps_the_counts_of_the_whole(demo_store: Store):
+    whole = agreements(demo_store)
+    short = agreement_page(demo_store, sources_listed=1).agreements
+    assert any(len(a.sources) > 1 for a in whole)
+    for brief, full in zip(short, whole, strict=True):
+        assert (brief.key, brief.name, brief.kind, brief.events) == (full.key, full.name, full.kind, full.events)
+        assert (brief.source_count, brief.mention_count) == (len(full.sources), len(full.mentions))
+        assert brief.sources == full.sources[:1]
+        assert brief.mentions == tuple(m for m in full.mentions if m.doc == full.sources[0])

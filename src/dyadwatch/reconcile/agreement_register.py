@@ -1,37 +1,43 @@
-"""The register of agreements, read from the stored mentions (reconcile/agreement_table.py).
+"""The register of agreements, read from the stored mentions and the events linked to them
+(reconcile/agreement_table.py: an event is about an agreement when its quote overlaps a mention).
 
-Which agreements there are, how many documents and mentions each has and how many events are about it are
-counted in SQL (an event is about an agreement when its quote overlaps a mention); only the agreements of the
-page asked for are built whole, with their events' stages and status (reconcile/agreements.py).
+Which agreements there are, how many documents, mentions and events each has, and the countries of its events
+are counted in SQL; only the agreements of the page asked for are built, and of each only its latest events are
+read, in the database's order, until those listed and its status are found (reconcile/agreements.py).
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Connection, Row, func, select
 
 from dyadwatch.reconcile.agreement_table import update_agreement_mentions
 from dyadwatch.reconcile.agreements import (
     Agreement,
-    Found,
     Mention,
     Placed,
-    display_name,
-    kind_of,
-    latest_events,
+    Surface,
+    latest_order,
     load_vocabulary,
+    name_and_kind,
+    parties_of,
+    staged_latest,
 )
 from dyadwatch.reconcile.story_listing import stories_at_threshold
 from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.event_listing import code_point_order
 from dyadwatch.store.queries import EventRow
 from dyadwatch.store.reviews import CERTAIN, Review, apply_reviews, chunks, latest_reviews
 from dyadwatch.store.rows import record_select
 
-M, D, E, R = schema.agreement_mentions, schema.documents, schema.events, schema.story_reports
+M, LINKS = schema.agreement_mentions, schema.agreement_events
+D, E, R = schema.documents, schema.events, schema.story_reports
 LATEST_LISTED = 10  # the latest events an entry lists on the register's page and in the API, unless asked otherwise
 
 
@@ -46,54 +52,118 @@ def agreements(store: Store) -> list[Agreement]:
     return agreement_page(store).agreements
 
 
-def agreement_page(store: Store, offset: int = 0, limit: int | None = None,
-                   min_confidence: float | None = None, events_listed: int | None = None) -> AgreementPage:
+def agreement_page(store: Store, offset: int = 0, limit: int | None = None, min_confidence: float | None = None,
+                   events_listed: int | None = None, sources_listed: int | None = None) -> AgreementPage:
     """The register from `offset`, at most `limit` entries: the most widely reported first (documents, then events,
     then mentions); events below the confidence threshold are not linked, reviews are applied. With
     `events_listed`, each entry holds only its latest events (its event_count says how many there are), and only
-    those and the ones its status needs get their stage worked out."""
+    those and the ones its status needs get their stage worked out; with `sources_listed`, only the mentions in
+    its first documents by name (source_count and mention_count say how many there are)."""
     update_agreement_mentions(store)
-    reviews = latest_reviews(store)
-    linked = _linked_events(store, reviews, confidence_threshold(min_confidence))
+    linked = _Linked.of(store, confidence_threshold(min_confidence))
     with store.connect() as conn:
-        counted = conn.execute(select(M.c.key, func.count(func.distinct(M.c.document)), func.count())
-                               .group_by(M.c.key)).all()
-    order = sorted(counted, key=lambda row: (-row[1], -len(linked.get(row[0], ())), -row[2], row[0]))
-    page = [row[0] for row in order[offset:None if limit is None else offset + limit]]
-    return AgreementPage(len(order), _built(store, page, linked, reviews, min_confidence, events_listed))
+        mentioned = _mentioned(conn)
+        events = linked.counts(conn)
+    order = sorted(mentioned, key=lambda key: (-mentioned[key][0], -events.get(key, 0), -mentioned[key][1], key))
+    page = order[offset:None if limit is None else offset + limit]
+    listed = _Listed(events_listed, sources_listed)
+    return AgreementPage(len(order), _built(store, page, linked, events, mentioned, min_confidence, listed))
 
 
 def agreement_entry(store: Store, key: str, min_confidence: float | None = None,
                     events_listed: int | None = None) -> Agreement | None:
-    """One entry of the register (with its latest `events_listed` events, all without it); None when no document
-    mentions an agreement of this key."""
+    """One entry of the register (with its latest `events_listed` events, all without it, and all its mentions);
+    None when no document mentions an agreement of this key."""
     update_agreement_mentions(store)
     with store.connect() as conn:
-        if conn.execute(select(M.c.key).where(M.c.key == key).limit(1)).first() is None:
-            return None
-    reviews = latest_reviews(store)
-    linked = _linked_events(store, reviews, confidence_threshold(min_confidence), key)
-    return _built(store, [key], linked, reviews, min_confidence, events_listed)[0]
-
-
-def _linked_events(store: Store, reviews: dict[str, Review], threshold: float,
-                   key: str | None = None) -> dict[str, dict[str, Placed]]:
-    """Agreement key (each, or the one given) -> the events about it (not rejected, and certain enough, or
-    reviewed, hence certain), by id, with where they stand (the reviewed ones as stored: see _placed)."""
-    query = (select(M.c.key, E.c.id, E.c.confidence, D.c.name.label("doc"), D.c.date.label("doc_date"), E.c.date,
-                    E.c.start, E.c.end, E.c.source, E.c.target)
-             .select_from(M.join(D, D.c.name == M.c.document)
-                          .join(E, (E.c.document_id == D.c.id) & (E.c.start < M.c.end) & (M.c.start < E.c.end))))
-    if key is not None:
-        query = query.where(M.c.key == key)
+        mentioned = _mentioned(conn, key)
+    if not mentioned:
+        return None
+    linked = _Linked.of(store, confidence_threshold(min_confidence))
     with store.connect() as conn:
-        rows = conn.execute(query).all()
-    linked: dict[str, dict[str, Placed]] = defaultdict(dict)
-    for row in rows:  # an event overlapping two mentions of one key comes twice: keyed by id, it is kept once
-        if _kept(reviews.get(row.id), row.confidence, threshold):
-            linked[row.key][row.id] = Placed(row.id, row.doc, row.doc_date, row.date, row.start, row.end,
-                                             row.source, row.target)
-    return linked
+        events = linked.counts(conn, key)
+    return _built(store, [key], linked, events, mentioned, min_confidence, _Listed(events_listed, None))[0]
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """How much of each entry is listed: its latest events and the documents whose mentions it holds (all
+    without a number)."""
+
+    events: int | None
+    sources: int | None
+
+
+def _mentioned(conn: Connection, key: str | None = None) -> dict[str, tuple[int, int]]:
+    """Agreement key (each, or the one given) -> the documents that mention it, and its mentions."""
+    query = select(M.c.key, func.count(func.distinct(M.c.document)), func.count()).group_by(M.c.key)
+    return {row[0]: (row[1], row[2]) for row in conn.execute(query if key is None else query.where(M.c.key == key))}
+
+
+@dataclass(frozen=True)
+class _Linked:
+    """Reads the stored links of events to agreements as the register counts them: events under the threshold
+    left out, reviews applied. The events an analyst reviewed (few) are read whole with their reviews, since a
+    review may reject an event or move its date or actors; the others are counted, ordered and read by the
+    database."""
+
+    store: Store
+    reviews: dict[str, Review]
+    threshold: float
+    reviewed: dict[str, list[tuple[EventRow, Mention]]]  # agreement key -> its reviewed events that are kept
+
+    @classmethod
+    def of(cls, store: Store, threshold: float) -> _Linked:
+        reviews = latest_reviews(store)
+        ids = sorted(record_id for record_id in reviews if record_id.startswith("e"))
+        links: dict[str, list[Row]] = defaultdict(list)
+        with store.connect() as conn:
+            for chunk in chunks(ids):
+                for row in conn.execute(select(LINKS).where(LINKS.c.event_id.in_(chunk))):
+                    links[row.event_id].append(row)
+        events = {event.id: event for event in _events(store, sorted(links), reviews)
+                  if _kept(reviews[event.id], event.confidence, threshold)}
+        reviewed: dict[str, list[tuple[EventRow, Mention]]] = defaultdict(list)
+        for event_id, rows in links.items():
+            for row in rows if event_id in events else ():
+                reviewed[row.key].append((events[event_id], _mention(row)))
+        return cls(store, reviews, threshold, dict(reviewed))
+
+    def counts(self, conn: Connection, key: str | None = None) -> dict[str, int]:
+        """Agreement key (each, or the one given) -> its events."""
+        query = select(LINKS.c.key, func.count()).where(*self._unreviewed()).group_by(LINKS.c.key)
+        counted = dict(conn.execute(query if key is None else query.where(LINKS.c.key == key)).all())
+        for reviewed_key, pairs in self.reviewed.items():
+            if key in (None, reviewed_key):
+                counted[reviewed_key] = counted.get(reviewed_key, 0) + len(pairs)
+        return counted
+
+    def parties(self, conn: Connection, key: str) -> tuple[str, ...]:
+        query = select(LINKS.c.source, LINKS.c.target).distinct().where(LINKS.c.key == key, *self._unreviewed())
+        found = [Placed("", "", None, None, 0, 0, source, target) for source, target in conn.execute(query)]
+        return parties_of([*found, *(event for event, _ in self.reviewed.get(key, ()))])
+
+    def latest_first(self, conn: Connection, key: str) -> Iterator[tuple[Placed | EventRow, Mention]]:
+        """The events about the agreement, latest first, each with the mention it overlaps: the database's order
+        merged with the reviewed ones'."""
+        doc = code_point_order(self.store, D.c.name)
+        query = (select(LINKS, E.c.date, E.c.start, E.c.end, D.c.date.label("doc_date"))
+                 .select_from(LINKS.join(E, E.c.id == LINKS.c.event_id).join(D, D.c.id == E.c.document_id))
+                 .where(LINKS.c.key == key, *self._unreviewed())
+                 .order_by(LINKS.c.sort_date.desc(), doc.desc(), E.c.start.desc(), E.c.id.desc()))
+        stored = ((Placed(row.event_id, row.document, row.doc_date, row.date, row.start, row.end, row.source,
+                          row.target), _mention(row)) for row in conn.execute(query))
+        reviewed = sorted(self.reviewed.get(key, ()), key=lambda pair: latest_order(pair[0]), reverse=True)
+        return heapq.merge(stored, reviewed, key=lambda pair: latest_order(pair[0]), reverse=True)
+
+    def _unreviewed(self) -> tuple[ColumnElement[bool], ...]:
+        """Links of events no analyst reviewed, certain enough."""
+        reviewed = sorted(i for i in self.reviews if i.startswith("e"))
+        return func.coalesce(LINKS.c.confidence, 1.0) >= self.threshold, LINKS.c.event_id.not_in(reviewed)
+
+
+def _mention(row: Row) -> Mention:
+    return Mention(row.document, row.mention_start, row.mention_end, row.mention_text, row.mention_pattern)
 
 
 def _kept(review: Review | None, confidence: float | None, threshold: float) -> bool:
@@ -103,30 +173,46 @@ def _kept(review: Review | None, confidence: float | None, threshold: float) -> 
     return (confidence if confidence is not None else 1.0) >= threshold
 
 
-def _built(store: Store, keys: list[str], linked: dict[str, dict[str, Placed]], reviews: dict[str, Review],
-           min_confidence: float | None, events_listed: int | None) -> list[Agreement]:
-    """The agreements of `keys` in that order, with their latest `events_listed` events (all without it)."""
-    found: dict[str, list[tuple[str, Found]]] = defaultdict(list)  # key -> (document, mention)
-    with store.connect() as conn:
-        for chunk in chunks(keys):
-            for row in conn.execute(select(M).where(M.c.key.in_(chunk))):
-                found[row.key].append((row.document, Found(row.key, "", row.kind, row.start, row.end, row.text,
-                                                           row.pattern)))
-    placed_by_doc: dict[str, list[Placed | EventRow]] = defaultdict(list)
-    for event in _placed(store, {i: e for key in keys for i, e in linked.get(key, {}).items()}, reviews):
-        placed_by_doc[event.doc].append(event)
+def _built(store: Store, keys: list[str], linked: _Linked, counts: dict[str, int],
+           mentioned: dict[str, tuple[int, int]], min_confidence: float | None, listed: _Listed) -> list[Agreement]:
+    """The agreements of `keys` in that order, with what `listed` asks of their events and mentions."""
     vocabulary = load_vocabulary()
     register = []
+    with store.connect() as conn:
+        surfaces = _surfaces(conn, keys)
     for key in keys:
-        mentions = [Mention(doc, f.start, f.end, f.text, f.pattern) for doc, f in found[key]]
-        about = latest_events(mentions, placed_by_doc, vocabulary, events_listed,
-                              lambda ids: {e.id: e for e in _events(store, ids, reviews)})
-        primary = [f for _, f in found[key] if f.pattern != "anaphoric"] or [f for _, f in found[key]]
-        register.append(Agreement(key=key, name=display_name(primary), kind=kind_of(primary),
-                                  mentions=tuple(sorted(mentions, key=lambda m: (m.doc, m.start))),
-                                  events=tuple(reversed(about.events)), status=about.status,
-                                  event_count=about.count, parties=about.parties))
+        with store.connect() as conn:
+            mentions = _mentions(conn, store, key, listed.sources)
+            about = staged_latest(linked.latest_first(conn, key), counts.get(key, 0), linked.parties(conn, key),
+                                  vocabulary, listed.events,
+                                  lambda ids: {e.id: e for e in _events(store, ids, linked.reviews)})
+        name, kind = name_and_kind(surfaces[key])
+        register.append(Agreement(key=key, name=name, kind=kind, mentions=mentions,
+                                  events=tuple(reversed(about.events)), status=about.status, event_count=about.count,
+                                  parties=about.parties, mention_count=mentioned[key][1],
+                                  source_count=mentioned[key][0]))
     return _with_stories(store, register, min_confidence)
+
+
+def _surfaces(conn: Connection, keys: list[str]) -> dict[str, list[Surface]]:
+    """Agreement key -> its mentions counted by what they read."""
+    found: dict[str, list[Surface]] = defaultdict(list)
+    columns = (M.c.key, M.c.text, M.c.kind, M.c.pattern)
+    query = select(*columns, func.count(), func.min(M.c.id)).group_by(*columns)
+    for chunk in chunks(keys):
+        for key, text, kind, pattern, count, first in conn.execute(query.where(M.c.key.in_(chunk))):
+            found[key].append(Surface(text, kind, pattern, count, first))
+    return found
+
+
+def _mentions(conn: Connection, store: Store, key: str, sources: int | None) -> tuple[Mention, ...]:
+    """The agreement's mentions (those in its first `sources` documents by name), by document and place."""
+    query = select(M.c.document, M.c.start, M.c.end, M.c.text, M.c.pattern).where(M.c.key == key)
+    if sources is not None:
+        first = (select(M.c.document).where(M.c.key == key).group_by(M.c.document)
+                 .order_by(code_point_order(store, M.c.document)).limit(sources))
+        query = query.where(M.c.document.in_(first))
+    return tuple(sorted((Mention(*row) for row in conn.execute(query)), key=lambda m: (m.doc, m.start)))
 
 
 def _with_stories(store: Store, register: list[Agreement], min_confidence: float | None) -> list[Agreement]:
@@ -134,13 +220,6 @@ def _with_stories(store: Store, register: list[Agreement], min_confidence: float
     story_of = _stories_of(store, sorted({e.event_id for a in register for e in a.events}), min_confidence)
     return [replace(a, events=tuple(replace(e, story_id=story_of.get(e.event_id)) for e in a.events))
             for a in register]
-
-
-def _placed(store: Store, stored: dict[str, Placed], reviews: dict[str, Review]) -> list[Placed | EventRow]:
-    """The events in id order, the reviewed ones read whole with their reviews applied (a review may move an
-    event's date or actors)."""
-    reviewed = {event.id: event for event in _events(store, sorted(i for i in stored if i in reviews), reviews)}
-    return [reviewed.get(event_id, stored[event_id]) for event_id in sorted(stored)]
 
 
 def _events(store: Store, ids: list[str], reviews: dict[str, Review]) -> list[EventRow]:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Row, insert, select
 
 from dyadwatch.reconcile.agreements import KNOWLEDGE, Sentence, document_mentions, load_vocabulary, places
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import chunks
 
-M, SCANS, D, S = schema.agreement_mentions, schema.agreement_scans, schema.documents, schema.sentences
+M, SCANS, LINKS = schema.agreement_mentions, schema.agreement_scans, schema.agreement_events
+D, S, E = schema.documents, schema.sentences, schema.events
 BATCH = 200  # documents scanned, and their mentions stored, in one transaction
 
 
@@ -63,6 +64,7 @@ def _gone(conn: Connection) -> list[str]:
 
 def _forget(conn: Connection, names: list[str]) -> None:
     for chunk in chunks(names):
+        conn.execute(LINKS.delete().where(LINKS.c.document.in_(chunk)))
         conn.execute(M.delete().where(M.c.document.in_(chunk)))
         conn.execute(SCANS.delete().where(SCANS.c.document.in_(chunk)))
 
@@ -85,3 +87,38 @@ def _store(conn: Connection, batch: list[tuple[str, str]], found: dict, fingerpr
         conn.execute(insert(M), rows)
     conn.execute(insert(SCANS), [{"document": name, "sha256": sha256, "vocabulary": fingerprint}
                                  for name, sha256 in batch])
+    link_events(conn, [name for name, _ in batch])
+
+
+def link_events(conn: Connection, names: list[str]) -> None:
+    """Link the events of the documents to the agreements their stored mentions name, replacing earlier links: an
+    event is about an agreement when its quote overlaps one of its mentions, and is linked to the first of them
+    (in the order they were found)."""
+    for chunk in chunks(names):
+        conn.execute(LINKS.delete().where(LINKS.c.document.in_(chunk)))
+        mentions: dict[str, list[Row]] = defaultdict(list)
+        for row in conn.execute(select(M).where(M.c.document.in_(chunk)).order_by(M.c.id)):
+            mentions[row.document].append(row)
+        events: dict[str, list[Row]] = defaultdict(list)
+        query = (select(D.c.name, D.c.date.label("doc_date"), E.c.id, E.c.start, E.c.end, E.c.date, E.c.confidence,
+                        E.c.source, E.c.target)
+                 .select_from(E.join(D, D.c.id == E.c.document_id)).where(D.c.name.in_(sorted(mentions))))
+        for row in conn.execute(query):
+            events[row.name].append(row)
+        rows = [link for doc, found in mentions.items() for link in _links(found, events[doc])]
+        if rows:
+            conn.execute(insert(LINKS), rows)
+
+
+def _links(mentions: list[Row], events: list[Row]) -> list[dict]:
+    """One document's links: (agreement, event) once, with the first mention the event overlaps."""
+    linked: dict[tuple[str, str], dict] = {}
+    for mention in mentions:
+        for event in events:
+            if (mention.key, event.id) not in linked and event.start < mention.end and mention.start < event.end:
+                linked[mention.key, event.id] = {
+                    "key": mention.key, "event_id": event.id, "document": mention.document,
+                    "sort_date": event.date or event.doc_date or "", "confidence": event.confidence,
+                    "source": event.source, "target": event.target, "mention_start": mention.start,
+                    "mention_end": mention.end, "mention_text": mention.text, "mention_pattern": mention.pattern}
+    return list(linked.values())

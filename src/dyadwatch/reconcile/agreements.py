@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -174,11 +175,13 @@ class Agreement:
     key: str
     name: str
     kind: str
-    mentions: tuple[Mention, ...]
+    mentions: tuple[Mention, ...]  # all, or those in the first documents of source_count (in name order)
     events: tuple[AgreementEvent, ...] = field(default=())  # in date order: all, or the latest of event_count
     status: str = ""
     event_count: int = 0
     parties: tuple[str, ...] = ()  # the countries of all its events
+    mention_count: int = 0
+    source_count: int = 0  # the documents that mention it
 
     @property
     def dates(self) -> tuple[str, ...]:
@@ -187,12 +190,14 @@ class Agreement:
 
     @property
     def sources(self) -> tuple[str, ...]:
+        """The documents of the mentions it holds."""
         return tuple(sorted({m.doc for m in self.mentions}))
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "name": self.name, "kind": self.kind, "status": self.status,
                 "event_count": self.event_count, "parties": list(self.parties), "dates": list(self.dates),
-                "sources": list(self.sources), "events": [e.as_dict() for e in self.events],
+                "source_count": self.source_count, "sources": list(self.sources),
+                "mention_count": self.mention_count, "events": [e.as_dict() for e in self.events],
                 "mentions": [m.as_dict() for m in self.mentions]}
 
 
@@ -468,15 +473,29 @@ def places(store: Store) -> frozenset[str]:
     return frozenset(a.lower() for a, code in aliases if re.fullmatch("[A-Z]{3}", code) and " " not in a)
 
 
-def kind_of(found: list[Found]) -> str:
-    kinds = Counter(f.kind for f in found if f.kind)
-    return kinds.most_common(1)[0][0] if kinds else "agreement"
+@dataclass(frozen=True)
+class Surface:
+    """Mentions of one agreement that read alike: how many, and the first of them (in the order found)."""
+
+    text: str
+    kind: str
+    pattern: str
+    count: int
+    first: int
 
 
-def display_name(found: list[Found]) -> str:
-    """The surface most mentions use, without a leading article."""
-    names = Counter(re.sub(r"^(the|a|an)\s+", "", " ".join(f.text.split()), flags=re.IGNORECASE) for f in found)
-    return names.most_common(1)[0][0]
+def name_and_kind(surfaces: Iterable[Surface]) -> tuple[str, str]:
+    """The surface most of an agreement's mentions use, without a leading article, and the kind most give (named
+    and generic mentions, anaphoric ones only when there are no others); a tie goes to the one found first."""
+    ordered = sorted(surfaces, key=lambda s: s.first)
+    primary = [s for s in ordered if s.pattern != "anaphoric"] or ordered
+    names: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    for surface in primary:
+        names[re.sub(r"^(the|a|an)\s+", "", " ".join(surface.text.split()), flags=re.IGNORECASE)] += surface.count
+        if surface.kind:
+            kinds[surface.kind] += surface.count
+    return names.most_common(1)[0][0], kinds.most_common(1)[0][0] if kinds else "agreement"
 
 
 @dataclass(frozen=True)
@@ -510,35 +529,50 @@ STAGED_AT_ONCE = 32  # whole events read together when the stages are worked out
 def latest_events(mentions: list[Mention], placed_by_doc: Mapping[str, Sequence[Placed | EventRow]], vocab: Vocabulary,
                   limit: int | None, rows: Callable[[list[str]], Mapping[str, EventRow]]) -> LatestEvents:
     """The latest `limit` events about the agreement (its quote overlaps a mention; all without a limit), latest
-    first, with its status: the stage of the latest event that is not negated (the later stage on the same date).
-    The stages are worked out for the listed events and, latest first, until the status is found, not for every
-    one; `rows` gives the whole events of those. The events' stories are left to the caller (story_id None)."""
+    first, with its status (see staged_latest), from its mentions and every event of their documents."""
     about: dict[str, tuple[Placed | EventRow, Mention]] = {}
     for mention in mentions:
         for event in placed_by_doc.get(mention.doc, []):
             if event.id not in about and event.start < mention.end and mention.start < event.end:
                 about[event.id] = (event, mention)
-    order = sorted(about.values(), key=lambda pair: (_when(pair[0]), pair[0].doc, pair[0].start, pair[0].id),
-                   reverse=True)
+    order = sorted(about.values(), key=lambda pair: latest_order(pair[0]), reverse=True)
+    return staged_latest(iter(order), len(order), parties_of(event for event, _ in order), vocab, limit, rows)
+
+
+def latest_order(event: Placed | EventRow) -> tuple[str, str, int, str]:
+    """What the events about an agreement are ordered by, latest last."""
+    return _when(event), event.doc, event.start, event.id
+
+
+def parties_of(events: Iterable[Placed | EventRow]) -> tuple[str, ...]:
+    """The countries of the events' actors."""
+    return tuple(sorted({code.split("-")[0] for event in events for code in (event.source, event.target) if code}))
+
+
+def staged_latest(order: Iterator[tuple[Placed | EventRow, Mention]], count: int, parties: tuple[str, ...],
+                  vocab: Vocabulary, limit: int | None,
+                  rows: Callable[[list[str]], Mapping[str, EventRow]]) -> LatestEvents:
+    """The latest `limit` events of `order` (latest first, each with the mention it overlaps; all without a
+    limit), with the agreement's status: the stage of the latest event that is not negated (the later stage on
+    the same date). The stages are worked out for the listed events and, latest first, until the status is
+    found, not for every one, and `order` is read no further; `rows` gives the whole events of those. The events'
+    stories are left to the caller (story_id None)."""
     staged: list[AgreementEvent] = []
     status, status_when = "", None
-    whole: Mapping[str, EventRow] = {}
-    for index, (event, mention) in enumerate(order):
-        when = _when(event)
-        done_listing = limit is not None and len(staged) >= limit
-        if done_listing and status_when is not None and when != status_when:
-            break  # the status's date is passed: no later event can change it
-        if event.id not in whole:
-            ahead = [placed.id for placed, _ in order[index:index + STAGED_AT_ONCE]]
-            whole = rows(ahead)
-        found = _agreement_event(whole[event.id], mention, vocab)
-        if not done_listing:
-            staged.append(found)
-        if found.stage and not found.negated and (status_when is None or when == status_when):
-            status_when = when
-            status = max((status, found.stage), key=lambda stage: _stage_rank(stage, vocab)) if status else found.stage
-    codes = {code for event, _ in order for code in (event.source, event.target) if code}
-    return LatestEvents(tuple(staged), len(order), status, tuple(sorted({code.split("-")[0] for code in codes})))
+    while chunk := list(islice(order, STAGED_AT_ONCE)):
+        whole = rows([event.id for event, _ in chunk])
+        for event, mention in chunk:
+            when = _when(event)
+            if limit is not None and len(staged) >= limit and status_when is not None and when != status_when:
+                return LatestEvents(tuple(staged), count, status, parties)  # no later event can change the status
+            found = _agreement_event(whole[event.id], mention, vocab)
+            if limit is None or len(staged) < limit:
+                staged.append(found)
+            if found.stage and not found.negated and (status_when is None or when == status_when):
+                status_when = when
+                status = max((status, found.stage), key=lambda stage: _stage_rank(stage, vocab)) if status \
+                    else found.stage
+    return LatestEvents(tuple(staged), count, status, parties)
 
 
 def _agreement_event(event: EventRow, mention: Mention, vocab: Vocabulary) -> AgreementEvent:

@@ -245,6 +245,26 @@ agreement_mentions = Table(
     Index("ix_agreement_mentions_document", "document", "start"),
 )
 
+# The events about each agreement (their quote overlaps one of its mentions), each with the first mention of its
+# document it overlaps, the date it is ordered by, and what the register counts of it as extracted (an analyst's
+# review is read from the event), linked when the mentions are found (agreement_table.py).
+agreement_events = Table(
+    "agreement_events", metadata,
+    Column("key", Text, primary_key=True),
+    Column("event_id", String(24), primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("sort_date", String(10), nullable=False),  # the event's date, else its document's, else ""
+    Column("confidence", Float),
+    Column("source", String(32)),
+    Column("target", String(32)),
+    Column("mention_start", Integer, nullable=False),
+    Column("mention_end", Integer, nullable=False),
+    Column("mention_text", Text, nullable=False),
+    Column("mention_pattern", String(16), nullable=False),
+    Index("ix_agreement_events_document", "document"),
+    Index("ix_agreement_events_order", "key", "sort_date"),
+)
+
 # Which version of each document its agreement mentions were found in, and with which vocabulary.
 agreement_scans = Table(
     "agreement_scans", metadata,

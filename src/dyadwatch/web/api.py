@@ -262,7 +262,9 @@ class AgreementOut(BaseModel):
     event_count: int = Field(description="events about it; `events` lists all of them or the latest")
     parties: list[str] = Field(description="country codes of the events' actors")
     dates: list[str]
-    sources: list[str] = Field(description="documents that mention it")
+    source_count: int = Field(description="documents that mention it; `sources` lists all of them or the first")
+    sources: list[str] = Field(description="documents that mention it, by name")
+    mention_count: int = Field(description="its mentions; `mentions` lists those in the documents of `sources`")
     events: list[AgreementEventOut]
     mentions: list[MentionOut]
 
@@ -507,9 +509,12 @@ def api_indicator(web: Context, key: str, limit: Limit = 1000, offset: Offset = 
 
 def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0, events: Annotated[int, Query(
         ge=0, description="at most this many of each entry's latest events (event_count says how many there are; "
-                          "/agreements/{key} lists them all)")] = LATEST_LISTED) -> AgreementPage:
+                          "/agreements/{key} lists them all)")] = LATEST_LISTED, sources: Annotated[int, Query(
+        ge=0, description="the mentions of at most this many of each entry's documents, by name (source_count and "
+                          "mention_count say how many there are; /agreements/{key} lists them all)")] = LATEST_LISTED
+                   ) -> AgreementPage:
     """The register of named treaties, agreements, programmes and institutions, the most widely reported first."""
-    page = agreement_page(web.store, offset, limit, events_listed=events)
+    page = agreement_page(web.store, offset, limit, events_listed=events, sources_listed=sources)
     return AgreementPage(total=page.total, limit=limit, offset=offset,
                          agreements=[AgreementOut(**a.as_dict()) for a in page.agreements])
 

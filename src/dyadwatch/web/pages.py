@@ -313,7 +313,8 @@ def indicator_page(request: Request, web: Context, key: str, offset: Annotated[i
 
 
 def agreements_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
-    page = agreement_page(web.store, offset, AGREEMENTS_PAGE, events_listed=LATEST_LISTED)
+    page = agreement_page(web.store, offset, AGREEMENTS_PAGE, events_listed=LATEST_LISTED,
+                          sources_listed=AGREEMENT_SOURCES)
     return render(request, "agreements.html", {
         "agreements": page.agreements, "total": page.total, "offset": offset, "page_size": AGREEMENTS_PAGE,
         "filters": {}, "names": data.actor_names(web.store), "sources_listed": AGREEMENT_SOURCES})
