@@ -109,11 +109,14 @@ def update_forecast_candidates(store: Store) -> None:
         stale, gone = _stale(conn), _gone(conn)
     if not stale and not gone:
         return
-    vocabulary = Vocabulary.of(store)
+    vocabulary: Vocabulary | None = None  # read once, and only when some forecast is dated around the documents
     with store.write() as conn:
         _forget(conn, gone + [name for name, _, _ in stale])
         for batch in chunks(stale, BATCH):
-            _match(conn, batch, vocabulary)
+            dates = {name: date for name, _, date in batch if date}
+            if terms := _terms_around(conn, dates):
+                vocabulary = vocabulary or Vocabulary.read(conn)
+                _match(conn, dates, terms, vocabulary)
             conn.execute(insert(SCANS), [{"document": name, "sha256": sha256} for name, sha256, _ in batch])
 
 
@@ -201,15 +204,16 @@ def _forget(conn: Connection, names: list[str]) -> None:
         conn.execute(SCANS.delete().where(SCANS.c.document.in_(chunk)))
 
 
-def _match(conn: Connection, batch: list[tuple[str, str, str | None]], vocabulary: Vocabulary) -> None:
-    """Store the candidates the batch's events are of the stored forecasts dated around them."""
-    dates = {name: date for name, _, date in batch if date}
+def _terms_around(conn: Connection, dates: dict[str, str]) -> list[Terms]:
+    """The stored forecasts whose windows hold one of the dates, that can have candidates."""
     if not dates:
-        return
+        return []
     around = (TERMS.c.window_last >= min(dates.values()), TERMS.c.window_first <= max(dates.values()))
-    terms = [t for row in conn.execute(select(TERMS).where(*around)) if (t := _terms_of_row(row)).searchable]
-    if not terms:
-        return
+    return [t for row in conn.execute(select(TERMS).where(*around)) if (t := _terms_of_row(row)).searchable]
+
+
+def _match(conn: Connection, dates: dict[str, str], terms: list[Terms], vocabulary: Vocabulary) -> None:
+    """Store the candidates the events of the documents (name -> date) are of the forecasts' `terms`."""
     by_word: dict[str, list[int]] = defaultdict(list)
     for number, t in enumerate(terms):
         for word in t.words:

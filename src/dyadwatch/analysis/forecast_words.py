@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from dyadwatch.periods import last_day
 from dyadwatch.reconcile.stories import STOP_WORDS
@@ -55,10 +55,14 @@ class Vocabulary:
 
     @classmethod
     def of(cls, store: Store) -> Vocabulary:
-        A, T = schema.aliases, schema.actors
         with store.connect() as conn:
-            aliases = [a.lower() for a in conn.execute(select(A.c.alias)).scalars()]
-            states = conn.execute(select(T.c.code).where(T.c.kind == "state")).scalars().all()
+            return cls.read(conn)
+
+    @classmethod
+    def read(cls, conn: Connection) -> Vocabulary:
+        A, T = schema.aliases, schema.actors
+        aliases = [a.lower() for a in conn.execute(select(A.c.alias)).scalars()]
+        states = conn.execute(select(T.c.code).where(T.c.kind == "state")).scalars().all()
         one_word = [alias for alias in aliases if WORD.fullmatch(alias)]
         names = {stems[0] for stems in stems_of_all(one_word)}
         long_names = tuple(sorted({alias for alias in aliases if not WORD.fullmatch(alias)}))
