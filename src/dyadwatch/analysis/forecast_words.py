@@ -55,8 +55,7 @@ class Vocabulary:
 
     @classmethod
     def of(cls, store: Store) -> Vocabulary:
-        with store.connect() as conn:
-            return cls.read(conn)
+        return store.of_actors("forecast vocabulary", cls.read)
 
     @classmethod
     def read(cls, conn: Connection) -> Vocabulary:

@@ -39,7 +39,7 @@ from types import MappingProxyType
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from dyadwatch.measures import stem
 from dyadwatch.store import schema
@@ -467,9 +467,12 @@ def document_mentions(sentences: list[Sentence], vocabulary: Vocabulary | None =
 
 def places(store: Store) -> frozenset[str]:
     """One-word names of countries (names, demonyms, capitals) from the store's aliases."""
+    return store.of_actors("places", _places)
+
+
+def _places(conn: Connection) -> frozenset[str]:
     A = schema.aliases
-    with store.connect() as conn:
-        aliases = conn.execute(select(A.c.alias, A.c.code)).all()
+    aliases = conn.execute(select(A.c.alias, A.c.code)).all()
     return frozenset(a.lower() for a, code in aliases if re.fullmatch("[A-Z]{3}", code) and " " not in a)
 
 

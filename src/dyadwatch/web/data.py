@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from dyadwatch.knowledge import Actor as KnownActor
 from dyadwatch.knowledge.labels import code_label
@@ -78,8 +78,11 @@ def known_actors(store: Store) -> dict[str, Actor]:
 def actor_names(store: Store) -> dict[str, str]:
     """Every known actor code with its label for the pages ("Armenia: government" for ARM-GOV: the people
     filed under a sector code are named by date, see `OfficeHolders`)."""
-    with store.connect() as conn:
-        names = {row.code: row.name for row in conn.execute(select(A.c.code, A.c.name))}
+    return store.of_actors("labels", _actor_labels)
+
+
+def _actor_labels(conn: Connection) -> dict[str, str]:
+    names = {row.code: row.name for row in conn.execute(select(A.c.code, A.c.name))}
     return {code: code_label(code, names) for code in names}
 
 
