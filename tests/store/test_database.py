@@ -1,9 +1,10 @@
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from dyadwatch.ingest.service import ingest
-from dyadwatch.store import queries
+from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store, database_url
 
 pytestmark = pytest.mark.both_backends
@@ -116,3 +117,21 @@ def test_a_review_with_a_nul_character_is_refused_alike_on_every_database(tmp_pa
     with pytest.raises(DyadwatchError, match="E013"):
         add_review(store, event + "\x00", "confirm")
     assert latest_reviews(store) == {}
+
+
+def test_what_is_made_of_the_actors_is_read_again_only_after_a_run_rewrote_them(tmp_path: Path, store: Store,
+                                                                                 extractor):
+    reads = []
+
+    def aliases(conn) -> int:
+        reads.append(1)
+        return conn.execute(select(func.count()).select_from(schema.aliases)).scalar()
+
+    path = tmp_path / "brief.txt"
+    path.write_text(BRIEF, encoding="utf-8")
+    assert ingest(store, [path], extractor).ok
+    first = store.of_actors("aliases", aliases)
+    assert store.of_actors("aliases", aliases) == first > 0 and len(reads) == 1
+    path.write_text(BRIEF + "A later line.\n", encoding="utf-8")
+    assert ingest(store, [path], extractor).ok  # a new run, which writes the actors again
+    assert store.of_actors("aliases", aliases) == first and len(reads) == 2
