@@ -74,6 +74,8 @@ def candidate_stories(store: Store, claims: Sequence[ClaimRow], windows: dict[st
         with store.connect() as conn:
             stored = _stored_terms(conn, [t.claim_id for t in terms])
         if missing := [t for t in terms if stored.get(t.claim_id) != t]:
+            # Searched under the write lock: a document stored meanwhile would be matched only against the
+            # forecasts stored before it, and miss these.
             with store.write() as conn:
                 _store_searched(conn, store.full_text, missing, vocabulary)
     with store.connect() as conn:
@@ -85,9 +87,8 @@ def candidate_stories(store: Store, claims: Sequence[ClaimRow], windows: dict[st
 def searched(conn: Connection, full_text: FullText, terms: Terms, vocabulary: Vocabulary) -> dict[str, str]:
     """event id -> document of the events the forecast's terms find: in a sentence that holds two of its words
     (full-text search), of another document dated in its window, sharing enough words with it."""
-    if not terms.searchable:
+    if not terms.searchable or terms.window is None:
         return {}
-    assert terms.window is not None
     pairs = " OR ".join(f'"{a}" "{b}"' for a, b in itertools.combinations(sorted(terms.words), 2))
     # The documents of the window first: the database then joins the few of the matching sentences they hold.
     reporting = select(D.c.id).where(D.c.date >= terms.window[0], D.c.date <= terms.window[1],

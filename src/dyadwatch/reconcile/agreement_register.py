@@ -125,8 +125,9 @@ class _Linked:
                   if _kept(reviews[event.id], event.confidence, threshold)}
         reviewed: dict[str, list[tuple[EventRow, Mention]]] = defaultdict(list)
         for event_id, rows in links.items():
-            for row in rows if event_id in events else ():
-                reviewed[row.key].append((events[event_id], _mention(row)))
+            if event_id in events:  # not rejected, and certain enough
+                for row in rows:
+                    reviewed[row.key].append((events[event_id], _mention(row)))
         return cls(store, reviews, threshold, dict(reviewed))
 
     def counts(self, conn: Connection, key: str | None = None) -> dict[str, int]:
@@ -140,8 +141,8 @@ class _Linked:
 
     def parties(self, conn: Connection, key: str) -> tuple[str, ...]:
         query = select(LINKS.c.source, LINKS.c.target).distinct().where(LINKS.c.key == key, *self._unreviewed())
-        found = [Placed("", "", None, None, 0, 0, source, target) for source, target in conn.execute(query)]
-        return parties_of([*found, *(event for event, _ in self.reviewed.get(key, ()))])
+        pairs = [*conn.execute(query), *((event.source, event.target) for event, _ in self.reviewed.get(key, ()))]
+        return parties_of(code for pair in pairs for code in pair)
 
     def latest_first(self, conn: Connection, key: str) -> Iterator[tuple[Placed | EventRow, Mention]]:
         """The events about the agreement, latest first, each with the mention it overlaps: the database's order

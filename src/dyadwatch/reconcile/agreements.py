@@ -539,7 +539,8 @@ def latest_events(mentions: list[Mention], placed_by_doc: Mapping[str, Sequence[
             if event.id not in about and event.start < mention.end and mention.start < event.end:
                 about[event.id] = (event, mention)
     order = sorted(about.values(), key=lambda pair: latest_order(pair[0]), reverse=True)
-    return staged_latest(iter(order), len(order), parties_of(event for event, _ in order), vocab, limit, rows)
+    codes = (code for event, _ in order for code in (event.source, event.target))
+    return staged_latest(iter(order), len(order), parties_of(codes), vocab, limit, rows)
 
 
 def latest_order(event: Placed | EventRow) -> tuple[str, str, int, str]:
@@ -547,9 +548,9 @@ def latest_order(event: Placed | EventRow) -> tuple[str, str, int, str]:
     return _when(event), event.doc, event.start, event.id
 
 
-def parties_of(events: Iterable[Placed | EventRow]) -> tuple[str, ...]:
-    """The countries of the events' actors."""
-    return tuple(sorted({code.split("-")[0] for event in events for code in (event.source, event.target) if code}))
+def parties_of(codes: Iterable[str | None]) -> tuple[str, ...]:
+    """The countries of the actors' codes."""
+    return tuple(sorted({code.split("-")[0] for code in codes if code}))
 
 
 def staged_latest(order: Iterator[tuple[Placed | EventRow, Mention]], count: int, parties: tuple[str, ...],
