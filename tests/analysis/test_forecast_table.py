@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dyadwatch.analysis.forecast_table import candidate_stories, update_forecast_candidates
+from dyadwatch.analysis.forecast_table import Terms, candidate_stories, update_forecast_candidates
 from dyadwatch.analysis.forecast_words import Vocabulary, window
 from dyadwatch.analysis.forecasts import forecasts
 from dyadwatch.ingest.service import ingest
@@ -29,11 +29,11 @@ def stored_and_searched(store: Store) -> tuple[dict[str, set[str]], dict[str, se
     """Every forecast's candidate stories as stored (found first where missing), and as a search finds them now."""
     claims = queries.claims(store, kind="forecast")
     years = int(default("forecast_window_years"))
-    windows = {c.id: window(c, years) for c in claims}
     vocabulary = Vocabulary.of(store)
+    terms = [Terms.of(c, window(c, years), vocabulary) for c in claims]
     countries = {c.id: set() for c in claims}  # every story of a candidate, whatever its countries
-    return (candidate_stories(store, claims, windows, countries, vocabulary),
-            candidate_stories(store, claims, windows, countries, vocabulary, keep=False))
+    return (candidate_stories(store, terms, countries, vocabulary),
+            candidate_stories(store, terms, countries, vocabulary, keep=False))
 
 
 def candidate_documents(store: Store) -> list[str]:

@@ -19,7 +19,6 @@ from dyadwatch.reconcile.agreements import (
     Vocabulary,
     document_mentions,
     find_mentions,
-    latest_events,
     load_vocabulary,
     places,
 )
@@ -28,6 +27,7 @@ from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
 from tests.analysis.gas_reports import gas_store
+from tests.recomputed import latest_events
 
 PLACES = frozenset({"russia", "belarus", "russian", "belarusian", "minsk", "moscow"})
 CAUCASUS = frozenset({"armenia", "georgia", "armenian", "georgian", "yerevan", "tbilisi"})

@@ -60,16 +60,14 @@ class Terms:
         return self.window is not None and date is not None and self.window[0] <= date <= self.window[1]
 
 
-def candidate_stories(store: Store, claims: Sequence[ClaimRow], windows: dict[str, tuple[str, str] | None],
-                      countries: dict[str, set[str]], vocabulary: Vocabulary,
+def candidate_stories(store: Store, terms: Sequence[Terms], countries: dict[str, set[str]], vocabulary: Vocabulary,
                       keep: bool = True) -> dict[str, set[str]]:
-    """claim id -> the stories holding a candidate event of the forecast, of one of its `countries` (any without
-    them), dated in its window or undated (rules 3(c) and 5). The candidates are read from the table, found first
-    for forecasts not stored or stored with other terms; `keep=False` finds them all without storing (a window
-    other than the setting's)."""
+    """claim id -> the stories holding a candidate event of the forecast of these `terms`, of one of its
+    `countries` (any without them), dated in its window or undated (rules 3(c) and 5). The candidates are read
+    from the table, found first for forecasts not stored or stored with other terms; `keep=False` finds them all
+    without storing (a window other than the setting's)."""
     if store.full_text is None:
         return {}
-    terms = [Terms.of(claim, windows[claim.id], vocabulary) for claim in claims]
     if keep:
         with store.connect() as conn:
             stored = _stored_terms(conn, [t.claim_id for t in terms])
@@ -116,7 +114,7 @@ def update_forecast_candidates(store: Store) -> None:
         for batch in chunks(stale, BATCH):
             dates = {name: date for name, _, date in batch if date}
             if terms := _terms_around(conn, dates):
-                vocabulary = vocabulary or Vocabulary.read(conn)
+                vocabulary = vocabulary or Vocabulary.of(store)
                 _match(conn, dates, terms, vocabulary)
             conn.execute(insert(SCANS), [{"document": name, "sha256": sha256} for name, sha256, _ in batch])
 

@@ -68,7 +68,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 
-from dyadwatch.analysis.forecast_table import candidate_stories
+from dyadwatch.analysis.forecast_table import Terms, candidate_stories
 from dyadwatch.analysis.forecast_words import (
     Vocabulary,
     in_window,
@@ -230,10 +230,8 @@ class _Bearings:
     content words."""
 
     today: str | None
-    windows: dict[str, tuple[str, str] | None]  # claim id -> its window (rule 5)
-    vocabulary: Vocabulary
+    terms: dict[str, Terms]  # claim id -> its content words, the names among them, its window (rule 5)
     doc_dates: dict[str, str | None]
-    words: dict[str, set[str]]  # claim id -> its content words
     countries: dict[str, set[str]]  # claim id -> the states it names and its holder's
     candidates: dict[str, list[Story]]  # claim id -> the stories that may bear on it
     report_words: dict[str, list[tuple[Report, set[str]]]]  # story id -> its reports with their content words
@@ -243,11 +241,10 @@ class _Bearings:
            min_confidence: float | None, window_years: int) -> _Bearings:
         vocabulary = Vocabulary.of(store)
         mentions = _mentions(store, sorted({c.doc for c in claims}))
-        words = {c.id: vocabulary.words(c.quote) for c in claims}
+        terms = {c.id: Terms.of(c, window(c, window_years), vocabulary) for c in claims}
         countries = {c.id: claim_countries(c, mentions.get(c.doc, []), vocabulary.states) for c in claims}
-        windows = {c.id: window(c, window_years) for c in claims}
         kept = window_years == int(default("forecast_window_years"))
-        found = candidate_stories(store, claims, windows, countries, vocabulary, keep=kept)
+        found = candidate_stories(store, list(terms.values()), countries, vocabulary, keep=kept)
         told_again, regrouped = stories_at_threshold(store, min_confidence)
         left_out = set(told_again)
         stories = {s.id: s for s in read_stories(store, sorted({i for ids in found.values() for i in ids} - left_out))}
@@ -257,15 +254,14 @@ class _Bearings:
         doc_dates = queries.document_dates(store, sorted({r.doc for s in every.values() for r in s.reports}
                                                          | {c.doc for c in claims}))
         report_words = {s.id: [(r, vocabulary.words(r.quote)) for r in s.reports] for s in every.values()}
-        return cls(today, windows, vocabulary, doc_dates, words, countries, candidates, report_words)
+        return cls(today, terms, doc_dates, countries, candidates, report_words)
 
     def tracked(self, claim: ClaimRow, computed: str) -> TrackedForecast:
-        countries, words = self.countries[claim.id], self.words[claim.id]
-        name_parts = self.vocabulary.name_parts(claim.quote)
-        span = self.windows[claim.id]
+        countries, terms = self.countries[claim.id], self.terms[claim.id]
         bearings = tuple(b for s in self.candidates.get(claim.id, [])
-                         if (b := _bearing(claim, s, words, countries, self.report_words[s.id], self.doc_dates, span,
-                                           name_parts)) is not None and not is_later(b.date, self.today))
+                         if (b := _bearing(claim, s, terms.words, countries, self.report_words[s.id],
+                                           self.doc_dates, terms.window, terms.name_parts)) is not None
+                         and not is_later(b.date, self.today))
         direction = expected_direction(claim.quote)
         bearings = tuple(sorted((_judged(b, direction) for b in bearings), key=lambda b: (b.date or "", b.story_id)))
         return TrackedForecast(
@@ -314,7 +310,7 @@ def _story_is_later(date: str | None, report_dates: list[str | None], than: str 
     return bool(report_dates) and all(is_later(d, than) for d in report_dates)
 
 
-def _bearing(claim: ClaimRow, story: Story, words: set[str], countries: set[str],
+def _bearing(claim: ClaimRow, story: Story, words: frozenset[str], countries: set[str],
              report_words: list[tuple[Report, set[str]]], doc_dates: dict[str, str | None],
              span: tuple[str, str] | None, name_parts: frozenset[str] = frozenset()) -> Bearing | None:
     others = [(r, w) for r, w in report_words if r.doc != claim.doc and in_window(doc_dates.get(r.doc), span)]

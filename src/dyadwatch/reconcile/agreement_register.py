@@ -111,6 +111,7 @@ class _Linked:
     reviews: dict[str, Review]
     threshold: float
     reviewed: dict[str, list[tuple[EventRow, Mention]]]  # agreement key -> its reviewed events that are kept
+    reviewed_ids: list[str]  # every reviewed event, which the database's counts and order leave out
 
     @classmethod
     def of(cls, store: Store, threshold: float) -> _Linked:
@@ -128,7 +129,7 @@ class _Linked:
             if event_id in events:  # not rejected, and certain enough
                 for row in rows:
                     reviewed[row.key].append((events[event_id], _mention(row)))
-        return cls(store, reviews, threshold, dict(reviewed))
+        return cls(store, reviews, threshold, dict(reviewed), ids)
 
     def counts(self, conn: Connection, key: str | None = None) -> dict[str, int]:
         """Agreement key (each, or the one given) -> its events."""
@@ -159,8 +160,7 @@ class _Linked:
 
     def _unreviewed(self) -> tuple[ColumnElement[bool], ...]:
         """Links of events no analyst reviewed, certain enough."""
-        reviewed = sorted(i for i in self.reviews if i.startswith("e"))
-        return func.coalesce(LINKS.c.confidence, 1.0) >= self.threshold, LINKS.c.event_id.not_in(reviewed)
+        return func.coalesce(LINKS.c.confidence, 1.0) >= self.threshold, LINKS.c.event_id.not_in(self.reviewed_ids)
 
 
 def _mention(row: Row) -> Mention:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
@@ -527,20 +527,6 @@ class LatestEvents:
 
 
 STAGED_AT_ONCE = 32  # whole events read together when the stages are worked out
-
-
-def latest_events(mentions: list[Mention], placed_by_doc: Mapping[str, Sequence[Placed | EventRow]], vocab: Vocabulary,
-                  limit: int | None, rows: Callable[[list[str]], Mapping[str, EventRow]]) -> LatestEvents:
-    """The latest `limit` events about the agreement (its quote overlaps a mention; all without a limit), latest
-    first, with its status (see staged_latest), from its mentions and every event of their documents."""
-    about: dict[str, tuple[Placed | EventRow, Mention]] = {}
-    for mention in mentions:
-        for event in placed_by_doc.get(mention.doc, []):
-            if event.id not in about and event.start < mention.end and mention.start < event.end:
-                about[event.id] = (event, mention)
-    order = sorted(about.values(), key=lambda pair: latest_order(pair[0]), reverse=True)
-    codes = (code for event, _ in order for code in (event.source, event.target))
-    return staged_latest(iter(order), len(order), parties_of(codes), vocab, limit, rows)
 
 
 def latest_order(event: Placed | EventRow) -> tuple[str, str, int, str]:
