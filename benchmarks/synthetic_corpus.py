@@ -6,7 +6,9 @@ Sentences are filled from templates over the actor knowledge (country names, cap
 heads of state and government with the years they held office), never copied text. Each document
 (about 400 words) follows one pair of countries through a dated story: meetings, agreements, loans,
 sanctions, accusations, figures, a forecast and a recommendation, so that every stage of the
-pipeline and every view has work to do. The same seed gives the same corpus.
+pipeline and every view has work to do. Its byline names one of a few writers of one of N / 100
+made-up publishers (at least five), as a think tank's or a news desk's would. The same seed gives
+the same corpus.
 """
 
 from __future__ import annotations
@@ -53,8 +55,33 @@ BACKGROUND = (
     "Officials in both capitals describe the talks as difficult but necessary.",
     "Analysts note that neither side has an interest in an open confrontation.",
 )
+PUBLISHER_WORDS = (("Meridian", "Northern", "Harbour", "Lakeside", "Summit", "Crossroads", "Frontier", "Riverside",
+                    "Highland", "Coastal"),
+                   ("Review", "Monitor", "Digest", "Journal", "Forum", "Observatory", "Brief", "Notes", "Desk",
+                    "Press"))
+GIVEN_NAMES = ("Ada", "Boris", "Carla", "Dmitri", "Elena", "Farid", "Greta", "Hugo", "Irina", "Jonas", "Katya",
+               "Lars", "Mira", "Nikolai", "Olga", "Pavel")
+FAMILY_NAMES = ("Aldana", "Brandt", "Costa", "Dunmore", "Eklund", "Fischer", "Garin", "Holm", "Ivers", "Jansen",
+                "Keller", "Lindqvist", "Moreau", "Novak", "Ortega", "Petrenko")
+WRITERS_EACH = 4  # the writers of one publisher
 TOPICS = ("gas transit", "grain exports", "electricity", "border crossings", "fisheries", "rail freight",
           "customs duties", "water sharing", "fertiliser", "visa rules", "air services", "steel")
+
+
+@dataclass(frozen=True)
+class Publisher:
+    name: str
+    writers: tuple[str, ...]
+
+
+def publishers(rng: random.Random, count: int) -> list[Publisher]:
+    """`count` made-up publishers (numbered once the word pairs run out), each with its few writers."""
+    first, second = PUBLISHER_WORDS
+    names = [f"{a} {b}" for a in first for b in second]
+    rng.shuffle(names)
+    made = [names[i % len(names)] + (f" {i // len(names) + 1}" if i >= len(names) else "") for i in range(count)]
+    return [Publisher(name, tuple(f"{rng.choice(GIVEN_NAMES)} {rng.choice(FAMILY_NAMES)}"
+                                  for _ in range(WRITERS_EACH))) for name in made]
 
 
 @dataclass(frozen=True)
@@ -82,7 +109,7 @@ def _roles(actor: Actor) -> list[tuple[str, str, str]]:
     return [(actor.name, r.start or "", r.end or "") for r in actor.roles if r.start]
 
 
-def document(rng: random.Random, pair: tuple[Party, Party], number: int) -> tuple[str, str]:
+def document(rng: random.Random, pair: tuple[Party, Party], number: int, publisher: Publisher) -> tuple[str, str]:
     first, second = pair
     when = date(2015, 1, 1) + timedelta(days=rng.randrange(3650))
     events = rng.sample(EVENTS, len(EVENTS))
@@ -97,7 +124,8 @@ def document(rng: random.Random, pair: tuple[Party, Party], number: int) -> tupl
     paragraphs.append(fill(FIGURES, 2))
     paragraphs.append(fill(CLAIMS, 2))
     title = f"{first.country.name} and {second.country.name}: {rng.choice(TOPICS)} in focus"
-    head = f"{title}\n\n{when.day} {MONTHS[when.month - 1]} {when.year}\n\n"
+    byline = f"By {rng.choice(publisher.writers)} — {publisher.name} — {when.day} {MONTHS[when.month - 1]} {when.year}"
+    head = f"{title}\n\n{byline}\n\n"
     name = f"{when.year}/{first.country.code.lower()}-{second.country.code.lower()}-{number:06d}.txt"
     return name, head + "\n\n".join(" ".join(p) for p in paragraphs) + "\n"
 
@@ -124,9 +152,10 @@ def write_corpus(out: Path, documents: int, seed: int = 7) -> list[Path]:
     rng = random.Random(seed)
     pool = parties(load_knowledge())
     dyads = [tuple(rng.sample(pool, 2)) for _ in range(max(20, documents // 50))]
+    desks = publishers(rng, max(5, documents // 100))
     written = []
     for number in range(documents):
-        name, text = document(rng, rng.choice(dyads), number)
+        name, text = document(rng, rng.choice(dyads), number, rng.choice(desks))
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -651,7 +651,9 @@ def sources(db: DbOption = None, by: Annotated[str, typer.Option(help="document 
 
     if by not in ("document", "publisher"):
         raise typer.BadParameter("--by takes document or publisher")
-    profiles = (source_profiles if by == "document" else publisher_profiles)(open_store(db), limit=limit or None)
+    store = open_store(db)
+    profiles = (source_profiles(store, limit=limit or None) if by == "document" else  # the table names no document
+                publisher_profiles(store, limit=limit or None, documents_listed=None if as_json else 0))
     rows = profiles.profiles
     if as_json:
         return _print_json(rows)

@@ -1,16 +1,21 @@
 """Source profiles per document and per publisher, checked by their numbers."""
 
 import json
+from pathlib import Path
 
 import pytest
 
-from dyadwatch.analysis.sources import publisher_name, publisher_profiles, source_profiles
+from dyadwatch.analysis.sources import publisher_profiles, source_profiles
+from dyadwatch.ingest.service import ingest
+from dyadwatch.publishers import publisher_name
 from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.reconcile.story_table import less_certain
-from dyadwatch.store import queries
+from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.queries import DocumentRow
-from tests.analysis.gas_reports import gas_store
+from dyadwatch.store.review_values import document_review_id
+from dyadwatch.store.reviews import add_review
+from tests.analysis.gas_reports import REPORTS, gas_store
+from tests.conftest import Databases, store_of_reports
 
 
 @pytest.fixture(scope="module")
@@ -18,17 +23,13 @@ def store(tmp_path_factory: pytest.TempPathFactory, extractor) -> Store:
     return gas_store(tmp_path_factory.mktemp("sources"), extractor)
 
 
-def document(publisher: str = "", title: str = "") -> DocumentRow:
-    return DocumentRow(1, "x.txt", "/x.txt", "txt", title, "[]", publisher, "2021-01-01", False, "en")
-
-
 def test_publisher_lines_are_cleaned_and_titles_give_the_site():
-    assert publisher_name(document("By Jane Roe, Northern Review")) == "Northern Review"
-    assert publisher_name(document("Flank Review · Independent analysis · Terms")) == "Flank Review"
-    assert publisher_name(document("Area Studies Policy Memo No.12")) == "Area Studies Policy Memo"
-    assert publisher_name(document("", "Who Pays for the Pipeline? | Energy Watch")) == "Energy Watch"
-    assert publisher_name(document("", "Counting Troops - Flank Review")) == "Flank Review"
-    assert publisher_name(document("", "A title without a site")) == ""
+    assert publisher_name("By Jane Roe, Northern Review", "") == "Northern Review"
+    assert publisher_name("Flank Review · Independent analysis · Terms", "") == "Flank Review"
+    assert publisher_name("Area Studies Policy Memo No.12", "") == "Area Studies Policy Memo"
+    assert publisher_name("", "Who Pays for the Pipeline? | Energy Watch") == "Energy Watch"
+    assert publisher_name("", "Counting Troops - Flank Review") == "Flank Review"
+    assert publisher_name("", "A title without a site") == ""
 
 
 def test_each_document_profile_counts_its_stories_once(store: Store):
@@ -111,3 +112,52 @@ def test_profiles_read_in_sql_are_those_of_every_story_built_whole(demo_store: S
     assert source_profiles(demo_store, 3, 4, threshold).profiles == whole[3:7]
     assert [p.name for p in whole] == [d.name for d in sorted(queries.documents(demo_store),
                                                               key=lambda d: (d.date or "", d.name))]
+
+
+def publishers_recomputed(store: Store) -> dict[str, tuple]:
+    """Each publisher's profile numbers counted from every story built whole and every document's metadata."""
+    members: dict[str, set[str]] = {}
+    for d in queries.documents(store):
+        name = publisher_name(d.publisher, d.title)
+        if name:
+            members.setdefault(name, set()).add(d.name)
+    stories, claims = build_stories(store), queries.claims(store)
+    return {name: recomputed(names, stories, claims) for name, names in members.items()}
+
+
+def publishers_read(store: Store) -> dict[str, tuple]:
+    return {p.name: (p.stories, p.reports, p.cooperation, p.conflict, p.forecasts, p.exclusive, p.corroborated)
+            for p in publisher_profiles(store).profiles}
+
+
+@pytest.mark.both_backends
+def test_publisher_tallies_follow_corrected_metadata_replaced_documents_and_reviewed_claims(
+        databases: Databases, extractor, tmp_path: Path):
+    store = store_of_reports(tmp_path / "reports", REPORTS, extractor, databases.new("publishers"))
+    assert publishers_read(store) == publishers_recomputed(store)
+    assert set(publishers_read(store)) == {"Eastern Energy Monitor", "Baltic Trade Review"}
+    add_review(store, document_review_id("c.txt"), "correct", {"publisher": "Eastern Energy Monitor"})
+    assert publishers_read(store) == publishers_recomputed(store)
+    assert [(p.name, p.documents, p.document_count) for p in publisher_profiles(store).profiles] == [
+        ("Eastern Energy Monitor", ("a.txt", "b.txt", "c.txt"), 3)]
+    forecast = queries.claims(store, kind="forecast")[0]
+    add_review(store, forecast.id, "correct", {"kind": "recommendation"})
+    assert publishers_read(store) == publishers_recomputed(store)
+    (tmp_path / "reports" / "b.txt").write_text(REPORTS["b.txt"].replace("Eastern Energy Monitor",
+                                                                        "Northern Gas Review"), encoding="utf-8")
+    assert ingest(store, [tmp_path / "reports"], extractor).ok
+    assert publishers_read(store) == publishers_recomputed(store)
+    with store.write() as conn:  # the correction taken back straight in the database
+        conn.execute(schema.reviews.delete().where(schema.reviews.c.record_id == document_review_id("c.txt")))
+    assert publishers_read(store) == publishers_recomputed(store)
+    assert set(publishers_read(store)) == {"Eastern Energy Monitor", "Baltic Trade Review", "Northern Gas Review"}
+    first = publisher_profiles(store, documents_listed=1).profiles
+    assert [(len(p.documents), p.document_count) for p in first] == [(1, 1), (1, 1), (1, 1)]
+    store.close()
+
+
+def test_a_page_of_publishers_lists_the_first_documents_of_each(store: Store):
+    monitor = publisher_profiles(store, 0, 1, documents_listed=1).profiles
+    assert [(p.name, p.documents, p.titles, p.document_count, p.first_date, p.last_date) for p in monitor] == [
+        ("Eastern Energy Monitor", ("a.txt",), ("A gas deal for the new year",), 2, "2021-03-15", "2021-06-20")]
+    assert publisher_profiles(store, 1, 5).profiles[0].name == "Baltic Trade Review"

@@ -13,33 +13,35 @@ Per profile (one document, or all documents of one publisher):
   corroborated: stories that it and at least one other document (for a
   publisher: a document of another publisher) report.
 
-The publisher is the document's publisher line cleaned ("By NAME, " and issue
-numbers dropped, the first part before " · " or " | "), else the site name
-after the last " | " or " - " in the title. Documents with neither have no
-publisher profile.
+A document's publisher is its cleaned publisher line (publishers.py), stored with it. A document profile reads
+the stories of its document; a publisher profile reads what the stories' tallies keep per publisher
+(reconcile/story_tallies.py), so that a page of publishers costs a few rows each however many documents they
+have. Documents with no publisher have no publisher profile.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, and_, func, select
 
+from dyadwatch.publishers import publisher_name
+from dyadwatch.reconcile import story_tallies
 from dyadwatch.reconcile.story_listing import stories_at_threshold
-from dyadwatch.store import queries, schema
+from dyadwatch.reconcile.story_rules import Story
+from dyadwatch.store import queries, schema, tallies
 from dyadwatch.store.database import Store
+from dyadwatch.store.event_listing import code_point_order
 from dyadwatch.store.queries import ClaimRow, DocumentRow
-from dyadwatch.store.reviews import chunks
+from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, reviewed
+from dyadwatch.store.rows import author_list, record_select
+from dyadwatch.store.tallies import Tally
 
-BYLINE = re.compile(r"^by\s+[^,]+,\s*", re.IGNORECASE)
-ISSUE = re.compile(r"[\s,]*(no\.?|#|issue|vol\.?|volume)\s*\d+\S*$", re.IGNORECASE)
-SEPARATORS = re.compile(r"\s+[·|•]\s+")
-TITLE_SITE = re.compile(r"\s+(?:\||-|–|—)\s+([^|–—]+)$")
-MAX_SITE_WORDS = 6
+D, C = schema.documents, schema.claims
+DOCUMENTS_LISTED = 10  # a publisher's documents named on a page of profiles
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class SourceProfile:
     recommendations: int = 0
     exclusive: int = 0
     corroborated: int = 0
+    document_count: int = 1  # `documents` may list only the first of a publisher's
 
     @property
     def balance(self) -> float:
@@ -85,22 +88,151 @@ def source_profiles(store: Store, offset: int = 0, limit: int | None = None,
     """One profile per document, in date order (undated first), from `offset`, at most `limit`."""
     documents = queries.document_page(store, offset, limit)
     told = _told_in(store, {d.name for d in documents.rows}, min_confidence)
-    return ProfilePage(documents.total, [profile(d.name, "document", [d], told) for d in documents.rows])
+    return ProfilePage(documents.total, [_document_profile(d, told) for d in documents.rows])
 
 
 def publisher_profiles(store: Store, offset: int = 0, limit: int | None = None,
-                       min_confidence: float | None = None) -> ProfilePage:
-    """One profile per publisher, the most prolific first, from `offset`, at most `limit`. Which publisher a
-    document has is read from every document's metadata (not its text): the name is cleaned in Python."""
-    by_publisher: dict[str, list[DocumentRow]] = defaultdict(list)
-    for document in queries.documents(store):
-        name = publisher_name(document)
-        if name:
-            by_publisher[name].append(document)
-    ordered = sorted(by_publisher.items(), key=lambda item: (-len(item[1]), item[0]))
-    page = ordered[offset:None if limit is None else offset + limit]
-    told = _told_in(store, {d.name for _, docs in page for d in docs}, min_confidence)
-    return ProfilePage(len(ordered), [profile(name, "publisher", docs, told) for name, docs in page])
+                       min_confidence: float | None = None, documents_listed: int | None = None) -> ProfilePage:
+    """One profile per publisher, the most prolific first, from `offset`, at most `limit`; each lists its first
+    `documents_listed` documents in date order (all for None). The stories told again at the threshold are taken
+    out of the tallies as stored and added as told again."""
+    told_again, regrouped = stories_at_threshold(store, min_confidence)  # also names the publishers anew
+    with store.connect() as conn:
+        counts = _publisher_page(store, conn, offset, limit)
+        total = conn.execute(select(func.count(D.c.publisher_name.distinct())).where(D.c.publisher_name != "")
+                             ).scalar() or 0
+        names = list(counts)
+        documents = _listed_documents(store, conn, names, documents_listed)
+        counted = _tallied(conn, names, told_again, regrouped)
+        claims = _claim_counts(store, conn, names)
+    domains: dict[str, dict[str, int]] = defaultdict(dict)
+    for (facet, value), tally in counted.items():
+        if facet == story_tallies.PUBLISHER_DOMAIN and tally.events:
+            publisher, domain = value.split(tallies.SEPARATOR)
+            domains[publisher][domain] = tally.events
+    profiles = [_publisher_profile(name, counts[name], documents[name], counted, domains[name], claims[name])
+                for name in names]
+    return ProfilePage(total, profiles)
+
+
+@dataclass(frozen=True)
+class _Documents:
+    """What a publisher profile shows of its documents: the first ones (metadata corrected), dates and authors."""
+
+    listed: list[DocumentRow] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    authors: set[str] = field(default_factory=set)
+
+
+def _publisher_page(store: Store, conn: Connection, offset: int, limit: int | None) -> dict[str, int]:
+    """Publisher -> its documents, the most prolific first (then by name), one page of them."""
+    count = func.count().label("documents")
+    query = (select(D.c.publisher_name, count).where(D.c.publisher_name != "").group_by(D.c.publisher_name)
+             .order_by(count.desc(), code_point_order(store, D.c.publisher_name)).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    return dict(conn.execute(query).all())
+
+
+def _listed_documents(store: Store, conn: Connection, names: Sequence[str], listed: int | None
+                      ) -> dict[str, _Documents]:
+    """The first documents of each publisher in stored date order, their dates and authors; for the documents an
+    analyst corrected, as corrected (a corrected date does not move a document in the order)."""
+    found: dict[str, _Documents] = defaultdict(_Documents)
+    corrected = {d.name: d for d in queries.corrected_documents(store)}
+    order = func.row_number().over(partition_by=D.c.publisher_name,
+                                   order_by=(func.coalesce(D.c.date, ""), code_point_order(store, D.c.name)))
+    columns = [D.c[f.name] for f in DocumentRow.__dataclass_fields__.values() if f.name != "review"]
+    for chunk in chunks(list(names)):
+        ranked = select(*columns, D.c.publisher_name, order.label("place")).where(D.c.publisher_name.in_(chunk))
+        rows = ranked.subquery()
+        query = select(rows).order_by(rows.c.publisher_name, rows.c.place)
+        if listed is not None:
+            query = query.where(rows.c.place <= listed)
+        for row in conn.execute(query):
+            document = DocumentRow(**{name: row._mapping[name] for name in DocumentRow.__dataclass_fields__
+                                      if name != "review"})
+            found[row.publisher_name].listed.append(corrected.get(document.name, document))
+        as_read = and_(D.c.publisher_name.in_(chunk), D.c.name.not_in(sorted(corrected)))
+        for publisher, first, last in conn.execute(select(D.c.publisher_name, func.min(D.c.date), func.max(D.c.date))
+                                                   .where(as_read).group_by(D.c.publisher_name)):
+            found[publisher].dates.extend(date for date in (first, last) if date)
+        for publisher, authors_line in conn.execute(select(D.c.publisher_name, D.c.authors).where(as_read)
+                                                    .distinct()):
+            found[publisher].authors.update(author_list(authors_line))
+    for document in corrected.values():
+        name = publisher_name(document.publisher, document.title)
+        if name in found:
+            found[name].dates.extend([document.date] if document.date else [])
+            found[name].authors.update(author_list(document.authors))
+    return found
+
+
+def _tallied(conn: Connection, names: Sequence[str], told_again: Sequence[str], regrouped: list[Story]
+             ) -> dict[tuple[str, str], Tally]:
+    """The publishers' tallies, less the stories told again as stored, plus those stories as told again."""
+    domains = set(tallies.read(conn, f"{story_tallies.PREFIX}domain"))
+    again = story_tallies.tallied(regrouped, _publishers_of(conn, {r.doc for s in regrouped for r in s.reports}))
+    less = story_tallies.tallies_of(story_tallies.stored_stories(conn, told_again))
+    plus = story_tallies.tallies_of(again)
+    domains.update(story.domain or "" for story in again)
+    wanted = {(facet, name) for name in names for facet in (story_tallies.PUBLISHER, story_tallies.PUBLISHER_REPORTS,
+                                                             story_tallies.PUBLISHER_ALONE)}
+    wanted.update((story_tallies.PUBLISHER_DOMAIN, tallies.pair_value(name, domain))
+                  for name in names for domain in domains)
+    found: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    T = schema.tallies
+    facets = sorted({facet for facet, _ in wanted})
+    for chunk in chunks(sorted({value for _, value in wanted})):
+        for facet, value, events, positive, negative in conn.execute(
+                select(T.c.facet, T.c.value, T.c.events, T.c.positive, T.c.negative)
+                .where(T.c.facet.in_(facets), T.c.value.in_(chunk))):
+            if (facet, value) in wanted:
+                found[facet, value].add(Tally(events, positive, negative))
+    for change, sign in ((less, -1), (plus, 1)):
+        for key, tally in change.items():
+            if key in wanted:
+                found[key].add(tally, sign)
+    return found
+
+
+def _publishers_of(conn: Connection, documents: set[str]) -> dict[str, str]:
+    return {name: publisher for chunk in chunks(sorted(documents))
+            for name, publisher in conn.execute(select(D.c.name, D.c.publisher_name).where(D.c.name.in_(chunk)))}
+
+
+def _claim_counts(store: Store, conn: Connection, names: Sequence[str]) -> dict[str, Counter[str]]:
+    """Publisher -> its claims per kind: counted by the database but for the reviewed ones, read as reviewed."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    joined = C.join(D, C.c.document_id == D.c.id)
+    for chunk in chunks(list(names)):
+        query = (select(D.c.publisher_name, C.c.kind, func.count()).select_from(joined)
+                 .where(D.c.publisher_name.in_(chunk), ~reviewed(C)).group_by(D.c.publisher_name, C.c.kind))
+        for publisher, kind, count in conn.execute(query):
+            counts[publisher][kind] += count
+        rows = [ClaimRow(**row._mapping) for row in conn.execute(
+            record_select(C, ClaimRow).where(D.c.publisher_name.in_(chunk), reviewed(C)))]
+        publishers = _publishers_of(conn, {row.doc for row in rows})
+        for claim in apply_reviews(rows, latest_reviews(store, [row.id for row in rows])):
+            counts[publishers[claim.doc]][claim.kind] += 1
+    return counts
+
+
+def _publisher_profile(name: str, document_count: int, documents: _Documents, counted: dict[tuple[str, str], Tally],
+                       domains: dict[str, int], claims: Counter[str]) -> SourceProfile:
+    stories = counted.get((story_tallies.PUBLISHER, name), Tally())
+    alone = counted.get((story_tallies.PUBLISHER_ALONE, name), Tally()).events
+    dates = sorted(documents.dates)
+    listed = documents.listed
+    return SourceProfile(
+        name=name, level="publisher", documents=tuple(d.name for d in listed), titles=tuple(d.title for d in listed),
+        publisher=name, authors=tuple(sorted(documents.authors)),
+        first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
+        stories=stories.events, reports=counted.get((story_tallies.PUBLISHER_REPORTS, name), Tally()).events,
+        domains=dict(sorted(domains.items(), key=lambda kv: (-kv[1], kv[0]))),
+        cooperation=round(stories.positive, 2), conflict=round(stories.negative, 2),
+        forecasts=claims["forecast"], recommendations=claims["recommendation"],
+        exclusive=alone, corroborated=stories.events - alone, document_count=document_count)
 
 
 @dataclass(frozen=True)
@@ -148,23 +280,20 @@ def _told_in(store: Store, names: set[str], min_confidence: float | None) -> _To
     return _ToldIn(reports, claims)
 
 
-def profile(name: str, level: str, documents: list[DocumentRow], told: _ToldIn) -> SourceProfile:
-    names = {d.name for d in documents}
-    reports = [story for d in sorted(names) for story in told.reports.get(d, [])]
+def _document_profile(document: DocumentRow, told: _ToldIn) -> SourceProfile:
+    reports = told.reports.get(document.name, [])
     mine = list({story.id: story for story in reports}.values())
-    documents_telling = Counter(story_id for d in names for story_id in {s.id for s in told.reports.get(d, [])})
-    claims = [c for d in names for c in told.claims.get(d, [])]
+    claims = told.claims.get(document.name, [])
     counted = [s for s in mine if not s.negated]
-    dates = sorted(d.date for d in documents if d.date)
     return SourceProfile(
-        name=name,
-        level=level,
-        documents=tuple(sorted(names)),
-        titles=tuple(d.title for d in documents),
-        publisher=_common(publisher_name(d) for d in documents),
-        authors=tuple(sorted({a for d in documents for a in authors(d)})),
-        first_date=dates[0] if dates else None,
-        last_date=dates[-1] if dates else None,
+        name=document.name,
+        level="document",
+        documents=(document.name,),
+        titles=(document.title,),
+        publisher=publisher_name(document.publisher, document.title),
+        authors=tuple(sorted(set(author_list(document.authors)))),
+        first_date=document.date,
+        last_date=document.date,
         stories=len(mine),
         reports=len(reports),
         domains=dict(sorted(Counter(s.domain for s in mine).items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -172,35 +301,6 @@ def profile(name: str, level: str, documents: list[DocumentRow], told: _ToldIn) 
         conflict=round(float(sum(s.intensity for s in counted if s.intensity < 0)), 2),
         forecasts=sum(1 for c in claims if c.kind == "forecast"),
         recommendations=sum(1 for c in claims if c.kind == "recommendation"),
-        exclusive=sum(1 for s in mine if documents_telling[s.id] == s.source_count),
-        corroborated=sum(1 for s in mine if documents_telling[s.id] < s.source_count),
+        exclusive=sum(1 for s in mine if s.source_count == 1),
+        corroborated=sum(1 for s in mine if s.source_count > 1),
     )
-
-
-def publisher_name(document: DocumentRow) -> str:
-    """The cleaned publisher line, else the site name at the end of the title, else ""."""
-    line = SEPARATORS.split(document.publisher.strip())[0] if document.publisher.strip() else ""
-    line = ISSUE.sub("", BYLINE.sub("", line)).strip(" ,;")
-    if line:
-        return line
-    match = TITLE_SITE.search(document.title.strip())
-    if match and len(match.group(1).split()) <= MAX_SITE_WORDS:
-        return match.group(1).strip()
-    return ""
-
-
-def authors(document: DocumentRow) -> list[str]:
-    """The authors a document lists (stored as a JSON list; a plain string is one author)."""
-    raw = (document.authors or "").strip()
-    if not raw:
-        return []
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        return [raw]
-    return [str(a) for a in value] if isinstance(value, list) else [str(value)]
-
-
-def _common(values: Any) -> str:
-    counted = Counter(v for v in values if v)
-    return counted.most_common(1)[0][0] if counted else ""

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, and_, func, select
 
+from dyadwatch.publishers import publisher_name
 from dyadwatch.reconcile import story_tallies
 from dyadwatch.reconcile.story_rules import (
     Contradiction,
@@ -44,8 +45,8 @@ from dyadwatch.reconcile.story_rules import (
 )
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.queries import EventRow, QuantityRow, record_select
-from dyadwatch.store.review_values import STORY_ID
+from dyadwatch.store.queries import EventRow, QuantityRow, documents_named, record_select
+from dyadwatch.store.review_values import STORY_ID, document_review_id
 from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, story_reviews
 
 D, E, Q = schema.documents, schema.events, schema.quantities
@@ -152,8 +153,10 @@ def _story_review_events(changes: str | None) -> list[str]:
 
 
 def _documents_of(conn: Connection, record_ids: Sequence[str]) -> frozenset[str]:
-    """The documents of reviewed events and figures (a figure decides whether events share it)."""
-    names: set[str] = set()
+    """The documents of reviewed events and figures (a figure decides whether events share it), and those whose
+    metadata was reviewed (their publisher may have changed)."""
+    prefix = document_review_id("")
+    names = {record_id[len(prefix):] for record_id in record_ids if record_id.startswith(prefix)}
     for table in (E, Q):
         ids = sorted({i for i in record_ids if i.startswith(table.name[0])})
         query = select(D.c.name).select_from(table.join(D, table.c.document_id == D.c.id))
@@ -184,6 +187,7 @@ class _Placement:
         self.broken = set(self.gone.values())
         self.story_of = dict(self.gone)  # event -> the story it told before this update
         self.added = _happenings(conn, store, D.c.name, documents)
+        _name_publishers(conn, store, documents)
 
     def run(self) -> None:
         partition = Partition(item.id for item in self.added)
@@ -286,9 +290,10 @@ class _Placement:
             _delete_where(self.conn, STORIES, STORIES.c.id, before)
         stories = [summarise(ids[index], members) for index, members in enumerate(groups)]
         if stories:
+            publishers = _publishers(self.conn, sorted({item.row.doc for members in groups for item in members}))
             self.conn.execute(STORIES.insert(), [_story_row(story) for story in stories])
-            story_tallies.add_stories(self.conn, stories)
-            self.conn.execute(REPORTS.insert(), [_report_row(story.id, item)
+            story_tallies.add_stories(self.conn, stories, publishers)
+            self.conn.execute(REPORTS.insert(), [_report_row(story.id, item, publishers)
                                                  for story, members in zip(stories, groups, strict=True)
                                                  for item in members])
         for old, new in retired.items():
@@ -350,11 +355,26 @@ def _number(story_id: str) -> int:
     return int(story_id[1:])
 
 
-def _report_row(story_id: str, item: Happening) -> dict[str, Any]:
+def _report_row(story_id: str, item: Happening, publishers: dict[str, str]) -> dict[str, Any]:
     row = item.row
     return {"event_id": row.id, "story_id": story_id, "document": row.doc, "date": row.date, "source": row.source,
             "target": row.target, "figures": json.dumps(sorted(item.amounts), ensure_ascii=False),
-            "confidence": row.confidence, "block": item.block, "period": item.period}
+            "confidence": row.confidence, "publisher": publishers.get(row.doc, ""), "block": item.block,
+            "period": item.period}
+
+
+def _name_publishers(conn: Connection, store: Store, documents: Sequence[str] | None) -> None:
+    """Store the publisher of the documents in hand (all for None) as their metadata reads after reviews."""
+    stored = dict(_rows_where(conn, select(D.c.name, D.c.publisher_name), D.c.name, documents))
+    for document in documents_named(store, sorted(stored)):
+        name = publisher_name(document.publisher, document.title)
+        if name != stored[document.name]:
+            conn.execute(D.update().where(D.c.name == document.name).values(publisher_name=name))
+
+
+def _publishers(conn: Connection, documents: Sequence[str]) -> dict[str, str]:
+    """Document -> its stored publisher name."""
+    return dict(_rows_where(conn, select(D.c.name, D.c.publisher_name), D.c.name, documents))
 
 
 def _json_list(text: str | None) -> list[Any]:

@@ -19,6 +19,7 @@ from dyadwatch.errors import DyadwatchError, Errors, InputError
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.measures import indicator_key
 from dyadwatch.model import Document, Extraction
+from dyadwatch.publishers import publisher_name
 from dyadwatch.stemming import stems_of_all
 from dyadwatch.store import event_tallies, migrations, schema
 from dyadwatch.store.fulltext import FullText, full_text_for
@@ -203,7 +204,8 @@ class Store:
         document_id = conn.execute(insert(documents).values(
             path=document.path, name=document.name, format=document.format, sha256=document.sha256,
             title=document.title, authors=json.dumps(document.authors, ensure_ascii=False),
-            publisher=document.publisher, date=document.date, date_precision=document.date_precision,
+            publisher=document.publisher, publisher_name=publisher_name(document.publisher, document.title),
+            date=document.date, date_precision=document.date_precision,
             date_inferred=document.date_inferred, language=document.language, text=document.text,
             ingested_at=_now(), run_id=run_id)).inserted_primary_key[0]
         self._save_records(conn, document, extraction, document_id, run_id)

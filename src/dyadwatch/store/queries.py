@@ -124,7 +124,7 @@ def latest_document_date(store: Store) -> str | None:
     """The latest date of a document, as stored or as an analyst corrected it."""
     with store.connect() as conn:
         stored = conn.execute(select(func.max(D.c.date))).scalar()
-    corrected = [d.date for d in _corrected_documents(store)]
+    corrected = [d.date for d in corrected_documents(store)]
     return max((d for d in [stored, *corrected] if d), key=first_day, default=None)
 
 
@@ -133,7 +133,7 @@ def document_date_range(store: Store) -> tuple[str, str] | None:
     with store.connect() as conn:  # one aggregate a query, so that each reads one end of the date index
         earliest = conn.execute(select(func.min(D.c.date))).scalar()
         latest = conn.execute(select(func.max(D.c.date))).scalar()
-    dates = sorted(d for d in [earliest, latest, *(d.date for d in _corrected_documents(store))] if d)
+    dates = sorted(d for d in [earliest, latest, *(d.date for d in corrected_documents(store))] if d)
     return (dates[0], dates[-1]) if dates else None
 
 
@@ -196,7 +196,7 @@ def _reviewed_document_ids(store: Store) -> list[str]:
                                  .distinct()).scalars())
 
 
-def _corrected_documents(store: Store) -> list[DocumentRow]:
+def corrected_documents(store: Store) -> list[DocumentRow]:
     """The documents an analyst reviewed, as corrected."""
     prefix = len(document_review_id(""))
     return documents_named(store, [record_id[prefix:] for record_id in _reviewed_document_ids(store)])

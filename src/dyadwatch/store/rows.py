@@ -3,6 +3,7 @@ events, read the same way in SQL (event_listing.py) and in Python."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -131,6 +132,15 @@ def _columns(table: Any, row_type: type, extra: dict[str, Any]) -> list[Any]:
     """The columns a row type reads; its fields that no column holds (review) keep their defaults."""
     names = [f.name for f in fields(row_type) if f.name in extra or f.name in table.c]
     return [extra[n].label(n) if n in extra else table.c[n] for n in names]
+
+
+def author_list(raw: str | None) -> list[str]:
+    """A document's authors, stored as a JSON list (older rows may hold a plain name)."""
+    try:
+        names = json.loads(raw or "[]")
+    except json.JSONDecodeError:
+        return [raw] if raw else []
+    return [str(name) for name in names] if isinstance(names, list) else [str(names)]
 
 
 def record_select(table: Any, row_type: type) -> Select:

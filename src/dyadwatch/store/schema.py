@@ -36,6 +36,8 @@ documents = Table(
     Column("title", Text, default=""),
     Column("authors", Text, default=""),
     Column("publisher", Text, default=""),
+    # The publisher the profiles group it under (publishers.py), as read or as an analyst corrected it.
+    Column("publisher_name", Text, default=""),
     Column("date", String(10)),
     Column("date_precision", String(8)),
     Column("date_inferred", Boolean, default=False),
@@ -46,6 +48,7 @@ documents = Table(
     Index("ix_documents_name", "name", unique=True),
     Index("ix_documents_sha256", "sha256"),
     Index("ix_documents_date", "date"),  # the overview's date range: min and max read from the index
+    Index("ix_documents_publisher_name", "publisher_name", "date"),  # a publisher's documents, in date order
 )
 
 sentences = Table(
@@ -199,6 +202,7 @@ story_reports = Table(
     Column("target", String(32)),
     Column("figures", Text, default="[]"),
     Column("confidence", Float, default=1.0),
+    Column("publisher", Text, default=""),  # its document's publisher_name when written: what the tallies counted
     Column("block", String(120)),  # type and countries; NULL for a negated event, which joins no other
     Column("period", String(7), nullable=False),
     Index("ix_story_reports_story", "story_id"),

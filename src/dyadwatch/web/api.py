@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from dyadwatch.analysis.forecasts import forecast_page
-from dyadwatch.analysis.sources import publisher_profiles, source_profiles
+from dyadwatch.analysis.sources import DOCUMENTS_LISTED, publisher_profiles, source_profiles
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.reconcile.agreement_register import LATEST_LISTED, agreement_page
 from dyadwatch.reconcile.indicators import indicator as find_indicator
@@ -321,8 +321,9 @@ class ForecastPage(Paged):
 class SourceOut(BaseModel):
     name: str = Field(description="the document's name, or the publisher")
     level: str = Field(description="document or publisher")
-    documents: list[str]
+    documents: list[str] = Field(description="its documents (a publisher's first ones in date order: see documents=)")
     titles: list[str]
+    document_count: int = Field(description="how many documents it has")
     publisher: str
     authors: list[str]
     first_date: str | None
@@ -530,9 +531,13 @@ def api_forecasts(web: Context, today: IsoDate = None, limit: Limit = 100, offse
 
 def api_sources(web: Context, by: Annotated[str, Query(pattern="^(document|publisher)$",
                                                         description="document or publisher")] = "document",
-                limit: Limit = 100, offset: Offset = 0) -> SourcePage:
+                limit: Limit = 100, offset: Offset = 0, documents: Annotated[int, Query(
+                    ge=0, description="by publisher: the first this many of each publisher's documents, in date "
+                                      "order (document_count says how many there are)")] = DOCUMENTS_LISTED
+                ) -> SourcePage:
     """Source profiles per document (in date order) or per publisher (the most prolific first)."""
-    page = (source_profiles if by == "document" else publisher_profiles)(web.store, offset, limit)
+    page = (source_profiles(web.store, offset, limit) if by == "document" else
+            publisher_profiles(web.store, offset, limit, documents_listed=documents))
     return SourcePage(total=page.total, limit=limit, offset=offset, by=by,
                       sources=[SourceOut(**p.as_dict()) for p in page.profiles])
 

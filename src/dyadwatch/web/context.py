@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from dyadwatch.knowledge.holders import OfficeHolders
 from dyadwatch.numbers import plain_number
 from dyadwatch.search import Searcher
 from dyadwatch.store.database import Store
+from dyadwatch.store.rows import author_list
 from dyadwatch.web.security import csrf_token, remember_csrf_token, review_session_ok
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -125,15 +125,6 @@ def page_url(path: str, params: dict[str, Any], **changes: Any) -> str:
 def signed(value: float) -> str:
     """A balance with its sign: +63.0, -6.0, 0.0."""
     return f"{value:+,.1f}" if value else "0.0"
-
-
-def author_list(raw: str | None) -> list[str]:
-    """The authors stored as a JSON list (older rows may hold a plain name)."""
-    try:
-        names = json.loads(raw or "[]")
-    except json.JSONDecodeError:
-        return [raw] if raw else []
-    return [str(name) for name in names] if isinstance(names, list) else [str(names)]
 
 
 def authors(raw: str | None) -> str:

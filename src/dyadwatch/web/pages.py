@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from dyadwatch.analysis.forecasts import forecast_page
-from dyadwatch.analysis.sources import publisher_profiles, source_profiles
+from dyadwatch.analysis.sources import DOCUMENTS_LISTED, publisher_profiles, source_profiles
 from dyadwatch.analysis.trends import PERIOD_LENGTH, event_trend
 from dyadwatch.errors import DyadwatchError
 from dyadwatch.export import csv_text
@@ -349,7 +349,7 @@ def forecasts_page(request: Request, web: Context, today: Text = None, status: T
 
 def sources_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     """The most prolific publishers, and one page of documents."""
-    publishers = publisher_profiles(web.store, 0, SOURCES_PAGE)
+    publishers = publisher_profiles(web.store, 0, SOURCES_PAGE, documents_listed=DOCUMENTS_LISTED)
     documents = source_profiles(web.store, offset, SOURCES_PAGE)
     return render(request, "sources.html", {
         "publishers": publishers.profiles, "publisher_total": publishers.total, "documents": documents.profiles,
