@@ -108,7 +108,7 @@ def publisher_profiles(store: Store, offset: int = 0, limit: int | None = None,
     domains: dict[str, dict[str, int]] = defaultdict(dict)
     for (facet, value), tally in counted.items():
         if facet == story_tallies.PUBLISHER_DOMAIN and tally.events:
-            publisher, domain = value.split(tallies.SEPARATOR)
+            publisher, domain = value.rsplit(tallies.SEPARATOR, 1)
             domains[publisher][domain] = tally.events
     profiles = [_publisher_profile(name, counts[name], documents[name], counted, domains[name], claims[name])
                 for name in names]
@@ -142,7 +142,7 @@ def _listed_documents(store: Store, conn: Connection, names: Sequence[str], list
     corrected = {d.name: d for d in queries.corrected_documents(store)}
     order = func.row_number().over(partition_by=D.c.publisher_name,
                                    order_by=(func.coalesce(D.c.date, ""), code_point_order(store, D.c.name)))
-    columns = [D.c[f.name] for f in DocumentRow.__dataclass_fields__.values() if f.name != "review"]
+    columns = queries.document_columns()
     for chunk in chunks(list(names)):
         ranked = select(*columns, D.c.publisher_name, order.label("place")).where(D.c.publisher_name.in_(chunk))
         rows = ranked.subquery()
@@ -150,8 +150,7 @@ def _listed_documents(store: Store, conn: Connection, names: Sequence[str], list
         if listed is not None:
             query = query.where(rows.c.place <= listed)
         for row in conn.execute(query):
-            document = DocumentRow(**{name: row._mapping[name] for name in DocumentRow.__dataclass_fields__
-                                      if name != "review"})
+            document = DocumentRow(**{column.name: row._mapping[column.name] for column in columns})
             found[row.publisher_name].listed.append(corrected.get(document.name, document))
         as_read = and_(D.c.publisher_name.in_(chunk), D.c.name.not_in(sorted(corrected)))
         for publisher, first, last in conn.execute(select(D.c.publisher_name, func.min(D.c.date), func.max(D.c.date))

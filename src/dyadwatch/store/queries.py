@@ -146,7 +146,7 @@ def documents_named(store: Store, docs: Sequence[str]) -> list[DocumentRow]:
     """The documents named, with their metadata as an analyst corrected it."""
     with store.connect() as conn:
         rows = [DocumentRow(**r._mapping) for chunk in chunks(docs)
-                for r in conn.execute(select(*_document_columns()).where(D.c.name.in_(chunk)))]
+                for r in conn.execute(select(*document_columns()).where(D.c.name.in_(chunk)))]
     return _with_reviews(store, rows)
 
 
@@ -159,7 +159,7 @@ class DocumentPage:
 def document_page(store: Store, offset: int = 0, limit: int | None = None) -> DocumentPage:
     """Documents in the order of their stored date (undated first), then name, from `offset`, at most `limit`;
     metadata as an analyst corrected it (a corrected date does not move a document in this order)."""
-    query = select(*_document_columns()).order_by(code_point_order(store, func.coalesce(D.c.date, "")),
+    query = select(*document_columns()).order_by(code_point_order(store, func.coalesce(D.c.date, "")),
                                                   code_point_order(store, D.c.name)).offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -172,14 +172,14 @@ def document_page(store: Store, offset: int = 0, limit: int | None = None) -> Do
 def documents(store: Store) -> list[DocumentRow]:
     """Every document with its metadata as read, or as an analyst corrected it (reviews of "d:NAME")."""
     with store.connect() as conn:
-        rows = [DocumentRow(**r._mapping) for r in conn.execute(select(*_document_columns())
+        rows = [DocumentRow(**r._mapping) for r in conn.execute(select(*document_columns())
                                                                    .order_by(D.c.date, D.c.name))]
     reviews = latest_reviews(store, _reviewed_document_ids(store))
     corrected = [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows]
     return sorted(corrected, key=lambda d: (d.date or "", d.name))  # as the query orders them: undated first
 
 
-def _document_columns() -> list[Column]:
+def document_columns() -> list[Column]:
     return [D.c[f.name] for f in fields(DocumentRow) if f.name != "review"]
 
 
