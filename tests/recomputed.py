@@ -14,7 +14,7 @@ from dyadwatch.reconcile.agreements import (
     parties_of,
     staged_latest,
 )
-from dyadwatch.reconcile.indicators import Indicator, group_figures
+from dyadwatch.reconcile.indicators import Indicator, IndicatorView, group_figures
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import EventRow
@@ -23,6 +23,11 @@ from dyadwatch.store.queries import EventRow
 def every_indicator(store: Store) -> list[Indicator]:
     """Every indicator, from every figure after reviews, keyed from its measure and unit now."""
     return group_figures(queries.quantities(store))
+
+
+def viewed(whole: Indicator, offset: int = 0, limit: int | None = None) -> IndicatorView:
+    """An indicator built whole as its page shows it: its points from `offset`, at most `limit`."""
+    return IndicatorView(whole.summary, whole.plotted, whole.points[offset:None if limit is None else offset + limit])
 
 
 def latest_events(mentions: list[Mention], placed_by_doc: Mapping[str, Sequence[Placed | EventRow]], vocab: Vocabulary,

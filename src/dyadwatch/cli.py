@@ -586,12 +586,12 @@ def indicator(key: Annotated[str, typer.Argument(help="a key from `dyadwatch ind
     """One indicator's series: each figure with its date, value and evidence."""
     from dyadwatch.reconcile.indicators import indicator as find_indicator
 
-    found = find_indicator(open_store(db), key)
+    found = find_indicator(open_store(db), key, plot=False)
     if found is None:
         raise DyadwatchError(Errors.E018, key=key)
     if as_json:
         return _print_json(found.points)
-    table = Table("date", "value", "bound", "doc", "evidence", title=f"{found.measure} [{found.unit}]")
+    table = Table("date", "value", "bound", "doc", "evidence", title=f"{found.summary.measure} [{found.summary.unit}]")
     for p in found.points:
         table.add_row(p.date or "", plain_number(p.value), p.bound or "", p.doc, _short(p.quote, 70))
     out.print(table)

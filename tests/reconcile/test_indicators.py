@@ -1,6 +1,7 @@
 """Indicators: figures grouped by what they measure, checked by their numbers."""
 
-import json
+
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +14,7 @@ from dyadwatch.store.reviews import add_review
 from tests.analysis.gas_reports import gas_store
 from tests.conftest import Databases
 from tests.recomputed import every_indicator as indicators
+from tests.recomputed import viewed
 
 SHARE = "belarus foreign russia share trade [percent]"
 
@@ -60,18 +62,22 @@ def test_three_wordings_of_one_share_make_one_series_in_date_order(store: Store)
         assert str(int(point.value)) in point.quote
 
 
-def test_one_indicator_by_key_and_json(store: Store):
-    assert indicator(store, SHARE) == indicators(store)[0]
+def test_one_indicator_by_key_and_a_page_of_its_points(store: Store):
+    found = indicator(store, SHARE)
+    assert found == viewed(indicators(store)[0])
     assert indicator(store, "no such thing [USD]") is None
-    data = json.loads(json.dumps(indicator(store, SHARE).as_dict()))
-    assert (data["count"], data["first"], data["last"], len(data["points"])) == (3, "2020", "2021-05", 3)
-    assert [p["value"] for p in data["points"]] == [48.0, 45.0, 50.0]
+    summary = found.summary
+    assert (summary.count, summary.first, summary.last, summary.documents) == (3, "2020", "2021-05", 3)
+    assert [p.value for p in found.points] == [48.0, 45.0, 50.0]
+    assert [(p.date, p.value) for p in found.plotted] == [("2020", 48.0), ("2021", 45.0), ("2021-05", 50.0)]
+    assert indicator(store, SHARE, 1, 1).points == found.points[1:2]
+    assert indicator(store, SHARE, plot=False) == replace(found, plotted=())
 
 
 def test_demo_union_programmes_form_one_series_from_several_briefs(demo_store: Store):
     found = indicators(demo_store)
     programmes = indicator(demo_store, "programme union [count]")
-    assert programmes is not None and programmes.count >= 3 and len(programmes.documents) >= 2
+    assert programmes is not None and programmes.summary.count >= 3 and programmes.summary.documents >= 2
     assert {p.value for p in programmes.points} == {28.0}
     assert sum(1 for i in found if i.count >= 2) >= 5
     assert sum(i.count for i in found) == sum(1 for q in queries.quantities(demo_store) if indicator_key(q.measure,
@@ -118,8 +124,13 @@ def test_the_listing_grouped_by_the_database_is_the_recomputation_from_every_fig
     for size in (1, 2, 5, 50):
         assert pages_of(store, size) == summaries(reviewed)
     for found in reviewed[:4]:
-        assert indicator(store, found.key) == found
-    assert indicator(store, longest.key) == next((i for i in reviewed if i.key == longest.key), None)
+        assert indicator(store, found.key) == viewed(found)
+        assert indicator(store, found.key, 1, 2) == viewed(found, 1, 2)
+    for found in whole[3:6]:  # no figure of these was reviewed: read a page at a time by the database
+        assert indicator(store, found.key) == viewed(found)
+        assert indicator(store, found.key, 1, 2) == viewed(found, 1, 2)
+    moved = next((i for i in reviewed if i.key == longest.key), None)
+    assert indicator(store, longest.key) == (None if moved is None else viewed(moved))
 
 
 @pytest.mark.both_backends

@@ -526,7 +526,7 @@ def test_indicator_page_shows_exactly_the_library_points(client: TestClient, dem
     for found in indicators(demo_store)[:3]:
         html = client.get(indicator_url(found.key)).text
         points = indicator(demo_store, found.key).points
-        assert count_in(html, "point-count") == len(points)
+        assert count_in(html, "point-count") == found.count == len(points)
         rows = table_rows(html, "points", "point")
         assert len(rows) == len(points)
         for cells, point in zip(rows, points, strict=True):

@@ -1,7 +1,9 @@
 """Indicators: the figures that measure the same thing, as time series.
 
 Which figures measure the same thing is their indicator key (dyadwatch.measures), stored with each figure; the
-listing is grouped, counted and paged by the database, and one indicator reads the figures of its key.
+listing is grouped, counted and paged by the database, and so is one indicator: summed up, drawn from the date,
+value, bound and document of each dated figure, and its points with their evidence read a page at a time. An
+indicator holding a figure an analyst reviewed is built whole from its figures (there are few).
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ from typing import Any
 from dyadwatch.measures import indicator_key, unit_of
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.figure_groups import IndicatorSummary, figure_groups, figures_keyed, group_total, most_common
+from dyadwatch.store.figure_groups import (
+    IndicatorSummary,
+    figure_groups,
+    figures_keyed,
+    group_total,
+    most_common,
+    plotted_figures,
+    series_figures,
+)
 from dyadwatch.store.record_listing import reviewed_records
 from dyadwatch.store.rows import QuantityRow
 
@@ -31,6 +41,16 @@ class Point:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Plotted:
+    """What a chart draws of a dated point."""
+
+    date: str
+    value: float
+    bound: str | None
+    doc: str
 
 
 @dataclass(frozen=True)
@@ -63,10 +83,19 @@ class Indicator:
         return IndicatorSummary(self.key, self.measure, self.unit, self.count, self.first, self.last,
                                 len(self.documents))
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "measure": self.measure, "unit": self.unit, "count": self.count,
-                "first": self.first, "last": self.last, "documents": list(self.documents),
-                "points": [p.as_dict() for p in self.points]}
+    @property
+    def plotted(self) -> tuple[Plotted, ...]:
+        return tuple(Plotted(p.date, p.value, p.bound, p.doc) for p in self.points if p.date)
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """One indicator as its page shows it: what sums it up, every dated point as the chart draws it, and the
+    points of one page with their evidence."""
+
+    summary: IndicatorSummary
+    plotted: tuple[Plotted, ...]
+    points: tuple[Point, ...]
 
 
 @dataclass(frozen=True)
@@ -95,10 +124,20 @@ def indicator_page(store: Store, unit: str | None = None, min_points: int = 1, l
     return IndicatorPage(ordered[offset:] if limit is None else ordered[offset:offset + limit], total)
 
 
-def indicator(store: Store, key: str) -> Indicator | None:
-    """One indicator with every point, after reviews."""
-    figures = [*figures_keyed(store, [key]), *_reviewed_by_key(store).get(key, [])]
-    return _indicator(key, figures) if figures else None
+def indicator(store: Store, key: str, offset: int = 0, limit: int | None = None, plot: bool = True
+              ) -> IndicatorView | None:
+    """One indicator after reviews, with its points from `offset`, at most `limit` (all for None), and every
+    dated point as a chart draws it (none unless `plot`)."""
+    reviewed = _reviewed_by_key(store).get(key)
+    if reviewed:
+        whole = _indicator(key, [*figures_keyed(store, [key]), *reviewed])
+        return IndicatorView(whole.summary, whole.plotted if plot else (),
+                             whole.points[offset:None if limit is None else offset + limit])
+    found = figure_groups(store, key=key)
+    if not found:
+        return None
+    plotted = tuple(Plotted(*point) for point in plotted_figures(store, key)) if plot else ()
+    return IndicatorView(found[0], plotted, tuple(_point(f) for f in series_figures(store, key, offset, limit)))
 
 
 def group_figures(figures: list[QuantityRow]) -> list[Indicator]:
@@ -126,5 +165,10 @@ def _by_key(figures: list[QuantityRow]) -> dict[str, list[QuantityRow]]:
 
 def _indicator(key: str, members: list[QuantityRow]) -> Indicator:
     members = sorted(members, key=lambda f: (f.date is None, f.date or "", f.doc, f.start))
-    points = tuple(Point(f.date, f.value, f.bound, f.doc, f.start, f.end, f.quote, f.id) for f in members)
-    return Indicator(key, most_common(Counter(f.measure or "" for f in members)), unit_of(key), points)
+    return Indicator(key, most_common(Counter(f.measure or "" for f in members)), unit_of(key),
+                     tuple(_point(f) for f in members))
+
+
+def _point(figure: QuantityRow) -> Point:
+    return Point(figure.date, figure.value, figure.bound, figure.doc, figure.start, figure.end, figure.quote,
+                 figure.id)

@@ -20,7 +20,7 @@ from dyadwatch.store.event_listing import code_point_order
 from dyadwatch.store.reviews import chunks, reviewed
 from dyadwatch.store.rows import QuantityRow, record_select
 
-Q = schema.quantities
+Q, D = schema.quantities, schema.documents
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,13 @@ class IndicatorSummary:
         return asdict(self)
 
 
-def figure_groups(store: Store, unit: str | None = None, min_count: int = 1, limit: int | None = None
-                  ) -> list[IndicatorSummary]:
-    """The indicators of the unreviewed figures (of one unit), the largest first, then by key."""
+def figure_groups(store: Store, unit: str | None = None, min_count: int = 1, limit: int | None = None,
+                  key: str | None = None) -> list[IndicatorSummary]:
+    """The indicators of the unreviewed figures (of one unit, or of one key), the largest first, then by key."""
     count = func.count()
+    conditions = _conditions(unit) if key is None else [*_conditions(unit), Q.c.indicator == key]
     query = (select(Q.c.indicator, count, func.min(Q.c.date), func.max(Q.c.date), func.count(distinct(Q.c.document_id)))
-             .where(*_conditions(unit)).group_by(Q.c.indicator).having(count >= min_count)
+             .where(*conditions).group_by(Q.c.indicator).having(count >= min_count)
              .order_by(count.desc(), code_point_order(store, Q.c.indicator)))
     with store.connect() as conn:
         found = conn.execute(query if limit is None else query.limit(limit)).all()
@@ -70,6 +71,28 @@ def figures_keyed(store: Store, keys: Collection[str]) -> list[QuantityRow]:
             query = record_select(Q, QuantityRow).where(Q.c.indicator.in_(chunk), ~reviewed(Q))
             rows.extend(QuantityRow(**r._mapping) for r in conn.execute(query))
     return rows
+
+
+def series_figures(store: Store, key: str, offset: int = 0, limit: int | None = None) -> list[QuantityRow]:
+    """The unreviewed figures of one key in series order (dated first, by date, document and place), from
+    `offset`, at most `limit`."""
+    query = (record_select(Q, QuantityRow).where(Q.c.indicator == key, ~reviewed(Q)).order_by(*_series_order(store))
+             .offset(offset))
+    with store.connect() as conn:
+        return [QuantityRow(**r._mapping) for r in conn.execute(query if limit is None else query.limit(limit))]
+
+
+def plotted_figures(store: Store, key: str) -> list[tuple[str, float, str | None, str]]:
+    """The date, value, bound and document of each dated unreviewed figure of the key, in series order."""
+    query = (select(Q.c.date, Q.c.value, Q.c.bound, D.c.name).select_from(Q.join(D, Q.c.document_id == D.c.id))
+             .where(Q.c.indicator == key, ~reviewed(Q), Q.c.date.is_not(None)).order_by(*_series_order(store)))
+    with store.connect() as conn:
+        return [tuple(row) for row in conn.execute(query)]
+
+
+def _series_order(store: Store) -> list[Any]:
+    """As Python orders a series: undated last, then date, document name and place, by code point."""
+    return [Q.c.date.is_(None), code_point_order(store, Q.c.date), code_point_order(store, D.c.name), Q.c.start]
 
 
 def _measures(store: Store, keys: list[str]) -> dict[str, str]:

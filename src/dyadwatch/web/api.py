@@ -501,11 +501,11 @@ def api_indicators(web: Context, unit: Text = None, limit: Limit = 100, offset: 
 def api_indicator(web: Context, key: str, limit: Limit = 1000, offset: Offset = 0) -> IndicatorSeries:
     """One indicator's series (the key URL-encoded): its points with their date, value and evidence, `limit` from
     `offset` (`count` says how many there are)."""
-    found = find_indicator(web.store, key)
+    found = find_indicator(web.store, key, offset, limit, plot=False)
     if found is None:
         raise HTTPException(404, f"no indicator with key {key!r}; list keys at /api/indicators")
     return IndicatorSeries(**found.summary.as_dict(), limit=limit, offset=offset,
-                           points=[PointOut(**p.as_dict()) for p in found.points[offset:offset + limit]])
+                           points=[PointOut(**p.as_dict()) for p in found.points])
 
 
 def api_agreements(web: Context, limit: Limit = 100, offset: Offset = 0, events: Annotated[int, Query(

@@ -17,7 +17,7 @@ from markupsafe import escape
 from dyadwatch.analysis.sources import SourceProfile
 from dyadwatch.analysis.trends import TrendPoint
 from dyadwatch.knowledge import Actor as KnownActor
-from dyadwatch.reconcile.indicators import Indicator, group_figures
+from dyadwatch.reconcile.indicators import Plotted, group_figures
 from dyadwatch.store.queries import QuantityRow
 from dyadwatch.store.rows import belongs_to
 from dyadwatch.web.data import DyadView
@@ -76,18 +76,17 @@ def figure_charts(figures: Iterable[QuantityRow], most: int = FIGURE_CHARTS) -> 
     """One chart per indicator (one measure in one unit: 90,000 displaced and 170 dead never share a series), the
     longest series first; figures without a named measure are listed, not charted."""
     series = [i for i in group_figures([f for f in figures if f.date]) if i.count >= 2]
-    return [(f"{i.measure} [{i.unit}]", indicator_chart(i)) for i in series[:most]]
+    return [(f"{i.measure} [{i.unit}]", indicator_chart(i.measure, i.unit, i.plotted)) for i in series[:most]]
 
 
-def indicator_chart(series: Indicator) -> Chart:
-    """One indicator's dated points over time, as points (undated points cannot be placed and are left out)."""
-    dated = [p for p in series.points if p.date]
-    trace = {"type": "scatter", "mode": "markers", "name": label(series.measure[:40]),
+def indicator_chart(measure: str, unit: str, dated: Sequence[Plotted]) -> Chart:
+    """One indicator's dated points over time, as points (undated points cannot be placed)."""
+    trace = {"type": "scatter", "mode": "markers", "name": label(measure[:40]),
              "x": [p.date for p in dated], "y": [p.value for p in dated],
              "customdata": [[label(p.bound or ""), label(p.doc)] for p in dated],
              "hovertemplate": "%{x}: %{customdata[0]} %{y}<br>%{customdata[1]}<extra></extra>"}
     return {"data": [trace] if dated else [], "layout": _layout(
-        xaxis={"type": "date"}, yaxis={"title": {"text": label(series.unit)}}, showlegend=False)}
+        xaxis={"type": "date"}, yaxis={"title": {"text": label(unit)}}, showlegend=False)}
 
 
 def roles_chart(people: Sequence[KnownActor], today: str) -> Chart:

@@ -304,12 +304,13 @@ def indicators_page(request: Request, web: Context, unit: Text = None,
 
 
 def indicator_page(request: Request, web: Context, key: str, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
-    found = find_indicator(web.store, key)
+    found = find_indicator(web.store, key, offset, POINTS_PAGE)
     if found is None:
         raise HTTPException(404, f"no indicator with key {key!r}; see the list of indicators")
+    summary = found.summary
     return render(request, "indicator.html", {
-        "indicator": found, "series_chart": charts.indicator_chart(found), "offset": offset,
-        "points": found.points[offset:offset + POINTS_PAGE], "page_size": POINTS_PAGE})
+        "indicator": summary, "series_chart": charts.indicator_chart(summary.measure, summary.unit, found.plotted),
+        "offset": offset, "points": found.points, "page_size": POINTS_PAGE})
 
 
 def agreements_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
