@@ -4,9 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.table import Table
 from typer.testing import CliRunner
 
-from dyadwatch.cli import app
+from dyadwatch.cli import PLAIN_ROWS, app, print_table
 from dyadwatch.settings import SETTINGS
 from dyadwatch.store import queries
 from tests.conftest import GOLD, REPO, SEEDS, Databases
@@ -315,3 +316,19 @@ def test_every_export_carries_the_review_status(tmp_path: Path, format: str, dat
     assert {r["id"]: r["review"] for r in read["quantities"]}[figure] == "confirmed"
     assert {r["id"]: r["review"] for r in read["claims"]}[claim] == "corrected"
     assert {r["review"] for r in read["events"]} == {"machine"}
+
+
+def test_a_long_table_prints_every_row_as_plain_columns(capsys: pytest.CaptureFixture[str]):
+    table = Table("period", "events", title="many periods")
+    table.columns[1].justify = "right"
+    for number in range(PLAIN_ROWS + 1):
+        table.add_row(f"p{number}", str(number * 7))
+    print_table(table)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] == ["many periods", "period  events", "------  ------", "p0           0"]
+    assert len(lines) == 3 + PLAIN_ROWS + 1 and lines[-1].split() == [f"p{PLAIN_ROWS}", str(PLAIN_ROWS * 7)]
+    assert lines[4].endswith(" 7") and "│" not in "".join(lines)
+    short = Table("period", title="few")
+    short.add_row("p1")
+    print_table(short)
+    assert "┃ period ┃" in capsys.readouterr().out

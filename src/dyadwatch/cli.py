@@ -57,6 +57,7 @@ app = typer.Typer(help="dyadwatch: evidence-linked events, figures and forecasts
                   pretty_exceptions_enable=False)
 WIDTH = shutil.get_terminal_size((160, 24)).columns  # piped output is not squeezed into 80 columns
 out = Console(width=WIDTH)
+PLAIN_ROWS = 500  # a longer table prints as plain columns: rich lays out every cell, about 1 ms a row
 err = Console(stderr=True, width=WIDTH)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL or SQLite path "
@@ -83,6 +84,23 @@ class Engine(StrEnum):
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+
+def print_table(table: Table) -> None:
+    """Print a table: boxed by rich, or as plain aligned columns when it is long (thousands of rows)."""
+    if table.row_count <= PLAIN_ROWS:
+        out.print(table)
+        return
+    columns = [[str(column.header), *(str(cell) for cell in column.cells)] for column in table.columns]
+    widths = [max(len(cell) for cell in column) for column in columns]
+    right = [column.justify == "right" for column in table.columns]
+    lines = [str(table.title)] if table.title else []
+    for number, row in enumerate(zip(*columns, strict=True)):
+        lines.append("  ".join(cell.rjust(width) if flush else cell.ljust(width)
+                               for cell, width, flush in zip(row, widths, right, strict=True)).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    out.file.write("\n".join(lines) + "\n")
 
 def print_error(error: object) -> None:
     """One red line on stderr; the message is escaped, so '[code]' or a file named 'a [draft].txt' prints as is."""
@@ -352,7 +370,7 @@ def _print_events(rows: list[queries.EventRow], title: str) -> None:
     for e in rows:
         table.add_row(e.id, e.date or "", e.type, e.source or "", e.target or "", e.domain,
                       "not" if e.negated else "", f"{e.confidence:.2f}", _short(e.quote))
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -413,7 +431,7 @@ def figures(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = No
     table = Table("id", "value", "unit", "measure", "date", "evidence", title=f"{len(rows)} of {page.total} figures")
     for q in rows:
         table.add_row(q.id, plain_number(q.value), q.unit, q.measure, q.date or "", _short(q.quote, 60))
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -432,7 +450,7 @@ def claims(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = Non
     table = Table("id", "kind", "holder", "horizon", "claim", title=f"{len(rows)} of {page.total} claims")
     for c in rows:
         table.add_row(c.id, c.kind, c.holder, c.horizon or "", _short(c.quote, 100))
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -450,7 +468,7 @@ def search(text: Annotated[str, typer.Argument(help="words or a question")], db:
     table = Table("score", "doc", "date", "offsets", "sentence", title=f"{len(found.sentences)} sentences")
     for hit in found.sentences:
         table.add_row(f"{hit.score:.2f}", hit.doc, hit.date or "", f"{hit.start}–{hit.end}", _short(hit.text, 110))
-    out.print(table)
+    print_table(table)
     for e in found.events:
         out.print(f"  event {e.id}: {e.type} {e.source or '?'} → {e.target or '·'} {e.date or ''}", highlight=False)
     for q in found.figures:
@@ -509,7 +527,7 @@ def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="
     for s in rows:
         table.add_row(s.id, s.date or "", s.type, s.source or "", s.target or "", str(s.source_count),
                       str(len(s.reports)), ", ".join(c.field for c in s.contradictions), _short(s.reports[0].quote, 60))
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -557,7 +575,7 @@ def trend(db: DbOption = None, domain: Annotated[str | None, typer.Option()] = N
     table = Table(by, "domain", "index", "cooperation", "conflict", "events", title="cooperation–conflict index")
     for p in points:
         table.add_row(p.period, p.domain, f"{p.index:+.2f}", f"{p.cooperation:.1f}", f"{p.conflict:.1f}", str(p.events))
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -576,7 +594,7 @@ def indicators(db: DbOption = None, min_points: Annotated[int, typer.Option(help
                   title=f"{len(page.indicators)} of {page.total} indicators")
     for i in page.indicators:
         table.add_row(i.key, i.unit, str(i.count), i.first or "", i.last or "", str(i.documents))
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -594,7 +612,7 @@ def indicator(key: Annotated[str, typer.Argument(help="a key from `dyadwatch ind
     table = Table("date", "value", "bound", "doc", "evidence", title=f"{found.summary.measure} [{found.summary.unit}]")
     for p in found.points:
         table.add_row(p.date or "", plain_number(p.value), p.bound or "", p.doc, _short(p.quote, 70))
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -614,7 +632,7 @@ def agreements(db: DbOption = None, limit: LimitOption = None,
     for a in rows:
         stages = ", ".join(f"{e.stage} {e.date or ''}".strip() for e in a.events)
         table.add_row(a.name, a.kind, " ".join(a.parties), a.status, stages, str(a.source_count))
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -638,7 +656,7 @@ def forecasts(db: DbOption = None, today: Annotated[str | None, typer.Option(
     for f in rows:
         table.add_row(f.claim_id, f.holder, f.horizon or "", f.status, str(f.supporting), str(f.contradicting),
                       _short(f.quote, 80))
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -663,7 +681,7 @@ def sources(db: DbOption = None, by: Annotated[str, typer.Option(help="document 
         domains = ", ".join(f"{d} {n}" for d, n in sorted(p.domains.items(), key=lambda kv: -kv[1])[:3])
         table.add_row(p.name, str(p.stories), f"{p.balance:+.1f}", str(p.forecasts), str(p.exclusive),
                       str(p.corroborated), domains)
-    out.print(table)
+    print_table(table)
 
 
 @app.command()

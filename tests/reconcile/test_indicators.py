@@ -1,6 +1,5 @@
 """Indicators: figures grouped by what they measure, checked by their numbers."""
 
-
 from dataclasses import replace
 
 import pytest
