@@ -379,8 +379,9 @@ def timeline(db: DbOption = None, domain: Annotated[str | None, typer.Option()] 
              actor: Annotated[str | None, typer.Option()] = None, limit: LimitOption = None,
     as_json: JsonOption = False) -> None:
     """Dated events as a timeline: one line per event, grouped by month."""
-    rows = [e for e in queries.events(open_store(db), queries.EventFilter(domain=domain, actor=actor)) if e.date]
-    rows = rows[:limit] if limit else rows
+    # Undated events come last in the listing's order: the first `limit` dated ones are among its first `limit`.
+    wanted = queries.EventFilter(domain=domain, actor=actor, limit=limit or None)
+    rows = [e for e in queries.events(open_store(db), wanted) if e.date]
     if as_json:
         return _print_json(rows)
     month = None
