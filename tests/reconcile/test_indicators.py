@@ -11,7 +11,7 @@ from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
 from tests.analysis.gas_reports import gas_store
-from tests.conftest import Databases
+from tests.conftest import Databases, store_of_reports
 from tests.recomputed import every_indicator as indicators
 from tests.recomputed import viewed
 
@@ -141,3 +141,24 @@ def test_figures_stored_before_keys_get_theirs(demo_store: Store, databases: Dat
     store.close()
     upgraded = Store(store.url)
     assert summaries(indicators(upgraded)) == indicator_page(upgraded).indicators
+
+
+SERIES = {  # one measure: a tie on 2021 across two documents and two undated points
+    "a.txt": "Trade notes\n\nIn 2021 Belarusian exports to Russia reached USD 300 million.\n",
+    "b.txt": "Trade notes\n\nBelarusian exports to Russia reached USD 200 million.\n\n"
+             "Belarusian exports to Russia reached USD 250 million.\n",
+    "c.txt": "More trade notes\n\nIn 2021 Belarusian exports to Russia reached USD 310 million.\n\n"
+             "In 2020 Belarusian exports to Russia reached USD 280 million.\n",
+}
+
+
+@pytest.mark.both_backends
+def test_every_page_of_a_series_with_ties_and_undated_points_is_the_whole_series_cut(
+        databases: Databases, extractor, tmp_path):
+    store = store_of_reports(tmp_path, SERIES, extractor, databases.new("series"))
+    whole = indicators(store)[0]
+    assert whole.count == 5 and [p.date for p in whole.points] == ["2020", "2021", "2021", None, None]
+    for limit in (1, 2, 3, None):
+        for offset in range(6):
+            assert indicator(store, whole.key, offset, limit) == viewed(whole, offset, limit), (offset, limit)
+    store.close()

@@ -21,8 +21,7 @@ from dyadwatch.store.figure_groups import (
     figures_keyed,
     group_total,
     most_common,
-    plotted_figures,
-    series_figures,
+    series_page,
 )
 from dyadwatch.store.record_listing import reviewed_records
 from dyadwatch.store.rows import QuantityRow
@@ -133,11 +132,15 @@ def indicator(store: Store, key: str, offset: int = 0, limit: int | None = None,
         whole = _indicator(key, [*figures_keyed(store, [key]), *reviewed])
         return IndicatorView(whole.summary, whole.plotted if plot else (),
                              whole.points[offset:None if limit is None else offset + limit])
-    found = figure_groups(store, key=key)
-    if not found:
+    outline, page = series_page(store, key, offset, limit)
+    if not outline:
         return None
-    plotted = tuple(Plotted(*point) for point in plotted_figures(store, key)) if plot else ()
-    return IndicatorView(found[0], plotted, tuple(_point(f) for f in series_figures(store, key, offset, limit)))
+    dates = [f.date for f in outline if f.date]
+    summary = IndicatorSummary(key, most_common(Counter(f.measure for f in outline)), unit_of(key), len(outline),
+                               dates[0] if dates else None, dates[-1] if dates else None,
+                               len({f.doc for f in outline}))
+    plotted = tuple(Plotted(f.date, f.value, f.bound, f.doc) for f in outline if f.date) if plot else ()
+    return IndicatorView(summary, plotted, tuple(_point(f) for f in page))
 
 
 def group_figures(figures: list[QuantityRow]) -> list[Indicator]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
 
 from dyadwatch.measures import unit_of
 from dyadwatch.store import schema
@@ -40,13 +40,12 @@ class IndicatorSummary:
         return asdict(self)
 
 
-def figure_groups(store: Store, unit: str | None = None, min_count: int = 1, limit: int | None = None,
-                  key: str | None = None) -> list[IndicatorSummary]:
-    """The indicators of the unreviewed figures (of one unit, or of one key), the largest first, then by key."""
+def figure_groups(store: Store, unit: str | None = None, min_count: int = 1, limit: int | None = None
+                  ) -> list[IndicatorSummary]:
+    """The indicators of the unreviewed figures (of one unit), the largest first, then by key."""
     count = func.count()
-    conditions = _conditions(unit) if key is None else [*_conditions(unit), Q.c.indicator == key]
     query = (select(Q.c.indicator, count, func.min(Q.c.date), func.max(Q.c.date), func.count(distinct(Q.c.document_id)))
-             .where(*conditions).group_by(Q.c.indicator).having(count >= min_count)
+             .where(*_conditions(unit)).group_by(Q.c.indicator).having(count >= min_count)
              .order_by(count.desc(), code_point_order(store, Q.c.indicator)))
     with store.connect() as conn:
         found = conn.execute(query if limit is None else query.limit(limit)).all()
@@ -73,21 +72,44 @@ def figures_keyed(store: Store, keys: Collection[str]) -> list[QuantityRow]:
     return rows
 
 
-def series_figures(store: Store, key: str, offset: int = 0, limit: int | None = None) -> list[QuantityRow]:
-    """The unreviewed figures of one key in series order (dated first, by date, document and place), from
-    `offset`, at most `limit`."""
-    query = (record_select(Q, QuantityRow).where(Q.c.indicator == key, ~reviewed(Q)).order_by(*_series_order(store))
-             .offset(offset))
-    with store.connect() as conn:
-        return [QuantityRow(**r._mapping) for r in conn.execute(query if limit is None else query.limit(limit))]
+class Outlined(NamedTuple):  # thousands per series: a tuple is made faster than a frozen dataclass
+    """What an indicator's summary and chart read of one of its figures."""
+
+    date: str | None
+    value: float
+    bound: str | None
+    doc: str
+    start: int
+    measure: str
+
+    def order(self) -> tuple[bool, str, str, int]:
+        """Its place in the series, as _series_order has the database sort (code points compare alike)."""
+        return self.date is None, self.date or "", self.doc, self.start
 
 
-def plotted_figures(store: Store, key: str) -> list[tuple[str, float, str | None, str]]:
-    """The date, value, bound and document of each dated unreviewed figure of the key, in series order."""
-    query = (select(Q.c.date, Q.c.value, Q.c.bound, D.c.name).select_from(Q.join(D, Q.c.document_id == D.c.id))
-             .where(Q.c.indicator == key, ~reviewed(Q), Q.c.date.is_not(None)).order_by(*_series_order(store)))
+def series_page(store: Store, key: str, offset: int = 0, limit: int | None = None
+                ) -> tuple[list[Outlined], list[QuantityRow]]:
+    """Every unreviewed figure of one key as the summary and chart read it, in series order (dated first, by
+    date, document and place), and from `offset` at most `limit` of them in full, read in one transaction. The
+    outline is read in the key's index order and sorted here; the page is read between the first and last date
+    it holds, so that the database walks the key's date index instead of sorting the whole series with its
+    documents' names."""
+    outline_query = (select(Q.c.date, Q.c.value, Q.c.bound, D.c.name, Q.c.start, func.coalesce(Q.c.measure, ""))
+                     .select_from(Q.join(D, Q.c.document_id == D.c.id)).where(Q.c.indicator == key, ~reviewed(Q)))
     with store.connect() as conn:
-        return [tuple(row) for row in conn.execute(query)]
+        outline = sorted((Outlined(*row) for row in conn.execute(outline_query)), key=Outlined.order)
+        wanted = outline[offset:None if limit is None else offset + limit]
+        if not wanted:
+            return outline, []
+        dates = [f.date for f in wanted if f.date]
+        spans = [and_(Q.c.date >= dates[0], Q.c.date <= dates[-1])] if dates else []
+        if len(dates) < len(wanted):
+            spans.append(Q.c.date.is_(None))
+        query = (record_select(Q, QuantityRow).where(Q.c.indicator == key, ~reviewed(Q), or_(*spans))
+                 .order_by(*_series_order(store)))
+        rows = [QuantityRow(**r._mapping) for r in conn.execute(query)]
+    skipped = offset - next(i for i, f in enumerate(outline) if f.date == wanted[0].date)
+    return outline, rows[skipped:skipped + len(wanted)]
 
 
 def _series_order(store: Store) -> list[Any]:
