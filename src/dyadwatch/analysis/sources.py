@@ -140,17 +140,18 @@ def _listed_documents(store: Store, conn: Connection, names: Sequence[str], list
     analyst corrected, as corrected (a corrected date does not move a document in the order)."""
     found: dict[str, _Documents] = defaultdict(_Documents)
     corrected = {d.name: d for d in queries.corrected_documents(store)}
-    order = func.row_number().over(partition_by=D.c.publisher_name,
+    place = func.row_number().over(partition_by=D.c.publisher_name,
                                    order_by=(func.coalesce(D.c.date, ""), code_point_order(store, D.c.name)))
     columns = queries.document_columns()
     for chunk in chunks(list(names)):
-        ranked = select(*columns, D.c.publisher_name, order.label("place")).where(D.c.publisher_name.in_(chunk))
-        rows = ranked.subquery()
-        query = select(rows).order_by(rows.c.publisher_name, rows.c.place)
+        # The places are counted over the publishers' index; only the documents listed are read from the table.
+        ranked = select(D.c.id, place.label("place")).where(D.c.publisher_name.in_(chunk)).subquery()
+        query = (select(*columns, D.c.publisher_name).select_from(D.join(ranked, ranked.c.id == D.c.id))
+                 .order_by(D.c.publisher_name, ranked.c.place))
         if listed is not None:
-            query = query.where(rows.c.place <= listed)
+            query = query.where(ranked.c.place <= listed)
         for row in conn.execute(query):
-            document = DocumentRow(**{column.name: row._mapping[column.name] for column in columns})
+            document = DocumentRow(*row[:len(columns)])  # the document's columns, in DocumentRow's order
             found[row.publisher_name].listed.append(corrected.get(document.name, document))
         as_read = and_(D.c.publisher_name.in_(chunk), D.c.name.not_in(sorted(corrected)))
         for publisher, first, last in conn.execute(select(D.c.publisher_name, func.min(D.c.date), func.max(D.c.date))

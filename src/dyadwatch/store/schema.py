@@ -48,7 +48,8 @@ documents = Table(
     Index("ix_documents_name", "name", unique=True),
     Index("ix_documents_sha256", "sha256"),
     Index("ix_documents_date", "date"),  # the overview's date range: min and max read from the index
-    Index("ix_documents_publisher_name", "publisher_name", "date"),  # a publisher's documents, in date order
+    # A publisher's documents in date order, their dates and authors, read from the index alone.
+    Index("ix_documents_publisher_name", "publisher_name", "date", "name", "authors"),
 )
 
 sentences = Table(

@@ -30,7 +30,7 @@ def upgrade() -> None:
         conn.execute(sa.text("UPDATE documents SET publisher_name = :name WHERE id = :id"),
                      {"name": publisher_name(publisher or "", title or ""), "id": document_id})
     if "ix_documents_publisher_name" not in {index["name"] for index in sa.inspect(conn).get_indexes("documents")}:
-        op.create_index("ix_documents_publisher_name", "documents", ["publisher_name", "date"])
+        op.create_index("ix_documents_publisher_name", "documents", ["publisher_name", "date", "name", "authors"])
     conn.execute(sa.text("UPDATE story_reports SET publisher = (SELECT publisher_name FROM documents "
                          "WHERE documents.name = story_reports.document)"))
     story_tallies.rebuild(conn)
