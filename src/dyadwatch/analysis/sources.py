@@ -172,7 +172,7 @@ def _tallied(conn: Connection, names: Sequence[str], told_again: Sequence[str], 
              ) -> dict[tuple[str, str], Tally]:
     """The publishers' tallies, less the stories told again as stored, plus those stories as told again."""
     domains = set(tallies.read(conn, f"{story_tallies.PREFIX}domain"))
-    again = story_tallies.tallied(regrouped, _publishers_of(conn, {r.doc for s in regrouped for r in s.reports}))
+    again = story_tallies.tallied(regrouped, queries.publishers_of(conn, {r.doc for s in regrouped for r in s.reports}))
     less = story_tallies.tallies_of(story_tallies.stored_stories(conn, told_again))
     plus = story_tallies.tallies_of(again)
     domains.update(story.domain or "" for story in again)
@@ -196,11 +196,6 @@ def _tallied(conn: Connection, names: Sequence[str], told_again: Sequence[str], 
     return found
 
 
-def _publishers_of(conn: Connection, documents: set[str]) -> dict[str, str]:
-    return {name: publisher for chunk in chunks(sorted(documents))
-            for name, publisher in conn.execute(select(D.c.name, D.c.publisher_name).where(D.c.name.in_(chunk)))}
-
-
 def _claim_counts(store: Store, conn: Connection, names: Sequence[str]) -> dict[str, Counter[str]]:
     """Publisher -> its claims per kind: counted by the database but for the reviewed ones, read as reviewed."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
@@ -212,7 +207,7 @@ def _claim_counts(store: Store, conn: Connection, names: Sequence[str]) -> dict[
             counts[publisher][kind] += count
         rows = [ClaimRow(**row._mapping) for row in conn.execute(
             record_select(C, ClaimRow).where(D.c.publisher_name.in_(chunk), reviewed(C)))]
-        publishers = _publishers_of(conn, {row.doc for row in rows})
+        publishers = queries.publishers_of(conn, {row.doc for row in rows})
         for claim in apply_reviews(rows, latest_reviews(store, [row.id for row in rows])):
             counts[publishers[claim.doc]][claim.kind] += 1
     return counts

@@ -45,7 +45,7 @@ from dyadwatch.reconcile.story_rules import (
 )
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.queries import EventRow, QuantityRow, documents_named, record_select
+from dyadwatch.store.queries import EventRow, QuantityRow, documents_named, publishers_of, record_select
 from dyadwatch.store.review_values import STORY_ID, document_review_id
 from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, story_reviews
 
@@ -290,7 +290,7 @@ class _Placement:
             _delete_where(self.conn, STORIES, STORIES.c.id, before)
         stories = [summarise(ids[index], members) for index, members in enumerate(groups)]
         if stories:
-            publishers = _publishers(self.conn, sorted({item.row.doc for members in groups for item in members}))
+            publishers = publishers_of(self.conn, {item.row.doc for members in groups for item in members})
             self.conn.execute(STORIES.insert(), [_story_row(story) for story in stories])
             story_tallies.add_stories(self.conn, stories, publishers)
             self.conn.execute(REPORTS.insert(), [_report_row(story.id, item, publishers)
@@ -370,11 +370,6 @@ def _name_publishers(conn: Connection, store: Store, documents: Sequence[str] | 
         name = publisher_name(document.publisher, document.title)
         if name != stored[document.name]:
             conn.execute(D.update().where(D.c.name == document.name).values(publisher_name=name))
-
-
-def _publishers(conn: Connection, documents: Sequence[str]) -> dict[str, str]:
-    """Document -> its stored publisher name."""
-    return dict(_rows_where(conn, select(D.c.name, D.c.publisher_name), D.c.name, documents))
 
 
 def _json_list(text: str | None) -> list[Any]:

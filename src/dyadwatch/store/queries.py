@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import Column, func, or_, select
+from sqlalchemy import Column, Connection, func, or_, select
 
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.periods import first_day
@@ -177,6 +177,12 @@ def documents(store: Store) -> list[DocumentRow]:
     reviews = latest_reviews(store, _reviewed_document_ids(store))
     corrected = [_reviewed_document(row, reviews.get(document_review_id(row.name))) for row in rows]
     return sorted(corrected, key=lambda d: (d.date or "", d.name))  # as the query orders them: undated first
+
+
+def publishers_of(conn: Connection, documents: Collection[str]) -> dict[str, str]:
+    """Document -> the publisher stored with it (publishers.py), for the documents named."""
+    return {name: publisher for chunk in chunks(sorted(documents))
+            for name, publisher in conn.execute(select(D.c.name, D.c.publisher_name).where(D.c.name.in_(chunk)))}
 
 
 def document_columns() -> list[Column]:
