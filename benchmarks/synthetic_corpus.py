@@ -109,7 +109,8 @@ def _roles(actor: Actor) -> list[tuple[str, str, str]]:
     return [(actor.name, r.start or "", r.end or "") for r in actor.roles if r.start]
 
 
-def document(rng: random.Random, pair: tuple[Party, Party], number: int, publisher: Publisher) -> tuple[str, str]:
+def document(rng: random.Random, pair: tuple[Party, Party], number: int, publisher: Publisher,
+             bylines: random.Random) -> tuple[str, str]:
     first, second = pair
     when = date(2015, 1, 1) + timedelta(days=rng.randrange(3650))
     events = rng.sample(EVENTS, len(EVENTS))
@@ -124,7 +125,8 @@ def document(rng: random.Random, pair: tuple[Party, Party], number: int, publish
     paragraphs.append(fill(FIGURES, 2))
     paragraphs.append(fill(CLAIMS, 2))
     title = f"{first.country.name} and {second.country.name}: {rng.choice(TOPICS)} in focus"
-    byline = f"By {rng.choice(publisher.writers)} — {publisher.name} — {when.day} {MONTHS[when.month - 1]} {when.year}"
+    byline = (f"By {bylines.choice(publisher.writers)} — {publisher.name} — "
+              f"{when.day} {MONTHS[when.month - 1]} {when.year}")
     head = f"{title}\n\n{byline}\n\n"
     name = f"{when.year}/{first.country.code.lower()}-{second.country.code.lower()}-{number:06d}.txt"
     return name, head + "\n\n".join(" ".join(p) for p in paragraphs) + "\n"
@@ -152,10 +154,11 @@ def write_corpus(out: Path, documents: int, seed: int = 7) -> list[Path]:
     rng = random.Random(seed)
     pool = parties(load_knowledge())
     dyads = [tuple(rng.sample(pool, 2)) for _ in range(max(20, documents // 50))]
-    desks = publishers(rng, max(5, documents // 100))
+    bylines = random.Random(seed + 1)  # apart from the texts' draws, which stay those of corpora without bylines
+    desks = publishers(bylines, max(5, documents // 100))
     written = []
     for number in range(documents):
-        name, text = document(rng, rng.choice(dyads), number, rng.choice(desks))
+        name, text = document(rng, rng.choice(dyads), number, bylines.choice(desks), bylines)
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
