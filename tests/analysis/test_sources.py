@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from dyadwatch.analysis.sources import publisher_profiles, source_profiles
 from dyadwatch.ingest.service import ingest
@@ -161,3 +162,18 @@ def test_a_page_of_publishers_lists_the_first_documents_of_each(store: Store):
     assert [(p.name, p.documents, p.titles, p.document_count, p.first_date, p.last_date) for p in monitor] == [
         ("Eastern Energy Monitor", ("a.txt",), ("A gas deal for the new year",), 2, "2021-03-15", "2021-06-20")]
     assert publisher_profiles(store, 1, 5).profiles[0].name == "Baltic Trade Review"
+
+
+def test_a_database_made_before_publisher_tallies_gets_them_from_its_migration(extractor, tmp_path: Path):
+    store = store_of_reports(tmp_path / "reports", REPORTS, extractor, str(tmp_path / "old.db"))
+    add_review(store, document_review_id("c.txt"), "correct", {"publisher": "Eastern Energy Monitor"})
+    expected = publishers_recomputed(store)
+    with store.write() as conn:  # as revision 0010 left it: no publisher names, no publisher tallies
+        conn.execute(schema.documents.update().values(publisher_name=""))
+        conn.execute(schema.story_reports.update().values(publisher=""))
+        conn.execute(schema.tallies.delete().where(schema.tallies.c.facet.startswith("story publisher")))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+    store.close()
+    upgraded = Store(store.url)
+    assert publishers_read(upgraded) == expected and set(expected) == {"Eastern Energy Monitor"}
+    upgraded.close()
