@@ -167,7 +167,7 @@ def _by_key(figures: list[QuantityRow]) -> dict[str, list[QuantityRow]]:
 
 
 def _indicator(key: str, members: list[QuantityRow]) -> Indicator:
-    members = sorted(members, key=lambda f: (f.date is None, f.date or "", f.doc, f.start))
+    members = sorted(members, key=lambda f: (f.date is None, f.date or "", f.doc, f.start, f.id))
     return Indicator(key, most_common(Counter(f.measure or "" for f in members)), unit_of(key),
                      tuple(_point(f) for f in members))
 

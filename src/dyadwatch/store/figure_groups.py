@@ -80,11 +80,12 @@ class Outlined(NamedTuple):  # thousands per series: a tuple is made faster than
     bound: str | None
     doc: str
     start: int
+    id: str
     measure: str
 
-    def order(self) -> tuple[bool, str, str, int]:
+    def order(self) -> tuple[bool, str, str, int, str]:
         """Its place in the series, as _series_order has the database sort (code points compare alike)."""
-        return self.date is None, self.date or "", self.doc, self.start
+        return self.date is None, self.date or "", self.doc, self.start, self.id
 
 
 def series_page(store: Store, key: str, offset: int = 0, limit: int | None = None
@@ -94,7 +95,7 @@ def series_page(store: Store, key: str, offset: int = 0, limit: int | None = Non
     outline is read in the key's index order and sorted here; the page is read between the first and last date
     it holds, so that the database walks the key's date index instead of sorting the whole series with its
     documents' names."""
-    outline_query = (select(Q.c.date, Q.c.value, Q.c.bound, D.c.name, Q.c.start, func.coalesce(Q.c.measure, ""))
+    outline_query = (select(Q.c.date, Q.c.value, Q.c.bound, D.c.name, Q.c.start, Q.c.id, func.coalesce(Q.c.measure, ""))
                      .select_from(Q.join(D, Q.c.document_id == D.c.id)).where(Q.c.indicator == key, ~reviewed(Q)))
     with store.connect() as conn:
         outline = sorted((Outlined(*row) for row in conn.execute(outline_query)), key=Outlined.order)
@@ -113,8 +114,10 @@ def series_page(store: Store, key: str, offset: int = 0, limit: int | None = Non
 
 
 def _series_order(store: Store) -> list[Any]:
-    """As Python orders a series: undated last, then date, document name and place, by code point."""
-    return [Q.c.date.is_(None), code_point_order(store, Q.c.date), code_point_order(store, D.c.name), Q.c.start]
+    """As Python orders a series: undated last, then date, document name and place, by code point; two figures
+    read from one span (a range's ends) by their ids."""
+    return [Q.c.date.is_(None), code_point_order(store, Q.c.date), code_point_order(store, D.c.name), Q.c.start,
+            code_point_order(store, Q.c.id)]
 
 
 def _measures(store: Store, keys: list[str]) -> dict[str, str]:
