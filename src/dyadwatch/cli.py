@@ -57,8 +57,8 @@ app = typer.Typer(help="dyadwatch: evidence-linked events, figures and forecasts
                   pretty_exceptions_enable=False)
 WIDTH = shutil.get_terminal_size((160, 24)).columns  # piped output is not squeezed into 80 columns
 out = Console(width=WIDTH)
-PLAIN_ROWS = 500  # a longer table prints as plain columns: rich lays out every cell, about 1 ms a row
 err = Console(stderr=True, width=WIDTH)
+PLAIN_ROWS = 500  # a longer table prints as plain columns: rich lays out every cell, about 1 ms a row
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL or SQLite path "
                                                              "[default: $DYADWATCH_DB, else ./dyadwatch.db]")]
@@ -85,7 +85,6 @@ class Engine(StrEnum):
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-
 def print_table(table: Table) -> None:
     """Print a table: boxed by rich, or as plain aligned columns when it is long (thousands of rows)."""
     if table.row_count <= PLAIN_ROWS:
@@ -101,6 +100,7 @@ def print_table(table: Table) -> None:
         if number == 0:
             lines.append("  ".join("-" * width for width in widths))
     out.file.write("\n".join(lines) + "\n")
+
 
 def print_error(error: object) -> None:
     """One red line on stderr; the message is escaped, so '[code]' or a file named 'a [draft].txt' prints as is."""

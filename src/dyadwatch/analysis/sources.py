@@ -36,8 +36,9 @@ from dyadwatch.store import queries, schema, tallies
 from dyadwatch.store.database import Store
 from dyadwatch.store.event_listing import code_point_order
 from dyadwatch.store.queries import ClaimRow, DocumentRow
-from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, reviewed
-from dyadwatch.store.rows import author_list, record_select
+from dyadwatch.store.record_listing import reviewed_records
+from dyadwatch.store.reviews import chunks, reviewed
+from dyadwatch.store.rows import author_list
 from dyadwatch.store.tallies import Tally
 
 D, C = schema.documents, schema.claims
@@ -115,7 +116,7 @@ def publisher_profiles(store: Store, offset: int = 0, limit: int | None = None,
     return ProfilePage(total, profiles)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Documents:
     """What a publisher profile shows of its documents: the first ones (metadata corrected), dates and authors."""
 
@@ -180,15 +181,7 @@ def _tallied(conn: Connection, names: Sequence[str], told_again: Sequence[str], 
                                                              story_tallies.PUBLISHER_ALONE)}
     wanted.update((story_tallies.PUBLISHER_DOMAIN, tallies.pair_value(name, domain))
                   for name in names for domain in domains)
-    found: dict[tuple[str, str], Tally] = defaultdict(Tally)
-    T = schema.tallies
-    facets = sorted({facet for facet, _ in wanted})
-    for chunk in chunks(sorted({value for _, value in wanted})):
-        for facet, value, events, positive, negative in conn.execute(
-                select(T.c.facet, T.c.value, T.c.events, T.c.positive, T.c.negative)
-                .where(T.c.facet.in_(facets), T.c.value.in_(chunk))):
-            if (facet, value) in wanted:
-                found[facet, value].add(Tally(events, positive, negative))
+    found: dict[tuple[str, str], Tally] = defaultdict(Tally, tallies.read_keys(conn, wanted))
     for change, sign in ((less, -1), (plus, 1)):
         for key, tally in change.items():
             if key in wanted:
@@ -205,10 +198,11 @@ def _claim_counts(store: Store, conn: Connection, names: Sequence[str]) -> dict[
                  .where(D.c.publisher_name.in_(chunk), ~reviewed(C)).group_by(D.c.publisher_name, C.c.kind))
         for publisher, kind, count in conn.execute(query):
             counts[publisher][kind] += count
-        rows = [ClaimRow(**row._mapping) for row in conn.execute(
-            record_select(C, ClaimRow).where(D.c.publisher_name.in_(chunk), reviewed(C)))]
-        publishers = queries.publishers_of(conn, {row.doc for row in rows})
-        for claim in apply_reviews(rows, latest_reviews(store, [row.id for row in rows])):
+    corrected = reviewed_records(store, C, ClaimRow)  # few, and the rejected left out
+    publishers = queries.publishers_of(conn, {claim.doc for claim in corrected})
+    wanted = set(names)
+    for claim in corrected:
+        if publishers[claim.doc] in wanted:
             counts[publishers[claim.doc]][claim.kind] += 1
     return counts
 

@@ -76,7 +76,7 @@ def _tallied(wanted: StoryFilter) -> bool:
 def _tallies(store: Store, facets: Sequence[str], left_out: Sequence[str]) -> dict[str, dict[str, Tally]]:
     """The stories' tallies of the facets, less the stories `left_out` as stored."""
     with store.connect() as conn:
-        taken = story_tallies.tallies_of(story_tallies.stored_stories(conn, left_out))
+        taken = story_tallies.tallies_of(story_tallies.stored_stories(conn, left_out, tellers=False))
         found = tallies.read_less(conn, [f"{story_tallies.PREFIX}{facet}" for facet in facets], taken)
     return {facet: found[f"{story_tallies.PREFIX}{facet}"] for facet in facets}
 

@@ -107,10 +107,12 @@ def rebuild(conn: Connection) -> None:
     tallies.replace_all(conn, FACETS, totals)
 
 
-def stored_stories(conn: Connection, story_ids: Sequence[str]) -> list[TalliedStory]:
+def stored_stories(conn: Connection, story_ids: Sequence[str], tellers: bool = True) -> list[TalliedStory]:
+    """The stored stories of the ids, with their reports' documents and publishers unless a reader of other
+    facets than the publishers' says `tellers=False`."""
     rows = [row for chunk in chunks(sorted(story_ids))
             for row in conn.execute(_story_select().where(S.c.id.in_(chunk)))]
-    return _with_tellers(conn, rows)
+    return _with_tellers(conn, rows) if tellers else [TalliedStory(*row[:-1]) for row in rows]
 
 
 def _with_tellers(conn: Connection, rows: Sequence[Any]) -> list[TalliedStory]:

@@ -9,7 +9,7 @@ instead of scanning a table of millions.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from dyadwatch.store import schema
 
 T = schema.tallies
 READ_BATCH = 5000  # rows read at a time when tallies are counted anew
+KEYS_AT_ONCE = 500  # values bound in one IN (...) list
 TREND_LENGTHS = (7, 4)  # the trend's periods: month and year
 SEPARATOR = "\t"  # between the parts of a pair's or a trend's value
 Change = Mapping[tuple[str, str], "Tally"]
@@ -121,6 +122,20 @@ def read(conn: Connection, facet: str, top: int | None = None) -> dict[str, Tall
     if top is not None:
         query = query.order_by(T.c.events.desc(), T.c.value).limit(top)
     return {value: Tally(events, positive, negative) for value, events, positive, negative in conn.execute(query)}
+
+
+def read_keys(conn: Connection, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Tally]:
+    """The tallies of these (facet, value) keys that hold records."""
+    facets = sorted({facet for facet, _ in keys})
+    query = select(T.c.facet, T.c.value, T.c.events, T.c.positive, T.c.negative).where(T.c.facet.in_(facets))
+    values = sorted({value for _, value in keys})
+    found = {}
+    for start in range(0, len(values), KEYS_AT_ONCE):
+        chunk = values[start:start + KEYS_AT_ONCE]
+        for facet, value, events, positive, negative in conn.execute(query.where(T.c.value.in_(chunk))):
+            if (facet, value) in keys:
+                found[facet, value] = Tally(events, positive, negative)
+    return found
 
 
 def read_less(conn: Connection, facets: Sequence[str], less: Change, tops: Mapping[str, int] | None = None
