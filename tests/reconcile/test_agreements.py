@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import select
+from sqlalchemy import create_engine, func, select, text
 
 from dyadwatch.ingest.service import ingest
 from dyadwatch.reconcile.agreement_register import agreement_entry, agreement_page, agreements
@@ -227,3 +227,42 @@ def test_an_entry_with_its_first_documents_only_keeps_the_counts_of_the_whole(de
         assert (brief.source_count, brief.mention_count) == (len(full.sources), len(full.mentions))
         assert brief.sources == full.sources[:1]
         assert brief.mentions == tuple(m for m in full.mentions if m.doc == full.sources[0])
+
+
+def test_the_status_comes_from_the_latest_event_that_gives_one_however_far_back(tmp_path: Path, extractor):
+    store = gas_store(tmp_path, extractor)
+    entry = next(a for a in agreements(store) if a.key == "gas transit agreement")
+    suspensions = [e.event_id for e in entry.events if e.stage == "suspended"]
+    implemented = next(e for e in entry.events if e.stage == "implemented")
+    assert entry.status == "suspended" and len(suspensions) == 2
+    for event_id in suspensions:
+        add_review(store, event_id, "reject")
+    latest = agreement_entry(store, entry.key, events_listed=1)
+    assert ([e.event_id for e in latest.events], latest.status) == ([implemented.event_id], "implemented")
+    add_review(store, implemented.event_id, "correct", {"date": "2020-01-01"})  # now before the signing
+    for listed in (1, None):
+        moved = agreement_entry(store, entry.key, events_listed=listed)
+        assert moved.status == "signed" and moved.event_count == entry.event_count - 2
+    assert agreement_page(store, events_listed=1).agreements[0].status == "signed"
+
+
+def test_a_database_at_0011_gets_its_links_staged_and_its_scans_marked(tmp_path: Path, extractor):
+    store = gas_store(tmp_path, extractor)
+    before = read_from_the_table(store)
+    url = store.url
+    store.close()
+    engine = create_engine(url)
+    with engine.begin() as conn:  # as stored by the revision before: no stages, no marks, one document unscanned
+        conn.execute(text("DROP INDEX ix_agreement_events_status"))
+        conn.execute(text("ALTER TABLE agreement_events DROP COLUMN status_stage"))
+        conn.execute(text("DROP TABLE agreement_pending"))
+        conn.execute(text("DELETE FROM agreement_scans WHERE document = 'b.txt'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0011'"))
+    engine.dispose()
+    upgraded = Store(url)
+    with upgraded.connect() as conn:
+        assert list(conn.execute(select(schema.agreement_pending.c.document)).scalars()) == ["b.txt"]
+        assert conn.execute(select(func.count()).where(schema.agreement_events.c.status_stage.isnot(None))).scalar()
+    assert read_from_the_table(upgraded) == before
+    with upgraded.connect() as conn:
+        assert not conn.execute(select(schema.agreement_pending.c.document)).first()

@@ -3,7 +3,7 @@
 
 Which agreements there are, how many documents, mentions and events each has, and the countries of its events
 are counted in SQL; only the agreements of the page asked for are built, and of each only its latest events are
-read, in the database's order, until those listed and its status are found (reconcile/agreements.py).
+read, in the database's order; its status is read from the stage stored on each link (reconcile/agreements.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, Connection, Row, func, select
+from sqlalchemy import ColumnElement, Connection, Row, func, select, union
 
 from dyadwatch.reconcile.agreement_table import update_agreement_mentions
 from dyadwatch.reconcile.agreements import (
@@ -21,11 +21,14 @@ from dyadwatch.reconcile.agreements import (
     Mention,
     Placed,
     Surface,
+    Vocabulary,
     latest_order,
+    latest_staged,
+    latest_status,
     load_vocabulary,
     name_and_kind,
     parties_of,
-    staged_latest,
+    status_stage,
 )
 from dyadwatch.reconcile.story_listing import stories_at_threshold
 from dyadwatch.settings import confidence_threshold
@@ -141,9 +144,10 @@ class _Linked:
         return counted
 
     def parties(self, conn: Connection, key: str) -> tuple[str, ...]:
-        query = select(LINKS.c.source, LINKS.c.target).distinct().where(LINKS.c.key == key, *self._unreviewed())
-        pairs = [*conn.execute(query), *((event.source, event.target) for event, _ in self.reviewed.get(key, ()))]
-        return parties_of(code for pair in pairs for code in pair)
+        codes = [*conn.execute(union(*(select(side).where(LINKS.c.key == key, *self._unreviewed())
+                                       for side in (LINKS.c.source, LINKS.c.target)))).scalars(),
+                 *(code for event, _ in self.reviewed.get(key, ()) for code in (event.source, event.target))]
+        return parties_of(codes)
 
     def latest_first(self, conn: Connection, key: str) -> Iterator[tuple[Placed | EventRow, Mention]]:
         """The events about the agreement, latest first, each with the mention it overlaps: the database's order
@@ -157,6 +161,17 @@ class _Linked:
                           row.target), _mention(row)) for row in conn.execute(query))
         reviewed = sorted(self.reviewed.get(key, ()), key=lambda pair: latest_order(pair[0]), reverse=True)
         return heapq.merge(stored, reviewed, key=lambda pair: latest_order(pair[0]), reverse=True)
+
+    def status(self, conn: Connection, key: str, vocabulary: Vocabulary) -> str:
+        """The agreement's status: the stages stored on its latest events that give one (an index holds only
+        those, so no event after them is read) and those of its reviewed events."""
+        giving = (LINKS.c.key == key, LINKS.c.status_stage.isnot(None), *self._unreviewed())
+        latest = select(LINKS.c.sort_date).where(*giving).order_by(LINKS.c.sort_date.desc()).limit(1)
+        stored = conn.execute(select(LINKS.c.sort_date, LINKS.c.status_stage).distinct()
+                              .where(*giving, LINKS.c.sort_date == latest.scalar_subquery())).all()
+        reviewed = [(latest_order(event)[0], stage) for event, mention in self.reviewed.get(key, ())
+                    if (stage := status_stage(event, mention, vocabulary))]
+        return latest_status([*((row.sort_date, row.status_stage) for row in stored), *reviewed], vocabulary)
 
     def _unreviewed(self) -> tuple[ColumnElement[bool], ...]:
         """Links of events no analyst reviewed, certain enough."""
@@ -184,14 +199,13 @@ def _built(store: Store, keys: list[str], linked: _Linked, counts: dict[str, int
     for key in keys:
         with store.connect() as conn:
             mentions = _mentions(conn, store, key, listed.sources)
-            about = staged_latest(linked.latest_first(conn, key), counts.get(key, 0), linked.parties(conn, key),
-                                  vocabulary, listed.events,
-                                  lambda ids: {e.id: e for e in _events(store, ids, linked.reviews)})
+            latest = latest_staged(linked.latest_first(conn, key), vocabulary, listed.events,
+                                   lambda ids: {e.id: e for e in _events(store, ids, linked.reviews)})
+            status, parties = linked.status(conn, key, vocabulary), linked.parties(conn, key)
         name, kind = name_and_kind(surfaces[key])
-        register.append(Agreement(key=key, name=name, kind=kind, mentions=mentions,
-                                  events=tuple(reversed(about.events)), status=about.status, event_count=about.count,
-                                  parties=about.parties, mention_count=mentioned[key][1],
-                                  source_count=mentioned[key][0]))
+        register.append(Agreement(key=key, name=name, kind=kind, mentions=mentions, events=tuple(reversed(latest)),
+                                  status=status, event_count=counts.get(key, 0), parties=parties,
+                                  mention_count=mentioned[key][1], source_count=mentioned[key][0]))
     return _with_stories(store, register, min_confidence)
 
 

@@ -3,7 +3,9 @@
 Finding mentions reads every word of a document (reconcile/agreements.py), so it is done once per version of a
 document: a document is scanned again when it is new, when its content changed (its sha256), or when the
 vocabulary did (knowledge/agreements.yaml, or the place names in the database's aliases); the mentions of a
-document no longer stored are dropped. Like the stories, the table is brought up to date by whoever reads it.
+document no longer stored are dropped. Like the stories, the table is brought up to date by whoever reads it;
+the store marks each document it stores or replaces, so that finding what to scan reads those marks, not every
+document.
 """
 
 from __future__ import annotations
@@ -11,14 +13,24 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, Table, bindparam, exists, insert, or_, select, union
 
-from dyadwatch.reconcile.agreements import KNOWLEDGE, Sentence, document_mentions, load_vocabulary, places
+from dyadwatch.reconcile.agreements import (
+    KNOWLEDGE,
+    Mention,
+    Sentence,
+    Vocabulary,
+    document_mentions,
+    load_vocabulary,
+    places,
+    status_stage,
+)
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import chunks
 
-M, SCANS, LINKS = schema.agreement_mentions, schema.agreement_scans, schema.agreement_events
+M, SCANS, LINKS, PENDING = (schema.agreement_mentions, schema.agreement_scans, schema.agreement_events,
+                            schema.agreement_pending)
 D, S, E = schema.documents, schema.sentences, schema.events
 BATCH = 200  # documents scanned, and their mentions stored, in one transaction
 
@@ -33,7 +45,7 @@ def update_agreement_mentions(store: Store) -> None:
         return
     vocabulary = load_vocabulary()
     with store.write() as conn:
-        _forget(conn, gone)
+        _forget(conn, gone, (LINKS, M, SCANS, PENDING))
     for batch in chunks(stale, BATCH):
         with store.connect() as conn:
             sentences = _sentences(conn, batch)
@@ -50,7 +62,17 @@ def vocabulary_fingerprint(known_places: frozenset[str]) -> str:
 
 
 def _stale(conn: Connection, fingerprint: str) -> list[tuple[str, str]]:
-    """(name, sha256) of the documents to scan, in name order."""
+    """(name, sha256) of the documents to scan, in name order: those stored or replaced since they were scanned
+    (the store marks them), or, when the vocabulary changed, every one whose scan used another."""
+    if conn.execute(select(SCANS.c.document).where(or_(SCANS.c.vocabulary < fingerprint,
+                                                       SCANS.c.vocabulary > fingerprint)).limit(1)).first():
+        return unscanned(conn, fingerprint)
+    query = select(D.c.name, D.c.sha256).select_from(D.join(PENDING, PENDING.c.document == D.c.name))
+    return [(row.name, row.sha256) for row in conn.execute(query.order_by(D.c.name))]
+
+
+def unscanned(conn: Connection, fingerprint: str) -> list[tuple[str, str]]:
+    """(name, sha256) of the documents with no scan of their content with the vocabulary, in name order."""
     query = (select(D.c.name, D.c.sha256).select_from(D.outerjoin(SCANS, SCANS.c.document == D.c.name))
              .where((SCANS.c.document.is_(None)) | (SCANS.c.sha256 != D.c.sha256)
                     | (SCANS.c.vocabulary != fingerprint)).order_by(D.c.name))
@@ -58,15 +80,16 @@ def _stale(conn: Connection, fingerprint: str) -> list[tuple[str, str]]:
 
 
 def _gone(conn: Connection) -> list[str]:
-    query = select(SCANS.c.document).where(SCANS.c.document.not_in(select(D.c.name)))
+    """The documents scanned or marked to be that are no longer stored."""
+    query = union(*(select(table.c.document).where(table.c.document.not_in(select(D.c.name)))
+                    for table in (SCANS, PENDING)))
     return list(conn.execute(query).scalars())
 
 
-def _forget(conn: Connection, names: list[str]) -> None:
+def _forget(conn: Connection, names: list[str], tables: tuple[Table, ...] = (LINKS, M, SCANS)) -> None:
     for chunk in chunks(names):
-        conn.execute(LINKS.delete().where(LINKS.c.document.in_(chunk)))
-        conn.execute(M.delete().where(M.c.document.in_(chunk)))
-        conn.execute(SCANS.delete().where(SCANS.c.document.in_(chunk)))
+        for table in tables:
+            conn.execute(table.delete().where(table.c.document.in_(chunk)))
 
 
 def _sentences(conn: Connection, batch: list[tuple[str, str]]) -> dict[str, list[Sentence]]:
@@ -87,6 +110,10 @@ def _store(conn: Connection, batch: list[tuple[str, str]], found: dict, fingerpr
         conn.execute(insert(M), rows)
     conn.execute(insert(SCANS), [{"document": name, "sha256": sha256, "vocabulary": fingerprint}
                                  for name, sha256 in batch])
+    # a document replaced since it was read stays marked
+    scanned = exists().where(D.c.name == bindparam("scanned_name"), D.c.sha256 == bindparam("scanned_sha256"))
+    conn.execute(PENDING.delete().where(PENDING.c.document == bindparam("scanned_name"), scanned),
+                 [{"scanned_name": name, "scanned_sha256": sha256} for name, sha256 in batch])
     link_events(conn, [name for name, _ in batch])
 
 
@@ -101,17 +128,19 @@ def link_events(conn: Connection, names: list[str]) -> None:
             mentions[row.document].append(row)
         events: dict[str, list[Row]] = defaultdict(list)
         query = (select(D.c.name, D.c.date.label("doc_date"), E.c.id, E.c.start, E.c.end, E.c.date, E.c.confidence,
-                        E.c.source, E.c.target)
+                        E.c.source, E.c.target, E.c.quote, E.c.type, E.c.negated, E.c.trigger_start, E.c.trigger_end)
                  .select_from(E.join(D, D.c.id == E.c.document_id)).where(D.c.name.in_(sorted(mentions))))
         for row in conn.execute(query):
             events[row.name].append(row)
-        rows = [link for doc, found in mentions.items() for link in _links(found, events[doc])]
+        vocabulary = load_vocabulary()
+        rows = [link for doc, found in mentions.items() for link in _links(found, events[doc], vocabulary)]
         if rows:
             conn.execute(insert(LINKS), rows)
 
 
-def _links(mentions: list[Row], events: list[Row]) -> list[dict]:
-    """One document's links: (agreement, event) once, with the first mention the event overlaps."""
+def _links(mentions: list[Row], events: list[Row], vocabulary: Vocabulary) -> list[dict]:
+    """One document's links: (agreement, event) once, with the first mention the event overlaps and the stage it
+    gives the agreement's status."""
     linked: dict[tuple[str, str], dict] = {}
     for mention in mentions:
         for event in events:
@@ -120,5 +149,10 @@ def _links(mentions: list[Row], events: list[Row]) -> list[dict]:
                     "key": mention.key, "event_id": event.id, "document": mention.document,
                     "sort_date": event.date or event.doc_date or "", "confidence": event.confidence,
                     "source": event.source, "target": event.target, "mention_start": mention.start,
-                    "mention_end": mention.end, "mention_text": mention.text, "mention_pattern": mention.pattern}
+                    "mention_end": mention.end, "mention_text": mention.text, "mention_pattern": mention.pattern,
+                    "status_stage": status_stage(event, _mention(mention), vocabulary)}
     return list(linked.values())
+
+
+def _mention(row: Row) -> Mention:
+    return Mention(row.document, row.start, row.end, row.text, row.pattern)

@@ -36,7 +36,7 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from sqlalchemy import Connection, select
@@ -516,14 +516,16 @@ class Placed:
     target: str | None
 
 
-@dataclass(frozen=True)
-class LatestEvents:
-    """The latest events about an agreement, latest first, how many there are, and its status."""
+class QuotedAct(Protocol):
+    """What working out an event's stage reads of it (an EventRow, or a row of the events table)."""
 
-    events: tuple[AgreementEvent, ...]
-    count: int
-    status: str
-    parties: tuple[str, ...]  # the countries of all of them
+    quote: str
+    start: int
+    end: int
+    type: str
+    negated: bool
+    trigger_start: int | None
+    trigger_end: int | None
 
 
 STAGED_AT_ONCE = 32  # whole events read together when the stages are worked out
@@ -539,30 +541,33 @@ def parties_of(codes: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(sorted({code.split("-")[0] for code in codes if code}))
 
 
-def staged_latest(order: Iterator[tuple[Placed | EventRow, Mention]], count: int, parties: tuple[str, ...],
-                  vocab: Vocabulary, limit: int | None,
-                  rows: Callable[[list[str]], Mapping[str, EventRow]]) -> LatestEvents:
+def latest_staged(order: Iterator[tuple[Placed | EventRow, Mention]], vocab: Vocabulary, limit: int | None,
+                  rows: Callable[[list[str]], Mapping[str, EventRow]]) -> tuple[AgreementEvent, ...]:
     """The latest `limit` events of `order` (latest first, each with the mention it overlaps; all without a
-    limit), with the agreement's status: the stage of the latest event that is not negated (the later stage on
-    the same date). The stages are worked out for the listed events and, latest first, until the status is
-    found, not for every one, and `order` is read no further; `rows` gives the whole events of those. The events'
+    limit) with their stages; `order` is read no further and `rows` gives the whole events of those. Their
     stories are left to the caller (story_id None)."""
+    listed = list(order if limit is None else islice(order, limit))
     staged: list[AgreementEvent] = []
-    status, status_when = "", None
-    while chunk := list(islice(order, STAGED_AT_ONCE)):
+    for first in range(0, len(listed), STAGED_AT_ONCE):
+        chunk = listed[first:first + STAGED_AT_ONCE]
         whole = rows([event.id for event, _ in chunk])
-        for event, mention in chunk:
-            when = _when(event)
-            if limit is not None and len(staged) >= limit and status_when is not None and when != status_when:
-                return LatestEvents(tuple(staged), count, status, parties)  # no later event can change the status
-            found = _agreement_event(whole[event.id], mention, vocab)
-            if limit is None or len(staged) < limit:
-                staged.append(found)
-            if found.stage and not found.negated and (status_when is None or when == status_when):
-                status_when = when
-                status = max((status, found.stage), key=lambda stage: _stage_rank(stage, vocab)) if status \
-                    else found.stage
-    return LatestEvents(tuple(staged), count, status, parties)
+        staged.extend(_agreement_event(whole[event.id], mention, vocab) for event, mention in chunk)
+    return tuple(staged)
+
+
+def status_stage(event: QuotedAct, mention: Mention, vocab: Vocabulary) -> str | None:
+    """The stage an event gives its agreement's status: its stage, none when it is negated."""
+    return None if event.negated else event_stage(event, mention, vocab)[0] or None
+
+
+def latest_status(staged: Iterable[tuple[str, str]], vocab: Vocabulary) -> str:
+    """An agreement's status from (date it is ordered by, stage) of its events that give one: the stage of the
+    latest, the later stage when several share its date."""
+    found = list(staged)
+    if not found:
+        return ""
+    latest = max(when for when, _ in found)
+    return max((stage for when, stage in found if when == latest), key=lambda stage: _stage_rank(stage, vocab))
 
 
 def _agreement_event(event: EventRow, mention: Mention, vocab: Vocabulary) -> AgreementEvent:
@@ -579,7 +584,7 @@ def _stage_rank(stage: str, vocab: Vocabulary) -> int:
     return vocab.stage_order.index(stage) if stage in vocab.stage_order else -1
 
 
-def event_stage(event: EventRow, mention: Mention, vocabulary: Vocabulary | None = None) -> tuple[str, str]:
+def event_stage(event: QuotedAct, mention: Mention, vocabulary: Vocabulary | None = None) -> tuple[str, str]:
     """(stage, basis): the nearest stage word by the mention inside the quote, else the trigger, else the type."""
     vocab = vocabulary or load_vocabulary()
     quote_tokens = tokens(event.quote, event.start)

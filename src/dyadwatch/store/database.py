@@ -209,7 +209,7 @@ class Store:
             date_inferred=document.date_inferred, language=document.language, text=document.text,
             ingested_at=_now(), run_id=run_id)).inserted_primary_key[0]
         self._save_records(conn, document, extraction, document_id, run_id)
-        _mark_for_stories(conn, document.name)
+        _mark_changed(conn, document.name)
         return Saved(document.name, "stored")
 
     def _delete_document(self, conn: Connection, document_id: int) -> None:
@@ -309,11 +309,12 @@ class RecordIds:
                 return candidate
 
 
-def _mark_for_stories(conn: Connection, name: str) -> None:
-    """Note a stored or replaced document, whose stories the next story update redoes."""
-    pending = schema.story_pending
-    conn.execute(pending.delete().where(pending.c.document == name))
-    conn.execute(insert(pending).values(document=name))
+def _mark_changed(conn: Connection, name: str) -> None:
+    """Note a stored or replaced document, whose stories the next story update redoes and whose agreement
+    mentions the next scan finds again."""
+    for pending in (schema.story_pending, schema.agreement_pending):
+        conn.execute(pending.delete().where(pending.c.document == name))
+        conn.execute(insert(pending).values(document=name))
 
 
 def _span_columns(role: str, span: Any) -> dict[str, int | None]:

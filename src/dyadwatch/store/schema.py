@@ -246,7 +246,9 @@ agreement_mentions = Table(
     Column("pattern", String(16), nullable=False),  # named | generic | anaphoric
     Column("key", Text, nullable=False),
     Column("kind", String(32), nullable=False, default=""),
-    Index("ix_agreement_mentions_key", "key"),
+    # Covers what the register counts and names per agreement (its documents, its surfaces), so that it reads
+    # an index instead of the rows.
+    Index("ix_agreement_mentions_key", "key", "document", "text", "kind", "pattern"),
     Index("ix_agreement_mentions_document", "document", "start"),
 )
 
@@ -266,9 +268,17 @@ agreement_events = Table(
     Column("mention_end", Integer, nullable=False),
     Column("mention_text", Text, nullable=False),
     Column("mention_pattern", String(16), nullable=False),
+    # The stage the event gives the agreement's status (reconcile/agreements.py event_stage), NULL when it gives
+    # none or is negated: the status is the latest of these, found through the index below without reading the
+    # events after it.
+    Column("status_stage", String(32)),
     Index("ix_agreement_events_document", "document"),
-    Index("ix_agreement_events_order", "key", "sort_date"),
+    Index("ix_agreement_events_order", "key", "sort_date", "confidence", "event_id"),  # the latest first, filtered
+    Index("ix_agreement_events_parties", "key", "source", "target", "confidence", "event_id"),  # covers the counts
 )
+Index("ix_agreement_events_status", agreement_events.c.key, agreement_events.c.sort_date,
+      sqlite_where=agreement_events.c.status_stage.isnot(None),
+      postgresql_where=agreement_events.c.status_stage.isnot(None))
 
 # Which version of each document its agreement mentions were found in, and with which vocabulary.
 agreement_scans = Table(
@@ -276,6 +286,13 @@ agreement_scans = Table(
     Column("document", Text, primary_key=True),
     Column("sha256", String(64), nullable=False),
     Column("vocabulary", String(64), nullable=False),
+    Index("ix_agreement_scans_vocabulary", "vocabulary"),  # whether any scan used another vocabulary
+)
+
+# Documents stored or replaced since their agreement mentions were last found.
+agreement_pending = Table(
+    "agreement_pending", metadata,
+    Column("document", Text, primary_key=True),
 )
 
 # The forecasts whose candidate events are stored (analysis/forecast_table.py), with what the candidates were
