@@ -30,6 +30,7 @@ from dyadwatch.reconcile.agreements import (
     parties_of,
     status_stage,
 )
+from dyadwatch.reconcile.stories import bring_up_to_date
 from dyadwatch.reconcile.story_listing import stories_at_threshold
 from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema
@@ -246,12 +247,13 @@ def _events(store: Store, ids: list[str], reviews: dict[str, Review]) -> list[Ev
 
 
 def _stories_of(store: Store, event_ids: list[str], min_confidence: float | None) -> dict[str, str]:
-    """Event id -> the story it tells at the threshold."""
-    told_again, regrouped = stories_at_threshold(store, min_confidence)
-    left_out = set(told_again)
+    """Event id -> the story it tells at the threshold (only the stories of these events are told again)."""
+    bring_up_to_date(store)
     with store.connect() as conn:
         stored = {event_id: story_id for chunk in chunks(event_ids)
                   for event_id, story_id in conn.execute(select(R.c.event_id, R.c.story_id)
-                                                         .where(R.c.event_id.in_(chunk)))
-                  if story_id not in left_out}
-    return stored | {r.event_id: story.id for story in regrouped for r in story.reports}
+                                                         .where(R.c.event_id.in_(chunk)))}
+    told_again, regrouped = stories_at_threshold(store, min_confidence, among=set(stored.values()))
+    left_out = set(told_again)
+    return {event_id: story_id for event_id, story_id in stored.items() if story_id not in left_out} | {
+        r.event_id: story.id for story in regrouped for r in story.reports if r.event_id in stored}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -169,11 +169,14 @@ def story_period_sums(store: Store, by: str, domain: str | None = None, actors: 
     return add_items(sums, parts, by, domain, actors)
 
 
-def stories_at_threshold(store: Store, min_confidence: float | None) -> tuple[list[str], list[Story]]:
-    """The stories brought up to date; the ids of those with events below the threshold, and what is left of
-    them told again without those events."""
+def stories_at_threshold(store: Store, min_confidence: float | None, among: Collection[str] | None = None
+                         ) -> tuple[list[str], list[Story]]:
+    """The stories brought up to date; the ids of those with events below the threshold (of those `among`, when
+    given: each story is told again on its own), and what is left of them told again without those events."""
     bring_up_to_date(store)
     threshold = confidence_threshold(min_confidence)
     below = less_certain(store, threshold) if threshold > 0 else {}
+    if among is not None:
+        below = {story_id: events for story_id, events in below.items() if story_id in among}
     told_again = sorted(below)
     return told_again, at_threshold(store, read_stories(store, told_again), threshold, below)

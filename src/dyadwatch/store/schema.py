@@ -246,9 +246,10 @@ agreement_mentions = Table(
     Column("pattern", String(16), nullable=False),  # named | generic | anaphoric
     Column("key", Text, nullable=False),
     Column("kind", String(32), nullable=False, default=""),
-    # Covers what the register counts and names per agreement (its documents, its surfaces), so that it reads
-    # an index instead of the rows.
-    Index("ix_agreement_mentions_key", "key", "document", "text", "kind", "pattern"),
+    # Cover what the register counts per agreement (its documents, its surfaces), so that it reads an index in
+    # its order instead of the rows.
+    Index("ix_agreement_mentions_key", "key", "document"),
+    Index("ix_agreement_mentions_surfaces", "key", "text", "kind", "pattern"),
     Index("ix_agreement_mentions_document", "document", "start"),
 )
 

@@ -30,7 +30,7 @@ def upgrade() -> None:
         stored = {i["name"]: i["column_names"] for i in sa.inspect(conn).get_indexes(table.name)}
         for index in table.indexes:
             if index.name in stored and stored[index.name] != [c.name for c in index.columns]:
-                index.drop(conn)  # the mentions' key index now covers the register's counts
+                index.drop(conn)  # the mentions' key index now covers the register's counts of documents
             if stored.get(index.name) != [c.name for c in index.columns]:
                 index.create(conn)
     link_events(conn, list(conn.execute(sa.select(schema.agreement_scans.c.document)).scalars()))
