@@ -63,6 +63,7 @@ import heapq
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -78,7 +79,7 @@ from dyadwatch.analysis.forecast_words import (
     window,
 )
 from dyadwatch.periods import first_day, last_day
-from dyadwatch.reconcile.stories import Report, Story
+from dyadwatch.reconcile.stories import Report, Story, told_from
 from dyadwatch.reconcile.story_listing import stories_at_threshold
 from dyadwatch.reconcile.story_table import read_stories
 from dyadwatch.settings import default
@@ -245,11 +246,12 @@ class _Bearings:
         countries = {c.id: claim_countries(c, mentions.get(c.doc, []), vocabulary.states) for c in claims}
         kept = window_years == int(default("forecast_window_years"))
         found = candidate_stories(store, list(terms.values()), countries, vocabulary, keep=kept)
-        told_again, regrouped = stories_at_threshold(store, min_confidence)
-        left_out = set(told_again)
-        stories = {s.id: s for s in read_stories(store, sorted({i for ids in found.values() for i in ids} - left_out))}
-        candidates = {c.id: [stories[i] for i in sorted(found.get(c.id, ())) if i in stories] + regrouped
-                      for c in claims}
+        searched = {i for ids in found.values() for i in ids}
+        told_again, regrouped = stories_at_threshold(store, min_confidence, among=searched)
+        stories: dict[str, list[Story]] = defaultdict(list)  # stored id -> the story, or its parts told again
+        for story in [*read_stories(store, sorted(searched - set(told_again))), *regrouped]:
+            stories[told_from(story.id)].append(story)
+        candidates = {c.id: [s for i in sorted(found.get(c.id, ())) for s in stories.get(i, ())] for c in claims}
         every = {s.id: s for ss in candidates.values() for s in ss}
         doc_dates = queries.document_dates(store, sorted({r.doc for s in every.values() for r in s.reports}
                                                          | {c.doc for c in claims}))
@@ -346,7 +348,13 @@ def expected_direction(text: str) -> int:
 
 def _cue(word: str, cues: tuple[str, ...]) -> bool:
     """A cue of five letters or more is a prefix ("increas": increase, increased); a shorter one a whole word."""
-    return any(word.startswith(c) if len(c) >= 5 else word == c for c in cues)
+    prefixes, words = _cue_forms(cues)
+    return word in words or word.startswith(prefixes)
+
+
+@lru_cache(maxsize=4)
+def _cue_forms(cues: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    return tuple(c for c in cues if len(c) >= 5), frozenset(c for c in cues if len(c) < 5)
 
 
 def _judged(bearing: Bearing, direction: int) -> Bearing:

@@ -64,12 +64,17 @@ class StoryFilter:
 def story(store: Store, story_id: str) -> Story | None:
     """The story of this id, or the story it was merged into since; None when there is none."""
     bring_up_to_date(store)
-    stored_id, _, part = story_id.partition(PART)
+    stored_id, part = told_from(story_id), story_id.partition(PART)[2]
     current = stored_story_id(store, stored_id)
     if current is None:
         return None
     wanted = f"{current}{PART}{part}" if part else current
     return next((s for s in at_threshold(store, read_stories(store, [current])) if s.id == wanted), None)
+
+
+def told_from(story_id: str) -> str:
+    """The stored story a story told again at a threshold is a part of (its own id when it is stored)."""
+    return story_id.partition(PART)[0]
 
 
 def bring_up_to_date(store: Store) -> None:
