@@ -61,6 +61,7 @@ def newest_revision() -> str:
     return ScriptDirectory.from_config(config).get_current_head() or ""
 
 
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_an_old_database_upgrades_in_place_and_keeps_its_reviews(databases: Databases):
     url = databases.new("old")
     make_old_database(url)
@@ -70,6 +71,9 @@ def test_an_old_database_upgrades_in_place_and_keeps_its_reviews(databases: Data
         indexes = {i["name"] for i in inspect(conn).get_indexes("documents")}
         revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert ADDED_SINCE["events"] <= present and "ix_documents_name" in indexes
+    if store.is_sqlite:  # the listing's order, an expression SQLAlchemy does not reflect
+        with store.connect() as conn:
+            assert conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'ix_documents_listing'")).scalar()
     assert revision == newest_revision()
     [event] = queries.events(store)
     assert event.confidence == 1.0 and event.date_source == ""

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from dyadwatch.publishers import publisher_name
 from dyadwatch.reconcile import story_tallies
+from dyadwatch.reconcile.stories import bring_up_to_date
 from dyadwatch.reconcile.story_listing import stories_at_threshold
 from dyadwatch.reconcile.story_rules import Story
 from dyadwatch.store import queries, schema, tallies
@@ -245,19 +246,20 @@ class _ToldIn:
 
 def _told_in(store: Store, names: set[str], min_confidence: float | None) -> _ToldIn:
     """The stories at the threshold that the documents `names` report, read for those documents only: the stored
-    stories joined to their reports in SQL, those told again without their less certain events in Python."""
-    told_again, regrouped = stories_at_threshold(store, min_confidence)
-    left_out = set(told_again)
-    reports: dict[str, list[_Told]] = defaultdict(list)
+    stories joined to their reports in SQL, those told again without their less certain events in Python (only
+    the stories these documents report)."""
+    bring_up_to_date(store)
     S, R = schema.stories, schema.story_reports
     query = (select(R.c.document, S.c.id, S.c.domain, S.c.intensity, S.c.negated, S.c.source_count)
              .select_from(R.join(S, S.c.id == R.c.story_id)))
     with store.connect() as conn:
-        for chunk in chunks(sorted(names)):
-            for row in conn.execute(query.where(R.c.document.in_(chunk))):
-                if row.id not in left_out:
-                    reports[row.document].append(_Told(row.id, row.domain, row.intensity, bool(row.negated),
-                                                       row.source_count))
+        stored = [row for chunk in chunks(sorted(names)) for row in conn.execute(query.where(R.c.document.in_(chunk)))]
+    told_again, regrouped = stories_at_threshold(store, min_confidence, among={row.id for row in stored})
+    left_out = set(told_again)
+    reports: dict[str, list[_Told]] = defaultdict(list)
+    for row in stored:
+        if row.id not in left_out:
+            reports[row.document].append(_Told(row.id, row.domain, row.intensity, bool(row.negated), row.source_count))
     for story in regrouped:
         for report in story.reports:
             if report.doc in names:

@@ -100,6 +100,7 @@ class Store:
             if not current:
                 with self.write() as conn:  # one process at a time creates or upgrades the tables
                     migrations.upgrade(conn)
+                self.refresh_statistics()  # an index a migration added is known to the planner
         except SQLAlchemyError as error:
             raise DyadwatchError(Errors.E009, url=self.url, reason=str(error.orig or error)) from None
 

@@ -159,7 +159,7 @@ class DocumentPage:
 def document_page(store: Store, offset: int = 0, limit: int | None = None) -> DocumentPage:
     """Documents in the order of their stored date (undated first), then name, from `offset`, at most `limit`;
     metadata as an analyst corrected it (a corrected date does not move a document in this order)."""
-    query = select(*document_columns()).order_by(code_point_order(store, func.coalesce(D.c.date, "")),
+    query = select(*document_columns()).order_by(code_point_order(store, schema.LISTING_DATE),
                                                   code_point_order(store, D.c.name)).offset(offset)
     if limit is not None:
         query = query.limit(limit)

@@ -13,6 +13,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
+    literal_column,
 )
 
 metadata = MetaData()
@@ -51,6 +53,10 @@ documents = Table(
     # A publisher's documents in date order, their dates and authors, read from the index alone.
     Index("ix_documents_publisher_name", "publisher_name", "date", "name", "authors"),
 )
+# The documents listing's order (undated first, then by name), so that a page reads the index from its offset
+# instead of sorting every document; SQLite only, whose text order is the code points' (PostgreSQL sorts them).
+LISTING_DATE = func.coalesce(documents.c.date, literal_column("''"))  # literal: SQLite matches the index's expression
+Index("ix_documents_listing", LISTING_DATE, documents.c.name).ddl_if(dialect="sqlite")
 
 sentences = Table(
     "sentences", metadata,
@@ -155,7 +161,7 @@ claims = Table(
     Column("kind", String(16), nullable=False),
     Column("holder", String(32), nullable=False),
     Column("horizon", String(10)),
-    Index("ix_claims_document", "document_id"),
+    Index("ix_claims_document", "document_id", "kind", "id"),  # and the claims per kind, read from the index
 )
 
 
