@@ -150,7 +150,9 @@ def _facets(store: Store, where: EventFilter, reviewed: list[EventRow], fields: 
 def _counted_facets(store: Store, where: EventFilter, fields: tuple[str, ...]) -> dict[str, Counter[str]]:
     """The facets of the unreviewed events the filter selects, grouped by the database."""
     base = _unreviewed_columns(where).subquery()
-    grouped = {"type": base.c.type, "domain": base.c.domain, "doc": base.c.document_id,
+    # Documents grouped by an expression: by the bare column SQLite walks the document index to skip the sort and
+    # reads every event's row for the filter, instead of the filtered covering index (33 -> 6 ms for one domain).
+    grouped = {"type": base.c.type, "domain": base.c.domain, "doc": base.c.document_id + 0,
                "year": func.substr(base.c.date, 1, 4)}
     counts: dict[str, Counter[str]] = {name: Counter() for name in fields}
     with store.connect() as conn:
