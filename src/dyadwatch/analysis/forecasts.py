@@ -63,7 +63,6 @@ import heapq
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
-from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -79,8 +78,8 @@ from dyadwatch.analysis.forecast_words import (
     window,
 )
 from dyadwatch.periods import first_day, last_day
-from dyadwatch.reconcile.stories import Report, Story, told_from
-from dyadwatch.reconcile.story_listing import stories_at_threshold
+from dyadwatch.reconcile.stories import Report, Story, bring_up_to_date, told_from
+from dyadwatch.reconcile.story_listing import told_again_among
 from dyadwatch.reconcile.story_table import read_stories
 from dyadwatch.settings import default
 from dyadwatch.store import queries, schema
@@ -103,6 +102,15 @@ DOWN_CUES = ("against", "declin", "cut", "cuts", "cutting", "halt", "fall", "fal
              "bans", "banned", "expel", "distanc", "tension")
 NEGATIONS = ("not", "no", "never", "unlikely", "without", "neither", "nor", "n't", "cannot", "avoid")
 TOKEN = re.compile(r"[a-z]+(?:'t)?")
+_Cues = tuple[tuple[str, ...], frozenset[str]]
+
+
+def _cue_forms(cues: tuple[str, ...]) -> _Cues:
+    """A cue of five letters or more is a prefix ("increas": increase, increased); a shorter one a whole word."""
+    return tuple(c for c in cues if len(c) >= 5), frozenset(c for c in cues if len(c) < 5)
+
+
+_UP, _DOWN = _cue_forms(UP_CUES), _cue_forms(DOWN_CUES)
 
 
 @dataclass(frozen=True)
@@ -245,11 +253,12 @@ class _Bearings:
         terms = {c.id: Terms.of(c, window(c, window_years), vocabulary) for c in claims}
         countries = {c.id: claim_countries(c, mentions.get(c.doc, []), vocabulary.states) for c in claims}
         kept = window_years == int(default("forecast_window_years"))
+        bring_up_to_date(store)  # before the stories' ids are read
         found = candidate_stories(store, list(terms.values()), countries, vocabulary, keep=kept)
         searched = {i for ids in found.values() for i in ids}
-        told_again, regrouped = stories_at_threshold(store, min_confidence, among=searched)
+        left_out, regrouped = told_again_among(store, min_confidence, among=searched)
         stories: dict[str, list[Story]] = defaultdict(list)  # stored id -> the story, or its parts told again
-        for story in [*read_stories(store, sorted(searched - set(told_again))), *regrouped]:
+        for story in [*read_stories(store, sorted(searched - set(left_out))), *regrouped]:
             stories[told_from(story.id)].append(story)
         candidates = {c.id: [s for i in sorted(found.get(c.id, ())) for s in stories.get(i, ())] for c in claims}
         every = {s.id: s for ss in candidates.values() for s in ss}
@@ -339,22 +348,16 @@ def _bearing(claim: ClaimRow, story: Story, words: frozenset[str], countries: se
 def expected_direction(text: str) -> int:
     """+1 when up cues outnumber down cues, -1 the other way, 0 on a tie; a negation turns it around."""
     words = TOKEN.findall(text.lower().replace("’", "'"))
-    up = sum(1 for w in words if _cue(w, UP_CUES))
-    down = sum(1 for w in words if _cue(w, DOWN_CUES))
+    up = sum(1 for w in words if _cue(w, _UP))
+    down = sum(1 for w in words if _cue(w, _DOWN))
     direction = (up > down) - (down > up)
     negated = any(w in NEGATIONS or w.endswith("n't") for w in words) or "no longer" in text.lower()
     return -direction if negated else direction
 
 
-def _cue(word: str, cues: tuple[str, ...]) -> bool:
-    """A cue of five letters or more is a prefix ("increas": increase, increased); a shorter one a whole word."""
-    prefixes, words = _cue_forms(cues)
+def _cue(word: str, cues: _Cues) -> bool:
+    prefixes, words = cues
     return word in words or word.startswith(prefixes)
-
-
-@lru_cache(maxsize=4)
-def _cue_forms(cues: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
-    return tuple(c for c in cues if len(c) >= 5), frozenset(c for c in cues if len(c) < 5)
 
 
 def _judged(bearing: Bearing, direction: int) -> Bearing:

@@ -31,7 +31,7 @@ from sqlalchemy import Connection, and_, func, select
 from dyadwatch.publishers import publisher_name
 from dyadwatch.reconcile import story_tallies
 from dyadwatch.reconcile.stories import bring_up_to_date
-from dyadwatch.reconcile.story_listing import stories_at_threshold
+from dyadwatch.reconcile.story_listing import stories_at_threshold, told_again_among
 from dyadwatch.reconcile.story_rules import Story
 from dyadwatch.store import queries, schema, tallies
 from dyadwatch.store.database import Store
@@ -254,8 +254,8 @@ def _told_in(store: Store, names: set[str], min_confidence: float | None) -> _To
              .select_from(R.join(S, S.c.id == R.c.story_id)))
     with store.connect() as conn:
         stored = [row for chunk in chunks(sorted(names)) for row in conn.execute(query.where(R.c.document.in_(chunk)))]
-    told_again, regrouped = stories_at_threshold(store, min_confidence, among={row.id for row in stored})
-    left_out = set(told_again)
+    ids, regrouped = told_again_among(store, min_confidence, among={row.id for row in stored})
+    left_out = set(ids)
     reports: dict[str, list[_Told]] = defaultdict(list)
     for row in stored:
         if row.id not in left_out:

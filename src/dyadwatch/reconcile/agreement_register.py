@@ -31,7 +31,7 @@ from dyadwatch.reconcile.agreements import (
     status_stage,
 )
 from dyadwatch.reconcile.stories import bring_up_to_date
-from dyadwatch.reconcile.story_listing import stories_at_threshold
+from dyadwatch.reconcile.story_listing import told_again_among
 from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
@@ -253,7 +253,7 @@ def _stories_of(store: Store, event_ids: list[str], min_confidence: float | None
         stored = {event_id: story_id for chunk in chunks(event_ids)
                   for event_id, story_id in conn.execute(select(R.c.event_id, R.c.story_id)
                                                          .where(R.c.event_id.in_(chunk)))}
-    told_again, regrouped = stories_at_threshold(store, min_confidence, among=set(stored.values()))
-    left_out = set(told_again)
+    ids, regrouped = told_again_among(store, min_confidence, among=set(stored.values()))
+    left_out = set(ids)
     return {event_id: story_id for event_id, story_id in stored.items() if story_id not in left_out} | {
         r.event_id: story.id for story in regrouped for r in story.reports if r.event_id in stored}

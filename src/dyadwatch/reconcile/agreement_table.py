@@ -121,6 +121,7 @@ def link_events(conn: Connection, names: list[str]) -> None:
     """Link the events of the documents to the agreements their stored mentions name, replacing earlier links: an
     event is about an agreement when its quote overlaps one of its mentions, and is linked to the first of them
     (in the order they were found)."""
+    vocabulary = load_vocabulary()
     for chunk in chunks(names):
         conn.execute(LINKS.delete().where(LINKS.c.document.in_(chunk)))
         mentions: dict[str, list[Row]] = defaultdict(list)
@@ -132,7 +133,6 @@ def link_events(conn: Connection, names: list[str]) -> None:
                  .select_from(E.join(D, D.c.id == E.c.document_id)).where(D.c.name.in_(sorted(mentions))))
         for row in conn.execute(query):
             events[row.name].append(row)
-        vocabulary = load_vocabulary()
         rows = [link for doc, found in mentions.items() for link in _links(found, events[doc], vocabulary)]
         if rows:
             conn.execute(insert(LINKS), rows)

@@ -169,14 +169,21 @@ def story_period_sums(store: Store, by: str, domain: str | None = None, actors: 
     return add_items(sums, parts, by, domain, actors)
 
 
-def stories_at_threshold(store: Store, min_confidence: float | None, among: Collection[str] | None = None
-                         ) -> tuple[list[str], list[Story]]:
-    """The stories brought up to date; the ids of those with events below the threshold (of those `among`, when
-    given: each story is told again on its own), and what is left of them told again without those events."""
+def stories_at_threshold(store: Store, min_confidence: float | None) -> tuple[list[str], list[Story]]:
+    """The stories brought up to date; the ids of those with events below the threshold, and what is left of
+    them told again without those events."""
     bring_up_to_date(store)
+    return told_again_among(store, min_confidence)
+
+
+def told_again_among(store: Store, min_confidence: float | None, among: Collection[str] | None = None
+               ) -> tuple[list[str], list[Story]]:
+    """Of the stored stories (of those `among`, which a view read after bringing them up to date: each story is
+    told again on its own), the ids of those with events below the threshold, and what is left of them told
+    again without those events."""
     threshold = confidence_threshold(min_confidence)
     below = less_certain(store, threshold) if threshold > 0 else {}
     if among is not None:
         below = {story_id: events for story_id, events in below.items() if story_id in among}
-    told_again = sorted(below)
-    return told_again, at_threshold(store, read_stories(store, told_again), threshold, below)
+    ids = sorted(below)
+    return ids, at_threshold(store, read_stories(store, ids), threshold, below)
