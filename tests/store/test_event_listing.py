@@ -89,6 +89,25 @@ def test_every_page_the_count_and_the_facets_match_a_recomputation_in_python(rev
         "actor": actors}
 
 
+@pytest.mark.parametrize("actor", ["A_B", "a%b", "A"])
+def test_an_actor_holds_its_sub_actors_and_no_code_that_only_looks_alike(databases: Databases, demo_store: Store,
+                                                                           actor: str):
+    """Codes with the characters a LIKE pattern or a range of codes could confuse: wildcards in the code, a code
+    that continues it without a dash, and the characters on either side of the dash."""
+    store = databases.copy(demo_store, "codes")
+    codes = ["A_B", "AXB-GOV", "A_B-MIL", "A_BC", "A%B", "A%B-GOV", "AB-GOV", "A-", "A-GOV", "A.", "A,GOV", "A"]
+    ids = [e.id for e in every_event(store)[: len(codes)]]
+    with store.write() as conn:
+        for event_id, code in zip(ids, codes, strict=True):
+            conn.execute(schema.events.update().where(schema.events.c.id == event_id).values(
+                source=code, confidence=1.0))
+    where = EventFilter(actor=actor)
+    wanted = expected(store, where)
+    assert {e.source for e in wanted} & set(codes), "the filter selects some of the codes"
+    assert [e.id for e in list_events(store, where)] == [e.id for e in wanted]
+    assert count_events(store, where) == len(wanted)
+
+
 def test_reviews_move_events_into_and_out_of_a_listing(reviewed: Store):
     ids = {e.id for e in list_events(reviewed, EventFilter(min_confidence=0.0))}
     rejected = next(r.record_id for r in latest_reviews(reviewed).values() if r.action == "reject")

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, FunctionElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
 
 from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import event_tallies, schema, tallies
@@ -368,7 +369,34 @@ def period_sums(store: Store, table: Any, length: int, domain: str | None, actor
 def of_actor(column: Any, code: str) -> ColumnElement[bool]:
     """The column holds the actor code or one of its sub-actors (RUS holds RUS-GOV), as rows.involves reads it."""
     code = code.upper()
-    return or_(column == code, column.startswith(f"{code}-", autoescape=True))
+    return or_(column == code, _SubActorOf(column, code))
+
+
+class _SubActorOf(FunctionElement[bool]):
+    """The column holds a code that starts with `code` and a dash: a sub-actor of `code`.
+
+    SQLite reads it as a range of the column's index (codes from "X-" up to "X." are those that start with "X-",
+    as its column order is the code points'), which its LIKE, case-insensitive, cannot use. Other databases
+    compare text by their locale, where a range is not a prefix, so they read it as LIKE."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any, code: str) -> None:
+        prefix = f"{code}-"
+        escaped = prefix.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        super().__init__(column, literal(prefix), literal(f"{code}."), literal(f"{escaped}%"))
+
+
+@compiles(_SubActorOf)
+def _sub_actor_as_pattern(element: _SubActorOf, compiler: Any, **kw: Any) -> str:
+    column, _, _, pattern = element.clauses.clauses
+    return f"({compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '/')"
+
+
+@compiles(_SubActorOf, "sqlite")
+def _sub_actor_as_range(element: _SubActorOf, compiler: Any, **kw: Any) -> str:
+    column, low, high, _ = (compiler.process(clause, **kw) for clause in element.clauses.clauses)
+    return f"({column} >= {low} AND {column} < {high})"
 
 
 def _from_to(a: str, b: str) -> ColumnElement[bool]:
