@@ -22,7 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import event_tallies, schema, tallies
 from dyadwatch.store.database import Store
-from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, reviewed
+from dyadwatch.store.reviews import apply_reviews, latest_reviews, reviewed
 from dyadwatch.store.rows import (
     EVERY_EVENT,
     D,
@@ -151,22 +151,29 @@ def _facets(store: Store, where: EventFilter, reviewed: list[EventRow], fields: 
 def _counted_facets(store: Store, where: EventFilter, fields: tuple[str, ...]) -> dict[str, Counter[str]]:
     """The facets of the unreviewed events the filter selects, grouped by the database."""
     base = _unreviewed_columns(where).subquery()
-    # Documents grouped by an expression: by the bare column SQLite walks the document index to skip the sort and
-    # reads every event's row for the filter, instead of the filtered covering index (33 -> 6 ms for one domain).
-    grouped = {"type": base.c.type, "domain": base.c.domain, "doc": base.c.document_id + 0,
-               "year": func.substr(base.c.date, 1, 4)}
+    grouped = {"type": base.c.type, "domain": base.c.domain, "year": func.substr(base.c.date, 1, 4)}
     counts: dict[str, Counter[str]] = {name: Counter() for name in fields}
     with store.connect() as conn:
         for name in fields:
             if name == "actor":
                 counts[name].update(actor_counts(conn, base))
-                continue
-            query = select(grouped[name], func.count()).where(grouped[name].is_not(None)).group_by(grouped[name])
-            counts[name].update({value: n for value, n in conn.execute(query) if value})
-        if "doc" in counts:
-            names = _document_names(conn, list(counts["doc"]))
-            counts["doc"] = Counter({names[number]: n for number, n in counts["doc"].items()})
+            elif name == "doc":
+                counts[name].update(_per_document(conn, base))
+            else:
+                query = select(grouped[name], func.count()).where(grouped[name].is_not(None)).group_by(grouped[name])
+                counts[name].update({value: n for value, n in conn.execute(query) if value})
     return counts
+
+
+def _per_document(conn: Any, base: Any) -> dict[str, int]:
+    """Rows of a subquery per document name. Grouped by the document's number, then named: grouped by the bare
+    column, SQLite walks the document index to skip the sort and reads every event's row for the filter instead
+    of the filtered covering index; joined to the documents before grouping, it reads the documents first (one
+    domain at 10,000 documents: 104 ms either way, 31 ms so)."""
+    number = (base.c.document_id + 0).label("number")
+    grouped = select(number, func.count().label("n")).group_by(number).subquery()
+    named = select(D.c.name, grouped.c.n).join_from(grouped, D, D.c.id == grouped.c.number)
+    return {name: n for name, n in conn.execute(named)}
 
 
 def _tallied_facets(store: Store, fields: tuple[str, ...]) -> dict[str, Counter[str]]:
@@ -234,11 +241,6 @@ def _unreviewed_columns(where: EventFilter) -> Select:
     query = select(*columns) if not (where.doc or where.docs) else \
         select(*columns).select_from(E.join(D, E.c.document_id == D.c.id))
     return query.where(~reviewed(E), *_conditions(where))
-
-
-def _document_names(conn: Any, numbers: list[int]) -> dict[int, str]:
-    return {number: name for chunk in chunks(numbers)
-            for number, name in conn.execute(select(D.c.id, D.c.name).where(D.c.id.in_(chunk)))}
 
 
 def _unreviewed(where: EventFilter) -> Select:
