@@ -50,6 +50,7 @@ from dyadwatch.stemming import WORD, stems_of_all
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.fulltext import FullText
+from dyadwatch.store.record_listing import figures_in
 
 SYNONYMS_FILE = "synonyms.yaml"
 STATIC_MODEL_VARIABLE = "DYADWATCH_STATIC_MODEL"
@@ -648,21 +649,20 @@ def _retrieve_substring(store: Store, parsed: ParsedQuestion, pool: int) -> tupl
 def _records_within(store: Store, citations: Sequence[Citation]) -> tuple[list[queries.EventRow],
                                                                           list[queries.QuantityRow]]:
     """Events and figures whose evidence overlaps a cited sentence, in the order of the citations."""
-    events: dict[str, queries.EventRow] = {}
-    figures: dict[str, queries.QuantityRow] = {}
-    for doc in dict.fromkeys(c.doc for c in citations):
-        doc_events = queries.events(store, queries.EventFilter(doc=doc))
-        doc_figures = queries.quantities(store, doc=doc)
-        for citation in (c for c in citations if c.doc == doc):
-            events.update((e.id, e) for e in doc_events if _overlaps(e.start, e.end, citation))
-            figures.update((q.id, q) for q in doc_figures if _overlaps(q.start, q.end, citation))
+    docs = tuple(dict.fromkeys(c.doc for c in citations))
+
+    def cited(record: queries.EventRow | queries.QuantityRow) -> bool:
+        return any(c.doc == record.doc and _overlaps(record.start, record.end, c) for c in citations)
+
+    events = [e for e in queries.events(store, queries.EventFilter(docs=docs)) if cited(e)]
+    figures = [q for q in figures_in(store, docs) if cited(q)]
     rank = {(c.doc, c.start): number for number, c in enumerate(citations)}
 
     def citation_rank(record: queries.EventRow | queries.QuantityRow) -> tuple[int, int]:
         holder = next(c for c in citations if c.doc == record.doc and _overlaps(record.start, record.end, c))
         return rank[(holder.doc, holder.start)], record.start
 
-    return sorted(events.values(), key=citation_rank), sorted(figures.values(), key=citation_rank)
+    return sorted(events, key=citation_rank), sorted(figures, key=citation_rank)
 
 
 def _overlaps(start: int, end: int, citation: Citation) -> bool:

@@ -6,7 +6,7 @@ import pytest
 
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
-from dyadwatch.store.record_listing import claim_page, figure_page
+from dyadwatch.store.record_listing import claim_page, figure_page, figures_in
 from dyadwatch.store.reviews import add_review
 from tests.conftest import Databases
 
@@ -43,3 +43,15 @@ def test_figure_and_claim_pages_are_the_whole_lists_sliced_before_and_after_revi
     for where in ({"kind": "forecast"}, {"kind": "recommendation"}, {"doc": claims[0].doc}):
         assert every_page(lambda **w: claim_page(store, **w), 3, **where) == in_order(queries.claims(store, **where))
     assert figure_page(store, limit=5).total == len(figures) and claim_page(store).total == len(claims)
+
+
+def test_the_figures_of_several_documents_are_each_document_s_figures_after_reviews(demo_store: Store,
+                                                                                    databases: Databases):
+    store = databases.copy(demo_store, "figures-in")
+    figures = queries.quantities(store)
+    docs = sorted({f.doc for f in figures})[:3]
+    add_review(store, next(f.id for f in figures if f.doc == docs[0]), "reject")
+    add_review(store, next(f.id for f in figures if f.doc == docs[1]), "correct", {"value": 7.0})
+    wanted = in_order([f for doc in docs for f in queries.quantities(store, doc=doc)])
+    assert 7.0 in {f.value for f in wanted}
+    assert figures_in(store, docs) == wanted

@@ -76,10 +76,13 @@ class Fts5:
                             {"match": match}).scalar() or 0
 
     def top(self, conn: Connection, match: str, limit: int) -> list[SentenceHit]:
+        # The best hits are chosen in the index alone, then read with their sentences and documents: joined
+        # first, every match (tens of thousands for common words) would be read before the sort.
         rows = conn.execute(text(
-            f"SELECT {HIT_COLUMNS}, -bm25({self.TABLE}) AS score FROM {self.TABLE} "
-            f"JOIN sentences s ON s.id = {self.TABLE}.rowid JOIN documents d ON d.id = s.document_id "
-            f"WHERE {self.TABLE} MATCH :match ORDER BY bm25({self.TABLE}), s.id LIMIT :limit"),
+            f"SELECT {HIT_COLUMNS}, -hit.rank AS score FROM (SELECT rowid AS id, bm25({self.TABLE}) AS rank "
+            f"FROM {self.TABLE} WHERE {self.TABLE} MATCH :match ORDER BY bm25({self.TABLE}), rowid LIMIT :limit) "
+            "AS hit JOIN sentences s ON s.id = hit.id JOIN documents d ON d.id = s.document_id "
+            "ORDER BY hit.rank, hit.id"),
             {"match": match, "limit": limit})
         return [SentenceHit(**row._mapping) for row in rows]
 

@@ -7,6 +7,7 @@ their reviews applied, filtered on their values after review, and merged in docu
 from __future__ import annotations
 
 import heapq
+from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Generic, TypeVar
@@ -32,6 +33,16 @@ def figure_page(store: Store, doc: str | None = None, unit: str | None = None, l
                 offset: int = 0) -> RecordPage[QuantityRow]:
     """Figures of one document and unit (either optional) in document order, after reviews."""
     return _page(store, schema.quantities, QuantityRow, {"doc": doc, "unit": unit}, limit, offset)
+
+
+def figures_in(store: Store, docs: Collection[str]) -> list[QuantityRow]:
+    """The figures of the documents named, after reviews, in document order: one query for them all."""
+    Q = schema.quantities
+    corrected = [row for row in reviewed_records(store, Q, QuantityRow) if row.doc in docs]
+    machine = record_select(Q, QuantityRow).where(~reviewed(Q), D.c.name.in_(sorted(docs)))
+    with store.connect() as conn:
+        rows = [QuantityRow(**r._mapping) for r in conn.execute(machine)]
+    return sorted([*rows, *corrected], key=document_order)
 
 
 def claim_page(store: Store, doc: str | None = None, kind: str | None = None, limit: int | None = None,

@@ -156,6 +156,8 @@ quantities = Table(
     Column("indicator", Text, nullable=False, server_default=""),  # measures.indicator_key; "" without a measure
     Index("ix_quantities_document", "document_id"),
     Index("ix_quantities_indicator", "indicator", "date"),
+    # Covers what the indicators listing counts per key (points, first and last date, documents, wordings).
+    Index("ix_quantities_series", "indicator", "date", "document_id", "measure", "id"),
 )
 
 claims = Table(
