@@ -17,7 +17,7 @@ from sqlalchemy import Select, Table, func, select
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.event_listing import code_point_order
-from dyadwatch.store.reviews import apply_reviews, latest_reviews, reviewed
+from dyadwatch.store.reviews import apply_reviews, chunks, latest_reviews, reviewed
 from dyadwatch.store.rows import ClaimRow, D, QuantityRow, record_select
 
 Row = TypeVar("Row", QuantityRow, ClaimRow)
@@ -36,12 +36,13 @@ def figure_page(store: Store, doc: str | None = None, unit: str | None = None, l
 
 
 def figures_in(store: Store, docs: Collection[str]) -> list[QuantityRow]:
-    """The figures of the documents named, after reviews, in document order: one query for them all."""
+    """The figures of the documents named, after reviews, in document order: one query for many documents."""
     Q = schema.quantities
     corrected = [row for row in reviewed_records(store, Q, QuantityRow) if row.doc in docs]
-    machine = record_select(Q, QuantityRow).where(~reviewed(Q), D.c.name.in_(sorted(docs)))
+    machine = record_select(Q, QuantityRow).where(~reviewed(Q))
     with store.connect() as conn:
-        rows = [QuantityRow(**r._mapping) for r in conn.execute(machine)]
+        rows = [QuantityRow(**r._mapping) for chunk in chunks(sorted(docs))
+                for r in conn.execute(machine.where(D.c.name.in_(chunk)))]
     return sorted([*rows, *corrected], key=document_order)
 
 
