@@ -155,8 +155,8 @@ quantities = Table(
     Column("date", String(10)),
     Column("indicator", Text, nullable=False, server_default=""),  # measures.indicator_key; "" without a measure
     Index("ix_quantities_document", "document_id"),
-    Index("ix_quantities_indicator", "indicator", "date"),
-    # Covers what the indicators listing counts per key (points, first and last date, documents, wordings).
+    # An indicator's figures by date; covers what the indicators listing counts per key (points, first and last
+    # date, documents, wordings).
     Index("ix_quantities_series", "indicator", "date", "document_id", "measure", "id"),
 )
 

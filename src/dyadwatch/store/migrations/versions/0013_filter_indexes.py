@@ -2,7 +2,8 @@
 sub-actors, read by SQLite as a range of codes) reads the actor's rows instead of every row; and of the events by
 domain, covering what the listings count, so that a listing filtered by domain counts and facets that domain's
 events instead of scanning the whole listing index (led by the type); and of the figures by indicator, covering
-what the indicators listing counts per key.
+what the indicators listing counts per key, which replaces the index of the figures by (indicator, date), its
+prefix.
 
 Revision ID: 0013
 Revises: 0012
@@ -20,6 +21,7 @@ depends_on = None
 
 NEW_INDEXES = {"ix_events_source", "ix_events_target", "ix_events_domain", "ix_stories_source", "ix_stories_target",
                "ix_quantities_series"}
+REPLACED = "ix_quantities_indicator"
 
 
 def upgrade() -> None:
@@ -29,4 +31,5 @@ def upgrade() -> None:
         for index in table.indexes:
             if index.name in NEW_INDEXES and index.name not in stored:
                 index.create(conn)
-
+        if table is schema.quantities and REPLACED in stored:
+            op.drop_index(REPLACED, table_name=table.name)
