@@ -135,8 +135,10 @@ events = Table(
     Index("ix_events_document", "document_id", "start"),  # and the events of a sentence, by their start
     Index("ix_events_date", "date"),
     Index("ix_events_confidence", "confidence"),  # the review queue: least certain first
-    Index("ix_events_source", "source", "date"),  # an actor's events (event_listing.of_actor), latest first
-    Index("ix_events_target", "target", "date"),
+    # An actor's events (event_listing.of_actor), latest first. On PostgreSQL the codes are indexed by code point
+    # (text_pattern_ops), so that a sub-actor's LIKE 'X-%' reads the index whatever the database's locale.
+    Index("ix_events_source", "source", "date", postgresql_ops={"source": "text_pattern_ops"}),
+    Index("ix_events_target", "target", "date", postgresql_ops={"target": "text_pattern_ops"}),
     # Covers what the listings' counts and facets read, so that they scan an index instead of the wide rows.
     Index("ix_events_listing", "type", "domain", "date", "source", "target", "document_id", "confidence", "intensity",
           "negated", "id"),
@@ -201,8 +203,8 @@ stories = Table(
     Column("report_count", Integer),
     Column("earliest", Text),
     Index("ix_stories_rank", "source_count", "report_count"),
-    Index("ix_stories_source", "source"),  # an actor's stories (event_listing.of_actor)
-    Index("ix_stories_target", "target"),
+    Index("ix_stories_source", "source", postgresql_ops={"source": "text_pattern_ops"}),  # as the events'
+    Index("ix_stories_target", "target", postgresql_ops={"target": "text_pattern_ops"}),
 )
 
 # One row per event that tells a story, with its values after reviews, so that stories are read without
