@@ -650,19 +650,19 @@ def _records_within(store: Store, citations: Sequence[Citation]) -> tuple[list[q
                                                                           list[queries.QuantityRow]]:
     """Events and figures whose evidence overlaps a cited sentence, in the order of the citations."""
     docs = tuple(dict.fromkeys(c.doc for c in citations))
-
-    def cited(record: queries.EventRow | queries.QuantityRow) -> bool:
-        return any(c.doc == record.doc and _overlaps(record.start, record.end, c) for c in citations)
-
-    events = [e for e in queries.events(store, queries.EventFilter(docs=docs)) if cited(e)]
-    figures = [q for q in figures_in(store, docs) if cited(q)]
     rank = {(c.doc, c.start): number for number, c in enumerate(citations)}
 
-    def citation_rank(record: queries.EventRow | queries.QuantityRow) -> tuple[int, int]:
-        holder = next(c for c in citations if c.doc == record.doc and _overlaps(record.start, record.end, c))
-        return rank[(holder.doc, holder.start)], record.start
+    def citation_rank(record: queries.EventRow | queries.QuantityRow) -> tuple[int, int] | None:
+        """The place of the first citation the record's evidence overlaps, and its own; None if it overlaps none."""
+        holder = next((c for c in citations if c.doc == record.doc and _overlaps(record.start, record.end, c)), None)
+        return None if holder is None else (rank[(holder.doc, holder.start)], record.start)
 
-    return sorted(events, key=citation_rank), sorted(figures, key=citation_rank)
+    def cited_in_order(records: Sequence[Any]) -> list[Any]:
+        ranked = [(place, record) for record in records if (place := citation_rank(record)) is not None]
+        return [record for _, record in sorted(ranked, key=lambda item: item[0])]
+
+    return (cited_in_order(queries.events(store, queries.EventFilter(docs=docs))),
+            cited_in_order(figures_in(store, docs)))
 
 
 def _overlaps(start: int, end: int, citation: Citation) -> bool:

@@ -177,7 +177,7 @@ def stories_at_threshold(store: Store, min_confidence: float | None) -> tuple[li
 
 
 def told_again_among(store: Store, min_confidence: float | None, among: Collection[str] | None = None
-               ) -> tuple[list[str], list[Story]]:
+                     ) -> tuple[list[str], list[Story]]:
     """Of the stored stories (of those `among`, which a view read after bringing them up to date: each story is
     told again on its own), the ids of those with events below the threshold, and what is left of them told
     again without those events."""

@@ -166,10 +166,10 @@ def _counted_facets(store: Store, where: EventFilter, fields: tuple[str, ...]) -
 
 
 def _per_document(conn: Any, base: Any) -> dict[str, int]:
-    """Rows of a subquery per document name. Grouped by the document's number, then named: grouped by the bare
+    """Rows of a subquery per document name, grouped by the document's number and then named. Grouped by the bare
     column, SQLite walks the document index to skip the sort and reads every event's row for the filter instead
-    of the filtered covering index; joined to the documents before grouping, it reads the documents first (one
-    domain at 10,000 documents: 104 ms either way, 31 ms so)."""
+    of the filtered covering index; joined to the documents before grouping, it reads the documents first. One
+    domain at 10,000 documents: 31 ms so, 120 ms joined first, 104 ms grouped here and named in Python."""
     number = (base.c.document_id + 0).label("number")
     grouped = select(number, func.count().label("n")).group_by(number).subquery()
     named = select(D.c.name, grouped.c.n).join_from(grouped, D, D.c.id == grouped.c.number)
