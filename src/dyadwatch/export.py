@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -84,13 +85,38 @@ def _write_csv(store: Store, out: Path, min_confidence: float | None) -> list[Pa
     return written
 
 
-def csv_text(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+def csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str], header: bool = True) -> str:
     """Rows as CSV with a header of `columns` (fields of a row outside them are left out)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def csv_chunks(rows: Iterable[dict[str, Any]], columns: Sequence[str], size: int = 1000) -> Iterator[str]:
+    """The CSV of `rows` (see csv_text) in pieces of `size` rows, the header first: for a streamed download."""
+    yield csv_text([], columns)
+    for batch in batched(rows, size):
+        yield csv_text(batch, columns, header=False)
+
+
+def batched(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Lists of `size` rows (the last may be shorter); itertools.batched needs Python 3.12."""
+    rows = iter(rows)
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def json_chunks(rows: Iterable[dict[str, Any]], size: int = 1000) -> Iterator[str]:
+    """A JSON array of `rows` in pieces of `size` rows: for a streamed download."""
+    yield "["
+    separator = ""
+    for batch in batched(rows, size):
+        yield separator + ",".join(json.dumps(row, ensure_ascii=False) for row in batch)
+        separator = ","
+    yield "]"
 
 
 def _write_parquet(store: Store, out: Path, min_confidence: float | None) -> list[Path]:

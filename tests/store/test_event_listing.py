@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from dyadwatch.analysis.trends import Dated, event_trend, index_of
-from dyadwatch.store import queries, schema
+from dyadwatch.store import event_listing, queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.event_listing import (
     DirectionCount,
@@ -25,6 +25,7 @@ from dyadwatch.store.event_listing import (
     period_pair_counts,
     record_totals,
     records_per_document,
+    stream_events,
 )
 from dyadwatch.store.reviews import add_review, apply_reviews, latest_reviews
 from dyadwatch.store.rows import EventFilter, EventRow, event_matches, record_select
@@ -73,9 +74,12 @@ def expected(store: Store, where: EventFilter) -> list[EventRow]:
 
 
 @pytest.mark.parametrize("where", FILTERS)
-def test_every_page_the_count_and_the_facets_match_a_recomputation_in_python(reviewed: Store, where: EventFilter):
+def test_every_page_the_count_and_the_facets_match_a_recomputation_in_python(reviewed: Store, where: EventFilter,
+                                                                            monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(event_listing, "STREAMED_ROWS", 3)  # a streamed listing read in several fetches
     wanted = expected(reviewed, where)
     assert [e.id for e in list_events(reviewed, where)] == [e.id for e in wanted]
+    assert [e.id for e in stream_events(reviewed, replace(where, limit=2))] == [e.id for e in wanted]
     assert count_events(reviewed, where) == len(wanted)
     for offset in (0, 3, len(wanted) - 1):
         page = list_events(reviewed, replace(where, limit=4), max(offset, 0))

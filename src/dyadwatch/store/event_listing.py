@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
@@ -38,6 +38,7 @@ from dyadwatch.store.tallies import Tally
 E = schema.events
 FACET_FIELDS = ("type", "domain", "actor", "doc", "year")
 TALLIED_DOCUMENTS = 100  # the documents an unfiltered listing's document facet holds: those with the most events
+STREAMED_ROWS = 1000  # rows fetched at a time by a streamed listing
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,24 @@ def facet_counts(store: Store, where: EventFilter, fields: tuple[str, ...] = FAC
     return _facets(store, where, reviewed_events(store, where), fields)
 
 
+def stream_events(store: Store, where: EventFilter = EVERY_EVENT) -> Iterator[EventRow]:
+    """Every event the filter selects (its limit aside), in the listing's order, read from the database as they
+    are taken: a download of a large database holds one batch of rows at a time, not the whole table. The
+    connection stays open until the iterator is used up or closed."""
+    reviewed = sorted(reviewed_events(store, where), key=order_key)
+    with store.connect() as conn:
+        rows = conn.execution_options(yield_per=STREAMED_ROWS).execute(_in_order(store, _unreviewed(where)))
+        yield from heapq.merge((EventRow(**row._mapping) for row in rows), reviewed, key=order_key)
+
+
+def _in_order(store: Store, query: Select) -> Select:
+    """The listing's order, as `order_key` gives it: undated last, then by date, document, place and id."""
+    return query.order_by(E.c.date.is_(None), E.c.date, code_point_order(store, D.c.name), E.c.start, E.c.id)
+
+
 def _page(store: Store, where: EventFilter, offset: int, reviewed: list[EventRow]) -> list[EventRow]:
     wanted = None if where.limit is None else offset + where.limit
-    query = _unreviewed(where).order_by(E.c.date.is_(None), E.c.date, code_point_order(store, D.c.name), E.c.start,
-                                        E.c.id)
+    query = _in_order(store, _unreviewed(where))
     with store.connect() as conn:
         if wanted is not None:
             cutoff = _date_cutoff(conn, where, wanted)

@@ -10,13 +10,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from dyadwatch.analysis.forecasts import forecast_page
 from dyadwatch.analysis.sources import DOCUMENTS_LISTED, publisher_profiles, source_profiles
 from dyadwatch.analysis.trends import PERIOD_LENGTH, event_trend
 from dyadwatch.errors import DyadwatchError
-from dyadwatch.export import csv_text
+from dyadwatch.export import csv_chunks, json_chunks
 from dyadwatch.measures import normalise_unit
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
 from dyadwatch.reconcile.agreement_register import LATEST_LISTED, agreement_entry, agreement_page
@@ -34,6 +34,7 @@ from dyadwatch.store.event_listing import (
     period_pair_counts,
     record_totals,
     records_per_document,
+    stream_events,
 )
 from dyadwatch.store.queries import EventFilter, EventRow
 from dyadwatch.store.record_listing import claim_page, figure_page
@@ -120,11 +121,12 @@ def timeline_download(web: Context, format: Annotated[str, Query(pattern="^(csv|
                       since: Text = None, until: Text = None, min_confidence: Confidence = None) -> Response:
     """Every event of the filtered timeline (not only the page shown), as CSV or JSON."""
     _, where = _event_filter(type, domain, actor, doc, since, until, min_confidence)
-    rows = [event.as_dict() for event in queries.events(web.store, where)]
+    rows = (event.as_dict() for event in stream_events(web.store, where))
     disposition = {"Content-Disposition": f'attachment; filename="events.{format}"'}
     if format == "json":
-        return JSONResponse(rows, headers=disposition)
-    return Response(csv_text(rows, EVENT_COLUMNS), media_type="text/csv; charset=utf-8", headers=disposition)
+        return StreamingResponse(json_chunks(rows), media_type="application/json", headers=disposition)
+    return StreamingResponse(csv_chunks(rows, EVENT_COLUMNS), media_type="text/csv; charset=utf-8",
+                             headers=disposition)
 
 
 def _event_filter(type: str | None, domain: str | None, actor: str | None, doc: str | None, since: str | None,
