@@ -4,7 +4,7 @@ events, read the same way in SQL (event_listing.py) and in Python."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -16,8 +16,16 @@ from dyadwatch.store import schema
 D = schema.documents
 
 
+class FlatRow:
+    """A record whose fields all hold plain values (text, numbers, None): its dict is a copy of its attributes,
+    in field order. dataclasses.asdict would copy every value deeply, most of the time of a large download."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
 @dataclass(frozen=True)
-class EventRow:
+class EventRow(FlatRow):
     id: str
     doc: str
     doc_date: str | None
@@ -51,12 +59,9 @@ class EventRow:
             return None
         return (self.date_begin or first_day(self.date), self.date_end or last_day(self.date))
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class QuantityRow:
+class QuantityRow(FlatRow):
     id: str
     doc: str
     doc_date: str | None
@@ -70,12 +75,9 @@ class QuantityRow:
     quote: str
     review: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class ClaimRow:
+class ClaimRow(FlatRow):
     id: str
     doc: str
     doc_date: str | None
@@ -88,12 +90,9 @@ class ClaimRow:
     review: str = ""
     status: str = ""  # an analyst's status of a forecast (open, due, fulfilled, ...), set by a review
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class DocumentRow:
+class DocumentRow(FlatRow):
     id: int
     name: str
     path: str
@@ -105,9 +104,6 @@ class DocumentRow:
     date_inferred: bool
     language: str
     review: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
