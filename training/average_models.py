@@ -33,7 +33,8 @@ from train_event_coder import (  # noqa: E402
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer  # noqa: E402
 
-RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot")  # as train_event_coder.py saves it
+# as train_event_coder.py saves it
+RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles")
 SAME_RUN = ("paths", "folders", *RECIPE)
 
 
@@ -64,11 +65,13 @@ def main() -> None:
     folders = [Path(folder) for folder in saved[0]["folders"]]
     _, dev_set = training_data(folders, saved[0]["swaps"], saved[0]["seed"])
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), saved[0]["paths"])
-    net = EventCoderNet(str(base_model()), len(batcher.paths), saved[0]["own_country_slot"])
+    net = EventCoderNet(str(base_model()), len(batcher.paths), saved[0]["own_country_slot"],
+                        bool(saved[0].get("marked_roles")))
     net.load_state_dict(averaged(saved))
     net.eval()
     print(f"average of {len(saved)}: dev {dev_score(net, batcher, dev_set)}", flush=True)
-    finish(net, batcher, dev_set, folders, args.out, {**{key: saved[0][key] for key in RECIPE}, "averaged": len(saved)})
+    recipe = {key: saved[0].get(key) for key in RECIPE}
+    finish(net, batcher, dev_set, folders, args.out, {**recipe, "averaged": len(saved)})
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 from transformers import AutoModel
@@ -14,8 +16,16 @@ HIDDEN = 256
 PATH_DIM = 32
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """The encoder's output for a batch of padded windows; for --marked-roles also its last layer's input."""
+
+    last: torch.Tensor
+    before_top: torch.Tensor | None
+
+
 class EventCoderNet(nn.Module):
-    def __init__(self, encoder: str, paths: int, own_country: bool = False) -> None:
+    def __init__(self, encoder: str, paths: int, own_country: bool = False, marked_roles: bool = False) -> None:
         super().__init__()
         self.encoder = AutoModel.from_pretrained(encoder)
         width = self.encoder.config.hidden_size
@@ -29,12 +39,36 @@ class EventCoderNet(nn.Module):
         self.no_target = nn.Linear(width + labels, 1)
         # a domestic act: the target is another actor of the source's country (train_event_coder.py --own-country)
         self.own_country = nn.Linear(width + labels, 1) if own_country else None
+        # roles read from the encoder's last layer run again with this vector added to the trigger's pieces, so
+        # that the candidates' vectors are read in the light of the act they may take part in (--marked-roles)
+        self.marker = nn.Parameter(torch.randn(width) * 0.02) if marked_roles else None
+
+    def encode(self, ids: torch.Tensor, mask: torch.Tensor) -> Encoded:
+        output = self.encoder(input_ids=ids, attention_mask=mask, output_hidden_states=self.marker is not None)
+        before_top = output.hidden_states[-2] if self.marker is not None else None
+        return Encoded(output.last_hidden_state, before_top)
 
     def token_vectors(self, ids: torch.Tensor, mask: torch.Tensor, pooling: list[torch.Tensor],
-                      rows: list[list[int]]) -> list[torch.Tensor]:
+                      rows: list[list[int]], encoded: Encoded | None = None) -> list[torch.Tensor]:
         """Per sentence, (tokens, width): pooled word-piece vectors of the sentence's windows."""
-        hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+        hidden = (encoded or self.encode(ids, mask)).last
         return [sum(pooling[k] @ hidden[k, :pooling[k].shape[1]] for k in windows) for windows in rows]
+
+    def marked_vectors(self, encoded: Encoded, pooling: list[torch.Tensor], windows: list[int], token: int
+                       ) -> torch.Tensor:
+        """(tokens, width) of one sentence, its last layer run again with the marker on the pieces of `token`
+        (an index into the encoder's tokens: the prefix's names, then the sentence's). A window's pooling has
+        one column per piece of it, so cutting the batch's padding off leaves nothing to mask."""
+        total = None
+        for k in windows:
+            width = pooling[k].shape[1]
+            on_trigger = (pooling[k][token] > 0).to(encoded.before_top.dtype)
+            hidden = encoded.before_top[k:k + 1, :width] + on_trigger[None, :, None] * self.marker
+            top = self.encoder.encoder.layer[-1](hidden)
+            top = top[0] if isinstance(top, tuple) else top
+            pooled = pooling[k] @ top[0]
+            total = pooled if total is None else total + pooled
+        return total
 
     def read_triggers(self, vectors: torch.Tensor, features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         hidden = self.trigger[1](self.trigger[0](torch.cat([vectors, features], dim=1)))

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,7 @@ sys.path.insert(0, str(HERE))
 
 from augment import swapped_copies  # noqa: E402
 from dataset import Alignment, Example, Role, folder_examples  # noqa: E402
-from event_coder_net import EventCoderNet  # noqa: E402
+from event_coder_net import Encoded, EventCoderNet  # noqa: E402
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer, pieces  # noqa: E402
 from dyadwatch.nlp.coder.heads import LABELS  # noqa: E402
@@ -149,12 +150,39 @@ def candidate_vectors(vectors: torch.Tensor, names: torch.Tensor, example: Examp
     return torch.stack(rows)
 
 
-def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example]) -> torch.Tensor:
+def role_inputs(net: EventCoderNet, sentence: SentenceReading, role: Role, example: Example
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The trigger's vector and the candidates' vectors the role head reads: the sentence's own, or for a model
+    with the marker those of the last layer run again with the trigger marked."""
+    encoded = sentence.vectors
+    if net.marker is not None:
+        encoded = net.marked_vectors(sentence.encoded, sentence.pooling, sentence.windows,
+                                     example.prefix_count + role.trigger)
+    names, vectors = encoded[:example.prefix_count], encoded[example.prefix_count:]
+    return vectors[role.trigger], candidate_vectors(vectors, names, example)
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    """One sentence of an encoded batch: its token vectors and what the marked pass needs."""
+
+    vectors: torch.Tensor
+    encoded: Encoded
+    pooling: list[torch.Tensor]
+    windows: list[int]
+
+
+def read_batch(net: EventCoderNet, batcher: Batcher, examples: list[Example]) -> list[SentenceReading]:
     ids, mask, pooling, rows = batcher.encode(examples)
-    all_vectors = net.token_vectors(ids, mask, pooling, rows)
+    encoded = net.encode(ids, mask)
+    vectors = net.token_vectors(ids, mask, pooling, rows, encoded)
+    return [SentenceReading(v, encoded, pooling, windows) for v, windows in zip(vectors, rows, strict=True)]
+
+
+def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example]) -> torch.Tensor:
     total = torch.zeros(())
-    for example, encoded in zip(examples, all_vectors, strict=True):
-        names, vectors = encoded[:example.prefix_count], encoded[example.prefix_count:]
+    for example, sentence in zip(examples, read_batch(net, batcher, examples), strict=True):
+        vectors = sentence.vectors[example.prefix_count:]
         features = torch.from_numpy(example.features)
         logits, negation = net.read_triggers(vectors, features)
         eligible = torch.from_numpy(example.eligible)
@@ -166,9 +194,9 @@ def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example]) ->
                 negation[known], torch.from_numpy(example.negated)[known], reduction="sum")
         if not example.roles or not example.candidate_spans:
             continue
-        candidates = candidate_vectors(vectors, names, example)
         for role in example.roles:
-            source, target = net.read_roles(vectors[role.trigger], role.label, candidates,
+            trigger, candidates = role_inputs(net, sentence, role, example)
+            source, target = net.read_roles(trigger, role.label, candidates,
                                             torch.from_numpy(role.pair_features), batcher.path_ids(role.paths))
             if role.sources:
                 total = total - torch.logsumexp(source.log_softmax(0)[role.sources], 0)
@@ -243,9 +271,8 @@ def dev_score(net: EventCoderNet, batcher: Batcher, examples: list[Example], ver
     with torch.no_grad():
         for start in range(0, len(examples), 32):
             chunk = examples[start:start + 32]
-            ids, mask, pooling, rows = batcher.encode(chunk)
-            for example, encoded in zip(chunk, net.token_vectors(ids, mask, pooling, rows), strict=True):
-                names, vectors = encoded[:example.prefix_count], encoded[example.prefix_count:]
+            for example, sentence in zip(chunk, read_batch(net, batcher, chunk), strict=True):
+                vectors = sentence.vectors[example.prefix_count:]
                 logits, _ = net.read_triggers(vectors, torch.from_numpy(example.features))
                 guess = logits.argmax(1).numpy() * example.eligible
                 predicted += int((guess > 0).sum())
@@ -254,9 +281,9 @@ def dev_score(net: EventCoderNet, batcher: Batcher, examples: list[Example], ver
                 if not example.roles or not example.candidate_spans:
                     roles_all += len(example.roles)
                     continue
-                candidates = candidate_vectors(vectors, names, example)
                 for role in example.roles:
-                    source, target = net.read_roles(vectors[role.trigger], role.label, candidates,
+                    trigger, candidates = role_inputs(net, sentence, role, example)
+                    source, target = net.read_roles(trigger, role.label, candidates,
                                                     torch.from_numpy(role.pair_features), batcher.path_ids(role.paths))
                     roles_all += 1
                     right_type = guess[role.trigger] == role.label
@@ -382,16 +409,15 @@ def check_heads(net: EventCoderNet, batcher: Batcher, examples: list[Example], p
     heads = Heads(heads_weights(net), paths)
     example = next(e for e in examples if e.roles and e.candidate_spans)
     with torch.no_grad():
-        ids, mask, pooling, rows = batcher.encode([example])
-        encoded = net.token_vectors(ids, mask, pooling, rows)[0]
-        names, vectors = encoded[:example.prefix_count], encoded[example.prefix_count:]
+        sentence = read_batch(net, batcher, [example])[0]
+        vectors = sentence.vectors[example.prefix_count:]
         logits, negation = net.read_triggers(vectors, torch.from_numpy(example.features))
         role = example.roles[0]
-        candidates = candidate_vectors(vectors, names, example)
-        source, target = net.read_roles(vectors[role.trigger], role.label, candidates,
+        trigger, candidates = role_inputs(net, sentence, role, example)
+        source, target = net.read_roles(trigger, role.label, candidates,
                                         torch.from_numpy(role.pair_features), batcher.path_ids(role.paths))
     reading = heads.triggers(vectors.numpy(), example.features)
-    roles = heads.roles(vectors[role.trigger].numpy(), role.label, candidates.numpy(), role.pair_features, role.paths)
+    roles = heads.roles(trigger.numpy(), role.label, candidates.numpy(), role.pair_features, role.paths)
     for mine, theirs in ((reading.probabilities, logits.softmax(1)), (reading.negation, negation.sigmoid()),
                          (roles.source, source.softmax(0)), (roles.target, target.softmax(0))):
         assert np.allclose(mine, theirs.numpy(), atol=1e-4), "the NumPy heads differ from the trained module"
@@ -403,23 +429,47 @@ def export(net: EventCoderNet, paths: list[str], out: Path, meta: dict) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
 
+    marked = net.marker is not None
+
     class Encoder(torch.nn.Module):
         def __init__(self, encoder) -> None:
             super().__init__()
             self.encoder = encoder
 
         def forward(self, input_ids, attention_mask):
-            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            output = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=marked)
+            return (output.last_hidden_state, output.hidden_states[-2]) if marked else output.last_hidden_state
+
+    class TopLayer(torch.nn.Module):
+        def __init__(self, layer) -> None:
+            super().__init__()
+            self.layer = layer
+
+        def forward(self, hidden):
+            top = self.layer(hidden)
+            return top[0] if isinstance(top, tuple) else top
 
     dummy = torch.ones((2, 12), dtype=torch.long)
-    axes = {name: {0: "batch", 1: "pieces"} for name in ("input_ids", "attention_mask", "hidden")}
+    outputs = ["hidden", "before_top"] if marked else ["hidden"]
+    axes = {name: {0: "batch", 1: "pieces"} for name in ("input_ids", "attention_mask", *outputs)}
     with tempfile.TemporaryDirectory() as scratch:  # its own: runs training side by side must not share it
         full = Path(scratch) / "encoder-fp32.onnx"
         torch.onnx.export(Encoder(net.encoder).eval(), (dummy, dummy), str(full),
-                          input_names=["input_ids", "attention_mask"], output_names=["hidden"], opset_version=17,
+                          input_names=["input_ids", "attention_mask"], output_names=outputs, opset_version=17,
                           dynamo=False, dynamic_axes=axes)
         onnx.checker.check_model(str(full))
         quantize_dynamic(str(full), str(out / "encoder.onnx"), weight_type=QuantType.QInt8)
+        if marked:
+            top = Path(scratch) / "top-fp32.onnx"
+            width = net.encoder.config.hidden_size
+            top_axes = {name: {0: "batch", 1: "pieces"} for name in ("before_top", "hidden")}
+            torch.onnx.export(TopLayer(net.encoder.encoder.layer[-1]).eval(), (torch.zeros((1, 12, width)),),
+                              str(top), input_names=["before_top"], output_names=["hidden"], opset_version=17,
+                              dynamo=False, dynamic_axes=top_axes)
+            onnx.checker.check_model(str(top))
+            quantize_dynamic(str(top), str(out / "encoder_top.onnx"), weight_type=QuantType.QInt8)
+        else:
+            (out / "encoder_top.onnx").unlink(missing_ok=True)
     np.savez_compressed(out / "heads.npz", **heads_weights(net))
     shutil.copy(base_model() / "tokenizer.json", out / "tokenizer.json")
     if not (out / "dating.npz").exists():  # the date chooser is trained apart (train_dater.py): keep the current one
@@ -445,6 +495,8 @@ def main() -> None:
                         help="the encoder's peak learning rate (the heads learn at 1e-3)")
     parser.add_argument("--own-country", action="store_true",
                         help="give the role head an own-country target for domestic acts (README: tried, not shipped)")
+    parser.add_argument("--marked-roles", action="store_true",
+                        help="read the roles from the last layer run again with the trigger marked")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--save-state", type=Path, help="also write the trained float weights here (for averaging)")
     parser.add_argument("--tune-only", action="store_true",
@@ -459,11 +511,11 @@ def main() -> None:
     paths = path_vocabulary(train_set)
     tokenizer = load_tokenizer(base_model() / "tokenizer.json")
     batcher = Batcher(tokenizer, paths)
-    net = EventCoderNet(str(base_model()), len(paths), args.own_country)
+    net = EventCoderNet(str(base_model()), len(paths), args.own_country, args.marked_roles)
     order_seed = args.seed if args.order_seed is None else args.order_seed
     train(net, batcher, train_set, dev_set, args.epochs, args.batch, order_seed, args.encoder_lr)
     recipe = {"epochs": args.epochs, "seed": args.seed, "swaps": args.swaps, "encoder_lr": args.encoder_lr,
-              "own_country_slot": args.own_country}
+              "own_country_slot": args.own_country, "marked_roles": args.marked_roles}
     if args.save_state:
         torch.save({"state": net.state_dict(), "paths": paths, "folders": [str(f) for f in folders], **recipe},
                    args.save_state)

@@ -1,5 +1,7 @@
 """Word pieces to spaCy tokens: every word is read once, long sentences in windows."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -39,3 +41,27 @@ def test_a_long_sentence_is_read_in_windows_and_every_word_in_one(tokenizer, mon
     assert all(len(w.ids) <= 8 for w in windows)
     covered = sum((w.pooling.sum(axis=1) > 0).astype(int) for w in windows)
     assert covered.tolist() == [1] * len(spans_of(TEXT))
+
+
+IDENTITY_TOP = Path(__file__).with_name("data") / "top_identity.onnx"
+
+
+def test_the_marker_is_added_to_the_triggers_pieces_in_every_window():
+    """With a last layer that returns its input, reading again with the marker changes only the vector of
+    the marked token, by the marker, whichever window holds it."""
+    reader = encoder.OnnxEncoder(IDENTITY_TOP, MODEL_DIR / "tokenizer.json", top=IDENTITY_TOP)
+    rng = np.random.default_rng(3)
+    first = np.zeros((3, 5), dtype=np.float32)
+    first[0, 1] = first[1, 2] = first[1, 3] = 1.0  # token 0 is one piece, token 1 two; token 2 is in window two
+    first[1] /= 2
+    second = np.zeros((3, 3), dtype=np.float32)
+    second[2, 1] = 1.0
+    windows = tuple((rng.normal(size=(pooling.shape[1], 4)).astype(np.float32), pooling) for pooling in (first, second))
+    vectors = sum(pooling @ hidden for hidden, pooling in windows)
+    reading = encoder.SentenceEncoding(vectors, windows)
+    marker = np.array([1.0, -2.0, 0.5, 3.0], dtype=np.float32)
+    for token in range(3):
+        again = reader.marked(reading, token, marker)
+        expected = vectors.copy()
+        expected[token] += marker
+        assert np.allclose(again, expected, atol=1e-5)

@@ -77,33 +77,68 @@ def _pieces_of_tokens(offsets: Sequence[tuple[int, int]], token_spans: Sequence[
     return found
 
 
+@dataclass(frozen=True)
+class SentenceEncoding:
+    """One sentence read by the encoder: its tokens' vectors and, for a model whose roles are read with the
+    trigger marked, each window's input to the last layer with its pooling."""
+
+    vectors: np.ndarray  # (tokens, dim)
+    windows: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+
+
 class OnnxEncoder:
-    """The int8 ONNX encoder, run on one thread (faster than two on a shared two-core machine)."""
+    """The int8 ONNX encoder, run on one thread (faster than two on a shared two-core machine).
 
-    def __init__(self, model: Path, tokenizer: Path, threads: int = 1) -> None:
-        import onnxruntime
+    With `top` (the last layer on its own), the encoder also gives each window's input to its last layer, and
+    `marked` runs that layer again with a learned marker on one token's pieces."""
 
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    def __init__(self, model: Path, tokenizer: Path, threads: int = 1, top: Path | None = None) -> None:
+        self.session = _session(model, threads)
+        self.top = _session(top, threads) if top is not None else None
         self.tokenizer = load_tokenizer(tokenizer)
 
-    def token_vectors(self, sentences: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[np.ndarray]:
-        """One (tokens, dim) array per sentence, given each sentence's text and token offsets.
+    def encode(self, sentences: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[SentenceEncoding]:
+        """One encoding per sentence, given each sentence's text and token offsets.
 
         Each window is encoded on its own: the int8 encoder quantizes its activations with one scale per
         call, so a sentence batched with others would be read differently, and a document's events would
         depend on what else was ingested with it.
         """
-        vectors = []
+        found = []
         for text, spans in sentences:
-            total = None
+            total, windows = None, []
             for piece in pieces(self.tokenizer, text, spans):
                 ids = np.array([piece.ids], dtype=np.int64)
-                hidden = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
-                pooled = piece.pooling @ hidden
+                outputs = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+                pooled = piece.pooling @ outputs[0][0]
                 total = pooled if total is None else total + pooled
-            vectors.append(total)
-        return vectors
+                if self.top is not None:
+                    windows.append((outputs[1][0], piece.pooling))
+            found.append(SentenceEncoding(total, tuple(windows)))
+        return found
+
+    def token_vectors(self, sentences: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[np.ndarray]:
+        """One (tokens, dim) array per sentence."""
+        return [encoding.vectors for encoding in self.encode(sentences)]
+
+    def marked(self, encoding: SentenceEncoding, token: int, marker: np.ndarray) -> np.ndarray:
+        """(tokens, dim) of the sentence read again by the last layer with `marker` added to the pieces of
+        `token` (an index into the encoded tokens)."""
+        assert self.top is not None, "this encoder has no separate last layer"
+        total = None
+        for before_top, pooling in encoding.windows:
+            hidden = before_top + (pooling[token] > 0)[:, None].astype(np.float32) * marker
+            top = self.top.run(None, {"before_top": hidden[None].astype(np.float32)})[0][0]
+            pooled = pooling @ top
+            total = pooled if total is None else total + pooled
+        return total
+
+
+def _session(model: Path, threads: int):
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])

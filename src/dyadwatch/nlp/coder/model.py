@@ -12,7 +12,9 @@ probability that type, source and target are all right.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +29,7 @@ MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "event_coder"
 SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
 STATE_SECTORS = {"GOV", "MIL", "SEC"}  # data/GUIDE.md's sectors of the state
 OWN_COUNTRY = "own_country"  # the kind of a domestic act's target that the sentence does not name
+Marked = Callable[[int], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,11 @@ class EventDecoder:
         self.also = also  # a second source or target country this probable makes a second event
         self.own_country = own_country  # a domestic act needs its slot this probable
 
-    def decide(self, encoded: np.ndarray, item: SentenceInput) -> list[Decision]:
-        """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens."""
-        named = encoded[:len(item.prefix_spans)]
-        vectors = encoded[len(item.prefix_spans):]
-        reading = self.heads.triggers(vectors, item.features)
+    def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
+        """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
+        of a model trained with the trigger marked are read from `marked` (the vectors read again with the
+        trigger marked, by the index of the trigger among the encoded tokens)."""
+        reading = self.heads.triggers(encoded[len(item.prefix_spans):], item.features)
         acting = 1.0 - reading.probabilities[:, 0]
         decisions: list[Decision] = []
         if not item.candidates:
@@ -77,7 +80,8 @@ class EventDecoder:
         for token in np.flatnonzero(chosen):
             typed = item.dictionary.get(int(token))
             label = LABELS.index(typed) if typed else int(np.argmax(reading.probabilities[token, 1:])) + 1
-            roles = self._roles(vectors, named, item, int(token), label)
+            read = encoded if marked is None else marked(len(item.prefix_spans) + int(token))
+            roles = self._roles(read[len(item.prefix_spans):], read[:len(item.prefix_spans)], item, int(token), label)
             source, target, p_source, p_target = best_pair(item.candidates, roles, self.own_country)
             if source is None:
                 continue
@@ -110,12 +114,17 @@ class EventModel:
         calibration = Calibration(tuple(meta["calibration"]["weights"]), meta["calibration"]["bias"])
         self.decoder = EventDecoder(Heads(weights, meta["paths"]), meta["threshold"], calibration,
                                     meta.get("also", 1.0), meta.get("own_country", 0.0))
-        self.encoder = OnnxEncoder(folder / "encoder.onnx", folder / "tokenizer.json")
+        top = folder / "encoder_top.onnx"
+        self.encoder = OnnxEncoder(folder / "encoder.onnx", folder / "tokenizer.json",
+                                   top=top if meta.get("marked_roles") else None)
         self.meta = meta
 
     def decide(self, items: list[SentenceInput]) -> list[list[Decision]]:
-        vectors = self.encoder.token_vectors([(item.encoder_text, item.encoder_spans) for item in items])
-        return [self.decoder.decide(v, item) for v, item in zip(vectors, items, strict=True)]
+        encodings = self.encoder.encode([(item.encoder_text, item.encoder_spans) for item in items])
+        marker = self.decoder.heads.w.get("marker")
+        return [self.decoder.decide(e.vectors, item, None if marker is None else partial(self.encoder.marked, e,
+                                                                                          marker=marker))
+                for e, item in zip(encodings, items, strict=True)]
 
 
 def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: float = 0.0
