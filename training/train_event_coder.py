@@ -150,6 +150,16 @@ def candidate_vectors(vectors: torch.Tensor, names: torch.Tensor, example: Examp
     return torch.stack(rows)
 
 
+@dataclass(frozen=True)
+class SentenceReading:
+    """One sentence of an encoded batch: its token vectors and what the marked pass needs."""
+
+    vectors: torch.Tensor
+    encoded: Encoded
+    pooling: list[torch.Tensor]
+    windows: list[int]
+
+
 def role_inputs(net: EventCoderNet, sentence: SentenceReading, role: Role, example: Example
                 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The trigger's vector and the candidates' vectors the role head reads: the sentence's own, or for a model
@@ -160,16 +170,6 @@ def role_inputs(net: EventCoderNet, sentence: SentenceReading, role: Role, examp
                                      example.prefix_count + role.trigger)
     names, vectors = encoded[:example.prefix_count], encoded[example.prefix_count:]
     return vectors[role.trigger], candidate_vectors(vectors, names, example)
-
-
-@dataclass(frozen=True)
-class SentenceReading:
-    """One sentence of an encoded batch: its token vectors and what the marked pass needs."""
-
-    vectors: torch.Tensor
-    encoded: Encoded
-    pooling: list[torch.Tensor]
-    windows: list[int]
 
 
 def read_batch(net: EventCoderNet, batcher: Batcher, examples: list[Example]) -> list[SentenceReading]:
@@ -428,7 +428,6 @@ def export(net: EventCoderNet, paths: list[str], out: Path, meta: dict) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     out.mkdir(parents=True, exist_ok=True)
-
     marked = net.marker is not None
 
     class Encoder(torch.nn.Module):

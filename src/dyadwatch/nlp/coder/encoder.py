@@ -117,10 +117,6 @@ class OnnxEncoder:
             found.append(SentenceEncoding(total, tuple(windows)))
         return found
 
-    def token_vectors(self, sentences: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[np.ndarray]:
-        """One (tokens, dim) array per sentence."""
-        return [encoding.vectors for encoding in self.encode(sentences)]
-
     def marked(self, encoding: SentenceEncoding, token: int, marker: np.ndarray) -> np.ndarray:
         """(tokens, dim) of the sentence read again by the last layer with `marker` added to the pieces of
         `token` (an index into the encoded tokens)."""

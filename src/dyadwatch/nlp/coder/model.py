@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from dyadwatch.nlp.coder.candidates import Candidate
-from dyadwatch.nlp.coder.encoder import OnnxEncoder
+from dyadwatch.nlp.coder.encoder import OnnxEncoder, SentenceEncoding
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
 from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading
 from dyadwatch.nlp.coder.inputs import SentenceInput
@@ -121,10 +121,13 @@ class EventModel:
 
     def decide(self, items: list[SentenceInput]) -> list[list[Decision]]:
         encodings = self.encoder.encode([(item.encoder_text, item.encoder_spans) for item in items])
+        return [self.decoder.decide(encoding.vectors, item, self._marked(encoding))
+                for encoding, item in zip(encodings, items, strict=True)]
+
+    def _marked(self, encoding: SentenceEncoding) -> Marked | None:
+        """For a model trained with the trigger marked, how a sentence is read again for one trigger."""
         marker = self.decoder.heads.w.get("marker")
-        return [self.decoder.decide(e.vectors, item, None if marker is None else partial(self.encoder.marked, e,
-                                                                                          marker=marker))
-                for e, item in zip(encodings, items, strict=True)]
+        return None if marker is None else partial(self.encoder.marked, encoding, marker=marker)
 
 
 def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: float = 0.0
