@@ -48,6 +48,20 @@ def _texts(folder: str) -> list[str]:
     return [read_document(p).text for p in sorted(Path(folder).iterdir()) if p.is_file()]
 
 
+def processor() -> str:
+    """The processor's name and the vector instructions the int8 encoder's speed depends on (Linux)."""
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return "unknown"
+    fields = {key.strip(): value.strip() for key, value in (line.split(":", 1) for line in info.splitlines()
+                                                            if ":" in line)}
+    name = fields.get("model name") or "unknown"
+    flags = set(fields.get("flags", "").split())
+    wanted = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
+    return f"{name}; " + (", ".join(f for f in wanted if f in flags) or "none of " + ", ".join(wanted))
+
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -72,6 +86,7 @@ def main() -> None:
     with context.Pool(1) as pool:
         rules_seconds, _ = pool.apply(full_pipeline, (str(args.docs), args.repeat, True))
     print(f"documents in {args.docs}: {len(list(args.docs.iterdir()))}, words {words}")
+    print(f"processor: {processor()}")
     print(f"bare spaCy parse:                  {words / bare_seconds:8.0f} words/s   peak RSS {bare_peak:6.0f} MB")
     print(f"full dyadwatch pipeline:           {words / full_seconds:8.0f} words/s   peak RSS {full_peak:6.0f} MB")
     print(f"  of which the learned event coder: {full_seconds - rules_seconds:6.2f} s of {full_seconds:.2f} s")
