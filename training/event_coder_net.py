@@ -48,11 +48,10 @@ class EventCoderNet(nn.Module):
         before_top = output.hidden_states[-2] if self.marker is not None else None
         return Encoded(output.last_hidden_state, before_top)
 
-    def token_vectors(self, ids: torch.Tensor, mask: torch.Tensor, pooling: list[torch.Tensor],
-                      rows: list[list[int]], encoded: Encoded | None = None) -> list[torch.Tensor]:
+    def token_vectors(self, encoded: Encoded, pooling: list[torch.Tensor], rows: list[list[int]]
+                      ) -> list[torch.Tensor]:
         """Per sentence, (tokens, width): pooled word-piece vectors of the sentence's windows."""
-        hidden = (encoded or self.encode(ids, mask)).last
-        return [sum(pooling[k] @ hidden[k, :pooling[k].shape[1]] for k in windows) for windows in rows]
+        return [sum(pooling[k] @ encoded.last[k, :pooling[k].shape[1]] for k in windows) for windows in rows]
 
     def marked_vectors(self, encoded: Encoded, pooling: list[torch.Tensor], windows: list[int], token: int
                        ) -> torch.Tensor:

@@ -175,7 +175,7 @@ def role_inputs(net: EventCoderNet, sentence: SentenceReading, role: Role, examp
 def read_batch(net: EventCoderNet, batcher: Batcher, examples: list[Example]) -> list[SentenceReading]:
     ids, mask, pooling, rows = batcher.encode(examples)
     encoded = net.encode(ids, mask)
-    vectors = net.token_vectors(ids, mask, pooling, rows, encoded)
+    vectors = net.token_vectors(encoded, pooling, rows)
     return [SentenceReading(v, encoded, pooling, windows) for v, windows in zip(vectors, rows, strict=True)]
 
 

@@ -114,9 +114,11 @@ class EventModel:
         calibration = Calibration(tuple(meta["calibration"]["weights"]), meta["calibration"]["bias"])
         self.decoder = EventDecoder(Heads(weights, meta["paths"]), meta["threshold"], calibration,
                                     meta.get("also", 1.0), meta.get("own_country", 0.0))
-        top = folder / "encoder_top.onnx"
-        self.encoder = OnnxEncoder(folder / "encoder.onnx", folder / "tokenizer.json",
-                                   top=top if meta.get("marked_roles") else None)
+        # a model trained with the trigger marked (train_event_coder.py --marked-roles) has the marker among its
+        # heads' weights and its encoder's last layer apart
+        self.marker = self.decoder.heads.w.get("marker")
+        top = folder / "encoder_top.onnx" if self.marker is not None else None
+        self.encoder = OnnxEncoder(folder / "encoder.onnx", folder / "tokenizer.json", top=top)
         self.meta = meta
 
     def decide(self, items: list[SentenceInput]) -> list[list[Decision]]:
@@ -126,8 +128,7 @@ class EventModel:
 
     def _marked(self, encoding: SentenceEncoding) -> Marked | None:
         """For a model trained with the trigger marked, how a sentence is read again for one trigger."""
-        marker = self.decoder.heads.w.get("marker")
-        return None if marker is None else partial(self.encoder.marked, encoding, marker=marker)
+        return None if self.marker is None else partial(self.encoder.marked, encoding, marker=self.marker)
 
 
 def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: float = 0.0
