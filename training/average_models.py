@@ -34,7 +34,7 @@ from train_event_coder import (  # noqa: E402
 from dyadwatch.nlp.coder.encoder import load_tokenizer  # noqa: E402
 
 # as train_event_coder.py saves it
-RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles")
+RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles", "encoder_layers")
 SAME_RUN = ("paths", "folders", *RECIPE)
 
 
@@ -66,7 +66,7 @@ def main() -> None:
     _, dev_set = training_data(folders, saved[0]["swaps"], saved[0]["seed"])
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), saved[0]["paths"])
     net = EventCoderNet(str(base_model()), len(batcher.paths), saved[0]["own_country_slot"],
-                        bool(saved[0].get("marked_roles")))
+                        bool(saved[0].get("marked_roles")), saved[0].get("encoder_layers"))
     net.load_state_dict(averaged(saved))
     net.eval()
     print(f"average of {len(saved)}: dev {dev_score(net, batcher, dev_set)}", flush=True)

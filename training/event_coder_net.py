@@ -25,9 +25,13 @@ class Encoded:
 
 
 class EventCoderNet(nn.Module):
-    def __init__(self, encoder: str, paths: int, own_country: bool = False, marked_roles: bool = False) -> None:
+    def __init__(self, encoder: str, paths: int, own_country: bool = False, marked_roles: bool = False,
+                 layers: int | None = None) -> None:
         super().__init__()
         self.encoder = AutoModel.from_pretrained(encoder)
+        if layers is not None:  # keep the lower layers only: a cheaper encoder (train_event_coder.py --layers)
+            self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
+            self.encoder.config.num_hidden_layers = layers
         width = self.encoder.config.hidden_size
         labels = len(LABELS)
         self.trigger = nn.Sequential(nn.Linear(width + TOKEN_FEATURES, HIDDEN), nn.GELU(approximate="tanh"),

@@ -496,6 +496,8 @@ def main() -> None:
                         help="give the role head an own-country target for domestic acts (README: tried, not shipped)")
     parser.add_argument("--marked-roles", action="store_true",
                         help="read the roles from the last layer run again with the trigger marked")
+    parser.add_argument("--layers", type=int,
+                        help="keep only the encoder's first LAYERS layers (default: all): a faster coder")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--save-state", type=Path, help="also write the trained float weights here (for averaging)")
     parser.add_argument("--tune-only", action="store_true",
@@ -510,11 +512,12 @@ def main() -> None:
     paths = path_vocabulary(train_set)
     tokenizer = load_tokenizer(base_model() / "tokenizer.json")
     batcher = Batcher(tokenizer, paths)
-    net = EventCoderNet(str(base_model()), len(paths), args.own_country, args.marked_roles)
+    net = EventCoderNet(str(base_model()), len(paths), args.own_country, args.marked_roles, args.layers)
     order_seed = args.seed if args.order_seed is None else args.order_seed
     train(net, batcher, train_set, dev_set, args.epochs, args.batch, order_seed, args.encoder_lr)
     recipe = {"epochs": args.epochs, "seed": args.seed, "swaps": args.swaps, "encoder_lr": args.encoder_lr,
-              "own_country_slot": args.own_country, "marked_roles": args.marked_roles}
+              "own_country_slot": args.own_country, "marked_roles": args.marked_roles,
+              "encoder_layers": net.encoder.config.num_hidden_layers}
     if args.save_state:
         torch.save({"state": net.state_dict(), "paths": paths, "folders": [str(f) for f in folders], **recipe},
                    args.save_state)
