@@ -17,12 +17,11 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Row, and_, func, insert, or_, select
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select
 
 from dyadwatch.analysis.forecast_words import MIN_SHARED, Vocabulary, shared_count, shares_enough
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
-from dyadwatch.store.event_listing import of_actor
 from dyadwatch.store.fulltext import FullText
 from dyadwatch.store.queries import ClaimRow
 from dyadwatch.store.reviews import chunks
@@ -165,21 +164,34 @@ def _row_of_terms(terms: Terms) -> dict[str, str | None]:
             "vocabulary": terms.vocabulary}
 
 
+# The stories of candidate events dated in a window or undated, with their countries (rules 3(c) and 5). One
+# statement with parameters, compiled once, instead of a query built per forecast with its countries in SQL:
+# building and compiling those cost as much as running them.
+_IN_WINDOW = or_(T.c.date.is_(None), and_(func.substr(T.c.date, 1, 4) >= bindparam("first"),
+                                          T.c.date <= bindparam("last")))
+_STORIES = select(R.c.story_id, T.c.source, T.c.target).distinct().select_from(R.join(T, T.c.id == R.c.story_id))
+_STORED_STORIES = _STORIES.where(_IN_WINDOW, R.c.event_id.in_(
+    select(CANDIDATES.c.event_id).where(CANDIDATES.c.claim_id == bindparam("claim"))))
+_STORIES_OF = _STORIES.where(_IN_WINDOW, R.c.event_id.in_(bindparam("events", expanding=True)))
+
+
 def _stories(conn: Connection, terms: Terms, countries: set[str], events: dict[str, str] | None) -> set[str]:
     """The stories of the forecast's stored candidates (of `events` when given) that pass rules 3(c) and 5."""
     if terms.window is None:
         return set()
     first, last = terms.window
-    query = (select(R.c.story_id).distinct().select_from(R.join(T, T.c.id == R.c.story_id))
-             .where(or_(T.c.date.is_(None), and_(func.substr(T.c.date, 1, 4) >= first, T.c.date <= last))))
-    if countries:
-        query = query.where(or_(*(of_actor(column, code) for code in sorted(countries)
-                                  for column in (T.c.source, T.c.target))))
     if events is None:
-        stored = select(CANDIDATES.c.event_id).where(CANDIDATES.c.claim_id == terms.claim_id)
-        return set(conn.execute(query.where(R.c.event_id.in_(stored))).scalars())
-    return {story for chunk in chunks(sorted(events))
-            for story in conn.execute(query.where(R.c.event_id.in_(chunk))).scalars()}
+        rows = conn.execute(_STORED_STORIES, {"claim": terms.claim_id, "first": first, "last": last}).all()
+    else:
+        rows = [row for chunk in chunks(sorted(events))
+                for row in conn.execute(_STORIES_OF, {"events": chunk, "first": first, "last": last})]
+    return {story for story, source, target in rows
+            if not countries or _country(source) in countries or _country(target) in countries}
+
+
+def _country(code: str | None) -> str | None:
+    """The country of an actor code, as `event_listing.of_actor` reads a country's sub-actors (RUS of RUS-GOV)."""
+    return code.split("-")[0] if code else None
 
 
 def _stale(conn: Connection) -> list[tuple[str, str, str | None]]:
