@@ -101,8 +101,9 @@ def publisher_profiles(store: Store, offset: int = 0, limit: int | None = None,
     told_again, regrouped = stories_at_threshold(store, min_confidence)  # also names the publishers anew
     with store.connect() as conn:
         counts = _publisher_page(store, conn, offset, limit)
-        total = conn.execute(select(func.count(D.c.publisher_name.distinct())).where(D.c.publisher_name != "")
-                             ).scalar() or 0
+        # Counted over the groups of the publishers' index: SQLite's count(DISTINCT) scans the table instead.
+        named = select(D.c.publisher_name).where(D.c.publisher_name != "").group_by(D.c.publisher_name)
+        total = conn.execute(select(func.count()).select_from(named.subquery())).scalar() or 0
         names = list(counts)
         documents = _listed_documents(store, conn, names, documents_listed)
         counted = _tallied(conn, names, told_again, regrouped)
