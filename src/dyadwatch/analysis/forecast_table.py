@@ -25,6 +25,7 @@ from dyadwatch.store.database import Store
 from dyadwatch.store.fulltext import FullText
 from dyadwatch.store.queries import ClaimRow
 from dyadwatch.store.reviews import chunks
+from dyadwatch.store.rows import belongs_to
 
 TERMS, CANDIDATES, SCANS = schema.forecast_terms, schema.forecast_candidates, schema.forecast_scans
 D, S, E, R, T = schema.documents, schema.sentences, schema.events, schema.story_reports, schema.stories
@@ -185,13 +186,9 @@ def _stories(conn: Connection, terms: Terms, countries: set[str], events: dict[s
     else:
         rows = [row for chunk in chunks(sorted(events))
                 for row in conn.execute(_STORIES_OF, {"events": chunk, "first": first, "last": last})]
+    # belongs_to reads a country's sub-actors as event_listing.of_actor does in SQL (RUS holds RUS-GOV)
     return {story for story, source, target in rows
-            if not countries or _country(source) in countries or _country(target) in countries}
-
-
-def _country(code: str | None) -> str | None:
-    """The country of an actor code, as `event_listing.of_actor` reads a country's sub-actors (RUS of RUS-GOV)."""
-    return code.split("-")[0] if code else None
+            if not countries or any(belongs_to(c, source) or belongs_to(c, target) for c in countries)}
 
 
 def _stale(conn: Connection) -> list[tuple[str, str, str | None]]:
