@@ -21,31 +21,33 @@ import torch
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from event_coder_net import EventCoderNet  # noqa: E402
 from train_event_coder import (  # noqa: E402
     MODEL_DIR,
+    RECIPE,
+    ROOT,
     Batcher,
     base_model,
     dev_score,
+    feature_widths,
     finish,
+    full_state,
+    saved_net,
     training_data,
 )
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer  # noqa: E402
 
-# as train_event_coder.py saves it
-RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles", "encoder_layers")
 SAME_RUN = ("paths", "folders", *RECIPE)
 
 
-def averaged(saved: list[dict]) -> dict[str, torch.Tensor]:
+def averaged(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
     """The mean of every floating-point weight; integer buffers (position ids) must be equal and are kept."""
-    first = saved[0]["state"]
+    first = states[0]
     state = {}
     for name, value in first.items():
         if value.is_floating_point():
-            state[name] = sum(s["state"][name] for s in saved) / len(saved)
-        elif all(torch.equal(s["state"][name], value) for s in saved):
+            state[name] = sum(s[name] for s in states) / len(states)
+        elif all(torch.equal(s[name], value) for s in states):
             state[name] = value
         else:
             raise SystemExit(f"the models differ in {name}, which cannot be averaged")
@@ -57,21 +59,20 @@ def main() -> None:
     parser.add_argument("states", type=Path, nargs="+", help="weights written with --save-state")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     args = parser.parse_args()
-    saved = [torch.load(path) for path in args.states]
+    saved = [torch.load(path, map_location="cpu") for path in args.states]
     for key in SAME_RUN:
         if any(s.get(key) != saved[0].get(key) for s in saved):
             raise SystemExit(f"the models differ in {key}: average only runs of one --seed and the same batches")
     torch.set_num_threads(1)
-    folders = [Path(folder) for folder in saved[0]["folders"]]
-    _, dev_set = training_data(folders, saved[0]["swaps"], saved[0]["seed"])
+    folders = [ROOT / folder for folder in saved[0]["folders"]]
+    data = training_data(folders, saved[0]["swaps"], saved[0]["seed"])
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), saved[0]["paths"])
-    net = EventCoderNet(str(base_model()), len(batcher.paths), saved[0]["own_country_slot"],
-                        bool(saved[0].get("marked_roles")), saved[0].get("encoder_layers"))
-    net.load_state_dict(averaged(saved))
+    net = saved_net({key: value for key, value in saved[0].items() if key != "state"}, feature_widths(data.train))
+    net.load_state_dict(averaged([full_state(net, s["state"]) for s in saved]))
     net.eval()
-    print(f"average of {len(saved)}: dev {dev_score(net, batcher, dev_set)}", flush=True)
+    print(f"average of {len(saved)}: dev {dev_score(net, batcher, data.dev)}", flush=True)
     recipe = {key: saved[0].get(key) for key in RECIPE}
-    finish(net, batcher, dev_set, folders, args.out, {**recipe, "averaged": len(saved)})
+    finish(net, batcher, data.dev, folders, args.out, {**recipe, "averaged": len(saved)})
 
 
 if __name__ == "__main__":

