@@ -480,16 +480,15 @@ def check_heads(net: EventCoderNet, batcher: Batcher, examples: list[Example], p
     example = next(e for e in examples if e.roles and e.candidate_spans)
     with torch.no_grad():
         sentence = read_batch(net, batcher, [example])[0]
-        vectors = sentence.vectors[example.prefix_count:]
-        logits, negation = net.read_triggers(vectors, torch.from_numpy(example.features))
+        outputs = sentence_outputs(net, batcher, example, sentence)
         role = example.roles[0]
         trigger, candidates = role_inputs(net, sentence, role, example)
-        source, target = net.read_roles(trigger, role.label, candidates,
-                                        torch.from_numpy(role.pair_features), batcher.path_ids(role.paths))
-    reading = heads.triggers(vectors.numpy(), example.features)
+    reading = heads.triggers(sentence.vectors[example.prefix_count:].numpy(), example.features)
     roles = heads.roles(trigger.numpy(), role.label, candidates.numpy(), role.pair_features, role.paths)
-    for mine, theirs in ((reading.probabilities, logits.softmax(1)), (reading.negation, negation.sigmoid()),
-                         (roles.source, source.softmax(0)), (roles.target, target.softmax(0))):
+    source, target = outputs.roles[0]
+    pairs = ((reading.probabilities, outputs.logits.softmax(1)), (reading.negation, outputs.negation.sigmoid()),
+             (roles.source, source.softmax(0)), (roles.target, target.softmax(0)))
+    for mine, theirs in pairs:
         assert np.allclose(mine, theirs.numpy(), atol=1e-4), "the NumPy heads differ from the trained module"
 
 
@@ -606,6 +605,7 @@ def main() -> None:
               "own_country_slot": args.own_country, "marked_roles": args.marked_roles, "encoder_layers": args.layers,
               "frozen_embeddings": args.freeze_embeddings}
     net = saved_net({**recipe, "paths": paths}, feature_widths(data.train)).to(args.device)
+    recipe["encoder_layers"] = net.encoder.config.num_hidden_layers
     teacher = None
     if args.teacher:
         taught = torch.load(args.teacher, map_location="cpu")
@@ -616,7 +616,6 @@ def main() -> None:
         recipe["teacher"] = {key: taught.get(key) for key in RECIPE}
     order_seed = args.seed if args.order_seed is None else args.order_seed
     train(net, batcher, data.train, data.dev, args.epochs, args.batch, order_seed, args.encoder_lr, teacher)
-    recipe["encoder_layers"] = net.encoder.config.num_hidden_layers
     if args.save_state:
         save_state(net, {**recipe, "paths": paths, "folders": data.folders}, args.save_state, args.half_state)
     if args.train_only:
@@ -629,6 +628,7 @@ def main() -> None:
 # what --save-state records of how a model was made, beside its weights, paths and folders
 RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles", "encoder_layers",
           "frozen_embeddings")
+FROZEN = "encoder.embeddings.word_embeddings.weight"  # what --freeze-embeddings keeps as the base has it
 
 
 def feature_widths(examples: list[Example]) -> FeatureWidths:
@@ -659,9 +659,6 @@ def save_state(net: EventCoderNet, record: dict, path: Path, half: bool) -> None
     if half:
         state = {name: value.half() if value.is_floating_point() else value for name, value in state.items()}
     torch.save({"state": state, **record}, path)
-
-
-FROZEN = "encoder.embeddings.word_embeddings.weight"
 
 
 def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders: list[Path], out: Path,
