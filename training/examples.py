@@ -1,5 +1,6 @@
 """What the event coder is trained on: one sentence with its labels (`Example`), one annotated event's roles
-(`Role`) and how much of the annotation could be placed (`Alignment`).
+(`Role`), a trained coder's outputs on the sentence to distil (`Taught`), the whole parsed set (`TrainingData`)
+and how much of the annotation could be placed (`Alignment`).
 
 Kept apart from `dataset.py`, which builds them with dyadwatch's spaCy pipeline, so that examples written to
 a file (`train_event_coder.py --write-examples`) can be trained on where only torch is installed.
@@ -24,6 +25,17 @@ class Role:
 
 
 @dataclass
+class Taught:
+    """A trained coder's outputs on one example, as log-probabilities (stored to distil it into another where
+    it cannot run, see `train_event_coder.py --teacher`): the trigger type of every word, and for each annotated
+    event (in `Example.roles` order) its source over the candidates and its target over the candidates and
+    "no target"."""
+
+    triggers: np.ndarray  # (tokens, labels), float16
+    roles: list[tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
 class Example:
     doc: str
     text: str  # what the encoder reads: the names of the unnamed candidates, then the sentence
@@ -37,6 +49,18 @@ class Example:
     candidate_kinds: list[str]
     candidate_names: list[int]  # for unnamed actors, which prefix name is theirs (-1 for named ones)
     roles: list[Role] = field(default_factory=list)
+    taught: Taught | None = None
+
+
+@dataclass
+class TrainingData:
+    """The parsed training and development sentences, the annotated folders (relative to the repository)
+    they come from, and which exported coder's outputs the examples carry (`Example.taught`), if any."""
+
+    train: list[Example]
+    dev: list[Example]
+    folders: list[str]
+    taught_by: str | None = None
 
 
 @dataclass

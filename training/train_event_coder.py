@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from event_coder_net import Encoded, EventCoderNet, FeatureWidths  # noqa: E402
-from examples import Alignment, Example, Role  # noqa: E402
+from examples import Alignment, Example, Role, TrainingData  # noqa: E402
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer, pieces  # noqa: E402
 from dyadwatch.nlp.coder.heads import LABELS  # noqa: E402
@@ -127,6 +128,8 @@ class Batcher:
         self.device = torch.device(device)
         self.path_index = {p: i + 1 for i, p in enumerate(paths)}
         self.windows: dict[int, list[tuple[list[int], torch.Tensor]]] = {}
+        # an example's arrays copied to the device once, not at every step (a GPU's per-copy cost dominates)
+        self.on_device: dict[int, tuple[object, torch.Tensor]] = {}
 
     def pieces(self, example: Example) -> list[tuple[list[int], torch.Tensor]]:
         """The example's windows: word-piece ids and the pooling matrix (kept on the device)."""
@@ -154,10 +157,19 @@ class Batcher:
         return tensor.to(self.device), mask.to(self.device), pooling, rows
 
     def tensor(self, array: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(array).to(self.device)
+        return self._kept(array, lambda: torch.from_numpy(array).to(self.device))
 
     def path_ids(self, paths: list[str]) -> torch.Tensor:
-        return torch.tensor([self.path_index.get(p, 0) for p in paths], dtype=torch.long, device=self.device)
+        return self._kept(paths, lambda: torch.tensor([self.path_index.get(p, 0) for p in paths], dtype=torch.long,
+                                                      device=self.device))
+
+    def _kept(self, value: object, make) -> torch.Tensor:
+        """The device copy of one of the examples' arrays, made once (keyed by identity: the examples, which
+        hold the arrays, live as long as the batcher; the value is kept beside its copy so the key stays its)."""
+        key = id(value)
+        if key not in self.on_device:
+            self.on_device[key] = (value, make())
+        return self.on_device[key][1]
 
 
 def candidate_vectors(vectors: torch.Tensor, names: torch.Tensor, example: Example) -> torch.Tensor:
@@ -227,11 +239,26 @@ def batch_outputs(net: EventCoderNet, batcher: Batcher, examples: list[Example])
 @dataclass(frozen=True)
 class Teacher:
     """A trained coder whose outputs the one in training also learns from (knowledge distillation,
-    Hinton et al. 2015): `weight` of the loss is the distance to its softened outputs, the rest the labels."""
+    Hinton et al. 2015): `weight` of the loss is the distance to its softened outputs, the rest the labels.
+    Without `net`, the outputs are those stored in the examples (`Example.taught`, see teach.py)."""
 
-    net: EventCoderNet
+    net: EventCoderNet | None
     weight: float
     temperature: float
+
+    def outputs(self, batcher: Batcher, examples: list[Example]) -> list[SentenceOutputs]:
+        if self.net is None:
+            return [stored_outputs(batcher, example) for example in examples]
+        with torch.no_grad():
+            return batch_outputs(self.net, batcher, examples)
+
+
+def stored_outputs(batcher: Batcher, example: Example) -> SentenceOutputs:
+    """An example's stored teacher outputs as `distance` reads them: log-probabilities stand for logits, as
+    both give the same softened distribution."""
+    taught = example.taught
+    return SentenceOutputs(batcher.tensor(taught.triggers), torch.zeros(0),
+                           [(batcher.tensor(source), batcher.tensor(target)) for source, target in taught.roles])
 
 
 def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example], teacher: Teacher | None = None
@@ -240,8 +267,7 @@ def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example], te
     total = sum((label_loss(net, batcher, e, o) for e, o in zip(examples, outputs, strict=True)),
                 torch.zeros((), device=batcher.device))
     if teacher is not None:
-        with torch.no_grad():
-            taught = batch_outputs(teacher.net, batcher, examples)
+        taught = teacher.outputs(batcher, examples)
         soft = sum(distance(batcher, e, o, t, teacher.temperature)
                    for e, o, t in zip(examples, outputs, taught, strict=True))
         total = (1 - teacher.weight) * total + teacher.weight * soft
@@ -252,7 +278,7 @@ def label_loss(net: EventCoderNet, batcher: Batcher, example: Example, outputs: 
     eligible = batcher.tensor(example.eligible)
     total = torch.nn.functional.cross_entropy(outputs.logits[eligible], batcher.tensor(example.labels)[eligible],
                                               reduction="sum")
-    known = batcher.tensor(example.negated >= 0)
+    known = batcher.tensor(example.negated) >= 0
     if known.any():
         total = total + torch.nn.functional.binary_cross_entropy_with_logits(
             outputs.negation[known], batcher.tensor(example.negated)[known], reduction="sum")
@@ -276,7 +302,7 @@ def distance(batcher: Batcher, example: Example, student: SentenceOutputs, teach
     total = torch.zeros((), device=batcher.device)
     for mine, theirs in pairs:
         total = total + torch.nn.functional.kl_div((mine / temperature).log_softmax(1),
-                                                   (theirs / temperature).log_softmax(1),
+                                                   (theirs.float() / temperature).log_softmax(1),
                                                    reduction="sum", log_target=True)
     return total * temperature ** 2
 
@@ -298,7 +324,8 @@ def target_name(targets: list[int], candidate_kinds: list[str]) -> str:
 
 
 def train(net: EventCoderNet, batcher: Batcher, train_set: list[Example], dev_set: list[Example], epochs: int,
-          batch: int, seed: int, encoder_lr: float, teacher: Teacher | None = None) -> None:
+          batch: int, seed: int, encoder_lr: float, teacher: Teacher | None = None,
+          after_epoch: Callable[[EventCoderNet], None] | None = None) -> None:
     random.seed(seed)
     encoder_params = [p for p in net.encoder.parameters() if p.requires_grad]
     head_params = [p for n, p in net.named_parameters() if not n.startswith("encoder.")]
@@ -326,6 +353,8 @@ def train(net: EventCoderNet, batcher: Batcher, train_set: list[Example], dev_se
         score = dev_score(net, batcher, dev_set, verbose=epoch == epochs - 1)
         print(f"epoch {epoch + 1}: loss {running / len(chunks):.3f}, dev {score}, {time.time() - started:.0f} s",
               flush=True)
+        if after_epoch is not None:
+            after_epoch(net)
         if score["type+actors"] > best:
             best = score["type+actors"]
             best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
@@ -571,7 +600,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--freeze-embeddings", action="store_true",
                         help="leave the word-piece embeddings as the base model has them (and out of --save-state)")
     parser.add_argument("--teacher", type=Path,
-                        help="weights written with --save-state: also learn from this coder's outputs (distillation)")
+                        help="also learn from this coder's outputs (distillation): weights written with --save-state, "
+                             "or an exported coder's folder (its outputs computed once and stored with the examples)")
     parser.add_argument("--teacher-weight", type=float, default=0.5,
                         help="the share of the loss that is the distance to the teacher's outputs")
     parser.add_argument("--temperature", type=float, default=2.0, help="how much the teacher's outputs are softened")
@@ -596,6 +626,8 @@ def main() -> None:
     if args.tune_only:
         return write_tuning(args.out, tune(args.out, dev_documents(folders, development_names(folders))))
     data = pickle.loads(args.examples.read_bytes()) if args.examples else training_data(folders, args.swaps, args.seed)
+    if args.teacher and args.teacher.is_dir():
+        stored_teacher(data, args.teacher)
     if args.write_examples:
         args.write_examples.write_bytes(pickle.dumps(data))
         return print(f"examples written to {args.write_examples}")
@@ -607,7 +639,10 @@ def main() -> None:
     net = saved_net({**recipe, "paths": paths}, feature_widths(data.train)).to(args.device)
     recipe["encoder_layers"] = net.encoder.config.num_hidden_layers
     teacher = None
-    if args.teacher:
+    if args.teacher and args.teacher.is_dir():
+        teacher = Teacher(None, args.teacher_weight, args.temperature)
+        recipe["teacher"] = {"coder": data.taught_by}
+    elif args.teacher:
         taught = torch.load(args.teacher, map_location="cpu")
         if taught["paths"] != paths:
             raise SystemExit(f"{args.teacher} was trained on other data: its path vocabulary differs")
@@ -615,7 +650,12 @@ def main() -> None:
                           args.teacher_weight, args.temperature)
         recipe["teacher"] = {key: taught.get(key) for key in RECIPE}
     order_seed = args.seed if args.order_seed is None else args.order_seed
-    train(net, batcher, data.train, data.dev, args.epochs, args.batch, order_seed, args.encoder_lr, teacher)
+
+    def checkpoint(net: EventCoderNet) -> None:  # a run cut short (a device's time limit) keeps its last epoch
+        if args.save_state:
+            save_state(net, {**recipe, "paths": paths, "folders": data.folders}, args.save_state, args.half_state)
+
+    train(net, batcher, data.train, data.dev, args.epochs, args.batch, order_seed, args.encoder_lr, teacher, checkpoint)
     if args.save_state:
         save_state(net, {**recipe, "paths": paths, "folders": data.folders}, args.save_state, args.half_state)
     if args.train_only:
@@ -672,16 +712,6 @@ def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders
     write_tuning(out, tune(out, dev_documents(folders, {e.doc for e in dev_set})))
 
 
-@dataclass(frozen=True)
-class TrainingData:
-    """The parsed training and development sentences, and the annotated folders (relative to the repository)
-    they come from."""
-
-    train: list[Example]
-    dev: list[Example]
-    folders: list[str]
-
-
 def training_data(folders: list[Path], swaps: int, seed: int) -> TrainingData:
     """The training and development sentences of `folders`, with `swaps` country-swapped copies drawn by `seed`."""
     from augment import swapped_copies
@@ -691,6 +721,23 @@ def training_data(folders: list[Path], swaps: int, seed: int) -> TrainingData:
     train_set, dev_set = split(by_folder)
     print(f"{len(train_set)} train sentences, {len(dev_set)} dev sentences; alignment {alignment}", flush=True)
     return TrainingData(train_set, dev_set, [os.path.relpath(f.resolve(), ROOT) for f in folders])
+
+
+def stored_teacher(data: TrainingData, folder: Path) -> None:
+    """Makes the examples carry the outputs of the exported coder in `folder` (computed here unless they already
+    do; computing them needs dyadwatch's run time, which a machine that only trains may lack)."""
+    from teach import teach, teacher_name
+
+    name = teacher_name(folder)
+    if data.taught_by != name:
+        if data.taught_by is not None or not (folder / "encoder.onnx").stat().st_size:
+            raise SystemExit(f"the examples do not carry the outputs of {folder}: write them with --write-examples "
+                             f"--teacher {folder} where dyadwatch runs")
+        started = time.time()
+        teach(data.train, folder)
+        data.taught_by = name
+        print(f"outputs of {folder} stored for {len(data.train)} sentences in {time.time() - started:.0f} s",
+              flush=True)
 
 
 def development_names(folders: list[Path]) -> set[str]:
