@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 from rich.table import Table
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from dyadwatch.cli import PLAIN_ROWS, app, print_table
 from dyadwatch.settings import SETTINGS
-from dyadwatch.store import queries
+from dyadwatch.store import queries, schema
+from dyadwatch.store.database import Store
 from tests.conftest import GOLD, REPO, SEEDS, Databases
 
 pytestmark = pytest.mark.both_backends
@@ -84,6 +86,21 @@ def test_unknown_export_format_is_refused(db, tmp_path: Path):
     assert result.exit_code == 1 and "unknown export format 'xml'" in result.stderr
 
 
+def test_ingest_with_the_fast_coder_records_which_coder_made_the_events(tmp_path: Path, databases: Databases):
+    (tmp_path / "brief.txt").write_text(BRIEF, encoding="utf-8")
+    path = databases.new("fast")
+    result = runner.invoke(app, ["ingest", str(tmp_path / "brief.txt"), "--db", path, "--coder", "fast"])
+    assert result.exit_code == 0, result.output
+    events = lines(runner.invoke(app, ["events", "--db", path, "--json", "--min-confidence", "0"]).stdout)
+    assert any(e["type"] == "AGREE" for e in events)
+    store = Store(path)
+    with store.connect() as conn:
+        assert conn.execute(select(schema.runs.c.model)).scalar().endswith(", fast coder")
+    store.close()
+    refused = runner.invoke(app, ["ingest", str(tmp_path / "brief.txt"), "--db", path, "--coder", "huge"])
+    assert refused.exit_code == 2 and "huge" in refused.output
+
+
 def test_ingest_reports_each_bad_file_and_exits_non_zero(tmp_path: Path, databases: Databases):
     db = databases.new("x")
     tmp_path = tmp_path / "inbox"
@@ -116,7 +133,8 @@ def test_every_command_is_documented_in_the_readme():
 def test_every_setting_is_documented_in_the_readme_with_its_default():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for setting in SETTINGS:
-        assert f"| `{setting.name}` | {setting.default:g} |" in readme, f"README does not document {setting.name}"
+        shown = setting.default if isinstance(setting.default, str) else f"{setting.default:g}"
+        assert f"| `{setting.name}` | {shown} |" in readme, f"README does not document {setting.name}"
 
 
 def test_stories_story_trend_and_review_commands(db, tmp_path: Path):

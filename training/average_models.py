@@ -65,13 +65,14 @@ def main() -> None:
             raise SystemExit(f"the models differ in {key}: average only runs of one --seed and the same batches")
     torch.set_num_threads(1)
     folders = [ROOT / folder for folder in saved[0]["folders"]]
-    data = training_data(folders, saved[0]["swaps"], saved[0]["seed"])
+    drawn = saved[0].get("examples_seed")  # the examples' own seed when they were written apart (--examples)
+    data = training_data(folders, saved[0]["swaps"], saved[0]["seed"] if drawn is None else drawn)
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), saved[0]["paths"])
     net = saved_net({key: value for key, value in saved[0].items() if key != "state"}, feature_widths(data.train))
     net.load_state_dict(averaged([full_state(net, s["state"]) for s in saved]))
     net.eval()
     print(f"average of {len(saved)}: dev {dev_score(net, batcher, data.dev)}", flush=True)
-    recipe = {key: saved[0].get(key) for key in RECIPE}
+    recipe = {key: saved[0].get(key) for key in (*RECIPE, "teacher")}
     finish(net, batcher, data.dev, folders, args.out, {**recipe, "averaged": len(saved)})
 
 

@@ -61,6 +61,7 @@ class TrainingData:
     dev: list[Example]
     folders: list[str]
     taught_by: str | None = None
+    seed: int | None = None  # the seed that drew the country-swapped copies
 
 
 @dataclass

@@ -431,9 +431,9 @@ def system_records(extractor, documents: list[tuple[Path, list[dict]]]) -> list[
     return records
 
 
-def tune(out: Path, documents: list[tuple[Path, list[dict]]]) -> dict:
-    """The trigger threshold with the best type+actors F1 on the development documents, and the
-    calibration of the confidence there (a logistic fit on the log of the raw probability)."""
+def tune(out: Path, documents: list[tuple[Path, list[dict]]], threshold: float | None = None) -> dict:
+    """The trigger threshold with the best type+actors F1 on the development documents (unless `threshold` is
+    given), and the calibration of the confidence there (a logistic fit on the log of the raw probability)."""
     from dyadwatch import evaluate
     from dyadwatch.nlp.coder.component import load_model
     from dyadwatch.nlp.coder.model import Calibration
@@ -451,8 +451,8 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]]) -> dict:
             shutil.copy(path, Path(folder) / f"{index:03d}_{path.name}")
         corpus = evaluate.GoldCorpus(Path(folder))
         results = {}
-        for threshold, also in [(t, 1.0) for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)]:
-            results[threshold, also] = run_decoder(extractor, decoder, documents, corpus, gold, threshold, also)
+        for tried in [threshold] if threshold is not None else [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]:
+            results[tried, 1.0] = run_decoder(extractor, decoder, documents, corpus, gold, tried, 1.0)
         best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -abs(k[0] - 0.5)))
         for also in (0.2, 0.3, 0.4):
             results[best[0], also] = run_decoder(extractor, decoder, documents, corpus, gold, best[0], also)
@@ -613,6 +613,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--write-examples", type=Path,
                         help="parse the training data, write the examples to this file and stop")
     parser.add_argument("--examples", type=Path, help="train on examples written by --write-examples (no parsing)")
+    parser.add_argument("--threshold", type=float,
+                        help="with --tune-only: keep this trigger threshold (fit the rest on the development split); "
+                             "the split shares writers with the training documents, and its choice may not carry")
     parser.add_argument("--tune-only", action="store_true",
                         help="choose the threshold and calibration again for the model already in --out")
     return parser.parse_args()
@@ -624,7 +627,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     folders = data_folders(args.data, args.last_batch)
     if args.tune_only:
-        return write_tuning(args.out, tune(args.out, dev_documents(folders, development_names(folders))))
+        documents = dev_documents(folders, development_names(folders))
+        return write_tuning(args.out, tune(args.out, documents, args.threshold))
     data = pickle.loads(args.examples.read_bytes()) if args.examples else training_data(folders, args.swaps, args.seed)
     if args.teacher and args.teacher.is_dir():
         stored_teacher(data, args.teacher)
@@ -635,20 +639,21 @@ def main() -> None:
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), paths, args.device)
     recipe = {"epochs": args.epochs, "seed": args.seed, "swaps": args.swaps, "encoder_lr": args.encoder_lr,
               "own_country_slot": args.own_country, "marked_roles": args.marked_roles, "encoder_layers": args.layers,
-              "frozen_embeddings": args.freeze_embeddings}
+              "frozen_embeddings": args.freeze_embeddings, "examples_seed": data.seed}
     net = saved_net({**recipe, "paths": paths}, feature_widths(data.train)).to(args.device)
     recipe["encoder_layers"] = net.encoder.config.num_hidden_layers
     teacher = None
     if args.teacher and args.teacher.is_dir():
         teacher = Teacher(None, args.teacher_weight, args.temperature)
-        recipe["teacher"] = {"coder": data.taught_by}
+        recipe["teacher"] = {"coder": data.taught_by, "weight": args.teacher_weight, "temperature": args.temperature}
     elif args.teacher:
         taught = torch.load(args.teacher, map_location="cpu")
         if taught["paths"] != paths:
             raise SystemExit(f"{args.teacher} was trained on other data: its path vocabulary differs")
         teacher = Teacher(saved_net(taught, feature_widths(data.train)).to(args.device).eval(),
                           args.teacher_weight, args.temperature)
-        recipe["teacher"] = {key: taught.get(key) for key in RECIPE}
+        recipe["teacher"] = {**{key: taught.get(key) for key in RECIPE}, "weight": args.teacher_weight,
+                             "temperature": args.temperature}
     order_seed = args.seed if args.order_seed is None else args.order_seed
 
     def checkpoint(net: EventCoderNet) -> None:  # a run cut short (a device's time limit) keeps its last epoch
@@ -665,9 +670,10 @@ def main() -> None:
            {**recipe, "order_seed": order_seed, "train_sentences": len(data.train)})
 
 
-# what --save-state records of how a model was made, beside its weights, paths and folders
+# what --save-state records of how a model was made, beside its weights, paths and folders (and, when it was
+# distilled, its teacher)
 RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles", "encoder_layers",
-          "frozen_embeddings")
+          "frozen_embeddings", "examples_seed")
 FROZEN = "encoder.embeddings.word_embeddings.weight"  # what --freeze-embeddings keeps as the base has it
 
 
@@ -720,7 +726,7 @@ def training_data(folders: list[Path], swaps: int, seed: int) -> TrainingData:
     by_folder, alignment = build_examples(folders + swapped)
     train_set, dev_set = split(by_folder)
     print(f"{len(train_set)} train sentences, {len(dev_set)} dev sentences; alignment {alignment}", flush=True)
-    return TrainingData(train_set, dev_set, [os.path.relpath(f.resolve(), ROOT) for f in folders])
+    return TrainingData(train_set, dev_set, [os.path.relpath(f.resolve(), ROOT) for f in folders], seed=seed)
 
 
 def stored_teacher(data: TrainingData, folder: Path) -> None:

@@ -82,6 +82,19 @@ class Engine(StrEnum):
     local = "local"
     ray = "ray"
 
+
+class Coder(StrEnum):
+    """The shipped event coders (dyadwatch.nlp.coder.model.CODERS; named here so that the CLI loads no model)."""
+
+    accurate = "accurate"
+    fast = "fast"
+
+
+CoderOption = Annotated[Coder, typer.Option(
+    help="the event coder: accurate (six encoder layers) or fast (three, distilled from it: about half the "
+         "coder's time for a little less accuracy; the README measures both)")]
+DEFAULT_CODER = Coder(default("coder"))
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -258,7 +271,8 @@ def _parse_size(value: str) -> int:
 
 def _ingest_options(knowledge: list[Path] | None, dyad: str | None, workers: int | None = 1,
                     max_size: str = DEFAULT_MAX_SIZE, timeout: float = DEFAULT_TIMEOUT_S,
-                    batch_size: int = DEFAULT_BATCH_SIZE, follow_links: bool = False) -> IngestOptions:
+                    batch_size: int = DEFAULT_BATCH_SIZE, follow_links: bool = False,
+                    coder: Coder = DEFAULT_CODER) -> IngestOptions:
     from dyadwatch.ingest.service import IngestOptions  # the ingest modules load what only ingests need
     from dyadwatch.ingest.work import Limits
 
@@ -266,7 +280,7 @@ def _ingest_options(knowledge: list[Path] | None, dyad: str | None, workers: int
     return IngestOptions(knowledge_dirs=tuple(str(k) for k in knowledge or []), dyad=pair,
                          workers=workers or _cores(), batch_size=batch_size,
                          limits=Limits(max_bytes=_parse_size(max_size), seconds_per_file=timeout or None),
-                         follow_links=follow_links)
+                         follow_links=follow_links, coder=coder.value)
 
 
 def _cores() -> int:
@@ -299,6 +313,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (r
            out: Annotated[Path | None, typer.Option("--out", file_okay=False, help=(
                "write the records as Parquet partitions in this folder instead of storing them (store them later "
                "with `dyadwatch load FOLDER`)"))] = None,
+           coder: CoderOption = DEFAULT_CODER,
            ) -> None:
     """Read text, Markdown, HTML and PDF files and store their events, figures and claims.
 
@@ -311,7 +326,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (r
         raise typer.BadParameter("--address is for --engine ray", param_hint="--address")
     if out is not None and db is not None:
         raise typer.BadParameter("give --out (Parquet records) or --db (a database), not both", param_hint="--out")
-    options = _ingest_options(knowledge, dyad, workers, max_size, timeout, batch_size, follow_links)
+    options = _ingest_options(knowledge, dyad, workers, max_size, timeout, batch_size, follow_links, coder)
     if engine is Engine.ray:
         from dyadwatch.ingest import ray_engine
 
@@ -753,12 +768,12 @@ def code(sentence: Annotated[str | None, typer.Argument(help="the sentence")] = 
              "--batch", exists=True, dir_okay=False,
              help='a JSONL file of {"id", "text", "source": [start, end], "target": [start, end]}; writes one '
                   '{"id", "type", "mode", "negated", "confidence"} line per input to stdout')] = None,
-         knowledge: KnowledgeOption = None, as_json: JsonOption = False) -> None:
+         knowledge: KnowledgeOption = None, coder: CoderOption = DEFAULT_CODER, as_json: JsonOption = False) -> None:
     """The PLOVER type, mode and intensity of what the marked source does to the marked target."""
     from dyadwatch.coding import code_pair, code_pairs, read_pairs, write_codings
     from dyadwatch.pipeline import Extractor
 
-    extractor = Extractor([str(k) for k in knowledge or []])
+    extractor = Extractor([str(k) for k in knowledge or []], coder=coder.value)
     if batch is not None:
         count = write_codings(code_pairs(extractor, read_pairs(batch)), sys.stdout)
         err.print(f"coded {count} pairs")

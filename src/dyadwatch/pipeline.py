@@ -14,6 +14,7 @@ from dyadwatch.ingest.metadata import read_metadata
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Claim, Document, Event, Extraction, Mention, Quantity, Sentence, Span
 from dyadwatch.nlp.build import PIPELINE_VERSION, build_nlp, knowledge_for, model_name
+from dyadwatch.nlp.coder.model import DEFAULT_CODER
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, found_in
 from dyadwatch.nlp.dates import period_year
 from dyadwatch.nlp.dates import recent_year as _recent
@@ -51,10 +52,12 @@ class Parsed:
 class Extractor:
     """The whole extraction: clean, read metadata, run the spaCy pipeline per paragraph, map offsets back."""
 
-    def __init__(self, knowledge_dirs: Iterable[str] = (), dyad: tuple[str, ...] = ()) -> None:
+    def __init__(self, knowledge_dirs: Iterable[str] = (), dyad: tuple[str, ...] = (),
+                 coder: str = DEFAULT_CODER) -> None:
         self.knowledge_dirs = tuple(str(d) for d in knowledge_dirs)
         self.knowledge: Knowledge = knowledge_for(self.knowledge_dirs)
-        self.nlp = build_nlp(self.knowledge_dirs)
+        self.coder = coder
+        self.nlp = build_nlp(self.knowledge_dirs, coder)
         self.dyads = DyadFinder(self.knowledge)
         self.places = frozenset(word for c in self.knowledge.countries
                                 for name in (c.name, *c.demonyms) for word in name.split())

@@ -37,6 +37,12 @@ def heldout_figures(folder: Path, records: Records) -> dict[str, float]:
     return figures
 
 
+def fast_coder_figures(folder: Path) -> dict[str, float]:
+    """The held-out figures again with the fast coder (`ingest --coder fast`), named "fast coder, held-out ..."."""
+    figures = heldout_figures(folder, heldout_records(folder, Extractor(coder="fast")))
+    return {f"fast coder, {name}": value for name, value in figures.items()}
+
+
 def confidence_table(folder: Path, records: Records) -> list[tuple[float, evaluate.LevelScore]]:
     """Type+actors precision and recall on the held-out set (the records of folder/docs) for each minimum
     confidence."""
@@ -101,6 +107,7 @@ def measure(shared: Path, heldout: Path, extractor: Extractor | None = None,
     database at `postgresql_url`, where given, for search on PostgreSQL."""
     extractor = extractor or Extractor()
     figures = heldout_figures(heldout, records or heldout_records(heldout, extractor))
+    figures.update(fast_coder_figures(heldout))
     with tempfile.TemporaryDirectory() as scratch:
         store = Store(str(Path(scratch) / "samples.db"))
         ingest(store, [shared / "corpus" / "seeds"], extractor)

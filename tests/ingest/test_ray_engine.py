@@ -169,6 +169,12 @@ def test_a_record_folder_of_other_settings_is_refused(tmp_path: Path):
         ParquetSink(tmp_path / "records", IngestOptions(dyad=("BLR", "RUS")))
 
 
+def test_records_made_with_another_coder_are_refused(tmp_path: Path):
+    ParquetSink(tmp_path / "records", OPTIONS)
+    with pytest.raises(Exception, match=r"\[E042\].*coder 'accurate' there, 'fast' now"):
+        ParquetSink(tmp_path / "records", IngestOptions(coder="fast"))
+
+
 def test_without_ray_the_ray_engine_is_one_coded_error_naming_the_extra(tmp_path: Path):
     (tmp_path / "note.txt").write_text(REPORTS["notes/loan.txt"], encoding="utf-8")
     script = ("import sys; sys.modules['ray'] = None; from dyadwatch.cli import app; "

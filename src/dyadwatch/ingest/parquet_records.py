@@ -50,13 +50,14 @@ class Manifest:
     pipeline_version: str
     knowledge_dirs: tuple[str, ...]
     dyad: tuple[str, ...]
+    coder: str
 
     @classmethod
     def of(cls, options: IngestOptions) -> Manifest:
         from dyadwatch.nlp.build import PIPELINE_VERSION
 
         return cls(FORMAT, PIPELINE_VERSION, tuple(os.path.abspath(d) for d in options.knowledge_dirs),
-                   tuple(options.dyad))
+                   tuple(options.dyad), options.coder)
 
 
 def read_manifest(folder: Path) -> Manifest | None:
@@ -66,7 +67,8 @@ def read_manifest(folder: Path) -> Manifest | None:
         return None
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return Manifest(raw["format"], raw["pipeline_version"], tuple(raw["knowledge_dirs"]), tuple(raw["dyad"]))
+        return Manifest(raw["format"], raw["pipeline_version"], tuple(raw["knowledge_dirs"]), tuple(raw["dyad"]),
+                        raw.get("coder", "accurate"))  # folders written before there was a choice had no other
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise DyadwatchError(Errors.E042, path=shown(folder), reason=f"its {MANIFEST} is unreadable "
                                                                     f"({describe(error)})") from None
@@ -138,7 +140,7 @@ def load(store: Store, folder: Path, batch_size: int = DEFAULT_BATCH_SIZE,
     if manifest is None:
         raise DyadwatchError(Errors.E042, path=shown(folder), reason=f"it holds no {MANIFEST}: write one with "
                                                                     "`dyadwatch ingest --out`")
-    options = IngestOptions(knowledge_dirs=manifest.knowledge_dirs, dyad=manifest.dyad)
+    options = IngestOptions(knowledge_dirs=manifest.knowledge_dirs, dyad=manifest.dyad, coder=manifest.coder)
     here = Manifest.of(options)  # this dyadwatch, with the folder's knowledge and pair
     if manifest != here:  # records of another pipeline version are not what an ingest here would store
         raise DyadwatchError(Errors.E042, path=shown(folder), reason=_difference(manifest, here))
@@ -183,6 +185,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def _difference(found: Manifest, wanted: Manifest) -> str:
     changed = [f"{key} {getattr(found, key)!r} there, {getattr(wanted, key)!r} now"
-               for key in ("format", "pipeline_version", "knowledge_dirs", "dyad")
+               for key in ("format", "pipeline_version", "knowledge_dirs", "dyad", "coder")
                if getattr(found, key) != getattr(wanted, key)]
     return "its records were made with other settings (" + "; ".join(changed) + ")"

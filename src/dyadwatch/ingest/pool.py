@@ -21,6 +21,7 @@ from multiprocessing.process import BaseProcess
 from dyadwatch.errors import Errors, InputError
 from dyadwatch.ingest.files import InputFile
 from dyadwatch.ingest.work import Extracted, Limits, extract_batch
+from dyadwatch.settings import default
 
 READY = "ready"
 STARTUP_GRACE_S = 30.0  # beyond a batch's own budget, before its worker is taken to be stuck
@@ -32,6 +33,7 @@ class WorkerConfig:
     knowledge_dirs: tuple[str, ...] = ()
     dyad: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    coder: str = str(default("coder"))
 
 
 class WorkerFailed(RuntimeError):
@@ -45,7 +47,7 @@ def worker_main(conn: Connection, config: WorkerConfig) -> None:
     try:
         from dyadwatch.pipeline import Extractor
 
-        extractor = Extractor(config.knowledge_dirs, dyad=config.dyad)
+        extractor = Extractor(config.knowledge_dirs, dyad=config.dyad, coder=config.coder)
     except Exception as error:
         conn.send(("failed", f"{type(error).__name__}: {error}"))
         return

@@ -61,7 +61,7 @@ def run_plan(sink: Sink, plan: IngestPlan, options: IngestOptions | None = None,
     require_ray()
     options = options or IngestOptions()
     knowledge_dirs = tuple(os.path.abspath(d) for d in options.knowledge_dirs)  # the actors' working folder differs
-    config = WorkerConfig(knowledge_dirs, tuple(options.dyad), options.limits)
+    config = WorkerConfig(knowledge_dirs, tuple(options.dyad), options.limits, options.coder)
     return execute(sink, plan, lambda files: _extracted(files, options, config, cluster or RayOptions()), options,
                    on_result)
 
@@ -92,7 +92,7 @@ class RayExtractor:
     def __init__(self, config: WorkerConfig) -> None:
         from dyadwatch.pipeline import Extractor
 
-        self.extractor = Extractor(config.knowledge_dirs, dyad=config.dyad)
+        self.extractor = Extractor(config.knowledge_dirs, dyad=config.dyad, coder=config.coder)
         self.limits = config.limits
 
     def __call__(self, batch: pa.Table) -> pa.Table:

@@ -48,6 +48,7 @@ class IngestOptions:
     batch_size: int = DEFAULT_BATCH_SIZE  # documents parsed together and stored in one transaction
     limits: Limits = field(default_factory=Limits)
     follow_links: bool = False  # read symbolic links that lead out of the folder ingested
+    coder: str = str(default("coder"))  # the shipped event coder (dyadwatch.nlp.coder.model.CODERS)
 
 
 @dataclass(frozen=True)
@@ -218,8 +219,7 @@ def _extracted(files: list[InputFile], extractor: Extractor | None, options: Ing
         for batch in batches:
             yield extract_batch(extractor, batch, options.limits)
         return
-    knowledge_dirs, dyad = pipeline_settings(extractor, options)
-    with WorkerPool(workers, WorkerConfig(knowledge_dirs, dyad, options.limits)) as pool:
+    with WorkerPool(workers, worker_config(extractor, options)) as pool:
         yield from pool.map(batches)
 
 
@@ -233,13 +233,14 @@ def batches_of(files: list[InputFile], workers: int, batch_size: int) -> list[li
 def _new_extractor(options: IngestOptions) -> Extractor:
     from dyadwatch.pipeline import Extractor
 
-    return Extractor(options.knowledge_dirs, dyad=options.dyad)
+    return Extractor(options.knowledge_dirs, dyad=options.dyad, coder=options.coder)
 
 
-def pipeline_settings(extractor: Extractor | None, options: IngestOptions) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def worker_config(extractor: Extractor | None, options: IngestOptions) -> WorkerConfig:
+    """What a worker's pipeline is made with: the extractor's settings when one is given, else the options'."""
     if extractor is not None:
-        return extractor.knowledge_dirs, tuple(extractor.given_dyad)
-    return tuple(options.knowledge_dirs), tuple(options.dyad)
+        return WorkerConfig(extractor.knowledge_dirs, tuple(extractor.given_dyad), options.limits, extractor.coder)
+    return WorkerConfig(tuple(options.knowledge_dirs), tuple(options.dyad), options.limits, options.coder)
 
 
 def update_after_batch(store: Store) -> None:
@@ -283,8 +284,9 @@ class DatabaseSink:
         if self.run_id is None:
             from dyadwatch.nlp.build import PIPELINE_VERSION, knowledge_for, model_name
 
-            knowledge_dirs, _ = pipeline_settings(self.extractor, self.options)
-            self.run_id = self.store.start_run(PIPELINE_VERSION, knowledge_for(knowledge_dirs), model_name())
+            config = worker_config(self.extractor, self.options)
+            model = f"{model_name()}, {config.coder} coder"
+            self.run_id = self.store.start_run(PIPELINE_VERSION, knowledge_for(config.knowledge_dirs), model)
         return self.run_id
 
 

@@ -13,6 +13,7 @@ from spacy.language import Language
 from dyadwatch.knowledge import Knowledge, load_knowledge
 from dyadwatch.nlp import actors, claims, dates, figures, segment  # noqa: F401  (registers factories)
 from dyadwatch.nlp.coder import component  # noqa: F401  (registers dyadwatch_events)
+from dyadwatch.nlp.coder.model import DEFAULT_CODER, coder_folder
 from dyadwatch.nlp.context import register_extensions
 
 PIPELINE_VERSION = "0.1.0"
@@ -43,13 +44,15 @@ def model_name() -> str:
     return next((m for m in MODELS if importlib.util.find_spec(m) is not None), MODELS[-1])
 
 
-def build_nlp(knowledge_dirs: tuple[str, ...] = ()) -> Language:
-    """The full pipeline. The model's NER is left out: actors come from the knowledge files."""
+def build_nlp(knowledge_dirs: tuple[str, ...] = (), coder: str = DEFAULT_CODER) -> Language:
+    """The full pipeline, with the shipped event coder called `coder`. The model's NER is left out: actors come
+    from the knowledge files."""
     register_extensions()
     nlp = spacy.load(model_name(), exclude=["ner"])
     nlp.add_pipe("dyadwatch_segment", first=True)
     config = {"knowledge_dirs": list(knowledge_dirs)}
     for name in COMPONENTS:
         configurable = name in ("dyadwatch_actors", "dyadwatch_events", "dyadwatch_claims")
-        nlp.add_pipe(name, config=config if configurable else {})
+        extra = {"model_dir": str(coder_folder(coder))} if name == "dyadwatch_events" else {}
+        nlp.add_pipe(name, config={**config, **extra} if configurable else {})
     return nlp

@@ -3,8 +3,11 @@ whatever the training run, and the shape of what it stores."""
 
 import pytest
 
+from dyadwatch.cli import Coder
 from dyadwatch.model import PLOVER_TYPES, Document
 from dyadwatch.nlp.coder.component import said_not_to_happen
+from dyadwatch.nlp.coder.model import CODERS, coder_folder
+from dyadwatch.pipeline import Extractor
 
 
 def events_of(extractor, text: str):
@@ -16,9 +19,28 @@ REPORT = ("Border brief\n\n5 June 2021\n\n"
           "Quito said it would not apologise. Lima and Quito signed a fisheries agreement in March.\n")
 
 
+@pytest.fixture(scope="module", params=sorted(CODERS))
+def coding(request, extractor):
+    """Each shipped coder in the pipeline (the accurate one is the session's default extractor)."""
+    return extractor if request.param == extractor.coder else Extractor(coder=request.param)
+
+
 @pytest.fixture(scope="module")
-def events(extractor):
-    return events_of(extractor, REPORT)
+def events(coding):
+    return events_of(coding, REPORT)
+
+
+def test_the_coder_asked_for_is_the_one_that_runs():
+    fast = Extractor(coder="fast")
+    assert fast.nlp.get_pipe("dyadwatch_events").event_model.meta["encoder_layers"] == 3
+    assert fast.coder == "fast"
+
+
+def test_every_shipped_coder_can_be_chosen_from_the_command_line_and_no_other():
+    assert {c.value for c in Coder} == set(CODERS)
+    assert all((folder / "encoder.onnx").is_file() for folder in CODERS.values())
+    with pytest.raises(ValueError, match="no event coder called 'huge'"):
+        coder_folder("huge")
 
 
 def test_every_event_has_a_type_actors_evidence_and_a_confidence(events):

@@ -24,12 +24,25 @@ from dyadwatch.nlp.coder.encoder import OnnxEncoder, SentenceEncoding
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
 from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading
 from dyadwatch.nlp.coder.inputs import SentenceInput
+from dyadwatch.settings import default
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "event_coder"
+MODELS = Path(__file__).resolve().parents[2] / "models"
+# the coders shipped, by the name a user chooses them with (`ingest --coder`): the six-layer encoder, and a
+# three-layer one distilled from it that reads sentences in half the time for a little less accuracy (README)
+CODERS = {"accurate": MODELS / "event_coder", "fast": MODELS / "event_coder_fast"}
+DEFAULT_CODER = str(default("coder"))
+MODEL_DIR = CODERS[DEFAULT_CODER]
 SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
 STATE_SECTORS = {"GOV", "MIL", "SEC"}  # data/GUIDE.md's sectors of the state
 OWN_COUNTRY = "own_country"  # the kind of a domestic act's target that the sentence does not name
 Marked = Callable[[int], np.ndarray]
+
+
+def coder_folder(name: str) -> Path:
+    """The folder of the shipped coder called `name`."""
+    if name not in CODERS:
+        raise ValueError(f"there is no event coder called {name!r}: choose {' or '.join(CODERS)}")
+    return CODERS[name]
 
 
 @dataclass(frozen=True)
