@@ -91,7 +91,7 @@ class Coder(StrEnum):
 
 
 CoderOption = Annotated[Coder, typer.Option(
-    help="the event coder: accurate (six encoder layers) or fast (three, distilled from it: about half the "
+    help="the event coder: accurate (six encoder layers) or fast (three, distilled from it: about 60 % of the "
          "coder's time for a little less accuracy; the README measures both)")]
 DEFAULT_CODER = Coder(default("coder"))
 

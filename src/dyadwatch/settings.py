@@ -22,7 +22,7 @@ SETTINGS = (
     Setting("forecast_window_years", 2, "a forecast is judged by the stories reported up to this many years after "
             "its horizon ends (after its document's date when it names no horizon)"),
     Setting("coder", "accurate", "the event coder an ingest uses: accurate (six encoder layers) or fast (three, "
-            "distilled from it: half the coder's time, a little less accurate; the README measures both)"),
+            "distilled from it: about 60 % of the coder's time, a little less accurate; the README measures both)"),
     Setting("batch_size", 8, "files extracted and stored together by an ingest, in one transaction"),
     Setting("seconds_per_file", 300.0, "the time budget to read and extract one file, after which it is an "
             "error (E033) and the ingest goes on"),
