@@ -86,16 +86,19 @@ def postgresql_search_figure(shared: Path, url: str, extractor: Extractor) -> di
 
 def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
     """The peer suites. PETRARCH2 is run as PETRARCH runs it, with its folder's actor and verb dictionaries and
-    CAMEO->PLOVER table loaded, and again with its actors only, to show what dyadwatch's own vocabulary reaches."""
+    CAMEO->PLOVER table loaded, and again with its actors only, to show what dyadwatch's own vocabulary reaches.
+    Every suite runs with `extractor`'s event coder."""
     folder = shared / "peer"
     cameo = read_cameo_table(folder / "CAMEO2PLOVER-2021.txt")
     records = folder / "petrarch2_validation.jsonl"
     with tempfile.TemporaryDirectory() as actors_only:
         shutil.copy(folder / "PETR.Validate.actors.txt", actors_only)
-        own_vocabulary = peer.petrarch2_validation(Extractor([actors_only]), records, cameo).share
+        own_vocabulary = peer.petrarch2_validation(Extractor([actors_only], coder=extractor.coder), records,
+                                                   cameo).share
     return {
         "PLOVER GSR": peer.plover_gsr(extractor, folder / "plover_gsr.jsonl").share,
-        "PETRARCH2 validation": peer.petrarch2_validation(Extractor([str(folder)]), records, cameo).share,
+        "PETRARCH2 validation": peer.petrarch2_validation(Extractor([str(folder)], coder=extractor.coder), records,
+                                                          cameo).share,
         "PETRARCH2, own vocabulary": own_vocabulary,
     }
 
