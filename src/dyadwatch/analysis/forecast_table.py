@@ -186,9 +186,17 @@ def _stories(conn: Connection, terms: Terms, countries: set[str], events: dict[s
     else:
         rows = [row for chunk in chunks(sorted(events))
                 for row in conn.execute(_STORIES_OF, {"events": chunk, "first": first, "last": last})]
-    # belongs_to reads a country's sub-actors as event_listing.of_actor does in SQL (RUS holds RUS-GOV)
-    return {story for story, source, target in rows
-            if not countries or any(belongs_to(c, source) or belongs_to(c, target) for c in countries)}
+    if not countries:
+        return {story for story, _, _ in rows}
+    # Judged once per actor code, not per row: a page's forecasts read thousands of rows over a few hundred codes.
+    of_them = {code for code in {c for _, source, target in rows for c in (source, target)} if _of_any(code, countries)}
+    return {story for story, source, target in rows if source in of_them or target in of_them}
+
+
+def _of_any(code: str | None, countries: set[str]) -> bool:
+    """Whether the actor `code` is one of `countries` or one of their sub-actors (RUS-GOV is of RUS), as
+    rows.belongs_to reads it."""
+    return bool(code) and any(belongs_to(country, code) for country in countries)
 
 
 def _stale(conn: Connection) -> list[tuple[str, str, str | None]]:
