@@ -629,6 +629,24 @@ def test_sources_page_profiles_every_document_and_publisher(client: TestClient, 
             assert [int(c) for c in cells[8:12]] == [p.forecasts, p.recommendations, p.exclusive, p.corroborated]
 
 
+def test_sources_page_pages_publishers_apart_from_documents(client: TestClient, demo_store: Store,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("dyadwatch.web.pages.PUBLISHERS_PAGE", 1)
+    publishers = [p.name for p in publisher_profiles(demo_store).profiles]
+    assert len(publishers) > 1
+    first = client.get("/sources").text
+    rows = table_rows(first, "sources-publisher", "profile")
+    assert len(rows) == 1 and rows[0][0].startswith(publishers[0])
+    assert 'href="/sources?publishers=1"' in first
+    second = client.get("/sources", params={"publishers": 1}).text
+    rows = table_rows(second, "sources-publisher", "profile")
+    assert len(rows) == 1 and rows[0][0].startswith(publishers[1])
+    assert f"Publishers 2–2 of {len(publishers)}" in second
+    # the documents keep their own page
+    documents = table_rows(second, "sources-document", "profile")
+    assert len(documents) == len(source_profiles(demo_store).profiles)
+
+
 def test_actor_page_shows_roles_over_time(client: TestClient):
     people = [a for a in load_knowledge().actors if a.code == "BLR-GOV" and a.roles]
     assert len(people) > 1

@@ -58,7 +58,8 @@ AGREEMENT_DETAIL_EVENTS = 200  # events on one page of an agreement's own page
 INDICATORS_PAGE = 100  # indicators on one page of their list
 RECORDS_PAGE = 200  # figures or claims on one page of their lists
 FORECASTS_PAGE = 50  # forecasts on one page, each with the stories bearing on it
-SOURCES_PAGE = 100  # documents on one page of sources, and publishers shown
+SOURCES_PAGE = 100  # documents on one page of sources
+PUBLISHERS_PAGE = 25  # publishers on it, each with its first documents: paged apart from the documents
 DYAD_PAGE = 200  # events listed under the dyad chart
 STORIES_PAGE = 100
 SPLIT_FIELD = "split_"  # a story's report ticked to leave it: split_ and the report's event id
@@ -350,14 +351,16 @@ def forecasts_page(request: Request, web: Context, today: Text = None, status: T
         "reviewed": request.query_params.get("reviewed", "")})
 
 
-def sources_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
-    """The most prolific publishers, and one page of documents."""
-    publishers = publisher_profiles(web.store, 0, SOURCES_PAGE, documents_listed=DOCUMENTS_LISTED)
+def sources_page(request: Request, web: Context, offset: Annotated[int, Query(ge=0)] = 0,
+                 publishers: Annotated[int, Query(ge=0)] = 0) -> Response:
+    """One page of publishers, the most prolific first, and one page of documents, each paged on its own."""
+    listed = publisher_profiles(web.store, publishers, PUBLISHERS_PAGE, documents_listed=DOCUMENTS_LISTED)
     documents = source_profiles(web.store, offset, SOURCES_PAGE)
     return render(request, "sources.html", {
-        "publishers": publishers.profiles, "publisher_total": publishers.total, "documents": documents.profiles,
-        "total": documents.total, "offset": offset, "page_size": SOURCES_PAGE, "filters": {},
-        "balance_chart": charts.balance_chart(publishers.profiles)})
+        "publishers": listed.profiles, "publisher_total": listed.total, "publisher_offset": publishers,
+        "publisher_page_size": PUBLISHERS_PAGE, "documents": documents.profiles,
+        "total": documents.total, "offset": offset, "page_size": SOURCES_PAGE,
+        "balance_chart": charts.balance_chart(listed.profiles)})
 
 
 def search_page(request: Request, web: Context, q: Annotated[str, Query(max_length=500)] = "",
