@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from dyadwatch.ingest.service import ingest
 from dyadwatch.store import queries, schema
-from dyadwatch.store.database import CACHE_KIB, Store, database_url
+from dyadwatch.store.database import Store, database_url
 
 pytestmark = pytest.mark.both_backends
 
@@ -24,13 +24,6 @@ def test_database_url_prefers_flag_then_environment_then_default(monkeypatch):
 def test_sqlite_runs_in_wal_mode(tmp_path: Path):
     with Store(str(tmp_path / "wal.db")).connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-
-
-def test_every_sqlite_connection_has_the_larger_page_cache(tmp_path: Path):
-    store = Store(str(tmp_path / "cache.db"))
-    with store.connect() as first, store.connect() as second:  # two connections of the pool
-        for conn in (first, second):
-            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -CACHE_KIB
 
 
 def test_reingesting_an_unchanged_file_changes_nothing(tmp_path: Path, store: Store, extractor):

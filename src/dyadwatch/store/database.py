@@ -74,11 +74,6 @@ class Saved:
 
 
 T = TypeVar("T")
-# Each connection's page cache. SQLite's default (2 MiB) holds a few hundred pages, so a listing that looks rows up
-# through two or three indexes of a large database reads most of its pages again from the operating system; with
-# 32 MiB the indexes a page reads stay cached (the forecast candidates of 100 forecasts: 68 -> 41 ms at 10,000
-# documents). Memory, not disk: at most this much per open connection, and the pool holds a few.
-CACHE_KIB = 32 * 1024
 ANALYSIS_LIMIT = 400  # rows SQLite samples per index in ANALYZE, as its documentation advises for PRAGMA optimize
 
 
@@ -340,7 +335,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cursor.close()
 
 
