@@ -528,13 +528,15 @@ def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="
             domain: Annotated[str | None, typer.Option(help="domain, e.g. energy")] = None,
             actor: Annotated[str | None, typer.Option(help="actor code")] = None,
             min_sources: Annotated[int, typer.Option(help="only stories told by at least this many documents")] = 1,
+            contested: Annotated[bool, typer.Option(help="only stories whose reports disagree (date, source or "
+                                                         "figure)")] = False,
             min_confidence: MinConfidenceOption = None, limit: LimitOption = None,
             as_json: JsonOption = False) -> None:
     """Stories: one happening with all the documents that report it, most reported first."""
     from dyadwatch.reconcile.stories import StoryFilter
     from dyadwatch.reconcile.story_listing import story_listing
 
-    rows = story_listing(open_store(db), StoryFilter(type, domain, actor, min_sources), min_confidence,
+    rows = story_listing(open_store(db), StoryFilter(type, domain, actor, min_sources, contested), min_confidence,
                          limit=limit or None).stories
     if as_json:
         return _print_json(rows)

@@ -1,14 +1,19 @@
 """Stories merge the reports of one happening; checked by content, not by ids."""
 
+import json
 from collections import Counter
 
 import pytest
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
 
 from dyadwatch.analysis.trends import Dated, index_of, story_trend
+from dyadwatch.cli import app
 from dyadwatch.reconcile.stories import StoryFilter, build_stories
 from dyadwatch.reconcile.story_listing import story_listing
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
+from dyadwatch.web.app import create_app
 from tests.conftest import store_of_reports
 
 REPORTS = {
@@ -93,6 +98,20 @@ def test_one_story_filter_for_the_cli_the_page_and_the_api(demo_store: Store):
     assert {s.id for s in energy} == {s.id for s in every if StoryFilter(domain="energy", actor="RUS").keeps(s)}
     assert all(s.source_count >= 2 for s in story_listing(demo_store, StoryFilter(min_sources=2)).stories)
     assert story_listing(demo_store, StoryFilter(type="aid")).stories == [s for s in every if s.type == "AID"]
+
+
+def test_the_contested_filter_keeps_the_stories_whose_reports_disagree_in_every_surface(store: Store):
+    every = build_stories(store)
+    disagreeing = [s.id for s in every if s.contradictions]
+    listed = story_listing(store, StoryFilter(contested=True))
+    assert disagreeing and [s.id for s in listed.stories] == disagreeing and listed.total == len(disagreeing)
+    assert len(disagreeing) < len(every)
+    shown = CliRunner().invoke(app, ["stories", "--db", store.url, "--contested", "--json"])
+    assert [json.loads(line)["id"] for line in shown.stdout.splitlines()] == disagreeing
+    client = TestClient(create_app(store.url))
+    assert [s["id"] for s in client.get("/api/stories", params={"contested": "true"}).json()["stories"]] == disagreeing
+    page = client.get("/stories", params={"contested": "1"}).text
+    assert 'name="contested" value="1" checked' in page and f'<span id="story-count">{len(disagreeing)}</span>' in page
 
 
 @pytest.mark.both_backends

@@ -54,11 +54,13 @@ class StoryFilter:
     domain: str | None = None
     actor: str | None = None  # a country or actor code; its sub-actors count (RUS takes RUS-GOV)
     min_sources: int = 1
+    contested: bool = False  # only stories whose reports disagree (on a date, the source or a figure)
 
     def keeps(self, found: Story) -> bool:
         return (found.source_count >= self.min_sources and (not self.type or found.type == self.type.upper())
                 and (not self.domain or found.domain == self.domain.lower())
-                and (not self.actor or involves(found.source, found.target, self.actor)))
+                and (not self.actor or involves(found.source, found.target, self.actor))
+                and (not self.contested or bool(found.contradictions)))
 
 
 def story(store: Store, story_id: str) -> Story | None:

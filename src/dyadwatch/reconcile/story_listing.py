@@ -20,7 +20,7 @@ from dyadwatch.analysis.trends import PERIOD_LENGTH, Dated, add_items
 from dyadwatch.reconcile import story_tallies
 from dyadwatch.reconcile.stories import StoryFilter, at_threshold, bring_up_to_date
 from dyadwatch.reconcile.story_rules import UNDATED, Story, rank
-from dyadwatch.reconcile.story_table import less_certain, read_stories
+from dyadwatch.reconcile.story_table import NO_CONTRADICTIONS, less_certain, read_stories
 from dyadwatch.settings import confidence_threshold
 from dyadwatch.store import schema, tallies
 from dyadwatch.store.database import Store
@@ -70,7 +70,7 @@ def story_listing(store: Store, wanted: StoryFilter, min_confidence: float | Non
 
 def _tallied(wanted: StoryFilter) -> bool:
     """Whether the filter keeps every story, which the tallies count."""
-    return not (wanted.type or wanted.domain or wanted.actor) and wanted.min_sources <= 1
+    return not (wanted.type or wanted.domain or wanted.actor or wanted.contested) and wanted.min_sources <= 1
 
 
 def _tallies(store: Store, facets: Sequence[str], left_out: Sequence[str]) -> dict[str, dict[str, Tally]]:
@@ -98,6 +98,8 @@ def _conditions(wanted: StoryFilter) -> Iterable[ColumnElement[bool]]:
         yield S.c.domain == wanted.domain.lower()
     if wanted.actor:
         yield or_(of_actor(S.c.source, wanted.actor), of_actor(S.c.target, wanted.actor))
+    if wanted.contested:
+        yield S.c.contradictions != NO_CONTRADICTIONS
 
 
 def _page(store: Store, selected: Select, rows: int | None) -> list[Story]:

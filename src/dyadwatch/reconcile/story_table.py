@@ -53,6 +53,7 @@ D, E, Q = schema.documents, schema.events, schema.quantities
 REPORTS, STORIES, ALIASES = schema.story_reports, schema.stories, schema.story_aliases
 PENDING, STATE, APPLIED, REVIEWS = schema.story_pending, schema.story_state, schema.story_reviews, schema.reviews
 BUILT, LAST_NUMBER, SKIPPED = "built", "last_story_number", "skipped_reviews"
+NO_CONTRADICTIONS = json.dumps([])  # a story's contradictions column when its reports agree
 
 
 @dataclass(frozen=True)

@@ -435,11 +435,13 @@ def api_review_queue(web: Context, limit: Limit = 50) -> EventPage:
 def api_stories(web: Context, type: Text = None, domain: Text = None, actor: Text = None,
                 min_sources: Annotated[int, Query(ge=1, le=100, description="reported by at least this many "
                                                                               "documents")] = 1,
+                contested: Annotated[bool, Query(description="only stories whose reports disagree (on a date, "
+                                                             "the source or a figure)")] = False,
                 min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None, limit: Limit = 100,
                 offset: Offset = 0, facets: Facets = False) -> StoryPage:
     """Stories (one happening, many reports), most reported first, each report with its evidence."""
-    page = story_listing(web.store, StoryFilter(type, domain, actor, min_sources), min_confidence, offset, limit,
-                         facets)
+    page = story_listing(web.store, StoryFilter(type, domain, actor, min_sources, contested), min_confidence, offset,
+                         limit, facets)
     return StoryPage(total=page.total, limit=limit, offset=offset,
                      stories=[StoryOut(**_story_fields(s)) for s in page.stories],
                      facets=_facets_out(data.story_facets(page.facets)))

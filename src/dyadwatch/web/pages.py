@@ -197,12 +197,12 @@ def _form_values(event: EventRow, submitted: Mapping[str, str]) -> dict[str, str
 
 
 def stories_page(request: Request, web: Context, type: Text = None, domain: Text = None, actor: Text = None,
-                 min_sources: Annotated[int, Query(ge=1, le=100)] = 1, min_confidence: Confidence = None,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> Response:
-    page = story_listing(web.store, StoryFilter(type, domain, actor, min_sources), _threshold(min_confidence),
-                         offset, STORIES_PAGE)
+                 min_sources: Annotated[int, Query(ge=1, le=100)] = 1, contested: bool = False,
+                 min_confidence: Confidence = None, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    page = story_listing(web.store, StoryFilter(type, domain, actor, min_sources, contested),
+                         _threshold(min_confidence), offset, STORIES_PAGE)
     filters = {"type": type or "", "domain": domain or "", "actor": actor or "", "min_sources": min_sources,
-               "min_confidence": min_confidence or ""}
+               "contested": "1" if contested else "", "min_confidence": min_confidence or ""}
     return render(request, "stories.html", {
         "stories": page.stories, "total": page.total, "offset": offset,
         "page_size": STORIES_PAGE, "filters": filters, "facets": data.story_facets(page.facets), "types": PLOVER_TYPES,
