@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -542,6 +543,25 @@ def test_indicator_page_shows_exactly_the_library_points(client: TestClient, dem
     point = indicators(demo_store)[0].points[0]
     assert f'id="rec-{point.figure_id}"' in client.get(doc_url(point.doc)).text
     assert client.get("/indicators/no%20such%20thing%20%5Bcount%5D").status_code == 404
+
+
+def test_a_long_indicator_series_is_drawn_as_monthly_medians_with_their_range(
+        client: TestClient, demo_store: Store, monkeypatch: pytest.MonkeyPatch):
+    longest = max(indicators(demo_store), key=lambda i: len([p for p in i.points if p.date]))
+    dated = [p for p in longest.points if p.date]
+    assert len(dated) > 2
+    monkeypatch.setattr("dyadwatch.web.charts.MAX_POINTS", 2)
+    spec = chart_specs(client.get(indicator_url(longest.key)).text)["indicator-chart"]
+    trace = spec["data"][0]
+    months: dict[str, list[float]] = {}
+    for point in dated:
+        months.setdefault(point.date[:7], []).append(point.value)
+    assert trace["x"] == sorted(months)
+    assert trace["y"] == [statistics.median(months[m]) for m in sorted(months)]
+    assert [c[0] for c in trace["customdata"]] == [len(months[m]) for m in sorted(months)]
+    lowest = [y - low for y, low in zip(trace["y"], trace["error_y"]["arrayminus"], strict=True)]
+    assert lowest == [min(months[m]) for m in sorted(months)]
+    assert f"{len(dated)} figures: the median per month" in spec["layout"]["title"]["text"]
 
 
 def test_agreements_page_shows_the_register_with_linked_events(client: TestClient, demo_store: Store):

@@ -8,6 +8,7 @@ comes from a document is entity-escaped first: Plotly shows `&lt;` as `<`.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -23,6 +24,7 @@ from dyadwatch.store.rows import belongs_to
 from dyadwatch.web.data import DyadView
 
 Chart = dict[str, Any]
+MAX_POINTS = 1000  # an indicator drawn point by point up to this many dated figures, per month beyond
 FIGURE_CHARTS = 6  # the longest series on the figures page; the indicators page has them all
 STANCE_SCALE = [[0.0, "#b2182b"], [0.5, "#eeeeee"], [1.0, "#1a9850"]]  # conflict, neutral, cooperation
 
@@ -80,13 +82,39 @@ def figure_charts(figures: Iterable[QuantityRow], most: int = FIGURE_CHARTS) -> 
 
 
 def indicator_chart(measure: str, unit: str, dated: Sequence[Plotted]) -> Chart:
-    """One indicator's dated points over time, as points (undated points cannot be placed)."""
+    """One indicator's dated points over time, as points (undated points cannot be placed); a series longer than
+    MAX_POINTS as one point per period instead (monthly_chart)."""
+    if len(dated) > MAX_POINTS:
+        return monthly_chart(measure, unit, dated)
     trace = {"type": "scatter", "mode": "markers", "name": label(measure[:40]),
              "x": [p.date for p in dated], "y": [p.value for p in dated],
              "customdata": [[label(p.bound or ""), label(p.doc)] for p in dated],
              "hovertemplate": "%{x}: %{customdata[0]} %{y}<br>%{customdata[1]}<extra></extra>"}
     return {"data": [trace] if dated else [], "layout": _layout(
         xaxis={"type": "date"}, yaxis={"title": {"text": label(unit)}}, showlegend=False)}
+
+
+def monthly_chart(measure: str, unit: str, dated: Sequence[Plotted]) -> Chart:
+    """A long series as one point per month (per year for figures dated to the year only): the median of its
+    figures, with a bar from the lowest to the highest, and how many there are. Thousands of single points would
+    hide each other and cost the page more than they show."""
+    by_period: dict[str, list[float]] = defaultdict(list)
+    for point in dated:
+        by_period[point.date[:7]].append(point.value)
+    periods = sorted(by_period)
+    values = [sorted(by_period[period]) for period in periods]
+    medians = [statistics.median(v) for v in values]
+    trace = {"type": "scatter", "mode": "markers", "name": label(measure[:40]), "x": periods, "y": medians,
+             "error_y": {"type": "data", "symmetric": False, "array": [v[-1] - m for v, m in zip(values, medians,
+                                                                                                  strict=True)],
+                         "arrayminus": [m - v[0] for v, m in zip(values, medians, strict=True)], "thickness": 1},
+             "customdata": [[len(v), v[0], v[-1]] for v in values],
+             "hovertemplate": "%{x}: median %{y} of %{customdata[0]} figures (%{customdata[1]} to "
+                              "%{customdata[2]})<extra></extra>"}
+    title = f"{len(dated):,} figures: the median per month, a bar from the lowest to the highest"
+    return {"data": [trace], "layout": _layout(
+        xaxis={"type": "date"}, yaxis={"title": {"text": label(unit)}}, showlegend=False,
+        title={"text": title, "font": {"size": 12}}, margin={"l": 60, "r": 20, "t": 40, "b": 40})}
 
 
 def roles_chart(people: Sequence[KnownActor], today: str) -> Chart:
