@@ -25,7 +25,6 @@ from dyadwatch.store.database import Store
 from dyadwatch.store.fulltext import FullText
 from dyadwatch.store.queries import ClaimRow
 from dyadwatch.store.reviews import chunks
-from dyadwatch.store.rows import belongs_to
 
 TERMS, CANDIDATES, SCANS = schema.forecast_terms, schema.forecast_candidates, schema.forecast_scans
 D, S, E, R, T = schema.documents, schema.sentences, schema.events, schema.story_reports, schema.stories
@@ -188,15 +187,11 @@ def _stories(conn: Connection, terms: Terms, countries: set[str], events: dict[s
                 for row in conn.execute(_STORIES_OF, {"events": chunk, "first": first, "last": last})]
     if not countries:
         return {story for story, _, _ in rows}
-    # Judged once per actor code, not per row: a page's forecasts read thousands of rows over a few hundred codes.
-    of_them = {code for code in {c for _, source, target in rows for c in (source, target)} if _of_any(code, countries)}
+    # `countries` are country codes (claim_countries), so an actor is of one when its code's first part is (RUS-GOV
+    # of RUS, as rows.belongs_to reads it); judged once per code: thousands of rows share a few hundred codes.
+    codes = {code for _, source, target in rows for code in (source, target) if code}
+    of_them = {code for code in codes if code.partition("-")[0] in countries}
     return {story for story, source, target in rows if source in of_them or target in of_them}
-
-
-def _of_any(code: str | None, countries: set[str]) -> bool:
-    """Whether the actor `code` is one of `countries` or one of their sub-actors (RUS-GOV is of RUS), as
-    rows.belongs_to reads it."""
-    return bool(code) and any(belongs_to(country, code) for country in countries)
 
 
 def _stale(conn: Connection) -> list[tuple[str, str, str | None]]:

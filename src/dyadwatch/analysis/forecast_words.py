@@ -42,6 +42,7 @@ class Vocabulary:
     states: frozenset[str]  # the codes of states
     # The several-word names by their first PREFIX characters, so that a text is not searched for each of them.
     by_prefix: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    prefix_lengths: tuple[int, ...] = field(init=False, repr=False, compare=False)  # of by_prefix's keys
     fingerprint: str = field(init=False, repr=False, compare=False)  # changes when the words found in a text may
 
     def __post_init__(self) -> None:
@@ -49,6 +50,7 @@ class Vocabulary:
         for name in self.long_names:
             grouped[name[:PREFIX]].append(name)
         object.__setattr__(self, "by_prefix", {prefix: tuple(names) for prefix, names in grouped.items()})
+        object.__setattr__(self, "prefix_lengths", tuple(sorted({len(prefix) for prefix in grouped})))
         digest = hashlib.sha256("\n".join(sorted(self.names)).encode())
         digest.update("\n".join(self.long_names).encode())
         object.__setattr__(self, "fingerprint", digest.hexdigest()[:32])
@@ -73,7 +75,7 @@ class Vocabulary:
     def name_parts(self, text: str) -> frozenset[str]:
         """The words (by their stems) of the several-word names a text mentions ('Union State')."""
         lowered = text.lower()
-        found = {name for at in range(len(lowered)) for length in range(1, PREFIX + 1)
+        found = {name for at in range(len(lowered)) for length in self.prefix_lengths
                  for name in self.by_prefix.get(lowered[at:at + length], ()) if lowered.startswith(name, at)}
         return frozenset(content_words(" ".join(sorted(found))))
 
