@@ -249,9 +249,9 @@ class _Bearings:
     def of(cls, store: Store, claims: list[ClaimRow], today: str | None,
            min_confidence: float | None, window_years: int) -> _Bearings:
         vocabulary = Vocabulary.of(store)
-        mentions = _mentions(store, sorted({c.doc for c in claims}))
+        mentions = _mentions(store, [c.id for c in claims])
         terms = {c.id: Terms.of(c, window(c, window_years), vocabulary) for c in claims}
-        countries = {c.id: claim_countries(c, mentions.get(c.doc, []), vocabulary.states) for c in claims}
+        countries = {c.id: claim_countries(c, mentions.get(c.id, []), vocabulary.states) for c in claims}
         kept = window_years == int(default("forecast_window_years"))
         bring_up_to_date(store)  # before the stories' ids are read
         found = candidate_stories(store, list(terms.values()), countries, vocabulary, keep=kept)
@@ -375,15 +375,16 @@ def _judged(bearing: Bearing, direction: int) -> Bearing:
 
 
 # --- the store ------------------------------------------------------------------------------------
-def _mentions(store: Store, docs: list[str]) -> dict[str, list[tuple[int, int, str]]]:
-    """The actor mentions of the documents named."""
-    M, D = schema.mentions, schema.documents
-    by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    query = select(D.c.name, M.c.start, M.c.end, M.c.code).select_from(M.join(D, M.c.document_id == D.c.id))
+def _mentions(store: Store, claim_ids: list[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """Claim id -> the actor mentions inside its sentence (a claim's place is never corrected: the stored one)."""
+    M, C = schema.mentions, schema.claims
+    inside = (M.c.document_id == C.c.document_id) & (M.c.start >= C.c.start) & (M.c.end <= C.c.end)
+    query = select(C.c.id, M.c.start, M.c.end, M.c.code).select_from(C.join(M, inside))
+    by_claim: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     with store.connect() as conn:
-        for chunk in chunks(docs):
-            for name, start, end, code in conn.execute(query.where(D.c.name.in_(chunk))):
-                by_doc[name].append((start, end, code))
-    return by_doc
+        for chunk in chunks(claim_ids):
+            for claim_id, start, end, code in conn.execute(query.where(C.c.id.in_(chunk))):
+                by_claim[claim_id].append((start, end, code))
+    return by_claim
 
 
