@@ -91,12 +91,11 @@ def main() -> None:
     print(f"documents in {args.docs}: {len(list(args.docs.iterdir()))}, words {words}")
     print(f"processor: {processor()}")
     print(f"bare spaCy parse:                  {words / bare_seconds:8.0f} words/s   peak RSS {bare_peak:6.0f} MB")
-    print(f"full dyadwatch pipeline:           {words / full_seconds:8.0f} words/s   peak RSS {full_peak:6.0f} MB")
-    print(f"  of which the learned event coder: {full_seconds - rules_seconds:6.2f} s of {full_seconds:.2f} s")
-    print(f"time ratio end-to-end / bare parse: {full_seconds / bare_seconds:.2f} (target: at most 2.0)")
-    print(f"with the fast coder (--coder fast): {words / fast_seconds:8.0f} words/s   peak RSS {fast_peak:6.0f} MB")
-    print(f"  of which the learned event coder: {fast_seconds - rules_seconds:6.2f} s of {fast_seconds:.2f} s")
-    print(f"time ratio end-to-end / bare parse: {fast_seconds / bare_seconds:.2f} (target: at most 2.0)")
+    for name, seconds, peak in (("full dyadwatch pipeline:          ", full_seconds, full_peak),
+                                ("with the fast coder (--coder fast):", fast_seconds, fast_peak)):
+        print(f"{name} {words / seconds:8.0f} words/s   peak RSS {peak:6.0f} MB")
+        print(f"  of which the learned event coder: {seconds - rules_seconds:6.2f} s of {seconds:.2f} s")
+        print(f"time ratio end-to-end / bare parse: {seconds / bare_seconds:.2f} (target: at most 2.0)")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,16 @@ from dyadwatch.errors import DyadwatchError, Errors, InputError
 from dyadwatch.ingest.files import InputFile
 from dyadwatch.ingest.pool import WorkerConfig
 from dyadwatch.ingest.records import extracted_from, transport_table
-from dyadwatch.ingest.service import IngestOptions, IngestPlan, IngestReport, OnResult, Sink, batches_of, execute
+from dyadwatch.ingest.service import (
+    IngestOptions,
+    IngestPlan,
+    IngestReport,
+    OnResult,
+    Sink,
+    batches_of,
+    execute,
+    worker_config,
+)
 from dyadwatch.ingest.work import Extracted, describe, extract_batch
 
 if TYPE_CHECKING:
@@ -60,8 +69,9 @@ def run_plan(sink: Sink, plan: IngestPlan, options: IngestOptions | None = None,
     `cluster.actors` says how many actors extract."""
     require_ray()
     options = options or IngestOptions()
-    knowledge_dirs = tuple(os.path.abspath(d) for d in options.knowledge_dirs)  # the actors' working folder differs
-    config = WorkerConfig(knowledge_dirs, tuple(options.dyad), options.limits, options.coder)
+    config = worker_config(None, options)
+    # the actors' working folder differs: their knowledge folders are given as absolute paths
+    config = replace(config, knowledge_dirs=tuple(os.path.abspath(d) for d in config.knowledge_dirs))
     return execute(sink, plan, lambda files: _extracted(files, options, config, cluster or RayOptions()), options,
                    on_result)
 
