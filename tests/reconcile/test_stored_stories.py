@@ -28,7 +28,7 @@ from dyadwatch.reconcile.story_rules import (
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
-from dyadwatch.store.rows import EventRow
+from dyadwatch.store.rows import EventRow, QuantityRow
 from dyadwatch.web.app import create_app
 from tests.conftest import DEMO, REPO, Databases
 
@@ -267,3 +267,46 @@ def test_joint_acts_stored_with_an_order_only_source_contradiction_lose_it_on_up
     store.close()
     upgraded = Store(store.url)
     assert not [c for c in story(upgraded, joint.id).contradictions if c.field == "source"]
+
+
+def _loan_report(event_id: str, doc: str, amount: float) -> tuple[EventRow, QuantityRow]:
+    quote = "The bank lent the government a large sum in March."
+    row = EventRow(id=event_id, doc=doc, doc_date="2022-04-01", date="2022-03", date_precision="month", type="AID",
+                   mode="", domain="finance", source="KAZ", target="KGZ", negated=False, intensity=3.0, start=0,
+                   end=len(quote), quote=quote, trigger_start=None, trigger_end=None)
+    figure = QuantityRow(id=f"q{event_id}", doc=doc, doc_date="2022-04-01", value=amount, unit="USD",
+                         measure="money", bound=None, date="2022-03", start=10, end=20, quote="a large sum")
+    return row, figure
+
+
+def test_a_story_names_its_figures_written_out_and_tells_amounts_apart_past_the_sixth_digit():
+    def story_of(*amounts: float) -> Story:
+        reports = [_loan_report(f"e{i}", f"{i}.txt", amount) for i, amount in enumerate(amounts)]
+        figures = {figure.doc: [figure] for _, figure in reports}
+        return summarise("s1", [happening(row, figures) for row, _ in reports])
+
+    same = story_of(1.5e9, 1.5e9)
+    assert {r.figures for r in same.reports} == {("1,500,000,000 USD",)}
+    assert not same.contradictions
+    close = story_of(1_500_000_000, 1_500_000_400)
+    assert [c.versions for c in close.contradictions if c.field == "figure"] == [
+        {"1,500,000,000 USD": ["0.txt"], "1,500,000,400 USD": ["1.txt"]}]
+
+
+@pytest.mark.both_backends
+def test_stories_stored_with_figures_in_the_short_form_get_them_written_out_on_upgrade(demo_store: Store,
+                                                                                       databases: Databases):
+    store = databases.copy(demo_store, "figure_keys")
+    build_stories(store)
+    with store.write() as conn:
+        quoting = conn.execute(text("SELECT story_id, event_id, figures FROM story_reports "
+                                    "WHERE figures != '[]'")).all()
+        assert quoting
+        conn.execute(text("UPDATE story_reports SET figures = :short WHERE event_id = :id"),
+                     {"short": json.dumps(["1.5e+09 USD"]), "id": quoting[0].event_id})
+        conn.execute(text("UPDATE alembic_version SET version_num = '0013'"))
+    store.close()
+    upgraded = Store(store.url)
+    told = {r.event_id: list(r.figures) for r in story(upgraded, quoting[0].story_id).reports}
+    assert told[quoting[0].event_id] == json.loads(quoting[0].figures)
+    assert not any("e+" in key for keys in told.values() for key in keys)

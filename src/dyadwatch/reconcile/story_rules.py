@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dyadwatch.evaluate import SYMMETRIC_TYPES, country
+from dyadwatch.numbers import plain_number
 from dyadwatch.periods import first_day, last_day, overlap
 from dyadwatch.store.queries import EventRow, QuantityRow
 from dyadwatch.store.reviews import Review
@@ -304,9 +305,15 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _amounts(event: EventRow, figures: dict[str, list[QuantityRow]]) -> set[str]:
-    """Figures quoted in the event's sentence, as 'value unit' strings (counts are too common to count)."""
-    return {f"{f.value:g} {f.unit}" for f in figures.get(event.doc, [])
+    """Figures quoted in the event's sentence, as 'value unit' strings with the value written out in full (no
+    exponent, integers exact), as a reader compares them (counts are too common to count)."""
+    return {figure_key(f.value, f.unit) for f in figures.get(event.doc, [])
             if f.start < event.end and event.start < f.end and f.unit != "count"}
+
+
+def figure_key(value: float, unit: str) -> str:
+    """How a story names a figure its reports quote: '1,500,000,000 USD'."""
+    return f"{plain_number(value)} {unit}"
 
 
 def _most_common(values: Any) -> Any:

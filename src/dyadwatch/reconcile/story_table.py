@@ -54,6 +54,7 @@ REPORTS, STORIES, ALIASES = schema.story_reports, schema.stories, schema.story_a
 PENDING, STATE, APPLIED, REVIEWS = schema.story_pending, schema.story_state, schema.story_reviews, schema.reviews
 BUILT, LAST_NUMBER, SKIPPED = "built", "last_story_number", "skipped_reviews"
 NO_CONTRADICTIONS = json.dumps([])  # a story's contradictions column when its reports agree
+NO_FIGURES = json.dumps([])  # a report's figures column when its sentence quotes none
 
 
 @dataclass(frozen=True)
