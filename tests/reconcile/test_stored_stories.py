@@ -25,6 +25,7 @@ from dyadwatch.reconcile.story_rules import (
     same_happening,
     summarise,
 )
+from dyadwatch.reconcile.story_table import read_stories
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
@@ -250,11 +251,25 @@ def test_naming_the_other_side_first_is_no_disagreement_on_a_joint_act_but_anoth
     assert [c.field for c in one_sided.contradictions] == ["source"]
 
 
+def _stored_demo_stories(demo_store: Store, databases: Databases, name: str) -> Store:
+    """A copy of the demo database with its stories stored."""
+    store = databases.copy(demo_store, name)
+    build_stories(store)
+    return store
+
+
+def _reopened_from(store: Store, revision: str) -> Store:
+    """The store opened again as if it had been made at `revision`: the revisions after it run on opening."""
+    with store.write() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :revision"), {"revision": revision})
+    store.close()
+    return Store(store.url)
+
+
 @pytest.mark.both_backends
 def test_joint_acts_stored_with_an_order_only_source_contradiction_lose_it_on_upgrade(demo_store: Store,
                                                                                         databases: Databases):
-    store = databases.copy(demo_store, "joint_sources")
-    build_stories(store)
+    store = _stored_demo_stories(demo_store, databases, "joint_sources")
     with store.write() as conn:
         joint = conn.execute(text("SELECT s.id, r.source, r.target FROM stories s JOIN story_reports r "
                                   "ON r.story_id = s.id WHERE s.type IN ('AGREE', 'CONSULT', 'COOPERATE') "
@@ -263,9 +278,7 @@ def test_joint_acts_stored_with_an_order_only_source_contradiction_lose_it_on_up
         flipped = [["source", {joint.source: ["a.txt"], joint.target: ["b.txt"]}]]
         conn.execute(text("UPDATE stories SET contradictions = :c WHERE id = :id"),
                      {"c": json.dumps(flipped), "id": joint.id})
-        conn.execute(text("UPDATE alembic_version SET version_num = '0006'"))
-    store.close()
-    upgraded = Store(store.url)
+    upgraded = _reopened_from(store, "0006")
     assert not [c for c in story(upgraded, joint.id).contradictions if c.field == "source"]
 
 
@@ -296,17 +309,12 @@ def test_a_story_names_its_figures_written_out_and_tells_amounts_apart_past_the_
 @pytest.mark.both_backends
 def test_stories_stored_with_figures_in_the_short_form_get_them_written_out_on_upgrade(demo_store: Store,
                                                                                        databases: Databases):
-    store = databases.copy(demo_store, "figure_keys")
-    build_stories(store)
-    with store.write() as conn:
-        quoting = conn.execute(text("SELECT story_id, event_id, figures FROM story_reports "
-                                    "WHERE figures != '[]'")).all()
-        assert quoting
+    store = _stored_demo_stories(demo_store, databases, "figure_keys")
+    quoting = next(s for s in read_stories(store) for r in s.reports if r.figures)
+    written_out = {r.event_id: list(r.figures) for r in quoting.reports}
+    shortened = next(event for event, figures in written_out.items() if figures)
+    with store.write() as conn:  # as the short form stored it
         conn.execute(text("UPDATE story_reports SET figures = :short WHERE event_id = :id"),
-                     {"short": json.dumps(["1.5e+09 USD"]), "id": quoting[0].event_id})
-        conn.execute(text("UPDATE alembic_version SET version_num = '0013'"))
-    store.close()
-    upgraded = Store(store.url)
-    told = {r.event_id: list(r.figures) for r in story(upgraded, quoting[0].story_id).reports}
-    assert told[quoting[0].event_id] == json.loads(quoting[0].figures)
-    assert not any("e+" in key for keys in told.values() for key in keys)
+                     {"short": json.dumps(["1.5e+09 USD"]), "id": shortened})
+    upgraded = _reopened_from(store, "0013")
+    assert {r.event_id: list(r.figures) for r in story(upgraded, quoting.id).reports} == written_out
