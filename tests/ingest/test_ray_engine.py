@@ -125,7 +125,8 @@ def test_parquet_records_from_ray_load_into_what_the_local_engine_stores(cluster
                             lambda r: statuses.append(f"{r.name} {r.status}"))
     finally:
         changed.write_text(original, encoding="utf-8")
-    assert [s for s in statuses if not s.endswith("unchanged")] == [f"{BAD} failed", "notes/loan.txt stored"]
+    # the two are reported as their tasks finish, in either order
+    assert sorted(s for s in statuses if not s.endswith("unchanged")) == [f"{BAD} failed", "notes/loan.txt stored"]
     assert len(partitions(out)) == 23
 
 
