@@ -25,12 +25,13 @@ from dyadwatch.reconcile.stories import build_stories
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.queries import QuantityRow
+from dyadwatch.store.reviews import add_review
 from dyadwatch.web import app as web_app
 from dyadwatch.web.app import create_app, is_loopback, plan_exposure, plotly_path
 from dyadwatch.web.charts import figure_charts
 from dyadwatch.web.context import agreement_url, doc_url, event_url, indicator_url, story_url
 from dyadwatch.web.highlight import Span, highlight
-from dyadwatch.web.pages import STORIES_PAGE
+from dyadwatch.web.pages import OVERVIEW_MONTHS_YEARS, STORIES_PAGE, overview_period
 from dyadwatch.web.security import CSRF_COOKIE, REVIEW_COOKIE, TOKEN_ENV, read_cookie
 from tests.conftest import Databases
 from tests.recomputed import every_indicator as indicators
@@ -106,6 +107,24 @@ def test_overview_counts_what_the_store_lists(client: TestClient, demo_store: St
     for kind, rows in (("events", queries.events(demo_store)), ("figures", queries.quantities(demo_store)),
                        ("claims", queries.claims(demo_store)), ("documents", queries.documents(demo_store))):
         assert f'<span class="n">{len(rows)}</span> {kind}' in html
+
+
+def test_the_overview_charts_by_month_unless_the_events_span_more_years_than_a_monthly_chart_can_show(
+        client: TestClient):
+    assert "Cooperation and conflict by month" in client.get("/").text  # the demo's events span three years
+    assert overview_period(("2001-03", f"{2001 + OVERVIEW_MONTHS_YEARS}-01-05")) == "month"
+    assert overview_period(("2001", f"{2002 + OVERVIEW_MONTHS_YEARS}-02")) == "year"
+    assert overview_period(None) == "month"
+
+
+def test_an_event_dated_decades_earlier_turns_the_overview_to_years(review_client: TestClient,
+                                                                    writable_store: Store):
+    event = queries.events(writable_store)[0]
+    add_review(writable_store, event.id, "correct", {"date": "1990-05"})
+    html = review_client.get("/").text
+    assert "Cooperation and conflict by year" in html
+    assert f"span more than {OVERVIEW_MONTHS_YEARS} years" in html
+    assert "Cooperation and conflict by month" in review_client.get("/?by=month").text
 
 
 def test_timeline_filters_narrow_the_events(client: TestClient, demo_store: Store):

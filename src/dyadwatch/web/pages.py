@@ -62,6 +62,7 @@ SOURCES_PAGE = 100  # documents on one page of sources
 PUBLISHERS_PAGE = 25  # publishers on it, each with its first documents: paged apart from the documents
 DYAD_PAGE = 200  # events listed under the dyad chart
 STORIES_PAGE = 100
+OVERVIEW_MONTHS_YEARS = 20  # events spanning more years are charted by year on the overview unless ?by=month
 SPLIT_FIELD = "split_"  # a story's report ticked to leave it: split_ and the report's event id
 # Statuses offered on the forecasts page; an analyst may type any other (review_values.MAX_STATUS characters).
 FORECAST_STATUSES = ("fulfilled", "partly fulfilled", "not fulfilled", "overtaken", "open", "due")
@@ -93,15 +94,16 @@ def page_router() -> APIRouter:
     return router
 
 
-def overview(request: Request, web: Context, by: Text = "month") -> Response:
-    period = _period(by)
+def overview(request: Request, web: Context, by: Text = None) -> Response:
     store = web.store
+    event_dates = date_span(store)
+    period = _period(by) if by else overview_period(event_dates)
     counted = queries.counts(store)
     totals = {"documents": counted["documents"], "sentences": counted["sentences"], **record_totals(store)}
     return render(request, "overview.html", {
-        "totals": totals, "by": period,
+        "totals": totals, "by": period, "chosen": not by, "months_years": OVERVIEW_MONTHS_YEARS,
         "document_dates": queries.document_date_range(store),
-        "event_dates": date_span(store),
+        "event_dates": event_dates,
         "trend": charts.trend_chart(event_trend(store, by=period)),
         "active": data.actor_activity(*actor_roles(store))[:12], "names": data.actor_names(store)})
 
@@ -485,4 +487,13 @@ def _window_years(raw: str | None) -> int | None:
 
 def _period(by: str | None) -> str:
     return by if by in PERIOD_LENGTH else "month"
+
+
+def overview_period(event_dates: tuple[str, str] | None) -> str:
+    """The overview's trend by month, or by year when the events span more than OVERVIEW_MONTHS_YEARS years: eight
+    domains over hundreds of months are more points than a reader (or a page) can take in; `?by=month` still
+    gives them."""
+    if event_dates and int(event_dates[1][:4]) - int(event_dates[0][:4]) > OVERVIEW_MONTHS_YEARS:
+        return "year"
+    return "month"
 
