@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from dyadwatch.measures import indicator_key, normalise_unit, stem
-from dyadwatch.reconcile.indicators import indicator, indicator_page
+from dyadwatch.reconcile.indicators import indicator, indicator_page, months_of
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
@@ -161,4 +161,18 @@ def test_every_page_of_a_series_with_ties_and_undated_points_is_the_whole_series
     for limit in (1, 2, 3, None):
         for offset in range(6):
             assert indicator(store, whole.key, offset, limit) == viewed(whole, offset, limit), (offset, limit)
+    store.close()
+
+
+@pytest.mark.both_backends
+def test_a_series_too_long_to_draw_point_by_point_is_counted_per_period_by_the_database_as_from_its_points(
+        databases: Databases, extractor, tmp_path, monkeypatch: pytest.MonkeyPatch):
+    store = store_of_reports(tmp_path, SERIES, extractor, databases.new("months"))
+    whole = indicators(store)[0]
+    monkeypatch.setattr("dyadwatch.reconcile.indicators.PLOTTED_POINTS", 2)
+    found = indicator(store, whole.key)
+    assert found.plotted == () and found.months == months_of(whole.plotted)
+    assert [(m.period, m.count, m.low, m.high, m.median) for m in found.months] == [
+        ("2020", 1, 280e6, 280e6, 280e6), ("2021", 2, 300e6, 310e6, 305e6)]
+    assert found.points == whole.points and found.summary == whole.summary
     store.close()

@@ -569,7 +569,7 @@ def test_a_long_indicator_series_is_drawn_as_monthly_medians_with_their_range(
     longest = max(indicators(demo_store), key=lambda i: len([p for p in i.points if p.date]))
     dated = [p for p in longest.points if p.date]
     assert len(dated) > 2
-    monkeypatch.setattr("dyadwatch.web.charts.MAX_POINTS", 2)
+    monkeypatch.setattr("dyadwatch.reconcile.indicators.PLOTTED_POINTS", 2)
     spec = chart_specs(client.get(indicator_url(longest.key)).text)["indicator-chart"]
     trace = spec["data"][0]
     months: dict[str, list[float]] = {}

@@ -8,7 +8,9 @@ indicator holding a figure an analyst reviewed is built whole from its figures (
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -17,14 +19,21 @@ from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.figure_groups import (
     IndicatorSummary,
+    Month,
+    dated_count,
     figure_groups,
     figures_keyed,
     group_total,
     most_common,
+    series_months,
     series_page,
+    series_points,
+    series_summary,
 )
 from dyadwatch.store.record_listing import reviewed_records
 from dyadwatch.store.rows import QuantityRow
+
+PLOTTED_POINTS = 1000  # an indicator is drawn point by point up to this many dated figures, per month beyond
 
 
 @dataclass(frozen=True)
@@ -89,12 +98,13 @@ class Indicator:
 
 @dataclass(frozen=True)
 class IndicatorView:
-    """One indicator as its page shows it: what sums it up, every dated point as the chart draws it, and the
+    """One indicator as its page shows it: what sums it up, its dated points as the chart draws them, and the
     points of one page with their evidence."""
 
     summary: IndicatorSummary
-    plotted: tuple[Plotted, ...]
+    plotted: tuple[Plotted, ...]  # every dated point, up to PLOTTED_POINTS of them
     points: tuple[Point, ...]
+    months: tuple[Month, ...] = ()  # beyond PLOTTED_POINTS dated points, these instead
 
 
 @dataclass(frozen=True)
@@ -125,22 +135,34 @@ def indicator_page(store: Store, unit: str | None = None, min_points: int = 1, l
 
 def indicator(store: Store, key: str, offset: int = 0, limit: int | None = None, plot: bool = True
               ) -> IndicatorView | None:
-    """One indicator after reviews, with its points from `offset`, at most `limit` (all for None), and every
-    dated point as a chart draws it (none unless `plot`)."""
+    """One indicator after reviews, with its points from `offset`, at most `limit` (all for None), and what a chart
+    draws of its dated points (nothing unless `plot`): each point, or per month beyond PLOTTED_POINTS of them."""
     reviewed = _reviewed_by_key(store).get(key)
     if reviewed:
         whole = _indicator(key, [*figures_keyed(store, [key]), *reviewed])
-        return IndicatorView(whole.summary, whole.plotted if plot else (),
-                             whole.points[offset:None if limit is None else offset + limit])
-    outline, page = series_page(store, key, offset, limit)
-    if not outline:
+        page = whole.points[offset:None if limit is None else offset + limit]
+        plotted = whole.plotted if plot else ()
+        if len(plotted) > PLOTTED_POINTS:
+            return IndicatorView(whole.summary, (), page, months_of(plotted))
+        return IndicatorView(whole.summary, plotted, page)
+    summary = series_summary(store, key)
+    if summary is None:
         return None
-    dates = [f.date for f in outline if f.date]
-    summary = IndicatorSummary(key, most_common(Counter(f.measure for f in outline)), unit_of(key), len(outline),
-                               dates[0] if dates else None, dates[-1] if dates else None,
-                               len({f.doc for f in outline}))
-    plotted = tuple(Plotted(f.date, f.value, f.bound, f.doc) for f in outline if f.date) if plot else ()
-    return IndicatorView(summary, plotted, tuple(_point(f) for f in page))
+    page = tuple(_point(f) for f in series_page(store, key, offset, limit))
+    if not plot:
+        return IndicatorView(summary, (), page)
+    if dated_count(store, key) > PLOTTED_POINTS:
+        return IndicatorView(summary, (), page, tuple(series_months(store, key)))
+    return IndicatorView(summary, tuple(Plotted(*point) for point in series_points(store, key)), page)
+
+
+def months_of(plotted: Sequence[Plotted]) -> tuple[Month, ...]:
+    """Dated points per month (per year when dated to the year only), as series_months counts stored ones."""
+    by_period: dict[str, list[float]] = defaultdict(list)
+    for point in plotted:
+        by_period[point.date[:7]].append(point.value)
+    return tuple(Month(period, len(values), min(values), max(values), statistics.median(values))
+                 for period, values in sorted(by_period.items()))
 
 
 def group_figures(figures: list[QuantityRow]) -> list[Indicator]:

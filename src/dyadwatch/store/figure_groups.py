@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
 
 from dyadwatch.measures import unit_of
 from dyadwatch.store import schema
@@ -40,12 +40,13 @@ class IndicatorSummary:
         return asdict(self)
 
 
-def figure_groups(store: Store, unit: str | None = None, min_count: int = 1, limit: int | None = None
-                  ) -> list[IndicatorSummary]:
-    """The indicators of the unreviewed figures (of one unit), the largest first, then by key."""
+def figure_groups(store: Store, unit: str | None = None, min_count: int = 1, limit: int | None = None,
+                  key: str | None = None) -> list[IndicatorSummary]:
+    """The indicators of the unreviewed figures (of one unit, or the one key), the largest first, then by key."""
     count = func.count()
     query = (select(Q.c.indicator, count, func.min(Q.c.date), func.max(Q.c.date), func.count(distinct(Q.c.document_id)))
-             .where(*_conditions(unit)).group_by(Q.c.indicator).having(count >= min_count)
+             .where(*_conditions(unit), *([Q.c.indicator == key] if key else []))
+             .group_by(Q.c.indicator).having(count >= min_count)
              .order_by(count.desc(), code_point_order(store, Q.c.indicator)))
     with store.connect() as conn:
         found = conn.execute(query if limit is None else query.limit(limit)).all()
@@ -72,45 +73,73 @@ def figures_keyed(store: Store, keys: Collection[str]) -> list[QuantityRow]:
     return rows
 
 
-class Outlined(NamedTuple):  # thousands per series: a tuple is made faster than a frozen dataclass
-    """What an indicator's summary and chart read of one of its figures."""
+class Month(NamedTuple):
+    """A month (or a year, for figures dated to the year only) of a long series: how many figures, the lowest,
+    the highest and the median."""
 
-    date: str | None
-    value: float
-    bound: str | None
-    doc: str
-    start: int
-    id: str
-    measure: str
-
-    def order(self) -> tuple[bool, str, str, int, str]:
-        """Its place in the series, as _series_order has the database sort (code points compare alike)."""
-        return self.date is None, self.date or "", self.doc, self.start, self.id
+    period: str
+    count: int
+    low: float
+    high: float
+    median: float
 
 
-def series_page(store: Store, key: str, offset: int = 0, limit: int | None = None
-                ) -> tuple[list[Outlined], list[QuantityRow]]:
-    """Every unreviewed figure of one key as the summary and chart read it, in series order (dated first, by
-    date, document and place), and from `offset` at most `limit` of them in full, read in one transaction. The
-    outline is read in the key's index order and sorted here; the page is read between the first and last date
-    it holds, so that the database walks the key's date index instead of sorting the whole series with its
-    documents' names."""
-    outline_query = (select(Q.c.date, Q.c.value, Q.c.bound, D.c.name, Q.c.start, Q.c.id, func.coalesce(Q.c.measure, ""))
-                     .select_from(Q.join(D, Q.c.document_id == D.c.id)).where(Q.c.indicator == key, ~reviewed(Q)))
+def series_summary(store: Store, key: str) -> IndicatorSummary | None:
+    """One key's summary as the listing counts it (its unreviewed figures); None when it has none."""
+    found = figure_groups(store, key=key)
+    return found[0] if found else None
+
+
+def dated_count(store: Store, key: str) -> int:
     with store.connect() as conn:
-        outline = sorted((Outlined(*row) for row in conn.execute(outline_query)), key=Outlined.order)
-        wanted = outline[offset:None if limit is None else offset + limit]
+        return conn.execute(select(func.count(Q.c.date)).where(Q.c.indicator == key, ~reviewed(Q))).scalar() or 0
+
+
+def series_points(store: Store, key: str) -> list[tuple[str, float, str | None, str]]:
+    """Date, value, bound and document of each dated unreviewed figure of the key, in series order."""
+    query = (select(Q.c.date, Q.c.value, Q.c.bound, D.c.name).select_from(Q.join(D, Q.c.document_id == D.c.id))
+             .where(Q.c.indicator == key, ~reviewed(Q), Q.c.date.is_not(None)).order_by(*_series_order(store)))
+    with store.connect() as conn:
+        return [tuple(row) for row in conn.execute(query).all()]
+
+
+def series_months(store: Store, key: str) -> list[Month]:
+    """The dated unreviewed figures of the key per month (per year when dated to the year only), counted by the
+    database: a long series is charted from these without reading its figures."""
+    period = func.substr(Q.c.date, 1, 7)
+    ranked = select(period.label("period"), Q.c.value,
+                    func.row_number().over(partition_by=period, order_by=Q.c.value).label("rank"),
+                    func.count().over(partition_by=period).label("n")) \
+        .where(Q.c.indicator == key, ~reviewed(Q), Q.c.date.is_not(None)).subquery()
+    middle = ranked.c.rank.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])  # one figure, or the two middle ones
+    query = (select(ranked.c.period, func.count(), func.min(ranked.c.value), func.max(ranked.c.value),
+                    func.avg(case((middle, ranked.c.value), else_=None)))
+             .group_by(ranked.c.period).order_by(ranked.c.period))
+    with store.connect() as conn:
+        return [Month(period, n, float(low), float(high), float(median))
+                for period, n, low, high, median in conn.execute(query)]
+
+
+def series_page(store: Store, key: str, offset: int = 0, limit: int | None = None) -> list[QuantityRow]:
+    """From `offset`, at most `limit` of the key's unreviewed figures in full, in series order (dated first, by
+    date, document and place). The page's dates are read from the key's date index; its figures are read between
+    the first and last of them, so that the database never sorts the whole series with its documents' names."""
+    base = [Q.c.indicator == key, ~reviewed(Q)]
+    dates_query = select(Q.c.date).where(*base).order_by(Q.c.date.is_(None), Q.c.date).offset(offset)
+    with store.connect() as conn:
+        wanted = list(conn.execute(dates_query if limit is None else dates_query.limit(limit)).scalars())
         if not wanted:
-            return outline, []
-        dates = [f.date for f in wanted if f.date]
+            return []
+        dates = [d for d in wanted if d]
         spans = [and_(Q.c.date >= dates[0], Q.c.date <= dates[-1])] if dates else []
         if len(dates) < len(wanted):
             spans.append(Q.c.date.is_(None))
-        query = (record_select(Q, QuantityRow).where(Q.c.indicator == key, ~reviewed(Q), or_(*spans))
-                 .order_by(*_series_order(store)))
+        query = record_select(Q, QuantityRow).where(*base, or_(*spans)).order_by(*_series_order(store))
         rows = [QuantityRow(**r._mapping) for r in conn.execute(query)]
-    skipped = offset - next(i for i, f in enumerate(outline) if f.date == wanted[0].date)
-    return outline, rows[skipped:skipped + len(wanted)]
+        earlier = Q.c.date < wanted[0] if wanted[0] else Q.c.date.is_not(None)
+        before = conn.execute(select(func.count()).where(*base, earlier)).scalar() or 0
+    skipped = offset - before
+    return rows[skipped:skipped + len(wanted)]
 
 
 def _series_order(store: Store) -> list[Any]:

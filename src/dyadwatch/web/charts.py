@@ -8,7 +8,6 @@ comes from a document is entity-escaped first: Plotly shows `&lt;` as `<`.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -18,13 +17,13 @@ from markupsafe import escape
 from dyadwatch.analysis.sources import SourceProfile
 from dyadwatch.analysis.trends import TrendPoint
 from dyadwatch.knowledge import Actor as KnownActor
-from dyadwatch.reconcile.indicators import Plotted, group_figures
+from dyadwatch.reconcile.indicators import PLOTTED_POINTS, Plotted, group_figures, months_of
+from dyadwatch.store.figure_groups import Month
 from dyadwatch.store.queries import QuantityRow
 from dyadwatch.store.rows import belongs_to
 from dyadwatch.web.data import DyadView
 
 Chart = dict[str, Any]
-MAX_POINTS = 1000  # an indicator drawn point by point up to this many dated figures, per month beyond
 FIGURE_CHARTS = 6  # the longest series on the figures page; the indicators page has them all
 STANCE_SCALE = [[0.0, "#b2182b"], [0.5, "#eeeeee"], [1.0, "#1a9850"]]  # conflict, neutral, cooperation
 
@@ -81,11 +80,11 @@ def figure_charts(figures: Iterable[QuantityRow], most: int = FIGURE_CHARTS) -> 
     return [(f"{i.measure} [{i.unit}]", indicator_chart(i.measure, i.unit, i.plotted)) for i in series[:most]]
 
 
-def indicator_chart(measure: str, unit: str, dated: Sequence[Plotted]) -> Chart:
+def indicator_chart(measure: str, unit: str, dated: Sequence[Plotted], months: Sequence[Month] = ()) -> Chart:
     """One indicator's dated points over time, as points (undated points cannot be placed); a series longer than
-    MAX_POINTS as one point per period instead (monthly_chart)."""
-    if len(dated) > MAX_POINTS:
-        return monthly_chart(measure, unit, dated)
+    PLOTTED_POINTS as one point per period instead (its `months`, or counted from `dated`: monthly_chart)."""
+    if months or len(dated) > PLOTTED_POINTS:
+        return monthly_chart(measure, unit, months or months_of(dated))
     trace = {"type": "scatter", "mode": "markers", "name": label(measure[:40]),
              "x": [p.date for p in dated], "y": [p.value for p in dated],
              "customdata": [[label(p.bound or ""), label(p.doc)] for p in dated],
@@ -94,24 +93,19 @@ def indicator_chart(measure: str, unit: str, dated: Sequence[Plotted]) -> Chart:
         xaxis={"type": "date"}, yaxis={"title": {"text": label(unit)}}, showlegend=False)}
 
 
-def monthly_chart(measure: str, unit: str, dated: Sequence[Plotted]) -> Chart:
+def monthly_chart(measure: str, unit: str, months: Sequence[Month]) -> Chart:
     """A long series as one point per month (per year for figures dated to the year only): the median of its
     figures, with a bar from the lowest to the highest, and how many there are. Thousands of single points would
     hide each other and cost the page more than they show."""
-    by_period: dict[str, list[float]] = defaultdict(list)
-    for point in dated:
-        by_period[point.date[:7]].append(point.value)
-    periods = sorted(by_period)
-    values = [sorted(by_period[period]) for period in periods]
-    medians = [statistics.median(v) for v in values]
-    trace = {"type": "scatter", "mode": "markers", "name": label(measure[:40]), "x": periods, "y": medians,
-             "error_y": {"type": "data", "symmetric": False, "array": [v[-1] - m for v, m in zip(values, medians,
-                                                                                                  strict=True)],
-                         "arrayminus": [m - v[0] for v, m in zip(values, medians, strict=True)], "thickness": 1},
-             "customdata": [[len(v), v[0], v[-1]] for v in values],
+    medians = [m.median for m in months]
+    trace = {"type": "scatter", "mode": "markers", "name": label(measure[:40]), "x": [m.period for m in months],
+             "y": medians,
+             "error_y": {"type": "data", "symmetric": False, "array": [m.high - m.median for m in months],
+                         "arrayminus": [m.median - m.low for m in months], "thickness": 1},
+             "customdata": [[m.count, m.low, m.high] for m in months],
              "hovertemplate": "%{x}: median %{y} of %{customdata[0]} figures (%{customdata[1]} to "
                               "%{customdata[2]})<extra></extra>"}
-    title = f"{len(dated):,} figures: the median per month, a bar from the lowest to the highest"
+    title = f"{sum(m.count for m in months):,} figures: the median per month, a bar from the lowest to the highest"
     return {"data": [trace], "layout": _layout(
         xaxis={"type": "date"}, yaxis={"title": {"text": label(unit)}}, showlegend=False,
         title={"text": title, "font": {"size": 12}}, margin={"l": 60, "r": 20, "t": 40, "b": 40})}

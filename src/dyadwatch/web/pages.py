@@ -314,7 +314,8 @@ def indicator_page(request: Request, web: Context, key: str, offset: Annotated[i
         raise HTTPException(404, f"no indicator with key {key!r}; see the list of indicators")
     summary = found.summary
     return render(request, "indicator.html", {
-        "indicator": summary, "series_chart": charts.indicator_chart(summary.measure, summary.unit, found.plotted),
+        "indicator": summary, "series_chart": charts.indicator_chart(summary.measure, summary.unit, found.plotted,
+                                               found.months),
         "offset": offset, "points": found.points, "page_size": POINTS_PAGE})
 
 
