@@ -11,13 +11,14 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Integer, insert, select, text
 
+from dyadwatch import settings as dyadwatch_settings
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
 from dyadwatch.store import schema
@@ -157,3 +158,9 @@ def store_of_reports(folder: Path, reports: dict[str, str], extractor: Extractor
     report = ingest(store, [folder], extractor)
     assert report.ok and report.documents == len(reports), report.errors
     return store
+
+
+def ranking_at_most(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """The search_ranked_at_most setting set to `count` for one test."""
+    monkeypatch.setattr(dyadwatch_settings, "SETTINGS", tuple(
+        replace(s, default=count) if s.name == "search_ranked_at_most" else s for s in dyadwatch_settings.SETTINGS))

@@ -62,6 +62,11 @@ def test_show_timeline_figures_claims_and_search(db):
     assert hits and "oil transit" in hits[0]["text"]
 
 
+def test_search_says_when_only_the_sentences_stored_last_were_ranked(db):
+    shown = runner.invoke(app, ["search", "Belarus", "--db", db, "--ranked-at-most", "1"])
+    assert shown.exit_code == 0 and "sentences hold these words; the 1 stored last were ranked" in shown.stdout
+
+
 def test_show_of_an_unknown_id_is_one_clear_error(db):
     result = runner.invoke(app, ["show", "e-nope", "--db", db])
     assert result.exit_code == 1

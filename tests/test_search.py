@@ -34,7 +34,7 @@ from dyadwatch.store import queries
 from dyadwatch.store.database import Store
 from dyadwatch.store.postgres_cluster import Cluster
 
-from .conftest import GOLD, SEEDS, Databases, store_of_reports
+from .conftest import GOLD, SEEDS, Databases, ranking_at_most, store_of_reports
 
 pytestmark = pytest.mark.both_backends
 
@@ -180,6 +180,20 @@ def test_the_answer_function_builds_its_own_searcher(knowledge, reports_store, m
     monkeypatch.delenv(STATIC_MODEL_VARIABLE, raising=False)
     result = answer(reports_store, "When did Moscow lend money to Minsk?", knowledge, limit=2)
     assert len(result.sentences) == 2 and "state credit" in result.sentences[0].text
+
+
+def test_when_more_sentences_match_than_the_engine_ranks_those_stored_last_are_ranked_and_the_answer_says_so(
+        searcher, reports_store, monkeypatch):
+    whole = searcher.answer(reports_store, "gas price", 10)
+    assert whole.partial is None and len(whole.sentences) >= 3
+    ranking_at_most(monkeypatch, 1)
+    part = searcher.answer(reports_store, "gas price", 10)
+    with reports_store.connect() as conn:
+        stored = {(doc, start): i for i, doc, start in conn.exec_driver_sql(
+            "SELECT s.id, d.name, s.start FROM sentences s JOIN documents d ON d.id = s.document_id")}
+    last = max(whole.sentences, key=lambda hit: stored[hit.doc, hit.start])
+    assert [(h.doc, h.start) for h in part.sentences] == [(last.doc, last.start)]
+    assert part.partial is not None and part.partial[0] == 1 and part.partial[1] >= len(whole.sentences)
 
 
 def test_without_full_text_search_the_substring_search_still_answers(searcher, reports_store, monkeypatch):

@@ -73,6 +73,7 @@ DEMO_FOLDER = Path("examples") / "belarus-russia"
 DEFAULT_MAX_SIZE = "20MB"
 DEFAULT_TIMEOUT_S = float(default("seconds_per_file"))
 DEFAULT_BATCH_SIZE = int(default("batch_size"))
+DEFAULT_RANKED_AT_MOST = int(default("search_ranked_at_most"))
 STAGES_SHOWN = 4  # the latest stage events `agreements` prints per entry (all of them with --json)
 
 
@@ -473,18 +474,24 @@ def claims(db: DbOption = None, doc: Annotated[str | None, typer.Option()] = Non
 @friendly
 def search(text: Annotated[str, typer.Argument(help="words or a question")], db: DbOption = None,
            limit: Annotated[int, typer.Option()] = 10, knowledge: KnowledgeOption = None,
-           as_json: JsonOption = False) -> None:
+           as_json: JsonOption = False,
+           ranked_at_most: Annotated[int, typer.Option(
+               min=1, help="rank at most this many matching sentences, those stored last")] = DEFAULT_RANKED_AT_MOST
+           ) -> None:
     """Answer a question with the sentences that prove it (ranked, cited), and the events and figures in them."""
     from dyadwatch.knowledge import load_knowledge
     from dyadwatch.search import answer
 
-    found = answer(open_store(db), text, load_knowledge([str(k) for k in knowledge or []]), limit)
+    found = answer(open_store(db), text, load_knowledge([str(k) for k in knowledge or []]), limit, ranked_at_most)
     if as_json:
         return _print_json(found.sentences)
     table = Table("score", "doc", "date", "offsets", "sentence", title=f"{len(found.sentences)} sentences")
     for hit in found.sentences:
         table.add_row(f"{hit.score:.2f}", hit.doc, hit.date or "", f"{hit.start}–{hit.end}", _short(hit.text, 110))
     print_table(table)
+    if found.partial:
+        out.print(f"{plain_number(found.partial[1])} sentences hold these words; the {plain_number(found.partial[0])} "
+                  "stored last were ranked (the search_ranked_at_most setting)", highlight=False)
     for e in found.events:
         out.print(f"  event {e.id}: {e.type} {e.source or '?'} → {e.target or '·'} {e.date or ''}", highlight=False)
     for q in found.figures:

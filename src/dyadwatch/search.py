@@ -46,6 +46,7 @@ from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.knowledge import BUNDLED, Actor, Country, Knowledge
 from dyadwatch.nlp.quantities import find_figures
 from dyadwatch.nlp.timex import find_time_expressions
+from dyadwatch.settings import default
 from dyadwatch.stemming import WORD, stems_of_all
 from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
@@ -100,6 +101,8 @@ class Answer:
     figures: list[queries.QuantityRow] = field(default_factory=list)
     question: str = ""
     query: str = ""                              # the full-text query the question became
+    # (ranked, matching) when more sentences matched than the engine ranks: only those stored last were ranked
+    partial: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -569,18 +572,20 @@ class Searcher:
 
     # -- answers ----------------------------------------------------------
 
-    def answer(self, store: Store, question: str, limit: int = 10) -> Answer:
+    def answer(self, store: Store, question: str, limit: int = 10, ranked_at_most: int | None = None) -> Answer:
+        """The best `limit` sentences; the engine ranks at most `ranked_at_most` matches (the setting without)."""
         parsed = self.parse(question)
         if not parsed.concepts:
             return Answer([], question=question)
         pool = max(CANDIDATES, 2 * limit)
-        hits, idfs = (_retrieve_full_text(store, store.full_text, parsed, pool) if store.full_text
-                       else _retrieve_substring(store, parsed, pool))
-        ranked = self._rerank(question, parsed, hits, idfs)
+        latest = int(default("search_ranked_at_most")) if ranked_at_most is None else ranked_at_most
+        found = (_retrieve_full_text(store, store.full_text, parsed, pool, latest) if store.full_text
+                 else _retrieve_substring(store, parsed, pool))
+        ranked = self._rerank(question, parsed, found.hits, found.idfs)
         citations = [Citation(h.doc, h.start, h.end, h.text, h.doc_date, round(score, 4))
                      for score, h in ranked[:limit]]
         events, figures = _records_within(store, citations)
-        return Answer(citations, events, figures, question, parsed.fts_query())
+        return Answer(citations, events, figures, question, parsed.fts_query(), found.partial)
 
     def _rerank(self, question: str, parsed: ParsedQuestion, hits: list[queries.SentenceHit],
                 idfs: list[float]) -> list[tuple[float, queries.SentenceHit]]:
@@ -613,21 +618,37 @@ class Searcher:
 # Retrieval
 
 
-def _retrieve_full_text(store: Store, full_text: FullText, parsed: ParsedQuestion,
-                        pool: int) -> tuple[list[queries.SentenceHit], list[float]]:
-    """Candidates from the database's own full-text search; only the SQL differs between SQLite and PostgreSQL."""
+@dataclass(frozen=True)
+class Retrieved:
+    """The candidates of a question, the weight of each of its concepts, and whether only part was ranked."""
+
+    hits: list[queries.SentenceHit]
+    idfs: list[float]
+    partial: tuple[int, int] | None = None  # as Answer.partial
+
+
+def _retrieve_full_text(store: Store, full_text: FullText, parsed: ParsedQuestion, pool: int,
+                        latest: int) -> Retrieved:
+    """Candidates from the database's own full-text search; only the SQL differs between SQLite and PostgreSQL.
+    The engine ranks at most the `latest` matches stored last (all of them when there are fewer)."""
     with store.connect() as conn:
         total = conn.execute(select(func.count()).select_from(schema.sentences)).scalar() or 0
         matching = [full_text.count(conn, parsed.concept_query(c)) for c in parsed.concepts]
         # A concept most sentences name (the two countries of the dyad) adds almost nothing to the ranking
         # but makes the engine score nearly every row; leave it to the re-ranking unless nothing else is left.
-        telling = [c for c, n in zip(parsed.concepts, matching, strict=True) if n <= COMMON_SHARE * total]
-        hits = full_text.top(conn, parsed.fts_query(telling or parsed.concepts), pool)
-    return hits, [_idf(total, n) for n in matching]
+        telling = [n <= COMMON_SHARE * total for n in matching]
+        if not any(telling):
+            telling = [True] * len(matching)
+        query = parsed.fts_query([c for c, kept in zip(parsed.concepts, telling, strict=True) if kept])
+        hits = full_text.top(conn, query, pool, latest)
+        partial = None
+        if sum(n for n, kept in zip(matching, telling, strict=True) if kept) > latest:
+            union = full_text.count(conn, query)
+            partial = (latest, union) if union > latest else None
+    return Retrieved(hits, [_idf(total, n) for n in matching], partial)
 
 
-def _retrieve_substring(store: Store, parsed: ParsedQuestion, pool: int) -> tuple[list[queries.SentenceHit],
-                                                                                   list[float]]:
+def _retrieve_substring(store: Store, parsed: ParsedQuestion, pool: int) -> Retrieved:
     """Without full-text search: one substring search per concept, so that a rare concept is never crowded out
     by a common one; how many sentences a concept brings back stands in for its document frequency."""
     with store.connect() as conn:
@@ -643,7 +664,7 @@ def _retrieve_substring(store: Store, parsed: ParsedQuestion, pool: int) -> tupl
         # A concept that fills the whole pool may match far more sentences: count it as common.
         matching = total if len(found) >= pool else len(found)
         idfs.append(_idf(total, matching))
-    return list(hits.values()), idfs
+    return Retrieved(list(hits.values()), idfs)
 
 
 def _records_within(store: Store, citations: Sequence[Citation]) -> tuple[list[queries.EventRow],
@@ -692,12 +713,13 @@ def load_static_model(location: str | Path | None = None) -> SentenceEncoder | N
 # Public API
 
 
-def answer(store: Store, question: str, knowledge: Knowledge, limit: int = 10) -> Answer:
+def answer(store: Store, question: str, knowledge: Knowledge, limit: int = 10,
+           ranked_at_most: int | None = None) -> Answer:
     """The sentences that best answer `question`, with the events and figures they hold.
 
     For many questions build a `Searcher` once instead: this builds the name and
     synonym indexes (and loads the optional static model) on every call."""
-    return Searcher.build(knowledge, load_static_model()).answer(store, question, limit)
+    return Searcher.build(knowledge, load_static_model()).answer(store, question, limit, ranked_at_most)
 
 
 def question_outcomes(store: Store, knowledge: Knowledge, questions: Path, depth: int = 20,

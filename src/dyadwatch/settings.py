@@ -24,6 +24,9 @@ SETTINGS = (
     Setting("coder", "accurate", "the event coder an ingest uses: accurate (six encoder layers) or fast (three, "
             "distilled from it: about 60 % of the coder's time, a little less accurate; the README measures both)"),
     Setting("batch_size", 8, "files extracted and stored together by an ingest, in one transaction"),
+    Setting("search_ranked_at_most", 20_000, "a question whose words match more sentences than this has the "
+            "ones stored last, this many, ranked by the full-text engine before re-ranking, and its answer says "
+            "so: ranking every match of common words costs hundreds of milliseconds at 100,000 documents"),
     Setting("seconds_per_file", 300.0, "the time budget to read and extract one file, after which it is an "
             "error (E033) and the ingest goes on"),
 )

@@ -33,7 +33,7 @@ from dyadwatch.web.context import agreement_url, doc_url, event_url, indicator_u
 from dyadwatch.web.highlight import Span, highlight
 from dyadwatch.web.pages import OVERVIEW_MONTHS_YEARS, STORIES_PAGE, overview_period
 from dyadwatch.web.security import CSRF_COOKIE, REVIEW_COOKIE, TOKEN_ENV, read_cookie
-from tests.conftest import Databases
+from tests.conftest import Databases, ranking_at_most
 from tests.recomputed import every_indicator as indicators
 from tests.web.conftest import PAYLOAD_NAME, RAW_PAYLOADS, TOKEN, csrf_from
 
@@ -207,6 +207,16 @@ def test_api_search_returns_whole_sentences_with_document_dates(client: TestClie
         assert result["date"] == dates[result["doc"]]
     assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
     assert client.get("/api/search").status_code == 422
+    assert (body["matching"], body["ranked"]) == (None, None)  # every match was ranked
+
+
+def test_search_says_when_only_the_sentences_stored_last_were_ranked(client: TestClient,
+                                                                     monkeypatch: pytest.MonkeyPatch):
+    ranking_at_most(monkeypatch, 2)
+    body = client.get("/api/search", params={"q": "oil supply"}).json()
+    assert body["ranked"] == 2 and body["matching"] > 2 and 0 < len(body["results"]) <= 2
+    html = client.get("/search", params={"q": "oil supply"}).text
+    assert f'id="ranked-part">{body["matching"]:,} sentences hold these words; the 2 stored last' in html
 
 
 def test_api_records_carry_their_evidence(client: TestClient, demo_store: Store):

@@ -48,7 +48,8 @@ class FullText(Protocol):
 
     def count(self, conn: Connection, match: str) -> int: ...
 
-    def top(self, conn: Connection, match: str, limit: int) -> list[SentenceHit]: ...
+    def top(self, conn: Connection, match: str, limit: int, latest: int) -> list[SentenceHit]:
+        """The `limit` best-ranked of the `latest` matching sentences stored last (every match when fewer)."""
 
     def matching(self, match: str) -> TextualSelect:
         """The ids of the sentences that match, as a subquery."""
@@ -75,15 +76,16 @@ class Fts5:
         return conn.execute(text(f"SELECT count(*) FROM {self.TABLE} WHERE {self.TABLE} MATCH :match"),
                             {"match": match}).scalar() or 0
 
-    def top(self, conn: Connection, match: str, limit: int) -> list[SentenceHit]:
+    def top(self, conn: Connection, match: str, limit: int, latest: int) -> list[SentenceHit]:
         # The best hits are chosen in the index alone, then read with their sentences and documents: joined
-        # first, every match (tens of thousands for common words) would be read before the sort.
+        # first, every match (tens of thousands for common words) would be read before the sort. The index
+        # gives its matches newest first at no cost; BM25 is computed only for the `latest` of them.
         rows = conn.execute(text(
-            f"SELECT {HIT_COLUMNS}, -hit.rank AS score FROM (SELECT rowid AS id, bm25({self.TABLE}) AS rank "
-            f"FROM {self.TABLE} WHERE {self.TABLE} MATCH :match ORDER BY bm25({self.TABLE}), rowid LIMIT :limit) "
-            "AS hit JOIN sentences s ON s.id = hit.id JOIN documents d ON d.id = s.document_id "
-            "ORDER BY hit.rank, hit.id"),
-            {"match": match, "limit": limit})
+            f"SELECT {HIT_COLUMNS}, -hit.rank AS score FROM (SELECT id, rank FROM (SELECT rowid AS id, "
+            f"bm25({self.TABLE}) AS rank FROM {self.TABLE} WHERE {self.TABLE} MATCH :match ORDER BY rowid DESC "
+            "LIMIT :latest) ORDER BY rank, id LIMIT :limit) AS hit JOIN sentences s ON s.id = hit.id "
+            "JOIN documents d ON d.id = s.document_id ORDER BY hit.rank, hit.id"),
+            {"match": match, "limit": limit, "latest": latest})
         return [SentenceHit(**row._mapping) for row in rows]
 
     def matching(self, match: str) -> TextualSelect:
@@ -114,12 +116,13 @@ class PostgresText:
         return conn.execute(text(f"SELECT count(*) FROM sentences s WHERE {PG_VECTOR} @@ {PG_QUERY}"),
                             {"match": match}).scalar() or 0
 
-    def top(self, conn: Connection, match: str, limit: int) -> list[SentenceHit]:
+    def top(self, conn: Connection, match: str, limit: int, latest: int) -> list[SentenceHit]:
         rows = conn.execute(text(
-            f"SELECT {HIT_COLUMNS}, ts_rank_cd({PG_VECTOR}, {PG_QUERY}) AS score "
-            "FROM sentences s JOIN documents d ON d.id = s.document_id "
-            f"WHERE {PG_VECTOR} @@ {PG_QUERY} ORDER BY score DESC, s.id LIMIT :limit"),
-            {"match": match, "limit": limit})
+            f"SELECT {HIT_COLUMNS}, hit.score FROM (SELECT s.id, ts_rank_cd({PG_VECTOR}, {PG_QUERY}) AS score "
+            f"FROM sentences s WHERE {PG_VECTOR} @@ {PG_QUERY} ORDER BY s.id DESC LIMIT :latest) AS hit "
+            "JOIN sentences s ON s.id = hit.id JOIN documents d ON d.id = s.document_id "
+            "ORDER BY hit.score DESC, hit.id LIMIT :limit"),
+            {"match": match, "limit": limit, "latest": latest})
         return [SentenceHit(**row._mapping) for row in rows]
 
     def matching(self, match: str) -> TextualSelect:

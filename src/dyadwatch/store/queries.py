@@ -10,6 +10,7 @@ from sqlalchemy import Column, Connection, func, or_, select
 
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.periods import first_day
+from dyadwatch.settings import default
 from dyadwatch.stemming import stems_of
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
@@ -247,7 +248,8 @@ def search(store: Store, query: str, limit: int = 10) -> list[SentenceHit]:
         return []
     with store.connect() as conn:
         if store.full_text:
-            return store.full_text.top(conn, " OR ".join(f'"{w}"' for w in dict.fromkeys(stems_of(query))), limit)
+            return store.full_text.top(conn, " OR ".join(f'"{w}"' for w in dict.fromkeys(stems_of(query))), limit,
+                                       int(default("search_ranked_at_most")))
         S = schema.sentences
         rows = conn.execute(
             select(D.c.name.label("doc"), D.c.date.label("doc_date"), S.c.start, S.c.end, S.c.text,

@@ -163,6 +163,9 @@ class StoryPage(BaseModel):
 
 class SearchOut(BaseModel):
     results: list[SearchResultOut]
+    matching: int | None = Field(None, description="when more sentences hold the question's words than the engine "
+                                 "ranks (the search_ranked_at_most setting): how many hold them")
+    ranked: int | None = Field(None, description="then: how many of them, the ones stored last, were ranked")
 
 
 class DocumentOut(BaseModel):
@@ -393,8 +396,10 @@ def api_router() -> APIRouter:
 def api_search(web: Context, q: Annotated[str, Query(min_length=1, max_length=500)],
                limit: Annotated[int, Query(ge=1, le=100)] = 10) -> SearchOut:
     """Sentences matching the words of `q`, best first."""
-    hits = data.search_results(data.search_answer(web.searcher, web.store, q, limit))
-    return SearchOut(results=[SearchResultOut(**hit.as_dict()) for hit in hits])
+    answer = data.search_answer(web.searcher, web.store, q, limit)
+    ranked, matching = answer.partial or (None, None)
+    return SearchOut(results=[SearchResultOut(**hit.as_dict()) for hit in data.search_results(answer)],
+                     matching=matching, ranked=ranked)
 
 
 def api_documents(web: Context, limit: Limit = 100, offset: Offset = 0) -> DocumentList:

@@ -371,7 +371,8 @@ def search_page(request: Request, web: Context, q: Annotated[str, Query(max_leng
     answer = data.search_answer(web.searcher, web.store, q, limit) if q.strip() else None
     return render(request, "search.html", {
         "q": q, "limit": limit, "results": data.search_results(answer) if answer else [],
-        "events": answer.events if answer else [], "figures": answer.figures if answer else []})
+        "events": answer.events if answer else [], "figures": answer.figures if answer else [],
+        "partial": answer.partial if answer else None})
 
 
 async def review(request: Request, web: Context, record_id: str) -> Response:
