@@ -15,6 +15,7 @@ from sqlalchemy import text
 from dyadwatch.analysis.trends import Dated, index_of, story_trend
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
+from dyadwatch.reconcile import story_table
 from dyadwatch.reconcile.stories import build_stories, story
 from dyadwatch.reconcile.story_rules import (
     Partition,
@@ -189,6 +190,26 @@ def test_stored_stories_equal_a_full_recomputation_on_a_generated_corpus(tmp_pat
     assert ingest(store, [changed], extractor).ok
     assert_same_as_recomputed(store)
     assert any(s.source_count > 1 for s in build_stories(store))
+
+
+@pytest.mark.both_backends
+def test_an_update_of_every_document_placed_a_few_at_a_time_equals_a_full_recomputation(
+        demo_store: Store, databases: Databases, monkeypatch: pytest.MonkeyPatch):
+    store = _stored_demo_stories(demo_store, databases, "lots")
+    with store.write() as conn:  # as an upgrade that marks every document
+        conn.execute(text("DELETE FROM story_pending"))
+        conn.execute(text("INSERT INTO story_pending (document) SELECT name FROM documents"))
+    lots: list[int] = []
+    placing = story_table._Placement.__init__
+
+    def counted(self, conn, store, work) -> None:
+        lots.append(len(work.documents))
+        placing(self, conn, store, work)
+
+    monkeypatch.setattr(story_table, "UPDATE_DOCUMENTS", 3)
+    monkeypatch.setattr(story_table._Placement, "__init__", counted)
+    assert_same_as_recomputed(store)
+    assert lots == [3, 3, 3, 1]  # the demo's ten briefs
 
 
 def test_stories_at_a_confidence_threshold_equal_a_recomputation_without_the_less_certain_events(demo_store: Store):
