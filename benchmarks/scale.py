@@ -3,6 +3,7 @@ page and API listing, of each CLI analysis command, of search and of adding one 
 issue's targets, met or MISSED.
 
     .venv/bin/python benchmarks/scale.py [--documents 1000 10000] [--big] [--ingested 1000] [--extracted 200]
+    .venv/bin/python benchmarks/scale.py --pages-of KEPT/100000/scale.db   (the web rows only, no new database)
 
 For each N, a corpus of N documents is generated (synthetic_corpus.py). How the database is made:
 - the first --ingested documents (all N when N is at most that) are ingested for real by `dyadwatch ingest
@@ -416,6 +417,22 @@ def one_size(table: Table, documents: int, scratch: Path, args: argparse.Namespa
     table.put(documents, "load average (1 min) while this size ran", load.stop())
 
 
+def pages_only(db: Path, args: argparse.Namespace) -> int:
+    """The web rows of the table for an existing database: to measure a change without building it again."""
+    if not db.is_file():
+        print(f"error: {db} is not a database file", file=sys.stderr)
+        return 2
+    os.environ["OMP_NUM_THREADS"] = "1"
+    store = Store(str(db))
+    documents = counts(store)["documents"]
+    table = Table()
+    time_web(table, documents, store, db, args)
+    store.close()
+    print(f"\npages of {db}, {datetime.date.today()}: {documents:,} documents\n")
+    print(table.markdown([documents]))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, nargs="+", default=[1000, 10_000])
@@ -431,8 +448,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="a folder to make the corpora and databases in and keep "
                                                   "(default: a temporary one, removed)")
+    parser.add_argument("--pages-of", type=Path, help="time only the web pages, API listings and search over this "
+                                                      "database (one a run with --keep made), without building one")
     args = parser.parse_args()
     args.repeat = max(1, min(args.repeat, MAX_REPEAT))
+    if args.pages_of:
+        return pages_only(args.pages_of, args)
     sizes = sorted(set(args.documents + ([100_000] if args.big else [])))
     os.environ["OMP_NUM_THREADS"] = "1"
     table = Table()
