@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from dyadwatch.store.fulltext import FullText, full_text_for
 DEFAULT_DB = "dyadwatch.db"
 ENV_VAR = "DYADWATCH_DB"
 BUSY_TIMEOUT_S = 120  # how long a writer waits for another (a second ingest of the same folder) before failing
+WAL_RETRY_S = 0.05  # how soon a connection tries again to switch a new database to write-ahead logging
 WRITE = "dyadwatch_write"  # execution option: this transaction writes, so it takes the write lock at BEGIN
 NUL, REPLACEMENT = "\x00", "\ufffd"
 WRITE_LOCK_KEY = 0x647961647761  # PostgreSQL advisory lock of dyadwatch's writers ("dyadwa" in ASCII)
@@ -332,10 +335,25 @@ def _pool_options(url: str, pool: PoolLimits | None) -> dict[str, Any]:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own: _sqlite_begin does
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _into_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _into_wal(cursor: Any) -> None:
+    """Switch the file to write-ahead logging (it stays so). Turning a new database's rollback journal into a
+    log takes an exclusive lock and SQLite answers "database is locked" at once, without its busy timeout, when
+    another process holds one: two ingests creating one database at once both get here. So try again a while."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
 
 
 def _sqlite_begin(conn: Connection) -> None:
