@@ -102,9 +102,10 @@ class IndicatorView:
     points of one page with their evidence."""
 
     summary: IndicatorSummary
-    plotted: tuple[Plotted, ...]  # every dated point, up to PLOTTED_POINTS of them
+    plotted: tuple[Plotted, ...]  # every dated point (a chart counts months from more than PLOTTED_POINTS)
     points: tuple[Point, ...]
-    months: tuple[Month, ...] = ()  # beyond PLOTTED_POINTS dated points, these instead
+    # instead, for a series the database holds with more than PLOTTED_POINTS dated points: counted there
+    months: tuple[Month, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,11 +141,8 @@ def indicator(store: Store, key: str, offset: int = 0, limit: int | None = None,
     reviewed = _reviewed_by_key(store).get(key)
     if reviewed:
         whole = _indicator(key, [*figures_keyed(store, [key]), *reviewed])
-        page = whole.points[offset:None if limit is None else offset + limit]
-        plotted = whole.plotted if plot else ()
-        if len(plotted) > PLOTTED_POINTS:
-            return IndicatorView(whole.summary, (), page, months_of(plotted))
-        return IndicatorView(whole.summary, plotted, page)
+        return IndicatorView(whole.summary, whole.plotted if plot else (),
+                             whole.points[offset:None if limit is None else offset + limit])
     summary = series_summary(store, key)
     if summary is None:
         return None
