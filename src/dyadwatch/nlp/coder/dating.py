@@ -173,8 +173,9 @@ def _expression_features(expression: TimeExpression, token: Token, clause: list[
     nearest = bool(same) and min(same, key=lambda e: abs(e.start - token.idx)) is expression
     anchored = doc.char_span(expression.start, expression.end, alignment_mode="expand")
     attached = anchored is not None and nearest_verb(anchored.root) == (verb_of(token) or token)
-    preposition = doc.text[max(0, expression.start - 12):expression.start].split()[-1:] or [""]
-    aside = _in_parentheses(doc.text, expression.start, token.idx, sentence)
+    text = doc.text  # spaCy joins every token's text on each read of Doc.text
+    preposition = text[max(0, expression.start - 12):expression.start].split()[-1:] or [""]
+    aside = _in_parentheses(text, expression.start, token.idx, sentence)
     return _expression_vector(expression, place, gap if place in ("clause", "sentence") else None,
                               preposition[0].lower(), context, flags=(
                                   gap > 0, nearest, len(between) == 0, len(between) == 1, attached, aside,
@@ -214,11 +215,11 @@ def _expression_vector(expression: TimeExpression, place: str, gap: int | None, 
 def coordinated(chosen: TimeExpression, expressions: list[TimeExpression], sentence: Span) -> list[TimeExpression]:
     """'in December 2020 and June 2021': the other dates joined to the chosen one, each a time the same act
     happened again."""
-    text = sentence.doc.text
     same = sorted((e for e in expressions if sentence.start_char <= e.start < sentence.end_char),
                   key=lambda e: e.start)
-    if not any(e.start == chosen.start for e in same):
+    if len(same) < 2 or not any(e.start == chosen.start for e in same):
         return []
+    text = sentence.doc.text
     group = {chosen.start}
     for previous, current in itertools.pairwise(same):
         gap = text[previous.end:current.start].strip(" ,").lower()
