@@ -131,11 +131,12 @@ def timings(url: str, repeat: int) -> list[float]:
     return spent
 
 
-def fetch(url: str, timeout_s: float = REQUEST_TIMEOUT_S) -> None:
+def fetch(url: str, timeout_s: float = REQUEST_TIMEOUT_S, at_most: int | None = None) -> None:
+    """Read the answer whole, or only its first `at_most` bytes (what a download shows before it ends)."""
     with urllib.request.urlopen(url, timeout=timeout_s) as response:
         if response.status != 200:
             raise SystemExit(f"{url}: HTTP {response.status}")
-        response.read()
+        response.read(at_most)
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -77,6 +77,7 @@ def expected(store: Store, where: EventFilter) -> list[EventRow]:
 def test_every_page_the_count_and_the_facets_match_a_recomputation_in_python(reviewed: Store, where: EventFilter,
                                                                             monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(event_listing, "STREAMED_ROWS", 3)  # a streamed listing read in several fetches
+    monkeypatch.setattr(event_listing, "STREAMED_CHUNK", 5)  # and in several slices of dates
     wanted = expected(reviewed, where)
     assert [e.id for e in list_events(reviewed, where)] == [e.id for e in wanted]
     assert [e.id for e in stream_events(reviewed, replace(where, limit=2))] == [e.id for e in wanted]

@@ -39,6 +39,7 @@ E = schema.events
 FACET_FIELDS = ("type", "domain", "actor", "doc", "year")
 TALLIED_DOCUMENTS = 100  # the documents an unfiltered listing's document facet holds: those with the most events
 STREAMED_ROWS = 1000  # rows fetched at a time by a streamed listing
+STREAMED_CHUNK = 20_000  # events a streamed listing sorts at a time (a slice of dates: more when one date has more)
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,26 @@ def stream_events(store: Store, where: EventFilter = EVERY_EVENT) -> Iterator[Ev
     connection stays open until the iterator is used up or closed."""
     reviewed = sorted(reviewed_events(store, where), key=order_key)
     with store.connect() as conn:
-        rows = conn.execution_options(yield_per=STREAMED_ROWS).execute(_in_order(store, _unreviewed(where)))
-        yield from heapq.merge((EventRow(**row._mapping) for row in rows), reviewed, key=order_key)
+        yield from heapq.merge(_machine_rows(conn, store, where), reviewed, key=order_key)
+
+
+def _machine_rows(conn: Any, store: Store, where: EventFilter) -> Iterator[EventRow]:
+    """The unreviewed events the filter selects, in the listing's order, read a slice of dates at a time (about
+    STREAMED_CHUNK events each), so that the first rows come without sorting every event (1.7 s at 1.5 million
+    events), each slice sorted on its own; the undated ones come with the last slice."""
+    query, after = _in_order(store, _unreviewed(where)), None
+    while True:
+        later = () if after is None else (E.c.date > after,)
+        cutoff = _date_cutoff(conn, where, STREAMED_CHUNK, *later)
+        if cutoff is not None:
+            sliced = query.where(*later, _dated_up_to(cutoff))
+        else:  # what is left: fewer dated events than a slice holds, and the undated ones
+            sliced = query.where(or_(E.c.date.is_(None), *later)) if later else query
+        rows = conn.execution_options(yield_per=STREAMED_ROWS).execute(sliced)
+        yield from (EventRow(**row._mapping) for row in rows)
+        if cutoff is None:
+            return
+        after = cutoff
 
 
 def _in_order(store: Store, query: Select) -> Select:
@@ -128,20 +147,28 @@ def _page(store: Store, where: EventFilter, offset: int, reviewed: list[EventRow
     with store.connect() as conn:
         if wanted is not None:
             cutoff = _date_cutoff(conn, where, wanted)
-            query = query.limit(wanted) if cutoff is None else query.where(E.c.date <= cutoff).limit(wanted)
+            query = query.limit(wanted) if cutoff is None else query.where(_dated_up_to(cutoff)).limit(wanted)
         machine = [EventRow(**row._mapping) for row in conn.execute(query)]
     merged = heapq.merge(machine, sorted(reviewed, key=order_key), key=order_key)
     return list(islice(merged, offset, wanted))
 
 
-def _date_cutoff(conn: Any, where: EventFilter, wanted: int) -> str | None:
+def _dated_up_to(cutoff: str) -> ColumnElement[bool]:
+    """Events dated no later than `cutoff`, as a range bounded on both sides (every date string is >= ''): for
+    `date <= cutoff` alone SQLite's planner guessed that most events match and read every event through the
+    documents' index (318 ms at 1.5 million events), for the two-sided range it walks the date index (2 ms)."""
+    return and_(E.c.date >= "", E.c.date <= cutoff)
+
+
+def _date_cutoff(conn: Any, where: EventFilter, wanted: int, *conditions: Any) -> str | None:
     """The date of the `wanted`-th dated event the filter selects, when there is one: the first `wanted` events
     are then dated no later (undated ones come last), and bounding the page's query by it lets the database walk
     the date index instead of sorting every event with its document's name. None when the filter names
     documents (their index serves better) or selects fewer dated events."""
     if where.doc or where.docs:
         return None
-    return nth_lowest(conn, E.c.date, wanted, ~reviewed(E), E.c.date.is_not(None), *_conditions(where))
+    return nth_lowest(conn, E.c.date, wanted, ~reviewed(E), E.c.date.is_not(None), *_conditions(where),
+                      *conditions)
 
 
 def _count(store: Store, where: EventFilter, reviewed: list[EventRow]) -> int:
