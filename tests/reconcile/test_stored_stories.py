@@ -4,6 +4,7 @@ full recomputation (every pair of events compared, no blocking) on the demo and 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -339,3 +340,16 @@ def test_stories_stored_with_figures_in_the_short_form_get_them_written_out_on_u
                      {"short": json.dumps(["1.5e+09 USD"]), "id": shortened})
     upgraded = _reopened_from(store, "0013")
     assert {r.event_id: list(r.figures) for r in story(upgraded, quoting.id).reports} == written_out
+
+
+def test_no_page_api_or_command_reads_every_stored_story():
+    """`build_stories` and `read_stories` without ids read the whole story table: they are for scripts and tests
+    (the recomputations above); the views read pages of stories through indexed queries."""
+    package = REPO / "src" / "dyadwatch"
+    views = [package / "cli.py", *(package / "web").rglob("*.py"), *(package / "analysis").rglob("*.py"),
+             *(package / "reconcile").rglob("*.py")]
+    whole = re.compile(r"\bbuild_stories\(|\bread_stories\(\s*store\s*\)")
+    callers = [str(path.relative_to(package)) for path in views
+               for line in path.read_text(encoding="utf-8").splitlines()
+               if whole.search(line) and not line.lstrip().startswith("def ")]
+    assert callers == ["reconcile/stories.py"]  # build_stories itself, reading them all
