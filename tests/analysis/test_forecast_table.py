@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from dyadwatch.analysis.forecast_table import Terms, candidate_stories, update_forecast_candidates
 from dyadwatch.analysis.forecast_words import Vocabulary, window
@@ -129,3 +129,27 @@ def test_stored_candidates_are_what_a_search_finds_on_a_generated_corpus_read_be
     stored, searched = stored_and_searched(store)
     assert stored == searched and counted > 100
     assert sum(1 for f in forecasts(store) if f.bearings) > 5
+
+
+def test_a_database_at_0014_gets_its_unmatched_documents_marked_and_matched(tmp_path: Path, extractor: Extractor):
+    folder = tmp_path / "reports"
+    store = gas_store(folder, extractor)
+    assert [b.doc for b in forecasts(store)[0].bearings] == ["b.txt", "c.txt"]
+    with store.connect() as conn:
+        assert not conn.execute(select(schema.forecast_pending.c.document)).first()  # every document matched
+    url = store.url
+    store.close()
+    engine = create_engine(url)
+    with engine.begin() as conn:  # as stored by the revision before: no marks, one document never matched
+        conn.execute(text("DROP TABLE forecast_pending"))
+        conn.execute(text("DELETE FROM forecast_scans WHERE document = 'c.txt'"))
+        conn.execute(text("DELETE FROM forecast_candidates WHERE document = 'c.txt'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+    engine.dispose()
+    upgraded = Store(url)
+    with upgraded.connect() as conn:
+        assert list(conn.execute(select(schema.forecast_pending.c.document)).scalars()) == ["c.txt"]
+    update_forecast_candidates(upgraded)
+    assert candidate_documents(upgraded) == ["b.txt", "c.txt"]
+    with upgraded.connect() as conn:
+        assert not conn.execute(select(schema.forecast_pending.c.document)).first()

@@ -343,6 +343,12 @@ forecast_scans = Table(
     Column("sha256", String(64), nullable=False),
 )
 
+# Documents stored or replaced since their events were last matched against the stored forecasts.
+forecast_pending = Table(
+    "forecast_pending", metadata,
+    Column("document", Text, primary_key=True),
+)
+
 # Where the stories stand: whether they were built, the last story number given, the reviews found invalid.
 story_state = Table(
     "story_state", metadata,
