@@ -164,3 +164,14 @@ def ranking_at_most(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     """The search_ranked_at_most setting set to `count` for one test."""
     monkeypatch.setattr(dyadwatch_settings, "SETTINGS", tuple(
         replace(s, default=count) if s.name == "search_ranked_at_most" else s for s in dyadwatch_settings.SETTINGS))
+
+
+def reopened_as_at(store: Store, revision: str, *statements: str) -> Store:
+    """The store opened again as if made at `revision`: the SQL `statements` undo what later revisions stored, and
+    those revisions run on opening."""
+    with store.write() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+        conn.execute(text("UPDATE alembic_version SET version_num = :revision"), {"revision": revision})
+    store.close()
+    return Store(store.url)

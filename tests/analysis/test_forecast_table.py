@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from dyadwatch.analysis.forecast_table import Terms, candidate_stories, update_forecast_candidates
 from dyadwatch.analysis.forecast_words import Vocabulary, window
@@ -19,7 +19,7 @@ from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
 from tests.analysis.gas_reports import REPORTS, gas_store
-from tests.conftest import Databases
+from tests.conftest import Databases, reopened_as_at
 
 REPO = Path(__file__).resolve().parents[2]
 T, C = schema.forecast_terms, schema.forecast_candidates
@@ -137,16 +137,10 @@ def test_a_database_at_0014_gets_its_unmatched_documents_marked_and_matched(tmp_
     assert [b.doc for b in forecasts(store)[0].bearings] == ["b.txt", "c.txt"]
     with store.connect() as conn:
         assert not conn.execute(select(schema.forecast_pending.c.document)).first()  # every document matched
-    url = store.url
-    store.close()
-    engine = create_engine(url)
-    with engine.begin() as conn:  # as stored by the revision before: no marks, one document never matched
-        conn.execute(text("DROP TABLE forecast_pending"))
-        conn.execute(text("DELETE FROM forecast_scans WHERE document = 'c.txt'"))
-        conn.execute(text("DELETE FROM forecast_candidates WHERE document = 'c.txt'"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
-    engine.dispose()
-    upgraded = Store(url)
+    # as stored by the revision before: no marks, one document never matched
+    upgraded = reopened_as_at(store, "0014", "DROP TABLE forecast_pending",
+                              "DELETE FROM forecast_scans WHERE document = 'c.txt'",
+                              "DELETE FROM forecast_candidates WHERE document = 'c.txt'")
     with upgraded.connect() as conn:
         assert list(conn.execute(select(schema.forecast_pending.c.document)).scalars()) == ["c.txt"]
     update_forecast_candidates(upgraded)

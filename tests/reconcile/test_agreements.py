@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from dyadwatch.ingest.service import ingest
 from dyadwatch.reconcile.agreement_register import agreement_entry, agreement_page, agreements
@@ -27,6 +27,7 @@ from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
 from tests.analysis.gas_reports import gas_store
+from tests.conftest import reopened_as_at
 from tests.recomputed import latest_events
 
 PLACES = frozenset({"russia", "belarus", "russian", "belarusian", "minsk", "moscow"})
@@ -249,17 +250,10 @@ def test_the_status_comes_from_the_latest_event_that_gives_one_however_far_back(
 def test_a_database_at_0011_gets_its_links_staged_and_its_scans_marked(tmp_path: Path, extractor):
     store = gas_store(tmp_path, extractor)
     before = read_from_the_table(store)
-    url = store.url
-    store.close()
-    engine = create_engine(url)
-    with engine.begin() as conn:  # as stored by the revision before: no stages, no marks, one document unscanned
-        conn.execute(text("DROP INDEX ix_agreement_events_status"))
-        conn.execute(text("ALTER TABLE agreement_events DROP COLUMN status_stage"))
-        conn.execute(text("DROP TABLE agreement_pending"))
-        conn.execute(text("DELETE FROM agreement_scans WHERE document = 'b.txt'"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0011'"))
-    engine.dispose()
-    upgraded = Store(url)
+    # as stored by the revision before: no stages, no marks, one document unscanned
+    upgraded = reopened_as_at(store, "0011", "DROP INDEX ix_agreement_events_status",
+                              "ALTER TABLE agreement_events DROP COLUMN status_stage", "DROP TABLE agreement_pending",
+                              "DELETE FROM agreement_scans WHERE document = 'b.txt'")
     with upgraded.connect() as conn:
         assert list(conn.execute(select(schema.agreement_pending.c.document)).scalars()) == ["b.txt"]
         assert conn.execute(select(func.count()).where(schema.agreement_events.c.status_stage.isnot(None))).scalar()

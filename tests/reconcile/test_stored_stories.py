@@ -33,7 +33,7 @@ from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
 from dyadwatch.store.rows import EventRow, QuantityRow
 from dyadwatch.web.app import create_app
-from tests.conftest import DEMO, REPO, Databases
+from tests.conftest import DEMO, REPO, Databases, reopened_as_at
 
 TRANCHE = "Russia disbursed the third tranche of its loan to Belarus"
 REPORTS = {  # the first two differ in date and share no figure; the third, dated by month only, fits both
@@ -280,14 +280,6 @@ def _stored_demo_stories(demo_store: Store, databases: Databases, name: str) -> 
     return store
 
 
-def _reopened_from(store: Store, revision: str) -> Store:
-    """The store opened again as if it had been made at `revision`: the revisions after it run on opening."""
-    with store.write() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = :revision"), {"revision": revision})
-    store.close()
-    return Store(store.url)
-
-
 @pytest.mark.both_backends
 def test_joint_acts_stored_with_an_order_only_source_contradiction_lose_it_on_upgrade(demo_store: Store,
                                                                                         databases: Databases):
@@ -300,7 +292,7 @@ def test_joint_acts_stored_with_an_order_only_source_contradiction_lose_it_on_up
         flipped = [["source", {joint.source: ["a.txt"], joint.target: ["b.txt"]}]]
         conn.execute(text("UPDATE stories SET contradictions = :c WHERE id = :id"),
                      {"c": json.dumps(flipped), "id": joint.id})
-    upgraded = _reopened_from(store, "0006")
+    upgraded = reopened_as_at(store, "0006")
     assert not [c for c in story(upgraded, joint.id).contradictions if c.field == "source"]
 
 
@@ -338,7 +330,7 @@ def test_stories_stored_with_figures_in_the_short_form_get_them_written_out_on_u
     with store.write() as conn:  # as the short form stored it
         conn.execute(text("UPDATE story_reports SET figures = :short WHERE event_id = :id"),
                      {"short": json.dumps(["1.5e+09 USD"]), "id": shortened})
-    upgraded = _reopened_from(store, "0013")
+    upgraded = reopened_as_at(store, "0013")
     assert {r.event_id: list(r.figures) for r in story(upgraded, quoting.id).reports} == written_out
 
 
