@@ -490,8 +490,9 @@ def search(text: Annotated[str, typer.Argument(help="words or a question")], db:
         table.add_row(f"{hit.score:.2f}", hit.doc, hit.date or "", f"{hit.start}–{hit.end}", _short(hit.text, 110))
     print_table(table)
     if found.partial:
-        out.print(f"{plain_number(found.partial[1])} sentences hold these words; the {plain_number(found.partial[0])} "
-                  "stored last were ranked (the search_ranked_at_most setting)", highlight=False)
+        out.print(f"{plain_number(found.partial.matching)} sentences hold these words; the "
+                  f"{plain_number(found.partial.ranked)} stored last were ranked (the search_ranked_at_most setting)",
+                  highlight=False)
     for e in found.events:
         out.print(f"  event {e.id}: {e.type} {e.source or '?'} → {e.target or '·'} {e.date or ''}", highlight=False)
     for q in found.figures:

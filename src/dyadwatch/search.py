@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import yaml
 from sqlalchemy import func, select
@@ -94,6 +94,13 @@ class Citation:
         return asdict(self)
 
 
+class Partial(NamedTuple):
+    """A question whose words more sentences hold than the engine ranks: the ones stored last were ranked."""
+
+    ranked: int
+    matching: int
+
+
 @dataclass(frozen=True)
 class Answer:
     sentences: list[Citation]
@@ -101,8 +108,7 @@ class Answer:
     figures: list[queries.QuantityRow] = field(default_factory=list)
     question: str = ""
     query: str = ""                              # the full-text query the question became
-    # (ranked, matching) when more sentences matched than the engine ranks: only those stored last were ranked
-    partial: tuple[int, int] | None = None
+    partial: Partial | None = None  # when more sentences matched than the engine ranks
 
 
 @dataclass(frozen=True)
@@ -624,7 +630,7 @@ class Retrieved:
 
     hits: list[queries.SentenceHit]
     idfs: list[float]
-    partial: tuple[int, int] | None = None  # as Answer.partial
+    partial: Partial | None = None
 
 
 def _retrieve_full_text(store: Store, full_text: FullText, parsed: ParsedQuestion, pool: int,
@@ -644,7 +650,7 @@ def _retrieve_full_text(store: Store, full_text: FullText, parsed: ParsedQuestio
         partial = None
         if sum(n for n, kept in zip(matching, telling, strict=True) if kept) > latest:
             union = full_text.count(conn, query)
-            partial = (latest, union) if union > latest else None
+            partial = Partial(latest, union) if union > latest else None
     return Retrieved(hits, [_idf(total, n) for n in matching], partial)
 
 

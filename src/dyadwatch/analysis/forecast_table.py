@@ -17,12 +17,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Row, and_, bindparam, exists, func, insert, or_, select, union
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select
 
 from dyadwatch.analysis.forecast_words import MIN_SHARED, Vocabulary, shared_count, shares_enough
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.fulltext import FullText
+from dyadwatch.store.marks import documents_gone, unmark
 from dyadwatch.store.queries import ClaimRow
 from dyadwatch.store.reviews import chunks
 
@@ -105,7 +106,7 @@ def update_forecast_candidates(store: Store) -> None:
     (their events, and their forecasts, found again when read), and match the events of new ones against the
     stored forecasts."""
     with store.connect() as conn:
-        stale, gone = _stale(conn), _gone(conn)
+        stale, gone = _stale(conn), documents_gone(conn, SCANS, PENDING)
     if not stale and not gone:
         return
     vocabulary: Vocabulary | None = None  # read once, and only when some forecast is dated around the documents
@@ -119,7 +120,7 @@ def update_forecast_candidates(store: Store) -> None:
                 vocabulary = vocabulary or Vocabulary.of(store)
                 _match(conn, dates, terms, vocabulary)
             conn.execute(insert(SCANS), [{"document": name, "sha256": sha256} for name, sha256, _ in batch])
-            _unmark(conn, [(name, sha256) for name, sha256, _ in batch])
+            unmark(conn, PENDING, [(name, sha256) for name, sha256, _ in batch])
 
 
 class _WordsOf:
@@ -211,21 +212,6 @@ def unmatched(conn: Connection) -> list[str]:
     (the databases made before the store marked them)."""
     query = (select(D.c.name).select_from(D.outerjoin(SCANS, SCANS.c.document == D.c.name))
              .where((SCANS.c.document.is_(None)) | (SCANS.c.sha256 != D.c.sha256)).order_by(D.c.name))
-    return list(conn.execute(query).scalars())
-
-
-def _unmark(conn: Connection, matched: list[tuple[str, str]]) -> None:
-    """Take the marks off the documents just matched; one replaced since it was read stays marked."""
-    if matched:
-        same = exists().where(D.c.name == bindparam("matched_name"), D.c.sha256 == bindparam("matched_sha256"))
-        conn.execute(PENDING.delete().where(PENDING.c.document == bindparam("matched_name"), same),
-                     [{"matched_name": name, "matched_sha256": sha256} for name, sha256 in matched])
-
-
-def _gone(conn: Connection) -> list[str]:
-    """The documents matched or marked to be that are no longer stored."""
-    query = union(*(select(table.c.document).where(table.c.document.not_in(select(D.c.name)))
-                    for table in (SCANS, PENDING)))
     return list(conn.execute(query).scalars())
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from sqlalchemy import Connection, Row, Table, bindparam, exists, insert, or_, select, union
+from sqlalchemy import Connection, Row, Table, insert, or_, select
 
 from dyadwatch.reconcile.agreements import (
     KNOWLEDGE,
@@ -27,6 +27,7 @@ from dyadwatch.reconcile.agreements import (
 )
 from dyadwatch.store import schema
 from dyadwatch.store.database import Store
+from dyadwatch.store.marks import documents_gone, unmark
 from dyadwatch.store.reviews import chunks
 
 M, SCANS, LINKS, PENDING = (schema.agreement_mentions, schema.agreement_scans, schema.agreement_events,
@@ -40,7 +41,7 @@ def update_agreement_mentions(store: Store) -> None:
     known_places = places(store)
     fingerprint = vocabulary_fingerprint(known_places)
     with store.connect() as conn:
-        stale, gone = _stale(conn, fingerprint), _gone(conn)
+        stale, gone = _stale(conn, fingerprint), documents_gone(conn, SCANS, PENDING)
     if not stale and not gone:
         return
     vocabulary = load_vocabulary()
@@ -79,13 +80,6 @@ def unscanned(conn: Connection, fingerprint: str) -> list[tuple[str, str]]:
     return [(row.name, row.sha256) for row in conn.execute(query)]
 
 
-def _gone(conn: Connection) -> list[str]:
-    """The documents scanned or marked to be that are no longer stored."""
-    query = union(*(select(table.c.document).where(table.c.document.not_in(select(D.c.name)))
-                    for table in (SCANS, PENDING)))
-    return list(conn.execute(query).scalars())
-
-
 def _forget(conn: Connection, names: list[str], tables: tuple[Table, ...] = (LINKS, M, SCANS)) -> None:
     for chunk in chunks(names):
         for table in tables:
@@ -110,10 +104,7 @@ def _store(conn: Connection, batch: list[tuple[str, str]], found: dict, fingerpr
         conn.execute(insert(M), rows)
     conn.execute(insert(SCANS), [{"document": name, "sha256": sha256, "vocabulary": fingerprint}
                                  for name, sha256 in batch])
-    # a document replaced since it was read stays marked
-    scanned = exists().where(D.c.name == bindparam("scanned_name"), D.c.sha256 == bindparam("scanned_sha256"))
-    conn.execute(PENDING.delete().where(PENDING.c.document == bindparam("scanned_name"), scanned),
-                 [{"scanned_name": name, "scanned_sha256": sha256} for name, sha256 in batch])
+    unmark(conn, PENDING, batch)
     link_events(conn, [name for name, _ in batch])
 
 

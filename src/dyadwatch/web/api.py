@@ -397,9 +397,9 @@ def api_search(web: Context, q: Annotated[str, Query(min_length=1, max_length=50
                limit: Annotated[int, Query(ge=1, le=100)] = 10) -> SearchOut:
     """Sentences matching the words of `q`, best first."""
     answer = data.search_answer(web.searcher, web.store, q, limit)
-    ranked, matching = answer.partial or (None, None)
+    partial = answer.partial
     return SearchOut(results=[SearchResultOut(**hit.as_dict()) for hit in data.search_results(answer)],
-                     matching=matching, ranked=ranked)
+                     matching=partial.matching if partial else None, ranked=partial.ranked if partial else None)
 
 
 def api_documents(web: Context, limit: Limit = 100, offset: Offset = 0) -> DocumentList:
