@@ -183,6 +183,18 @@ def test_relationship_commands_agree_with_the_library(demo_store, tmp_path: Path
     assert "<graphml" in graph.read_text(encoding="utf-8")
 
 
+def test_a_story_told_as_not_done_says_so_in_the_cli(demo_store):
+    db = demo_store.url
+    stories = lines(runner.invoke(app, ["stories", "--db", db, "--json"]).stdout)
+    negated = next(s for s in stories if s["negated"])
+    done = next(s for s in stories if not s["negated"])
+    assert "NEGATED" in runner.invoke(app, ["story", negated["id"], "--db", db]).stdout
+    assert "NEGATED" not in runner.invoke(app, ["story", done["id"], "--db", db]).stdout
+    table = runner.invoke(app, ["stories", "--db", db, "--type", negated["type"]]).stdout
+    rows = {line.split("│")[1].strip(): line for line in table.splitlines() if line.count("│") > 5}
+    assert " not " in rows[negated["id"]] and " not " not in rows.get(done["id"], "")
+
+
 def test_a_users_knowledge_folder_adds_actors_and_a_broken_file_is_one_clear_error(tmp_path: Path):
     mine = tmp_path / "knowledge"
     (mine / "actors").mkdir(parents=True)

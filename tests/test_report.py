@@ -4,7 +4,7 @@ from pathlib import Path
 from dyadwatch.ingest.service import ingest
 from dyadwatch.reconcile.stories import StoryFilter
 from dyadwatch.reconcile.story_listing import story_listing
-from dyadwatch.report import write_report
+from dyadwatch.report import TOP_STORIES, write_report
 from dyadwatch.store.database import Store
 from tests.conftest import store_of_reports
 
@@ -28,6 +28,9 @@ def test_the_report_is_self_contained_and_escapes_document_text(tmp_path: Path, 
 def test_the_demo_report_lists_stories_and_figures(demo_store: Store, tmp_path: Path):
     html = write_report(demo_store, tmp_path / "demo.html").read_text(encoding="utf-8")
     assert html.count("<tr>") > 50 and "Stories (most reported first)" in html
+    listed = story_listing(demo_store, StoryFilter(), limit=TOP_STORIES, facets=False).stories
+    negated = [s for s in listed if s.negated]
+    assert negated and html.count(" (not)</td>") == len(negated)
 
 
 DISAGREEING = {

@@ -548,11 +548,12 @@ def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="
                          limit=limit or None).stories
     if as_json:
         return _print_json(rows)
-    table = Table("id", "date", "type", "source", "target", "sources", "reports", "contradictions", "evidence",
+    table = Table("id", "date", "type", "source", "target", "neg", "sources", "reports", "contradictions", "evidence",
                   title=f"{len(rows)} stories")
     for s in rows:
-        table.add_row(s.id, s.date or "", s.type, s.source or "", s.target or "", str(s.source_count),
-                      str(len(s.reports)), ", ".join(c.field for c in s.contradictions), _short(s.reports[0].quote, 60))
+        table.add_row(s.id, s.date or "", s.type, s.source or "", s.target or "", "not" if s.negated else "",
+                      str(s.source_count), str(len(s.reports)), ", ".join(c.field for c in s.contradictions),
+                      _short(s.reports[0].quote, 60))
     print_table(table)
 
 
@@ -568,7 +569,8 @@ def story(story_id: Annotated[str, typer.Argument(help="a story id from `dyadwat
         raise DyadwatchError(Errors.E017, id=story_id)
     if as_json:
         return _print_json([found])
-    out.print(f"[bold]{found.type}[/bold] {found.source or '?'} → {found.target or '·'}  date {found.date or '?'}"
+    out.print(f"[bold]{found.type}[/bold]{' NEGATED' if found.negated else ''} {found.source or '?'} → "
+              f"{found.target or '·'}  date {found.date or '?'}"
               f"  domain {found.domain}  {found.source_count} source(s), {len(found.reports)} report(s)",
               highlight=False)
     for report in found.reports:

@@ -1021,6 +1021,20 @@ def test_the_stories_page_shows_one_page_at_a_time_and_the_next_link_gives_the_r
     assert rest == [s.id for s in stories[STORIES_PAGE:2 * STORIES_PAGE]]
 
 
+def test_a_story_told_as_not_done_is_marked_so_in_the_listing_and_on_its_page(client: TestClient,
+                                                                             demo_store: Store):
+    stories = build_stories(demo_store)
+    negated = next(s for s in stories if s.negated)
+    done = next(s for s in stories if not s.negated and s.type == negated.type)
+    listing = client.get("/stories", params={"type": negated.type}).text
+    marked = '</a> <span class="badge">not</span>'
+    assert f'<a href="/stories/{negated.id}">{negated.type}{marked}' in listing
+    assert f'<a href="/stories/{done.id}">{done.type}</a></td>' in listing
+    heading = re.search(r"<h1>.*?</h1>", client.get(f"/stories/{negated.id}").text, re.S).group(0)
+    assert '<span class="badge">not</span>' in heading
+    assert "badge" not in re.search(r"<h1>.*?</h1>", client.get(f"/stories/{done.id}").text, re.S).group(0)
+
+
 def test_stories_facets_count_the_listed_stories_and_narrow_them(client: TestClient, demo_store: Store):
     page = client.get("/stories").text
     stories = build_stories(demo_store)
