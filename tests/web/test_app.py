@@ -451,6 +451,10 @@ def test_a_server_without_a_token_refuses_every_review(writable_store: Store, mo
     event = queries.events(writable_store)[0]
     page = client.get(f"/events/{event.id}").text
     assert "Reviews are switched off" in page
+    for shown in (page, client.get("/forecasts").text):  # no form asks for a token that cannot exist
+        assert 'name="token"' not in shown and "log in once" not in shown
+        buttons = re.findall(r'<button type="submit"([^>]*)>(?:Save review|Set status)', shown)
+        assert buttons and all(" disabled" in b for b in buttons)
     form = {"csrf_token": csrf_from(page), "action": "confirm", "token": TOKEN}
     assert client.post(f"/review/{event.id}", data=form).status_code == 403
 
