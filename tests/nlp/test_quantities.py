@@ -51,6 +51,33 @@ def test_money_in_base_units(text: str, expected: tuple[float, str]) -> None:
     assert expected in values(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Delhi set aside INR 450 crore for the crossing.", (4_500_000_000, "INR")),
+        ("The scheme paid 3.5 lakh rupees a family.", (350_000, "rupees")),
+        ("Canberra pledged A$1.2 billion and Wellington NZ$80 million.", (1_200_000_000, "AUD")),
+        ("Canberra pledged A$1.2 billion and Wellington NZ$80 million.", (80_000_000, "NZD")),
+        ("Addis Ababa budgeted 12 billion birr for the line.", (12_000_000_000, "ETB")),
+        ("Baku lent 90 million Azerbaijani manats.", (90_000_000, "AZN")),
+        ("Cairo cut fuel subsidies by E£8 billion.", (8_000_000_000, "EGP")),
+        ("Seoul approved 2 trillion won in support.", (2_000_000_000_000, "won")),
+        ("Ankara spent ₺15 billion on the bridge.", (15_000_000_000, "TRY")),
+        ("The bank held 70 million Swiss francs.", (70_000_000, "CHF")),
+        ("Tbilisi paid GEL 30 million.", (30_000_000, "GEL")),
+    ],
+)
+def test_money_in_the_currencies_of_any_country(text: str, expected: tuple[float, str]) -> None:
+    """Codes, names and signs come from knowledge/currencies.yaml; a name several currencies share ("rupees",
+    "won") keeps the name until the document's countries choose (test_figures_component)."""
+    assert expected in values(text)
+
+
+def test_a_word_that_names_a_currency_only_sometimes_is_not_money() -> None:
+    assert values("The truck carried 500 pounds of flour.") == [(500, "count")]
+    assert values("They bought 40 TOP sets.") == [(40, "count")]  # TOP, the pa'anga's code, is not read
+
+
 def test_money_span_starts_at_currency_and_skips_the_article() -> None:
     text = "A $2 billion loan was agreed in Baku."
     figure = only_figure(text)
@@ -455,3 +482,18 @@ def test_measure_of_offsets_outside_the_sentence_is_empty(nlp: spacy.language.La
     first = next(iter(doc.sents))
     start = doc.text.index("14")
     assert measure_of(first, start, start + 2) == ""
+
+
+# ---------------------------------------------------------------------------
+# the quantities component: a currency name several countries use, read in the document's dyad
+# ---------------------------------------------------------------------------
+
+
+def test_a_shared_currency_name_becomes_the_currency_of_the_documents_country(extractor) -> None:
+    from dyadwatch.model import Document
+
+    text = ("Kabul and Islamabad\n\n12.03.2024\n\nPakistan and Afghanistan reopened the Torkham crossing. "
+            "Islamabad promised 4 billion rupees for the customs post, and Kabul asked Pakistan for more.\n")
+    document = Document(path="/border.txt", name="border.txt", format="txt", text=text, sha256="0" * 64)
+    units = {(q.value, q.unit) for q in extractor.extract(document).quantities}
+    assert (4_000_000_000, "PKR") in units

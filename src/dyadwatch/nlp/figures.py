@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dyadwatch.knowledge.currencies import bundled_currencies
 from dyadwatch.nlp.context import context_of, found_in
 from dyadwatch.nlp.quantities import find_figures, measure_of
 
@@ -26,6 +27,7 @@ class FoundFigure:
 def find_quantities(doc: Doc) -> Doc:
     """Store the figures of each sentence on `doc._.found.figures`."""
     found = found_in(doc)
+    currencies, dyad = bundled_currencies(), context_of(doc).dyad
     for sentence in doc.sents:
         shift = sentence.start_char
         year = found.year_at.get(shift, context_of(doc).year_in_force)
@@ -34,7 +36,7 @@ def find_quantities(doc: Doc) -> Doc:
             start, end = figure.start + shift, figure.end + shift
             nearest = min(times, key=lambda t: abs(t.start - start), default=None)
             found.figures.append(FoundFigure(
-                value=figure.value, unit=figure.unit, bound=figure.bound, span=(start, end),
+                value=figure.value, unit=currencies.in_dyad(figure.unit, dyad), bound=figure.bound, span=(start, end),
                 sentence=(sentence.start_char, sentence.end_char), measure=measure_of(sentence, start, end),
                 date=nearest.value if nearest else (str(year) if year else None)))
     return doc

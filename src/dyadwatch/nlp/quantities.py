@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING
+
+from dyadwatch.knowledge.currencies import bundled_currencies
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -68,10 +70,12 @@ _SCALES = MappingProxyType({
     "billion": Decimal(10) ** 9, "bln": Decimal(10) ** 9, "bn": Decimal(10) ** 9, "b": Decimal(10) ** 9,
     "trillion": Decimal(10) ** 12, "trln": Decimal(10) ** 12, "tn": Decimal(10) ** 12,
     "trn": Decimal(10) ** 12,
+    # South Asian numbering: a lakh is 100,000 and a crore 10 million
+    "lakh": Decimal(10) ** 5, "lakhs": Decimal(10) ** 5, "lac": Decimal(10) ** 5, "lacs": Decimal(10) ** 5,
+    "crore": Decimal(10) ** 7, "crores": Decimal(10) ** 7,
 })
 
-_CURRENCY_CODES = ("USD", "EUR", "RUB", "BYN", "BYR", "GBP", "CNY", "UAH", "PLN", "CHF", "JPY", "KZT")
-_CURRENCY_SYMBOLS = MappingProxyType({"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB"})
+_CURRENCIES = bundled_currencies()
 
 # Two of anything here is the dyad itself, not a measurement ("two capitals").
 _DYAD_NOUNS = frozenset({
@@ -173,15 +177,28 @@ _NUMBER_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+
+
+def _sign_pattern(sign: str) -> str:
+    """A currency sign written before a number; one that starts with a letter ("A$", "Rp") not inside a word."""
+    return (r"(?<![A-Za-z])" if sign[0].isalpha() else "") + re.escape(sign)
+
+
+# The signs longest first, so that "A$" is read before the "$" in it.
 _CURRENCY_BEFORE_RE = re.compile(
-    r"(?:(?P<usd>(?:\bU\.?S\.?\s?)?\\?\$)|(?P<sym>[€£₽])|\b(?P<code>"
-    + "|".join(_CURRENCY_CODES)
-    + r"))\s?$"
+    r"(?:(?P<sign>" + "|".join(_sign_pattern(s) for s in sorted(_CURRENCIES.signs, key=len, reverse=True)) + r")"
+    r"|(?P<usd>(?:\bU\.?S\.?\s?)?\\?\$)|\b(?P<code>" + "|".join(_CURRENCIES.codes) + r"))\s?$"
 )
 _ATTACHED_SCALE_RE = re.compile(r"(?P<scale>bn|mln|mn|m|k|b|tn|trn)\b")
 _SCALE_RE = re.compile(
-    r"\s*(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bln|bn|trln)\b", re.IGNORECASE
+    r"\s*(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bln|bn|trln|crores?|lakhs?|lacs?)\b",
+    re.IGNORECASE,
 )
+
+
+def _names_pattern(names: Iterable[str]) -> str:
+    """One alternation of the names, longest first ("Belarusian roubles" before "roubles")."""
+    return "(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True)) + r")\b"
 
 
 # (pattern, unit, multiplier, case-sensitive). An empty unit means "the matched text itself"
@@ -190,14 +207,9 @@ _SCALE_RE = re.compile(
 _UNIT_SPECS: tuple[tuple[str, str, int, bool], ...] = (
     (r"%|per\s?cent\b|pct\b", "percent", 1, False),
     (r"percentage\s+points?\b|p\.p\.", "percentage points", 1, False),
+    (_names_pattern(_CURRENCIES.names), "", 1, False),  # read as the currency its name gives (knowledge)
     (r"(?:(?:US|U\.S\.|American)\s+)?dollars?\b", "USD", 1, False),
-    (r"euros?\b", "EUR", 1, False),
-    (r"(?:new\s+)?Belarusian\s+r[ou]+bles?\b", "BYN", 1, False),
-    (r"(?:Russian\s+)?r[ou]+bles?\b", "RUB", 1, False),
-    (r"yuan\b|renminbi\b", "CNY", 1, False),
-    (r"hryvnias?\b", "UAH", 1, False),
-    (r"zl[oó]t(?:y|ys|ies)\b", "PLN", 1, False),
-    (r"(?:" + "|".join(_CURRENCY_CODES) + r")\b", "", 1, True),
+    (r"(?:" + "|".join(_CURRENCIES.codes) + r")\b", "", 1, True),
     (r"bcm\b", "bcm", 1, False),
     (r"cubic\s+met(?:re|er)s?\b|cu\.?\s?m\b|m3\b|m³", "cubic metres", 1, False),
     (r"(?:metric\s+)?(?:tonnes?|tons?)\b", "tonnes", 1, False),
@@ -234,7 +246,7 @@ _UNIT_BY_GROUP = MappingProxyType({
     f"u{index}": (unit, Decimal(factor)) for index, (_, unit, factor, _) in enumerate(_UNIT_SPECS)
 })
 _DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours"})
-_CURRENCY_UNITS = frozenset(_CURRENCY_CODES)
+_CURRENCY_CODES = frozenset(_CURRENCIES.codes)
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -447,8 +459,9 @@ def _read_surroundings(text: str, number: _Number) -> _Number:
     if position < len(text) and text[position].isalpha():
         return replace(number, kind="glued")   # "1990s", "3D": not a quantity
     unit, factor, position, compound = _read_unit(text, position)
-    if unit in _CURRENCY_UNITS:
-        currency, unit = unit, None
+    currency_unit = _currency_unit(unit)
+    if currency_unit is not None:
+        currency, unit = currency_unit, None
     # Built directly rather than with dataclasses.replace, which is slow on this hot path.
     return _Number(
         start=number.start, end=number.end, left=left, right=position, kind=number.kind,
@@ -458,11 +471,18 @@ def _read_surroundings(text: str, number: _Number) -> _Number:
 
 
 def _currency_from_prefix(prefix: re.Match[str]) -> str:
+    if prefix["sign"]:
+        return _CURRENCIES.signs[prefix["sign"]]
     if prefix["usd"]:
         return "USD"
-    if prefix["sym"]:
-        return _CURRENCY_SYMBOLS[prefix["sym"]]
     return prefix["code"]
+
+
+def _currency_unit(unit: str | None) -> str | None:
+    """The currency a unit read after a number names (a code, or a name: "rupees"), or None."""
+    if unit is None or unit in _CURRENCY_CODES:
+        return unit
+    return _CURRENCIES.unit_of_name(unit)
 
 
 def _read_unit(text: str, position: int) -> tuple[str | None, Decimal, int, bool]:
