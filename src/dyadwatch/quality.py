@@ -24,11 +24,17 @@ GOLD_LEVELS = (("events", "found"), ("events", "type"), ("events", "type+actors"
 Records = dict[str, list[dict]]
 
 
+RECORD_LEVELS = (("quantities", "found"), ("quantities", "value+unit"), ("claims", "found"), ("claims", "kind"))
+
+
 def heldout_figures(folder: Path, records: Records) -> dict[str, float]:
-    """Event F1 per level on the held-out set (the records of folder/docs, scored against folder/gold), and the
-    expected calibration error of the confidence at the type+actors level."""
+    """Event F1 per level on the held-out set (the records of folder/docs, scored against folder/gold), the
+    expected calibration error of the confidence at the type+actors level, and the figures' and claims' F1
+    where the set has their gold."""
     report = evaluate.score(folder / "docs", folder / "gold", records)
     figures = {f"held-out events {level}": report["events"][level].f1 for level in EVENT_LEVELS}
+    figures.update({f"held-out {kind} {level}": report[kind][level].f1 for kind, level in RECORD_LEVELS
+                    if (folder / "gold" / f"{kind}.jsonl").is_file()})
     events = records["events"]
     right = evaluate.matched_records(evaluate.GoldCorpus(folder / "docs"),
                                      evaluate.load_jsonl(folder / "gold" / "events.jsonl"), events, "events",
@@ -38,9 +44,11 @@ def heldout_figures(folder: Path, records: Records) -> dict[str, float]:
 
 
 def fast_coder_figures(folder: Path) -> dict[str, float]:
-    """The held-out figures again with the fast coder (`ingest --coder fast`), named "fast coder, held-out ..."."""
+    """The held-out event figures again with the fast coder (`ingest --coder fast`), named "fast coder, held-out
+    ..." (the figures and claims do not depend on the coder)."""
     figures = heldout_figures(folder, heldout_records(folder, Extractor(coder="fast")))
-    return {f"fast coder, {name}": value for name, value in figures.items()}
+    return {f"fast coder, {name}": value for name, value in figures.items()
+            if not name.startswith(tuple(f"held-out {kind} " for kind, _ in RECORD_LEVELS))}
 
 
 def confidence_table(folder: Path, records: Records) -> list[tuple[float, evaluate.LevelScore]]:
