@@ -2,6 +2,8 @@
 calibration of the confidence."""
 
 import numpy as np
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from dyadwatch.nlp.coder.candidates import Candidate
 from dyadwatch.nlp.coder.heads import RoleReading
@@ -71,15 +73,47 @@ def decision(token, kind, source, target, confidence):
     return Decision(token, kind, source, target, False, confidence, (confidence, 1.0, 1.0))
 
 
+def parsed(words: list[str], pos: list[str], heads: list[int], deps: list[str]) -> Span:
+    """A sentence parsed by hand (heads are token indices), as spaCy would give it."""
+    return Doc(Vocab(), words=words, pos=pos, heads=heads, deps=deps)[:]
+
+
+# "Ankara met Athens ; the meeting angered Paris", read as one sentence
+MEETING = parsed(["Ankara", "met", "Athens", ";", "the", "meeting", "angered", "Paris"],
+                 ["PROPN", "VERB", "PROPN", "PUNCT", "DET", "NOUN", "VERB", "PROPN"],
+                 [1, 1, 1, 1, 5, 6, 1, 6], ["nsubj", "ROOT", "dobj", "punct", "det", "nsubj", "conj", "dobj"])
+
+
 def test_a_verb_and_a_noun_restating_one_act_are_one_event():
-    kept = one_per_act([decision(1, "CONSULT", TURKEY, GREECE, 0.6), decision(4, "CONSULT", GREECE, TURKEY, 0.8),
-                        decision(7, "ACCUSE", TURKEY, GREECE, 0.5)])
-    assert [(d.token, d.type) for d in kept] == [(4, "CONSULT"), (7, "ACCUSE")]
+    kept = one_per_act([decision(1, "CONSULT", TURKEY, GREECE, 0.6), decision(5, "CONSULT", GREECE, TURKEY, 0.8),
+                        decision(6, "ACCUSE", TURKEY, GREECE, 0.5)], MEETING)
+    assert [(d.token, d.type) for d in kept] == [(1, "CONSULT"), (6, "ACCUSE")]
 
 
 def test_directed_acts_in_both_directions_stay_two():
-    kept = one_per_act([decision(1, "ACCUSE", TURKEY, GREECE, 0.6), decision(4, "ACCUSE", GREECE, TURKEY, 0.8)])
+    kept = one_per_act([decision(1, "ACCUSE", TURKEY, GREECE, 0.6), decision(5, "ACCUSE", GREECE, TURKEY, 0.8)],
+                       MEETING)
     assert len(kept) == 2
+
+
+def test_two_coordinated_verbs_of_one_type_and_pair_are_two_acts():
+    """'Ankara recalled its envoy and closed the border': two sanctions, as the guide annotates them."""
+    sentence = parsed(["Ankara", "recalled", "its", "envoy", "and", "closed", "the", "border"],
+                      ["PROPN", "VERB", "PRON", "NOUN", "CCONJ", "VERB", "DET", "NOUN"],
+                      [1, 1, 3, 1, 1, 1, 7, 5], ["nsubj", "ROOT", "poss", "dobj", "cc", "conj", "det", "dobj"])
+    kept = one_per_act([decision(1, "SANCTION", TURKEY, GREECE, 0.6), decision(5, "SANCTION", TURKEY, GREECE, 0.7)],
+                       sentence)
+    assert [d.token for d in kept] == [1, 5]
+
+
+def test_a_verb_that_depends_on_another_of_its_act_is_not_a_second_act():
+    """'Ankara agreed to sign the accord': one act, told by the verb that governs the others."""
+    sentence = parsed(["Ankara", "agreed", "to", "sign", "the", "accord"],
+                      ["PROPN", "VERB", "PART", "VERB", "DET", "NOUN"],
+                      [1, 1, 3, 1, 5, 3], ["nsubj", "ROOT", "aux", "xcomp", "det", "dobj"])
+    kept = one_per_act([decision(1, "AGREE", TURKEY, GREECE, 0.6), decision(3, "AGREE", TURKEY, GREECE, 0.7),
+                        decision(5, "AGREE", TURKEY, GREECE, 0.9)], sentence)
+    assert [d.token for d in kept] == [1]
 
 
 def test_calibration_is_monotone_in_the_probabilities():

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+from spacy.tokens import Span, Token
 
 from dyadwatch.nlp.coder.candidates import Candidate
 from dyadwatch.nlp.coder.encoder import OnnxEncoder, SentenceEncoding
@@ -104,7 +105,7 @@ class EventDecoder:
                 evidence = (p_type, pair[2], pair[3])
                 decisions.append(Decision(int(token), LABELS[label], pair[0], pair[1], negated,
                                           self.calibration(evidence), evidence))
-        return one_per_act(decisions)
+        return one_per_act(decisions, item.sentence)
 
     def _roles(self, vectors: np.ndarray, named: np.ndarray, item: SentenceInput, token: int, label: int
                ) -> RoleReading:
@@ -205,13 +206,38 @@ def _by_country(candidates: list[Candidate], probabilities: np.ndarray) -> dict[
     return {country: (total, best) for country, (total, best, _) in found.items()}
 
 
-def one_per_act(decisions: list[Decision]) -> list[Decision]:
-    kept: dict[tuple, Decision] = {}
+def one_per_act(decisions: list[Decision], sentence: Span) -> list[Decision]:
+    """The acts among a sentence's decisions. Triggers of one type and pair of countries are one act when they
+    restate it (a verb and its noun: "they met in Rome; the meeting ...") or one depends on the other ("agreed
+    to sign"): the verb that governs the others stands for it (the most confident trigger when none is a verb).
+    Verbs of their own ("recalled its ambassador and suspended flights": two acts, as the guide annotates them)
+    stay apart."""
+    groups: dict[tuple, list[Decision]] = {}
     for decision in decisions:
-        key = _act_key(decision)
-        if key not in kept or decision.confidence > kept[key].confidence:
-            kept[key] = decision
-    return sorted(kept.values(), key=lambda d: d.token)
+        groups.setdefault(_act_key(decision), []).append(decision)
+    kept = []
+    for group in groups.values():
+        acts = _separate_verbs(group, sentence)
+        kept.extend(acts if acts else [max(group, key=lambda d: d.confidence)])
+    return sorted(kept, key=lambda d: d.token)
+
+
+def _separate_verbs(group: list[Decision], sentence: Span) -> list[Decision]:
+    """The verb triggers of one type and pair that each make an act: those no other such verb governs or
+    depends on, except by coordination."""
+    acts: list[Decision] = []
+    for decision in sorted(group, key=lambda d: d.token):
+        verb = sentence[decision.token]
+        if verb.pos_ == "VERB" and not any(_dependent(verb, sentence[act.token]) for act in acts):
+            acts.append(decision)
+    return acts
+
+
+def _dependent(one: Token, other: Token) -> bool:
+    """Whether one of two words governs the other, through something other than coordination."""
+    if (one.dep_ == "conj" and one.head == other) or (other.dep_ == "conj" and other.head == one):
+        return False
+    return one in other.ancestors or other in one.ancestors
 
 
 def _act_key(decision: Decision) -> tuple:
