@@ -115,7 +115,7 @@ def main() -> int:
     docs = args.folder / "docs"
     files = {"events": args.events or args.folder / "events.jsonl", "quantities": args.quantities,
              "claims": args.claims}
-    if args.events is None and not files["events"].is_file() and (args.quantities or args.claims):
+    if not files["events"].is_file() and (args.quantities or args.claims):
         del files["events"]  # a folder labelled for figures and claims only
     files = {kind: path for kind, path in files.items() if path is not None}
     missing = [str(path) for path in files.values() if not path.is_file()]
