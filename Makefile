@@ -10,7 +10,7 @@ TRAIN_VENV := .venv-train
 TRAIN_PY := $(TRAIN_VENV)/bin/python
 TRAIN_STAMP := $(TRAIN_VENV)/.installed
 
-.PHONY: install demo test lint eval bench clean browser postgresql serve train fuzz ingest-bench web-bench \
+.PHONY: install demo test lint eval bench clean browser postgresql serve train train-claims fuzz ingest-bench web-bench \
 	load-test fuzz-web story-bench ray ray-bench scale-bench
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
@@ -74,6 +74,10 @@ $(TRAIN_STAMP): requirements.lock requirements-train.txt requirements-base-model
 # The shipped coder's recipe (README "How events are coded"): batches t01-t20, 3 epochs, seed 13, one thread.
 train: $(TRAIN_STAMP)
 	$(TRAIN_PY) training/train_event_coder.py --last-batch t20 --epochs 3 --seed 13 --threads 1
+
+# The claim models (README "Figures and claims"): from the training folders that hold a claims.jsonl, in a minute.
+train-claims: $(TRAIN_STAMP)
+	$(TRAIN_PY) training/train_claims.py
 
 bench: install
 	$(PY) benchmarks/pipeline_speed.py --docs $(SHARED)/corpus/seeds

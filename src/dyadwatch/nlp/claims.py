@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from dyadwatch.knowledge import Knowledge
+from dyadwatch.nlp.claim_model import ClaimModel, sentence_features
 from dyadwatch.nlp.context import ParagraphContext, actors_in, context_of, found_in
 from dyadwatch.nlp.roles import RoleReader
 from dyadwatch.nlp.timex import TimeExpression
 
 AUTHOR = "author"
-PAST_TAGS = {"VBD", "VBN"}
 
 
 @dataclass
@@ -56,23 +57,28 @@ class ClaimCues:
 
 
 class ClaimFinder:
-    """One claim per sentence that forecasts or recommends; stored on `doc._.found.claims`."""
+    """A claim of each kind a sentence makes, as the learned claim models read it (`claim_model.py`: the cue
+    lists are one of their features); stored on `doc._.found.claims`."""
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, model: ClaimModel) -> None:
         self.cues = ClaimCues(knowledge.claims)
+        self.model = model
 
     def __call__(self, doc: Doc) -> Doc:
         found = found_in(doc)
         reader = RoleReader(doc, actors_in(doc))
         context = context_of(doc)
         for sentence in doc.sents:
-            kind = self.cues.kind_of(sentence)
-            if kind is None or _reports_past(sentence, kind[1]):
+            if not sentence.text.strip():
                 continue
-            found.claims.append(FoundClaim(
-                kind=kind[0], span=(sentence.start_char, sentence.end_char),
-                holder=self._holder(kind[1], reader),
-                horizon=_horizon(sentence, found.time_expressions, context)))
+            cue = self.cues.kind_of(sentence)
+            times = [t for t in found.time_expressions if sentence.start_char <= t.start < sentence.end_char]
+            features = sentence_features(sentence, cue[0] if cue else None, times, context.anchor)
+            for kind in self.model.kinds(features):
+                anchor = cue[1] if cue is not None and cue[0] == kind else _modal(sentence)
+                found.claims.append(FoundClaim(
+                    kind=kind, span=(sentence.start_char, sentence.end_char), holder=self._holder(anchor, reader),
+                    horizon=_horizon(sentence, found.time_expressions, context)))
         return doc
 
     def _holder(self, cue: Token | None, reader: RoleReader) -> str:
@@ -109,9 +115,10 @@ def _inverted(token: Token) -> bool:
                                                 and token.head.i > following.i and token.dep_ != "aux")
 
 
-def _reports_past(sentence: Span, cue: Token | None) -> bool:
-    """'would' inside a past narrative ('it was agreed that X would') is still a forecast; 'had to' is not."""
-    return cue is not None and cue.lower_ in ("had",) and cue.tag_ in PAST_TAGS
+def _modal(sentence: Span) -> Token:
+    """Where to look for a claim's holder when no cue names it: the sentence's first modal, else its root
+    ('the minister urged Ankara to ...' is held by the minister through the root)."""
+    return next((t for t in sentence if t.tag_ == "MD"), sentence.root)
 
 
 def _horizon(sentence: Span, time_expressions: list[TimeExpression], context: ParagraphContext) -> str | None:
@@ -128,4 +135,10 @@ def _horizon(sentence: Span, time_expressions: list[TimeExpression], context: Pa
 def make_claim_finder(nlp: Language, name: str, knowledge_dirs: list[str]) -> ClaimFinder:
     from dyadwatch.nlp.build import knowledge_for
 
-    return ClaimFinder(knowledge_for(tuple(knowledge_dirs)))
+    return ClaimFinder(knowledge_for(tuple(knowledge_dirs)), claim_model())
+
+
+@cache
+def claim_model() -> ClaimModel:
+    """The trained claim models, read once per process."""
+    return ClaimModel.load()
