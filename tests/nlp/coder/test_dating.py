@@ -14,9 +14,9 @@ CONTEXT = ParagraphContext(anchor=date(2021, 6, 5), anchor_value="2021-06-05", a
 
 @pytest.fixture(scope="module")
 def parse(extractor):
-    def parsed(text):
+    def parsed(text, context=CONTEXT):
         doc = extractor.nlp.make_doc(text)
-        doc._.context = CONTEXT
+        doc._.context = context
         with extractor.nlp.select_pipes(disable=["dyadwatch_events", "dyadwatch_claims"]):
             for _, component in extractor.nlp.pipeline:
                 doc = component(doc)
@@ -31,11 +31,11 @@ def chooser(prefer: str | None = None) -> DateChooser:
     return DateChooser(weights, frozenset({"regularly"}), ("long ago",))
 
 
-def options_for(doc, word):
+def options_for(doc, word, context=CONTEXT):
     token = next(t for t in doc if t.text == word)
     sentence = token.sent
     clause = list(token.subtree)
-    return chooser().options(token, clause, sentence, found_in(doc).time_expressions, EarlierTimes(), CONTEXT)
+    return chooser().options(token, clause, sentence, found_in(doc).time_expressions, EarlierTimes(), context)
 
 
 def test_the_text_offers_its_dates_the_document_date_and_none(parse):
@@ -51,6 +51,16 @@ def test_a_day_without_its_year_is_also_read_in_the_document_year(parse):
     doc = parse("Quito protested on 1 May.")
     values = sorted(o.value for o in options_for(doc, "protested") if o.kind == "expression")
     assert values == ["2019-05-01", "2021-05-01"]  # the year in force, and the document's own year
+
+
+def test_a_day_that_a_later_year_in_force_puts_after_the_document_keeps_its_document_year_reading(parse):
+    """A year named for a later thing ('the budget for 2022') may leave 2022 in force in a report of 2021: '1 May'
+    read in 2022 is after the document and cannot date an act, but read in 2021 it can."""
+    later = ParagraphContext(anchor=date(2021, 6, 5), anchor_value="2021-06-05", anchor_precision="day",
+                             year_in_force=2022)
+    doc = parse("Quito protested on 1 May.", later)
+    values = [o.value for o in options_for(doc, "protested", later) if o.kind == "expression"]
+    assert values == ["2021-05-01"]
 
 
 def test_the_chooser_takes_the_best_scored_option(parse):

@@ -71,9 +71,10 @@ class DateChooser:
     def options(self, token: Token, clause: list[Token], sentence: Span, expressions: list[TimeExpression],
                 earlier: EarlierTimes, context: ParagraphContext) -> list[DateOption]:
         act = self._act_features(token, clause, context)
+        readings = _readings([e for e in expressions if not e.attributive], context)
         found = [self._option("expression", e.value, e.precision, e.text, act,
                               _expression_features(e, token, clause, sentence, expressions, context, other), e)
-                 for e, other in _readings(_usable(expressions, context), context) if e.start < sentence.end_char]
+                 for e, other in readings if e.start < sentence.end_char and _not_after(e, context)]
         for back, paragraph in enumerate(reversed(earlier.paragraphs)):
             place = "previous paragraph" if back == 0 else "earlier paragraph"
             found.extend(self._option("expression", e.value, e.precision, e.text, act,
@@ -139,7 +140,8 @@ OPTION_FEATURES = len(KINDS) * ACT_FEATURES + EXPRESSION_FEATURES
 def _readings(expressions: list[TimeExpression], context: ParagraphContext) -> list[tuple[TimeExpression, bool]]:
     """Each expression as read, and, for a day or month written without its year ('on 1 November'),
     also read in the document's own year when the year in force gave it another: which reading dates
-    the act is learned, not ruled."""
+    the act is learned, not ruled. Read before the dates after the document are left out, so that a bare
+    day that a later year in force put after the document still has its reading in the document's year."""
     found = []
     for expression in expressions:
         found.append((expression, False))
@@ -153,8 +155,11 @@ def _readings(expressions: list[TimeExpression], context: ParagraphContext) -> l
 
 def _usable(expressions: list[TimeExpression], context: ParagraphContext) -> list[TimeExpression]:
     """What happened cannot be dated after the document was written, nor by a year naming a thing."""
-    anchor = context.anchor
-    return [e for e in expressions if not e.attributive and (anchor is None or e.begin <= anchor)]
+    return [e for e in expressions if not e.attributive and _not_after(e, context)]
+
+
+def _not_after(expression: TimeExpression, context: ParagraphContext) -> bool:
+    return context.anchor is None or expression.begin <= context.anchor
 
 
 def _expression_features(expression: TimeExpression, token: Token, clause: list[Token], sentence: Span,
