@@ -73,6 +73,38 @@ def test_money_in_the_currencies_of_any_country(text: str, expected: tuple[float
     assert expected in values(text)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Lima granted a 15-year grace period.", [(15, "years")]),
+    ("Both sides agreed a 120-hour pause.", [(120, "hours")]),
+    ("A five-year plan was adopted.", [(5, "years")]),
+])
+def test_a_duration_written_as_an_adjective_is_a_figure(text: str, expected: list[tuple[float, str]]) -> None:
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Dozens of people were hurt.", [(12, "count", "lower")]),
+    ("Thousands of people marched.", [(1000, "count", "lower")]),
+    ("Tens of thousands of pilgrims came.", [(10_000, "count", "lower")]),
+    ("Quito sent several thousand troops.", [(1000, "count", "lower")]),
+    ("The feud lasted hundreds of years.", [(100, "years", "lower")]),
+    ("Some 300 people and thousands of others fled.", [(300, "count", "approx"), (1000, "count", "lower")]),
+    ("They spent millions of dollars.", []),
+])
+def test_an_amount_named_without_a_number_is_at_least_what_its_words_say(
+        text: str, expected: list[tuple[float, str, str]]) -> None:
+    assert [(f.value, f.unit, f.bound) for f in find_figures(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Warsaw ordered 32 F-35A fighters.", [(32, "count")]),
+    ("The attack killed 21 Coptic Christians.", [(21, "count")]),
+    ("Five Members of the House objected.", [(5, "count")]),
+])
+def test_a_count_of_things_named_with_capitals_is_a_count(text: str, expected: list[tuple[float, str]]) -> None:
+    assert values(text) == expected
+
+
 def test_a_word_that_names_a_currency_only_sometimes_is_not_money() -> None:
     assert values("The truck carried 500 pounds of flour.") == [(500, "count")]
     assert values("They bought 40 TOP sets.") == [(40, "count")]  # TOP, the pa'anga's code, is not read
@@ -212,7 +244,6 @@ def test_ordinals_of_a_series(text: str, expected: float) -> None:
         "The Union Shield 2023 drills began.",
         "The Su-30 and Iskander-M2 systems arrived after COVID-19.",
         "See Decree No. 12, Article 5 and page 44 for details.",
-        "A five-year plan was adopted.",
         "Many people were arrested in the 1990s.",
         "People over 60 voted, but those under 25 stayed home.",
     ],

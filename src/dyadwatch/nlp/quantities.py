@@ -189,6 +189,16 @@ _CURRENCY_BEFORE_RE = re.compile(
     r"(?:(?P<sign>" + "|".join(_sign_pattern(s) for s in sorted(_CURRENCIES.signs, key=len, reverse=True)) + r")"
     r"|(?P<usd>(?:\bU\.?S\.?\s?)?\\?\$)|\b(?P<code>" + "|".join(_CURRENCIES.codes) + r"))\s?$"
 )
+# Amounts named without a number: the words' own number is the least they say ("thousands" is at least 1,000).
+_VAGUE_VALUES = MappingProxyType({"tens": 10, "dozens": 12, "hundred": 100, "hundreds": 100, "thousand": 1000,
+                                  "thousands": 1000, "million": 10 ** 6, "millions": 10 ** 6})
+_VAGUE_AMOUNT_RE = re.compile(
+    r"\b(?P<amount>(?:tens|hundreds)\s+of\s+(?:thousands|millions)|(?:several|a\s+few)\s+(?:hundred|thousand|million)"
+    r"|dozens|hundreds|thousands|millions)\b"
+    r"(?:\s+of\s+(?P<per>years|months|weeks|days|hours)\b)?"
+    r"(?!\s+(?:of\s+)?(?:US\s+)?(?:dollars|euros|pounds|roubles|rubles|yuan|yen|rupees)\b)",
+    re.IGNORECASE,
+)
 _ATTACHED_SCALE_RE = re.compile(r"(?P<scale>bn|mln|mn|m|k|b|tn|trn)\b")
 _SCALE_RE = re.compile(
     r"\s*(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bln|bn|trln|crores?|lakhs?|lacs?)\b",
@@ -361,7 +371,22 @@ def find_figures(text: str) -> list[Figure]:
     numbers = _link_ranges(text, list(_scan_numbers(text)))
     figures: list[Figure | None] = [_to_figure(text, number) for number in numbers]
     figures = _count_parts_of_wholes(text, numbers, figures)
-    return [figure for figure in figures if figure is not None]
+    found = [figure for figure in figures if figure is not None]
+    return sorted(found + _vague_amounts(text, found), key=lambda f: f.start)
+
+
+def _vague_amounts(text: str, found: list[Figure]) -> list[Figure]:
+    """"Thousands of people", "dozens of tanks", "several hundred troops": at least the number the words
+    name (bound "lower"), counted, or in the unit of time they are of ("hundreds of years")."""
+    vague = []
+    for match in _VAGUE_AMOUNT_RE.finditer(text):
+        if any(f.start < match.end() and match.start() < f.end for f in found):
+            continue
+        amount = match["amount"]
+        value = math.prod(_VAGUE_VALUES[w] for w in amount.lower().split() if w in _VAGUE_VALUES)
+        unit = match["per"].lower() if match["per"] else "count"
+        vague.append(Figure(match.start(), match.start() + len(amount), amount, float(value), unit, "lower"))
+    return vague
 
 
 def _scan_numbers(text: str) -> Iterator[_Number]:
@@ -566,7 +591,7 @@ def _drop_ranges_with_dates(text: str, numbers: list[_Number]) -> list[_Number]:
 
 
 def _to_figure(text: str, number: _Number) -> Figure | None:
-    if number.kind in ("glued", "date") or (number.compound and number.unit in _DURATION_UNITS):
+    if number.kind in ("glued", "date"):
         return None
     if _on_short_line(text, number) or _is_denominator(text, number):
         return None
@@ -801,14 +826,22 @@ def _is_countable_head(number: _Number, head: str) -> bool:
 
 def _count_head(text: str, position: int) -> str | None:
     """The plural noun a number quantifies, allowing a few modifiers in between
-    ("14 joint investment projects", "three $200 million tranches")."""
-    for word in _tail_words(text, position):
+    ("14 joint investment projects", "three $200 million tranches", "32 F-35A fighters"); a capitalised one
+    ends a name ("21 Coptic Christians", "five Members of the House")."""
+    words = _tail_words(text, position)
+    for index, word in enumerate(words):
         lowered = word.lower()
-        if word[0].islower() and _is_plural_noun(lowered):
+        if _is_plural_noun(lowered) and (word[0].islower() or _ends_name(words, index)):
             return lowered
-        if lowered in _FUNCTION_WORDS or not _is_modifier(word):
-            return None
+        if (word.islower() and lowered in _FUNCTION_WORDS) or not _is_modifier(word):
+            return None  # a capital "A" is part of a name ("F-35A"), not the article
     return None
+
+
+def _ends_name(words: list[str], index: int) -> bool:
+    """Whether the capitalised word at `index` is the last of its name: nothing capitalised follows."""
+    following = words[index + 1] if index + 1 < len(words) else ""
+    return not (following[:1].isupper() or following[:1].isdigit())
 
 
 def _tail_words(text: str, position: int) -> list[str]:
