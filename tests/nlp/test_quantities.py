@@ -105,6 +105,25 @@ def test_a_count_of_things_named_with_capitals_is_a_count(text: str, expected: l
     assert values(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Brussels adopted a fourth package.", [(4, "count")]),
+    ("Brussels adopted the eleventh sanctions package.", [(11, "count")]),
+    ("Defence took a third of the budget.", [(33.33, "percent")]),
+    ("Trade with third countries grew.", []),
+])
+def test_an_ordinal_after_an_article_counts_a_series_and_a_fraction_stays_a_share(
+        text: str, expected: list[tuple[float, str]]) -> None:
+    assert values(text) == expected
+
+
+def test_a_possessive_is_not_the_plural_a_number_counts() -> None:
+    assert values("Leaders of the Group of Seven condemned Tehran's attack.") == []
+
+
+def test_an_amount_named_without_a_number_takes_the_unit_it_is_of() -> None:
+    assert values("Hanoi reclaimed hundreds of hectares.") == [(100, "hectares")]
+
+
 def test_a_word_that_names_a_currency_only_sometimes_is_not_money() -> None:
     assert values("The truck carried 500 pounds of flour.") == [(500, "count")]
     assert values("They bought 40 TOP sets.") == [(40, "count")]  # TOP, the pa'anga's code, is not read

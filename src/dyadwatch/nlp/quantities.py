@@ -195,10 +195,10 @@ _VAGUE_VALUES = MappingProxyType({"tens": 10, "dozens": 12, "hundred": 100, "hun
 _VAGUE_AMOUNT_RE = re.compile(
     r"\b(?P<amount>(?:tens|hundreds)\s+of\s+(?:thousands|millions)|(?:several|a\s+few)\s+(?:hundred|thousand|million)"
     r"|dozens|hundreds|thousands|millions)\b"
-    r"(?:\s+of\s+(?P<per>years|months|weeks|days|hours)\b)?"
     r"(?!\s+(?:of\s+)?(?:US\s+)?(?:dollars|euros|pounds|roubles|rubles|yuan|yen|rupees)\b)",
     re.IGNORECASE,
 )
+_OF_RE = re.compile(r"\s+of\b")
 _ATTACHED_SCALE_RE = re.compile(r"(?P<scale>bn|mln|mn|m|k|b|tn|trn)\b")
 _SCALE_RE = re.compile(
     r"\s*(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bln|bn|trln|crores?|lakhs?|lacs?)\b",
@@ -384,8 +384,8 @@ def _vague_amounts(text: str, found: list[Figure]) -> list[Figure]:
             continue
         amount = match["amount"]
         value = math.prod(_VAGUE_VALUES[w] for w in amount.lower().split() if w in _VAGUE_VALUES)
-        unit = match["per"].lower() if match["per"] else "count"
-        vague.append(Figure(match.start(), match.start() + len(amount), amount, float(value), unit, "lower"))
+        vague.append(Figure(match.start(), match.end(), amount, float(value), _unit_after_of(text, match.end()),
+                            "lower"))
     return vague
 
 
@@ -493,6 +493,13 @@ def _read_surroundings(text: str, number: _Number) -> _Number:
         value=number.value, currency=currency, scale=scale, unit=unit, unit_factor=factor,
         compound=compound,
     )
+
+
+def _unit_after_of(text: str, position: int) -> str:
+    """The unit an amount is 'of' ("hundreds of hectares", "thousands of tonnes"), else a count."""
+    of = _OF_RE.match(text, position)
+    unit = _read_unit(text, of.end())[0] if of is not None else None
+    return unit if unit is not None and _currency_unit(unit) is None else "count"
 
 
 def _currency_from_prefix(prefix: re.Match[str]) -> str:
@@ -612,9 +619,9 @@ def _read_measurement(text: str, number: _Number) -> tuple[float, str, int, int]
     if number.kind == "fraction":
         return _percent_of_fraction(number), "percent", number.start, number.end
     if number.kind == "wfrac":
-        if not _is_share(text, number):
-            return None
-        return _percent_of_fraction(number), "percent", number.start, number.end
+        if _is_share(text, number):
+            return _percent_of_fraction(number), "percent", number.start, number.end
+        return _article_ordinal(text, number)
     if number.kind == "ratio":
         if not _is_ratio(text, number):
             return None
@@ -775,9 +782,22 @@ def _is_series_ordinal(text: str, number: _Number) -> bool:
     content = _leading_content_words(_tail_words(text, number.end)[:3])
     if not content or any(word in _ORDINAL_NON_SERIES for word in content):
         return False
-    # "third countries" is a fixed phrase for outsiders; a series ordinal names one member.
+    # "third countries" is a fixed phrase for outsiders; a series ordinal names one member ("the eleventh
+    # sanctions package": its head noun, the last word, is singular).
     is_word_ordinal = not text[number.start].isdigit()
-    return not (is_word_ordinal and _is_plural_noun(content[0]))
+    return not (is_word_ordinal and _is_plural_noun(content[-1]))
+
+
+def _article_ordinal(text: str, number: _Number) -> tuple[float, str, int, int] | None:
+    """"a third term", "a fourth package": not a fraction but the next of a series, when a noun follows."""
+    article, _, word = text[number.start:number.end].lower().partition(" ")
+    if article != "a" or word not in _ORDINAL_WORDS or _OF_RE.match(text, number.end):
+        return None
+    ordinal = _Number(start=number.start + len(article) + 1, end=number.end, left=number.start, right=number.end,
+                      kind="ordinal", value=Decimal(_ORDINAL_WORDS[word]))
+    if not _is_series_ordinal(text, ordinal):
+        return None
+    return float(ordinal.value), "count", ordinal.start, ordinal.end
 
 
 def _is_count(text: str, number: _Number) -> bool:
@@ -875,8 +895,8 @@ def _leading_content_words(words: list[str]) -> list[str]:
 def _is_plural_noun(word: str) -> bool:
     if word in _IRREGULAR_PLURALS:
         return True
-    if len(word) < 3 or not word.endswith("s") or word in _NOT_PLURAL:
-        return False
+    if len(word) < 3 or not word.endswith("s") or word in _NOT_PLURAL or word.endswith(("'s", "’s")):
+        return False  # a possessive ("Iran's") is not a plural
     return not word.endswith(("ss", "us", "is", "ous"))
 
 
