@@ -13,6 +13,7 @@ from dyadwatch.store.postgres_cluster import binaries, start_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = ROOT / "tests" / "floors.json"
+TRAIN = ROOT / "data" / "train"  # its folders labelled for figures are their development set
 
 
 def main() -> None:
@@ -52,10 +53,10 @@ def measure_with_postgresql(shared: Path, heldout: Path, extractor: Extractor, r
     """Every figure; search on PostgreSQL as well where its binaries are installed."""
     folder = binaries()
     if folder is None:
-        return measure(shared, heldout, extractor, records=records)
+        return measure(shared, heldout, extractor, records=records, train=TRAIN)
     cluster = start_cluster(folder)
     try:
-        return measure(shared, heldout, extractor, cluster.create_database("evaluation"), records)
+        return measure(shared, heldout, extractor, cluster.create_database("evaluation"), records, TRAIN)
     finally:
         cluster.stop()
 

@@ -21,7 +21,7 @@ CEILINGS: dict[str, float] = LIMITS["ceilings"]  # figures where lower is better
 def figures(extractor) -> dict[str, float]:
     if not SEEDS.is_dir():
         pytest.skip(f"shared corpus not found at {SHARED}")
-    return measure(SHARED, HELDOUT, extractor)
+    return measure(SHARED, HELDOUT, extractor, train=REPO / "data" / "train")
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

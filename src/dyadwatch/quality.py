@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from dyadwatch import evaluate, export, peer
+from dyadwatch.ingest.readers import read_document
 from dyadwatch.ingest.service import ingest
 from dyadwatch.knowledge.cameo import read_cameo_table
 from dyadwatch.pipeline import Extractor
@@ -111,14 +112,36 @@ def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
     }
 
 
+def development_figure_scores(train: Path, extractor: Extractor) -> dict[str, float]:
+    """Figures (value+unit F1) on the training documents labelled for them (`train/*/quantities.jsonl`): the
+    development set the figure rules are judged on before the held-out set."""
+    folders = sorted(p for p in train.iterdir() if (p / "quantities.jsonl").is_file())
+    gold, system = [], []
+    with tempfile.TemporaryDirectory() as scratch:
+        for folder in folders:
+            for path in sorted((folder / "docs").iterdir()):
+                name = f"{folder.name}_{path.name}"
+                shutil.copy(path, Path(scratch) / name)
+                system.extend({"doc": name, "start": q.evidence.start, "end": q.evidence.end, "value": q.value,
+                               "unit": q.unit} for q in extractor.extract(read_document(path)).quantities)
+            gold.extend({**g, "doc": f"{folder.name}_{g['doc']}"} for g in evaluate.load_jsonl(folder /
+                                                                                              "quantities.jsonl"))
+        report = evaluate.score_kind(evaluate.GoldCorpus(Path(scratch)), gold, system, "quantities")
+    return {"development figures value+unit": report["value+unit"].f1} if gold else {}
+
+
 def measure(shared: Path, heldout: Path, extractor: Extractor | None = None,
-            postgresql_url: str | None = None, records: Records | None = None) -> dict[str, float]:
+            postgresql_url: str | None = None, records: Records | None = None, train: Path | None = None
+            ) -> dict[str, float]:
     """Every figure, the held-out ones first (from `records` when the caller has them already); the sample
     corpus is ingested once into a scratch database for the gold and search ones, and into the empty PostgreSQL
-    database at `postgresql_url`, where given, for search on PostgreSQL."""
+    database at `postgresql_url`, where given, for search on PostgreSQL; the figures' development set of `train`
+    where given."""
     extractor = extractor or Extractor()
     figures = heldout_figures(heldout, records or heldout_records(heldout, extractor))
     figures.update(fast_coder_figures(heldout))
+    if train is not None:
+        figures.update(development_figure_scores(train, extractor))
     with tempfile.TemporaryDirectory() as scratch:
         store = Store(str(Path(scratch) / "samples.db"))
         ingest(store, [shared / "corpus" / "seeds"], extractor)
