@@ -178,7 +178,6 @@ _NUMBER_RE = re.compile(
 )
 
 
-
 def _sign_pattern(sign: str) -> str:
     """A currency sign written before a number; one that starts with a letter ("A$", "Rp") not inside a word."""
     return (r"(?<![A-Za-z])" if sign[0].isalpha() else "") + re.escape(sign)
@@ -377,7 +376,7 @@ def find_figures(text: str) -> list[Figure]:
 
 def _vague_amounts(text: str, found: list[Figure]) -> list[Figure]:
     """"Thousands of people", "dozens of tanks", "several hundred troops": at least the number the words
-    name (bound "lower"), counted, or in the unit of time they are of ("hundreds of years")."""
+    name (bound "lower"), counted, or in the unit they are of ("hundreds of hectares")."""
     vague = []
     for match in _VAGUE_AMOUNT_RE.finditer(text):
         if any(f.start < match.end() and match.start() < f.end for f in found):
