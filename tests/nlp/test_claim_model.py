@@ -54,3 +54,16 @@ def test_the_shipped_models_read_plain_forecasts_advice_and_facts(extractor, sen
     text = f"Andean notes\n\n15.06.2024\n\n{sentence}\n"
     document = Document(path="/notes.txt", name="notes.txt", format="txt", text=text, sha256="0" * 64)
     assert {c.kind for c in extractor.extract(document).claims} == kinds
+
+
+@pytest.mark.parametrize(("sentence", "holder"), [
+    ("Peru's foreign minister urged Ecuador to reopen the border crossings.", "PER"),
+    ("Ecuador should press Peru to reopen the border crossings.", "author"),
+    ("Peru's foreign minister said that Ecuador would reopen the border crossings.", "PER"),
+])
+def test_a_claim_is_held_by_who_urges_or_says_it_and_a_modals_own_verb_holds_nothing(extractor, sentence: str,
+                                                                                   holder: str):
+    text = f"Andean notes\n\n15.06.2024\n\n{sentence}\n"
+    document = Document(path="/notes.txt", name="notes.txt", format="txt", text=text, sha256="0" * 64)
+    claims = extractor.extract(document).claims
+    assert claims and {c.holder.split("-")[0] for c in claims} == {holder}

@@ -82,18 +82,23 @@ class ClaimFinder:
         return doc
 
     def _holder(self, cue: Token | None, reader: RoleReader) -> str:
-        """The actor a verb of saying or believing attributes the claim to, else the author."""
+        """The actor a verb of saying, believing or urging attributes the claim to, else the author. The verb a
+        modal cue belongs to is the claim's own ("Lima should press Quito"), so the search starts above it."""
         node = cue
-        for _ in range(6):
-            if node is None or node.head.i == node.i:
+        if cue is not None and cue.dep_ in ("aux", "auxpass"):
+            node = cue.head.head if cue.head.head.i != cue.head.i else None
+        for _ in range(7):
+            if node is None:
                 break
-            node = node.head
             if node.lemma_.lower() in self.cues.attribution:
                 holders = reader.verb_roles(node).sources if node.pos_ == "VERB" else []
                 if node.lower_ == "according":
                     holders = [a for c in node.subtree for a in reader.phrase_actors(c) if c.dep_ == "pobj"]
                 if holders:
                     return holders[0].codes[0]
+            if node.head.i == node.i:
+                break
+            node = node.head
         return AUTHOR
 
 
