@@ -447,3 +447,9 @@ def test_weekdays_resolve_against_a_dateline_dated_to_the_day(phrase: str, value
 
 def test_weekdays_need_a_document_dated_to_the_day() -> None:
     assert find_time_expressions("Lima recalled its envoy on Thursday.", date(2021, 6, 30)) == []
+
+
+@pytest.mark.parametrize("text", ["The council acted under resolution 2046.", "Decree No. 1998 set the tariffs.",
+                                  "Flight 1402 landed in Lima."])
+def test_four_digits_that_number_a_document_or_a_thing_are_no_year(text: str) -> None:
+    assert find_time_expressions(text, date(2024, 1, 1)) == []
