@@ -112,8 +112,9 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     args = parser.parse_args()
     reports = {kind: adjudicate(args.folder, kind) for kind in evaluate.KINDS}
-    report = reports["events"] if set(reports) == {"events"} or not any(reports[k] for k in ("quantities", "claims")) \
-        else {kind: found for kind, found in reports.items() if found}
+    labelled = {kind: found for kind, found in reports.items() if found}
+    # an events-only folder keeps the file as it always was: the pairs of annotators at its top
+    report = reports["events"] if set(labelled) <= {"events"} else labelled
     (args.folder / "agreement.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import torch
 
 from dyadwatch.ingest.readers import read_document
-from dyadwatch.nlp.claim_model import KINDS, sentence_features
-from dyadwatch.nlp.claims import ClaimCues
+from dyadwatch.nlp.claim_model import KINDS
+from dyadwatch.nlp.claims import ClaimCues, read_sentence
 from dyadwatch.nlp.context import context_of, found_in
 from dyadwatch.pipeline import Extractor
 
@@ -68,10 +68,8 @@ def document_sentences(extractor: Extractor, path: Path, claims: list[dict]) -> 
                     continue
                 begin, end = parsed.cleaned.to_original(paragraph.start + sentence.start_char,
                                                         paragraph.start + sentence.end_char)
-                rule = cues.kind_of(sentence)
-                inside = [t for t in times if sentence.start_char <= t.start < sentence.end_char]
                 item = Sentence(f"{path.parent.parent.name}/{path.name}",
-                                sentence_features(sentence, rule[0] if rule else None, inside, anchor))
+                                read_sentence(cues, sentence, times, anchor).features)
                 item.gold.update(kind for at, kind in starts if begin <= at < end)
                 sentences.append(item)
     return sentences

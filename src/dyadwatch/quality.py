@@ -30,26 +30,34 @@ RECORD_LEVELS = (("quantities", "found"), ("quantities", "value+unit"), ("claims
 
 def heldout_figures(folder: Path, records: Records) -> dict[str, float]:
     """Event F1 per level on the held-out set (the records of folder/docs, scored against folder/gold), the
-    expected calibration error of the confidence at the type+actors level, and the figures' and claims' F1
-    where the set has their gold."""
+    figures' and claims' F1 where the set has their gold, and the expected calibration error of the confidence
+    at the type+actors level."""
     report = evaluate.score(folder / "docs", folder / "gold", records)
-    figures = {f"held-out events {level}": report["events"][level].f1 for level in EVENT_LEVELS}
+    figures = _event_levels(report)
     figures.update({f"held-out {kind} {level}": report[kind][level].f1 for kind, level in RECORD_LEVELS
                     if (folder / "gold" / f"{kind}.jsonl").is_file()})
-    events = records["events"]
-    right = evaluate.matched_records(evaluate.GoldCorpus(folder / "docs"),
-                                     evaluate.load_jsonl(folder / "gold" / "events.jsonl"), events, "events",
-                                     "type+actors")
-    figures["held-out calibration error"] = evaluate.calibration_error([e["confidence"] for e in events], right)
-    return figures
+    return {**figures, **_calibration(folder, records)}
 
 
 def fast_coder_figures(folder: Path) -> dict[str, float]:
     """The held-out event figures again with the fast coder (`ingest --coder fast`), named "fast coder, held-out
     ..." (the figures and claims do not depend on the coder)."""
-    figures = heldout_figures(folder, heldout_records(folder, Extractor(coder="fast")))
-    return {f"fast coder, {name}": value for name, value in figures.items()
-            if not name.startswith(tuple(f"held-out {kind} " for kind, _ in RECORD_LEVELS))}
+    records = heldout_records(folder, Extractor(coder="fast"))
+    figures = {**_event_levels(evaluate.score(folder / "docs", folder / "gold", records)),
+               **_calibration(folder, records)}
+    return {f"fast coder, {name}": value for name, value in figures.items()}
+
+
+def _event_levels(report: dict[str, dict[str, evaluate.LevelScore]]) -> dict[str, float]:
+    return {f"held-out events {level}": report["events"][level].f1 for level in EVENT_LEVELS}
+
+
+def _calibration(folder: Path, records: Records) -> dict[str, float]:
+    events = records["events"]
+    right = evaluate.matched_records(evaluate.GoldCorpus(folder / "docs"),
+                                     evaluate.load_jsonl(folder / "gold" / "events.jsonl"), events, "events",
+                                     "type+actors")
+    return {"held-out calibration error": evaluate.calibration_error([e["confidence"] for e in events], right)}
 
 
 def confidence_table(folder: Path, records: Records) -> list[tuple[float, evaluate.LevelScore]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -56,6 +57,22 @@ class ClaimCues:
         return None
 
 
+@dataclass(frozen=True)
+class ClaimReading:
+    """What the claim models and the rules around them read of one sentence (training reads it the same way)."""
+
+    cue: tuple[str, Token | None] | None  # what the cue lists say, and the cue word
+    times: list[TimeExpression]  # the time expressions inside the sentence
+    features: list[str]
+
+
+def read_sentence(cues: ClaimCues, sentence: Span, time_expressions: list[TimeExpression], anchor: date | None
+                  ) -> ClaimReading:
+    cue = cues.kind_of(sentence)
+    times = [t for t in time_expressions if sentence.start_char <= t.start < sentence.end_char]
+    return ClaimReading(cue, times, sentence_features(sentence, cue[0] if cue else None, times, anchor))
+
+
 class ClaimFinder:
     """A claim of each kind a sentence makes, as the learned claim models read it (`claim_model.py`: the cue
     lists are one of their features); stored on `doc._.found.claims`."""
@@ -71,14 +88,14 @@ class ClaimFinder:
         for sentence in doc.sents:
             if not sentence.text.strip():
                 continue
-            cue = self.cues.kind_of(sentence)
-            times = [t for t in found.time_expressions if sentence.start_char <= t.start < sentence.end_char]
-            features = sentence_features(sentence, cue[0] if cue else None, times, context.anchor)
-            for kind in self.model.kinds(features):
+            reading = read_sentence(self.cues, sentence, found.time_expressions, context.anchor)
+            kinds = self.model.kinds(reading.features)
+            horizon = _horizon(reading.times, context) if kinds else None
+            for kind in kinds:
+                cue = reading.cue
                 anchor = cue[1] if cue is not None and cue[0] == kind else _modal(sentence)
-                found.claims.append(FoundClaim(
-                    kind=kind, span=(sentence.start_char, sentence.end_char), holder=self._holder(anchor, reader),
-                    horizon=_horizon(sentence, found.time_expressions, context)))
+                found.claims.append(FoundClaim(kind=kind, span=(sentence.start_char, sentence.end_char),
+                                               holder=self._holder(anchor, reader), horizon=horizon))
         return doc
 
     def _holder(self, cue: Token | None, reader: RoleReader) -> str:
@@ -126,11 +143,10 @@ def _modal(sentence: Span) -> Token:
     return next((t for t in sentence if t.tag_ == "MD"), sentence.root)
 
 
-def _horizon(sentence: Span, time_expressions: list[TimeExpression], context: ParagraphContext) -> str | None:
-    """The latest time the claim names, if it is not before the document's date; else the heading's."""
-    inside = [t for t in time_expressions if sentence.start_char <= t.start < sentence.end_char]
+def _horizon(times: list[TimeExpression], context: ParagraphContext) -> str | None:
+    """The latest time the claim's sentence names (`times`), if it is not before the document's date."""
     anchor = context.anchor
-    future = [t for t in inside if anchor is None or t.end_date >= anchor]
+    future = [t for t in times if anchor is None or t.end_date >= anchor]
     if future:
         return max(future, key=lambda t: t.end_date).value
     return None

@@ -579,10 +579,12 @@ def _resolve_neighbour_day(match: re.Match[str], context: _Context) -> _Interval
 
 _Guard = Callable[[re.Match[str], str], bool]
 
-# A number that measures something: money or a serial number before it, a unit or count after.
+# A number that measures something: money or a serial number before it ("resolution 2046", "Flight 1402"), a unit
+# or count after.
 _QUANTITY_BEFORE = re.compile(
     r"(?:\b(?:USD|EUR|RUB|BYN|GBP|CNY|UAH|PLN|US\$|(?-i:No|Nos)|nr|p|pp|page|pages|number|art|article|"
-    r"item|vol|ch)\.?|[$€£¥#§])\s*$",
+    r"item|vol|ch|resolutions?|decree|law|section|chapter|protocol|annex|flight|route|highway|order|directive"
+    r"|regulation)\.?|[$€£¥#§])\s*$",
     re.IGNORECASE,
 )
 _UNIT_AFTER = re.compile(
@@ -1030,18 +1032,6 @@ _ATTRIBUTIVE_AFTER = re.compile(r"\s+(?!(?:and|or|but|in|on|at|to|when|as|with|f
                                 r"had|has|have|by|from|until|through)\b)[a-z]")
 
 
-# Words after which four digits number a document or a thing, not a year ("resolution 2046", "Flight 1402").
-_REFERENCE_BEFORE = re.compile(
-    r"\b(?:resolution|resolutions|decree|law|no|nos|number|article|art|section|chapter|protocol|annex|item|page"
-    r"|flight|route|highway|order|directive|regulation)\.?\s*$", re.IGNORECASE)
-
-
-def _numbers_a_reference(text: str, candidate: _Candidate) -> bool:
-    """A bare four-digit number after 'resolution', 'decree No.', 'Flight' ...: a reference, not a time."""
-    return bool(re.fullmatch(r"\d{4}", text[candidate.start:candidate.end])
-                and _REFERENCE_BEFORE.search(text, max(0, candidate.start - 20), candidate.start))
-
-
 def _attributive_year(text: str, candidate: _Candidate) -> bool:
     """'the 2010 trade agreement', 'Belarus's 2020 election': a bare year naming a thing."""
     if not re.fullmatch(r"\d{4}", text[candidate.start:candidate.end]):
@@ -1064,8 +1054,6 @@ def find_time_expressions(
     expressions = []
     running_year = year_in_force
     for candidate in _select(_candidates(text, anchor)):
-        if _numbers_a_reference(text, candidate):
-            continue
         context = _Context(text, candidate.start, candidate.end, anchor, running_year, anchor_is_day)
         interval = candidate.rule.resolve(candidate.match, context)
         if interval is not None:
