@@ -45,3 +45,10 @@ def test_a_pro_or_anti_name_is_a_stance_not_the_actor(extractor):
 def test_counterparts_of_an_actor_are_of_its_sector(extractor):
     doc = extractor.nlp("Chinese banks advised their Kazakh counterparts. Xi Jinping met his Kazakh counterpart.")
     assert [m.codes for m in doc._.actors] == [("CHN-BUS",), ("KAZ-BUS",), ("CHN-GOV",), ("KAZ-GOV",)]
+
+
+def test_a_blocs_adjective_names_the_bloc_before_a_noun_and_a_region_before_a_name(extractor):
+    doc = extractor.nlp("Western sanctions hit Serbia, and Western officials visited the Western Balkans.")
+    found = [(doc[m.start:m.end].text, m.codes, m.kind) for m in doc._.actors]
+    assert found == [("Western", ("WEST",), "modifier"), ("Serbia", ("SRB",), "state"),
+                     ("Western officials", ("WEST-GOV",), "title")]

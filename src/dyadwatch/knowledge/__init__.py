@@ -34,6 +34,7 @@ class Actor:
     kind: str = "organisation"
     aliases: tuple[str, ...] = ()
     roles: tuple[Role, ...] = ()
+    demonyms: tuple[str, ...] = ()  # adjectives naming a bloc's members ('Western governments')
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -185,7 +186,9 @@ def _actor(path: Path, entry: dict[str, Any]) -> Actor:
         for r in entry.get("roles") or []
     )
     aliases = tuple(str(a) for a in entry.get("aliases") or [])
-    return Actor(code=code, name=name, kind=str(entry.get("kind", "organisation")), aliases=aliases, roles=roles)
+    demonyms = tuple(str(d) for d in entry.get("demonyms") or [])
+    return Actor(code=code, name=name, kind=str(entry.get("kind", "organisation")), aliases=aliases, roles=roles,
+                 demonyms=demonyms)
 
 
 def _country(path: Path, entry: dict[str, Any]) -> Country:

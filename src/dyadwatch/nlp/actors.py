@@ -53,6 +53,8 @@ class ActorMatcher:
             self._add(nlp, country.code, "region", country.regions)
         for actor in knowledge.actors:
             self._add(nlp, actor.code, actor.kind, actor.names)
+            if actor.demonyms:
+                self._add(nlp, actor.code, "bloc_demonym", actor.demonyms)
 
     def _add(self, nlp: Language, code: str, kind: str, names: tuple[str, ...]) -> None:
         key = f"{code}|{kind}"
@@ -93,6 +95,10 @@ class ActorMatcher:
             return None  # 'a pro-Turkish party' is a local party that supports Turkey, not Turkey
         if entry.kind == "demonym":
             return self._demonym(doc, span, entry.code)
+        if entry.kind == "bloc_demonym":
+            # 'Western Balkans', 'the Western Military District': before a name, a bloc's adjective names a region
+            return None if span.root.head.pos_ == "PROPN" and span.root.head.i > span.root.i else \
+                self._demonym(doc, span, entry.code)
         if entry.kind in ("state", "capital"):
             sector = self._sector_governing(span.root) or self._sector_owned(span.root)
             code = f"{entry.code}-{sector}" if sector else entry.code
