@@ -52,3 +52,8 @@ def test_a_blocs_adjective_names_the_bloc_before_a_noun_and_a_region_before_a_na
     found = [(doc[m.start:m.end].text, m.codes, m.kind) for m in doc._.actors]
     assert found == [("Western", ("WEST",), "modifier"), ("Serbia", ("SRB",), "state"),
                      ("Western officials", ("WEST-GOV",), "title")]
+
+
+def test_national_institutions_and_foreign_ministers_of_any_country_are_actors(extractor):
+    doc = extractor.nlp("The Knesset approved the budget, Petrobras cut prices and Mauro Vieira met the press.")
+    assert [m.codes for m in doc._.actors] == [("ISR-GOV",), ("BRA-BUS",), ("BRA-GOV",)]
