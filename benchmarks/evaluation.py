@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from dyadwatch.pipeline import Extractor
-from dyadwatch.quality import Records, confidence_table, heldout_records, measure
+from dyadwatch.quality import Records, confidence_table, heldout_intervals, heldout_records, measure
 from dyadwatch.store.postgres_cluster import binaries, start_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +37,9 @@ def main() -> None:
     for step, score in confidence_table(args.heldout, records):
         print(f"  >= {step:.1f}: {score.system:4d} kept  P {score.precision:.3f}  R {score.recall:.3f}  "
               f"F1 {score.f1:.3f}")
+    print("\nheld-out events, 95% interval of F1 over the documents (bootstrap, 1,000 resamples):")
+    for level, (low, high) in heldout_intervals(args.heldout, records).items():
+        print(f"  {level:18} {low:.3f} to {high:.3f}")
 
 
 def _limit_text(name: str, value: float, limits: dict[str, dict[str, float]]) -> str:

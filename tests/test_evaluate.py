@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from dyadwatch import export
-from dyadwatch.evaluate import LevelScore, max_matching, score
+from dyadwatch.evaluate import GoldCorpus, LevelScore, document_interval, max_matching, score
 from tests.conftest import GOLD, SEEDS
 
 
@@ -23,3 +23,26 @@ def test_scores_agree_with_the_reference_scorer(seeds_store, tmp_path):
     theirs = json.loads(reference.stdout)
     ours = score(SEEDS, GOLD, records)
     assert {k: {lv: s.as_dict() for lv, s in v.items()} for k, v in ours.items()} == theirs
+
+
+def _corpus(tmp_path, texts):
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return GoldCorpus(tmp_path)
+
+
+def _event(doc, text, quote, type_="CONSULT"):
+    start = text.index(quote)
+    return {"doc": doc, "quote": quote, "start": start, "end": start + len(quote), "type": type_,
+            "source": "ARM", "target": "AZE", "date": None}
+
+
+def test_the_document_interval_spans_what_the_documents_disagree_on(tmp_path):
+    texts = {"a.txt": "Armenia met Azerbaijan.", "b.txt": "Armenia met Azerbaijan again."}
+    corpus = _corpus(tmp_path, texts)
+    gold = [_event(name, text, "met") for name, text in texts.items()]
+    right, wrong = _event("a.txt", texts["a.txt"], "met"), _event("b.txt", texts["b.txt"], "met", "ACCUSE")
+    assert document_interval(corpus, gold, [right, {**right, "doc": "b.txt"}], "events", "type") == (1.0, 1.0)
+    low, high = document_interval(corpus, gold, [right, wrong], "events", "type")
+    assert low == 0.0 and high == 1.0  # a resample may hold only the right document, or only the wrong one
+    assert document_interval(corpus, gold, [right, wrong], "events", "found") == (1.0, 1.0)

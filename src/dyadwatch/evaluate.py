@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 KINDS = ("events", "quantities", "claims")
 SENTENCE_END = re.compile(
     r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9А-ЯЁ])|\n\s*\n|\n(?=\s*[-•*\d])")
@@ -184,6 +186,27 @@ def candidate_edges(corpus: GoldCorpus, gold: list[Record], system: list[Record]
                     row.append(j)
         edges.append(row)
     return edges
+
+
+def document_interval(corpus: GoldCorpus, gold: list[Record], system: list[Record], kind: str, level: str,
+                      resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """The 95% interval of a level's F1 when the documents are drawn again with replacement (a bootstrap over
+    documents: how much the figure owes to which documents happen to be in the set). Matching never crosses
+    documents, so a resample's counts are the sums of its documents' own."""
+    counts = []
+    for name in sorted(corpus.texts):
+        own = score_kind(corpus, [g for g in gold if g.get("doc") == name],
+                         [s for s in system if s.get("doc") == name], kind)[level]
+        counts.append((own.gold, own.system, own.matched))
+    table = np.array(counts, dtype=float)
+    draws = np.random.default_rng(seed).integers(0, len(table), size=(resamples, len(table)))
+    totals = table[draws].sum(axis=1)  # (resamples, 3): gold, system, matched
+    precision = np.divide(totals[:, 2], totals[:, 1], out=np.zeros(resamples), where=totals[:, 1] > 0)
+    recall = np.divide(totals[:, 2], totals[:, 0], out=np.zeros(resamples), where=totals[:, 0] > 0)
+    f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros(resamples),
+                   where=precision + recall > 0)
+    low, high = np.percentile(f1, [2.5, 97.5])
+    return round(float(low), 3), round(float(high), 3)
 
 
 def calibration_error(confidences: list[float], correct: list[bool], bins: int = 10) -> float:

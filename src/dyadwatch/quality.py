@@ -69,6 +69,15 @@ def confidence_table(folder: Path, records: Records) -> list[tuple[float, evalua
                                        "events")["type+actors"]) for step in CONFIDENCE_STEPS]
 
 
+def heldout_intervals(folder: Path, records: Records) -> dict[str, tuple[float, float]]:
+    """Per event level, the 95% interval of the held-out F1 over resampled documents
+    (`evaluate.document_interval`)."""
+    corpus = evaluate.GoldCorpus(folder / "docs")
+    gold = evaluate.load_jsonl(folder / "gold" / "events.jsonl")
+    return {level: evaluate.document_interval(corpus, gold, records["events"], "events", level)
+            for level in EVENT_LEVELS}
+
+
 def heldout_records(folder: Path, extractor: Extractor) -> Records:
     """Every record of the held-out documents (folder/docs), as ingest + export give them, none left out."""
     with tempfile.TemporaryDirectory() as scratch:
