@@ -91,8 +91,8 @@ class ClaimFinder:
             reading = read_sentence(self.cues, sentence, found.time_expressions, context.anchor)
             kinds = self.model.kinds(reading.features)
             horizon = _horizon(reading.times, context) if kinds else None
+            cue = reading.cue
             for kind in kinds:
-                cue = reading.cue
                 anchor = cue[1] if cue is not None and cue[0] == kind else _modal(sentence)
                 found.claims.append(FoundClaim(kind=kind, span=(sentence.start_char, sentence.end_char),
                                                holder=self._holder(anchor, reader), horizon=horizon))
