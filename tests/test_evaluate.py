@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from dyadwatch import export
-from dyadwatch.evaluate import GoldCorpus, LevelScore, document_interval, max_matching, score
+from dyadwatch.evaluate import GoldCorpus, LevelScore, document_interval, max_matching, paired_difference, score
 from tests.conftest import GOLD, SEEDS
 
 
@@ -46,3 +46,18 @@ def test_the_document_interval_spans_what_the_documents_disagree_on(tmp_path):
     low, high = document_interval(corpus, gold, [right, wrong], "events", "type")
     assert low == 0.0 and high == 1.0  # a resample may hold only the right document, or only the wrong one
     assert document_interval(corpus, gold, [right, wrong], "events", "found") == (1.0, 1.0)
+
+
+def test_the_paired_difference_counts_only_the_documents_where_the_two_coders_differ(tmp_path):
+    texts = {f"{name}.txt": f"Armenia met Azerbaijan in {name}." for name in ("a", "b", "c", "d")}
+    corpus = _corpus(tmp_path, texts)
+    gold = [_event(name, text, "met") for name, text in texts.items()]
+    right = {name: _event(name, text, "met") for name, text in texts.items()}
+    wrong = {name: _event(name, text, "met", "ACCUSE") for name, text in texts.items()}
+    first = [right["a.txt"], right["b.txt"], wrong["c.txt"], wrong["d.txt"]]
+    second = [right["a.txt"], right["b.txt"], right["c.txt"], wrong["d.txt"]]
+    assert paired_difference(corpus, gold, first, first, "events", "type") == (0.0, 0.0, 0.0)
+    difference, low, high = paired_difference(corpus, gold, first, second, "events", "type")
+    assert difference == 0.25
+    assert low == 0.0 < high  # never worse on any draw; no better on a draw without c.txt
+    assert paired_difference(corpus, gold, second, first, "events", "type") == (-0.25, -high, -low)

@@ -41,6 +41,9 @@ def test_every_shipped_coder_can_be_chosen_from_the_command_line_and_no_other():
     assert all((folder / "encoder.onnx").is_file() for folder in CODERS.values())
     with pytest.raises(ValueError, match="no event coder called 'huge'"):
         coder_folder("huge")
+    assert coder_folder(str(CODERS["fast"])) == CODERS["fast"]  # a trained coder's folder, for comparisons
+    with pytest.raises(ValueError, match="or give the folder of a trained coder"):
+        coder_folder(str(CODERS["fast"].parent))
 
 
 def test_every_event_has_a_type_actors_evidence_and_a_confidence(events):

@@ -40,10 +40,14 @@ Marked = Callable[[int], np.ndarray]
 
 
 def coder_folder(name: str) -> Path:
-    """The folder of the shipped coder called `name`."""
-    if name not in CODERS:
-        raise ValueError(f"there is no event coder called {name!r}: choose {' or '.join(CODERS)}")
-    return CODERS[name]
+    """The folder of the shipped coder called `name`, or `name` itself where it is the folder of a coder trained
+    by `training/train_event_coder.py` (to compare one with the shipped coder before it replaces it)."""
+    if name in CODERS:
+        return CODERS[name]
+    if (Path(name) / "heads.npz").is_file() and (Path(name) / "encoder.onnx").is_file():
+        return Path(name)
+    raise ValueError(f"there is no event coder called {name!r}: choose {' or '.join(CODERS)}, "
+                     "or give the folder of a trained coder")
 
 
 @dataclass(frozen=True)
