@@ -21,24 +21,29 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder (corpus, gold, peer)")
     parser.add_argument("--heldout", type=Path, default=ROOT / "data" / "heldout",
                         help="the frozen held-out set (docs/ and gold/)")
+    parser.add_argument("--heldout-b", type=Path, default=ROOT / "data" / "heldout_b",
+                        help="the second frozen held-out set (docs/ and gold/events.jsonl)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     extractor = Extractor()
     records = heldout_records(args.heldout, extractor)  # ingested once for the figures and the table
-    figures = measure_with_postgresql(args.shared, args.heldout, extractor, records)
+    figures = measure_with_postgresql(args.shared, (args.heldout, args.heldout_b), extractor, records)
     if args.json:
         print(json.dumps(figures))
         return
     limits = json.loads(FLOORS.read_text(encoding="utf-8"))
-    print(f"{'figure':36} {'value':>7} {'limit':>9}")
+    print(f"{'figure':46} {'value':>7} {'limit':>9}")
     for name, value in figures.items():
-        print(f"{name:36} {value:7.3f} {_limit_text(name, value, limits)}")
+        print(f"{name:46} {value:7.3f} {_limit_text(name, value, limits)}")
     print("\nheld-out type+actors by minimum confidence (events kept, precision, recall, F1):")
     for step, score in confidence_table(args.heldout, records):
         print(f"  >= {step:.1f}: {score.system:4d} kept  P {score.precision:.3f}  R {score.recall:.3f}  "
               f"F1 {score.f1:.3f}")
     print("\nheld-out events, 95% interval of F1 over the documents (bootstrap, 1,000 resamples):")
     for level, (low, high) in heldout_intervals(args.heldout, records).items():
+        print(f"  {level:18} {low:.3f} to {high:.3f}")
+    print("\nheld-out B events, the same interval:")
+    for level, (low, high) in heldout_intervals(args.heldout_b, heldout_records(args.heldout_b, extractor)).items():
         print(f"  {level:18} {low:.3f} to {high:.3f}")
 
 
@@ -52,14 +57,16 @@ def _limit_text(name: str, value: float, limits: dict[str, dict[str, float]]) ->
     return "        -"
 
 
-def measure_with_postgresql(shared: Path, heldout: Path, extractor: Extractor, records: Records) -> dict[str, float]:
-    """Every figure; search on PostgreSQL as well where its binaries are installed."""
+def measure_with_postgresql(shared: Path, heldout: tuple[Path, Path], extractor: Extractor, records: Records
+                            ) -> dict[str, float]:
+    """Every figure, on both held-out sets; search on PostgreSQL as well where its binaries are installed."""
+    first, second = heldout
     folder = binaries()
     if folder is None:
-        return measure(shared, heldout, extractor, records=records, train=TRAIN)
+        return measure(shared, first, extractor, records=records, train=TRAIN, heldout_b=second)
     cluster = start_cluster(folder)
     try:
-        return measure(shared, heldout, extractor, cluster.create_database("evaluation"), records, TRAIN)
+        return measure(shared, first, extractor, cluster.create_database("evaluation"), records, TRAIN, second)
     finally:
         cluster.stop()
 
