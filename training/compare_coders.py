@@ -1,6 +1,6 @@
 """Is one event coder better than another on a held-out set, or only luckier? A paired comparison.
 
-    python training/compare_coders.py accurate /tmp/candidate --heldout data/heldout data/heldout_b
+    python training/compare_coders.py accurate /tmp/candidate
 
 Each coder is a shipped coder's name (`accurate`, `fast`) or the folder `train_event_coder.py --out` wrote.
 Both read every document of each set; per event level the script prints both F1s, the second's gain and the
@@ -8,7 +8,7 @@ Both read every document of each set; per event level the script prints both F1s
 (`evaluate.paired_difference`). An interval that holds 0 means the set cannot tell the two apart.
 
 The held-out sets are measured at most once per candidate, after the development split and the peer suites
-have chosen it (README, "How the coder is judged"); this script is how that one measurement is read.
+have chosen it (README, "Tried and not shipped"); this script is how that one measurement is read.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dyadwatch.pipeline import Extractor
 from dyadwatch.quality import EVENT_LEVELS, heldout_records
 
 ROOT = Path(__file__).resolve().parents[1]
+HELDOUT_SETS = [ROOT / "data" / "heldout", ROOT / "data" / "heldout_b"]
 
 
 def compare(folder: Path, first: Extractor, second: Extractor) -> list[tuple[str, float, float, tuple]]:
@@ -39,8 +40,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("first", help="the coder to beat: a shipped coder's name or a trained coder's folder")
     parser.add_argument("second", help="the candidate: a shipped coder's name or a trained coder's folder")
-    parser.add_argument("--heldout", type=Path, nargs="+", default=[ROOT / "data" / "heldout"],
-                        help="held-out folders (docs/ and gold/events.jsonl)")
+    parser.add_argument("--heldout", type=Path, nargs="+", default=HELDOUT_SETS,
+                        help="held-out folders (docs/ and gold/events.jsonl); both held-out sets unless given")
     args = parser.parse_args()
     first, second = Extractor(coder=args.first), Extractor(coder=args.second)
     for folder in args.heldout:
