@@ -5,7 +5,10 @@
 Each coder is a shipped coder's name (`accurate`, `fast`) or the folder `train_event_coder.py --out` wrote.
 Both read every document of each set; per event level the script prints both F1s, the second's gain and the
 95% interval of that gain over documents drawn again with replacement, both coders scored on the same draws
-(`evaluate.paired_difference`). An interval that holds 0 means the set cannot tell the two apart.
+(`evaluate.paired_difference`), then the same over the documents of all the sets together. An interval that
+holds 0 means the documents cannot tell the two apart. It says nothing of the training seed: two runs of one
+recipe that differ only in their seed have differed by more than such an interval, in opposite directions on
+the two held-out sets (README), so a recipe is judged over several seeds.
 
 The held-out sets are measured at most once per candidate, after the development split and the peer suites
 have chosen it (README, "Tried and not shipped"); this script is how that one measurement is read.
@@ -16,6 +19,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
+
 from dyadwatch import evaluate
 from dyadwatch.pipeline import Extractor
 from dyadwatch.quality import EVENT_LEVELS, heldout_records
@@ -24,16 +29,35 @@ ROOT = Path(__file__).resolve().parents[1]
 HELDOUT_SETS = [ROOT / "data" / "heldout", ROOT / "data" / "heldout_b"]
 
 
-def compare(folder: Path, first: Extractor, second: Extractor) -> list[tuple[str, float, float, tuple]]:
-    """Per event level: the first coder's F1, the second's, and the paired difference with its interval."""
+Tables = dict[str, tuple[np.ndarray, np.ndarray]]  # per level: both coders' document_counts
+
+
+def counts(folder: Path, first: Extractor, second: Extractor) -> Tables:
+    """Per event level, each coder's gold, system and matched counts per document of a held-out set."""
     corpus = evaluate.GoldCorpus(folder / "docs")
     gold = evaluate.load_jsonl(folder / "gold" / "events.jsonl")
-    records = [heldout_records(folder, extractor)["events"] for extractor in (first, second)]
-    rows = []
-    for level in EVENT_LEVELS:
-        scores = [evaluate.score_kind(corpus, gold, r, "events")[level].f1 for r in records]
-        rows.append((level, *scores, evaluate.paired_difference(corpus, gold, *records, "events", level)))
-    return rows
+    one, two = (heldout_records(folder, extractor)["events"] for extractor in (first, second))
+    return {level: (evaluate.document_counts(corpus, gold, one, "events", level),
+                    evaluate.document_counts(corpus, gold, two, "events", level)) for level in EVENT_LEVELS}
+
+
+def stacked(tables: list[Tables]) -> Tables:
+    """The documents of several sets as one set."""
+    return {level: (np.vstack([t[level][0] for t in tables]), np.vstack([t[level][1] for t in tables]))
+            for level in EVENT_LEVELS}
+
+
+def f1(table: np.ndarray) -> float:
+    gold, system, matched = (int(n) for n in table.sum(axis=0))
+    return evaluate.LevelScore(gold=gold, system=system, matched=matched).f1
+
+
+def report(title: str, tables: Tables) -> None:
+    print(title)
+    print(f"  {'level':18} {'first':>6} {'second':>6} {'gain':>7}  95% interval of the gain")
+    for level, (one, two) in tables.items():
+        gain, low, high = evaluate.counts_difference(one, two)
+        print(f"  {level:18} {f1(one):6.3f} {f1(two):6.3f} {gain:+7.3f}  {low:+.3f} to {high:+.3f}")
 
 
 def main() -> None:
@@ -44,11 +68,12 @@ def main() -> None:
                         help="held-out folders (docs/ and gold/events.jsonl); both held-out sets unless given")
     args = parser.parse_args()
     first, second = Extractor(coder=args.first), Extractor(coder=args.second)
+    every = []
     for folder in args.heldout:
-        print(f"{folder}: {args.first} against {args.second}")
-        print(f"  {'level':18} {'first':>6} {'second':>6} {'gain':>7}  95% interval of the gain")
-        for level, one, two, (gain, low, high) in compare(folder, first, second):
-            print(f"  {level:18} {one:6.3f} {two:6.3f} {gain:+7.3f}  {low:+.3f} to {high:+.3f}")
+        every.append(counts(folder, first, second))
+        report(f"{folder}: {args.first} against {args.second}", every[-1])
+    if len(every) > 1:
+        report("all these sets as one", stacked(every))
 
 
 if __name__ == "__main__":

@@ -205,11 +205,18 @@ def paired_difference(corpus: GoldCorpus, gold: list[Record], first: list[Record
     documents drawn again with replacement, both systems scored on the same draws. Which documents are hard
     moves both systems alike, so this interval is narrower than either system's own: the test for whether
     one coder beats another on the same set."""
-    tables = [document_counts(corpus, gold, system, kind, level) for system in (first, second)]
-    draws = _draws(len(tables[0]), resamples, seed)
-    difference = _resampled_f1(tables[1], draws) - _resampled_f1(tables[0], draws)
-    whole = np.arange(len(tables[0]))[None, :]
-    observed = float(_resampled_f1(tables[1], whole)[0] - _resampled_f1(tables[0], whole)[0])
+    return counts_difference(document_counts(corpus, gold, first, kind, level),
+                             document_counts(corpus, gold, second, kind, level), resamples, seed)
+
+
+def counts_difference(first: np.ndarray, second: np.ndarray, resamples: int = 1000, seed: int = 0
+                      ) -> tuple[float, float, float]:
+    """`paired_difference` from two systems' `document_counts` over the same documents (of one set or of
+    several sets stacked)."""
+    draws = _draws(len(first), resamples, seed)
+    difference = _resampled_f1(second, draws) - _resampled_f1(first, draws)
+    whole = np.arange(len(first))[None, :]
+    observed = float(_resampled_f1(second, whole)[0] - _resampled_f1(first, whole)[0])
     low, high = np.percentile(difference, [2.5, 97.5])
     return round(observed, 3), round(float(low), 3), round(float(high), 3)
 
