@@ -67,7 +67,10 @@ def main() -> None:
     parser.add_argument("--heldout", type=Path, nargs="+", default=HELDOUT_SETS,
                         help="held-out folders (docs/ and gold/events.jsonl); both held-out sets unless given")
     args = parser.parse_args()
-    first, second = Extractor(coder=args.first), Extractor(coder=args.second)
+    try:
+        first, second = Extractor(coder=args.first), Extractor(coder=args.second)
+    except ValueError as error:  # a name that is neither a shipped coder nor a trained coder's folder
+        parser.error(str(error))
     every = []
     for folder in args.heldout:
         every.append(counts(folder, first, second))
