@@ -26,7 +26,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     extractor = Extractor()
-    records = heldout_records(args.heldout, extractor)  # ingested once for the figures and the table
+    # each set ingested once for its figures, the table and the intervals
+    records = {args.heldout: heldout_records(args.heldout, extractor),
+               args.heldout_b: heldout_records(args.heldout_b, extractor)}
     figures = measure_with_postgresql(args.shared, (args.heldout, args.heldout_b), extractor, records)
     if args.json:
         print(json.dumps(figures))
@@ -36,15 +38,14 @@ def main() -> None:
     for name, value in figures.items():
         print(f"{name:46} {value:7.3f} {_limit_text(name, value, limits)}")
     print("\nheld-out type+actors by minimum confidence (events kept, precision, recall, F1):")
-    for step, score in confidence_table(args.heldout, records):
+    for step, score in confidence_table(args.heldout, records[args.heldout]):
         print(f"  >= {step:.1f}: {score.system:4d} kept  P {score.precision:.3f}  R {score.recall:.3f}  "
               f"F1 {score.f1:.3f}")
-    print("\nheld-out events, 95% interval of F1 over the documents (bootstrap, 1,000 resamples):")
-    for level, (low, high) in heldout_intervals(args.heldout, records).items():
-        print(f"  {level:18} {low:.3f} to {high:.3f}")
-    print("\nheld-out B events, the same interval:")
-    for level, (low, high) in heldout_intervals(args.heldout_b, heldout_records(args.heldout_b, extractor)).items():
-        print(f"  {level:18} {low:.3f} to {high:.3f}")
+    print("\nheld-out events, 95% interval of F1 over each set's documents (bootstrap, 1,000 resamples):")
+    for name, folder in (("held-out", args.heldout), ("held-out B", args.heldout_b)):
+        print(f"  {name}:")
+        for level, (low, high) in heldout_intervals(folder, records[folder]).items():
+            print(f"    {level:18} {low:.3f} to {high:.3f}")
 
 
 def _limit_text(name: str, value: float, limits: dict[str, dict[str, float]]) -> str:
@@ -57,16 +58,18 @@ def _limit_text(name: str, value: float, limits: dict[str, dict[str, float]]) ->
     return "        -"
 
 
-def measure_with_postgresql(shared: Path, heldout: tuple[Path, Path], extractor: Extractor, records: Records
-                            ) -> dict[str, float]:
-    """Every figure, on both held-out sets; search on PostgreSQL as well where its binaries are installed."""
+def measure_with_postgresql(shared: Path, heldout: tuple[Path, Path], extractor: Extractor,
+                            records: dict[Path, Records]) -> dict[str, float]:
+    """Every figure, on both held-out sets (`records` of each); search on PostgreSQL as well where its binaries
+    are installed."""
     first, second = heldout
+    sets = {"records": records[first], "train": TRAIN, "heldout_b": second, "records_b": records[second]}
     folder = binaries()
     if folder is None:
-        return measure(shared, first, extractor, records=records, train=TRAIN, heldout_b=second)
+        return measure(shared, first, extractor, **sets)
     cluster = start_cluster(folder)
     try:
-        return measure(shared, first, extractor, cluster.create_database("evaluation"), records, TRAIN, second)
+        return measure(shared, first, extractor, cluster.create_database("evaluation"), **sets)
     finally:
         cluster.stop()
 
