@@ -31,6 +31,7 @@ from train_event_coder import (  # noqa: E402
     feature_widths,
     finish,
     full_state,
+    kept_threshold,
     saved_net,
     training_data,
 )
@@ -58,6 +59,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("states", type=Path, nargs="+", help="weights written with --save-state")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--threshold", type=float, default=0.5, help="the trigger threshold the average keeps")
+    parser.add_argument("--choose-threshold", action="store_true",
+                        help="choose the trigger threshold on the development split instead (README)")
     args = parser.parse_args()
     saved = [torch.load(path, map_location="cpu") for path in args.states]
     for key in SAME_RUN:
@@ -73,7 +77,7 @@ def main() -> None:
     net.eval()
     print(f"average of {len(saved)}: dev {dev_score(net, batcher, data.dev)}", flush=True)
     recipe = {key: saved[0].get(key) for key in (*RECIPE, "teacher")}
-    finish(net, batcher, data.dev, folders, args.out, {**recipe, "averaged": len(saved)})
+    finish(net, batcher, data.dev, folders, args.out, {**recipe, "averaged": len(saved)}, kept_threshold(args))
 
 
 if __name__ == "__main__":

@@ -34,9 +34,10 @@ class Encoded:
 
 class EventCoderNet(nn.Module):
     def __init__(self, encoder: str, paths: int, features: FeatureWidths, own_country: bool = False,
-                 marked_roles: bool = False, layers: int | None = None) -> None:
+                 marked_roles: bool = False, layers: int | None = None, dropout: float | None = None) -> None:
         super().__init__()
-        self.encoder = AutoModel.from_pretrained(encoder).float()  # a 16-bit copy of the base trains in 32
+        rates = {} if dropout is None else {"hidden_dropout_prob": dropout, "attention_probs_dropout_prob": dropout}
+        self.encoder = AutoModel.from_pretrained(encoder, **rates).float()  # a 16-bit base copy trains in 32
         if layers is not None:  # keep the lower layers only: a cheaper encoder (train_event_coder.py --layers)
             self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
             self.encoder.config.num_hidden_layers = layers

@@ -597,6 +597,8 @@ def arguments() -> argparse.Namespace:
                         help="read the roles from the last layer run again with the trigger marked")
     parser.add_argument("--layers", type=int,
                         help="keep only the encoder's first LAYERS layers (default: all): a faster coder")
+    parser.add_argument("--dropout", type=float,
+                        help="the encoder's dropout rate (default: the base model's, 0.1)")
     parser.add_argument("--freeze-embeddings", action="store_true",
                         help="leave the word-piece embeddings as the base model has them (and out of --save-state)")
     parser.add_argument("--teacher", type=Path,
@@ -613,9 +615,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--write-examples", type=Path,
                         help="parse the training data, write the examples to this file and stop")
     parser.add_argument("--examples", type=Path, help="train on examples written by --write-examples (no parsing)")
-    parser.add_argument("--threshold", type=float,
-                        help="with --tune-only: keep this trigger threshold (fit the rest on the development split); "
-                             "the split shares writers with the training documents, and its choice may not carry")
+    parser.add_argument("--threshold", type=float, default=0.5,
+                        help="the trigger threshold the model keeps (the rest is fitted on the development split)")
+    parser.add_argument("--choose-threshold", action="store_true",
+                        help="choose the trigger threshold on the development split instead: the split shares writers "
+                             "with the training documents, and its choice did not carry to other text (README)")
     parser.add_argument("--tune-only", action="store_true",
                         help="choose the threshold and calibration again for the model already in --out")
     return parser.parse_args()
@@ -628,7 +632,7 @@ def main() -> None:
     folders = data_folders(args.data, args.last_batch)
     if args.tune_only:
         documents = dev_documents(folders, development_names(folders))
-        return write_tuning(args.out, tune(args.out, documents, args.threshold))
+        return write_tuning(args.out, tune(args.out, documents, kept_threshold(args)))
     data = pickle.loads(args.examples.read_bytes()) if args.examples else training_data(folders, args.swaps, args.seed)
     if args.teacher and args.teacher.is_dir():
         stored_teacher(data, args.teacher)
@@ -639,7 +643,7 @@ def main() -> None:
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), paths, args.device)
     recipe = {"epochs": args.epochs, "seed": args.seed, "swaps": args.swaps, "encoder_lr": args.encoder_lr,
               "own_country_slot": args.own_country, "marked_roles": args.marked_roles, "encoder_layers": args.layers,
-              "frozen_embeddings": args.freeze_embeddings, "examples_seed": data.seed}
+              "frozen_embeddings": args.freeze_embeddings, "dropout": args.dropout, "examples_seed": data.seed}
     net = saved_net({**recipe, "paths": paths}, feature_widths(data.train)).to(args.device)
     recipe["encoder_layers"] = net.encoder.config.num_hidden_layers
     teacher = None
@@ -667,13 +671,18 @@ def main() -> None:
         return
     net.cpu()
     finish(net, Batcher(batcher.tokenizer, paths), data.dev, [ROOT / f for f in data.folders], args.out,
-           {**recipe, "order_seed": order_seed, "train_sentences": len(data.train)})
+           {**recipe, "order_seed": order_seed, "train_sentences": len(data.train)}, kept_threshold(args))
+
+
+def kept_threshold(args: argparse.Namespace) -> float | None:
+    """The trigger threshold to keep, or None to choose one on the development split."""
+    return None if args.choose_threshold else args.threshold
 
 
 # what --save-state records of how a model was made, beside its weights, paths and folders (and, when it was
 # distilled, its teacher)
 RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles", "encoder_layers",
-          "frozen_embeddings", "examples_seed")
+          "frozen_embeddings", "dropout", "examples_seed")
 FROZEN = "encoder.embeddings.word_embeddings.weight"  # what --freeze-embeddings keeps as the base has it
 
 
@@ -686,7 +695,7 @@ def saved_net(saved: dict, features: FeatureWidths) -> EventCoderNet:
     """A coder made as `saved` (a --save-state dict, or a recipe with its paths) says; with its weights when it
     has them. A --half-state or --freeze-embeddings file's weights are widened and completed from the base."""
     net = EventCoderNet(str(base_model()), len(saved["paths"]), features, bool(saved.get("own_country_slot")),
-                        bool(saved.get("marked_roles")), saved.get("encoder_layers"))
+                        bool(saved.get("marked_roles")), saved.get("encoder_layers"), saved.get("dropout"))
     if saved.get("frozen_embeddings"):
         net.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     if "state" in saved:
@@ -708,14 +717,14 @@ def save_state(net: EventCoderNet, record: dict, path: Path, half: bool) -> None
 
 
 def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders: list[Path], out: Path,
-           recipe: dict) -> None:
+           recipe: dict, threshold: float | None) -> None:
     """Check the NumPy heads against the module, write the model with how it was made (`recipe`), and tune it
-    on the development documents."""
+    on the development documents (keeping `threshold` unless it is None)."""
     check_heads(net, batcher, dev_set, batcher.paths)
     untuned = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0}}
     export(net, batcher.paths, out, {**untuned, "data": fingerprint(folders), **recipe,
                                       "dev_sentences": len(dev_set)})
-    write_tuning(out, tune(out, dev_documents(folders, {e.doc for e in dev_set})))
+    write_tuning(out, tune(out, dev_documents(folders, {e.doc for e in dev_set}), threshold))
 
 
 def training_data(folders: list[Path], swaps: int, seed: int) -> TrainingData:
