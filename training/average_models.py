@@ -26,6 +26,7 @@ from train_event_coder import (  # noqa: E402
     RECIPE,
     ROOT,
     Batcher,
+    add_threshold_arguments,
     base_model,
     dev_score,
     feature_widths,
@@ -59,9 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("states", type=Path, nargs="+", help="weights written with --save-state")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
-    parser.add_argument("--threshold", type=float, default=0.5, help="the trigger threshold the average keeps")
-    parser.add_argument("--choose-threshold", action="store_true",
-                        help="choose the trigger threshold on the development split instead (README)")
+    add_threshold_arguments(parser)
     args = parser.parse_args()
     saved = [torch.load(path, map_location="cpu") for path in args.states]
     for key in SAME_RUN:

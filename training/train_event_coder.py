@@ -615,11 +615,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--write-examples", type=Path,
                         help="parse the training data, write the examples to this file and stop")
     parser.add_argument("--examples", type=Path, help="train on examples written by --write-examples (no parsing)")
-    parser.add_argument("--threshold", type=float, default=0.5,
-                        help="the trigger threshold the model keeps (the rest is fitted on the development split)")
-    parser.add_argument("--choose-threshold", action="store_true",
-                        help="choose the trigger threshold on the development split instead: the split shares writers "
-                             "with the training documents, and its choice did not carry to other text (README)")
+    add_threshold_arguments(parser)
     parser.add_argument("--tune-only", action="store_true",
                         help="choose the threshold and calibration again for the model already in --out")
     return parser.parse_args()
@@ -672,6 +668,15 @@ def main() -> None:
     net.cpu()
     finish(net, Batcher(batcher.tokenizer, paths), data.dev, [ROOT / f for f in data.folders], args.out,
            {**recipe, "order_seed": order_seed, "train_sentences": len(data.train)}, kept_threshold(args))
+
+
+def add_threshold_arguments(parser: argparse.ArgumentParser) -> None:
+    """--threshold and --choose-threshold, for every script that tunes a model with `finish`."""
+    parser.add_argument("--threshold", type=float, default=0.5,
+                        help="the trigger threshold the model keeps (the rest is fitted on the development split)")
+    parser.add_argument("--choose-threshold", action="store_true",
+                        help="choose the trigger threshold on the development split instead: the split shares writers "
+                             "with the training documents, and its choice did not carry to other text (README)")
 
 
 def kept_threshold(args: argparse.Namespace) -> float | None:
