@@ -38,7 +38,7 @@ from dyadwatch import evaluate as evaluation
 from dyadwatch import export as exporting
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.numbers import plain_number
-from dyadwatch.settings import default
+from dyadwatch.settings import default, help_text
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store, database_url, missing_sqlite_file
 
@@ -91,9 +91,7 @@ class Coder(StrEnum):
     fast = "fast"
 
 
-CoderOption = Annotated[Coder, typer.Option(
-    help="the event coder: accurate (six encoder layers) or fast (three, distilled from it: about 60 % of the "
-         "coder's time for a little less accuracy; the README measures both)")]
+CoderOption = Annotated[Coder, typer.Option(help=help_text("coder"))]
 DEFAULT_CODER = Coder(default("coder"))
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -13,8 +13,8 @@ class Setting:
 
 
 SETTINGS = (
-    # 0.2: the threshold with the best type+actors F1 on the held-out set (0.436 against 0.428 for none); the
-    # events it hides are wrong nine times in ten there.
+    # 0.2: chosen as the threshold with the best type+actors F1 on an earlier release's held-out table and kept;
+    # the README gives what it buys with the shipped coder.
     Setting("min_confidence", 0.2,
             "events whose confidence is below this are left out of listings, exports, stories, trends and the "
             "web app (0 keeps every event; the README gives the precision and recall each threshold buys on "
@@ -22,7 +22,8 @@ SETTINGS = (
     Setting("forecast_window_years", 2, "a forecast is judged by the stories reported up to this many years after "
             "its horizon ends (after its document's date when it names no horizon)"),
     Setting("coder", "accurate", "the event coder an ingest uses: accurate (six encoder layers) or fast (three, "
-            "distilled from it: about 60 % of the coder's time, a little less accurate; the README measures both)"),
+            "distilled from an earlier accurate coder: about 60 % of the coder's time, less accurate; the README "
+            "measures both)"),
     Setting("batch_size", 8, "files extracted and stored together by an ingest, in one transaction"),
     Setting("search_ranked_at_most", 20_000, "a question whose words match more sentences than this has the "
             "ones stored last, this many, ranked by the full-text engine before re-ranking, and its answer says "
@@ -34,6 +35,10 @@ SETTINGS = (
 
 def default(name: str) -> float | int | str:
     return next(s.default for s in SETTINGS if s.name == name)
+
+
+def help_text(name: str) -> str:
+    return next(s.help for s in SETTINGS if s.name == name)
 
 
 def confidence_threshold(given: float | None) -> float:

@@ -28,8 +28,7 @@ from dyadwatch.nlp.coder.inputs import SentenceInput
 from dyadwatch.settings import default
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
-# the coders shipped, by the name a user chooses them with (`ingest --coder`): the six-layer encoder, and a
-# three-layer one distilled from it that takes about 60 % of its time for a little less accuracy (README)
+# the coders shipped, by the name a user chooses them with (`ingest --coder`; the `coder` setting says how they differ)
 CODERS = {"accurate": MODELS / "event_coder", "fast": MODELS / "event_coder_fast"}
 DEFAULT_CODER = str(default("coder"))
 MODEL_DIR = CODERS[DEFAULT_CODER]
