@@ -33,12 +33,16 @@ SETTINGS = (
 )
 
 
+def setting(name: str) -> Setting:
+    return next(s for s in SETTINGS if s.name == name)
+
+
 def default(name: str) -> float | int | str:
-    return next(s.default for s in SETTINGS if s.name == name)
+    return setting(name).default
 
 
 def help_text(name: str) -> str:
-    return next(s.help for s in SETTINGS if s.name == name)
+    return setting(name).help
 
 
 def confidence_threshold(given: float | None) -> float:
