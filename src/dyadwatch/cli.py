@@ -38,7 +38,7 @@ from dyadwatch import evaluate as evaluation
 from dyadwatch import export as exporting
 from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.numbers import plain_number
-from dyadwatch.settings import default, help_text
+from dyadwatch.settings import default, help_text, setting
 from dyadwatch.store import queries
 from dyadwatch.store.database import Store, database_url, missing_sqlite_file
 
@@ -84,11 +84,8 @@ class Engine(StrEnum):
     ray = "ray"
 
 
-class Coder(StrEnum):
-    """The shipped event coders (dyadwatch.nlp.coder.model.CODERS; named here so that the CLI loads no model)."""
-
-    accurate = "accurate"
-    fast = "fast"
+# The shipped event coders, named from the setting so that the CLI loads no model to list them.
+Coder = StrEnum("Coder", {name: name for name in setting("coder").choices})
 
 
 CoderOption = Annotated[Coder, typer.Option(help=help_text("coder"))]

@@ -10,6 +10,7 @@ class Setting:
     name: str
     default: float | int | str
     help: str
+    choices: tuple[str, ...] = ()  # the values allowed, where they are few (the CLI offers them by name)
 
 
 SETTINGS = (
@@ -23,7 +24,7 @@ SETTINGS = (
             "its horizon ends (after its document's date when it names no horizon)"),
     Setting("coder", "accurate", "the event coder an ingest uses: accurate (six encoder layers) or fast (three, "
             "distilled from an earlier accurate coder: about 60 % of the coder's time, less accurate; the README "
-            "measures both)"),
+            "measures both)", choices=("accurate", "fast")),
     Setting("batch_size", 8, "files extracted and stored together by an ingest, in one transaction"),
     Setting("search_ranked_at_most", 20_000, "a question whose words match more sentences than this has the "
             "ones stored last, this many, ranked by the full-text engine before re-ranking, and its answer says "
