@@ -71,9 +71,9 @@ $(TRAIN_STAMP): requirements.lock requirements-train.txt requirements-base-model
 	$(TRAIN_PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(TRAIN_STAMP)
 
-# The shipped coder's recipe (README "How events are coded"): batches t01-t64, 3 epochs, seed 14, one thread.
+# The shipped coder's recipe (README "How events are coded"): batches t01-t80, 3 epochs, seed 14, one thread.
 train: $(TRAIN_STAMP)
-	$(TRAIN_PY) training/train_event_coder.py --last-batch t64 --epochs 3 --seed 14 --threads 1
+	$(TRAIN_PY) training/train_event_coder.py --last-batch t80 --epochs 3 --seed 14 --threads 1
 
 # The claim models (README "Figures and claims"): from the training folders that hold a claims.jsonl, in a minute.
 train-claims: $(TRAIN_STAMP)
