@@ -41,6 +41,7 @@ sys.path.insert(0, str(HERE))
 
 from event_coder_net import Encoded, EventCoderNet, FeatureWidths  # noqa: E402
 from examples import Alignment, Example, Role, TrainingData  # noqa: E402
+from warm_start import WarmStartError, check_shape, path_rows  # noqa: E402
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer, pieces  # noqa: E402
 from dyadwatch.nlp.coder.heads import LABELS  # noqa: E402
@@ -104,8 +105,7 @@ def split(by_folder: dict[str, list[Example]]) -> tuple[list[Example], list[Exam
     swapped copies of sentences with no event."""
     train, dev = [], []
     for folder, examples in by_folder.items():
-        docs = sorted({e.doc for e in examples})
-        held = set(docs[3::8])
+        held = development_share({e.doc for e in examples})
         for example in examples:
             if example.doc not in held and (SWAPPED not in folder or example.roles):
                 train.append(example)  # a swapped copy adds nothing to sentences with no event
@@ -407,15 +407,21 @@ def dev_score(net: EventCoderNet, batcher: Batcher, examples: list[Example], ver
             "type+actors": round(f1 * roles_right / max(roles_all, 1), 3)}
 
 
-def dev_documents(folders: list[Path], names: set[str]) -> list[tuple[Path, list[dict]]]:
-    """The development documents with their annotations."""
+def development_share(names: set[str]) -> set[str]:
+    """One document in eight of a folder: its development split."""
+    return set(sorted(names)[3::8])
+
+
+def dev_documents(folders: list[Path]) -> list[tuple[Path, list[dict]]]:
+    """The development documents with their annotations, folder by folder (a name can recur in another
+    folder, where it is another document)."""
     from dataset import load_annotations
 
     found = []
     for folder in folders:
         annotations = load_annotations(folder)
-        found.extend((path, annotations.get(path.name, [])) for path in sorted((folder / "docs").iterdir())
-                     if path.name in names)
+        held = development_share({path.name for path in (folder / "docs").iterdir()})
+        found.extend((folder / "docs" / name, annotations.get(name, [])) for name in sorted(held))
     return found
 
 
@@ -607,6 +613,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--teacher-weight", type=float, default=0.5,
                         help="the share of the loss that is the distance to the teacher's outputs")
     parser.add_argument("--temperature", type=float, default=2.0, help="how much the teacher's outputs are softened")
+    parser.add_argument("--init-state", type=Path,
+                        help="start from these weights (a --save-state file of a coder trained on less data) "
+                             "instead of the base model: continued training, fewer epochs for the same data")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--save-state", type=Path, help="also write the trained float weights here (for averaging)")
     parser.add_argument("--half-state", action="store_true", help="write --save-state in 16-bit floats (half the size)")
@@ -627,7 +636,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     folders = data_folders(args.data, args.last_batch)
     if args.tune_only:
-        documents = dev_documents(folders, development_names(folders))
+        documents = dev_documents(folders)
         return write_tuning(args.out, tune(args.out, documents, kept_threshold(args)))
     data = pickle.loads(args.examples.read_bytes()) if args.examples else training_data(folders, args.swaps, args.seed)
     if args.teacher and args.teacher.is_dir():
@@ -642,6 +651,11 @@ def main() -> None:
               "frozen_embeddings": args.freeze_embeddings, "dropout": args.dropout, "examples_seed": data.seed}
     net = saved_net({**recipe, "paths": paths}, feature_widths(data.train)).to(args.device)
     recipe["encoder_layers"] = net.encoder.config.num_hidden_layers
+    if args.init_state:
+        try:
+            recipe["started_from"] = warm_start(net, torch.load(args.init_state, map_location="cpu"), paths, recipe)
+        except WarmStartError as error:
+            raise SystemExit(f"{args.init_state}: {error}") from None
     teacher = None
     if args.teacher and args.teacher.is_dir():
         teacher = Teacher(None, args.teacher_weight, args.temperature)
@@ -689,6 +703,7 @@ def kept_threshold(args: argparse.Namespace) -> float | None:
 RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles", "encoder_layers",
           "frozen_embeddings", "dropout", "examples_seed")
 FROZEN = "encoder.embeddings.word_embeddings.weight"  # what --freeze-embeddings keeps as the base has it
+PATHS = "path.weight"  # the path embedding, whose rows follow the path vocabulary of the data trained on
 
 
 def feature_widths(examples: list[Example]) -> FeatureWidths:
@@ -706,6 +721,22 @@ def saved_net(saved: dict, features: FeatureWidths) -> EventCoderNet:
     if "state" in saved:
         net.load_state_dict(full_state(net, saved["state"]))
     return net
+
+
+def warm_start(net: EventCoderNet, saved: dict, paths: list[str], recipe: dict) -> dict:
+    """Loads the weights of `saved` (a --save-state dict) into `net`, the path embedding's rows carried by path;
+    returns how the saved coder was made, for this one's recipe."""
+    check_shape(saved, recipe)
+    state = full_state(net, {name: value for name, value in saved["state"].items() if name != PATHS})
+    before, rows = saved["state"][PATHS], net.state_dict()[PATHS].clone()
+    for row, old_row in enumerate(path_rows(saved["paths"], paths)):
+        if old_row is not None:
+            rows[row] = before[old_row].to(rows.dtype)
+    try:
+        net.load_state_dict({**state, PATHS: rows})
+    except RuntimeError as error:  # the features' widths differ: made by another version of the pipeline
+        raise WarmStartError(f"its weights do not fit this network ({error})") from None
+    return {**{key: saved.get(key) for key in RECIPE}, "folders": saved.get("folders")}
 
 
 def full_state(net: EventCoderNet, state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -729,7 +760,7 @@ def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders
     untuned = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0}}
     export(net, batcher.paths, out, {**untuned, "data": fingerprint(folders), **recipe,
                                       "dev_sentences": len(dev_set)})
-    write_tuning(out, tune(out, dev_documents(folders, {e.doc for e in dev_set}), threshold))
+    write_tuning(out, tune(out, dev_documents(folders), threshold))
 
 
 def training_data(folders: list[Path], swaps: int, seed: int) -> TrainingData:
@@ -758,11 +789,6 @@ def stored_teacher(data: TrainingData, folder: Path) -> None:
         data.taught_by = name
         print(f"outputs of {folder} stored for {len(data.train)} sentences in {time.time() - started:.0f} s",
               flush=True)
-
-
-def development_names(folders: list[Path]) -> set[str]:
-    """The development documents' names: one in eight of each folder, as `split` takes them."""
-    return {name for folder in folders for name in sorted(p.name for p in (folder / "docs").iterdir())[3::8]}
 
 
 def write_tuning(out: Path, tuning: dict) -> None:
