@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from batches import batch_folders
 
 from dyadwatch.ingest.readers import read_document
 from dyadwatch.nlp.claim_model import KINDS
@@ -154,7 +155,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.manual_seed(SEED)
     torch.set_num_threads(1)
-    folders = sorted(p for p in args.data.iterdir() if (p / "claims.jsonl").is_file())
+    folders = batch_folders(args.data, "claims.jsonl")
     extractor = Extractor()
     sentences = [s for folder in folders for s in labelled_sentences(extractor, folder)]
     gold = Counter(kind for s in sentences for kind in s.gold.elements())

@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from batches import batch_folders  # noqa: E402
 from dataset import LEARNED, _place, load_annotations  # noqa: E402
 
 from dyadwatch.evaluate import date_agrees  # noqa: E402
@@ -103,7 +104,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "dyadwatch" / "models" / "event_coder")
     parser.add_argument("--rebuild", action="store_true", help="recompute the cached options")
     args = parser.parse_args()
-    folders = sorted(p for p in args.data.iterdir() if (p / "events.jsonl").is_file())
+    folders = batch_folders(args.data, "events.jsonl")
     cached = CACHE / "options.pkl"
     if cached.exists() and not args.rebuild:
         by_folder = pickle.loads(cached.read_bytes())

@@ -39,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from batches import batch_folders  # noqa: E402
 from event_coder_net import Encoded, EventCoderNet, FeatureWidths  # noqa: E402
 from examples import Alignment, Example, Role, TrainingData  # noqa: E402
 from warm_start import WarmStartError, check_shape, path_rows  # noqa: E402
@@ -65,8 +66,7 @@ def base_model() -> Path:
 
 def data_folders(root: Path, last: str | None = None) -> list[Path]:
     """The annotated batch folders under `root`, up to the one named `last` (all without it)."""
-    return sorted(p for p in root.iterdir() if (p / "events.jsonl").is_file() and (p / "docs").is_dir()
-                  and (last is None or p.name <= last))
+    return batch_folders(root, "events.jsonl", last)
 
 
 def fingerprint(folders: list[Path]) -> str:

@@ -1,0 +1,29 @@
+"""The annotated batch folders of the training data, in the order they were written.
+
+Batches are named by a letter and a number (`t01`, ..., `t112`). Their names cannot be compared as text: `t112`
+sorts before `t20`, so "up to t112" would leave out `t20` to `t99`. They are ordered by their number instead.
+
+Kept free of torch so that it can be tested where only dyadwatch's run time is installed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+NUMBERED = re.compile(r"(\D*)(\d+)$")
+
+
+def batch_key(name: str) -> tuple[str, int, str]:
+    """Orders batch names by prefix, then number; a name without a trailing number sorts after its numbered peers."""
+    match = NUMBERED.match(name)
+    return (match.group(1), int(match.group(2)), "") if match else (name, 1 << 62, name)
+
+
+def batch_folders(root: Path, marker: str, last: str | None = None) -> list[Path]:
+    """The folders under `root` holding `marker` (an annotation file) and a `docs` folder, in batch order, up to
+    and including the one named `last` (all of them without it)."""
+    folders = [p for p in root.iterdir() if (p / marker).is_file() and (p / "docs").is_dir()]
+    if last is not None:
+        folders = [p for p in folders if batch_key(p.name) <= batch_key(last)]
+    return sorted(folders, key=lambda p: batch_key(p.name))
