@@ -14,10 +14,10 @@ from pathlib import Path
 NUMBERED = re.compile(r"(\D*)(\d+)$")
 
 
-def batch_key(name: str) -> tuple[str, int, str]:
+def batch_key(name: str) -> tuple[str, int]:
     """Orders batch names by prefix, then number; a name without a trailing number sorts after its numbered peers."""
     match = NUMBERED.match(name)
-    return (match.group(1), int(match.group(2)), "") if match else (name, 1 << 62, name)
+    return (match.group(1), int(match.group(2))) if match else (name, 1 << 62)
 
 
 def batch_folders(root: Path, marker: str, last: str | None = None) -> list[Path]:

