@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 from batches import batch_folders, batch_key
-from dataset import load_annotations
+from dataset import Document, copy_for_scoring, gold_records, load_annotations, system_records
 
 from dyadwatch import evaluate
-from dyadwatch.ingest.readers import read_document
 from dyadwatch.pipeline import Extractor
 
 TRAIN = Path(__file__).resolve().parents[1] / "data" / "train"
@@ -51,25 +49,16 @@ def is_domestic(gold: Record) -> bool:
     return source is not None and source == target
 
 
-def code_batches(folders: list[Path], extractor: Extractor, scratch: Path) -> tuple[list[Record], list[Record]]:
-    """Gold and system events of every document, each document copied under a name unique across batches."""
-    gold: list[Record] = []
-    system: list[Record] = []
-    for folder in folders:
-        for doc_name, events in sorted(load_annotations(folder).items()):
-            path = folder / "docs" / doc_name
-            name = f"{folder.name}_{doc_name}"
-            shutil.copy(path, scratch / name)
-            gold += [{**event, "doc": name} for event in events]
-            for event in extractor.extract(read_document(path)).events:
-                system.append({"doc": name, "start": event.evidence.start, "end": event.evidence.end,
-                               "type": event.type, "source": event.source, "target": event.target})
-    return gold, system
+def annotated_documents(folders: list[Path]) -> list[Document]:
+    return [(folder / "docs" / name, events) for folder in folders
+            for name, events in sorted(load_annotations(folder).items())]
 
 
 def actor_errors(folders: list[Path], extractor: Extractor) -> dict:
+    documents = annotated_documents(folders)
+    gold, system = gold_records(documents), system_records(extractor, documents)
     with tempfile.TemporaryDirectory() as tmp:
-        gold, system = code_batches(folders, extractor, Path(tmp))
+        copy_for_scoring(documents, Path(tmp))
         corpus = evaluate.GoldCorpus(Path(tmp))
         scores = evaluate.score_kind(corpus, gold, system, "events")
         type_agrees = dict(evaluate.LEVELS["events"])["type"]

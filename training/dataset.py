@@ -9,6 +9,7 @@ source and its target (every candidate of the annotated country counts).
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,35 @@ def load_annotations(folder: Path) -> dict[str, list[dict]]:
             record = json.loads(line)
             by_doc.setdefault(record["doc"], []).append(record)
     return by_doc
+
+
+Document = tuple[Path, list[dict]]  # a document and its annotated events
+
+
+def scoring_name(index: int, path: Path) -> str:
+    """The name a document is scored under: numbered, so that documents of one name in two batches stay apart."""
+    return f"{index:03d}_{path.name}"
+
+
+def gold_records(documents: list[Document]) -> list[dict]:
+    return [{**event, "doc": scoring_name(i, path)} for i, (path, events) in enumerate(documents) for event in events]
+
+
+def copy_for_scoring(documents: list[Document], folder: Path) -> None:
+    """The documents under their scoring names in `folder`, for `evaluate.GoldCorpus`."""
+    for index, (path, _) in enumerate(documents):
+        shutil.copy(path, folder / scoring_name(index, path))
+
+
+def system_records(extractor: Extractor, documents: list[Document]) -> list[dict]:
+    """The events `extractor` codes in each document, as records the scorer reads."""
+    records = []
+    for index, (path, _) in enumerate(documents):
+        for event in extractor.extract(read_document(path)).events:
+            records.append({"doc": scoring_name(index, path), "start": event.evidence.start,
+                            "end": event.evidence.end, "type": event.type, "source": event.source,
+                            "target": event.target, "date": event.date, "confidence": event.confidence})
+    return records
 
 
 def folder_examples(extractor: Extractor, folder: Path, alignment: Alignment) -> list[Example]:

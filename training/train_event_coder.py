@@ -420,21 +420,11 @@ def dev_documents(folders: list[Path]) -> list[tuple[Path, list[dict]]]:
     return found
 
 
-def system_records(extractor, documents: list[tuple[Path, list[dict]]]) -> list[dict]:
-    from dyadwatch.ingest.readers import read_document
-
-    records = []
-    for index, (path, _) in enumerate(documents):
-        for event in extractor.extract(read_document(path)).events:
-            records.append({"doc": f"{index:03d}_{path.name}", "start": event.evidence.start,
-                            "end": event.evidence.end, "type": event.type, "source": event.source,
-                            "target": event.target, "date": event.date, "confidence": event.confidence})
-    return records
-
-
 def tune(out: Path, documents: list[tuple[Path, list[dict]]], threshold: float | None = None) -> dict:
     """The trigger threshold with the best type+actors F1 on the development documents (unless `threshold` is
     given), and the calibration of the confidence there (a logistic fit on the log of the raw probability)."""
+    from dataset import copy_for_scoring, gold_records
+
     from dyadwatch import evaluate
     from dyadwatch.nlp.coder.component import load_model
     from dyadwatch.nlp.coder.model import Calibration
@@ -446,10 +436,9 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]], threshold: float |
     coder.model_dir = str(out)
     decoder = coder.event_model.decoder
     decoder.calibration = Calibration((1.0, 1.0, 1.0), 0.0)
-    gold = [{**g, "doc": f"{i:03d}_{path.name}"} for i, (path, events) in enumerate(documents) for g in events]
+    gold = gold_records(documents)
     with tempfile.TemporaryDirectory() as folder:
-        for index, (path, _) in enumerate(documents):
-            shutil.copy(path, Path(folder) / f"{index:03d}_{path.name}")
+        copy_for_scoring(documents, Path(folder))
         corpus = evaluate.GoldCorpus(Path(folder))
         results = {}
         for tried in [threshold] if threshold is not None else [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]:
@@ -472,6 +461,8 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]], threshold: float |
 
 
 def run_decoder(extractor, decoder, documents, corpus, gold, threshold: float, also: float, own_country: float = 0.0):
+    from dataset import system_records
+
     from dyadwatch import evaluate
 
     decoder.threshold, decoder.also, decoder.own_country = threshold, also, own_country
