@@ -447,28 +447,32 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]], threshold: float |
         for also in (0.2, 0.3, 0.4):
             results[best[0], also] = run_decoder(extractor, decoder, documents, corpus, gold, best[0], also)
         best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -k[1]))
-        results = {(*best, 0.0): results[best]}
-        if decoder.heads.has_own_country:
-            for own in (0.3, 0.5, 0.7):
-                results[(*best, own)] = run_decoder(extractor, decoder, documents, corpus, gold, *best, own)
-        best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -k[2]))
+        results = {(*best, 0.0, None): results[best]}
+        # a domestic act comes from the own-country slot where the model has one, else from the source's own
+        # country as target (never by default: None is tried first and wins ties)
+        for own, domestic in [(0.3, None), (0.5, None), (0.7, None)] if decoder.heads.has_own_country else \
+                [(0.0, 0.7), (0.0, 0.5), (0.0, 0.3), (0.0, 0.0)]:
+            results[(*best[:2], own, domestic)] = run_decoder(extractor, decoder, documents, corpus, gold,
+                                                               *best[:2], own, domestic)
+        best = max(results, key=lambda k: results[k][0]["type+actors"].f1)
         scores, records = results[best]
         correct = evaluate.matched_records(corpus, gold, records, "events", "type+actors")
     weight, bias = platt(np.array([logit(r["confidence"]) for r in records]), np.array(correct, dtype=float))
-    return {"threshold": best[0], "also": best[1], "own_country": best[2],
+    return {"threshold": best[0], "also": best[1], "own_country": best[2], "domestic": best[3],
             "calibration": {"weights": [weight] * 3, "bias": bias},
             "development": {k: v.as_dict() for k, v in scores.items()}}
 
 
-def run_decoder(extractor, decoder, documents, corpus, gold, threshold: float, also: float, own_country: float = 0.0):
+def run_decoder(extractor, decoder, documents, corpus, gold, threshold: float, also: float, own_country: float = 0.0,
+                domestic: float | None = None):
     from dataset import system_records
 
     from dyadwatch import evaluate
 
-    decoder.threshold, decoder.also, decoder.own_country = threshold, also, own_country
+    decoder.threshold, decoder.also, decoder.own_country, decoder.domestic = threshold, also, own_country, domestic
     records = system_records(extractor, documents)
     scores = evaluate.score_kind(corpus, gold, records, "events")
-    print(f"threshold {threshold}, also {also}, own country {own_country}: "
+    print(f"threshold {threshold}, also {also}, own country {own_country}, domestic {domestic}: "
           + ", ".join(f"{k} {v.f1:.3f}" for k, v in scores.items()), flush=True)
     return scores, records
 
@@ -782,7 +786,7 @@ def write_tuning(out: Path, tuning: dict) -> None:
     meta = {**json.loads(meta_file.read_text(encoding="utf-8")), **tuning}
     meta_file.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     print(f"written to {out}: threshold {meta['threshold']}, also {meta['also']}, own country "
-          f"{meta['own_country']}, calibration {meta['calibration']}")
+          f"{meta['own_country']}, domestic {meta['domestic']}, calibration {meta['calibration']}")
 
 
 if __name__ == "__main__":

@@ -76,12 +76,13 @@ class EventDecoder:
     """The heads and the decision rules around them, without the encoder (training reuses it)."""
 
     def __init__(self, heads: Heads, threshold: float, calibration: Calibration, also: float = 1.0,
-                 own_country: float = 0.0) -> None:
+                 own_country: float = 0.0, domestic: float | None = None) -> None:
         self.heads = heads
         self.threshold = threshold
         self.calibration = calibration
         self.also = also  # a second source or target country this probable makes a second event
         self.own_country = own_country  # a domestic act needs its slot this probable
+        self.domestic = domestic  # a domestic act needs its source's country this probable as target (None: never)
 
     def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
@@ -99,7 +100,7 @@ class EventDecoder:
             label = LABELS.index(typed) if typed else int(np.argmax(reading.probabilities[token, 1:])) + 1
             read = encoded if marked is None else marked(len(item.prefix_spans) + int(token))
             roles = self._roles(read[len(item.prefix_spans):], read[:len(item.prefix_spans)], item, int(token), label)
-            source, target, p_source, p_target = best_pair(item.candidates, roles, self.own_country)
+            source, target, p_source, p_target = best_pair(item.candidates, roles, self.own_country, self.domestic)
             if source is None:
                 continue
             p_type, negated = float(reading.probabilities[token, label]), bool(reading.negation[token] >= 0.5)
@@ -130,7 +131,7 @@ class EventModel:
         weights = dict(np.load(folder / "heads.npz"))
         calibration = Calibration(tuple(meta["calibration"]["weights"]), meta["calibration"]["bias"])
         self.decoder = EventDecoder(Heads(weights, meta["paths"]), meta["threshold"], calibration,
-                                    meta.get("also", 1.0), meta.get("own_country", 0.0))
+                                    meta.get("also", 1.0), meta.get("own_country", 0.0), meta.get("domestic"))
         # a model trained with the trigger marked (train_event_coder.py --marked-roles) has the marker among its
         # heads' weights and its encoder's last layer apart
         self.marker = self.decoder.heads.w.get("marker")
@@ -148,11 +149,12 @@ class EventModel:
         return None if self.marker is None else partial(self.encoder.marked, encoding, marker=self.marker)
 
 
-def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: float = 0.0
-              ) -> tuple[Candidate | None, Candidate | None, float, float]:
-    """The most probable source country and target country (or none, or, when its probability reaches
-    `own_country`, another actor of the source's own country), two different actors; within a country the
-    most probable of its candidates names it."""
+def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: float = 0.0,
+              domestic: float | None = None) -> tuple[Candidate | None, Candidate | None, float, float]:
+    """The most probable source country and target country (or none, or another actor of the source's own
+    country: a domestic act), two different actors; within a country the most probable of its candidates names
+    it. A domestic act is read from the own-country slot when the model has one and it reaches `own_country`;
+    otherwise from the target probability of the source's own country, when it reaches `domestic`."""
     source_by_country = _by_country(candidates, roles.source)
     target_by_country = _by_country(candidates, roles.candidate_targets)
     best = (None, None, 0.0, 0.0)
@@ -163,11 +165,23 @@ def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: floa
             if country != source_country or t.code != source.code]
         if roles.own_country and roles.own_country >= own_country:  # 0 for a model without the slot
             options.append((roles.own_country, own_country_target(candidates, roles, source)))
+        elif domestic is not None and _own_country_named_first(target_by_country, source, domestic):
+            # the model's targets of a domestic act are its country's candidates, the source's own mention among
+            # them (training labels candidates by country); it stands for another actor of that country
+            options.append((target_by_country[source_country][0], own_country_target(candidates, roles, source)))
         p_target, target = max(options, key=lambda o: o[0])
         if p_source * p_target > score:
             score = p_source * p_target
             best = (source, target, float(p_source), float(p_target))
     return best
+
+
+def _own_country_named_first(target_by_country: dict[str, tuple[float, Candidate]], source: Candidate,
+                             domestic: float) -> bool:
+    """Whether the source's own mention is its country's likeliest target, that country reaching `domestic`
+    (where another of its actors is likelier, the country is a target option already)."""
+    p, top = target_by_country.get(source.country, (0.0, None))
+    return top is not None and top.code == source.code and p >= domestic
 
 
 def own_country_target(candidates: list[Candidate], roles: RoleReading, source: Candidate) -> Candidate:
