@@ -64,6 +64,24 @@ def test_a_domestic_act_adds_no_other_pairs():
     assert other_pairs([TURKEY_GOV, GREECE], roles, source, target, also=0.2) == []
 
 
+def test_a_domestic_act_without_the_slot_keeps_the_sources_own_country():
+    """Training labels every candidate of the target's country, the source's own mention among them: where that
+    mention is its country's likeliest target, the country stays a target once it reaches `domestic`."""
+    roles = RoleReading(source=np.array([0.9, 0.1]), target=np.array([0.5, 0.3, 0.2]))
+    _, target, _, _ = best_pair([TURKEY_GOV, GREECE], roles)
+    assert target is GREECE  # off by default, as models tuned before the option decode
+    _, target, _, p_target = best_pair([TURKEY_GOV, GREECE], roles, domestic=0.4)
+    assert target.code == "TUR-OPP" and not target.named and round(p_target, 2) == 0.5
+    _, target, _, _ = best_pair([TURKEY_GOV, GREECE], roles, domestic=0.6)
+    assert target is GREECE
+
+
+def test_a_domestic_target_is_the_likeliest_other_actor_of_the_country():
+    roles = RoleReading(source=np.array([0.1, 0.8, 0.1]), target=np.array([0.2, 0.4, 0.3, 0.1]))
+    source, target, _, p_target = best_pair([TURKEY, TURKEY_GOV, GREECE], roles, domestic=0.5)
+    assert source is TURKEY_GOV and target is TURKEY and round(p_target, 2) == 0.6
+
+
 def test_a_model_without_the_own_country_slot_never_gives_one():
     roles = RoleReading(source=np.array([0.9, 0.1]), target=np.array([0.3, 0.3, 0.4]))
     assert roles.own_country == 0.0 and roles.no_target == 0.4
