@@ -76,6 +76,13 @@ def test_a_domestic_act_without_the_slot_keeps_the_sources_own_country():
     assert target is GREECE
 
 
+def test_a_sentence_naming_a_foreign_actor_has_no_domestic_target():
+    roles = RoleReading(source=np.array([0.9, 0.1]), target=np.array([0.5, 0.3, 0.2]))
+    greek_minister = Candidate("GRC-GOV", "title", 8, 10)
+    _, target, _, _ = best_pair([TURKEY_GOV, greek_minister], roles, domestic=0.4)
+    assert target is greek_minister
+
+
 def test_a_domestic_target_is_the_likeliest_other_actor_of_the_country():
     roles = RoleReading(source=np.array([0.1, 0.8, 0.1]), target=np.array([0.2, 0.4, 0.3, 0.1]))
     source, target, _, p_target = best_pair([TURKEY, TURKEY_GOV, GREECE], roles, domestic=0.5)

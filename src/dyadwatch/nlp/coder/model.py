@@ -154,10 +154,10 @@ def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: floa
     """The most probable source country and target country (or none, or another actor of the source's own
     country: a domestic act), two different actors; within a country the most probable of its candidates names
     it. A domestic act is read from the own-country slot when the model has one and it reaches `own_country`;
-    otherwise from the target probability of the likeliest source's own country, when it reaches `domestic`."""
+    otherwise from the target probability of the source's own country, when it reaches `domestic` and the
+    sentence names no actor of another country."""
     source_by_country = _by_country(candidates, roles.source)
     target_by_country = _by_country(candidates, roles.candidate_targets)
-    likeliest_source = max(source_by_country, key=lambda country: source_by_country[country][0], default=None)
     best = (None, None, 0.0, 0.0)
     score = -1.0
     for source_country, (p_source, source) in source_by_country.items():
@@ -166,18 +166,22 @@ def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: floa
             if country != source_country or t.code != source.code]
         if roles.own_country and roles.own_country >= own_country:  # 0 for a model without the slot
             options.append((roles.own_country, own_country_target(candidates, roles, source)))
-        elif domestic is not None and source_country == likeliest_source and \
-                _own_country_named_first(target_by_country, source, domestic):
+        elif domestic is not None and not _foreign_named(candidates, source) \
+                and _own_country_named_first(target_by_country, source, domestic):
             # the model's targets of a domestic act are its country's candidates, the source's own mention among
-            # them (training labels candidates by country); it stands for another actor of that country. Only the
-            # likeliest source may act at home: the weight the target head gives the act's real target country would
-            # otherwise make that country the source of a domestic act whenever the source head hesitates
+            # them (training labels candidates by country); it stands for another actor of that country
             options.append((target_by_country[source_country][0], own_country_target(candidates, roles, source)))
         p_target, target = max(options, key=lambda o: o[0])
         if p_source * p_target > score:
             score = p_source * p_target
             best = (source, target, float(p_source), float(p_target))
     return best
+
+
+def _foreign_named(candidates: list[Candidate], source: Candidate) -> bool:
+    """Whether the sentence names an actor of a country other than the source's (a pronoun counts): the act is
+    then read as one between countries, the target head's weight on the source's country notwithstanding."""
+    return any(c.named and c.country != source.country for c in candidates)
 
 
 def _own_country_named_first(target_by_country: dict[str, tuple[float, Candidate]], source: Candidate,
