@@ -32,9 +32,9 @@ from train_event_coder import (  # noqa: E402
     feature_widths,
     finish,
     full_state,
-    kept_threshold,
     saved_net,
     training_data,
+    tuning_choices,
 )
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer  # noqa: E402
@@ -76,7 +76,7 @@ def main() -> None:
     net.eval()
     print(f"average of {len(saved)}: dev {dev_score(net, batcher, data.dev)}", flush=True)
     recipe = {key: saved[0].get(key) for key in (*RECIPE, "teacher")}
-    finish(net, batcher, data.dev, folders, args.out, {**recipe, "averaged": len(saved)}, kept_threshold(args))
+    finish(net, batcher, data.dev, folders, args.out, {**recipe, "averaged": len(saved)}, tuning_choices(args))
 
 
 if __name__ == "__main__":

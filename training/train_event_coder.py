@@ -420,9 +420,10 @@ def dev_documents(folders: list[Path]) -> list[tuple[Path, list[dict]]]:
     return found
 
 
-def tune(out: Path, documents: list[tuple[Path, list[dict]]], threshold: float | None = None) -> dict:
-    """The trigger threshold with the best type+actors F1 on the development documents (unless `threshold` is
-    given), and the calibration of the confidence there (a logistic fit on the log of the raw probability)."""
+def tune(out: Path, documents: list[tuple[Path, list[dict]]], choices: TuningChoices) -> dict:
+    """The trigger threshold with the best type+actors F1 on the development documents (unless `choices` keeps
+    one), the other decoding settings likewise, and the calibration of the confidence there (a logistic fit on the
+    log of the raw probability)."""
     from dataset import copy_for_scoring, gold_records
 
     from dyadwatch import evaluate
@@ -441,17 +442,16 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]], threshold: float |
         copy_for_scoring(documents, Path(folder))
         corpus = evaluate.GoldCorpus(Path(folder))
         results = {}
-        for tried in [threshold] if threshold is not None else [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]:
+        for tried in [choices.threshold] if choices.threshold is not None else [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]:
             results[tried, 1.0] = run_decoder(extractor, decoder, documents, corpus, gold, tried, 1.0)
         best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -abs(k[0] - 0.5)))
         for also in (0.2, 0.3, 0.4):
             results[best[0], also] = run_decoder(extractor, decoder, documents, corpus, gold, best[0], also)
         best = max(results, key=lambda k: (results[k][0]["type+actors"].f1, -k[1]))
         results = {(*best, 0.0, None): results[best]}
-        # a domestic act comes from the own-country slot where the model has one, else from the source's own
-        # country as target (never by default: None is tried first and wins ties)
-        for own, domestic in [(0.3, None), (0.5, None), (0.7, None)] if decoder.heads.has_own_country else \
-                [(0.0, 0.7), (0.0, 0.5), (0.0, 0.3), (0.0, 0.0)]:
+        # a domestic act comes from the own-country slot where the model has one, else, when asked, from the
+        # source's own country as target (None, tried first, wins ties)
+        for own, domestic in domestic_settings(decoder.heads.has_own_country, choices.domestic):
             results[(*best[:2], own, domestic)] = run_decoder(extractor, decoder, documents, corpus, gold,
                                                                *best[:2], own, domestic)
         best = max(results, key=lambda k: results[k][0]["type+actors"].f1)
@@ -461,6 +461,13 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]], threshold: float |
     return {"threshold": best[0], "also": best[1], "own_country": best[2], "domestic": best[3],
             "calibration": {"weights": [weight] * 3, "bias": bias},
             "development": {k: v.as_dict() for k, v in scores.items()}}
+
+
+def domestic_settings(own_country_slot: bool, domestic_targets: bool) -> list[tuple[float, float | None]]:
+    """The (own-country slot minimum, domestic target minimum) pairs `tune` tries beyond (0, None)."""
+    if own_country_slot:
+        return [(0.3, None), (0.5, None), (0.7, None)]
+    return [(0.0, 0.7), (0.0, 0.5), (0.0, 0.3), (0.0, 0.0)] if domestic_targets else []
 
 
 def run_decoder(extractor, decoder, documents, corpus, gold, threshold: float, also: float, own_country: float = 0.0,
@@ -627,7 +634,7 @@ def main() -> None:
     folders = batch_folders(args.data, "events.jsonl", args.last_batch)
     if args.tune_only:
         documents = dev_documents(folders)
-        return write_tuning(args.out, tune(args.out, documents, kept_threshold(args)))
+        return write_tuning(args.out, tune(args.out, documents, tuning_choices(args)))
     data = pickle.loads(args.examples.read_bytes()) if args.examples else training_data(folders, args.swaps, args.seed)
     if args.teacher and args.teacher.is_dir():
         stored_teacher(data, args.teacher)
@@ -671,21 +678,32 @@ def main() -> None:
         return
     net.cpu()
     finish(net, Batcher(batcher.tokenizer, paths), data.dev, [ROOT / f for f in data.folders], args.out,
-           {**recipe, "order_seed": order_seed, "train_sentences": len(data.train)}, kept_threshold(args))
+           {**recipe, "order_seed": order_seed, "train_sentences": len(data.train)}, tuning_choices(args))
+
+
+@dataclass(frozen=True)
+class TuningChoices:
+    """What `tune` may choose on the development split beyond the calibration."""
+
+    threshold: float | None = 0.5  # the trigger threshold kept, or None to choose one
+    domestic: bool = False  # whether to try domestic targets read from the source's own country (best_pair)
 
 
 def add_threshold_arguments(parser: argparse.ArgumentParser) -> None:
-    """--threshold and --choose-threshold, for every script that tunes a model with `finish`."""
+    """--threshold, --choose-threshold and --domestic-targets, for every script that tunes a model with `finish`."""
     parser.add_argument("--threshold", type=float, default=0.5,
                         help="the trigger threshold the model keeps (the rest is fitted on the development split)")
     parser.add_argument("--choose-threshold", action="store_true",
                         help="choose the trigger threshold on the development split instead: the split shares writers "
                              "with the training documents, and its choice did not carry to other text (README)")
+    parser.add_argument("--domestic-targets", action="store_true",
+                        help="also try, on the development split, reading a domestic act's target from the source's "
+                             "own country (it gained there and on the GSR, not on the held-out sets: "
+                             "docs/coder-experiments.md)")
 
 
-def kept_threshold(args: argparse.Namespace) -> float | None:
-    """The trigger threshold to keep, or None to choose one on the development split."""
-    return None if args.choose_threshold else args.threshold
+def tuning_choices(args: argparse.Namespace) -> TuningChoices:
+    return TuningChoices(None if args.choose_threshold else args.threshold, args.domestic_targets)
 
 
 # what --save-state records of how a model was made, beside its weights, paths and folders (and, when it was
@@ -743,14 +761,14 @@ def save_state(net: EventCoderNet, record: dict, path: Path, half: bool) -> None
 
 
 def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders: list[Path], out: Path,
-           recipe: dict, threshold: float | None) -> None:
+           recipe: dict, choices: TuningChoices) -> None:
     """Check the NumPy heads against the module, write the model with how it was made (`recipe`), and tune it
-    on the development documents (keeping `threshold` unless it is None)."""
+    on the development documents."""
     check_heads(net, batcher, dev_set, batcher.paths)
     untuned = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0}}
     export(net, batcher.paths, out, {**untuned, "data": fingerprint(folders), **recipe,
                                       "dev_sentences": len(dev_set)})
-    write_tuning(out, tune(out, dev_documents(folders), threshold))
+    write_tuning(out, tune(out, dev_documents(folders), choices))
 
 
 def training_data(folders: list[Path], swaps: int, seed: int) -> TrainingData:
