@@ -27,9 +27,10 @@ def main() -> None:
     args = parser.parse_args()
     extractor = Extractor()
     # each set ingested once for its figures, the table and the intervals
-    records = {args.heldout: heldout_records(args.heldout, extractor),
-               args.heldout_b: heldout_records(args.heldout_b, extractor)}
-    figures = measure_with_postgresql(args.shared, (args.heldout, args.heldout_b), extractor, records)
+    later = {"held-out B": args.heldout_b}
+    records = heldout_records(args.heldout, extractor)
+    later_records = {name: heldout_records(folder, extractor) for name, folder in later.items()}
+    figures = measure_with_postgresql(args.shared, args.heldout, later, extractor, records, later_records)
     if args.json:
         print(json.dumps(figures))
         return
@@ -38,13 +39,14 @@ def main() -> None:
     for name, value in figures.items():
         print(f"{name:46} {value:7.3f} {_limit_text(name, value, limits)}")
     print("\nheld-out type+actors by minimum confidence (events kept, precision, recall, F1):")
-    for step, score in confidence_table(args.heldout, records[args.heldout]):
+    for step, score in confidence_table(args.heldout, records):
         print(f"  >= {step:.1f}: {score.system:4d} kept  P {score.precision:.3f}  R {score.recall:.3f}  "
               f"F1 {score.f1:.3f}")
     print("\nheld-out events, 95% interval of F1 over each set's documents (bootstrap, 1,000 resamples):")
-    for name, folder in (("held-out", args.heldout), ("held-out B", args.heldout_b)):
+    for name, folder, kept in [("held-out", args.heldout, records),
+                               *((name, folder, later_records[name]) for name, folder in later.items())]:
         print(f"  {name}:")
-        for level, (low, high) in heldout_intervals(folder, records[folder]).items():
+        for level, (low, high) in heldout_intervals(folder, kept).items():
             print(f"    {level:18} {low:.3f} to {high:.3f}")
 
 
@@ -58,18 +60,17 @@ def _limit_text(name: str, value: float, limits: dict[str, dict[str, float]]) ->
     return "        -"
 
 
-def measure_with_postgresql(shared: Path, heldout: tuple[Path, Path], extractor: Extractor,
-                            records: dict[Path, Records]) -> dict[str, float]:
-    """Every figure, on both held-out sets (`records` of each); search on PostgreSQL as well where its binaries
-    are installed."""
-    first, second = heldout
-    sets = {"records": records[first], "train": TRAIN, "heldout_b": second, "records_b": records[second]}
+def measure_with_postgresql(shared: Path, heldout: Path, later: dict[str, Path], extractor: Extractor,
+                            records: Records, later_records: dict[str, Records]) -> dict[str, float]:
+    """Every figure, on the first held-out set and the later ones (with the records of each); search on
+    PostgreSQL as well where its binaries are installed."""
+    sets = {"records": records, "train": TRAIN, "later": later, "later_records": later_records}
     folder = binaries()
     if folder is None:
-        return measure(shared, first, extractor, **sets)
+        return measure(shared, heldout, extractor, **sets)
     cluster = start_cluster(folder)
     try:
-        return measure(shared, first, extractor, cluster.create_database("evaluation"), **sets)
+        return measure(shared, heldout, extractor, cluster.create_database("evaluation"), **sets)
     finally:
         cluster.stop()
 

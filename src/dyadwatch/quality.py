@@ -39,12 +39,11 @@ def heldout_figures(folder: Path, records: Records) -> dict[str, float]:
     return {**figures, **_calibration(folder, records)}
 
 
-def second_heldout_figures(folder: Path, records: Records) -> dict[str, float]:
-    """Event F1 per level on the second held-out set (the records of folder/docs against
-    folder/gold/events.jsonl), made later than the first by other writers and annotators, named "held-out B
-    events ...". Kept apart from the first so that the first's figures stay comparable with every one published
-    before."""
-    return _event_levels(evaluate.score(folder / "docs", folder / "gold", records), "held-out B")
+def later_heldout_figures(name: str, folder: Path, records: Records) -> dict[str, float]:
+    """Event F1 per level on a held-out set made after the first by other writers and annotators (the records of
+    folder/docs against folder/gold/events.jsonl), named "`name` events ...". Each is kept apart from the first so
+    that the first's figures stay comparable with every one published before."""
+    return _event_levels(evaluate.score(folder / "docs", folder / "gold", records), name)
 
 
 def fast_coder_figures(folder: Path) -> dict[str, float]:
@@ -157,16 +156,19 @@ def development_figure_scores(train: Path, extractor: Extractor) -> dict[str, fl
 
 def measure(shared: Path, heldout: Path, extractor: Extractor | None = None,
             postgresql_url: str | None = None, records: Records | None = None, train: Path | None = None,
-            heldout_b: Path | None = None, records_b: Records | None = None) -> dict[str, float]:
+            later: dict[str, Path] | None = None, later_records: dict[str, Records] | None = None
+            ) -> dict[str, float]:
     """Every figure, the held-out ones first (from `records` when the caller has them already), then those of
-    the second held-out set `heldout_b` where given (from `records_b` likewise); the sample corpus is ingested
+    the later held-out sets `later` (by name: "held-out B") where given (from `later_records` likewise, by the
+    same names); the sample corpus is ingested
     once into a scratch database for the gold and search ones, and into the empty PostgreSQL database at
     `postgresql_url`, where given, for search on PostgreSQL; the figures' development set of `train` where
     given."""
     extractor = extractor or Extractor()
     figures = heldout_figures(heldout, records or heldout_records(heldout, extractor))
-    if heldout_b is not None:
-        figures.update(second_heldout_figures(heldout_b, records_b or heldout_records(heldout_b, extractor)))
+    for name, folder in (later or {}).items():
+        kept = (later_records or {}).get(name)
+        figures.update(later_heldout_figures(name, folder, kept or heldout_records(folder, extractor)))
     figures.update(fast_coder_figures(heldout))
     if train is not None:
         figures.update(development_figure_scores(train, extractor))
