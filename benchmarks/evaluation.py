@@ -23,11 +23,13 @@ def main() -> None:
                         help="the frozen held-out set (docs/ and gold/)")
     parser.add_argument("--heldout-b", type=Path, default=ROOT / "data" / "heldout_b",
                         help="the second frozen held-out set (docs/ and gold/events.jsonl)")
+    parser.add_argument("--heldout-c", type=Path, default=ROOT / "data" / "heldout_c",
+                        help="the third frozen held-out set (docs/ and gold/events.jsonl)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     extractor = Extractor()
     # each set ingested once for its figures, the table and the intervals
-    later = {"held-out B": args.heldout_b}
+    later = {"held-out B": args.heldout_b, "held-out C": args.heldout_c}
     records = heldout_records(args.heldout, extractor)
     later_records = {name: heldout_records(folder, extractor) for name, folder in later.items()}
     figures = measure_with_postgresql(args.shared, args.heldout, later, extractor, records, later_records)

@@ -11,7 +11,7 @@ from dyadwatch.quality import measure
 from tests.conftest import REPO, SEEDS, SHARED
 
 HELDOUT = REPO / "data" / "heldout"
-LATER_HELDOUT = {"held-out B": REPO / "data" / "heldout_b"}
+LATER_HELDOUT = {"held-out B": REPO / "data" / "heldout_b", "held-out C": REPO / "data" / "heldout_c"}
 
 LIMITS = json.loads((Path(__file__).parent / "floors.json").read_text(encoding="utf-8"))
 FLOORS: dict[str, float] = LIMITS["floors"]
