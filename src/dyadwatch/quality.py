@@ -160,10 +160,9 @@ def measure(shared: Path, heldout: Path, extractor: Extractor | None = None,
             ) -> dict[str, float]:
     """Every figure, the held-out ones first (from `records` when the caller has them already), then those of
     the later held-out sets `later` (by name: "held-out B") where given (from `later_records` likewise, by the
-    same names); the sample corpus is ingested
-    once into a scratch database for the gold and search ones, and into the empty PostgreSQL database at
-    `postgresql_url`, where given, for search on PostgreSQL; the figures' development set of `train` where
-    given."""
+    same names); the sample corpus is ingested once into a scratch database for the gold and search ones, and
+    into the empty PostgreSQL database at `postgresql_url`, where given, for search on PostgreSQL; the figures'
+    development set of `train` where given."""
     extractor = extractor or Extractor()
     figures = heldout_figures(heldout, records or heldout_records(heldout, extractor))
     for name, folder in (later or {}).items():

@@ -167,7 +167,7 @@ def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: floa
         if roles.own_country and roles.own_country >= own_country:  # 0 for a model without the slot
             options.append((roles.own_country, own_country_target(candidates, roles, source)))
         elif domestic is not None and not _foreign_named(candidates, source) \
-                and _own_country_named_first(target_by_country, source, domestic):
+                and _source_tops_its_country(target_by_country, source, domestic):
             # the model's targets of a domestic act are its country's candidates, the source's own mention among
             # them (training labels candidates by country); it stands for another actor of that country
             options.append((target_by_country[source_country][0], own_country_target(candidates, roles, source)))
@@ -184,7 +184,7 @@ def _foreign_named(candidates: list[Candidate], source: Candidate) -> bool:
     return any(c.named and c.country != source.country for c in candidates)
 
 
-def _own_country_named_first(target_by_country: dict[str, tuple[float, Candidate]], source: Candidate,
+def _source_tops_its_country(target_by_country: dict[str, tuple[float, Candidate]], source: Candidate,
                              domestic: float) -> bool:
     """Whether the source's own mention is its country's likeliest target, that country reaching `domestic`
     (where another of its actors is likelier, the country is a target option already)."""
