@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from batches import batch_folders, batch_key
-from dataset import Document, copy_for_scoring, gold_records, load_annotations, system_records
+from dataset import Document, copy_for_scoring, folder_documents, gold_records, system_records
 
 from dyadwatch import evaluate
 from dyadwatch.pipeline import Extractor
@@ -50,8 +50,7 @@ def is_domestic(gold: Record) -> bool:
 
 
 def annotated_documents(folders: list[Path]) -> list[Document]:
-    return [(folder / "docs" / name, events) for folder in folders
-            for name, events in sorted(load_annotations(folder).items())]
+    return [document for folder in folders for document in folder_documents(folder)]
 
 
 def actor_errors(folders: list[Path], extractor: Extractor) -> dict:

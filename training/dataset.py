@@ -36,6 +36,13 @@ def load_annotations(folder: Path) -> dict[str, list[dict]]:
 Document = tuple[Path, list[dict]]  # a document and its annotated events
 
 
+def folder_documents(folder: Path, names: list[str] | None = None) -> list[Document]:
+    """The documents of `folder/docs` called `names` (default: those with annotations), with their events, by name."""
+    annotations = load_annotations(folder)
+    chosen = annotations if names is None else names
+    return [(folder / "docs" / name, annotations.get(name, [])) for name in sorted(chosen)]
+
+
 def scoring_name(index: int, path: Path) -> str:
     """The name a document is scored under: numbered, so that documents of one name in two batches stay apart."""
     return f"{index:03d}_{path.name}"

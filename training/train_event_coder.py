@@ -410,14 +410,11 @@ def development_share(names: set[str]) -> set[str]:
 def dev_documents(folders: list[Path]) -> list[tuple[Path, list[dict]]]:
     """The development documents with their annotations, folder by folder (a name can recur in another
     folder, where it is another document)."""
-    from dataset import load_annotations
+    from dataset import folder_documents
 
-    found = []
-    for folder in folders:
-        annotations = load_annotations(folder)
-        held = development_share({path.name for path in (folder / "docs").iterdir()})
-        found.extend((folder / "docs" / name, annotations.get(name, [])) for name in sorted(held))
-    return found
+    return [document for folder in folders
+            for document in folder_documents(folder, list(development_share({p.name for p in (folder / "docs").iterdir()
+                                                                              })))]
 
 
 def tune(out: Path, documents: list[tuple[Path, list[dict]]], choices: TuningChoices) -> dict:
