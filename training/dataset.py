@@ -3,7 +3,8 @@ annotated events (data/GUIDE.md) aligned to sentence words and actor candidates.
 
 An example is one sentence: the label of every word (which PLOVER type it names, or none), the
 negation of each annotated trigger, and for each annotated event the candidates that may be its
-source and its target (every candidate of the annotated country counts).
+source and its target (every candidate of the annotated country counts; with `domestic_labels`, an act
+inside one country tells its two sides apart by their full codes, see `domestic_roles`).
 """
 
 from __future__ import annotations
@@ -69,16 +70,19 @@ def system_records(extractor: Extractor, documents: list[Document]) -> list[dict
     return records
 
 
-def folder_examples(extractor: Extractor, folder: Path, alignment: Alignment) -> list[Example]:
+def folder_examples(extractor: Extractor, folder: Path, alignment: Alignment,
+                    domestic_labels: bool = False) -> list[Example]:
     """Examples of every document in `folder/docs`, labelled from `folder/events.jsonl`."""
     annotations = load_annotations(folder)
     examples = []
     for path in sorted((folder / "docs").iterdir()):
-        examples.extend(document_examples(extractor, path, annotations.get(path.name, []), alignment))
+        events = annotations.get(path.name, [])
+        examples.extend(document_examples(extractor, path, events, alignment, domestic_labels))
     return examples
 
 
-def document_examples(extractor: Extractor, path: Path, events: list[dict], alignment: Alignment) -> list[Example]:
+def document_examples(extractor: Extractor, path: Path, events: list[dict], alignment: Alignment,
+                      domestic_labels: bool = False) -> list[Example]:
     document = read_document(path)
     with extractor.nlp.select_pipes(disable=list(LEARNED)):
         parsed = extractor.parse(document)
@@ -99,7 +103,7 @@ def document_examples(extractor: Extractor, path: Path, events: list[dict], alig
             continue
         item, token = placed
         example = examples[id(item)]
-        role = _role(item, token, event, alignment)
+        role = _role(item, token, event, alignment, domestic_labels)
         if example.labels[token] == 0:
             example.labels[token] = role.label
             example.negated[token] = float(bool(event.get("negated")))
@@ -138,7 +142,7 @@ def _place(text: str, event: dict, sentences: list) -> tuple[SentenceInput, int]
     return None
 
 
-def _role(item: SentenceInput, token: int, event: dict, alignment: Alignment) -> Role:
+def _role(item: SentenceInput, token: int, event: dict, alignment: Alignment, domestic_labels: bool) -> Role:
     candidates = item.candidates
     trigger = item.sentence[token]
 
@@ -154,9 +158,27 @@ def _role(item: SentenceInput, token: int, event: dict, alignment: Alignment) ->
         targets = matching(event.get("target"))
         if not targets:
             alignment.target_missing += 1
+        elif domestic_labels and targets == sources:
+            codes = [c.code for c in candidates]
+            sources, targets = domestic_roles(codes, sources, event["source"], event["target"])
+            alignment.domestic_told_apart += sources != targets
     else:
         targets = [len(candidates)]
     features = np.stack([pair_features(trigger, c, candidates) for c in candidates]) if candidates else \
         np.zeros((0, 0), dtype=np.float32)
     return Role(token, LABELS.index(event["type"]), sources, targets, features,
                 [candidate_path(trigger, c) for c in candidates])
+
+
+def domestic_roles(codes: list[str], members: list[int], source: str, target: str) -> tuple[list[int], list[int]]:
+    """The source and target candidates of an act inside one country, whose candidates (`members`, indices into
+    `codes`) all match both sides by country: the source is the candidates with the source's full code (or,
+    where none has it, those without the target's), the target every other candidate of the country. The
+    decoder names a domestic target only by a candidate whose code differs from the source's, so the two
+    sides stay undivided (both `members`) where the codes are the same or no other candidate is left."""
+    if source == target:
+        return members, members
+    sources = [k for k in members if codes[k] == source] or [k for k in members if codes[k] != target]
+    source_codes = {codes[k] for k in sources}
+    targets = [k for k in members if codes[k] not in source_codes]
+    return (sources, targets) if sources and targets else (members, members)

@@ -74,3 +74,4 @@ class Alignment:
     source_missing: int = 0
     target_missing: int = 0
     missing_sources: Counter = field(default_factory=Counter)
+    domestic_told_apart: int = 0  # acts inside one country whose two sides the labels tell apart

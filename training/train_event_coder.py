@@ -77,18 +77,18 @@ def fingerprint(folders: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def build_examples(folders: list[Path]) -> tuple[dict[str, list[Example]], Alignment]:
+def build_examples(folders: list[Path], domestic_labels: bool = False) -> tuple[dict[str, list[Example]], Alignment]:
     from dataset import folder_examples
 
     from dyadwatch.pipeline import Extractor
 
-    key = fingerprint(folders)
+    key = fingerprint(folders) + ("-domestic" if domestic_labels else "")
     cached = CACHE / f"examples-{key}.pkl"
     if cached.exists():
         return pickle.loads(cached.read_bytes())
     extractor = Extractor()
     alignment = Alignment()
-    by_folder = {folder.name: folder_examples(extractor, folder, alignment) for folder in folders}
+    by_folder = {folder.name: folder_examples(extractor, folder, alignment, domestic_labels) for folder in folders}
     CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(pickle.dumps((by_folder, alignment)))
     return by_folder, alignment
@@ -593,6 +593,9 @@ def arguments() -> argparse.Namespace:
                         help="the encoder's peak learning rate (the heads learn at 1e-3)")
     parser.add_argument("--own-country", action="store_true",
                         help="give the role head an own-country target for domestic acts (README: tried, not shipped)")
+    parser.add_argument("--domestic-labels", action="store_true",
+                        help="label an act inside one country with its two sides told apart by their full codes, "
+                             "not every candidate of the country as both (dataset.domestic_roles)")
     parser.add_argument("--marked-roles", action="store_true",
                         help="read the roles from the last layer run again with the trigger marked")
     parser.add_argument("--layers", type=int,
@@ -632,7 +635,8 @@ def main() -> None:
     if args.tune_only:
         documents = dev_documents(folders)
         return write_tuning(args.out, tune(args.out, documents, tuning_choices(args)))
-    data = pickle.loads(args.examples.read_bytes()) if args.examples else training_data(folders, args.swaps, args.seed)
+    data = pickle.loads(args.examples.read_bytes()) if args.examples else \
+        training_data(folders, args.swaps, args.seed, args.domestic_labels)
     if args.teacher and args.teacher.is_dir():
         stored_teacher(data, args.teacher)
     if args.write_examples:
@@ -642,7 +646,8 @@ def main() -> None:
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), paths, args.device)
     recipe = {"epochs": args.epochs, "seed": args.seed, "swaps": args.swaps, "encoder_lr": args.encoder_lr,
               "own_country_slot": args.own_country, "marked_roles": args.marked_roles, "encoder_layers": args.layers,
-              "frozen_embeddings": args.freeze_embeddings, "dropout": args.dropout, "examples_seed": data.seed}
+              "frozen_embeddings": args.freeze_embeddings, "dropout": args.dropout, "examples_seed": data.seed,
+              "domestic_labels": args.domestic_labels}
     net = saved_net({**recipe, "paths": paths}, feature_widths(data.train)).to(args.device)
     recipe["encoder_layers"] = net.encoder.config.num_hidden_layers
     if args.init_state:
@@ -706,7 +711,7 @@ def tuning_choices(args: argparse.Namespace) -> TuningChoices:
 # what --save-state records of how a model was made, beside its weights, paths and folders (and, when it was
 # distilled, its teacher)
 RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles", "encoder_layers",
-          "frozen_embeddings", "dropout", "examples_seed")
+          "frozen_embeddings", "dropout", "examples_seed", "domestic_labels")
 FROZEN = "encoder.embeddings.word_embeddings.weight"  # what --freeze-embeddings keeps as the base has it
 PATHS = "path.weight"  # the path embedding, whose rows follow the path vocabulary of the data trained on
 
@@ -768,12 +773,13 @@ def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders
     write_tuning(out, tune(out, dev_documents(folders), choices))
 
 
-def training_data(folders: list[Path], swaps: int, seed: int) -> TrainingData:
-    """The training and development sentences of `folders`, with `swaps` country-swapped copies drawn by `seed`."""
+def training_data(folders: list[Path], swaps: int, seed: int, domestic_labels: bool = False) -> TrainingData:
+    """The training and development sentences of `folders`, with `swaps` country-swapped copies drawn by `seed`
+    (`domestic_labels`: see `dataset.domestic_roles`)."""
     from augment import swapped_copies
 
     swapped = swapped_copies(folders, CACHE / f"swapped-{swaps}-{seed}", swaps, seed) if swaps else []
-    by_folder, alignment = build_examples(folders + swapped)
+    by_folder, alignment = build_examples(folders + swapped, domestic_labels)
     train_set, dev_set = split(by_folder)
     print(f"{len(train_set)} train sentences, {len(dev_set)} dev sentences; alignment {alignment}", flush=True)
     return TrainingData(train_set, dev_set, [os.path.relpath(f.resolve(), ROOT) for f in folders], seed=seed)
