@@ -6,7 +6,7 @@ from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "training"))
 
-from dataset import domestic_roles  # noqa: E402
+from dataset import domestic_roles
 
 # a sentence of the project's own: "Police in Ruritania detained two opposition leaders"
 CODES = ["RUR-COP", "RUR-OPP", "RUR", "SYL"]
