@@ -531,8 +531,8 @@ def stories(db: DbOption = None, type: Annotated[str | None, typer.Option(help="
             domain: Annotated[str | None, typer.Option(help="domain, e.g. energy")] = None,
             actor: Annotated[str | None, typer.Option(help="actor code")] = None,
             min_sources: Annotated[int, typer.Option(help="only stories told by at least this many documents")] = 1,
-            contested: Annotated[bool, typer.Option(help="only stories whose reports disagree (date, source or "
-                                                         "figure)")] = False,
+            contested: Annotated[bool, typer.Option(help="only stories whose reports disagree (date, type, "
+                                                         "source or figure)")] = False,
             min_confidence: MinConfidenceOption = None, limit: LimitOption = None,
             as_json: JsonOption = False) -> None:
     """Stories: one happening with all the documents that report it, most reported first."""

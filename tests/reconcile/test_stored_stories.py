@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from dyadwatch.reconcile.stories import build_stories, story
 from dyadwatch.reconcile.story_rules import (
     Partition,
     Story,
+    cluster,
     figures_by_doc,
     happening,
     rank,
@@ -306,6 +308,44 @@ def _loan_report(event_id: str, doc: str, amount: float) -> tuple[EventRow, Quan
     return row, figure
 
 
+def _typed_loan_report(event_id: str, doc: str, kind: str, date: str, intensity: float = 7.0,
+                       amount: float = 4.5e8) -> tuple[EventRow, QuantityRow]:
+    row, figure = _loan_report(event_id, doc, amount)
+    return replace(row, type=kind, date=date, intensity=intensity), figure
+
+
+def _stories_of(*reports: tuple[EventRow, QuantityRow]) -> list[Story]:
+    figures: dict[str, list[QuantityRow]] = {}
+    for _, figure in reports:
+        figures.setdefault(figure.doc, []).append(figure)
+    happenings = [happening(row, figures) for row, _ in reports]
+    return [summarise(str(k), group) for k, group in enumerate(cluster(happenings))]
+
+
+def test_two_sources_quoting_one_figure_with_types_of_one_side_tell_one_story_that_shows_the_types():
+    stories = _stories_of(_typed_loan_report("e1", "a.txt", "AID", "2022-03"),
+                          _typed_loan_report("e2", "b.txt", "SUPPORT", "2022-04", intensity=3.5),
+                          _typed_loan_report("e3", "c.txt", "AID", "2022-03"))
+    assert len(stories) == 1
+    assert stories[0].type == "AID" and stories[0].intensity == 7.0
+    assert [c.versions for c in stories[0].contradictions if c.field == "type"] == [
+        {"AID": ["a.txt", "c.txt"], "SUPPORT": ["b.txt"]}]
+
+
+def test_other_types_stay_apart_without_a_shared_figure_across_sides_within_one_document_or_months_apart():
+    def apart(*reports: tuple[EventRow, QuantityRow]) -> bool:
+        return len(_stories_of(*reports)) == len(reports)
+
+    assert apart(_typed_loan_report("e1", "a.txt", "AID", "2022-03"),
+                 _typed_loan_report("e2", "b.txt", "SUPPORT", "2022-03", amount=2e8))
+    assert apart(_typed_loan_report("e1", "a.txt", "AID", "2022-03"),
+                 _typed_loan_report("e2", "b.txt", "SANCTION", "2022-03", intensity=-5.0))
+    assert apart(_typed_loan_report("e1", "a.txt", "AID", "2022-03"),
+                 _typed_loan_report("e2", "a.txt", "SUPPORT", "2022-03"))
+    assert apart(_typed_loan_report("e1", "a.txt", "AID", "2022-03"),
+                 _typed_loan_report("e2", "b.txt", "SUPPORT", "2022-06"))
+
+
 def test_a_story_names_its_figures_written_out_and_tells_amounts_apart_past_the_sixth_digit():
     def story_of(*amounts: float) -> Story:
         reports = [_loan_report(f"e{i}", f"{i}.txt", amount) for i, amount in enumerate(amounts)]
@@ -332,6 +372,27 @@ def test_stories_stored_with_figures_in_the_short_form_get_them_written_out_on_u
                      {"short": json.dumps(["1.5e+09 USD"]), "id": shortened})
     upgraded = reopened_as_at(store, "0013")
     assert {r.event_id: list(r.figures) for r in story(upgraded, quoting.id).reports} == written_out
+
+
+@pytest.mark.both_backends
+def test_stories_stored_with_blocks_by_type_get_blocks_by_side_and_their_figures_placed_again_on_upgrade(
+        demo_store: Store, databases: Databases):
+    store = _stored_demo_stories(demo_store, databases, "side_blocks")
+    with store.write() as conn:
+        placed = conn.execute(text("SELECT r.event_id, r.block, e.type FROM story_reports r JOIN events e "
+                                   "ON e.id = r.event_id WHERE r.block IS NOT NULL")).all()
+        by_side = {row.event_id: row.block for row in placed}
+        assert {block.partition("|")[0] for block in by_side.values()} <= {"cooperation", "conflict", "neutral"}
+        for row in placed:  # as the blocks by type stored them
+            by_type = f"{row.type}|{row.block.partition('|')[2]}"
+            conn.execute(text("UPDATE story_reports SET block = :block WHERE event_id = :id"),
+                         {"block": by_type, "id": row.event_id})
+    upgraded = reopened_as_at(store, "0015")
+    with upgraded.write() as conn:
+        assert dict(conn.execute(text("SELECT event_id, block FROM story_reports WHERE block IS NOT NULL")).all()) \
+            == by_side
+        assert conn.execute(text("SELECT count(*) FROM story_pending")).scalar()
+    assert_same_as_recomputed(upgraded)
 
 
 def test_no_page_api_or_command_reads_every_stored_story():

@@ -54,7 +54,7 @@ class StoryFilter:
     domain: str | None = None
     actor: str | None = None  # a country or actor code; its sub-actors count (RUS takes RUS-GOV)
     min_sources: int = 1
-    contested: bool = False  # only stories whose reports disagree (on a date, the source or a figure)
+    contested: bool = False  # only stories whose reports disagree (on a date, the type, the source or a figure)
 
     def keeps(self, found: Story) -> bool:
         return (found.source_count >= self.min_sources and (not self.type or found.type == self.type.upper())

@@ -8,11 +8,16 @@ not; an event's days are those its date's phrase allows), and their evidence
 is alike (shared content words) or quotes the same figure. Reports whose dates
 differ by at most a month are merged too when they quote the same figure and
 share words: that is where sources disagree, and the story shows both versions
-as a contradiction. Dates, figures and actors are compared for contradictions.
+as a contradiction. Reports of two documents coded with different types on the
+same side of the cooperation–conflict scale are merged on the same terms (a
+figure both quote, dates at most a month apart): a loan one source calls
+pledged and another received is one happening read two ways, and the story
+shows the types as a contradiction. Dates, types, figures and actors are
+compared for contradictions.
 
-Only events of one block (type and countries) whose periods (month, year or
-undated) meet can be merged, so an event is compared with those alone: the
-blocks are indexed here in memory and in the story tables on disk.
+Only events of one block (side of the scale and countries) whose periods
+(month, year or undated) meet can be merged, so an event is compared with those
+alone: the blocks are indexed here in memory and in the story tables on disk.
 """
 
 from __future__ import annotations
@@ -109,7 +114,7 @@ class Happening:
     row: EventRow
     words: frozenset[str]
     amounts: frozenset[str]
-    block: str | None  # type and countries; None for a negated event, which tells a story of its own
+    block: str | None  # side of the scale and countries; None for a negated event, which tells a story of its own
     period: str
 
     @property
@@ -118,7 +123,7 @@ class Happening:
 
 
 def happening(row: EventRow, figures_by_doc: dict[str, list[QuantityRow]]) -> Happening:
-    block = None if row.negated else f"{row.type}|{','.join(sorted(_countries(row)))}"
+    block = None if row.negated else block_of(side_of(row.intensity), _countries(row))
     return Happening(row, frozenset(_content_words(row.quote)), frozenset(_amounts(row, figures_by_doc)), block,
                      period_of(row.date))
 
@@ -149,12 +154,24 @@ def meeting_periods(period: str) -> tuple[str, ...] | None:
                                                                       month + MAX_MONTHS_APART + 1)))
 
 
+def side_of(intensity: float) -> str:
+    """The side of the cooperation–conflict scale an event's type is on."""
+    return "cooperation" if intensity > 0 else "conflict" if intensity < 0 else "neutral"
+
+
+def block_of(side: str, countries: Iterable[str]) -> str:
+    """The block of an event: the side of the scale its type is on, and its countries."""
+    return f"{side}|{','.join(sorted(countries))}"
+
+
 def same_happening(a: Happening, b: Happening) -> bool:
     """Whether two events of one block are reports of one happening."""
     if a.block is None or a.block != b.block or not _actors_fit(a.row, b.row):
         return False
     similarity = _jaccard(a.words, b.words)
     shared_figure = bool(a.amounts & b.amounts)
+    if a.row.type != b.row.type:
+        return a.row.doc != b.row.doc and shared_figure and _figure_ties(a.row.date, b.row.date, similarity)
     days_a, days_b = a.row.days(), b.row.days()
     if days_a is None or days_b is None:
         return similarity >= SIMILAR_UNDATED or (shared_figure and similarity >= SIMILAR)
@@ -251,23 +268,32 @@ def regroup(groups: list[list[Happening]], reviews: Sequence[Review]) -> list[li
     return list(regrouped.values())
 
 
+def _figure_ties(date_a: str | None, date_b: str | None, similarity: float) -> bool:
+    """Whether reports that quote one figure but give other types are one happening: dated at most a month apart
+    with some words in common, or alike in their words where one is undated."""
+    if date_a is None or date_b is None:
+        return similarity >= SIMILAR
+    return _months_apart(date_a, date_b) <= MAX_MONTHS_APART and similarity >= SIMILAR / 2
+
+
 def summarise(story_id: str, members: Sequence[Happening]) -> Story:
     """The story these happenings tell: the values most reports give, and where they disagree."""
     ordered = sorted(members, key=lambda h: (h.row.doc, h.row.start))
     rows = [h.row for h in ordered]
     reports = [Report(e.id, e.doc, e.date, e.source, e.target, e.start, e.end, e.quote, tuple(sorted(h.amounts)))
                for e, h in zip(rows, ordered, strict=True)]
+    kind = _most_common(e.type for e in rows)
     return Story(
         id=story_id,
-        type=rows[0].type,
+        type=kind,
         domain=_most_common(e.domain for e in rows) or "politics",
         source=_most_common(e.source for e in rows),
         target=_most_common(e.target for e in rows),
         date=_most_precise([e.date for e in rows]),
-        intensity=rows[0].intensity,
+        intensity=next(e.intensity for e in rows if e.type == kind),
         negated=all(e.negated for e in rows),
         reports=reports,
-        contradictions=_contradictions(reports, rows),
+        contradictions=_contradictions(reports, rows, kind),
     )
 
 
@@ -330,14 +356,18 @@ def _most_precise(dates: list[str | None]) -> str | None:
     return Counter(d for d in known if len(d) == longest).most_common(1)[0][0]
 
 
-def _contradictions(reports: list[Report], rows: list[EventRow]) -> list[Contradiction]:
-    """Where the reports disagree: dates that share no day, sources of other countries, no figure in common."""
+def _contradictions(reports: list[Report], rows: list[EventRow], kind: str) -> list[Contradiction]:
+    """Where the reports disagree: dates that share no day, types, sources of other countries, no figure in
+    common."""
     found = []
     spans = {days for row in rows if (days := row.days())}
     if any(not overlap(a, b) for a in spans for b in spans):
         shown = {row.id: _date_as_told(row) for row in rows}
         found.append(Contradiction("date", _versions(reports, lambda r: shown[r.event_id])))
-    if _actors_disagree(reports, rows[0].type in SYMMETRIC_TYPES):
+    types = {row.id: row.type for row in rows}
+    if len(set(types.values())) > 1:
+        found.append(Contradiction("type", _versions(reports, lambda r: types[r.event_id])))
+    if _actors_disagree(reports, kind in SYMMETRIC_TYPES):
         found.append(Contradiction("source", _versions(reports, lambda r: r.source)))
     amounts = [set(r.figures) for r in reports if r.figures]
     if len(amounts) > 1 and not set.intersection(*amounts):

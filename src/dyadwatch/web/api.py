@@ -441,7 +441,7 @@ def api_stories(web: Context, type: Text = None, domain: Text = None, actor: Tex
                 min_sources: Annotated[int, Query(ge=1, le=100, description="reported by at least this many "
                                                                               "documents")] = 1,
                 contested: Annotated[bool, Query(description="only stories whose reports disagree (on a date, "
-                                                             "the source or a figure)")] = False,
+                                                             "the type, the source or a figure)")] = False,
                 min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None, limit: Limit = 100,
                 offset: Offset = 0, facets: Facets = False) -> StoryPage:
     """Stories (one happening, many reports), most reported first, each report with its evidence."""
