@@ -83,6 +83,14 @@ def test_demo_happenings_told_by_several_briefs_are_one_story(demo_store: Store)
         assert len({r.doc for r in story.reports}) == story.source_count
 
 
+def test_the_demo_shows_the_date_disagreement_its_briefs_were_written_with(demo_store: Store):
+    """examples/README.md: one happening is dated differently by two briefs on purpose."""
+    dated_apart = [c for s in build_stories(demo_store) for c in s.contradictions if c.field == "date"]
+    assert dated_apart, "no story of the demo shows its sources' dates disagreeing"
+    for contradiction in dated_apart:
+        assert len({doc for docs in contradiction.versions.values() for doc in docs}) >= 2
+
+
 def test_stories_json_lists_reports_with_evidence(store: Store):
     data = tranche_story(build_stories(store)).as_dict()
     assert data["source_count"] == 3
