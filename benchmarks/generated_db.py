@@ -3,8 +3,8 @@ stored again as copies under other names with their dates moved on, through the 
 then the story update that ingest runs after each batch).
 
 Copy k of a document is stored as `c{k}/NAME` with its text marked at the end (offsets hold) and every date k
-years later, so copies tell different happenings of the same kinds and blocks (type and countries) fill up as
-they would with years of reporting. Used by story_update.py and scale.py.
+years later, so copies tell different happenings of the same kinds and blocks (side of the scale and countries)
+fill up as they would with years of reporting. Used by story_update.py and scale.py.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from scratch; with --before REV, also the time the stories took as the code of R
 
 The database is made of --extracted generated documents run through the pipeline once: copy k of a document is
 stored under its own name with its dates moved k years on, so copies tell different happenings of the same kinds,
-and blocks (type and countries) fill up with N as they would with years of reporting.
+and blocks (side of the scale and countries) fill up with N as they would with years of reporting.
 
     .venv/bin/python benchmarks/story_update.py [--documents 1000 10000] [--extracted 200] [--before f6a0508]
 """

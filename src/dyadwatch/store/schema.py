@@ -220,7 +220,7 @@ story_reports = Table(
     Column("figures", Text, default="[]"),
     Column("confidence", Float, default=1.0),
     Column("publisher", Text, default=""),  # its document's publisher_name when written: what the tallies counted
-    Column("block", String(120)),  # type and countries; NULL for a negated event, which joins no other
+    Column("block", String(120)),  # side of the scale and countries; NULL for a negated event, which joins no other
     Column("period", String(7), nullable=False),
     Index("ix_story_reports_story", "story_id"),
     Index("ix_story_reports_document", "document"),
