@@ -8,6 +8,10 @@ batches). Averaging such runs' weights (a "uniform model soup", Wortsman et al.,
 as fast as each of them, that depends less on the luck of one run's order: the seed alone moves the sample
 reports' type+actors by 0.06 (README). The average is checked, exported and tuned as `train_event_coder.py`
 does.
+
+With --siblings, the runs may have trained on different batches, each continued (`--init-state`) from one
+parent's weights: each one's path embedding rows are carried by path into the first run's vocabulary (a path the
+first lacks is dropped, one a run lacks takes the first run's row), and the first run's batches tune the average.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ sys.path.insert(0, str(HERE))
 
 from train_event_coder import (  # noqa: E402
     MODEL_DIR,
+    PATHS,
     RECIPE,
     ROOT,
     Batcher,
@@ -36,6 +41,7 @@ from train_event_coder import (  # noqa: E402
     training_data,
     tuning_choices,
 )
+from warm_start import path_rows  # noqa: E402
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer  # noqa: E402
 
@@ -56,16 +62,41 @@ def averaged(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
     return state
 
 
+def carried_paths(saved: dict, first: dict) -> dict:
+    """`saved` (a --save-state dict) with its path embedding's rows carried by path into `first`'s vocabulary."""
+    rows = first["state"][PATHS].clone()
+    for row, old_row in enumerate(path_rows(saved["paths"], first["paths"])):
+        if old_row is not None:
+            rows[row] = saved["state"][PATHS][old_row].to(rows.dtype)
+    return {**saved, "state": {**saved["state"], PATHS: rows}, "paths": first["paths"], "folders": first["folders"]}
+
+
+def check_runs(saved: list[dict], siblings: bool) -> None:
+    """Raises unless the runs can be averaged: one run's options throughout, and either the same batches or,
+    for siblings, the same parent."""
+    for key in (*RECIPE, "started_from") if siblings else SAME_RUN:
+        if any(s.get(key) != saved[0].get(key) for s in saved):
+            advice = "average only runs continued from one parent with one recipe" if siblings else \
+                "average only runs of one --seed and the same batches"
+            raise SystemExit(f"the models differ in {key}: {advice}")
+    if siblings and not saved[0].get("started_from"):
+        raise SystemExit("--siblings averages runs continued from one parent (--init-state); these were not")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("states", type=Path, nargs="+", help="weights written with --save-state")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--siblings", action="store_true",
+                        help="the runs trained on different batches from one parent's weights (see above)")
     add_threshold_arguments(parser)
     args = parser.parse_args()
     saved = [torch.load(path, map_location="cpu") for path in args.states]
-    for key in SAME_RUN:
-        if any(s.get(key) != saved[0].get(key) for s in saved):
-            raise SystemExit(f"the models differ in {key}: average only runs of one --seed and the same batches")
+    check_runs(saved, args.siblings)
+    averaged_runs = {"averaged": len(saved)}
+    if args.siblings:
+        averaged_runs["sibling_batches"] = [len(s["folders"]) for s in saved]
+        saved = [saved[0], *(carried_paths(s, saved[0]) for s in saved[1:])]
     torch.set_num_threads(1)
     folders = [ROOT / folder for folder in saved[0]["folders"]]
     drawn = saved[0].get("examples_seed")  # the examples' own seed when they were written apart (--examples)
@@ -76,7 +107,7 @@ def main() -> None:
     net.eval()
     print(f"average of {len(saved)}: dev {dev_score(net, batcher, data.dev)}", flush=True)
     recipe = {key: saved[0].get(key) for key in (*RECIPE, "teacher")}
-    finish(net, batcher, data.dev, folders, args.out, {**recipe, "averaged": len(saved)}, tuning_choices(args))
+    finish(net, batcher, data.dev, folders, args.out, {**recipe, **averaged_runs}, tuning_choices(args))
 
 
 if __name__ == "__main__":
