@@ -72,13 +72,19 @@ $(TRAIN_STAMP): requirements.lock requirements-train.txt requirements-base-model
 	touch $(TRAIN_STAMP)
 
 # The shipped coder's recipe (README "How events are coded"): batches t01-t96, 3 epochs, seed 13, one thread, the
-# float weights kept; then one more epoch on t01-t112 from them at a lower encoder learning rate.
+# float weights kept; from them, one more epoch at a lower encoder learning rate on each of t01-t112, t01-t128 and
+# t01-t144 (three siblings); the siblings' weights averaged and tuned on the development split of t01-t112.
 STATE_96 := .cache/event_coder/t01-t96-seed13.state.pt
+SIBLINGS := t112 t128 t144
 train: $(TRAIN_STAMP)
 	$(TRAIN_PY) training/train_event_coder.py --last-batch t96 --epochs 3 --seed 13 --threads 1 \
 		--save-state $(STATE_96) --half-state --train-only
-	$(TRAIN_PY) training/train_event_coder.py --last-batch t112 --epochs 1 --seed 13 --threads 1 \
-		--encoder-lr 2e-5 --init-state $(STATE_96)
+	for last in $(SIBLINGS); do \
+		$(TRAIN_PY) training/train_event_coder.py --last-batch $$last --epochs 1 --seed 13 --threads 1 \
+			--encoder-lr 2e-5 --init-state $(STATE_96) --save-state .cache/event_coder/t01-$$last-seed13.state.pt \
+			--half-state --train-only || exit 1; \
+	done
+	$(TRAIN_PY) training/average_models.py --siblings $(foreach last,$(SIBLINGS),.cache/event_coder/t01-$(last)-seed13.state.pt)
 
 # The claim models (README "Figures and claims"): from the training folders that hold a claims.jsonl, in a minute.
 train-claims: $(TRAIN_STAMP)
