@@ -100,7 +100,8 @@ def main() -> None:
     torch.set_num_threads(1)
     folders = [ROOT / folder for folder in saved[0]["folders"]]
     drawn = saved[0].get("examples_seed")  # the examples' own seed when they were written apart (--examples)
-    data = training_data(folders, saved[0]["swaps"], saved[0]["seed"] if drawn is None else drawn)
+    data = training_data(folders, saved[0]["swaps"], saved[0]["seed"] if drawn is None else drawn,
+                         bool(saved[0].get("domestic_labels")))
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), saved[0]["paths"])
     net = saved_net({key: value for key, value in saved[0].items() if key != "state"}, feature_widths(data.train))
     net.load_state_dict(averaged([full_state(net, s["state"]) for s in saved]))
