@@ -33,6 +33,7 @@ from train_event_coder import (  # noqa: E402
     Batcher,
     add_threshold_arguments,
     base_model,
+    carried_rows,
     dev_score,
     feature_widths,
     finish,
@@ -41,7 +42,6 @@ from train_event_coder import (  # noqa: E402
     training_data,
     tuning_choices,
 )
-from warm_start import path_rows  # noqa: E402
 
 from dyadwatch.nlp.coder.encoder import load_tokenizer  # noqa: E402
 
@@ -64,10 +64,7 @@ def averaged(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
 
 def carried_paths(saved: dict, first: dict) -> dict:
     """`saved` (a --save-state dict) with its path embedding's rows carried by path into `first`'s vocabulary."""
-    rows = first["state"][PATHS].clone()
-    for row, old_row in enumerate(path_rows(saved["paths"], first["paths"])):
-        if old_row is not None:
-            rows[row] = saved["state"][PATHS][old_row].to(rows.dtype)
+    rows = carried_rows(first["state"][PATHS], saved["state"][PATHS], saved["paths"], first["paths"])
     return {**saved, "state": {**saved["state"], PATHS: rows}, "paths": first["paths"], "folders": first["folders"]}
 
 

@@ -738,15 +738,22 @@ def warm_start(net: EventCoderNet, saved: dict, paths: list[str], recipe: dict) 
     returns how the saved coder was made, for this one's recipe."""
     check_shape(saved, recipe)
     state = full_state(net, {name: value for name, value in saved["state"].items() if name != PATHS})
-    before, rows = saved["state"][PATHS], net.state_dict()[PATHS].clone()
-    for row, old_row in enumerate(path_rows(saved["paths"], paths)):
-        if old_row is not None:
-            rows[row] = before[old_row].to(rows.dtype)
+    rows = carried_rows(net.state_dict()[PATHS], saved["state"][PATHS], saved["paths"], paths)
     try:
         net.load_state_dict({**state, PATHS: rows})
     except RuntimeError as error:  # the features' widths differ: made by another version of the pipeline
         raise WarmStartError(f"its weights do not fit this network ({error})") from None
     return {**{key: saved.get(key) for key in RECIPE}, "folders": saved.get("folders")}
+
+
+def carried_rows(rows: torch.Tensor, before: torch.Tensor, before_paths: list[str], paths: list[str]) -> torch.Tensor:
+    """A copy of `rows` (a path embedding over `paths`) in which each path that `before_paths` has takes its row
+    of `before` (a path embedding over `before_paths`)."""
+    rows = rows.clone()
+    for row, old_row in enumerate(path_rows(before_paths, paths)):
+        if old_row is not None:
+            rows[row] = before[old_row].to(rows.dtype)
+    return rows
 
 
 def full_state(net: EventCoderNet, state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:

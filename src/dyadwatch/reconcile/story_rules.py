@@ -170,15 +170,15 @@ def same_happening(a: Happening, b: Happening) -> bool:
         return False
     similarity = _jaccard(a.words, b.words)
     shared_figure = bool(a.amounts & b.amounts)
+    figure_tie = shared_figure and _figure_ties(a.row.date, b.row.date, similarity)
     if a.row.type != b.row.type:
-        return a.row.doc != b.row.doc and shared_figure and _figure_ties(a.row.date, b.row.date, similarity)
+        return a.row.doc != b.row.doc and figure_tie
     days_a, days_b = a.row.days(), b.row.days()
     if days_a is None or days_b is None:
-        return similarity >= SIMILAR_UNDATED or (shared_figure and similarity >= SIMILAR)
+        return similarity >= SIMILAR_UNDATED or figure_tie
     if overlap(days_a, days_b):
         return similarity >= SIMILAR or shared_figure or (days_a == days_b and days_a[0] == days_a[1])
-    return _months_apart(a.row.date or "", b.row.date or "") <= MAX_MONTHS_APART and shared_figure \
-        and similarity >= SIMILAR / 2
+    return figure_tie
 
 
 class BlockIndex:
@@ -269,9 +269,10 @@ def regroup(groups: list[list[Happening]], reviews: Sequence[Review]) -> list[li
 
 
 def _figure_ties(date_a: str | None, date_b: str | None, similarity: float) -> bool:
-    """Whether reports that quote one figure but give other types are one happening: dated at most a month apart
-    with some words in common, or alike in their words where one is undated."""
-    if date_a is None or date_b is None:
+    """Whether reports that quote one figure are one happening on that figure's strength (their types aside, or
+    their days sharing none): dated at most a month apart with some words in common, or alike in their words
+    where one is undated."""
+    if not date_a or not date_b:
         return similarity >= SIMILAR
     return _months_apart(date_a, date_b) <= MAX_MONTHS_APART and similarity >= SIMILAR / 2
 

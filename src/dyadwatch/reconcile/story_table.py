@@ -85,6 +85,16 @@ def update_stories(store: Store) -> None:
             _record_done(conn, store, work)
 
 
+def mark_figure_documents(conn: Connection) -> None:
+    """Marks every document with a report that quotes a figure for the next story update, which places its events
+    again (for a migration that changes how figures tie reports together)."""
+    quoting = select(REPORTS.c.document).where(REPORTS.c.figures != NO_FIGURES).distinct()
+    marked = set(conn.execute(select(PENDING.c.document)).scalars())
+    names = sorted(set(conn.execute(quoting).scalars()) - marked)
+    if names:
+        conn.execute(PENDING.insert(), [{"document": name} for name in names])
+
+
 def skipped_reviews(store: Store) -> dict[int, str]:
     """The stored reviews the stories were built without, being invalid: review id -> why."""
     with store.connect() as conn:

@@ -7,11 +7,9 @@ Revision ID: 0014
 Revises: 0013
 """
 
-import sqlalchemy as sa
 from alembic import op
 
-from dyadwatch.reconcile.story_table import NO_FIGURES
-from dyadwatch.store import schema
+from dyadwatch.reconcile.story_table import mark_figure_documents
 
 revision = "0014"
 down_revision = "0013"
@@ -20,10 +18,4 @@ depends_on = None
 
 
 def upgrade() -> None:
-    conn = op.get_bind()
-    reports, pending = schema.story_reports, schema.story_pending
-    quoting = sa.select(reports.c.document).where(reports.c.figures != NO_FIGURES).distinct()
-    marked = set(conn.execute(sa.select(pending.c.document)).scalars())
-    names = sorted(set(conn.execute(quoting).scalars()) - marked)
-    if names:
-        conn.execute(sa.insert(pending), [{"document": name} for name in names])
+    mark_figure_documents(op.get_bind())

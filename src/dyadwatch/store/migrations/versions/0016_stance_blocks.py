@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from dyadwatch.reconcile.story_rules import side_of
-from dyadwatch.reconcile.story_table import NO_FIGURES
+from dyadwatch.reconcile.story_table import mark_figure_documents
 from dyadwatch.store import schema
 
 revision = "0016"
@@ -25,15 +25,11 @@ SIDES = tuple(side_of(intensity) for intensity in (1.0, -1.0, 0.0))
 
 def upgrade() -> None:
     conn = op.get_bind()
-    reports, events, pending = schema.story_reports, schema.events, schema.story_pending
+    reports, events = schema.story_reports, schema.events
     intensity = sa.select(events.c.intensity).where(events.c.id == reports.c.event_id).scalar_subquery()
     side = sa.case((intensity > 0, SIDES[0]), (intensity < 0, SIDES[1]), else_=SIDES[2])
     blocks = conn.execute(sa.select(reports.c.block).where(reports.c.block.is_not(None)).distinct()).scalars()
     for kind in sorted({block.partition("|")[0] for block in blocks} - set(SIDES)):
         conn.execute(reports.update().where(reports.c.block.startswith(f"{kind}|"))
                      .values(block=side.concat(sa.func.substr(reports.c.block, len(kind) + 1))))
-    quoting = sa.select(reports.c.document).where(reports.c.figures != NO_FIGURES).distinct()
-    marked = set(conn.execute(sa.select(pending.c.document)).scalars())
-    names = sorted(set(conn.execute(quoting).scalars()) - marked)
-    if names:
-        conn.execute(sa.insert(pending), [{"document": name} for name in names])
+    mark_figure_documents(conn)
