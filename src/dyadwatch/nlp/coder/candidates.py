@@ -71,14 +71,15 @@ def sentence_candidates(sentence: Span, mentions: list[ActorMention], dyad: tupl
     found.extend(_pronouns(sentence, mentions, {i for m in inside for i in range(m.start, m.end)}))
     named = {c.country for c in found}
     found.extend(Candidate(code, "unnamed_dyad") for code in dyad if code not in named)
-    covered = named | set(dyad)
+    taken = named | set(dyad)  # countries already among the candidates
     previous: list[str] = []
     for code in reversed(earlier):
         country = code.split("-")[0]
-        if country not in covered and all(p.split("-")[0] != country for p in previous):
+        if country not in taken:
             previous.append(code)
-        if len(previous) == PREVIOUS_ACTORS:
-            break
+            taken.add(country)
+            if len(previous) == PREVIOUS_ACTORS:
+                break
     found.extend(Candidate(code, "previous") for code in previous)
     recent = {code.split("-")[0] for code in earlier[-RECENT_ACTORS:]}
     return [_in_context(c, dyad, named, recent) for c in found]

@@ -20,6 +20,8 @@ TAGS = ("CC", "CD", "DT", "EX", "FW", "IN", "JJ", "JJR", "JJS", "MD", "NN", "NNP
 DEPS = ("ROOT", "acl", "acomp", "advcl", "advmod", "agent", "amod", "appos", "attr", "aux", "auxpass", "ccomp",
         "compound", "conj", "csubj", "dative", "dep", "dobj", "nmod", "npadvmod", "nsubj", "nsubjpass", "oprd",
         "parataxis", "pcomp", "pobj", "poss", "prep", "relcl", "xcomp")
+TAG_INDEX = {tag: i for i, tag in enumerate(TAGS)}
+DEP_INDEX = {dep: i for i, dep in enumerate(DEPS)}
 # Auxiliaries and markers by what they do to a clause (grammar, not vocabulary of events).
 AUXILIARY_GROUPS = ({"will", "shall", "'ll", "wo"}, {"would", "could", "might", "may", "can", "ca"},
                     {"should", "must", "ought", "need"})
@@ -33,21 +35,22 @@ def token_features(token: Token, in_mention: bool, vocabulary: EventVocabulary) 
     """What the parse says of a token that may name an act, and what the lexicon says of its word."""
     vector = np.zeros(TOKEN_FEATURES, dtype=np.float32)
     offset = 0
-    for names, value in ((TAGS, token.tag_), (DEPS, token.dep_)):
-        if value in names:
-            vector[offset + names.index(value)] = 1.0
-        offset += len(names)
-    chain = _clause_chain(token)
-    auxiliaries = {c.lower_ for node in chain for c in node.children if c.dep_ in ("aux", "auxpass")}
+    for index, value in ((TAG_INDEX, token.tag_), (DEP_INDEX, token.dep_)):
+        if value in index:
+            vector[offset + index[value]] = 1.0
+        offset += len(index)
+    # one reading of the clause's children (each attribute read from spaCy once: this runs for every word)
+    below = [(c.dep_, c.lower_) for node in _clause_chain(token) for c in node.children]
+    auxiliaries = {word for dep, word in below if dep in ("aux", "auxpass")}
     for index, group in enumerate(AUXILIARY_GROUPS):
         vector[offset + index] = float(bool(auxiliaries & group))
     offset += len(AUXILIARY_GROUPS)
-    marks = {c.lower_ for node in chain for c in node.children if c.dep_ == "mark"}
+    marks = {word for dep, word in below if dep == "mark"}
     for index, marker in enumerate(MARKERS):
         vector[offset + index] = float(marker in marks)
     offset += len(MARKERS)
     vector[offset] = float(in_mention)
-    vector[offset + 1] = float(any(c.dep_ == "neg" for node in chain for c in node.children))
+    vector[offset + 1] = float(any(dep == "neg" for dep, _ in below))
     vector[offset + 2] = float(any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children))
     vector[offset + 3] = float(token.is_sent_start)
     vector[offset + 4:] = vocabulary.hint_vector(token)

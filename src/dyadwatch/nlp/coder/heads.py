@@ -19,7 +19,8 @@ LABELS = ("O", *PLOVER_TYPES)  # index 0: the word names no act
 
 
 def gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))
+    # x * x * x, not x ** 3: NumPy's power on float32 arrays is some thirty times slower than two products
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
 
 
 def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
