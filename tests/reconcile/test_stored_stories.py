@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from dyadwatch.analysis.trends import Dated, index_of, story_trend
+from dyadwatch.analysis.trends import Dated, event_trend, index_of, story_trend
 from dyadwatch.ingest.service import ingest
 from dyadwatch.pipeline import Extractor
 from dyadwatch.reconcile import story_table
@@ -30,7 +30,7 @@ from dyadwatch.reconcile.story_rules import (
     summarise,
 )
 from dyadwatch.reconcile.story_table import read_stories
-from dyadwatch.store import queries
+from dyadwatch.store import queries, reviews
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
 from dyadwatch.store.rows import EventRow, QuantityRow
@@ -137,6 +137,25 @@ def test_a_review_that_rejects_or_changes_an_event_moves_it_out_of_its_story(
     add_review(store, moved.event_id, "confirm")
     assert story(store, tranche.id) == tranche
     assert_same_as_recomputed(store)
+
+
+def test_an_event_retyped_across_the_scale_weighs_its_story_and_the_trend_on_the_corrected_side(
+        reported: tuple[Store, Path]):
+    store, _ = reported
+    tranche = tranche_story(store)
+    moved = next(r for r in tranche.reports if r.doc == "month.txt")
+    add_review(store, moved.event_id, "correct", {"type": "SANCTION"})
+    home = next(s for s in build_stories(store) if any(r.event_id == moved.event_id for r in s.reports))
+    assert home.type == "SANCTION" and home.intensity < 0 < tranche.intensity
+    assert _block_of(store, moved.event_id).startswith("conflict|")
+    april = [p for p in event_trend(store, by="month") if p.period == "2021-04"]
+    assert sum(p.conflict for p in april) < 0
+    assert_same_as_recomputed(store)
+
+
+def _block_of(store: Store, event_id: str) -> str:
+    with store.connect() as conn:
+        return conn.execute(text("SELECT block FROM story_reports WHERE event_id = :id"), {"id": event_id}).scalar()
 
 
 def test_reviews_replaced_or_removed_straight_in_the_database_are_followed(reported: tuple[Store, Path]):
@@ -392,6 +411,27 @@ def test_stories_stored_with_blocks_by_type_get_blocks_by_side_and_their_figures
         assert dict(conn.execute(text("SELECT event_id, block FROM story_reports WHERE block IS NOT NULL")).all()) \
             == by_side
         assert conn.execute(text("SELECT count(*) FROM story_pending")).scalar()
+    assert_same_as_recomputed(upgraded)
+
+
+@pytest.mark.both_backends
+def test_stories_placed_with_a_retyped_events_old_intensity_are_placed_again_on_upgrade(
+        demo_store: Store, databases: Databases, monkeypatch: pytest.MonkeyPatch):
+    store = _stored_demo_stories(demo_store, databases, "retyped")
+    placed = next(s for s in build_stories(store) if s.intensity > 0 and len(s.reports) == 1)
+    event = placed.reports[0]
+    add_review(store, event.event_id, "correct", {"type": "SANCTION"})
+    corrected = reviews.applied_fields
+    with monkeypatch.context() as before:  # as the stories were placed when a type kept the old intensity
+        before.setattr(reviews, "applied_fields",
+                       lambda record_id, changes: {**corrected(record_id, changes), "intensity": placed.intensity})
+        build_stories(store)
+    assert _block_of(store, event.event_id).startswith("cooperation|")
+    upgraded = reopened_as_at(store, "0016")
+    with upgraded.connect() as conn:
+        assert event.doc in set(conn.execute(text("SELECT document FROM story_pending")).scalars())
+    build_stories(upgraded)
+    assert _block_of(upgraded, event.event_id).startswith("conflict|")
     assert_same_as_recomputed(upgraded)
 
 

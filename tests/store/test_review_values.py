@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from dyadwatch.analysis.forecasts import forecast_status
 from dyadwatch.errors import DyadwatchError, Errors
+from dyadwatch.knowledge import bundled_intensities
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
 from dyadwatch.periods import first_day, last_day
 from dyadwatch.store.review_values import (
@@ -106,6 +107,16 @@ def test_a_corrected_event_date_brings_its_precision_and_allows_all_its_days():
     assert applied_fields(EVENT, {"date": None}) == {"date": None, "date_precision": None, **whole}
     assert applied_fields(FIGURE, {"date": "2021"}) == {"date": "2021"}
     assert [date_precision(d) for d in ("2021", "2021-06", "2021-06-02")] == ["year", "month", "day"]
+
+
+def test_a_corrected_event_type_brings_its_place_on_the_cooperation_conflict_scale():
+    table = bundled_intensities()
+    assert set(table) == set(PLOVER_TYPES)
+    assert table["AID"] > 0 > table["ASSAULT"]
+    assert applied_fields(EVENT, {"type": "ASSAULT"}) == {"type": "ASSAULT", "intensity": table["ASSAULT"]}
+    both = applied_fields(EVENT, {"type": "AID", "date": "2021"})
+    assert (both["intensity"], both["date_precision"]) == (table["AID"], "year")
+    assert "intensity" not in applied_fields(EVENT, {"domain": "energy"})
 
 
 # Properties ------------------------------------------------------------------------------------------------------

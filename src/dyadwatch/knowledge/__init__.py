@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,14 @@ def _knowledge_files(folders: Iterable[Path]) -> list[Path]:
                  *folder.glob("*.verbs.txt"), *folder.glob("CAMEO2PLOVER*.txt")]
         files.extend(sorted(found))
     return files
+
+
+@lru_cache(maxsize=1)
+def bundled_intensities() -> dict[str, float]:
+    """Each PLOVER type's place on the cooperation (+) / conflict (-) scale, as the bundled `events.yaml` gives it
+    (what a type an analyst corrects takes: see store/review_values.applied_fields)."""
+    table = (_read_yaml(BUNDLED / "events.yaml") or {}).get("intensity") or {}
+    return {kind: float(value) for kind, value in table.items()}
 
 
 def _read_yaml(path: Path) -> Any:

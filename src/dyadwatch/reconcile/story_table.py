@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,8 +89,29 @@ def mark_figure_documents(conn: Connection) -> None:
     """Marks every document with a report that quotes a figure for the next story update, which places its events
     again (for a migration that changes how figures tie reports together)."""
     quoting = select(REPORTS.c.document).where(REPORTS.c.figures != NO_FIGURES).distinct()
+    _mark(conn, set(conn.execute(quoting).scalars()))
+
+
+def mark_retyped_documents(conn: Connection) -> None:
+    """Marks the documents of events an analyst gave another type for the next story update, which places them
+    again (for a migration that changes what a corrected type brings with it)."""
+    corrections = conn.execute(select(REVIEWS.c.record_id, REVIEWS.c.changes).where(REVIEWS.c.action == "correct"))
+    _mark(conn, _documents_of(conn, sorted({record_id for record_id, changes in corrections
+                                            if "type" in _parsed(changes)})))
+
+
+def _parsed(changes: str | None) -> dict[str, Any]:
+    """A stored review's changes (none when they do not parse: such a review is skipped anyway)."""
+    try:
+        found = json.loads(changes or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _mark(conn: Connection, documents: Collection[str]) -> None:
     marked = set(conn.execute(select(PENDING.c.document)).scalars())
-    names = sorted(set(conn.execute(quoting).scalars()) - marked)
+    names = sorted(set(documents) - marked)
     if names:
         conn.execute(PENDING.insert(), [{"document": name} for name in names])
 
@@ -164,11 +185,8 @@ def _reviews_changed(conn: Connection) -> list[str]:
 
 def _story_review_events(changes: str | None) -> list[str]:
     """The events a stored merge or split names (none when its changes do not parse: it is skipped anyway)."""
-    try:
-        found = json.loads(changes or "{}")
-    except ValueError:
-        return []
-    lists = [found.get(field) for field in ("events", "rest")] if isinstance(found, dict) else []
+    found = _parsed(changes)
+    lists = [found.get(field) for field in ("events", "rest")]
     return [event for items in lists if isinstance(items, list) for event in items if isinstance(event, str)]
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from dyadwatch.errors import DyadwatchError, Errors
-from dyadwatch.knowledge import SECTORS
+from dyadwatch.knowledge import SECTORS, bundled_intensities
 from dyadwatch.model import DOMAINS, PLOVER_TYPES
 
 CLAIM_KINDS = ("forecast", "recommendation")
@@ -257,13 +257,18 @@ def checked_changes(record_id: str, changes: Mapping[str, object]) -> dict[str, 
 
 
 def applied_fields(record_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """The row fields a correction sets: the changes, for an event's date the precision it is written at (and
-    the days it allows: all of them), and for a document's date that it is stated, not inferred."""
+    """The row fields a correction sets: the changes; for an event's date the precision it is written at (and
+    the days it allows: all of them); for an event's type its intensity, so that trends and stories weigh the
+    event on the corrected type's side of the cooperation–conflict scale; for a document's date that it is
+    stated, not inferred."""
+    fields = dict(changes)
     if record_id.startswith("e") and "date" in changes:  # the corrected date's whole year, month or day
-        return {**changes, "date_precision": date_precision(changes["date"]), "date_begin": None, "date_end": None}
+        fields.update(date_precision=date_precision(changes["date"]), date_begin=None, date_end=None)
+    if record_id.startswith("e") and "type" in changes:
+        fields["intensity"] = bundled_intensities().get(changes["type"], 0.0)
     if record_id.startswith(DOCUMENT_PREFIX) and "date" in changes:
-        return {**changes, "date_inferred": False}
-    return dict(changes)
+        fields["date_inferred"] = False
+    return fields
 
 
 def story_id(given: object) -> str:
