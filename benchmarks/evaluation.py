@@ -8,7 +8,14 @@ import json
 from pathlib import Path
 
 from dyadwatch.pipeline import Extractor
-from dyadwatch.quality import Records, confidence_table, heldout_intervals, heldout_records, measure
+from dyadwatch.quality import (
+    Records,
+    confidence_table,
+    heldout_folders,
+    heldout_intervals,
+    heldout_records,
+    measure,
+)
 from dyadwatch.store.postgres_cluster import binaries, start_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,11 +26,11 @@ TRAIN = ROOT / "data" / "train"  # its folders labelled for figures are their de
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder (corpus, gold, peer)")
-    parser.add_argument("--heldout", type=Path, default=ROOT / "data" / "heldout",
-                        help="the frozen held-out set (docs/ and gold/)")
-    parser.add_argument("--heldout-b", type=Path, default=ROOT / "data" / "heldout_b",
+    first, second, third = heldout_folders(ROOT / "data").values()
+    parser.add_argument("--heldout", type=Path, default=first, help="the frozen held-out set (docs/ and gold/)")
+    parser.add_argument("--heldout-b", type=Path, default=second,
                         help="the second frozen held-out set (docs/ and gold/events.jsonl)")
-    parser.add_argument("--heldout-c", type=Path, default=ROOT / "data" / "heldout_c",
+    parser.add_argument("--heldout-c", type=Path, default=third,
                         help="the third frozen held-out set (docs/ and gold/events.jsonl)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()

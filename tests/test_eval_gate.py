@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from dyadwatch.quality import measure
+from dyadwatch.quality import heldout_folders, measure
 from tests.conftest import REPO, SEEDS, SHARED
 
-HELDOUT = REPO / "data" / "heldout"
-LATER_HELDOUT = {"held-out B": REPO / "data" / "heldout_b", "held-out C": REPO / "data" / "heldout_c"}
+HELDOUT_SETS = heldout_folders(REPO / "data")
+HELDOUT = HELDOUT_SETS["held-out"]
+LATER_HELDOUT = {name: folder for name, folder in HELDOUT_SETS.items() if folder != HELDOUT}
 
 LIMITS = json.loads((Path(__file__).parent / "floors.json").read_text(encoding="utf-8"))
 FLOORS: dict[str, float] = LIMITS["floors"]

@@ -23,10 +23,10 @@ import numpy as np
 
 from dyadwatch import evaluate
 from dyadwatch.pipeline import Extractor
-from dyadwatch.quality import EVENT_LEVELS, heldout_records
+from dyadwatch.quality import EVENT_LEVELS, heldout_folders, heldout_records
 
 ROOT = Path(__file__).resolve().parents[1]
-HELDOUT_SETS = [ROOT / "data" / "heldout", ROOT / "data" / "heldout_b"]
+HELDOUT_SETS = list(heldout_folders(ROOT / "data").values())
 
 
 Tables = dict[str, tuple[np.ndarray, np.ndarray]]  # per level: both coders' document_counts
@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("first", help="the coder to beat: a shipped coder's name or a trained coder's folder")
     parser.add_argument("second", help="the candidate: a shipped coder's name or a trained coder's folder")
     parser.add_argument("--heldout", type=Path, nargs="+", default=HELDOUT_SETS,
-                        help="held-out folders (docs/ and gold/events.jsonl); both held-out sets unless given")
+                        help="held-out folders (docs/ and gold/events.jsonl); every held-out set unless given")
     args = parser.parse_args()
     try:
         first, second = Extractor(coder=args.first), Extractor(coder=args.second)

@@ -16,6 +16,9 @@ from dyadwatch.pipeline import Extractor
 from dyadwatch.search import recall_at_k
 from dyadwatch.store.database import Store
 
+# The frozen held-out sets, by the name their figures carry, and their folders under the repository's data/: the
+# first, then those made later by other writers and annotators (`make eval`, the CI floors, compare_coders.py).
+HELDOUT_SETS = {"held-out": "heldout", "held-out B": "heldout_b", "held-out C": "heldout_c"}
 EVENT_LEVELS = ("found", "type", "type+actors", "type+actors+date")
 CONFIDENCE_STEPS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 GOLD_LEVELS = (("events", "found"), ("events", "type"), ("events", "type+actors"), ("events", "type+actors+date"),
@@ -26,6 +29,11 @@ Records = dict[str, list[dict]]
 
 
 RECORD_LEVELS = (("quantities", "found"), ("quantities", "value+unit"), ("claims", "found"), ("claims", "kind"))
+
+
+def heldout_folders(data: Path) -> dict[str, Path]:
+    """The held-out sets' folders under `data` (the repository's data/), by name, the first set first."""
+    return {name: data / folder for name, folder in HELDOUT_SETS.items()}
 
 
 def heldout_figures(folder: Path, records: Records) -> dict[str, float]:
