@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -155,11 +156,11 @@ def _knowledge_files(folders: Iterable[Path]) -> list[Path]:
 
 
 @lru_cache(maxsize=1)
-def bundled_intensities() -> dict[str, float]:
+def bundled_intensities() -> Mapping[str, float]:
     """Each PLOVER type's place on the cooperation (+) / conflict (-) scale, as the bundled `events.yaml` gives it
-    (what a type an analyst corrects takes: see store/review_values.applied_fields)."""
+    (what a type an analyst corrects takes: see store/review_values.applied_fields); read once, read-only."""
     table = (_read_yaml(BUNDLED / "events.yaml") or {}).get("intensity") or {}
-    return {kind: float(value) for kind, value in table.items()}
+    return MappingProxyType({kind: float(value) for kind, value in table.items()})
 
 
 def _read_yaml(path: Path) -> Any:
