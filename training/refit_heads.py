@@ -53,13 +53,10 @@ def refitted_net(coder: Path, data: TrainingData, paths: list[str]) -> trainer.E
     if meta.get("marked_roles"):
         raise SystemExit(f"{coder}: a coder that reads roles with the trigger marked runs its last layer again; "
                          "its heads cannot learn on fixed vectors")
-    net = trainer.saved_net({**{key: meta.get(key) for key in trainer.RECIPE}, "paths": paths},
-                            trainer.feature_widths(data.train))
+    recipe = {key: meta.get(key) for key in trainer.RECIPE}
+    net = trainer.saved_net({**recipe, "paths": paths}, trainer.feature_widths(data.train))
     heads = {name: torch.from_numpy(value) for name, value in np.load(coder / "heads.npz").items()}
-    own = net.state_dict()
-    state = {name: heads[name].to(value.dtype) if name in heads else value for name, value in own.items()}
-    state[trainer.PATHS] = trainer.carried_rows(own[trainer.PATHS], heads[trainer.PATHS], meta["paths"], paths)
-    net.load_state_dict(state)
+    trainer.warm_start(net, {**meta, "state": heads}, paths, recipe)  # the encoder's weights are never read
     for parameter in net.encoder.parameters():
         parameter.requires_grad_(False)
     return net
@@ -70,10 +67,8 @@ def write_coder(net: trainer.EventCoderNet, paths: list[str], coder: Path, out: 
     out.mkdir(parents=True, exist_ok=True)
     for name in KEPT_FILES:
         shutil.copy(coder / name, out / name)
-    np.savez_compressed(out / "heads.npz", **trainer.heads_weights(net))
     meta = json.loads((coder / "meta.json").read_text(encoding="utf-8"))
-    meta.update(recipe, paths=paths, threshold=0.5, calibration={"weights": [1.0, 1.0, 1.0], "bias": 0.0})
-    (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    trainer.write_heads(net, paths, out, {**meta, **trainer.UNTUNED, **recipe})
 
 
 def arguments() -> argparse.Namespace:

@@ -567,10 +567,15 @@ def export(net: EventCoderNet, paths: list[str], out: Path, meta: dict) -> None:
             quantize_dynamic(str(top), str(out / "encoder_top.onnx"), weight_type=QuantType.QInt8)
         else:
             (out / "encoder_top.onnx").unlink(missing_ok=True)
-    np.savez_compressed(out / "heads.npz", **heads_weights(net))
     shutil.copy(base_model() / "tokenizer.json", out / "tokenizer.json")
     if not (out / "dating.npz").exists():  # the date chooser is trained apart (train_dater.py): keep the current one
         shutil.copy(MODEL_DIR / "dating.npz", out / "dating.npz")
+    write_heads(net, paths, out, meta)
+
+
+def write_heads(net: EventCoderNet, paths: list[str], out: Path, meta: dict) -> None:
+    """The heads' weights and the model's description (`meta`, with the path vocabulary and the labels)."""
+    np.savez_compressed(out / "heads.npz", **heads_weights(net))
     (out / "meta.json").write_text(json.dumps({**meta, "paths": paths, "labels": list(LABELS)}, indent=1) + "\n",
                                    encoding="utf-8")
 
@@ -769,13 +774,16 @@ def save_state(net: EventCoderNet, record: dict, path: Path, half: bool) -> None
     torch.save({"state": state, **record}, path)
 
 
+# what a model's meta.json says until `tune` has chosen the threshold and fitted the calibration
+UNTUNED = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0}}
+
+
 def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders: list[Path], out: Path,
            recipe: dict, choices: TuningChoices) -> None:
     """Check the NumPy heads against the module, write the model with how it was made (`recipe`), and tune it
     on the development documents."""
     check_heads(net, batcher, dev_set, batcher.paths)
-    untuned = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0}}
-    export(net, batcher.paths, out, {**untuned, "data": fingerprint(folders), **recipe,
+    export(net, batcher.paths, out, {**UNTUNED, "data": fingerprint(folders), **recipe,
                                       "dev_sentences": len(dev_set)})
     write_tuning(out, tune(out, dev_documents(folders), choices))
 
