@@ -32,3 +32,36 @@ def test_a_byline_gives_authors_publisher_and_date(byline):
     assert meta.authors == ["Ana Ruiz", "Luis Gómez"]
     assert meta.publisher == "Andean Monitor"
     assert (meta.date, meta.date_inferred) == ("2021-06-03", False)
+
+
+@pytest.mark.parametrize(("head", "title", "date"), [
+    ("Peru and Ecuador: weekly brief, 3 June 2021", "Peru and Ecuador: weekly brief", "2021-06-03"),
+    ("Andean border monitor — June 3, 2021", "Andean border monitor", "2021-06-03"),
+    ("*Andean border monitor | June 2021*", "Andean border monitor", "2021-06"),
+])
+def test_a_head_line_ending_with_a_date_gives_the_date_and_keeps_the_title(head, title, date):
+    meta = read_metadata(f"{head}\n\nOn 1 May the two navies met. Talks may resume in December 2021.\n")
+    assert (meta.title, meta.date, meta.date_inferred) == (title, date, False)
+
+
+@pytest.mark.parametrize("head", [
+    "Peru and Ecuador, 2021",  # a year alone names the subject more often than the time of writing
+    "Peru and Ecuador: a brief, 3 June",  # no year: the date cannot be read
+    "The talks ended on 3 June 2021.",  # a sentence, not a head line
+])
+def test_no_date_from_a_head_line_without_a_full_date(head):
+    assert read_metadata(f"{head}\n\nIn March 2019 the talks stalled.\n").date_inferred
+
+
+def test_a_head_line_date_gives_way_to_an_earlier_date_line():
+    meta = read_metadata("12 May 2021\n\nBorder monitor, 3 June 2021\n\nThe talks resumed.\n")
+    assert meta.date == "2021-05-12"
+
+
+@pytest.mark.parametrize("horizon", [
+    "The treaty is unlikely to be ratified before the end of the year.",
+    "Lima intends to finish the bridge by the end of the year.",
+])
+def test_a_horizon_before_the_end_of_the_year_is_not_the_time_of_writing(horizon):
+    meta = read_metadata(f"A brief\n\nOn 3 June 2021 the talks stalled. {horizon}\n")
+    assert (meta.date, meta.date_inferred) == ("2021-06-03", True)

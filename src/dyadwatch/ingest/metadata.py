@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dyadwatch.nlp.timex import TimeExpression, date_line, find_time_expressions
 
@@ -19,12 +19,15 @@ PUBLISHER_WORDS = re.compile(
 NOT_NAMES = re.compile(r"\b(Relations|Policy|Union|State|Between|After|Crisis|War|Security|Report|Analysis|"
                        r"Brief|Outlook|Review|Summary|Memorandum|Update|Ties|Talks|Deal)\b", re.IGNORECASE)
 ENGLISH_WORDS = re.compile(r"\b(the|and|of|to|in|is|that|with|for|was)\b", re.IGNORECASE)
-LOOKING_AHEAD = re.compile(r"\b(will|would|should|could|may|might|plans?|expected|forecasts?)\b[^.]*$|"
-                           r"\b(by|until|till|before|through|to)\s+(the\s+(end|beginning)\s+of\s+)?$")
+LOOKING_AHEAD = re.compile(r"\b(will|would|should|could|may|might|plans?|expected|forecasts?|(un)?likely|intends?)\b"
+                           r"[^.]*$|\b(by|until|till|before|through|to)\s+(the\s+)?((end|beginning)\s+of\s+)?$")
 MODAL = re.compile(r"\b(will|would|should|could|shall)\b")
 BYLINE = re.compile(r"(?i)^(?:written\s+)?by\s+(\S.{2,200})$")
 FIELD_SEPARATOR = re.compile(r"\s+[—–|·•]\s+|\s+-\s+")
 CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
+# 'Kenya and Uganda: weekly brief, 3 June 2021', 'Border Monitor | June 2021': a head line that ends with its date.
+DATE_FIELD_END = re.compile(r"(?<=\S)\s*(?:[,:]|\s[—–|·•-])[\s*_]*$")  # what sets a trailing date apart
+HEAD_DATE_LINES = 5
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,8 @@ def read_metadata(text: str, places: frozenset[str] = frozenset()) -> Metadata:
     and their peoples, which make a line a title rather than a byline."""
     lines = [bare for line in text.splitlines() if (bare := line.strip().lstrip("#>").strip(" *_"))][:HEAD_LINES]
     byline = next((found for line in lines if (found := _byline(line)) is not None), None)
-    title = next((line for line in lines if _could_be_title(line) and not _names_people(line, places)
-                  and _byline(line) is None), "")
+    title = next((_without_date(line) for line in lines if _could_be_title(line)
+                  and not _names_people(line, places) and _byline(line) is None), "")
     date, precision, inferred = _publication_date(text)
     if byline is not None and byline.date is not None:
         date, precision, inferred = byline.date.value, byline.date.precision, False
@@ -120,7 +123,8 @@ def _publication_date(text: str) -> tuple[str | None, str | None, bool]:
     year ('on 14 November') are read in that year, so the inferred date is as
     precise as the text allows.
     """
-    stated = date_line(text)
+    stated = min((found for found in (date_line(text), _head_line_date(text)) if found is not None),
+                 key=lambda found: found.start, default=None)
     if stated is not None:
         return stated.value, stated.precision, False
     explicit = [t for t in find_time_expressions(text) if not t.relative and not _looks_ahead(text, t.start)]
@@ -131,6 +135,49 @@ def _publication_date(text: str) -> tuple[str | None, str | None, bool]:
                  if t.begin.year <= year and not _looks_ahead(text, t.start)]
     latest = max(mentioned or explicit, key=lambda t: (t.begin, t.precision == "day"))
     return latest.value, latest.precision, True
+
+
+def _head_line_date(text: str) -> TimeExpression | None:
+    """The date a line of the document's head ends with, after a comma, colon, dash or bar; offsets into
+    `text`. Day or month precision with its year only, as for a date line."""
+    offset, seen = 0, 0
+    for line in text.splitlines(keepends=True):
+        if seen == HEAD_DATE_LINES:
+            break
+        if line.strip():
+            seen += 1
+            found = _trailing_date(line.rstrip("\n"))
+            if found is not None:
+                return replace(found[1], start=found[1].start + offset, end=found[1].end + offset)
+        offset += len(line)
+    return None
+
+
+def _trailing_date(line: str) -> tuple[str, TimeExpression] | None:
+    """The line without its trailing date, and the date (offsets into the line): the line's last time
+    expression, set apart by a comma, colon, dash or bar and ending the line."""
+    line = line.rstrip(" *_")
+    found = find_time_expressions(line)
+    if not found or line.endswith(".") or found[-1].end < len(line) - 1:
+        return None
+    last = found[-1]
+    separator = DATE_FIELD_END.search(line, 0, last.start)
+    if separator is None or last.relative or not _one_day_or_month(last):
+        return None
+    return line[:separator.start()], last
+
+
+def _one_day_or_month(expression: TimeExpression) -> bool:
+    """A day or a month, not a year or a span ('March–November 2022' heads a report on those months)."""
+    begin, end = expression.begin, expression.end_date
+    if expression.precision == "day":
+        return begin == end
+    return expression.precision == "month" and (begin.year, begin.month) == (end.year, end.month)
+
+
+def _without_date(line: str) -> str:
+    found = _trailing_date(line)
+    return found[0] if found is not None else line
 
 
 def _looks_ahead(text: str, start: int) -> bool:
