@@ -445,6 +445,23 @@ def test_weekdays_resolve_against_a_dateline_dated_to_the_day(phrase: str, value
     assert [e.value for e in found] == [value]
 
 
+@pytest.mark.parametrize(("phrase", "anchor", "value", "monday"), [
+    ("Lima recalled its envoy last week.", date(2021, 6, 5), "2021-05", date(2021, 5, 24)),
+    ("The ministers met this week.", date(2021, 6, 5), "2021-06", date(2021, 5, 31)),  # Thursday is 3 June
+    ("The talks resume next week.", date(2021, 6, 5), "2021-06", date(2021, 6, 7)),
+    ("Quito answered last week.", date(2021, 6, 9), "2021-06", date(2021, 5, 31)),
+])
+def test_a_week_is_read_as_the_month_holding_most_of_its_days(phrase, anchor, value, monday) -> None:
+    [found] = find_time_expressions(phrase, anchor, anchor_is_day=True)
+    assert (found.text, found.value, found.precision, found.begin) == (phrase.split()[-2] + " week", value, "month",
+                                                                       monday)
+
+
+def test_a_week_in_a_document_dated_to_the_month_is_that_month_and_the_last_week_is_a_duration() -> None:
+    assert [e.value for e in find_time_expressions("Quito answered last week.", date(2021, 6, 1))] == ["2021-06"]
+    assert find_time_expressions("Prices rose over the last week.", date(2021, 6, 5), anchor_is_day=True) == []
+
+
 def test_weekdays_need_a_document_dated_to_the_day() -> None:
     assert find_time_expressions("Lima recalled its envoy on Thursday.", date(2021, 6, 30)) == []
 

@@ -497,7 +497,7 @@ def _resolve_months_of_year(match: re.Match[str], context: _Context) -> _Interva
 
 
 def _resolve_unit_deixis(match: re.Match[str], context: _Context) -> _Interval | None:
-    """last/this/next year, month or quarter; the previous/following year of the year in force."""
+    """last/this/next year, month, quarter or week; the previous/following year of the year in force."""
     rel = " ".join(match["rel"].lower().split())
     unit = match["unit"].lower()
     anchor = context.anchor
@@ -511,12 +511,25 @@ def _resolve_unit_deixis(match: re.Match[str], context: _Context) -> _Interval |
     shift = {"last": -1, "this": 0, "the current": 0, "next": 1, "the coming": 1}[rel]
     if unit == "year":
         return replace(_year_interval(anchor.year + shift), relative=True)
+    if unit == "week":
+        return _week_interval(anchor, shift, context.anchor_is_day)
     if unit == "month":
         index = anchor.year * 12 + anchor.month - 1 + shift
         return replace(_month_interval(index // 12, index % 12 + 1), relative=True)
     index = anchor.year * 4 + (anchor.month - 1) // 3 + shift  # quarter
     year, quarter = index // 4, index % 4 + 1
     return replace(_year_interval(year, quarter * 3 - 2, quarter * 3), relative=True)
+
+
+def _week_interval(anchor: date, shift: int, anchor_is_day: bool) -> _Interval:
+    """A week has no precision of its own: it is read as the month that holds most of its days (that of its
+    Thursday), or as the anchor's month when the document is dated only to the month."""
+    if not anchor_is_day:
+        return replace(_month_interval(anchor.year, anchor.month), relative=True)
+    monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=shift)
+    thursday = monday + timedelta(days=3)
+    return replace(_month_interval(thursday.year, thursday.month), begin=monday, end_date=monday + timedelta(days=6),
+                   relative=True)
 
 
 def _resolve_month_of_deictic_year(match: re.Match[str], context: _Context) -> _Interval | None:
@@ -855,10 +868,10 @@ _RULES: tuple[_Rule, ...] = (
         _resolve_part_of_this_year,
         needs_anchor=True,
     ),
-    # last year, this month, next quarter ("the last year" is a duration, not last year)
+    # last year, this month, next quarter, last week ("the last year" is a duration, not last year)
     _rule(
         "unit part",
-        r"(?<![Tt]he\s)(?<!\w)(?P<rel>(?i:last|this|next))\s+(?P<unit>(?i:year|month|quarter))\b",
+        r"(?<![Tt]he\s)(?<!\w)(?P<rel>(?i:last|this|next))\s+(?P<unit>(?i:year|month|quarter|week))\b",
         _resolve_unit_deixis,
     ),
     # the current year, the coming month, the previous year (of the year in force)
@@ -923,7 +936,7 @@ _HOTSPOT = re.compile(
     r"|\b(?=[a-zA-Z])(?:(?P<season>(?i:spring|summer|autumn|fall|winter))"
     r"|(?P<part>(?i:quarter|half|months))"
     r"|(?P<edge>(?i:end|beginning|start|middle|close|early|mid|late))"
-    r"|(?P<unit>(?i:year|month))"
+    r"|(?P<unit>(?i:year|month|week))"
     r"|(?P<neighbour>(?i:yesterday|tomorrow))"
     r"|(?P<weekday>(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)))\b"
 )
