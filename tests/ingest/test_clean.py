@@ -32,6 +32,13 @@ def test_page_furniture_lines_and_polls_are_dropped():
         assert furniture not in cleaned.text
 
 
+def test_a_menu_bar_is_dropped_but_a_bar_holding_the_date_stays():
+    original = "Home | World | Politics | Contact us\n\nAnalysis | Quito, 3 June 2021\n\nThe report begins here.\n"
+    cleaned = clean(original, FURNITURE)
+    assert "Politics" not in cleaned.text
+    assert "Analysis | Quito, 3 June 2021" in cleaned.text
+
+
 def test_a_repeated_opening_paragraph_is_dropped_keeping_the_first_copy():
     lead = ("Relations between the two capitals have been tested by a long dispute over oil prices, "
             "transit fees and the terms of a new credit line.")

@@ -44,6 +44,12 @@ def test_a_head_line_ending_with_a_date_gives_the_date_and_keeps_the_title(head,
     assert (meta.title, meta.date, meta.date_inferred) == (title, date, False)
 
 
+def test_a_publisher_line_ending_with_the_date_gives_both():
+    meta = read_metadata("Border Talks Resume\n\n**Andean Policy Institute | 3 June 2021**\n\nThe envoys met.\n")
+    assert (meta.title, meta.publisher, meta.date, meta.date_inferred) == (
+        "Border Talks Resume", "Andean Policy Institute", "2021-06-03", False)
+
+
 @pytest.mark.parametrize("head", [
     "Peru and Ecuador, 2021",  # a year alone names the subject more often than the time of writing
     "Peru and Ecuador: a brief, 3 June",  # no year: the date cannot be read

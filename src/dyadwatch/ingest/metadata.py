@@ -55,7 +55,8 @@ def read_metadata(text: str, places: frozenset[str] = frozenset()) -> Metadata:
         title=title,
         authors=byline.authors if byline is not None else _authors(lines, title, places),
         publisher=(byline.publisher if byline is not None and byline.publisher else
-                   next((line for line in lines if _could_be_publisher(line, title) and _byline(line) is None), "")),
+                   next((_without_date(line) for line in lines
+                         if _could_be_publisher(line, title) and _byline(line) is None), "")),
         date=date,
         date_precision=precision,
         date_inferred=inferred,
