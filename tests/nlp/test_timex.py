@@ -389,6 +389,12 @@ def test_explicit_years_leaves_out_decades_and_ranges() -> None:
     assert explicit_years("In the 1990s and in 2012-2016 fares rose.") == []
 
 
+def test_a_year_a_lasting_state_began_in_leaves_the_year_in_force_alone() -> None:
+    # 'since 2019' tells of a state that lasts to the time of writing, not of a time the text moves to
+    assert explicit_years("Flights, suspended since August 2019, have not resumed.") == []
+    assert explicit_years("Since 2019 the border has been closed.") == []
+
+
 # --- date_line --------------------------------------------------------------------------------
 
 

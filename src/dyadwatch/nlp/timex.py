@@ -1017,7 +1017,7 @@ def _explicit_years_of(match: re.Match[str]) -> list[tuple[int, int]]:
 
 _ASIDE_REACH = 200  # chars searched for the parentheses around an aside
 _OUT_OF_NARRATIVE_BEFORE = re.compile(
-    r"\b(?i:by|until|till|before|through|to|back\s+in|back\s+to|as\s+far\s+back\s+as)\s+(?:the\s+)?$"
+    r"\b(?i:by|until|till|before|through|to|since|back\s+in|back\s+to|as\s+far\s+back\s+as)\s+(?:the\s+)?$"
 )
 
 
@@ -1025,9 +1025,9 @@ def _sets_year_in_force(text: str, candidate: _Candidate) -> bool:
     """Whether the years written in a candidate become the year in force.
 
     Not a range of years, not a deadline or the far end of a span ("by 2030", "until 2035",
-    "well before 2015", "to the end of 2019"), not a look back ("back in 2016") and not an aside
-    in parentheses ("(a 9% fall was recorded in 2017)"): none of them moves the time the
-    text is telling of.
+    "well before 2015", "to the end of 2019"), not the start of a state that lasts ("since 2019"), not a
+    look back ("back in 2016") and not an aside in parentheses ("(a 9% fall was recorded in 2017)"): none
+    of them moves the time the text is telling of.
     """
     start = candidate.start
     if not candidate.rule.sets_year_in_force or _attributive_year(text, candidate):
