@@ -445,6 +445,9 @@ def test_a_year_naming_a_thing_is_attributive_and_does_not_set_the_year_in_force
     ("Quito answered last Monday.", "2021-05-31"),
     ("The boats were stopped at the weekend.", "2021-06-05"),
     ("The talks will resume next Tuesday.", "2021-06-08"),
+    ("The envoys met on Saturday.", "2021-06-05"),
+    ("The envoys met last Saturday.", "2021-05-29"),
+    ("The envoys meet next Saturday.", "2021-06-12"),
 ])
 def test_weekdays_resolve_against_a_dateline_dated_to_the_day(phrase: str, value: str) -> None:
     found = find_time_expressions(phrase, date(2021, 6, 5), anchor_is_day=True)

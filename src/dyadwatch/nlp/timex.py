@@ -570,13 +570,17 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 
 def _resolve_weekday(match: re.Match[str], context: _Context) -> _Interval | None:
     """'on Thursday' in a story dated to the day: the last such day up to the dateline (the next one when
-    the sentence looks forward or says 'next'); 'at the weekend' is its Saturday."""
+    the sentence looks forward or says 'next'; 'last' and 'next' never name the dateline's own day); 'at the
+    weekend' is its Saturday."""
     if context.anchor is None or not context.anchor_is_day:
         return None
     named = match["weekday"].lower() if match["weekday"] else "saturday"
-    ahead = (match["rel"] or "").lower() == "next" or context.looks_forward()
+    rel = (match["rel"] or "").lower()
+    ahead = rel == "next" or context.looks_forward()
     shift = (_WEEKDAYS.index(named) - context.anchor.weekday()) % 7
-    day = context.anchor + timedelta(days=shift if ahead else shift - 7 if shift else 0)
+    forward = shift or (7 if rel == "next" else 0)
+    back = shift - 7 if shift else (-7 if rel == "last" else 0)  # 'on Friday' in a Friday's story is that day
+    day = context.anchor + timedelta(days=forward if ahead else back)
     return _Interval(day.isoformat(), DAY, day, day, relative=True)
 
 
