@@ -63,6 +63,13 @@ def test_a_day_that_a_later_year_in_force_puts_after_the_document_keeps_its_docu
     assert values == ["2021-05-01"]
 
 
+def test_a_year_naming_the_act_itself_dates_it_but_not_another_act(parse):
+    doc = parse("Quito turned down Lima's 2015 request after the 2010 treaty lapsed.")
+    assert "2015" in [o.value for o in options_for(doc, "request") if o.kind == "expression"]
+    assert "2015" not in [o.value for o in options_for(doc, "turned") if o.kind == "expression"]
+    assert "2010" not in [o.value for o in options_for(doc, "lapsed") if o.kind == "expression"]
+
+
 def test_the_chooser_takes_the_best_scored_option(parse):
     doc = parse("Lima recalled its envoy on 3 June.")
     options = options_for(doc, "recalled")

@@ -71,7 +71,7 @@ class DateChooser:
     def options(self, token: Token, clause: list[Token], sentence: Span, expressions: list[TimeExpression],
                 earlier: EarlierTimes, context: ParagraphContext) -> list[DateOption]:
         act = self._act_features(token, clause, context)
-        readings = _readings([e for e in expressions if not e.attributive], context)
+        readings = _readings([e for e in expressions if not e.attributive or _dates_the_act(e, token)], context)
         found = [self._option("expression", e.value, e.precision, e.text, act,
                               _expression_features(e, token, clause, sentence, expressions, context, other), e)
                  for e, other in readings if e.start < sentence.end_char and _not_after(e, context)]
@@ -151,6 +151,12 @@ def _readings(expressions: list[TimeExpression], context: ParagraphContext) -> l
             if len(again) == 1 and again[0].value != expression.value and again[0].begin <= context.anchor:
                 found.append((replace(again[0], start=expression.start, end=expression.end), True))
     return found
+
+
+def _dates_the_act(expression: TimeExpression, token: Token) -> bool:
+    """A year naming a thing dates the act when the thing is the act: 'the 2006 killing', 'Lima's 2019 request'."""
+    span = token.doc.char_span(expression.start, expression.end, alignment_mode="expand")
+    return span is not None and any(word.head == token and word != token for word in span)
 
 
 def _usable(expressions: list[TimeExpression], context: ParagraphContext) -> list[TimeExpression]:
