@@ -83,3 +83,11 @@ def test_a_negation_the_parse_marks_makes_the_act_negated(extractor, text, trigg
             doc = stage(doc)
     [token] = [t for t in doc if t.lemma_ == trigger or t.text == trigger]
     assert said_not_to_happen(token) is negated
+
+
+def test_a_figure_is_dated_by_the_chooser_from_the_act_it_belongs_to(coding):
+    """The figure's sentence names no time; the day of the act it counts is one sentence back."""
+    text = ("Coastal brief, 3 June 2021\n\nThe Peruvian coast guard stopped an Ecuadorian trawler near Tumbes on "
+            "2 May. It carried 40 tonnes of fish.\n\nPeru and Ecuador traded USD 3.2 billion in goods in 2019.\n")
+    figures = coding.extract(Document(path="<test>", name="t.txt", format="txt", text=text, sha256="")).quantities
+    assert {(q.value, q.date) for q in figures} == {(40, "2021-05-02"), (3.2e9, "2019")}

@@ -90,8 +90,23 @@ class LearnedEventCoder:
                 for item in inputs:
                     for decision in next(decisions):
                         found.events.extend(self._coded(decision, item, doc, earlier))
+                self._date_figures(doc, earlier)
                 earlier.add(found.time_expressions)
                 yield doc
+
+    def _date_figures(self, doc: Doc, earlier: EarlierTimes) -> None:
+        """A figure is dated as an act would be, by the chooser, from the word it counts or measures: on the
+        development figures this dates 79 % as annotated, against 45 % for the nearest phrase of its sentence
+        (the figures component's date, kept where the chooser finds no date)."""
+        found, context = found_in(doc), context_of(doc)
+        for figure in found.figures:
+            span = doc.char_span(*figure.span, alignment_mode="expand")
+            if span is None:
+                continue
+            word = span.root
+            options = self.dates.options(word, clause_of(word, word.sent), word.sent, found.time_expressions, earlier,
+                                         context)
+            figure.date = self.dates.choose(options).value or figure.date
 
     def _coded(self, decision: Decision, item: SentenceInput, doc: Doc, earlier: EarlierTimes) -> list[CodedEvent]:
         sentence = item.sentence
