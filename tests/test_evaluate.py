@@ -5,7 +5,15 @@ import subprocess
 import sys
 
 from dyadwatch import export
-from dyadwatch.evaluate import GoldCorpus, LevelScore, document_interval, max_matching, paired_difference, score
+from dyadwatch.evaluate import (
+    GoldCorpus,
+    LevelScore,
+    dated_share,
+    document_interval,
+    max_matching,
+    paired_difference,
+    score,
+)
 from tests.conftest import GOLD, SEEDS
 
 
@@ -61,3 +69,19 @@ def test_the_paired_difference_counts_only_the_documents_where_the_two_coders_di
     assert difference == 0.25
     assert low == 0.0 < high  # never worse on any draw; no better on a draw without c.txt
     assert paired_difference(corpus, gold, second, first, "events", "type") == (-0.25, -high, -low)
+
+
+def test_the_dated_share_counts_the_right_figures_whose_date_agrees(tmp_path):
+    texts = {"a.txt": "Trade reached USD 5 billion in 2020. Debt rose to USD 2 billion. Aid was USD 1 billion."}
+    corpus = _corpus(tmp_path, texts)
+
+    def figure(quote, value, date):
+        start = texts["a.txt"].index(quote)
+        return {"doc": "a.txt", "start": start, "end": start + len(quote), "value": value, "unit": "USD", "date": date}
+
+    gold = [figure("USD 5 billion", 5e9, "2020"), figure("USD 2 billion", 2e9, "2021"),
+            figure("USD 1 billion", 1e9, None)]
+    system = [figure("USD 5 billion", 5e9, "2020-03"), figure("USD 2 billion", 2e9, "2020"),
+              figure("USD 1 billion", 2e9, None)]  # the last has the wrong value: not counted at all
+    assert dated_share(corpus, gold, system) == 0.5
+    assert dated_share(corpus, gold, []) == 0.0

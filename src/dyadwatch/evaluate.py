@@ -132,6 +132,17 @@ LEVELS: dict[str, list[tuple[str, Agreement]]] = {
 }
 
 
+def dated_share(corpus: GoldCorpus, gold: list[Record], system: list[Record]) -> float:
+    """Of the figures found with the right value and unit, the share also dated as annotated (the date compared
+    as events' dates are). Not one of score.py's levels, which leave figures' dates unscored."""
+    gold = [g for g in gold if g.get("doc") in corpus.texts]
+    right = dict(LEVELS["quantities"])["value+unit"]
+    found = max_matching(candidate_edges(corpus, gold, system, right))
+    dated = max_matching(candidate_edges(corpus, gold, system, lambda g, s: right(g, s) and date_agrees(
+        g.get("date"), s.get("date"))))
+    return round(dated / found, 3) if found else 0.0
+
+
 def max_matching(edges: list[list[int]]) -> int:
     """Size of a maximum bipartite matching (augmenting paths); edges[g] lists system indices."""
     return len(matched_pairs(edges))

@@ -44,6 +44,10 @@ def heldout_figures(folder: Path, records: Records) -> dict[str, float]:
     figures = _event_levels(report)
     figures.update({f"held-out {kind} {level}": report[kind][level].f1 for kind, level in RECORD_LEVELS
                     if (folder / "gold" / f"{kind}.jsonl").is_file()})
+    if (folder / "gold" / "quantities.jsonl").is_file():
+        figures["held-out quantities dated as annotated"] = evaluate.dated_share(
+            evaluate.GoldCorpus(folder / "docs"), evaluate.load_jsonl(folder / "gold" / "quantities.jsonl"),
+            records["quantities"])
     return {**figures, **_calibration(folder, records)}
 
 
@@ -105,8 +109,12 @@ def heldout_records(folder: Path, extractor: Extractor) -> Records:
 
 def gold_figures(shared: Path, store: Store) -> dict[str, float]:
     """F1 per level on the sample corpus, from the store's export, as ingest + export + score.py give."""
-    report = evaluate.score(shared / "corpus" / "seeds", shared / "gold", export.gold_records(store, 0.0))
-    return {f"samples {kind} {level}": report[kind][level].f1 for kind, level in GOLD_LEVELS}
+    seeds, records = shared / "corpus" / "seeds", export.gold_records(store, 0.0)
+    report = evaluate.score(seeds, shared / "gold", records)
+    dated = evaluate.dated_share(evaluate.GoldCorpus(seeds), evaluate.load_jsonl(shared / "gold" / "quantities.jsonl"),
+                                 records["quantities"])
+    return {**{f"samples {kind} {level}": report[kind][level].f1 for kind, level in GOLD_LEVELS},
+            "samples quantities dated as annotated": dated}
 
 
 def search_figure(shared: Path, store: Store, extractor: Extractor, name: str = "search recall@5") -> dict[str, float]:
@@ -145,8 +153,9 @@ def peer_figures(shared: Path, extractor: Extractor) -> dict[str, float]:
 
 
 def development_figure_scores(train: Path, extractor: Extractor) -> dict[str, float]:
-    """Figures (value+unit F1) on the training documents labelled for them (`train/*/quantities.jsonl`): the
-    development set the figure rules are judged on before the held-out set."""
+    """Figures (value+unit F1, and the share of those dated as annotated) on the training documents labelled for
+    them (`train/*/quantities.jsonl`): the development set the figure rules are judged on before the held-out
+    set."""
     folders = sorted(p for p in train.iterdir() if (p / "quantities.jsonl").is_file())
     gold, system = [], []
     with tempfile.TemporaryDirectory() as scratch:
@@ -155,11 +164,15 @@ def development_figure_scores(train: Path, extractor: Extractor) -> dict[str, fl
                 name = f"{folder.name}_{path.name}"
                 shutil.copy(path, Path(scratch) / name)
                 system.extend({"doc": name, "start": q.evidence.start, "end": q.evidence.end, "value": q.value,
-                               "unit": q.unit} for q in extractor.extract(read_document(path)).quantities)
+                               "unit": q.unit, "date": q.date}
+                              for q in extractor.extract(read_document(path)).quantities)
             gold.extend({**g, "doc": f"{folder.name}_{g['doc']}"} for g in evaluate.load_jsonl(folder /
                                                                                               "quantities.jsonl"))
-        report = evaluate.score_kind(evaluate.GoldCorpus(Path(scratch)), gold, system, "quantities")
-    return {"development figures value+unit": report["value+unit"].f1} if gold else {}
+        corpus = evaluate.GoldCorpus(Path(scratch))
+        report = evaluate.score_kind(corpus, gold, system, "quantities")
+        dated = evaluate.dated_share(corpus, gold, system)
+    return {"development figures value+unit": report["value+unit"].f1,
+            "development figures dated as annotated": dated} if gold else {}
 
 
 def measure(shared: Path, heldout: Path, extractor: Extractor | None = None,
