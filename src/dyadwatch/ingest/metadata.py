@@ -117,7 +117,8 @@ def _could_be_publisher(line: str, title: str) -> bool:
 
 
 def _publication_date(text: str) -> tuple[str | None, str | None, bool]:
-    """The date line's date; else the latest date the text mentions, marked inferred.
+    """The stated date: a line that holds only a date, or a head line that ends with one, whichever comes
+    first; else the latest date the text mentions, marked inferred.
 
     Horizons ('by 2030', 'in 2027 tariffs should ...') are not the time of writing.
     The latest explicit year comes first; then day and month mentions without a

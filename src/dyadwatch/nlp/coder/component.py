@@ -95,9 +95,9 @@ class LearnedEventCoder:
                 yield doc
 
     def _date_figures(self, doc: Doc, earlier: EarlierTimes) -> None:
-        """A figure is dated as an act would be, by the chooser, from the word it counts or measures: on the
-        development figures this dates 79 % as annotated, against 45 % for the nearest phrase of its sentence
-        (the figures component's date, kept where the chooser finds no date)."""
+        """A figure is dated as an act would be, by the chooser, from the word it counts or measures: the nearest
+        phrase of its sentence (the figures component's date, kept where the chooser finds none) misses the
+        dates a paragraph or the document gives (README, "Figures")."""
         found, context = found_in(doc), context_of(doc)
         for figure in found.figures:
             span = doc.char_span(*figure.span, alignment_mode="expand")
