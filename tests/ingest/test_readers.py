@@ -26,6 +26,22 @@ def test_html_gives_readable_blocks_without_scripts_or_navigation(tmp_path: Path
     assert document.title == "Brief" and document.authors == ["A. Writer"]
 
 
+@pytest.mark.parametrize(("head", "title", "publisher"), [
+    ("<title>Border talks resume | Andean Ledger</title><meta property='og:site_name' content='Andean Ledger'>",
+     "Border talks resume", "Andean Ledger"),
+    ("<title>Border talks resume - Andean Ledger</title>", "Border talks resume", "Andean Ledger"),  # the h1's words
+    ("<meta property='og:title' content='Border talks resume'><title>Home | Andean Ledger</title>",
+     "Border talks resume", ""),
+    ("<title>Peru | Ecuador: a brief</title>", "Peru | Ecuador: a brief", ""),  # a bar that ends no headline
+])
+def test_an_html_page_title_leaves_out_its_site_name_and_gives_the_publisher(tmp_path: Path, head, title, publisher):
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><head>{head}</head><body><h1>Border talks resume</h1><p>Lima met Quito.</p></body></html>",
+                    encoding="utf-8")
+    document = read_document(path)
+    assert (document.title, document.publisher) == (title, publisher)
+
+
 def test_pdf_text_layer_is_read(tmp_path: Path):
     path = tmp_path / "memo.pdf"
     path.write_bytes(make_pdf("Russia lent Belarus a billion dollars."))

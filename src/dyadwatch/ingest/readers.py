@@ -11,11 +11,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from dyadwatch.errors import Errors, InputError
 from dyadwatch.ingest.files import DEFAULT_MAX_BYTES, InputFile, read_bytes, shown
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dt", "dd",
               "figcaption", "caption", "address")
+SITE_SEPARATOR = re.compile(r" [|–—·-] ")  # between a page's headline and its site's name
 SKIPPED_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
                 "button", "svg", "iframe")
 # UTF-32 first: its little-endian mark begins with UTF-16's.
@@ -57,6 +59,7 @@ def read_document(path: Path, data: bytes | None = None, name: str | None = None
         sha256=hashlib.sha256(data).hexdigest(),
         title=meta.get("title", ""),
         authors=[meta["author"]] if meta.get("author") else [],
+        publisher=meta.get("publisher", ""),
         date=meta.get("date"),
     )
 
@@ -119,17 +122,36 @@ def read_html(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
 
 def _html_meta(soup: BeautifulSoup) -> dict[str, str]:
     meta: dict[str, str] = {}
-    if soup.title and soup.title.string:
-        meta["title"] = " ".join(soup.title.string.split())
-    for name, key in (("author", "author"), ("date", "date"), ("article:published_time", "date"),
+    for name, key in (("og:title", "title"), ("citation_title", "title"), ("dc.title", "title"),
+                      ("og:site_name", "publisher"), ("citation_publisher", "publisher"), ("dc.publisher", "publisher"),
+                      ("author", "author"), ("date", "date"), ("article:published_time", "date"),
                       ("citation_publication_date", "date"), ("dc.date", "date")):
         tag = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
         if tag and tag.get("content") and key not in meta:
-            meta[key] = str(tag["content"]).strip()
+            meta[key] = " ".join(str(tag["content"]).split())
+    if "title" not in meta and soup.title and soup.title.string:
+        meta["title"] = " ".join(soup.title.string.split())
+    if "title" in meta:
+        meta["title"], site = _without_site_name(meta["title"], meta.get("publisher"), soup.find("h1"))
+        if site and "publisher" not in meta:
+            meta["publisher"] = site
     time_tag = soup.find("time", attrs={"datetime": True})
     if time_tag and "date" not in meta:
         meta["date"] = str(time_tag["datetime"]).strip()
     return meta
+
+
+def _without_site_name(title: str, site: str | None, heading: Tag | None) -> tuple[str, str | None]:
+    """'Talks resume | Andean Ledger' -> ('Talks resume', 'Andean Ledger'): a page title ends with the site's name
+    when the site names itself so, or when what comes before it is the page's own heading."""
+    separators = SITE_SEPARATOR.findall(title)
+    if not separators:
+        return title, None
+    headline, _, rest = title.rpartition(separators[-1])
+    heading_text = " ".join(heading.get_text(" ").split()) if heading is not None else ""
+    if rest == site or (heading_text and heading_text == headline):
+        return headline, rest
+    return title, None
 
 
 def read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
