@@ -71,3 +71,13 @@ def test_a_head_line_date_gives_way_to_an_earlier_date_line():
 def test_a_horizon_before_the_end_of_the_year_is_not_the_time_of_writing(horizon):
     meta = read_metadata(f"A brief\n\nOn 3 June 2021 the talks stalled. {horizon}\n")
     assert (meta.date, meta.date_inferred) == ("2021-06-03", True)
+
+
+def test_a_memo_header_gives_title_and_author_and_its_addressee_is_neither():
+    meta = read_metadata("INTERNAL MEMO\n\nTo: Head, Andean Section\nFrom: Border Analysis Cell\nDate: 3 June 2021\n"
+                         "Subject: Peru–Ecuador: the fisheries dispute after the May incident\n\n"
+                         "The coast guards of both countries met in Tumbes on Friday.\n")
+    assert meta.title == "Peru–Ecuador: the fisheries dispute after the May incident"
+    assert meta.authors == ["Border Analysis Cell"]
+    assert "Section" not in meta.publisher
+    assert (meta.date, meta.date_inferred) == ("2021-06-03", False)

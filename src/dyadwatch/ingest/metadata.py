@@ -17,7 +17,8 @@ PUBLISHER_WORDS = re.compile(
     r"Digest|Brief|Analytics|Think Tank|Desk)\b")
 # Words of titles and headings, never of a person's name (place names come from the knowledge files).
 NOT_NAMES = re.compile(r"\b(Relations|Policy|Union|State|Between|After|Crisis|War|Security|Report|Analysis|"
-                       r"Brief|Outlook|Review|Summary|Memorandum|Update|Ties|Talks|Deal)\b", re.IGNORECASE)
+                       r"Brief|Briefing|Note|Memo|Paper|Outlook|Review|Summary|Memorandum|Update|Ties|Talks|Deal)\b",
+                       re.IGNORECASE)
 ENGLISH_WORDS = re.compile(r"\b(the|and|of|to|in|is|that|with|for|was)\b", re.IGNORECASE)
 LOOKING_AHEAD = re.compile(r"\b(will|would|should|could|may|might|plans?|expected|forecasts?|(un)?likely|intends?)\b"
                            r"[^.]*$|\b(by|until|till|before|through|to)\s+(the\s+)?((end|beginning)\s+of\s+)?$")
@@ -28,6 +29,11 @@ CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
 # 'Kenya and Uganda: weekly brief, 3 June 2021', 'Border Monitor | June 2021': a head line that ends with its date.
 DATE_FIELD_END = re.compile(r"(?<=\S)\s*(?:[,:]|\s[—–|·•-])[\s*_]*$")  # what sets a trailing date apart
 HEAD_DATE_LINES = 5
+# A memo's header lines: what each says of the document ('To:' and 'Cc:' say nothing of it and are set aside).
+MEMO_FIELD = re.compile(r"^(?P<label>to|cc|copy|distribution|from|prepared by|authors?|subject|re|title)\s*:\**\s*"
+                        r"(?P<value>\S.*)$", re.IGNORECASE)
+MEMO_LABELS = {"subject": "title", "re": "title", "title": "title", "from": "author", "prepared by": "author",
+               "author": "author", "authors": "author"}
 
 
 @dataclass(frozen=True)
@@ -44,16 +50,19 @@ class Metadata:
 def read_metadata(text: str, places: frozenset[str] = frozenset()) -> Metadata:
     """What the head of `text` (already cleaned) says about the document; `places` are names of countries
     and their peoples, which make a line a title rather than a byline."""
-    lines = [bare for line in text.splitlines() if (bare := line.strip().lstrip("#>").strip(" *_"))][:HEAD_LINES]
+    head = [bare for line in text.splitlines() if (bare := line.strip().lstrip("#>").strip(" *_"))][:HEAD_LINES]
+    fields = _memo_fields(head)
+    lines = [line for line in head if MEMO_FIELD.match(line) is None]  # 'To: Director' is no title nor author
     byline = next((found for line in lines if (found := _byline(line)) is not None), None)
-    title = next((_without_date(line) for line in lines if _could_be_title(line)
-                  and not _names_people(line, places) and _byline(line) is None), "")
+    title = fields.get("title") or next((_without_date(line) for line in lines if _could_be_title(line)
+                                         and not _names_people(line, places) and _byline(line) is None), "")
     date, precision, inferred = _publication_date(text)
     if byline is not None and byline.date is not None:
         date, precision, inferred = byline.date.value, byline.date.precision, False
     return Metadata(
         title=title,
-        authors=byline.authors if byline is not None else _authors(lines, title, places),
+        authors=(byline.authors if byline is not None else
+                 [fields["author"]] if "author" in fields else _authors(lines, title, places)),
         publisher=(byline.publisher if byline is not None and byline.publisher else
                    next((_without_date(line) for line in lines
                          if _could_be_publisher(line, title) and _byline(line) is None), "")),
@@ -62,6 +71,16 @@ def read_metadata(text: str, places: frozenset[str] = frozenset()) -> Metadata:
         date_inferred=inferred,
         language=_language(text),
     )
+
+
+def _memo_fields(lines: list[str]) -> dict[str, str]:
+    """A memo's header: 'Subject:' or 'Re:' names the title, 'From:' or 'Prepared by:' the author."""
+    fields: dict[str, str] = {}
+    for line in lines:
+        match = MEMO_FIELD.match(line)
+        if match is not None and (field := MEMO_LABELS.get(match["label"].lower())) and field not in fields:
+            fields[field] = match["value"].strip(" *_")
+    return fields
 
 
 @dataclass(frozen=True)
