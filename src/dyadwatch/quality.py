@@ -45,10 +45,14 @@ def heldout_figures(folder: Path, records: Records) -> dict[str, float]:
     figures.update({f"held-out {kind} {level}": report[kind][level].f1 for kind, level in RECORD_LEVELS
                     if (folder / "gold" / f"{kind}.jsonl").is_file()})
     if (folder / "gold" / "quantities.jsonl").is_file():
-        figures["held-out quantities dated as annotated"] = evaluate.dated_share(
-            evaluate.GoldCorpus(folder / "docs"), evaluate.load_jsonl(folder / "gold" / "quantities.jsonl"),
-            records["quantities"])
+        figures["held-out quantities dated as annotated"] = _figures_dated(folder / "docs", folder / "gold", records)
     return {**figures, **_calibration(folder, records)}
+
+
+def _figures_dated(docs: Path, gold: Path, records: Records) -> float:
+    """Of the figures found with the right value and unit, the share dated as annotated (`evaluate.dated_share`)."""
+    return evaluate.dated_share(evaluate.GoldCorpus(docs), evaluate.load_jsonl(gold / "quantities.jsonl"),
+                                records["quantities"])
 
 
 def later_heldout_figures(name: str, folder: Path, records: Records) -> dict[str, float]:
@@ -111,10 +115,8 @@ def gold_figures(shared: Path, store: Store) -> dict[str, float]:
     """F1 per level on the sample corpus, from the store's export, as ingest + export + score.py give."""
     seeds, records = shared / "corpus" / "seeds", export.gold_records(store, 0.0)
     report = evaluate.score(seeds, shared / "gold", records)
-    dated = evaluate.dated_share(evaluate.GoldCorpus(seeds), evaluate.load_jsonl(shared / "gold" / "quantities.jsonl"),
-                                 records["quantities"])
     return {**{f"samples {kind} {level}": report[kind][level].f1 for kind, level in GOLD_LEVELS},
-            "samples quantities dated as annotated": dated}
+            "samples quantities dated as annotated": _figures_dated(seeds, shared / "gold", records)}
 
 
 def search_figure(shared: Path, store: Store, extractor: Extractor, name: str = "search recall@5") -> dict[str, float]:

@@ -24,7 +24,7 @@ LOOKING_AHEAD = re.compile(r"\b(will|would|should|could|may|might|plans?|expecte
                            r"[^.]*$|\b(by|until|till|before|through|to)\s+(the\s+)?((end|beginning)\s+of\s+)?$")
 MODAL = re.compile(r"\b(will|would|should|could|shall)\b")
 BYLINE = re.compile(r"(?i)^(?:written\s+)?by\s+(\S.{2,200})$")
-FIELD_SEPARATOR = re.compile(r"\s+[—–|·•]\s+|\s+-\s+")
+FIELD_SEPARATOR = re.compile(r"\s+[—–|·•]\s+|\s+-\s+")  # between the fields of a byline or a page title
 CYRILLIC = re.compile(r"[А-Яа-яЁёІіЎў]")
 # 'Kenya and Uganda: weekly brief, 3 June 2021', 'Border Monitor | June 2021': a head line that ends with its date.
 DATE_FIELD_END = re.compile(r"(?<=\S)\s*(?:[,:]|\s[—–|·•-])[\s*_]*$")  # what sets a trailing date apart

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from bs4 import BeautifulSoup, Tag
 
 from dyadwatch.errors import Errors, InputError
 from dyadwatch.ingest.files import DEFAULT_MAX_BYTES, InputFile, read_bytes, shown
+from dyadwatch.ingest.metadata import FIELD_SEPARATOR
 from dyadwatch.model import Document
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dt", "dd",
               "figcaption", "caption", "address")
-SITE_SEPARATOR = re.compile(r" [|–—·-] ")  # between a page's headline and its site's name
 SKIPPED_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
                 "button", "svg", "iframe")
 # UTF-32 first: its little-endian mark begins with UTF-16's.
@@ -144,7 +143,7 @@ def _html_meta(soup: BeautifulSoup) -> dict[str, str]:
 def _without_site_name(title: str, site: str | None, heading: Tag | None) -> tuple[str, str | None]:
     """'Talks resume | Andean Ledger' -> ('Talks resume', 'Andean Ledger'): a page title ends with the site's name
     when the site names itself so, or when what comes before it is the page's own heading."""
-    separators = SITE_SEPARATOR.findall(title)
+    separators = FIELD_SEPARATOR.findall(title)
     if not separators:
         return title, None
     headline, _, rest = title.rpartition(separators[-1])
