@@ -42,6 +42,23 @@ def test_an_html_page_title_leaves_out_its_site_name_and_gives_the_publisher(tmp
     assert (document.title, document.publisher) == (title, publisher)
 
 
+@pytest.mark.parametrize(("body", "text"), [
+    ("<header><h1>Quito and Lima reopen the crossing</h1><p>By A. Writer | 3 June 2021</p></header>"
+     "<article><p>Lima met Quito.</p></article>",
+     "Quito and Lima reopen the crossing\n\nBy A. Writer | 3 June 2021\n\nLima met Quito."),
+    ("<article><header><h2>Crossing reopens</h2></header><p>Lima met Quito.</p></article>",
+     "Crossing reopens\n\nLima met Quito."),
+    ("<header><h1>Andean Ledger</h1><p>News you can use</p></header><h2>Crossing reopens</h2><p>Lima met Quito.</p>",
+     "Crossing reopens\n\nLima met Quito."),  # the site's banner, named as og:site_name names the site
+    ("<header><p>Subscribe today</p></header><p>Lima met Quito.</p>", "Lima met Quito."),
+])
+def test_an_html_articles_own_header_is_read_and_the_sites_banner_is_not(tmp_path: Path, body, text):
+    path = tmp_path / "page.html"
+    head = "<meta property='og:site_name' content='Andean Ledger'>"
+    path.write_text(f"<html><head>{head}</head><body>{body}</body></html>", encoding="utf-8")
+    assert read_document(path).text == text
+
+
 def test_pdf_text_layer_is_read(tmp_path: Path):
     path = tmp_path / "memo.pdf"
     path.write_bytes(make_pdf("Russia lent Belarus a billion dollars."))

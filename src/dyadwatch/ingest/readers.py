@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dt", "dd",
               "figcaption", "caption", "address")
-SKIPPED_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-                "button", "svg", "iframe")
+SKIPPED_TAGS = ("script", "style", "noscript", "template", "nav", "footer", "aside", "form", "button", "svg",
+                "iframe")
+ARTICLE_TAGS = ("article", "main")
 # UTF-32 first: its little-endian mark begins with UTF-16's.
 BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32-LE"), (codecs.BOM_UTF32_BE, "UTF-32-BE"),
                     (codecs.BOM_UTF8, "UTF-8"), (codecs.BOM_UTF16_LE, "UTF-16-LE"), (codecs.BOM_UTF16_BE, "UTF-16-BE"))
@@ -107,6 +108,9 @@ def read_html(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
     meta = _html_meta(soup)
     for tag in soup(SKIPPED_TAGS):
         tag.decompose()
+    for header in soup("header"):
+        if not _article_header(header, meta.get("publisher")):
+            header.decompose()
     blocks = []
     for element in soup.find_all(BLOCK_TAGS):
         if element.find(BLOCK_TAGS):
@@ -117,6 +121,15 @@ def read_html(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
     if not blocks and soup.body:
         blocks = [" ".join(line.split()) for line in soup.body.get_text("\n").splitlines() if line.strip()]
     return "\n\n".join(blocks), meta
+
+
+def _article_header(header: Tag, site: str | None) -> bool:
+    """Whether a `<header>` is an article's own (its headline and byline, read as text) rather than the site's
+    banner: it lies inside the article, or it holds a headline that is not the site's name."""
+    if header.find_parent(ARTICLE_TAGS) is not None:
+        return True
+    heading = header.find("h1")
+    return heading is not None and " ".join(heading.get_text(" ").split()) not in ("", site)
 
 
 def _html_meta(soup: BeautifulSoup) -> dict[str, str]:
