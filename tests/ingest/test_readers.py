@@ -59,6 +59,15 @@ def test_an_html_articles_own_header_is_read_and_the_sites_banner_is_not(tmp_pat
     assert read_document(path).text == text
 
 
+def test_an_html_table_becomes_markdown_rows_under_its_caption(tmp_path: Path):
+    path = tmp_path / "page.html"
+    path.write_text("<html><body><p>Trade grew.</p><table><caption>Trade with Chile</caption>"
+                    "<tr><th>Year</th><th>Exports (USD bn)</th></tr><tr><td>2020</td><td><p>8.6</p></td></tr>"
+                    "<tr><td>2021</td><td>9|1</td></tr></table><p>End.</p></body></html>", encoding="utf-8")
+    assert read_document(path).text == ("Trade grew.\n\nTrade with Chile\n\n| Year | Exports (USD bn) |\n|---|---|\n"
+                                        "| 2020 | 8.6 |\n| 2021 | 9/1 |\n\nEnd.")
+
+
 def test_pdf_text_layer_is_read(tmp_path: Path):
     path = tmp_path / "memo.pdf"
     path.write_bytes(make_pdf("Russia lent Belarus a billion dollars."))

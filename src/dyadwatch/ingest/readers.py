@@ -112,15 +112,40 @@ def read_html(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
         if not _article_header(header, meta.get("publisher")):
             header.decompose()
     blocks = []
-    for element in soup.find_all(BLOCK_TAGS):
-        if element.find(BLOCK_TAGS):
-            continue  # its inner blocks are read on their own
+    for element in soup.find_all((*BLOCK_TAGS, "table")):
+        if element.name == "table" and not element.find("table"):
+            blocks.append(_table_rows(element))
+            continue
+        if element.name == "table" or element.find(BLOCK_TAGS) or _in_simple_table(element):
+            continue  # read on their own, or as rows of their table
         text = " ".join(element.get_text(" ").split())
         if text:
             blocks.append(text)
+    blocks = [block for block in blocks if block]
     if not blocks and soup.body:
         blocks = [" ".join(line.split()) for line in soup.body.get_text("\n").splitlines() if line.strip()]
     return "\n\n".join(blocks), meta
+
+
+def _table_rows(table: Tag) -> str:
+    """A table as markdown rows, its first row the header, so that its figures are read with their headers
+    (`dyadwatch.nlp.tables`); its caption is a paragraph of its own before it."""
+    caption = table.find("caption")
+    rows = []
+    for row in table.find_all("tr"):
+        cells = [" ".join(cell.get_text(" ").replace("|", "/").split()) for cell in row.find_all(("th", "td"))]
+        if any(cells):
+            rows.append("| " + " | ".join(cells) + " |")
+    if len(rows) > 1:
+        rows.insert(1, "|" + "---|" * rows[0].count(" | ") + "---|")
+    heading = " ".join(caption.get_text(" ").split()) if caption else ""
+    return "\n\n".join(part for part in (heading, "\n".join(rows)) if part)
+
+
+def _in_simple_table(element: Tag) -> bool:
+    """Whether an element is read as part of its table's rows (a table holding no other table)."""
+    table = element.find_parent("table")
+    return table is not None and not table.find("table")
 
 
 def _article_header(header: Tag, site: str | None) -> bool:

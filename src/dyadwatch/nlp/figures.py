@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from dyadwatch.knowledge.currencies import bundled_currencies
 from dyadwatch.nlp.context import context_of, found_in
 from dyadwatch.nlp.quantities import find_figures, measure_of
+from dyadwatch.nlp.tables import table_figures, table_spans
 
 
 @dataclass
@@ -21,15 +22,20 @@ class FoundFigure:
     sentence: tuple[int, int]
     measure: str
     date: str | None
+    dated_by_table: bool = False  # a table's row or column says when: no other date is chosen for it
 
 
 @Language.component("dyadwatch_quantities")
 def find_quantities(doc: Doc) -> Doc:
-    """Store the figures of each sentence on `doc._.found.figures`."""
+    """Store the figures of each sentence, and of each table, on `doc._.found.figures`."""
     found = found_in(doc)
     currencies, dyad = bundled_currencies(), context_of(doc).dyad
+    context = context_of(doc)
+    tabled, tables = table_figures(doc.text, context.year_in_force), table_spans(doc.text)
     for sentence in doc.sents:
         shift = sentence.start_char
+        if any(start <= shift < end for start, end in tables):
+            continue  # a table's line: its figures are read with their headers (below)
         year = found.year_at.get(shift, context_of(doc).year_in_force)
         times = [t for t in found.time_expressions if shift <= t.start < sentence.end_char and not t.attributive]
         for figure in find_figures(sentence.text):
@@ -39,4 +45,12 @@ def find_quantities(doc: Doc) -> Doc:
                 value=figure.value, unit=currencies.in_dyad(figure.unit, dyad), bound=figure.bound, span=(start, end),
                 sentence=(sentence.start_char, sentence.end_char), measure=measure_of(sentence, start, end),
                 date=nearest.value if nearest else (str(year) if year else None)))
+    for figure in tabled:
+        year = found.year_at.get(figure.row[0], context_of(doc).year_in_force)
+        found.figures.append(FoundFigure(
+            value=figure.value, unit=currencies.in_dyad(figure.unit, dyad), bound=figure.bound,
+            span=(figure.start, figure.end), sentence=figure.row, measure=figure.measure.lower(),
+            date=figure.time.value if figure.time else (str(year) if year else None),
+            dated_by_table=figure.time is not None))
+    found.figures.sort(key=lambda figure: figure.span)
     return doc

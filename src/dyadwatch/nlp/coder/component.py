@@ -101,7 +101,7 @@ class LearnedEventCoder:
         found, context = found_in(doc), context_of(doc)
         for figure in found.figures:
             span = doc.char_span(*figure.span, alignment_mode="expand")
-            if span is None:
+            if span is None or figure.dated_by_table:
                 continue
             word = span.root
             options = self.dates.options(word, clause_of(word, word.sent), word.sent, found.time_expressions, earlier,
