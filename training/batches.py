@@ -27,3 +27,18 @@ def batch_folders(root: Path, marker: str, last: str | None = None) -> list[Path
     if last is not None:
         folders = [p for p in folders if batch_key(p.name) <= batch_key(last)]
     return sorted(folders, key=lambda p: batch_key(p.name))
+
+
+def development_share(names: set[str]) -> set[str]:
+    """One document in eight of a folder: its development split."""
+    return set(sorted(names)[3::8])
+
+
+def dev_documents(folders: list[Path]) -> list[tuple[Path, list[dict]]]:
+    """The development documents with their annotations, folder by folder (a name can recur in another
+    folder, where it is another document)."""
+    from dataset import folder_documents
+
+    return [document for folder in folders
+            for document in folder_documents(folder, list(development_share({p.name for p in (folder / "docs").iterdir()
+                                                                              })))]

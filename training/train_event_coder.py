@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from batches import batch_folders  # noqa: E402
+from batches import batch_folders, dev_documents, development_share  # noqa: E402
 from event_coder_net import Encoded, EventCoderNet, FeatureWidths  # noqa: E402
 from examples import Alignment, Example, Role, TrainingData  # noqa: E402
 from warm_start import WarmStartError, check_shape, path_rows  # noqa: E402
@@ -400,21 +400,6 @@ def dev_score(net: EventCoderNet, batcher: Batcher, examples: list[Example], ver
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"trigger": round(f1, 3), "roles": round(roles_right / max(roles_all, 1), 3),
             "type+actors": round(f1 * roles_right / max(roles_all, 1), 3)}
-
-
-def development_share(names: set[str]) -> set[str]:
-    """One document in eight of a folder: its development split."""
-    return set(sorted(names)[3::8])
-
-
-def dev_documents(folders: list[Path]) -> list[tuple[Path, list[dict]]]:
-    """The development documents with their annotations, folder by folder (a name can recur in another
-    folder, where it is another document)."""
-    from dataset import folder_documents
-
-    return [document for folder in folders
-            for document in folder_documents(folder, list(development_share({p.name for p in (folder / "docs").iterdir()
-                                                                              })))]
 
 
 def tune(out: Path, documents: list[tuple[Path, list[dict]]], choices: TuningChoices) -> dict:

@@ -25,6 +25,7 @@ from dyadwatch.nlp.coder.encoder import OnnxEncoder, SentenceEncoding
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
 from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading
 from dyadwatch.nlp.coder.inputs import SentenceInput
+from dyadwatch.nlp.coder.pairs import PairRanker, by_country, pair_options
 from dyadwatch.settings import default
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
@@ -76,13 +77,14 @@ class EventDecoder:
     """The heads and the decision rules around them, without the encoder (training reuses it)."""
 
     def __init__(self, heads: Heads, threshold: float, calibration: Calibration, also: float = 1.0,
-                 own_country: float = 0.0, domestic: float | None = None) -> None:
+                 own_country: float = 0.0, domestic: float | None = None, ranker: PairRanker | None = None) -> None:
         self.heads = heads
         self.threshold = threshold
         self.calibration = calibration
         self.also = also  # a second source or target country this probable makes a second event
         self.own_country = own_country  # a domestic act needs its slot this probable
         self.domestic = domestic  # a domestic act needs its source's country this probable as target (None: never)
+        self.ranker = ranker  # weighs the pairs of countries (pairs.py); None: the product of the two probabilities
 
     def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
@@ -100,7 +102,7 @@ class EventDecoder:
             label = LABELS.index(typed) if typed else int(np.argmax(reading.probabilities[token, 1:])) + 1
             read = encoded if marked is None else marked(len(item.prefix_spans) + int(token))
             roles = self._roles(read[len(item.prefix_spans):], read[:len(item.prefix_spans)], item, int(token), label)
-            source, target, p_source, p_target = best_pair(item.candidates, roles, self.own_country, self.domestic)
+            source, target, p_source, p_target = self.choose_pair(item, int(token), label, roles)
             if source is None:
                 continue
             p_type, negated = float(reading.probabilities[token, label]), bool(reading.negation[token] >= 0.5)
@@ -110,6 +112,15 @@ class EventDecoder:
                 decisions.append(Decision(int(token), LABELS[label], pair[0], pair[1], negated,
                                           self.calibration(evidence), evidence))
         return one_per_act(decisions, item.sentence)
+
+    def choose_pair(self, item: SentenceInput, token: int, label: int, roles: RoleReading
+                    ) -> tuple[Candidate | None, Candidate | None, float, float]:
+        """The act's source and target and their probabilities: the ranker's pair where the coder has one, else the
+        most probable pair (`best_pair`). `token` and `label` are the trigger's, for a subclass that watches."""
+        if self.ranker is None:
+            return best_pair(item.candidates, roles, self.own_country, self.domestic)
+        chosen = self.ranker.best(pair_options(item.candidates, roles))
+        return chosen.source, chosen.target, chosen.p_source, chosen.p_target
 
     def _roles(self, vectors: np.ndarray, named: np.ndarray, item: SentenceInput, token: int, label: int
                ) -> RoleReading:
@@ -131,7 +142,8 @@ class EventModel:
         weights = dict(np.load(folder / "heads.npz"))
         calibration = Calibration(tuple(meta["calibration"]["weights"]), meta["calibration"]["bias"])
         self.decoder = EventDecoder(Heads(weights, meta["paths"]), meta["threshold"], calibration,
-                                    meta.get("also", 1.0), meta.get("own_country", 0.0), meta.get("domestic"))
+                                    meta.get("also", 1.0), meta.get("own_country", 0.0), meta.get("domestic"),
+                                    PairRanker.load(folder))
         # a model trained with the trigger marked (train_event_coder.py --marked-roles) has the marker among its
         # heads' weights and its encoder's last layer apart
         self.marker = self.decoder.heads.w.get("marker")
@@ -156,8 +168,8 @@ def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: floa
     it. A domestic act is read from the own-country slot when the model has one and it reaches `own_country`;
     otherwise from the target probability of the source's own country, when it reaches `domestic` and the
     sentence names no actor of another country."""
-    source_by_country = _by_country(candidates, roles.source)
-    target_by_country = _by_country(candidates, roles.candidate_targets)
+    source_by_country = by_country(candidates, roles.source)
+    target_by_country = by_country(candidates, roles.candidate_targets)
     best = (None, None, 0.0, 0.0)
     score = -1.0
     for source_country, (p_source, source) in source_by_country.items():
@@ -211,8 +223,8 @@ def other_pairs(candidates: list[Candidate], roles: RoleReading, source: Candida
     act whose target the sentence does not name has none: that target belongs to its source."""
     if target is not None and target.kind == OWN_COUNTRY:
         return []
-    sources = _by_country(candidates, roles.source)
-    targets = _by_country(candidates, roles.candidate_targets)
+    sources = by_country(candidates, roles.source)
+    targets = by_country(candidates, roles.candidate_targets)
     taken = {source.country, target.country if target else None}
     found = [(other, target, p, roles.no_target if target is None else targets[target.country][0])
              for country, (p, other) in sources.items() if country not in taken and p >= also]
@@ -220,15 +232,6 @@ def other_pairs(candidates: list[Candidate], roles: RoleReading, source: Candida
         found += [(source, other, float(sources[source.country][0]), p)
                   for country, (p, other) in targets.items() if country not in taken and p >= also]
     return found
-
-
-def _by_country(candidates: list[Candidate], probabilities: np.ndarray) -> dict[str, tuple[float, Candidate]]:
-    """Per country, the summed probability of its candidates and the most probable of them."""
-    found: dict[str, tuple[float, Candidate, float]] = {}
-    for candidate, p in zip(candidates, probabilities, strict=True):
-        total, best, best_p = found.get(candidate.country, (0.0, candidate, -1.0))
-        found[candidate.country] = (total + float(p), candidate if p > best_p else best, max(best_p, float(p)))
-    return {country: (total, best) for country, (total, best, _) in found.items()}
 
 
 def one_per_act(decisions: list[Decision], sentence: Span) -> list[Decision]:
