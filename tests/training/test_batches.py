@@ -7,7 +7,7 @@ from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "training"))
 
-from batches import batch_folders, batch_key
+from batches import batch_folders, batch_key, development_share
 
 
 def make_batches(root: Path, names: list[str], marker: str = "events.jsonl") -> None:
@@ -38,3 +38,8 @@ def test_folders_without_the_annotation_file_or_documents_are_not_batches(tmp_pa
     (tmp_path / "t03" / "events.jsonl").write_text("")
     assert [p.name for p in batch_folders(tmp_path, "events.jsonl")] == ["t01"]
     assert [p.name for p in batch_folders(tmp_path, "claims.jsonl")] == ["t02"]
+
+
+def test_the_development_split_is_one_document_in_eight_whatever_the_order_given():
+    names = {f"doc{i:02d}.txt" for i in range(20)}
+    assert development_share(names) == {"doc03.txt", "doc11.txt", "doc19.txt"}
