@@ -83,7 +83,8 @@ class Extractor:
         self._describe(document, cleaned)
         dyad = self.dyads.dyad(cleaned.text, self.given_dyad)
         blocks = paragraph_blocks(cleaned.text)
-        docs = self.nlp.pipe(self._docs(cleaned.text, blocks, document, dyad), batch_size=64)
+        short_forms = self._short_forms(cleaned.text, blocks)
+        docs = self.nlp.pipe(self._docs(cleaned.text, blocks, document, dyad, short_forms), batch_size=64)
         return Parsed(cleaned, blocks, docs)
 
     def _describe(self, document: Document, cleaned: CleanText) -> None:
@@ -99,7 +100,15 @@ class Extractor:
             document.date, document.date_precision = meta.date, meta.date_precision
             document.date_inferred = meta.date_inferred
 
-    def _docs(self, text: str, blocks: list[Paragraph], document: Document, dyad: tuple[str, ...]) -> Iterator[Doc]:
+    def _short_forms(self, text: str, blocks: list[Paragraph]) -> tuple[tuple[str, str], ...]:
+        """The head nouns by which the document may name again an institution it names in full."""
+        if "dyadwatch_actors" not in self.nlp.pipe_names:
+            return ()
+        matcher = self.nlp.get_pipe("dyadwatch_actors")
+        return tuple(sorted(matcher.short_forms([self._make_doc(text[b.start:b.end]) for b in blocks]).items()))
+
+    def _docs(self, text: str, blocks: list[Paragraph], document: Document, dyad: tuple[str, ...],
+              short_forms: tuple[tuple[str, str], ...]) -> Iterator[Doc]:
         anchor = _as_date(document.date)
         year = anchor.year if anchor else None
         title_period = period_year(document.title or "")
@@ -109,7 +118,8 @@ class Extractor:
             doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor,
                                              anchor_value=document.date, anchor_precision=document.date_precision,
                                              anchor_inferred=document.date_inferred, year_in_force=year,
-                                             heading=block.heading, period_year=period, dyad=dyad)
+                                             heading=block.heading, period_year=period, dyad=dyad,
+                                             short_forms=short_forms)
             years = [y for _, y in explicit_years(text[block.start:block.end]) if _recent(y, anchor)]
             if years:
                 year = years[-1]

@@ -57,3 +57,22 @@ def test_a_blocs_adjective_names_the_bloc_before_a_noun_and_a_region_before_a_na
 def test_national_institutions_and_foreign_ministers_of_any_country_are_actors(extractor):
     doc = extractor.nlp("The Knesset approved the budget, Petrobras cut prices and Mauro Vieira met the press.")
     assert [m.codes for m in doc._.actors] == [("ISR-GOV",), ("BRA-BUS",), ("BRA-GOV",)]
+
+
+def test_an_institution_named_in_full_is_named_again_by_its_head_noun_in_any_paragraph(extractor):
+    from dyadwatch.model import Document
+
+    text = ("Peru and the IMF\n\n3 May 2022\n\nThe International Monetary Fund approved a loan to Peru.\n\n"
+            "Lima thanked the Fund. The Council of Europe met. Later the Council spoke.\n")
+    document = Document(path="/loan.txt", name="loan.txt", format="txt", text=text, sha256="0" * 64)
+    named = {(m.text, m.code) for m in extractor.extract(document).mentions}
+    assert ("Fund", "IGO") in named and ("Council", "IGO") in named
+
+
+def test_a_head_noun_two_institutions_of_the_document_share_names_neither(extractor):
+    from dyadwatch.model import Document
+
+    text = ("Chile\n\n3 May 2022\n\nThe European Investment Bank and the World Bank lent to Chile.\n\n"
+            "The Bank said nothing.\n")
+    document = Document(path="/c.txt", name="c.txt", format="txt", text=text, sha256="0" * 64)
+    assert "Bank" not in [m.text for m in extractor.extract(document).mentions]

@@ -24,6 +24,10 @@ DYAD_HEADS = {"country", "state", "side", "party", "president", "premier", "lead
 DYAD_QUANTIFIERS = {"two", "both"}
 STANCES = {"pro", "anti"}
 OFFICES = {"president", "premier", "leader", "minister"}  # 'the presidents met': both
+# Institutions a text names in full once and then by their head noun: 'the European Commission ... the Commission'.
+SHORT_FORM_KINDS = {"organisation", "body", "parliament", "agency", "ministry", "armed_forces", "security_service",
+                    "party", "group"}
+MIN_SHORT_FORM = 4  # letters: 'the Fund', not 'the Bo'
 
 
 @dataclass(frozen=True)
@@ -84,10 +88,23 @@ class ActorMatcher:
         mentions = [m for m in (self._resolve(doc, span) for span in filter_spans(spans)) if m is not None]
         mentions.extend(self._dyad_mentions(doc, mentions))
         mentions.extend(_surnames_again(doc, mentions))
+        mentions.extend(_short_forms_again(doc, mentions, dict(context_of(doc).short_forms)))
         mentions = _people_where_they_live(doc, mentions)
         mentions = _counterparts_in_kind(doc, mentions)
         doc._.actors = sorted(mentions, key=lambda m: m.start)
         return doc
+
+    def short_forms(self, docs: list[Doc]) -> dict[str, str]:
+        """Head noun -> code of the institutions a document names in full ('European Commission' -> 'Commission':
+        EU-GOV), for the head nouns that name one institution only there."""
+        found: dict[str, set[str]] = {}
+        for doc in docs:
+            for match_id, start, end in self.exact(doc):
+                entry = self.entries[self.vocab.strings[match_id]]
+                head = _head_noun(doc[start:end]) if entry.kind in SHORT_FORM_KINDS else None
+                if head is not None:
+                    found.setdefault(head, set()).add(entry.code)
+        return {head: codes.pop() for head, codes in found.items() if len(codes) == 1}
 
     def _resolve(self, doc: Doc, span: Span) -> ActorMention | None:
         entry = self.entries[span.label_]
@@ -208,6 +225,30 @@ def _surnames_again(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
     taken = {i for m in found for i in range(m.start, m.end)}
     return [ActorMention(t.i, t.i + 1, surnames[t.text], "person") for t in doc
             if t.text in surnames and t.i not in taken and t.pos_ == "PROPN"
+            and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN")]
+
+
+def _head_noun(name: Span) -> str | None:
+    """The noun a name's short form keeps: the last word before 'of' ('Council of Europe' -> 'Council'), else the
+    last word ('European Commission' -> 'Commission'); none for a one-word name or a word that is no capitalised
+    noun."""
+    words = [t.text for t in name]
+    if "of" in words:
+        words = words[:words.index("of")]
+    if len(name) < 2 or not words:
+        return None
+    head = words[-1]
+    return head if head.isalpha() and head[:1].isupper() and len(head) >= MIN_SHORT_FORM else None
+
+
+def _short_forms_again(doc: Doc, found: list[ActorMention], short_forms: dict[str, str]) -> list[ActorMention]:
+    """'the Commission', 'the Council': an institution the document names in full, named again by its head noun
+    after 'the'."""
+    if not short_forms:
+        return []
+    taken = {i for m in found for i in range(m.start, m.end)}
+    return [ActorMention(t.i, t.i + 1, (short_forms[t.text],), "organisation") for t in doc
+            if t.text in short_forms and t.i not in taken and t.i > 0 and doc[t.i - 1].lower_ == "the"
             and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN")]
 
 

@@ -25,6 +25,7 @@ class ParagraphContext:
     heading: str = ""
     period_year: int | None = None  # the year the section heading (else the title) says it covers
     dyad: tuple[str, ...] = ()      # the two countries the document is about
+    short_forms: tuple[tuple[str, str], ...] = ()  # (head noun, code): institutions named in full in the document
 
 
 @dataclass(frozen=True)
