@@ -484,6 +484,9 @@ def measure(nlp: spacy.language.Language, text: str, figure_text: str, occurrenc
         ("Vilnius hosted the 9th plenary meeting of the council.", "9th", "plenary meeting of council"),
         ("Wheat prices rose 1.5-2 times over the winter.", "1.5", "rise of wheat prices"),
         ("Wheat prices rose 1.5-2 times over the winter.", "2 times", "rise of wheat prices"),
+        ("Peru's share of Chilean copper imports stayed below 5 percent.", "5 percent",
+         "peru's share of chilean copper imports"),
+        ("Remittances climbed above USD 3 billion.", "USD 3 billion", "remittances"),
     ],
 )
 def test_measure_of(nlp: spacy.language.Language, text: str, figure_text: str, expected: str) -> None:

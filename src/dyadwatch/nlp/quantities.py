@@ -965,6 +965,8 @@ _FRACTION_TOKEN_RE = re.compile(r"[1-9]/[1-9]\d?|(?:one|a|two|three)-(?:half|thi
 _FIGURE_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mln", "times", "percent", "%"})
 _NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "det", "predet", "npadvmod"})
 _PHRASE_PREPOSITIONS = ("of", "per", "with", "between", "from", "to", "for")
+# a level reached, held or passed: "rose to", "stood at", "stayed below", "climbed above" (the bound is read apart)
+_LEVEL_PREPOSITIONS = ("to", "at", "for", "from", "below", "above", "under", "over", "around", "near", "beyond")
 _DROPPED_WORDS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these",
                             "those", "whose", "which", "some", "him", "them", "it"})
 _NOUNISH = frozenset({"NOUN", "PROPN"})
@@ -1213,8 +1215,8 @@ def _change_of(figure: _FigureInParse) -> str:
 
 def _level_of(figure: _FigureInParse) -> str:
     """"the budget deficit was $2 billion", "grain exports totalled USD 800 million",
-    "arrears grew ... to USD 1.1 billion" -> the subject."""
-    verb = _governing_verb(figure.anchor, via=("to", "at", "for", "from"))
+    "arrears grew ... to USD 1.1 billion", "the share stayed below 5 percent" -> the subject."""
+    verb = _governing_verb(figure.anchor, via=_LEVEL_PREPOSITIONS)
     if verb is None:
         return ""
     lemma = verb.lemma_.lower()
