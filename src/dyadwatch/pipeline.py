@@ -19,6 +19,7 @@ from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, cod
 from dyadwatch.nlp.dates import period_year
 from dyadwatch.nlp.dates import recent_year as _recent
 from dyadwatch.nlp.dyad import DyadFinder
+from dyadwatch.nlp.tables import header_at_end
 from dyadwatch.nlp.timex import explicit_years, resolve
 from dyadwatch.periods import last_day
 
@@ -112,14 +113,18 @@ class Extractor:
         anchor = _as_date(document.date)
         year = anchor.year if anchor else None
         title_period = period_year(document.title or "")
+        open_table, previous_end = "", 0
         for index, block in enumerate(blocks):
             doc = self._make_doc(text[block.start:block.end])
             period = period_year(block.heading) or title_period
+            # a long table is cut into pieces at line breaks: each piece after the first is read under its header
+            table_header = open_table if "\n\n" not in text[previous_end:block.start] else ""
             doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor,
                                              anchor_value=document.date, anchor_precision=document.date_precision,
                                              anchor_inferred=document.date_inferred, year_in_force=year,
                                              heading=block.heading, period_year=period, dyad=dyad,
-                                             short_forms=short_forms)
+                                             short_forms=short_forms, table_header=table_header)
+            open_table, previous_end = header_at_end(doc.text, table_header), block.end
             years = [y for _, y in explicit_years(text[block.start:block.end]) if _recent(y, anchor)]
             if years:
                 year = years[-1]

@@ -79,3 +79,16 @@ def test_a_documents_table_gives_dated_figures_that_keep_their_rows_dates(extrac
     found = {(q.value, q.unit, q.measure, q.date, q.quote) for q in extractor.extract(document).quantities}
     assert (8.6e9, "USD", "exports to chile", "2020", "| 2020 | 8.6 | 6.8 |") in found
     assert (7.9e9, "USD", "imports from chile", "2021", "| 2021 | 1,010.3 | 7.9 |") in found
+
+
+def test_a_table_longer_than_a_parsed_piece_is_read_under_its_header_to_the_end(extractor) -> None:
+    from dyadwatch.pipeline import paragraph_blocks
+
+    rows = "\n".join(f"| {1900 + i} | {i}.5 | {i}.25 |" for i in range(150))
+    text = (f"Chile: trade\n\n4 September 2023\n\n| Year | Exports to Peru (USD bn) | Imports, % of GDP |\n"
+            f"|---|---|---|\n{rows}\n\nEnd.\n")
+    assert len(paragraph_blocks(text)) > 4  # the table is parsed in pieces
+    document = Document(path="/long.md", name="long.md", format="md", text=text, sha256="0" * 64)
+    found = {(q.date, q.value, q.unit, q.measure) for q in extractor.extract(document).quantities}
+    assert len(found) == 300
+    assert ("2049", 149.5e9, "USD", "exports to peru") in found and ("2049", 149.25, "percent", "imports of gdp") in found

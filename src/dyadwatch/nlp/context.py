@@ -26,6 +26,7 @@ class ParagraphContext:
     period_year: int | None = None  # the year the section heading (else the title) says it covers
     dyad: tuple[str, ...] = ()      # the two countries the document is about
     short_forms: tuple[tuple[str, str], ...] = ()  # (head noun, code): institutions named in full in the document
+    table_header: str = ""  # the header rows of a table this piece of a long paragraph continues
 
 
 @dataclass(frozen=True)

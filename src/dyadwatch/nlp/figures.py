@@ -31,7 +31,8 @@ def find_quantities(doc: Doc) -> Doc:
     found = found_in(doc)
     currencies, dyad = bundled_currencies(), context_of(doc).dyad
     context = context_of(doc)
-    tabled, tables = table_figures(doc.text, context.year_in_force), table_spans(doc.text)
+    tabled = table_figures(doc.text, context.year_in_force, context.table_header)
+    tables = table_spans(doc.text, context.table_header)
     for sentence in doc.sents:
         shift = sentence.start_char
         if any(start <= shift < end for start, end in tables):

@@ -59,15 +59,43 @@ class TableFigure:
     time: TimeExpression | None
 
 
-def table_figures(text: str, year: int | None = None) -> list[TableFigure]:
+def table_figures(text: str, year: int | None = None, header: str = "") -> list[TableFigure]:
     """The figures of every table in `text` (a paragraph); `year` is the year in force, for a time written without
-    its year ("October")."""
+    its year ("October"); `header` is the header and separator rows of a table that `text` continues (a long
+    table is parsed in pieces, `continued_header`)."""
+    if header:
+        shift = len(header) + 1
+        return [replace(figure, start=figure.start - shift, end=figure.end - shift,
+                        row=(figure.row[0] - shift, figure.row[1] - shift))
+                for figure in table_figures(f"{header}\n{text}", year) if figure.row[0] >= shift]
     return [figure for table in _tables(text) for figure in _read_table(table, year)]
 
 
-def table_spans(text: str) -> list[tuple[int, int]]:
-    """Where each table of `text` begins and ends: its lines are read as a table, not as sentences."""
-    return [(table[0].start, table[-1].end) for table in _tables(text)]
+def table_spans(text: str, header: str = "") -> list[tuple[int, int]]:
+    """Where each table of `text` begins and ends (`header` as for `table_figures`): its lines are read as a
+    table, not as sentences."""
+    shift = len(header) + 1 if header else 0
+    joined = f"{header}\n{text}" if header else text
+    return [(max(table[0].start - shift, 0), table[-1].end - shift) for table in _tables(joined)
+            if table[-1].end > shift]
+
+
+def header_at_end(text: str, inherited: str = "") -> str:
+    """The header and separator rows of the table that `text` ends inside ("" when its last line is no table
+    row): found in `text`, or `inherited` when the whole of `text` continues a table begun before it. The next
+    piece of a long table is read with it (`table_figures(header=...)`)."""
+    lines = text.rstrip().split("\n")
+    index = len(lines) - 1
+    while index >= 0 and lines[index].lstrip().startswith("|"):
+        if index >= 1 and _as_separator(lines[index]) and lines[index - 1].lstrip().startswith("|"):
+            return f"{lines[index - 1]}\n{lines[index]}"
+        index -= 1
+    return inherited if index < 0 and lines[-1].lstrip().startswith("|") else ""
+
+
+def _as_separator(line: str) -> bool:
+    cells = _cells(line, 0, len(line))
+    return bool(cells) and all(SEPARATOR_CELL.fullmatch(cell.text) for cell in cells)
 
 
 def _tables(text: str) -> Iterator[list[Row]]:
@@ -147,7 +175,7 @@ def _heading(text: str, year: int | None) -> Heading:
     time = _time_in(text, year)
     rest = _tidy(text[:time.start] + text[time.end:]) if time else text
     found = _unit_match(rest)
-    words = _tidy(rest[:found[0]] if found else rest)
+    words = _tidy(f"{rest[:found[0]]} {found[2]}" if found else rest)
     if time is not None and not set(measure_words(words)) - TIME_WORDS:
         words = ""  # "Before January 2012": a time and nothing measured
     return Heading(words, found[1] if found else None, time)
@@ -214,13 +242,17 @@ def _cell_figure(text: str, named: tuple[float, str] | None) -> tuple[float, str
     return float(text.replace(",", "").replace("−", "-")) * named[0], named[1], None
 
 
-def _unit_match(header: str) -> tuple[int, tuple[float, str]] | None:
-    """Where a header's unit begins, and its (scale, unit)."""
+def _unit_match(header: str) -> tuple[int, tuple[float, str], str] | None:
+    """Where a header's unit begins, its (scale, unit), and what the unit is of ("% of GDP": "of GDP"), which
+    belongs to what is measured."""
     for pattern in UNIT_IN_HEADER:
         match = pattern.search(header)
-        unit = _unit_of(match.group(1).strip()) if match else None
+        if match is None:
+            continue
+        written, of, whole = match.group(1).strip().partition(" of ")
+        unit = _unit_of(written)
         if unit is not None:
-            return match.start(), unit
+            return match.start(), unit, f"{of.strip()} {whole}".strip()
     return None
 
 
