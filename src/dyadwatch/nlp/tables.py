@@ -62,7 +62,7 @@ class TableFigure:
 def table_figures(text: str, year: int | None = None, header: str = "") -> list[TableFigure]:
     """The figures of every table in `text` (a paragraph); `year` is the year in force, for a time written without
     its year ("October"); `header` is the header and separator rows of a table that `text` continues (a long
-    table is parsed in pieces, `continued_header`)."""
+    table is parsed in pieces: `header_at_end`)."""
     if header:
         shift = len(header) + 1
         return [replace(figure, start=figure.start - shift, end=figure.end - shift,
@@ -94,7 +94,11 @@ def header_at_end(text: str, inherited: str = "") -> str:
 
 
 def _as_separator(line: str) -> bool:
-    cells = _cells(line, 0, len(line))
+    return _separates(_cells(line, 0, len(line)))
+
+
+def _separates(cells: list[Cell]) -> bool:
+    """Whether a row is the line of dashes below a table's header."""
     return bool(cells) and all(SEPARATOR_CELL.fullmatch(cell.text) for cell in cells)
 
 
@@ -130,7 +134,7 @@ def _cells(text: str, start: int, end: int) -> list[Cell]:
 
 def _as_table(run: list[Row]) -> Iterator[list[Row]]:
     """A run of table lines as a table, when its second line separates the header from the rows."""
-    if len(run) >= 3 and run[1].cells and all(SEPARATOR_CELL.fullmatch(cell.text) for cell in run[1].cells):
+    if len(run) >= 3 and _separates(run[1].cells):
         yield [run[0], *run[2:]]
 
 
