@@ -113,18 +113,16 @@ class Extractor:
         anchor = _as_date(document.date)
         year = anchor.year if anchor else None
         title_period = period_year(document.title or "")
-        open_table, previous_end = "", 0
+        table = TableState()
         for index, block in enumerate(blocks):
             doc = self._make_doc(text[block.start:block.end])
             period = period_year(block.heading) or title_period
-            # a long table is cut into pieces at line breaks: each piece after the first is read under its header
-            table_header = open_table if "\n\n" not in text[previous_end:block.start] else ""
+            header, caption = table.next(text, block)
             doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor,
                                              anchor_value=document.date, anchor_precision=document.date_precision,
                                              anchor_inferred=document.date_inferred, year_in_force=year,
                                              heading=block.heading, period_year=period, dyad=dyad,
-                                             short_forms=short_forms, table_header=table_header)
-            open_table, previous_end = header_at_end(doc.text, table_header), block.end
+                                             short_forms=short_forms, table_header=header, table_caption=caption)
             years = [y for _, y in explicit_years(text[block.start:block.end]) if _recent(y, anchor)]
             if years:
                 year = years[-1]
@@ -144,6 +142,26 @@ class Extractor:
         if at < len(text):
             parts.append(text[at:])
         return Doc.from_docs([self.nlp.make_doc(part) for part in parts], ensure_whitespace=False)
+
+
+@dataclass
+class TableState:
+    """What the next paragraph needs of the tables before it: a long table is cut into pieces at line breaks,
+    each piece after the first read under the first's header; a table's title is the heading line before it."""
+
+    open_header: str = ""  # the header rows of the table the last piece ended inside
+    caption: str = ""
+    previous: tuple[int, int] = (0, 0)
+
+    def next(self, text: str, block: Paragraph) -> tuple[str, str]:
+        """The (header, caption) the table that `block` begins with is read under."""
+        continues = bool(self.open_header) and "\n\n" not in text[self.previous[1]:block.start]
+        header = self.open_header if continues else ""
+        if not continues:
+            before = text[self.previous[0]:self.previous[1]]
+            self.caption = before if text.startswith("|", block.start) and before == block.heading else ""
+        self.open_header, self.previous = header_at_end(text[block.start:block.end], header), (block.start, block.end)
+        return header, self.caption
 
 
 def paragraph_blocks(text: str) -> list[Paragraph]:

@@ -27,6 +27,7 @@ class ParagraphContext:
     dyad: tuple[str, ...] = ()      # the two countries the document is about
     short_forms: tuple[tuple[str, str], ...] = ()  # (head noun, code): institutions named in full in the document
     table_header: str = ""  # the header rows of a table this piece of a long paragraph continues
+    table_caption: str = ""  # the title line before the table this paragraph begins with
 
 
 @dataclass(frozen=True)

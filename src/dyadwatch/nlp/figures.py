@@ -56,7 +56,7 @@ def _sentence_figures(doc: Doc, sentences: list[Span]) -> Iterator[FoundFigure]:
 
 def _table_figures(doc: Doc) -> Iterator[FoundFigure]:
     found, context, currencies = found_in(doc), context_of(doc), bundled_currencies()
-    for figure in table_figures(doc.text, context.year_in_force, context.table_header):
+    for figure in table_figures(doc.text, context.year_in_force, context.table_header, context.table_caption):
         year = found.year_at.get(figure.row[0], context.year_in_force)
         yield FoundFigure(
             value=figure.value, unit=currencies.in_dyad(figure.unit, context.dyad), bound=figure.bound,

@@ -28,6 +28,7 @@ GENERIC_HEADERS = frozenset({"value", "values", "figure", "figures", "amount", "
                              "indicator", "indicators", "measure", "metric", "variable", "series"})
 TIME_WORDS = frozenset({"before", "after", "since", "until", "till", "end", "start", "beginning", "early", "late",
                         "mid", "as", "year", "month", "quarter"})
+MAX_CAPTION = 160  # characters: a longer line before a table is prose, not its title
 TIME_HEADERS = frozenset({"year", "years", "date", "month", "quarter", "period", "time"})
 
 
@@ -59,16 +60,26 @@ class TableFigure:
     time: TimeExpression | None
 
 
-def table_figures(text: str, year: int | None = None, header: str = "") -> list[TableFigure]:
+def table_figures(text: str, year: int | None = None, header: str = "", caption: str = "") -> list[TableFigure]:
     """The figures of every table in `text` (a paragraph); `year` is the year in force, for a time written without
     its year ("October"); `header` is the header and separator rows of a table that `text` continues (a long
-    table is parsed in pieces: `header_at_end`)."""
+    table is parsed in pieces: `header_at_end`); `caption` is the title line just before a table that `text`
+    begins with (a table's title line inside `text` is found here)."""
     if header:
         shift = len(header) + 1
         return [replace(figure, start=figure.start - shift, end=figure.end - shift,
                         row=(figure.row[0] - shift, figure.row[1] - shift))
-                for figure in table_figures(f"{header}\n{text}", year) if figure.row[0] >= shift]
-    return [figure for table in _tables(text) for figure in _read_table(table, year)]
+                for figure in table_figures(f"{header}\n{text}", year, caption=caption) if figure.row[0] >= shift]
+    return [figure for table in _tables(text)
+            for figure in _read_table(table, year, _caption(text, table[0].start, caption))]
+
+
+def _caption(text: str, start: int, given: str) -> str:
+    """A table's title: the short line without a full stop just before it ("Table 2. Trade with Chile, USD bn")."""
+    if start == 0:
+        return given
+    line = text[text.rfind("\n", 0, start - 1) + 1:start - 1].strip()
+    return line if len(line) <= MAX_CAPTION and not line.endswith(".") and not line.startswith("|") else ""
 
 
 def table_spans(text: str, header: str = "") -> list[tuple[int, int]]:
@@ -138,8 +149,9 @@ def _as_table(run: list[Row]) -> Iterator[list[Row]]:
         yield [run[0], *run[2:]]
 
 
-def _read_table(table: list[Row], year: int | None) -> Iterator[TableFigure]:
+def _read_table(table: list[Row], year: int | None, caption: str = "") -> Iterator[TableFigure]:
     header = [cell.text for cell in table[0].cells]
+    title = _heading(caption, year) if caption else NO_HEADING
     rows = table[1:]
     headings = [_heading(name, year) for name in header]
     time_column = _time_column(header, rows, year)
@@ -153,12 +165,14 @@ def _read_table(table: list[Row], year: int | None) -> Iterator[TableFigure]:
             if index in (time_column, label_column):
                 continue
             column = headings[index] if index < len(headings) else NO_HEADING
-            figure = _cell_figure(cell.text, column.unit or label.unit)
+            figure = _cell_figure(cell.text, column.unit or label.unit or title.unit)
             if figure is None:
                 continue
             value, unit, bound = figure
+            # the title says what is measured only where the column and the row do not
             measure = ", ".join(h.words for h in (column, label) if h.words and h.words.lower() not in GENERIC_HEADERS)
-            time = column.time or row_time or label.time
+            time = column.time or row_time or label.time or title.time
+            measure = measure or title.words
             yield TableFigure(value, unit, bound, cell.start, cell.end, (row.start, row.end), measure, time)
 
 
