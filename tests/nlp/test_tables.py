@@ -96,7 +96,8 @@ def test_a_table_longer_than_a_parsed_piece_is_read_under_its_header_to_the_end(
 
 
 def test_a_tables_title_gives_the_unit_its_headers_do_not() -> None:
-    text = "Table 2. Chilean trade with Peru, USD billion\n| Year | Exports | Imports |\n|---|---|---|\n| 2020 | 8.6 | 6.8 |"
+    text = ("Table 2. Chilean trade with Peru, USD billion\n| Year | Exports | Imports |\n|---|---|---|\n"
+            "| 2020 | 8.6 | 6.8 |")
     assert readings(text) == [(8.6e9, "USD", "Exports", "2020", "8.6"), (6.8e9, "USD", "Imports", "2020", "6.8")]
     after_prose = "Trade grew, in USD billion.\n" + text.split("\n", 1)[1]  # a sentence before a table is no title
     assert readings(after_prose) == []
