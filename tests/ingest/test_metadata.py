@@ -21,6 +21,13 @@ def test_without_a_date_line_the_latest_mentioned_date_is_inferred_but_not_a_hor
     assert (meta.date, meta.date_inferred) == ("2019-06", True)
 
 
+def test_a_year_that_names_a_thing_does_not_date_the_text_where_other_years_do():
+    text = ("A brief\n\nIn 2021 talks went on. Lima agreed last week: the 2022 tariff stays at this year's level, "
+            "roughly. They met on 14 June.")
+    assert read_metadata(text).date == "2021-06-14"
+    assert read_metadata("A brief\n\nThey signed the 2010 accord. Talks resumed on 14 June.").date == "2010-06-14"
+
+
 @pytest.mark.parametrize("byline", [
     "*By Ana Ruiz and Luis Gómez — Andean Monitor — 3 June 2021*",
     "By Ana Ruiz and Luis Gómez | Andean Monitor | 3 June 2021",

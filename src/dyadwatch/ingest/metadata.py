@@ -139,7 +139,8 @@ def _publication_date(text: str) -> tuple[str | None, str | None, bool]:
     """The stated date: a line that holds only a date, or a head line that ends with one, whichever comes
     first; else the latest date the text mentions, marked inferred.
 
-    Horizons ('by 2030', 'in 2027 tariffs should ...') are not the time of writing.
+    Horizons ('by 2030', 'in 2027 tariffs should ...') are not the time of writing, nor, where other years
+    are named, a year that names a thing ('the 2022 budget').
     The latest explicit year comes first; then day and month mentions without a
     year ('on 14 November') are read in that year, so the inferred date is as
     precise as the text allows.
@@ -151,6 +152,9 @@ def _publication_date(text: str) -> tuple[str | None, str | None, bool]:
     explicit = [t for t in find_time_expressions(text) if not t.relative and not _looks_ahead(text, t.start)]
     if not explicit:
         return None, None, True
+    # a year naming a thing ('the 2022 price', 'the 2020 elections') is often one planned or long past, not the
+    # time of writing: the years that date acts decide, where the text has any
+    explicit = [t for t in explicit if not t.attributive] or explicit
     year = max(t.begin.year for t in explicit)
     mentioned = [t for t in find_time_expressions(text, year_in_force=year)
                  if t.begin.year <= year and not _looks_ahead(text, t.start)]
