@@ -95,10 +95,11 @@ def test_a_table_longer_than_a_parsed_piece_is_read_under_its_header_to_the_end(
     assert ("2049", 149.25, "percent", "imports of gdp") in found
 
 
-def test_a_tables_title_gives_the_unit_its_headers_do_not() -> None:
+def test_a_tables_title_gives_the_unit_its_headers_do_not_and_says_what_is_measured() -> None:
     text = ("Table 2. Chilean trade with Peru, USD billion\n| Year | Exports | Imports |\n|---|---|---|\n"
             "| 2020 | 8.6 | 6.8 |")
-    assert readings(text) == [(8.6e9, "USD", "Exports", "2020", "8.6"), (6.8e9, "USD", "Imports", "2020", "6.8")]
+    assert readings(text) == [(8.6e9, "USD", "Exports, Chilean trade with Peru", "2020", "8.6"),
+                              (6.8e9, "USD", "Imports, Chilean trade with Peru", "2020", "6.8")]
     after_prose = "Trade grew, in USD billion.\n" + text.split("\n", 1)[1]  # a sentence before a table is no title
     assert readings(after_prose) == []
 
@@ -108,4 +109,5 @@ def test_a_documents_table_under_a_title_paragraph_takes_its_unit(extractor) -> 
             "Trade with Peru (USD bn)\n\n| Year | Exports | Imports |\n|---|---|---|\n| 2021 | 1.5 | 2.5 |\n")
     document = Document(path="/t.md", name="t.md", format="md", text=text, sha256="0" * 64)
     found = {(q.value, q.unit, q.measure, q.date) for q in extractor.extract(document).quantities}
-    assert found == {(1.5e9, "USD", "exports", "2021"), (2.5e9, "USD", "imports", "2021")}
+    assert found == {(1.5e9, "USD", "exports, trade with peru", "2021"),
+                     (2.5e9, "USD", "imports, trade with peru", "2021")}

@@ -28,6 +28,7 @@ GENERIC_HEADERS = frozenset({"value", "values", "figure", "figures", "amount", "
                              "indicator", "indicators", "measure", "metric", "variable", "series"})
 TIME_WORDS = frozenset({"before", "after", "since", "until", "till", "end", "start", "beginning", "early", "late",
                         "mid", "as", "year", "month", "quarter"})
+TABLE_NUMBER = re.compile(r"^\s*(?:table|figure|exhibit|chart)\s+[\dIVXivx]+[.:)]?\s*", re.IGNORECASE)
 MAX_CAPTION = 160  # characters: a longer line before a table is prose, not its title
 TIME_HEADERS = frozenset({"year", "years", "date", "month", "quarter", "period", "time"})
 
@@ -151,7 +152,7 @@ def _as_table(run: list[Row]) -> Iterator[list[Row]]:
 
 def _read_table(table: list[Row], year: int | None, caption: str = "") -> Iterator[TableFigure]:
     header = [cell.text for cell in table[0].cells]
-    title = _heading(caption, year) if caption else NO_HEADING
+    title = _heading(TABLE_NUMBER.sub("", caption), year) if caption else NO_HEADING
     rows = table[1:]
     headings = [_heading(name, year) for name in header]
     time_column = _time_column(header, rows, year)
@@ -169,10 +170,12 @@ def _read_table(table: list[Row], year: int | None, caption: str = "") -> Iterat
             if figure is None:
                 continue
             value, unit, bound = figure
-            # the title says what is measured only where the column and the row do not
-            measure = ", ".join(h.words for h in (column, label) if h.words and h.words.lower() not in GENERIC_HEADERS)
+            # the title says what is measured where it gives the unit, or where the column and the row say nothing
+            described = [h for h in (column, label) if h.words and h.words.lower() not in GENERIC_HEADERS]
+            if title.words and (not described or not (column.unit or label.unit)):
+                described.append(title)
+            measure = ", ".join(h.words for h in described)
             time = column.time or row_time or label.time or title.time
-            measure = measure or title.words
             yield TableFigure(value, unit, bound, cell.start, cell.end, (row.start, row.end), measure, time)
 
 
