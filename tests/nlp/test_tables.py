@@ -111,3 +111,11 @@ def test_a_documents_table_under_a_title_paragraph_takes_its_unit(extractor) -> 
     found = {(q.value, q.unit, q.measure, q.date) for q in extractor.extract(document).quantities}
     assert found == {(1.5e9, "USD", "exports, trade with peru", "2021"),
                      (2.5e9, "USD", "imports, trade with peru", "2021")}
+
+
+def test_a_section_title_that_gives_no_unit_stays_out_of_a_measure_the_rows_give() -> None:
+    text = "| item | value |\n|---|---|\n| Grain shipped | 3.5 million tonnes |"
+    assert [f.measure for f in table_figures(text, caption="Key numbers")] == ["Grain shipped"]
+    bare = "| Year | Total |\n|---|---|\n| 2021 | 3.5 |"
+    assert [(f.measure, f.unit) for f in table_figures(bare, caption="Grain shipped, million tonnes")] == [
+        ("Total, Grain shipped", "tonnes")]

@@ -170,13 +170,22 @@ def _read_table(table: list[Row], year: int | None, caption: str = "") -> Iterat
             if figure is None:
                 continue
             value, unit, bound = figure
-            # the title says what is measured where it gives the unit, or where the column and the row say nothing
-            described = [h for h in (column, label) if h.words and h.words.lower() not in GENERIC_HEADERS]
-            if title.words and (not described or not (column.unit or label.unit)):
-                described.append(title)
-            measure = ", ".join(h.words for h in described)
             time = column.time or row_time or label.time or title.time
-            yield TableFigure(value, unit, bound, cell.start, cell.end, (row.start, row.end), measure, time)
+            yield TableFigure(value, unit, bound, cell.start, cell.end, (row.start, row.end),
+                              _measure(column, label, title), time)
+
+
+def _measure(column: Heading, label: Heading, title: Heading) -> str:
+    """What a figure measures: what its column and its row say, and the table's title where the title gave the
+    unit or the column and the row say nothing."""
+    parts = [heading for heading in (column, label) if _says_what(heading)]
+    if _says_what(title) and (not parts or (title.unit and not (column.unit or label.unit))):
+        parts.append(title)
+    return ", ".join(heading.words for heading in parts)
+
+
+def _says_what(heading: Heading) -> bool:
+    return bool(heading.words) and heading.words.lower() not in GENERIC_HEADERS
 
 
 @dataclass(frozen=True)
