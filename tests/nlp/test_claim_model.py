@@ -60,6 +60,9 @@ def test_the_shipped_models_read_plain_forecasts_advice_and_facts(extractor, sen
     ("Peru's foreign minister urged Ecuador to reopen the border crossings.", "PER"),
     ("Ecuador should press Peru to reopen the border crossings.", "author"),
     ("Peru's foreign minister said that Ecuador would reopen the border crossings.", "PER"),
+    ("Peru's foreign minister met Ecuador's in Lima. We recommend that our embassy press them to reopen the "
+     "border crossings.", "author"),  # 'we' is the writer, not the last actor named
+    ("\"We expect Ecuador to reopen the border crossings by June,\" Peru's foreign minister said.", "PER"),
 ])
 def test_a_claim_is_held_by_who_urges_or_says_it_and_a_modals_own_verb_holds_nothing(extractor, sentence: str,
                                                                                    holder: str):

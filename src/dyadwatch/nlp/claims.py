@@ -73,6 +73,9 @@ def read_sentence(cues: ClaimCues, sentence: Span, time_expressions: list[TimeEx
     return ClaimReading(cue, times, sentence_features(sentence, cue[0] if cue else None, times, anchor))
 
 
+FIRST_PERSON = frozenset({"we", "i"})
+
+
 class ClaimFinder:
     """A claim of each kind a sentence makes, as the learned claim models read it (`claim_model.py`: the cue
     lists are one of their features); stored on `doc._.found.claims`."""
@@ -100,14 +103,16 @@ class ClaimFinder:
 
     def _holder(self, cue: Token | None, reader: RoleReader) -> str:
         """The actor a verb of saying, believing or urging attributes the claim to, else the author. The verb a
-        modal cue belongs to is the claim's own ("Lima should press Quito"), so the search starts above it."""
+        modal cue belongs to is the claim's own ("Lima should press Quito"), so the search starts above it. A
+        verb whose subject is "we" or "I" is the author's ("We recommend that ..."), unless a verb above it
+        attributes the whole to someone ('"We expect a deal," the minister said')."""
         node = cue
         if cue is not None and cue.dep_ in ("aux", "auxpass"):
             node = cue.head.head if cue.head.head.i != cue.head.i else None
         for _ in range(7):
             if node is None:
                 break
-            if node.lemma_.lower() in self.cues.attribution:
+            if node.lemma_.lower() in self.cues.attribution and not _first_person_subject(node):
                 holders = reader.verb_roles(node).sources if node.pos_ == "VERB" else []
                 if node.lower_ == "according":
                     holders = [a for c in node.subtree for a in reader.phrase_actors(c) if c.dep_ == "pobj"]
@@ -117,6 +122,10 @@ class ClaimFinder:
                 break
             node = node.head
         return AUTHOR
+
+
+def _first_person_subject(verb: Token) -> bool:
+    return any(child.dep_ == "nsubj" and child.lower_ in FIRST_PERSON for child in verb.children)
 
 
 def _phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
