@@ -5,7 +5,7 @@ import pytest
 
 from dyadwatch.cli import Coder
 from dyadwatch.model import PLOVER_TYPES, Document
-from dyadwatch.nlp.coder.component import said_not_to_happen
+from dyadwatch.nlp.coder.component import said_not_to_happen, the_writers_advice
 from dyadwatch.nlp.coder.model import CODERS, coder_folder
 from dyadwatch.pipeline import Extractor
 
@@ -83,6 +83,24 @@ def test_a_negation_the_parse_marks_makes_the_act_negated(extractor, text, trigg
             doc = stage(doc)
     [token] = [t for t in doc if t.lemma_ == trigger or t.text == trigger]
     assert said_not_to_happen(token) is negated
+
+
+@pytest.mark.parametrize("text, trigger, advice", [
+    ("We propose that Chile impose sanctions on Bolivia.", "impose", True),
+    ("I suggest that Lima and La Paz resume talks.", "resume", True),
+    ("We recommend that the embassy press Bolivia to reopen the crossing.", "press", True),
+    ('"We urge Bolivia to reopen the crossing," the Chilean foreign minister said.', "urge", False),
+    ("Chile urged Bolivia to reopen the crossing.", "urge", False),
+    ("We know that Chile imposed sanctions on Bolivia.", "impose", False),
+])
+def test_what_the_writer_advises_is_no_act(extractor, text, trigger, advice):
+    doc = extractor.nlp.make_doc(text)
+    for _, stage in extractor.nlp.pipeline:
+        if not hasattr(stage, "event_model"):
+            doc = stage(doc)
+    [token] = [t for t in doc if t.lemma_ == trigger]
+    reporting = extractor.nlp.get_pipe("dyadwatch_events").reporting
+    assert the_writers_advice(token, reporting) is advice
 
 
 def test_a_figure_is_dated_by_the_chooser_from_the_act_it_belongs_to(coding):

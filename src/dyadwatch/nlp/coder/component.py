@@ -30,6 +30,10 @@ from dyadwatch.nlp.syntax import verb_of
 from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary
 
+ADVISING = frozenset({"recommend", "urge", "propose", "suggest", "advise"})
+MAX_ADVICE_CLIMB = 4  # clauses up from a trigger to the verb of advising that governs it
+WRITER = frozenset({"we", "i"})
+
 
 @dataclass
 class CodedEvent:
@@ -62,6 +66,7 @@ class LearnedEventCoder:
         self.names = actor_namer({c.code: c.name for c in knowledge.countries}
                                  | {a.code: a.name for a in knowledge.actors if a.kind == "organisation"})
         self.domains = DomainCues(knowledge.domains)
+        self.reporting = frozenset((knowledge.claims or {}).get("attribution") or [])  # verbs that report words
         self.model_dir = model_dir
 
     @property
@@ -111,6 +116,8 @@ class LearnedEventCoder:
     def _coded(self, decision: Decision, item: SentenceInput, doc: Doc, earlier: EarlierTimes) -> list[CodedEvent]:
         sentence = item.sentence
         token = sentence[decision.token]
+        if the_writers_advice(token, self.reporting):
+            return []
         kind = self.vocabulary.dictionary_type(token) or decision.type
         clause = clause_of(token, sentence)
         context = context_of(doc)
@@ -152,6 +159,24 @@ def said_not_to_happen(trigger: Token) -> bool:
     verb = verb_of(trigger) or trigger
     return any(child.dep_ == "neg" for child in verb.children) or any(
         child.dep_ == "det" and child.lower_ == "no" for child in trigger.children)
+
+
+def the_writers_advice(trigger: Token, reporting: frozenset[str]) -> bool:
+    """Whether the act is what the writer advises ('We recommend that the embassy press both sides'): a verb of
+    advising with 'we' or 'I' as its subject governs it (or is it), and no verb of saying above reports the whole
+    as someone's words ('"We urge Lima to reopen the border," the minister said' is the minister's request).
+    Advice is no report that an act happened (data/GUIDE.md), and a writer is no actor."""
+    node, advised = verb_of(trigger) or trigger, False
+    for _ in range(MAX_ADVICE_CLIMB):
+        first_person = any(c.dep_ == "nsubj" and c.lower_ in WRITER for c in node.children)
+        if node.lemma_.lower() in ADVISING and first_person:
+            advised = True
+        elif advised and node.lemma_.lower() in reporting:
+            return False
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return advised
 
 
 def clause_of(token: Token, sentence: Span) -> list[Token]:
