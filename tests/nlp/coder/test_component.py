@@ -14,6 +14,16 @@ def events_of(extractor, text: str):
     return extractor.extract(Document(path="<test>", name="t.txt", format="txt", text=text, sha256="")).events
 
 
+def parsed_word(extractor, text: str, word: str):
+    """The word (or lemma) of `text` as the pipeline parses it before the event coder runs."""
+    doc = extractor.nlp.make_doc(text)
+    for _, stage in extractor.nlp.pipeline:
+        if not hasattr(stage, "event_model"):
+            doc = stage(doc)
+    [token] = [t for t in doc if t.lemma_ == word or t.text == word]
+    return token
+
+
 REPORT = ("Border brief\n\n5 June 2021\n\n"
           "Peru recalled its ambassador from Ecuador on Thursday after Ecuadorian troops crossed the border. "
           "Quito said it would not apologise. Lima and Quito signed a fisheries agreement in March.\n")
@@ -77,12 +87,7 @@ def test_a_weekday_takes_its_date_from_the_dateline(events):
     ("Chile signed the treaty with Bolivia.", "sign", False),
 ])
 def test_a_negation_the_parse_marks_makes_the_act_negated(extractor, text, trigger, negated):
-    doc = extractor.nlp.make_doc(text)
-    for _, stage in extractor.nlp.pipeline:
-        if not hasattr(stage, "event_model"):
-            doc = stage(doc)
-    [token] = [t for t in doc if t.lemma_ == trigger or t.text == trigger]
-    assert said_not_to_happen(token) is negated
+    assert said_not_to_happen(parsed_word(extractor, text, trigger)) is negated
 
 
 @pytest.mark.parametrize("text, trigger, advice", [
@@ -94,13 +99,8 @@ def test_a_negation_the_parse_marks_makes_the_act_negated(extractor, text, trigg
     ("We know that Chile imposed sanctions on Bolivia.", "impose", False),
 ])
 def test_what_the_writer_advises_is_no_act(extractor, text, trigger, advice):
-    doc = extractor.nlp.make_doc(text)
-    for _, stage in extractor.nlp.pipeline:
-        if not hasattr(stage, "event_model"):
-            doc = stage(doc)
-    [token] = [t for t in doc if t.lemma_ == trigger]
     reporting = extractor.nlp.get_pipe("dyadwatch_events").reporting
-    assert the_writers_advice(token, reporting) is advice
+    assert the_writers_advice(parsed_word(extractor, text, trigger), reporting) is advice
 
 
 def test_a_figure_is_dated_by_the_chooser_from_the_act_it_belongs_to(coding):
