@@ -84,7 +84,7 @@ class Extractor:
         self._describe(document, cleaned)
         dyad = self.dyads.dyad(cleaned.text, self.given_dyad)
         blocks = paragraph_blocks(cleaned.text)
-        short_forms = self._short_forms(cleaned.text, blocks)
+        short_forms = self._short_forms(cleaned.text)
         docs = self.nlp.pipe(self._docs(cleaned.text, blocks, document, dyad, short_forms), batch_size=64)
         return Parsed(cleaned, blocks, docs)
 
@@ -101,12 +101,11 @@ class Extractor:
             document.date, document.date_precision = meta.date, meta.date_precision
             document.date_inferred = meta.date_inferred
 
-    def _short_forms(self, text: str, blocks: list[Paragraph]) -> tuple[tuple[str, str], ...]:
+    def _short_forms(self, text: str) -> tuple[tuple[str, str], ...]:
         """The head nouns by which the document may name again an institution it names in full."""
         if "dyadwatch_actors" not in self.nlp.pipe_names:
             return ()
-        matcher = self.nlp.get_pipe("dyadwatch_actors")
-        return tuple(sorted(matcher.short_forms([self._make_doc(text[b.start:b.end]) for b in blocks]).items()))
+        return tuple(sorted(self.nlp.get_pipe("dyadwatch_actors").short_forms(text).items()))
 
     def _docs(self, text: str, blocks: list[Paragraph], document: Document, dyad: tuple[str, ...],
               short_forms: tuple[tuple[str, str], ...]) -> Iterator[Doc]:

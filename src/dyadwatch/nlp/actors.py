@@ -8,6 +8,7 @@ into ARM-GOV and AZE-GOV, and "the two countries" into the document's dyad.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -28,6 +29,7 @@ OFFICES = {"president", "premier", "leader", "minister"}  # 'the presidents met'
 SHORT_FORM_KINDS = {"organisation", "body", "parliament", "agency", "ministry", "armed_forces", "security_service",
                     "party", "group"}
 MIN_SHORT_FORM = 4  # letters: 'the Fund', not 'the Bo'
+SHORT_FORM = re.compile(rf"\b[Tt]he ([A-Z][A-Za-z]{{{MIN_SHORT_FORM - 1},}})\b")  # 'the Commission'
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class ActorMatcher:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.prefix = Matcher(nlp.vocab)
+        self.by_head: dict[str, list[tuple[re.Pattern[str], str]]] = {}  # head noun -> full names, codes
         self._add_knowledge(nlp, knowledge)
 
     def _add_knowledge(self, nlp: Language, knowledge: Knowledge) -> None:
@@ -65,10 +68,13 @@ class ActorMatcher:
         self.entries[key] = _Entry(code, kind)
         self.rank[self.vocab.strings.add(key)] = len(self.rank)  # later files win on the same name
         plain = [n for n in names if not n.endswith("*")]
-        if kind == "cameo":
-            self.lower.add(key, [nlp.make_doc(n) for n in plain])
-        else:
-            self.exact.add(key, [nlp.make_doc(n) for n in plain])
+        docs = [nlp.make_doc(n) for n in plain]
+        (self.lower if kind == "cameo" else self.exact).add(key, docs)
+        if kind in SHORT_FORM_KINDS:
+            for name, doc in zip(plain, docs, strict=True):
+                head = _head_noun([t.text for t in doc])
+                if head is not None:
+                    self.by_head.setdefault(head, []).append((re.compile(rf"(?<!\w){re.escape(name)}(?!\w)"), code))
         for name in (n[:-1] for n in names if n.endswith("*")):
             words = name.split()
             if words:
@@ -94,17 +100,15 @@ class ActorMatcher:
         doc._.actors = sorted(mentions, key=lambda m: m.start)
         return doc
 
-    def short_forms(self, docs: list[Doc]) -> dict[str, str]:
+    def short_forms(self, text: str) -> dict[str, str]:
         """Head noun -> code of the institutions a document names in full ('European Commission' -> 'Commission':
-        EU-GOV), for the head nouns that name one institution only there."""
-        found: dict[str, set[str]] = {}
-        for doc in docs:
-            for match_id, start, end in self.exact(doc):
-                entry = self.entries[self.vocab.strings[match_id]]
-                head = _head_noun(doc[start:end]) if entry.kind in SHORT_FORM_KINDS else None
-                if head is not None:
-                    found.setdefault(head, set()).add(entry.code)
-        return {head: codes.pop() for head, codes in found.items() if len(codes) == 1}
+        EU-GOV), for the head nouns it uses after 'the' that name one institution only there."""
+        found = {}
+        for head in set(SHORT_FORM.findall(text)) & self.by_head.keys():
+            codes = {code for name, code in self.by_head[head] if name.search(text)}
+            if len(codes) == 1:
+                found[head] = codes.pop()
+        return found
 
     def _resolve(self, doc: Doc, span: Span) -> ActorMention | None:
         entry = self.entries[span.label_]
@@ -228,13 +232,11 @@ def _surnames_again(doc: Doc, found: list[ActorMention]) -> list[ActorMention]:
             and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN")]
 
 
-def _head_noun(name: Span) -> str | None:
+def _head_noun(name: list[str]) -> str | None:
     """The noun a name's short form keeps: the last word before 'of' ('Council of Europe' -> 'Council'), else the
     last word ('European Commission' -> 'Commission'); none for a one-word name or a word that is no capitalised
     noun."""
-    words = [t.text for t in name]
-    if "of" in words:
-        words = words[:words.index("of")]
+    words = name[:name.index("of")] if "of" in name else name
     if len(name) < 2 or not words:
         return None
     head = words[-1]

@@ -25,7 +25,7 @@ from dyadwatch.nlp.coder.encoder import OnnxEncoder, SentenceEncoding
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
 from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading
 from dyadwatch.nlp.coder.inputs import SentenceInput
-from dyadwatch.nlp.coder.pairs import PairRanker, by_country, pair_options
+from dyadwatch.nlp.coder.pairs import PairOption, PairRanker, by_country, pair_options
 from dyadwatch.settings import default
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
@@ -168,26 +168,29 @@ def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: floa
     it. A domestic act is read from the own-country slot when the model has one and it reaches `own_country`;
     otherwise from the target probability of the source's own country, when it reaches `domestic` and the
     sentence names no actor of another country."""
-    source_by_country = by_country(candidates, roles.source)
+    options = pair_options(candidates, roles) + _domestic_options(candidates, roles, own_country, domestic)
+    chosen = max(options, key=lambda o: o.p_source * o.p_target, default=None)
+    if chosen is None:
+        return None, None, 0.0, 0.0
+    return chosen.source, chosen.target, float(chosen.p_source), float(chosen.p_target)
+
+
+def _domestic_options(candidates: list[Candidate], roles: RoleReading, own_country: float,
+                      domestic: float | None) -> list[PairOption]:
+    """Per source country, the domestic act's option where the model reads one."""
     target_by_country = by_country(candidates, roles.candidate_targets)
-    best = (None, None, 0.0, 0.0)
-    score = -1.0
-    for source_country, (p_source, source) in source_by_country.items():
-        options = [(roles.no_target, None)] + [
-            (p, t) for country, (p, t) in target_by_country.items()
-            if country != source_country or t.code != source.code]
+    found = []
+    for p_source, source in by_country(candidates, roles.source).values():
         if roles.own_country and roles.own_country >= own_country:  # 0 for a model without the slot
-            options.append((roles.own_country, own_country_target(candidates, roles, source)))
+            found.append(PairOption(source, own_country_target(candidates, roles, source), p_source,
+                                    roles.own_country))
         elif domestic is not None and not _foreign_named(candidates, source) \
                 and _source_tops_its_country(target_by_country, source, domestic):
             # the model's targets of a domestic act are its country's candidates, the source's own mention among
             # them (training labels candidates by country); it stands for another actor of that country
-            options.append((target_by_country[source_country][0], own_country_target(candidates, roles, source)))
-        p_target, target = max(options, key=lambda o: o[0])
-        if p_source * p_target > score:
-            score = p_source * p_target
-            best = (source, target, float(p_source), float(p_target))
-    return best
+            found.append(PairOption(source, own_country_target(candidates, roles, source), p_source,
+                                    target_by_country[source.country][0]))
+    return found
 
 
 def _foreign_named(candidates: list[Candidate], source: Candidate) -> bool:
