@@ -63,6 +63,8 @@ def test_the_shipped_models_read_plain_forecasts_advice_and_facts(extractor, sen
     ("Peru's foreign minister met Ecuador's in Lima. We recommend that our embassy press them to reopen the "
      "border crossings.", "author"),  # 'we' is the writer, not the last actor named
     ("\"We expect Ecuador to reopen the border crossings by June,\" Peru's foreign minister said.", "PER"),
+    ("Peru's president criticised Quito's tariffs, and Chile's foreign minister urged both sides to hold talks.",
+     "CHL"),  # no cue word: the holder is looked for from the verb of urging, not the sentence's root
 ])
 def test_a_claim_is_held_by_who_urges_or_says_it_and_a_modals_own_verb_holds_nothing(extractor, sentence: str,
                                                                                    holder: str):
@@ -70,3 +72,18 @@ def test_a_claim_is_held_by_who_urges_or_says_it_and_a_modals_own_verb_holds_not
     document = Document(path="/notes.txt", name="notes.txt", format="txt", text=text, sha256="0" * 64)
     claims = extractor.extract(document).claims
     assert claims and {c.holder.split("-")[0] for c in claims} == {holder}
+
+
+@pytest.mark.parametrize(("sentence", "recommends"), [
+    ("We recommend that the embassy in Quito track the tariff talks closely.", True),
+    ("I would advise the next government in Lima to publish its fishing licences.", True),
+    ("We propose a joint commission on the river's water.", True),
+    ("This was, I suggest, the moment the dispute over the river began.", False),  # an aside, nothing advised
+    ("We know that the embassy in Quito tracked the tariff talks.", False),
+])
+def test_the_writers_own_advice_is_a_recommendation_held_by_the_author(extractor, sentence: str, recommends: bool):
+    text = f"Andean notes\n\n15.06.2024\n\n{sentence}\n"
+    document = Document(path="/notes.txt", name="notes.txt", format="txt", text=text, sha256="0" * 64)
+    advice = [c for c in extractor.extract(document).claims if c.kind == "recommendation"]
+    assert bool(advice) is recommends
+    assert all(c.holder == "author" for c in advice)

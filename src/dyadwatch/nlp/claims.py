@@ -15,6 +15,7 @@ from dyadwatch.knowledge import Knowledge
 from dyadwatch.nlp.claim_model import ClaimModel, sentence_features
 from dyadwatch.nlp.context import ParagraphContext, actors_in, context_of, found_in
 from dyadwatch.nlp.roles import RoleReader
+from dyadwatch.nlp.syntax import writer_advises
 from dyadwatch.nlp.timex import TimeExpression
 
 AUTHOR = "author"
@@ -93,13 +94,23 @@ class ClaimFinder:
                 continue
             reading = read_sentence(self.cues, sentence, found.time_expressions, context.anchor)
             kinds = self.model.kinds(reading.features)
+            advice = next((t for t in sentence if writer_advises(t)), None)
+            if advice is not None and "recommendation" not in kinds:
+                # the guide's plainest recommendation, which too few training claims show the models
+                kinds = ["recommendation", *kinds]
             horizon = _horizon(reading.times, context) if kinds else None
             cue = reading.cue
             for kind in kinds:
-                anchor = cue[1] if cue is not None and cue[0] == kind else _modal(sentence)
+                anchor = cue[1] if cue is not None and cue[0] == kind else advice or self._holder_anchor(sentence)
                 found.claims.append(FoundClaim(kind=kind, span=(sentence.start_char, sentence.end_char),
                                                holder=self._holder(anchor, reader), horizon=horizon))
         return doc
+
+    def _holder_anchor(self, sentence: Span) -> Token:
+        """Where to look for a claim's holder when no cue names it: the sentence's first modal, else its first verb
+        of attribution ('X accused Y, and the envoy urged both sides to talk' is the envoy's), else its root."""
+        return next((t for t in sentence if t.tag_ == "MD"), None) or next(
+            (t for t in sentence if t.pos_ == "VERB" and t.lemma_.lower() in self.cues.attribution), sentence.root)
 
     def _holder(self, cue: Token | None, reader: RoleReader) -> str:
         """The actor a verb of saying, believing or urging attributes the claim to, else the author. The verb a
@@ -144,12 +155,6 @@ def _inverted(token: Token) -> bool:
     following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
     return token.i == token.sent.start or bool(following is not None and following.pos_ in ("PROPN", "PRON")
                                                 and token.head.i > following.i and token.dep_ != "aux")
-
-
-def _modal(sentence: Span) -> Token:
-    """Where to look for a claim's holder when no cue names it: the sentence's first modal, else its root
-    ('the minister urged Ankara to ...' is held by the minister through the root)."""
-    return next((t for t in sentence if t.tag_ == "MD"), sentence.root)
 
 
 def _horizon(times: list[TimeExpression], context: ParagraphContext) -> str | None:

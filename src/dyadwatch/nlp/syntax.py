@@ -5,6 +5,9 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 VERB_POS = ("VERB", "AUX")
+ADVISING = frozenset({"recommend", "urge", "propose", "suggest", "advise"})
+WRITER = frozenset({"we", "i"})
+ADVISED = frozenset({"ccomp", "xcomp", "dobj"})  # what a verb of advising advises
 
 
 def governing_verb(token: Token) -> Token | None:
@@ -30,3 +33,11 @@ def nearest_verb(token: Token) -> Token:
     while node.pos_ not in VERB_POS and node.head.i != node.i:
         node = node.head
     return node
+
+
+def writer_advises(verb: Token) -> bool:
+    """Whether a verb is the writer's advice: a verb of advising with "we" or "I" as its subject and something
+    advised ("We recommend that the embassy press both sides"; not the aside "this is, I suggest, a turn")."""
+    children = list(verb.children)
+    return (verb.lemma_.lower() in ADVISING and any(c.dep_ == "nsubj" and c.lower_ in WRITER for c in children)
+            and any(c.dep_ in ADVISED for c in children))

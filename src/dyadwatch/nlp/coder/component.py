@@ -26,13 +26,11 @@ from dyadwatch.nlp.coder.inputs import SentenceInput, actor_namer, document_inpu
 from dyadwatch.nlp.coder.model import MODEL_DIR, Decision, EventModel
 from dyadwatch.nlp.context import ActorMention, context_of, found_in
 from dyadwatch.nlp.domains import DomainCues
-from dyadwatch.nlp.syntax import verb_of
+from dyadwatch.nlp.syntax import verb_of, writer_advises
 from dyadwatch.nlp.timex import TimeExpression
 from dyadwatch.nlp.vocabulary import EventVocabulary
 
-ADVISING = frozenset({"recommend", "urge", "propose", "suggest", "advise"})
 MAX_ADVICE_CLIMB = 4  # clauses up from a trigger to the verb of advising that governs it
-WRITER = frozenset({"we", "i"})
 
 
 @dataclass
@@ -168,8 +166,7 @@ def the_writers_advice(trigger: Token, reporting: frozenset[str]) -> bool:
     Advice is no report that an act happened (data/GUIDE.md), and a writer is no actor."""
     node, advised = verb_of(trigger) or trigger, False
     for _ in range(MAX_ADVICE_CLIMB):
-        first_person = any(c.dep_ == "nsubj" and c.lower_ in WRITER for c in node.children)
-        if node.lemma_.lower() in ADVISING and first_person:
+        if writer_advises(node):
             advised = True
         elif advised and node.lemma_.lower() in reporting:
             return False
