@@ -311,7 +311,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders (r
                "with `dyadwatch load FOLDER`)"))] = None,
            coder: CoderOption = DEFAULT_CODER,
            ) -> None:
-    """Read text, Markdown, HTML and PDF files and store their events, figures and claims.
+    """Read text, Markdown, HTML, PDF, Word and OpenDocument files and store their events, figures and claims.
 
     Each file is known by its path under the folder given (2021/brief.txt). Unchanged files are skipped
     after a hash check, so an interrupted run carries on where it stopped. A file that cannot be ingested

@@ -8,7 +8,8 @@ from enum import StrEnum
 class Errors(StrEnum):
     E001 = "no such file or folder"
     E002 = "the file is empty"
-    E003 = "the file looks binary (it holds NUL bytes); give a text, Markdown, HTML or PDF file"
+    E003 = ("the file looks binary (it holds NUL bytes); give a text, Markdown, HTML, PDF, Word (.docx) or "
+            "OpenDocument (.odt) file")
     E004 = "the file is not valid UTF-8 (first bad byte at offset {offset}); re-save it as UTF-8"
     E005 = "unsupported file type '{suffix}'; supported: {supported}"
     E006 = "the PDF could not be read ({reason}); check that it is not damaged or encrypted"
@@ -68,6 +69,8 @@ class Errors(StrEnum):
     # The tool itself (E050-): not a problem with the input.
     E050 = "internal error ({reason}); this is a bug in dyadwatch: please report it with the traceback above"
     E051 = "interrupted; run the same command again to carry on where it stopped (stored files are skipped)"
+    E053 = ("the {kind} file could not be read: {reason}; open it in a word processor and save it again as .docx or "
+            ".odt")
     E052 = "a throw-away PostgreSQL cluster could not be run: `{command}` failed ({reason})"
 
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.ingest.office import docx_bomb, docx_with_entities, make_docx, make_odt, word_paragraph
 from tests.ingest.pdfs import encrypted_pdf, make_pdf, pdf_bomb
 
 PROSE = ("On 3 March 2021, Russia lent Belarus USD 500 million. The two governments signed an agreement on gas "
@@ -159,6 +160,12 @@ BUILDERS: dict[str, Callable[[Path], Expected | None]] = {
     "pdf_bomb": lambda f: (_write(f, "bomb.pdf", pdf_bomb()), Expected(error="E006"))[-1],
     "truncated_pdf": lambda f: (_write(f, "cut.pdf", make_pdf("Russia lent Belarus money.")[:300]),
                                 Expected(error="E006"))[-1],
+    "word_file": lambda f: _write(f, "brief.docx", make_docx(word_paragraph(_prose(f)))) and None,
+    "opendocument_file": lambda f: _write(f, "brief.odt", make_odt(f"<text:p>{_prose(f)}</text:p>")) and None,
+    "old_word_file_renamed": lambda f: (_write(f, "old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" * 80),
+                                        Expected(error="E053"))[-1],
+    "docx_bomb": lambda f: (_write(f, "bomb.docx", docx_bomb()), Expected(error="E053"))[-1],
+    "docx_billion_laughs": lambda f: (_write(f, "laughs.docx", docx_with_entities()), Expected(error="E053"))[-1],
     "pdf_without_text": lambda f: (_write(f, "scan.pdf", make_pdf(stream=b"0 0 m 10 10 l S")),
                                    Expected(error="E012"))[-1],
 }

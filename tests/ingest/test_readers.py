@@ -5,6 +5,7 @@ import pytest
 from dyadwatch.errors import InputError
 from dyadwatch.ingest.files import InputFile, iter_input_files
 from dyadwatch.ingest.readers import read_document
+from tests.ingest.office import docx_bomb, docx_with_entities, make_docx, make_odt, word_paragraph, word_table, zipped
 from tests.ingest.pdfs import make_pdf
 
 
@@ -72,6 +73,55 @@ def test_pdf_text_layer_is_read(tmp_path: Path):
     path = tmp_path / "memo.pdf"
     path.write_bytes(make_pdf("Russia lent Belarus a billion dollars."))
     assert "Russia lent Belarus" in read_document(path).text
+
+
+def test_a_word_file_gives_its_paragraphs_and_tables_as_it_now_reads(tmp_path: Path):
+    deleted = '<w:del><w:r><w:delText>Peru protested.</w:delText></w:r></w:del>'
+    moved_away = '<w:moveFrom><w:r><w:t>Old place.</w:t></w:r></w:moveFrom>'
+    body = (word_paragraph("Trade with Chile", style="Heading1")
+            + word_paragraph("Lima and Santiago ", '<w:r><w:tab/></w:r>', "signed a deal.", deleted, moved_away)
+            + word_table([["Year", "Exports (USD bn)"], ["2020", "8.6"], ["2021", "9|1"]])
+            + '<w:sdt><w:sdtContent>' + word_paragraph("End.") + '</w:sdtContent></w:sdt>'
+            + '<w:sectPr/>')
+    path = tmp_path / "brief.docx"
+    path.write_bytes(make_docx(body, title="Andean trade", author="Ana Ruiz"))
+    document = read_document(path)
+    assert document.text == ("Trade with Chile\n\nLima and Santiago signed a deal.\n\n| Year | Exports (USD bn) |\n"
+                             "|---|---|\n| 2020 | 8.6 |\n| 2021 | 9/1 |\n\nEnd.")
+    assert (document.title, document.authors, document.format) == ("Andean trade", ["Ana Ruiz"], "docx")
+
+
+def test_an_opendocument_file_gives_its_headings_lists_and_tables_without_notes(tmp_path: Path):
+    note = '<text:note><text:note-body><text:p>A footnote.</text:p></text:note-body></text:note>'
+    body = ('<text:h text:outline-level="1">Border talks</text:h>'
+            f'<text:p>Quito<text:s text:c="2"/>met Lima{note} in <text:span>May</text:span> 2021.</text:p>'
+            '<text:list><text:list-item><text:p>First point.</text:p></text:list-item></text:list>'
+            '<table:table><table:table-header-rows><table:table-row><table:table-cell><text:p>Year</text:p>'
+            '</table:table-cell><table:table-cell><text:p>Crossings</text:p></table:table-cell></table:table-row>'
+            '</table:table-header-rows><table:table-row><table:table-cell><text:p>2021</text:p></table:table-cell>'
+            '<table:table-cell><text:p>40</text:p></table:table-cell></table:table-row></table:table>')
+    path = tmp_path / "memo.odt"
+    path.write_bytes(make_odt(body, title="Border memo", author="Luis Paz"))
+    document = read_document(path)
+    assert document.text == ("Border talks\n\nQuito met Lima in May 2021.\n\nFirst point.\n\n| Year | Crossings |\n"
+                             "|---|---|\n| 2021 | 40 |")
+    assert (document.title, document.authors) == ("Border memo", ["Luis Paz"])
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "not a zip archive"),
+    ("parts.docx", zipped({"word/styles.xml": "<w:styles/>"}), "has no word/document.xml"),
+    ("bomb.docx", docx_bomb(), "unpacks to more than 64 MB"),
+    ("laughs.docx", docx_with_entities(), "declares entities"),
+    ("cut.odt", make_odt("<text:p>Quito met Lima.</text:p>")[:200], "could not be read"),
+    ("broken.docx", zipped({"word/document.xml": "<w:document><w:body>"}), "not well-formed XML"),
+])
+def test_a_bad_office_file_names_the_file_and_the_problem(tmp_path: Path, name: str, content: bytes, message: str):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        read_document(path)
+    assert str(path) in str(caught.value) and "E053" in str(caught.value) and message in str(caught.value)
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

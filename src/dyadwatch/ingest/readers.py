@@ -1,9 +1,9 @@
 """Readers: one per file format, each turning a file into a Document with its text.
 
 For plain text and Markdown the document text is the decoded file, so offsets
-point into the file itself. HTML and PDF carry markup or layout; their document
-text is the readable text the reader extracts (kept in the database), and
-offsets point into that.
+point into the file itself. HTML, PDF, Word and OpenDocument files carry markup
+or layout; their document text is the readable text the reader extracts (kept
+in the database), and offsets point into that.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup, Tag
 from dyadwatch.errors import Errors, InputError
 from dyadwatch.ingest.files import DEFAULT_MAX_BYTES, InputFile, read_bytes, shown
 from dyadwatch.ingest.metadata import FIELD_SEPARATOR
+from dyadwatch.ingest.office_text import markdown_table, read_docx, read_odt
 from dyadwatch.model import Document
 
 if TYPE_CHECKING:
@@ -131,15 +132,9 @@ def _table_rows(table: Tag) -> str:
     """A table as markdown rows, its first row the header, so that its figures are read with their headers
     (`dyadwatch.nlp.tables`); its caption is a paragraph of its own before it."""
     caption = table.find("caption")
-    rows = []
-    for row in table.find_all("tr"):
-        cells = [" ".join(cell.get_text(" ").replace("|", "/").split()) for cell in row.find_all(("th", "td"))]
-        if any(cells):
-            rows.append("| " + " | ".join(cells) + " |")
-    if len(rows) > 1:
-        rows.insert(1, "|" + "---|" * rows[0].count(" | ") + "---|")
-    heading = " ".join(caption.get_text(" ").split()) if caption else ""
-    return "\n\n".join(part for part in (heading, "\n".join(rows)) if part)
+    rows = [[" ".join(cell.get_text(" ").split()) for cell in row.find_all(("th", "td"))]
+            for row in table.find_all("tr")]
+    return markdown_table(rows, " ".join(caption.get_text(" ").split()) if caption else "")
 
 
 def _in_simple_table(element: Tag) -> bool:
@@ -238,4 +233,6 @@ READERS: dict[str, Callable[[Path, bytes], tuple[str, dict[str, str]]]] = {
     ".html": read_html,
     ".htm": read_html,
     ".pdf": read_pdf,
+    ".docx": read_docx,
+    ".odt": read_odt,
 }
