@@ -65,6 +65,8 @@ def test_the_shipped_models_read_plain_forecasts_advice_and_facts(extractor, sen
     ("\"We expect Ecuador to reopen the border crossings by June,\" Peru's foreign minister said.", "PER"),
     ("Peru's president criticised Quito's tariffs, and Chile's foreign minister urged both sides to hold talks.",
      "CHL"),  # no cue word: the holder is looked for from the verb of urging, not the sentence's root
+    ("According to the IMF, Ecuador must cut its fuel subsidies.", "IGO"),  # hangs from the claim's own verb
+    ("Bolivia plans to open a consulate in Arica in 2026.", "BOL"),  # a plan is a forecast held by who plans
 ])
 def test_a_claim_is_held_by_who_urges_or_says_it_and_a_modals_own_verb_holds_nothing(extractor, sentence: str,
                                                                                    holder: str):

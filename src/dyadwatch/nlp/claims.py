@@ -114,25 +114,40 @@ class ClaimFinder:
 
     def _holder(self, cue: Token | None, reader: RoleReader) -> str:
         """The actor a verb of saying, believing or urging attributes the claim to, else the author. The verb a
-        modal cue belongs to is the claim's own ("Lima should press Quito"), so the search starts above it. A
-        verb whose subject is "we" or "I" is the author's ("We recommend that ..."), unless a verb above it
-        attributes the whole to someone ('"We expect a deal," the minister said')."""
+        modal cue belongs to is the claim's own ("Lima should press Quito"), so the search starts above it, but an
+        "according to" on it counts ("According to the IMF, Quito must cut subsidies"). A verb whose subject is
+        "we" or "I" is the author's ("We recommend that ..."), unless a verb above it attributes the whole to
+        someone ('"We expect a deal," the minister said')."""
         node = cue
         if cue is not None and cue.dep_ in ("aux", "auxpass"):
+            own = _according_to(cue.head, reader)
+            if own:
+                return own
             node = cue.head.head if cue.head.head.i != cue.head.i else None
         for _ in range(7):
             if node is None:
                 break
+            holder = _according_to(node, reader)
+            if holder:
+                return holder
             if node.lemma_.lower() in self.cues.attribution and not _first_person_subject(node):
                 holders = reader.verb_roles(node).sources if node.pos_ == "VERB" else []
-                if node.lower_ == "according":
-                    holders = [a for c in node.subtree for a in reader.phrase_actors(c) if c.dep_ == "pobj"]
                 if holders:
                     return holders[0].codes[0]
             if node.head.i == node.i:
                 break
             node = node.head
         return AUTHOR
+
+
+def _according_to(node: Token, reader: RoleReader) -> str | None:
+    """The actor an "according to" names, the node itself or one of its children."""
+    for phrase in (node, *node.children):
+        if phrase.lower_ == "according":
+            holders = [a for c in phrase.subtree for a in reader.phrase_actors(c) if c.dep_ == "pobj"]
+            if holders:
+                return holders[0].codes[0]
+    return None
 
 
 def _first_person_subject(verb: Token) -> bool:
