@@ -56,6 +56,9 @@ def test_money_in_base_units(text: str, expected: tuple[float, str]) -> None:
     [
         ("Delhi set aside INR 450 crore for the crossing.", (4_500_000_000, "INR")),
         ("The scheme paid 3.5 lakh rupees a family.", (350_000, "rupees")),
+        ("The budget sets aside INR 2 lakh crore for roads.", (2_000_000_000_000, "INR")),  # a compound scale
+        ("Dhaka owes BDT 4 thousand crore to suppliers.", (40_000_000_000, "BDT")),
+        ("Lima opened a USD 1.5-billion credit line.", (1_500_000_000, "USD")),  # the scale hyphenated
         ("Canberra pledged A$1.2 billion and Wellington NZ$80 million.", (1_200_000_000, "AUD")),
         ("Canberra pledged A$1.2 billion and Wellington NZ$80 million.", (80_000_000, "NZD")),
         ("Addis Ababa budgeted 12 billion birr for the line.", (12_000_000_000, "ETB")),
@@ -71,6 +74,10 @@ def test_money_in_the_currencies_of_any_country(text: str, expected: tuple[float
     """Codes, names and signs come from knowledge/currencies.yaml; a name several currencies share ("rupees",
     "won") keeps the name until the document's countries choose (test_figures_component)."""
     assert expected in values(text)
+
+
+def test_gas_flows_in_million_cubic_metres_are_read_in_cubic_metres() -> None:
+    assert (15_000_000, "cubic metres") in values("Supplies through the pipeline fell to 15 mcm a day.")
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -200,7 +200,8 @@ _VAGUE_AMOUNT_RE = re.compile(
 _OF_RE = re.compile(r"\s+of\b")
 _ATTACHED_SCALE_RE = re.compile(r"(?P<scale>bn|mln|mn|m|k|b|tn|trn)\b")
 _SCALE_RE = re.compile(
-    r"\s*(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bln|bn|trln|crores?|lakhs?|lacs?)\b",
+    r"(?:\s*|-)(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bln|bn|trln|crores?|lakhs?|lacs?)\b"
+    r"(?:\s+(?P<crore>crores?)\b)?",  # "2 lakh crore" (10^12), "4 thousand crore": South Asian compounds
     re.IGNORECASE,
 )
 
@@ -220,6 +221,7 @@ _UNIT_SPECS: tuple[tuple[str, str, int, bool], ...] = (
     (r"(?:(?:US|U\.S\.|American)\s+)?dollars?\b", "USD", 1, False),
     (r"(?:" + "|".join(_CURRENCIES.codes) + r")\b", "", 1, True),
     (r"bcm\b", "bcm", 1, False),
+    (r"mcm\b", "cubic metres", 10**6, False),  # million cubic metres, as gas flows per day are reported
     (r"cubic\s+met(?:re|er)s?\b|cu\.?\s?m\b|m3\b|m³", "cubic metres", 1, False),
     (r"(?:metric\s+)?(?:tonnes?|tons?)\b", "tonnes", 1, False),
     (r"square\s+(?:km|kilomet(?:re|er)s?)\b|km2\b|km²|sq\.?\s?km\b", "square km", 1, False),
@@ -478,7 +480,7 @@ def _read_surroundings(text: str, number: _Number) -> _Number:
     else:
         scaled = _SCALE_RE.match(text, position)
         if scaled is not None:
-            scale = _SCALES[scaled["scale"].lower()]
+            scale = _SCALES[scaled["scale"].lower()] * (_SCALES["crore"] if scaled["crore"] else 1)
             position = scaled.end()
     if position < len(text) and text[position].isalpha():
         return replace(number, kind="glued")   # "1990s", "3D": not a quantity
