@@ -494,6 +494,11 @@ def measure(nlp: spacy.language.Language, text: str, figure_text: str, occurrenc
         ("Peru's share of Chilean copper imports stayed below 5 percent.", "5 percent",
          "peru's share of chilean copper imports"),
         ("Remittances climbed above USD 3 billion.", "USD 3 billion", "remittances"),
+        ("The loan, worth EUR 2 billion, was signed in Lima.", "EUR 2 billion", "loan"),
+        ("A contract valued at USD 3 billion was signed in Quito.", "USD 3 billion", "contract"),
+        ("Oil exports averaged 2 million tonnes a month.", "2 million tonnes", "oil exports per month"),
+        ("Flows through the pipeline fell to 15 mcm a day.", "15 mcm", "flows per day"),
+        ("The plant produces 40 tonnes a day.", "40 tonnes", ""),  # a flow per day is no price
     ],
 )
 def test_measure_of(nlp: spacy.language.Language, text: str, figure_text: str, expected: str) -> None:

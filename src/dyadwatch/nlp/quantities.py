@@ -942,7 +942,7 @@ _DIRECTION_NOUNS = MappingProxyType({"up": "growth", "down": "fall"})
 _SHARE_VERBS = frozenset({"account", "make", "represent", "constitute", "comprise"})
 _LEVEL_VERBS = frozenset({
     "be", "total", "amount", "reach", "stand", "exceed", "equal", "hit", "top", "come",
-    "surpass", "remain", "stay", "cost", "value",
+    "surpass", "remain", "stay", "cost", "value", "average", "estimate",
 })
 _DURATION_VERBS = frozenset({"take", "last", "require", "need", "span"})
 _DURATION_WORDS = frozenset({"year", "years", "month", "months", "decade", "decades", "week", "weeks",
@@ -954,6 +954,8 @@ _CARRIER_NOUNS = frozenset({"worth", "value", "amount", "sum", "total", "volume"
 _PERCENT_WORDS = frozenset({"%", "percent", "cent", "pct", "half", "third", "thirds", "quarter",
                             "quarters", "fifth", "tenth"})
 _RATE_DEFAULT = "price"
+_RATE_PERIODS = frozenset({"day", "week", "month", "year", "quarter"})
+_PERIOD_RATES = frozenset(f"per {period}" for period in _RATE_PERIODS)
 _POSSESSIVE_MARKS = frozenset({"’", "'", "’s", "'s"})
 _MONEY_TOKENS = frozenset({"$", "\\$", "us$", "€", "£", "₽", "usd", "eur", "rub", "byn", "gbp", "cny",
                            "dollars", "euros", "roubles", "rubles", "million", "billion", "trillion",
@@ -989,6 +991,8 @@ def measure_of(sentence: Span, figure_start: int, figure_end: int) -> str:
         first = figure.anchor.head
         phrase = _read_measure(_FigureInParse([*first.lefts, first]))
     rate = _rate_suffix(figure)
+    if rate in _PERIOD_RATES:
+        return _limit(f"{phrase} {rate}" if phrase else "")   # a flow per period, not a price
     if rate:
         if phrase and phrase in rate:
             phrase = ""   # the parse took the noun after "per" for the thing priced
@@ -1109,6 +1113,8 @@ def _rate_suffix(figure: _FigureInParse) -> str:
     """"$90 per tonne of potash": the "per" phrase belongs to the measure."""
     doc = figure.anchor.doc
     position = max(figure.ids) + 1
+    if position + 1 < len(doc) and doc[position].lower_ in ("a", "an") and doc[position + 1].lower_ in _RATE_PERIODS:
+        return f"per {doc[position + 1].lower_}"   # "40 mcm a day"
     if position >= len(doc) or doc[position].lower_ != "per":
         return ""
     words = []
@@ -1218,11 +1224,16 @@ def _change_of(figure: _FigureInParse) -> str:
 def _level_of(figure: _FigureInParse) -> str:
     """"the budget deficit was $2 billion", "grain exports totalled USD 800 million",
     "arrears grew ... to USD 1.1 billion", "the share stayed below 5 percent" -> the subject."""
-    verb = _governing_verb(figure.anchor, via=_LEVEL_PREPOSITIONS)
+    worth = figure.anchor.head
+    if worth.lower_ == "worth" and worth.dep_ == "amod" and worth.head.pos_ in _NOUNISH:
+        return _noun_phrase(worth.head, figure.ids, _MAX_MEASURE_WORDS)   # "the loan, worth EUR 2 billion"
+    verb = _governing_verb(figure.anchor, via=_LEVEL_PREPOSITIONS) or (worth if worth.lower_ == "worth" else None)
     if verb is None:
         return ""
     lemma = verb.lemma_.lower()
     subject = _verb_subject(verb)
+    if subject is None and verb.dep_ == "acl" and verb.head.pos_ in _NOUNISH:
+        subject = verb.head   # "a contract valued at USD 3 billion": the noun the participle describes
     if subject is None or not (lemma in _CHANGE_NOUNS or lemma in _SHARE_VERBS or lemma in _LEVEL_VERBS):
         return ""
     phrase = _noun_phrase(subject, figure.ids, _MAX_MEASURE_WORDS - 2)
