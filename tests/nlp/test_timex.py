@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from dyadwatch.model import Document
 from dyadwatch.nlp.timex import TimeExpression, date_line, explicit_years, find_time_expressions, resolve
 
 ANCHOR = date(2021, 10, 28)  # a writer's "now" in the autumn of 2021
@@ -479,3 +480,33 @@ def test_weekdays_need_a_document_dated_to_the_day() -> None:
                                   "Flight 1402 landed in Lima."])
 def test_four_digits_that_number_a_document_or_a_thing_are_no_year(text: str) -> None:
     assert find_time_expressions(text, date(2024, 1, 1)) == []
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), [
+    ("On 3 February the ministers met. The following day they signed.", "The following day", "2024-02-04"),
+    ("On 3 February the ministers met; the previous day Lima had protested.", "the previous day", "2024-02-02"),
+    ("On 28 February talks began. Two weeks later they failed.", "Two weeks later", "2024-03-13"),
+    ("On 3 February talks began. A month later Quito withdrew.", "A month later", "2024-03"),
+    ("Exports fell in 2023, after a rise a year earlier.", "a year earlier", "2022"),
+    ("In January Lima recalled its envoy. Three years later it sent one back.", "Three years later", "2027"),
+])
+def test_an_offset_counts_from_the_last_time_the_text_told_of(text: str, phrase: str, value: str) -> None:
+    found = {e.text: e for e in find_time_expressions(text, date(2024, 3, 12), 2024)}
+    assert found[phrase].value == value and found[phrase].relative
+
+
+@pytest.mark.parametrize("text", [
+    "In January Lima recalled its envoy. Two weeks later Quito expelled a diplomat.",  # no day to count from
+    "Trade will double by 2030. A year later the treaty expires.",  # a deadline is not a time told of
+    "Two days later the talks resumed.",  # nothing told before
+])
+def test_an_offset_without_a_time_of_its_precision_to_count_from_is_no_date(text: str) -> None:
+    assert not [e for e in find_time_expressions(text, date(2024, 3, 12), 2024) if "later" in e.text.lower()]
+
+
+def test_an_offset_counts_from_a_time_a_sentence_before_in_the_paragraph(extractor) -> None:
+    text = ("Coastal notes, 12 March 2024\n\nOn 3 February Chile and Peru met in Lima. The next day they signed a "
+            "deal.\n")
+    events = extractor.extract(Document(path="<t>", name="t.txt", format="txt", text=text, sha256="")).events
+    signed = [e for e in events if text[e.trigger.start:e.trigger.end] == "signed"]
+    assert signed and {e.date for e in signed} == {"2024-02-04"}

@@ -19,14 +19,16 @@ def resolve_dates(doc: Doc) -> Doc:
     and the year in force at the start of each sentence on `doc._.found.year_at`."""
     context = context_of(doc)
     year = context.year_in_force
+    time = None  # the last time the paragraph told of
     found = found_in(doc)
     for sentence in doc.sents:
         found.year_at[sentence.start_char] = year
         for expression in find_time_expressions(sentence.text, context.anchor, year,
-                                                anchor_is_day=context.anchor_precision == "day"):
+                                                anchor_is_day=context.anchor_precision == "day", time_in_force=time):
             shift = sentence.start_char
             found.time_expressions.append(replace(expression, start=expression.start + shift,
                                                   end=expression.end + shift))
+            time = expression if expression.narrative else time
         recent = [y for _, y in explicit_years(sentence.text) if recent_year(y, context.anchor)]
         if recent:
             year = recent[-1]

@@ -51,6 +51,7 @@ class TimeExpression:
     end_date: date  # last day of the interval
     relative: bool  # resolved against the anchor or the year in force
     attributive: bool = False  # a year naming a thing ('the 2010 trade agreement'), not when something happens
+    narrative: bool = False  # the time the text is telling of moves to it (an offset like "a day later" counts from it)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,6 +248,7 @@ class _Context:
     anchor: date | None
     year_in_force: int | None
     anchor_is_day: bool = False  # the document is dated to the day (a news dateline), so weekdays resolve
+    time_in_force: TimeExpression | None = None  # the last time the text told of, for "the next day"
 
     def implicit_year(self) -> int | None:
         if self.year_in_force is not None:
@@ -584,6 +586,29 @@ def _resolve_weekday(match: re.Match[str], context: _Context) -> _Interval | Non
     return _Interval(day.isoformat(), DAY, day, day, relative=True)
 
 
+def _resolve_offset(match: re.Match[str], context: _Context) -> _Interval | None:
+    """'the following day', 'two weeks later', 'a year earlier': counted from the last time the text told of,
+    at no finer precision than it had (days and weeks only from a day)."""
+    base = context.time_in_force
+    if base is None or base.begin.year != base.end_date.year:
+        return None
+    if match["rel"]:
+        shift, unit = (-1 if match["rel"].lower() == "previous" else 1), match["unit"].lower()
+    else:
+        count = match["count"].lower()
+        number = 1 if count in ("a", "an") else _NUMBER_WORDS.get(count) or int(count)
+        shift, unit = (-number if match["side"].lower() == "earlier" else number), match["units"].lower().rstrip("s")
+    if unit == "year":
+        return replace(_year_interval(base.begin.year + shift), relative=True)
+    if unit == "month" and base.precision in (DAY, MONTH) and base.begin.month == base.end_date.month:
+        index = base.begin.year * 12 + base.begin.month - 1 + shift
+        return replace(_month_interval(index // 12, index % 12 + 1), relative=True)
+    if unit in ("day", "week") and base.precision == DAY and base.begin == base.end_date:
+        day = base.begin + timedelta(days=shift * (7 if unit == "week" else 1))
+        return _Interval(day.isoformat(), DAY, day, day, relative=True)
+    return None
+
+
 def _resolve_neighbour_day(match: re.Match[str], context: _Context) -> _Interval | None:
     if context.anchor is None:
         return None
@@ -884,6 +909,15 @@ _RULES: tuple[_Rule, ...] = (
         r"(?<!\w)(?P<rel>(?i:the\s+(?:current|coming|previous|following)))\s+(?P<unit>(?i:year|month))\b",
         _resolve_unit_deixis,
     ),
+    # the following day, the next week, the previous day; a day later, two weeks earlier, three years later
+    _rule(
+        "offset",
+        rf"(?<!\w)(?P<expr>(?i:the)\s+(?P<rel>(?i:following|next|previous))\s+(?P<unit>(?i:day|week))"
+        rf"|(?P<count>(?i:an?|{'|'.join(_NUMBER_WORDS)})|\d{{1,2}})\s+(?P<units>(?i:days?|weeks?|months?|years?))\s+"
+        r"(?P<side>(?i:later|earlier)))\b",
+        _resolve_offset,
+        sets_year_in_force=False,
+    ),
     # yesterday, tomorrow
     _rule("neighbour", r"(?<!\w)(?P<word>(?i:yesterday|tomorrow))\b", _resolve_neighbour_day, needs_anchor=True),
     # on Thursday, last Monday, at the weekend (in a story dated to the day)
@@ -942,6 +976,7 @@ _HOTSPOT = re.compile(
     r"|(?P<edge>(?i:end|beginning|start|middle|close|early|mid|late))"
     r"|(?P<unit>(?i:year|month|week))"
     r"|(?P<neighbour>(?i:yesterday|tomorrow))"
+    r"|(?P<offset>(?i:later|earlier|following|next|previous))"
     r"|(?P<weekday>(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)))\b"
 )
 _WINDOW_BEFORE = 60  # chars a phrase may run before its hotspot word ("September of last year")
@@ -1033,8 +1068,14 @@ def _sets_year_in_force(text: str, candidate: _Candidate) -> bool:
     look back ("back in 2016") and not an aside in parentheses ("(a 9% fall was recorded in 2017)"): none
     of them moves the time the text is telling of.
     """
+    return candidate.rule.sets_year_in_force and _in_narrative(text, candidate)
+
+
+def _in_narrative(text: str, candidate: _Candidate) -> bool:
+    """Whether a candidate is a time the text tells of, not a year naming a thing, a deadline, the start of a
+    state that lasts, a look back or an aside (`_sets_year_in_force`)."""
     start = candidate.start
-    if not candidate.rule.sets_year_in_force or _attributive_year(text, candidate):
+    if _attributive_year(text, candidate):
         return False
     if _OUT_OF_NARRATIVE_BEFORE.search(text, max(0, start - 30), start):
         return False
@@ -1058,7 +1099,8 @@ def _attributive_year(text: str, candidate: _Candidate) -> bool:
 
 
 def find_time_expressions(
-    text: str, anchor: date | None = None, year_in_force: int | None = None, anchor_is_day: bool = False
+    text: str, anchor: date | None = None, year_in_force: int | None = None, anchor_is_day: bool = False,
+    time_in_force: TimeExpression | None = None,
 ) -> list[TimeExpression]:
     """All time expressions in `text`, left to right, non-overlapping, resolved.
 
@@ -1066,12 +1108,15 @@ def find_time_expressions(
     "this autumn"); pass the last day of a date line's interval, and `anchor_is_day` when the
     document is dated to the day, so that weekdays ("on Thursday") resolve. year_in_force: the last
     explicit year before this text; explicit years inside `text` take over from it as they come.
-    Day and month expressions with no year use it, else anchor.year, else they are skipped.
+    Day and month expressions with no year use it, else anchor.year, else they are skipped. time_in_force: the
+    last time the text before told of (the last expression marked `narrative`), from which "the following day"
+    or "a year later" count; the times inside `text` take over from it as they come.
     """
     expressions = []
     running_year = year_in_force
+    running_time = time_in_force
     for candidate in _select(_candidates(text, anchor)):
-        context = _Context(text, candidate.start, candidate.end, anchor, running_year, anchor_is_day)
+        context = _Context(text, candidate.start, candidate.end, anchor, running_year, anchor_is_day, running_time)
         interval = candidate.rule.resolve(candidate.match, context)
         if interval is not None:
             expressions.append(
@@ -1085,8 +1130,11 @@ def find_time_expressions(
                     end_date=interval.end_date,
                     relative=interval.relative,
                     attributive=_attributive_year(text, candidate),
+                    narrative=_in_narrative(text, candidate) and interval.begin.year == interval.end_date.year,
                 )
             )
+            if expressions[-1].narrative:
+                running_time = expressions[-1]
         written = _explicit_years_of(candidate.match)
         if written and _sets_year_in_force(text, candidate):
             running_year = written[-1][1]
