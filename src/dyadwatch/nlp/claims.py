@@ -15,7 +15,7 @@ from dyadwatch.knowledge import Knowledge
 from dyadwatch.nlp.claim_model import ClaimModel, sentence_features
 from dyadwatch.nlp.context import ParagraphContext, actors_in, context_of, found_in
 from dyadwatch.nlp.roles import RoleReader
-from dyadwatch.nlp.syntax import writer_advises
+from dyadwatch.nlp.syntax import writer_advises, writer_is_subject
 from dyadwatch.nlp.timex import TimeExpression
 
 AUTHOR = "author"
@@ -74,9 +74,6 @@ def read_sentence(cues: ClaimCues, sentence: Span, time_expressions: list[TimeEx
     return ClaimReading(cue, times, sentence_features(sentence, cue[0] if cue else None, times, anchor))
 
 
-FIRST_PERSON = frozenset({"we", "i"})
-
-
 class ClaimFinder:
     """A claim of each kind a sentence makes, as the learned claim models read it (`claim_model.py`: the cue
     lists are one of their features); stored on `doc._.found.claims`."""
@@ -130,7 +127,7 @@ class ClaimFinder:
             holder = _according_to(node, reader)
             if holder:
                 return holder
-            if node.lemma_.lower() in self.cues.attribution and not _first_person_subject(node):
+            if node.lemma_.lower() in self.cues.attribution and not writer_is_subject(node):
                 holders = reader.verb_roles(node).sources if node.pos_ == "VERB" else []
                 if holders:
                     return holders[0].codes[0]
@@ -148,10 +145,6 @@ def _according_to(node: Token, reader: RoleReader) -> str | None:
             if holders:
                 return holders[0].codes[0]
     return None
-
-
-def _first_person_subject(verb: Token) -> bool:
-    return any(child.dep_ == "nsubj" and child.lower_ in FIRST_PERSON for child in verb.children)
 
 
 def _phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:

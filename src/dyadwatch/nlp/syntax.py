@@ -35,9 +35,13 @@ def nearest_verb(token: Token) -> Token:
     return node
 
 
+def writer_is_subject(verb: Token) -> bool:
+    """Whether "we" or "I" is the verb's subject: the writer speaks."""
+    return any(child.dep_ == "nsubj" and child.lower_ in WRITER for child in verb.children)
+
+
 def writer_advises(verb: Token) -> bool:
     """Whether a verb is the writer's advice: a verb of advising with "we" or "I" as its subject and something
     advised ("We recommend that the embassy press both sides"; not the aside "this is, I suggest, a turn")."""
-    children = list(verb.children)
-    return (verb.lemma_.lower() in ADVISING and any(c.dep_ == "nsubj" and c.lower_ in WRITER for c in children)
-            and any(c.dep_ in ADVISED for c in children))
+    return (verb.lemma_.lower() in ADVISING and writer_is_subject(verb)
+            and any(child.dep_ in ADVISED for child in verb.children))
