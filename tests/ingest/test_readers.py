@@ -78,23 +78,28 @@ def test_pdf_text_layer_is_read(tmp_path: Path):
 def test_a_word_file_gives_its_paragraphs_and_tables_as_it_now_reads(tmp_path: Path):
     deleted = '<w:del><w:r><w:delText>Peru protested.</w:delText></w:r></w:del>'
     moved_away = '<w:moveFrom><w:r><w:t>Old place.</w:t></w:r></w:moveFrom>'
+    text_box = ('<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+                '<mc:Choice><w:r><w:t>Box.</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>Box.</w:t></w:r>'
+                '</mc:Fallback></mc:AlternateContent>')
     body = (word_paragraph("Trade with Chile", style="Heading1")
             + word_paragraph("Lima and Santiago ", '<w:r><w:tab/></w:r>', "signed a deal.", deleted, moved_away)
             + word_table([["Year", "Exports (USD bn)"], ["2020", "8.6"], ["2021", "9|1"]])
-            + '<w:sdt><w:sdtContent>' + word_paragraph("End.") + '</w:sdtContent></w:sdt>'
+            + '<w:sdt><w:sdtContent>' + word_paragraph("End. ", text_box) + '</w:sdtContent></w:sdt>'
             + '<w:sectPr/>')
     path = tmp_path / "brief.docx"
     path.write_bytes(make_docx(body, title="Andean trade", author="Ana Ruiz"))
     document = read_document(path)
     assert document.text == ("Trade with Chile\n\nLima and Santiago signed a deal.\n\n| Year | Exports (USD bn) |\n"
-                             "|---|---|\n| 2020 | 8.6 |\n| 2021 | 9/1 |\n\nEnd.")
+                             "|---|---|\n| 2020 | 8.6 |\n| 2021 | 9/1 |\n\nEnd. Box.")
     assert (document.title, document.authors, document.format) == ("Andean trade", ["Ana Ruiz"], "docx")
 
 
 def test_an_opendocument_file_gives_its_headings_lists_and_tables_without_notes(tmp_path: Path):
     note = '<text:note><text:note-body><text:p>A footnote.</text:p></text:note-body></text:note>'
     body = ('<text:h text:outline-level="1">Border talks</text:h>'
-            f'<text:p>Quito<text:s text:c="2"/>met Lima{note} in <text:span>May</text:span> 2021.</text:p>'
+            f'<text:p>Quito<text:s text:c="2"/>met Lima{note} in <text:span>May</text:span> 2021.<draw:frame '
+            'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"><draw:text-box><text:p>Map 1</text:p>'
+            '</draw:text-box></draw:frame></text:p>'
             '<text:list><text:list-item><text:p>First point.</text:p></text:list-item></text:list>'
             '<table:table><table:table-header-rows><table:table-row><table:table-cell><text:p>Year</text:p>'
             '</table:table-cell><table:table-cell><text:p>Crossings</text:p></table:table-cell></table:table-row>'
@@ -103,8 +108,8 @@ def test_an_opendocument_file_gives_its_headings_lists_and_tables_without_notes(
     path = tmp_path / "memo.odt"
     path.write_bytes(make_odt(body, title="Border memo", author="Luis Paz"))
     document = read_document(path)
-    assert document.text == ("Border talks\n\nQuito met Lima in May 2021.\n\nFirst point.\n\n| Year | Crossings |\n"
-                             "|---|---|\n| 2021 | 40 |")
+    assert document.text == ("Border talks\n\nQuito met Lima in May 2021. Map 1\n\nFirst point.\n\n"
+                             "| Year | Crossings |\n|---|---|\n| 2021 | 40 |")
     assert (document.title, document.authors) == ("Border memo", ["Luis Paz"])
 
 

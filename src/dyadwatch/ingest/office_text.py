@@ -27,12 +27,17 @@ ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 DUBLIN_CORE = "{http://purl.org/dc/elements/1.1/}"
 ODF_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 
-# Word: what a paragraph holds that is not its text as it now reads (deleted or moved-away text, field codes)
-WORD_SKIPPED = {f"{WORD}{name}" for name in ("del", "moveFrom", "instrText", "delInstrText", "commentReference")}
+MARKUP_COMPATIBILITY = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+# Word: what a paragraph holds that is not its text as it now reads (deleted or moved-away text, field codes, the
+# fallback copy of a text box that older programs read instead of its first form)
+WORD_SKIPPED = {f"{WORD}{name}" for name in ("del", "moveFrom", "instrText", "delInstrText", "commentReference")} | {
+    f"{MARKUP_COMPATIBILITY}Fallback"}
 WORD_SPACES = {f"{WORD}{name}" for name in ("tab", "br", "cr")}
 # OpenDocument: notes and comments sit inside the paragraph they are anchored to
 ODF_SKIPPED = {f"{ODF_TEXT}note", f"{OFFICE}annotation", f"{ODF_TEXT}tracked-changes"}
 ODF_ROW_GROUPS = {f"{ODF_TABLE}{name}" for name in ("table-header-rows", "table-rows", "table-row-group")}
+NESTED_PARAGRAPHS = {f"{WORD}p", f"{ODF_TEXT}p", f"{ODF_TEXT}h"}
 ODF_SPACES = {f"{ODF_TEXT}s", f"{ODF_TEXT}tab", f"{ODF_TEXT}line-break"}
 
 
@@ -129,6 +134,8 @@ def _text(paragraph: Element, skipped: set[str], spaces: set[str], text_tag: str
         elif text_tag is None or element.tag == text_tag:
             parts.append(element.text or "")
         for child in element:
+            if child.tag in NESTED_PARAGRAPHS:
+                parts.append(" ")  # a text box's paragraph inside this one: its words stay apart
             visit(child)
             if text_tag is None:
                 parts.append(child.tail or "")
