@@ -89,3 +89,10 @@ def test_the_writers_own_advice_is_a_recommendation_held_by_the_author(extractor
     advice = [c for c in extractor.extract(document).claims if c.kind == "recommendation"]
     assert bool(advice) is recommends
     assert all(c.holder == "author" for c in advice)
+
+
+def test_ought_is_read_as_the_cue_of_advice_though_the_parse_makes_it_the_root(extractor):
+    finder = extractor.nlp.get_pipe("dyadwatch_claims")
+    sentence = next(extractor.nlp("Manila ought to use the fund.").sents)
+    kind, cue = finder.cues.kind_of(sentence)
+    assert (kind, cue.text, cue.dep_) == ("recommendation", "ought", "ROOT")

@@ -43,7 +43,7 @@ class ClaimCues:
         """('recommendation' | 'forecast', the cue token) for a sentence, or None."""
         text = sentence.text.lower()
         for token in sentence:
-            if token.lower_ in self.should and token.dep_ == "aux" and not _inverted(token):
+            if token.lower_ in self.should and (token.dep_ == "aux" or token.tag_ == "MD") and not _inverted(token):
                 return "recommendation", token
         match = self.should_phrases.search(text) if self.should_phrases else None
         if match:
