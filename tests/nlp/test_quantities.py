@@ -107,6 +107,11 @@ def test_an_amount_named_without_a_number_is_at_least_what_its_words_say(
     ("Warsaw ordered 32 F-35A fighters.", [(32, "count")]),
     ("The attack killed 21 Coptic Christians.", [(21, "count")]),
     ("Five Members of the House objected.", [(5, "count")]),
+    ("Lima bought 116 used M1A1 Abrams tanks.", [(116, "count")]),  # a model's designation is one word
+    ("Quito approved the sale of 96 AH-64E Apache attack helicopters.", [(96, "count")]),
+    ("Coastguards held the trawler and its 18 crew.", [(18, "count")]),
+    ("Some 31,000 troops from two dozen nations took part.", [(31_000, "count"), (24, "count")]),
+    ("Inspectors burned 6,400 day-old chicks.", [(6_400, "count")]),  # chicks counted, not days
 ])
 def test_a_count_of_things_named_with_capitals_is_a_count(text: str, expected: list[tuple[float, str]]) -> None:
     assert values(text) == expected

@@ -101,7 +101,7 @@ _ORDINAL_NON_SERIES = frozenset({
 })
 _IRREGULAR_PLURALS = frozenset({
     "people", "children", "men", "women", "personnel", "staff", "aircraft", "police", "cattle",
-    "livestock", "servicemen",
+    "livestock", "servicemen", "crew", "sheep", "fish",
 })
 # Words that end in "s" without being plural nouns, and words that end a noun phrase.
 _NOT_PLURAL = frozenset({
@@ -150,7 +150,7 @@ def _trie_alternation(words: list[str]) -> str:
 
 _UNITS_ALT = _trie_alternation(list(_UNITS_WORDS))
 _TENS_ALT = _trie_alternation(list(_TENS_WORDS))
-_WORD_NUMBER = rf"(?:{_TENS_ALT}(?:[-\s]{_UNITS_ALT})?|{_UNITS_ALT}|(?:a\s+)?dozen)(?:\s+hundred)?"
+_WORD_NUMBER = rf"(?:(?:(?:a|{_UNITS_ALT})\s+)?dozen|{_TENS_ALT}(?:[-\s]{_UNITS_ALT})?|{_UNITS_ALT})(?:\s+hundred)?"
 _ORDINAL_ALT = _trie_alternation(list(_ORDINAL_WORDS))
 _RATIO_ALT = _trie_alternation(list(_RATIO_WORDS))
 
@@ -329,7 +329,9 @@ _FRACTION_BLOCKER_BEFORE_RE = re.compile(
 )
 _AND_BEFORE_RE = re.compile(r"\band\s+$", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(
-    r"\s*(?P<tok>(?:[A-Z]\.){2,}|US\$|\\?\$|[€£₽]|\d[\d,.]*\d|\d|[A-Za-z][A-Za-z’'&-]*|\S)"
+    # a designation mixing letters and digits ("M1A1", "AH-64E", "Tu-22M3") is one word: the name of a model
+    r"\s*(?P<tok>(?:[A-Z]\.){2,}|US\$|\\?\$|[€£₽]|[A-Za-z]+(?:-?\d+[A-Za-z]*)+(?:-[A-Za-z0-9]+)*"
+    r"|\d[\d,.]*\d|\d|[A-Za-z][A-Za-z’'&-]*|\S)"
 )
 _WORDS_IN_LINE_RE = re.compile(r"[A-Za-z]{2,}")
 _LIST_MARKER_AFTER_RE = re.compile(r"[.)](?:\s|$)")
@@ -435,7 +437,7 @@ def _word_number_value(words: str) -> Decimal | None:
         if part == "a":
             total = total or 1
         elif part == "dozen":
-            total = 12
+            total = (total or 1) * 12  # "two dozen"
         elif part == "hundred":
             total = (total or 1) * 100
         elif part in _TENS_WORDS:
@@ -528,6 +530,8 @@ def _read_unit(text: str, position: int) -> tuple[str | None, Decimal, int, bool
     if match is None or group is None or (compound and match.start(group) != start):
         return None, Decimal(1), position, compound
     unit, factor = _UNIT_BY_GROUP[group]
+    if unit in _DURATION_UNITS and not compound and text.startswith("-old", match.end()):
+        return None, Decimal(1), position, compound   # "6,400 day-old chicks" counts chicks, not days
     return unit or match.group(group), factor, match.end(), compound
 
 
