@@ -348,6 +348,9 @@ def test_double_as_a_verb_or_adjective_is_not_a_ratio() -> None:
         ("The reform will take five years.", [(5, "years")]),
         ("The lease was prolonged for three more decades.", [(30, "years")]),
         ("They held out for four or five weeks.", [(4, "weeks"), (5, "weeks")]),
+        # a period counted ahead, or an interval from the last time told, is a duration (the figures guide)
+        ("Relations will be tested over the next twelve months.", [(12, "months")]),
+        ("The talks failed. Two weeks later they resumed.", [(2, "weeks")]),
     ],
 )
 def test_durations(text: str, expected: list[tuple[float, str]]) -> None:
@@ -360,6 +363,7 @@ def test_durations(text: str, expected: list[tuple[float, str]]) -> None:
         "Trade stagnated over the last three decades.",
         "Relations improved over the past five years.",
         "Five years ago the border was open.",
+        "The envoy, 64 years old, resigned.",
         "In the first five months of 2017 exports fell.",
     ],
 )

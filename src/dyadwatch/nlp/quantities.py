@@ -308,9 +308,9 @@ _YEAR_CONTEXT_BEFORE_RE = re.compile(
 )
 _NAME_BEFORE_RE = re.compile(r"\b[A-Z][\w-]*\s+$")
 _DURATION_ANCHOR_BEFORE_RE = re.compile(
-    r"\b(?:the|last|past|previous|recent|first|coming|next|following|these|those)\s+$", re.IGNORECASE
+    r"\b(?:the|last|past|previous|recent|first|these|those)\s+$", re.IGNORECASE
 )
-_DURATION_ANCHOR_AFTER_RE = re.compile(r"\s+(?:ago|earlier|later|old|of\s+age)\b", re.IGNORECASE)
+_DURATION_ANCHOR_AFTER_RE = re.compile(r"\s+(?:ago|old|of\s+age)\b", re.IGNORECASE)
 _ANAPHORIC_SUBSET_BEFORE_RE = re.compile(r"\b(?:the|its|their)\s+(?:remaining|other)\s+$", re.IGNORECASE)
 _DEFINITE_BEFORE_RE = re.compile(r"(?:\b(?:the|its|their|our|these|those)|['’]s?)\s+$", re.IGNORECASE)
 _DETERMINER_BEFORE_RE = re.compile(
