@@ -119,6 +119,9 @@ def test_a_count_of_things_named_with_capitals_is_a_count(text: str, expected: l
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("Brussels adopted a fourth package.", [(4, "count")]),
+    ("Quito asked for the second payment.", [(2, "count")]),
+    ("Lima tried a second time.", []),
+    ("A second later the line went dead.", []),
     ("Brussels adopted the eleventh sanctions package.", [(11, "count")]),
     ("Defence took a third of the budget.", [(33.33, "percent")]),
     ("Trade with third countries grew.", []),

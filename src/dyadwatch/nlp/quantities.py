@@ -55,7 +55,7 @@ _TENS_WORDS = MappingProxyType({
 # "first" and "second" are left out on purpose: they mostly mean "initial" / "next" or a
 # unit of time, not a position in a counted series.
 _ORDINAL_WORDS = MappingProxyType({
-    "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
     "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
     "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100,
@@ -97,7 +97,7 @@ _DISCOURSE_NOUNS = frozenset({
 _ORDINAL_NON_SERIES = frozenset({
     "anniversary", "century", "birthday", "place", "quarter", "half", "time", "minute", "hour",
     "day", "week", "month", "year", "floor", "grade", "generation", "largest", "biggest",
-    "party", "world", "way", "person", "hand", "option",
+    "party", "world", "way", "person", "hand", "option", "later", "earlier",
 })
 _IRREGULAR_PLURALS = frozenset({
     "people", "children", "men", "women", "personnel", "staff", "aircraft", "police", "cattle",
