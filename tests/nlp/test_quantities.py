@@ -353,6 +353,10 @@ def test_double_as_a_verb_or_adjective_is_not_a_ratio() -> None:
         ("They held out for four or five weeks.", [(4, "weeks"), (5, "weeks")]),
         # a period counted ahead, or an interval from the last time told, is a duration (the figures guide)
         ("Relations will be tested over the next twelve months.", [(12, "months")]),
+        ("Relations are at their lowest in half a century.", [(50, "years")]),
+        ("The line has been closed for more than a year.", [(1, "years")]),
+        ("Quito exports USD 5 billion a year.", [(5_000_000_000, "USD")]),  # a rate, no duration
+        ("A year ago the border was open.", []),
         ("The talks failed. Two weeks later they resumed.", [(2, "weeks")]),
     ],
 )

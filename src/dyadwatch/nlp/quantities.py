@@ -198,6 +198,13 @@ _VAGUE_AMOUNT_RE = re.compile(
     re.IGNORECASE,
 )
 _OF_RE = re.compile(r"\s+of\b")
+_PERIOD_UNITS = MappingProxyType({"century": (100, "years"), "decade": (10, "years"), "year": (1, "years"),
+                                  "month": (1, "months"), "week": (1, "weeks")})
+_PERIOD_OF_ONE_RE = re.compile(
+    r"\b(?i:for|in|than|almost|nearly|within|over|about|roughly|some|after)\s+"
+    r"(?P<expr>(?P<half>(?i:half)\s+)?(?i:an?)\s+(?P<unit>(?i:century|decade|year|month|week)))\b"
+    r"(?!\s+(?i:ago|old|or\b))"
+)
 _ATTACHED_SCALE_RE = re.compile(r"(?P<scale>bn|mln|mn|m|k|b|tn|trn)\b")
 _SCALE_RE = re.compile(
     r"(?:\s*|-)(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bln|bn|trln|crores?|lakhs?|lacs?)\b"
@@ -375,7 +382,22 @@ def find_figures(text: str) -> list[Figure]:
     figures: list[Figure | None] = [_to_figure(text, number) for number in numbers]
     figures = _count_parts_of_wholes(text, numbers, figures)
     found = [figure for figure in figures if figure is not None]
-    return sorted(found + _vague_amounts(text, found), key=lambda f: f.start)
+    found += _vague_amounts(text, found)
+    return sorted(found + _periods_of_one(text, found), key=lambda f: f.start)
+
+
+def _periods_of_one(text: str, found: list[Figure]) -> list[Figure]:
+    """"for more than a year", "in a decade", "half a century": a duration written with an article, after a word
+    that makes it one ("for", "in", "than", "almost"...), not a rate ("USD 5 billion a year") or a time ("a year
+    ago")."""
+    periods = []
+    for match in _PERIOD_OF_ONE_RE.finditer(text):
+        if any(f.start < match.end("expr") and match.start("expr") < f.end for f in found):
+            continue
+        years, unit = _PERIOD_UNITS[match["unit"].lower()]
+        value = float(years) * (0.5 if match["half"] else 1.0)
+        periods.append(Figure(match.start("expr"), match.end("expr"), match["expr"], value, unit, None))
+    return periods
 
 
 def _vague_amounts(text: str, found: list[Figure]) -> list[Figure]:
