@@ -17,6 +17,7 @@ from xml.etree.ElementTree import Element, ParseError, fromstring
 
 from dyadwatch.errors import Errors, InputError
 from dyadwatch.ingest.files import shown
+from dyadwatch.ingest.table_rows import markdown_table
 
 MAX_PART_BYTES = 64 * 1024 * 1024  # a part larger than this unpacked is refused (a zip bomb, not a report)
 
@@ -71,14 +72,6 @@ def _read(path: Path, data: bytes, office_format: OfficeFormat) -> tuple[str, di
     blocks = list(office_format.blocks(body))
     properties = _optional_xml(path, archive, office_format.properties, office_format.kind)
     return "\n\n".join(blocks), _properties(properties, office_format.author_tags)
-
-
-def markdown_table(rows: list[list[str]], caption: str = "") -> str:
-    """Rows of cell texts as a markdown table, its first row the header, its caption a paragraph before it."""
-    lines = ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows if any(row)]
-    if len(lines) > 1:
-        lines.insert(1, "|" + "---|" * lines[0].count(" | ") + "---|")
-    return "\n\n".join(part for part in (caption, "\n".join(lines)) if part)
 
 
 def _word_blocks(container: Element) -> Iterator[str]:

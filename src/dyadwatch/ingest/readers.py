@@ -20,7 +20,8 @@ from bs4 import BeautifulSoup, Tag
 from dyadwatch.errors import Errors, InputError
 from dyadwatch.ingest.files import DEFAULT_MAX_BYTES, InputFile, read_bytes, shown
 from dyadwatch.ingest.metadata import FIELD_SEPARATOR
-from dyadwatch.ingest.office_text import markdown_table, read_docx, read_odt
+from dyadwatch.ingest.office_text import read_docx, read_odt
+from dyadwatch.ingest.table_rows import markdown_table
 from dyadwatch.model import Document
 
 if TYPE_CHECKING:
