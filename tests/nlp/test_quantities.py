@@ -112,6 +112,8 @@ def test_an_amount_named_without_a_number_is_at_least_what_its_words_say(
     ("Coastguards held the trawler and its 18 crew.", [(18, "count")]),
     ("Some 31,000 troops from two dozen nations took part.", [(31_000, "count"), (24, "count")]),
     ("Inspectors burned 6,400 day-old chicks.", [(6_400, "count")]),  # chicks counted, not days
+    ("The assembly voted by 320 to 129 to send troops.", [(320, "count"), (129, "count")]),  # a tally's sides
+    ("The council voted on 3 to 5 May.", []),
 ])
 def test_a_count_of_things_named_with_capitals_is_a_count(text: str, expected: list[tuple[float, str]]) -> None:
     assert values(text) == expected

@@ -272,6 +272,11 @@ _MONTH = (
 )
 _MONTH_BEFORE_RE = re.compile(_MONTH + r"\s*$")
 _MONTH_AFTER_RE = re.compile(r"\s*(?:[-–—]\s*\d{1,2}\s*)?(?:of\s+)?" + _MONTH)
+_VOTE_TALLY_RE = re.compile(
+    r"\b(?i:vot(?:ed|es?|ing)|adopted|passed|approved|rejected)\s+(?:(?!(?i:on|in|from|between|at)\b)\w+\s+){0,2}?"
+    r"(?i:by\s+)?(?P<ayes>\d{1,3}(?:,\d{3})?)\s+(?:(?i:votes?)\s+)?(?i:to|against)\s+(?P<noes>\d{1,3}(?:,\d{3})?)\b"
+    r"(?!\s*%|\s+(?i:per)\b)(?!\s*" + _MONTH + ")"
+)
 
 _BOUND_BEFORE_RE = re.compile(
     r"""\b(?:
@@ -383,7 +388,19 @@ def find_figures(text: str) -> list[Figure]:
     figures = _count_parts_of_wholes(text, numbers, figures)
     found = [figure for figure in figures if figure is not None]
     found += _vague_amounts(text, found)
-    return sorted(found + _periods_of_one(text, found), key=lambda f: f.start)
+    found += _periods_of_one(text, found)
+    return sorted(found + _vote_tallies(text, found), key=lambda f: f.start)
+
+
+def _vote_tallies(text: str, found: list[Figure]) -> list[Figure]:
+    """"voted by 320 to 129", "adopted by 599 votes to 30": each side of a tally counts votes."""
+    tallies = []
+    for match in _VOTE_TALLY_RE.finditer(text):
+        for side in ("ayes", "noes"):
+            start, end = match.span(side)
+            if not any(f.start < end and start < f.end for f in found):
+                tallies.append(Figure(start, end, match[side], float(match[side].replace(",", "")), "count", None))
+    return tallies
 
 
 def _periods_of_one(text: str, found: list[Figure]) -> list[Figure]:
