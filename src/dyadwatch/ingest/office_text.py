@@ -38,7 +38,12 @@ WORD_SPACES = {f"{WORD}{name}" for name in ("tab", "br", "cr")}
 # OpenDocument: notes and comments sit inside the paragraph they are anchored to
 ODF_SKIPPED = {f"{ODF_TEXT}note", f"{OFFICE}annotation", f"{ODF_TEXT}tracked-changes"}
 ODF_ROW_GROUPS = {f"{ODF_TABLE}{name}" for name in ("table-header-rows", "table-rows", "table-row-group")}
-NESTED_PARAGRAPHS = {f"{WORD}p", f"{ODF_TEXT}p", f"{ODF_TEXT}h"}
+WORD_PARAGRAPH, WORD_TABLE, WORD_ROW, WORD_CELL = (f"{WORD}{name}" for name in ("p", "tbl", "tr", "tc"))
+WORD_WRAPPERS = {f"{WORD}{name}" for name in ("sdt", "sdtContent", "customXml")}  # content controls
+ODF_PARAGRAPHS = {f"{ODF_TEXT}p", f"{ODF_TEXT}h"}
+ODF_TABLE_TAG, ODF_ROW, ODF_CELL = (f"{ODF_TABLE}{name}" for name in ("table", "table-row", "table-cell"))
+ODF_WRAPPERS = {f"{ODF_TEXT}{name}" for name in ("list", "list-item", "list-header", "section")}
+NESTED_PARAGRAPHS = {WORD_PARAGRAPH, *ODF_PARAGRAPHS}
 ODF_SPACES = {f"{ODF_TEXT}s", f"{ODF_TEXT}tab", f"{ODF_TEXT}line-break"}
 
 
@@ -76,35 +81,34 @@ def _read(path: Path, data: bytes, office_format: OfficeFormat) -> tuple[str, di
 
 def _word_blocks(container: Element) -> Iterator[str]:
     for element in container:
-        if element.tag == f"{WORD}p":
+        if element.tag == WORD_PARAGRAPH:
             text = _text(element, WORD_SKIPPED, WORD_SPACES, f"{WORD}t")
             if text:
                 yield text
-        elif element.tag == f"{WORD}tbl":
-            yield markdown_table([[_cell(cell, _word_blocks) for cell in row.findall(f"{WORD}tc")]
-                                  for row in element.findall(f"{WORD}tr")])
-        elif element.tag in (f"{WORD}sdt", f"{WORD}sdtContent", f"{WORD}customXml"):
-            yield from _word_blocks(element)  # content controls wrap ordinary paragraphs
+        elif element.tag == WORD_TABLE:
+            yield markdown_table([[_cell(cell, _word_blocks) for cell in row.findall(WORD_CELL)]
+                                  for row in element.findall(WORD_ROW)])
+        elif element.tag in WORD_WRAPPERS:
+            yield from _word_blocks(element)
 
 
 def _odf_blocks(container: Element) -> Iterator[str]:
     for element in container:
-        if element.tag in (f"{ODF_TEXT}p", f"{ODF_TEXT}h"):
+        if element.tag in ODF_PARAGRAPHS:
             text = _text(element, ODF_SKIPPED, ODF_SPACES, None)
             if text:
                 yield text
-        elif element.tag == f"{ODF_TABLE}table":
-            yield markdown_table([[_cell(cell, _odf_blocks) for cell in row.findall(f"{ODF_TABLE}table-cell")]
+        elif element.tag == ODF_TABLE_TAG:
+            yield markdown_table([[_cell(cell, _odf_blocks) for cell in row.findall(ODF_CELL)]
                                   for row in _odf_rows(element)])
-        elif element.tag in (f"{ODF_TEXT}list", f"{ODF_TEXT}list-item", f"{ODF_TEXT}section",
-                             f"{ODF_TEXT}list-header"):
+        elif element.tag in ODF_WRAPPERS:
             yield from _odf_blocks(element)
 
 
 def _odf_rows(table: Element) -> Iterator[Element]:
     """A table's own rows in order, header rows and row groups included (not the rows of tables inside it)."""
     for child in table:
-        if child.tag == f"{ODF_TABLE}table-row":
+        if child.tag == ODF_ROW:
             yield child
         elif child.tag in ODF_ROW_GROUPS:
             yield from _odf_rows(child)
@@ -158,7 +162,8 @@ def _optional_xml(path: Path, archive: zipfile.ZipFile, part: str, kind: str) ->
     except KeyError:
         return None
     if info.file_size > MAX_PART_BYTES:
-        raise InputError(shown(path), Errors.E053, kind=kind, reason=f"{part} unpacks to more than 64 MB")
+        raise InputError(shown(path), Errors.E053, kind=kind,
+                         reason=f"{part} unpacks to more than {MAX_PART_BYTES // 2**20} MB")
     try:
         data = archive.read(info)
     except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as error:

@@ -52,8 +52,8 @@ _TENS_WORDS = MappingProxyType({
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 })
-# "first" and "second" are left out on purpose: they mostly mean "initial" / "next" or a
-# unit of time, not a position in a counted series.
+# "first" is left out on purpose: it mostly means "initial", not a position in a counted series; "second" is
+# read only where the series test holds ("the second payment", not "a second time").
 _ORDINAL_WORDS = MappingProxyType({
     "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
@@ -392,13 +392,18 @@ def find_figures(text: str) -> list[Figure]:
     return sorted(found + _vote_tallies(text, found), key=lambda f: f.start)
 
 
+def _overlaps(found: list[Figure], start: int, end: int) -> bool:
+    """Whether a figure already found covers part of text[start:end]."""
+    return any(f.start < end and start < f.end for f in found)
+
+
 def _vote_tallies(text: str, found: list[Figure]) -> list[Figure]:
     """"voted by 320 to 129", "adopted by 599 votes to 30": each side of a tally counts votes."""
     tallies = []
     for match in _VOTE_TALLY_RE.finditer(text):
         for side in ("ayes", "noes"):
             start, end = match.span(side)
-            if not any(f.start < end and start < f.end for f in found):
+            if not _overlaps(found, start, end):
                 tallies.append(Figure(start, end, match[side], float(match[side].replace(",", "")), "count", None))
     return tallies
 
@@ -409,7 +414,7 @@ def _periods_of_one(text: str, found: list[Figure]) -> list[Figure]:
     ago")."""
     periods = []
     for match in _PERIOD_OF_ONE_RE.finditer(text):
-        if any(f.start < match.end("expr") and match.start("expr") < f.end for f in found):
+        if _overlaps(found, *match.span("expr")):
             continue
         years, unit = _PERIOD_UNITS[match["unit"].lower()]
         value = float(years) * (0.5 if match["half"] else 1.0)
@@ -422,7 +427,7 @@ def _vague_amounts(text: str, found: list[Figure]) -> list[Figure]:
     name (bound "lower"), counted, or in the unit they are of ("hundreds of hectares")."""
     vague = []
     for match in _VAGUE_AMOUNT_RE.finditer(text):
-        if any(f.start < match.end() and match.start() < f.end for f in found):
+        if _overlaps(found, *match.span()):
             continue
         amount = match["amount"]
         value = math.prod(_VAGUE_VALUES[w] for w in amount.lower().split() if w in _VAGUE_VALUES)
@@ -1034,11 +1039,11 @@ def measure_of(sentence: Span, figure_start: int, figure_end: int) -> str:
         first = figure.anchor.head
         phrase = _read_measure(_FigureInParse([*first.lefts, first]))
     rate = _rate_suffix(figure)
-    if rate in _PERIOD_RATES:
-        return _limit(f"{phrase} {rate}" if phrase else "")   # a flow per period, not a price
     if rate:
         if phrase and phrase in rate:
             phrase = ""   # the parse took the noun after "per" for the thing priced
+        if not phrase and rate in _PERIOD_RATES:
+            return ""   # a flow per period of nothing named is no price
         if rate not in phrase:
             phrase = f"{phrase or _priced_thing(figure)} {rate}"
     return _limit(phrase)
@@ -1270,7 +1275,7 @@ def _level_of(figure: _FigureInParse) -> str:
     worth = figure.anchor.head
     if worth.lower_ == "worth" and worth.dep_ == "amod" and worth.head.pos_ in _NOUNISH:
         return _noun_phrase(worth.head, figure.ids, _MAX_MEASURE_WORDS)   # "the loan, worth EUR 2 billion"
-    verb = _governing_verb(figure.anchor, via=_LEVEL_PREPOSITIONS) or (worth if worth.lower_ == "worth" else None)
+    verb = _governing_verb(figure.anchor, via=_LEVEL_PREPOSITIONS)
     if verb is None:
         return ""
     lemma = verb.lemma_.lower()

@@ -589,8 +589,8 @@ def _resolve_weekday(match: re.Match[str], context: _Context) -> _Interval | Non
 def _resolve_offset(match: re.Match[str], context: _Context) -> _Interval | None:
     """'the following day', 'two weeks later', 'a year earlier': counted from the last time the text told of,
     at no finer precision than it had (days and weeks only from a day)."""
-    base = context.time_in_force
-    if base is None or base.begin.year != base.end_date.year:
+    base = context.time_in_force  # a narrative time: one year at most
+    if base is None:
         return None
     if match["rel"]:
         shift, unit = (-1 if match["rel"].lower() == "previous" else 1), match["unit"].lower()
