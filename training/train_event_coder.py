@@ -256,10 +256,10 @@ def stored_outputs(batcher: Batcher, example: Example) -> SentenceOutputs:
                            [(batcher.tensor(source), batcher.tensor(target)) for source, target in taught.roles])
 
 
-def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example], teacher: Teacher | None = None
-               ) -> torch.Tensor:
+def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example], teacher: Teacher | None = None,
+               role_weight: float = 1.0) -> torch.Tensor:
     outputs = batch_outputs(net, batcher, examples)
-    total = sum((label_loss(net, batcher, e, o) for e, o in zip(examples, outputs, strict=True)),
+    total = sum((label_loss(net, batcher, e, o, role_weight) for e, o in zip(examples, outputs, strict=True)),
                 torch.zeros((), device=batcher.device))
     if teacher is not None:
         taught = teacher.outputs(batcher, examples)
@@ -269,7 +269,10 @@ def batch_loss(net: EventCoderNet, batcher: Batcher, examples: list[Example], te
     return total / len(examples)
 
 
-def label_loss(net: EventCoderNet, batcher: Batcher, example: Example, outputs: SentenceOutputs) -> torch.Tensor:
+def label_loss(net: EventCoderNet, batcher: Batcher, example: Example, outputs: SentenceOutputs,
+               role_weight: float = 1.0) -> torch.Tensor:
+    """The labels' loss of one sentence: every eligible word's type, the negation where annotated, and each
+    annotated event's source and target, these weighed by `role_weight` against the rest."""
     eligible = batcher.tensor(example.eligible)
     total = torch.nn.functional.cross_entropy(outputs.logits[eligible], batcher.tensor(example.labels)[eligible],
                                               reduction="sum")
@@ -277,13 +280,14 @@ def label_loss(net: EventCoderNet, batcher: Batcher, example: Example, outputs: 
     if known.any():
         total = total + torch.nn.functional.binary_cross_entropy_with_logits(
             outputs.negation[known], batcher.tensor(example.negated)[known], reduction="sum")
+    roles = torch.zeros((), device=batcher.device)
     for role, (source, target) in zip(example.roles, outputs.roles, strict=False):  # none without candidates
         if role.sources:
-            total = total - torch.logsumexp(source.log_softmax(0)[role.sources], 0)
+            roles = roles - torch.logsumexp(source.log_softmax(0)[role.sources], 0)
         targets = target_slots(role, len(example.candidate_spans), net.own_country is not None)
         if targets:
-            total = total - torch.logsumexp(target.log_softmax(0)[targets], 0)
-    return total
+            roles = roles - torch.logsumexp(target.log_softmax(0)[targets], 0)
+    return total + role_weight * roles
 
 
 def distance(batcher: Batcher, example: Example, student: SentenceOutputs, teacher: SentenceOutputs,
@@ -320,7 +324,7 @@ def target_name(targets: list[int], candidate_kinds: list[str]) -> str:
 
 def train(net: EventCoderNet, batcher: Batcher, train_set: list[Example], dev_set: list[Example], epochs: int,
           batch: int, seed: int, encoder_lr: float, teacher: Teacher | None = None,
-          after_epoch: Callable[[EventCoderNet], None] | None = None) -> None:
+          after_epoch: Callable[[EventCoderNet], None] | None = None, role_weight: float = 1.0) -> None:
     random.seed(seed)
     encoder_params = [p for p in net.encoder.parameters() if p.requires_grad]
     head_params = [p for n, p in net.named_parameters() if not n.startswith("encoder.")]
@@ -338,7 +342,7 @@ def train(net: EventCoderNet, batcher: Batcher, train_set: list[Example], dev_se
         started, running = time.time(), 0.0
         for chunk in chunks:
             optimizer.zero_grad()
-            loss = batch_loss(net, batcher, chunk, teacher)
+            loss = batch_loss(net, batcher, chunk, teacher, role_weight)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
             optimizer.step()
@@ -600,6 +604,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--teacher-weight", type=float, default=0.5,
                         help="the share of the loss that is the distance to the teacher's outputs")
     parser.add_argument("--temperature", type=float, default=2.0, help="how much the teacher's outputs are softened")
+    parser.add_argument("--role-weight", type=float, default=1.0,
+                        help="the weight of the sources' and targets' loss against the words' types (1: equal)")
     parser.add_argument("--init-state", type=Path,
                         help="start from these weights (a --save-state file of a coder trained on less data) "
                              "instead of the base model: continued training, fewer epochs for the same data")
@@ -637,7 +643,7 @@ def main() -> None:
     recipe = {"epochs": args.epochs, "seed": args.seed, "swaps": args.swaps, "encoder_lr": args.encoder_lr,
               "own_country_slot": args.own_country, "marked_roles": args.marked_roles, "encoder_layers": args.layers,
               "frozen_embeddings": args.freeze_embeddings, "dropout": args.dropout, "examples_seed": data.seed,
-              "domestic_labels": args.domestic_labels}
+              "domestic_labels": args.domestic_labels, "role_weight": args.role_weight}
     net = saved_net({**recipe, "paths": paths}, feature_widths(data.train)).to(args.device)
     recipe["encoder_layers"] = net.encoder.config.num_hidden_layers
     if args.init_state:
@@ -663,7 +669,8 @@ def main() -> None:
         if args.save_state:
             save_state(net, {**recipe, "paths": paths, "folders": data.folders}, args.save_state, args.half_state)
 
-    train(net, batcher, data.train, data.dev, args.epochs, args.batch, order_seed, args.encoder_lr, teacher, checkpoint)
+    train(net, batcher, data.train, data.dev, args.epochs, args.batch, order_seed, args.encoder_lr, teacher, checkpoint,
+          args.role_weight)
     if args.save_state:
         save_state(net, {**recipe, "paths": paths, "folders": data.folders}, args.save_state, args.half_state)
     if args.train_only:
