@@ -70,10 +70,13 @@ def fingerprint(folders: list[Path]) -> str:
         for path in sorted([folder / "events.jsonl", *(folder / "docs").iterdir()]):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
-    for module in ("dataset.py",):
-        digest.update((HERE / module).read_bytes())
-    for module in ("candidates.py", "features.py", "inputs.py"):
-        digest.update((ROOT / "src" / "dyadwatch" / "nlp" / "coder" / module).read_bytes())
+    digest.update((HERE / "dataset.py").read_bytes())
+    # the examples are what the pipeline reads in the documents: any change to its rules or its knowledge (an
+    # actor's alias, a candidate) makes them stale, not only a change to the coder's own inputs
+    package = ROOT / "src" / "dyadwatch"
+    for path in sorted([*(package / "nlp").rglob("*.py"), *(package / "knowledge").rglob("*.y*ml")]):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
