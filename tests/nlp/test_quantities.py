@@ -146,6 +146,12 @@ def test_a_word_that_names_a_currency_only_sometimes_is_not_money() -> None:
     assert values("They bought 40 TOP sets.") == [(40, "count")]  # TOP, the pa'anga's code, is not read
 
 
+def test_such_a_word_after_a_scale_is_a_currency_name_left_to_the_dyad() -> None:
+    assert values("Cairo borrowed 3 billion pounds from the banks.") == [(3_000_000_000, "pounds")]
+    assert values("The state sold 2.5 million pounds of wool.") == [(2_500_000, "pounds")]
+    assert values("The parcel weighed 40 pounds.") == [(40, "count")]  # no scale: not money
+
+
 def test_money_span_starts_at_currency_and_skips_the_article() -> None:
     text = "A $2 billion loan was agreed in Baku."
     figure = only_figure(text)
@@ -580,3 +586,13 @@ def test_a_shared_currency_name_becomes_the_currency_of_the_documents_country(ex
     document = Document(path="/border.txt", name="border.txt", format="txt", text=text, sha256="0" * 64)
     units = {(q.value, q.unit) for q in extractor.extract(document).quantities}
     assert (4_000_000_000, "PKR") in units
+
+
+def test_pounds_after_a_scale_are_the_currency_of_the_dyads_country_that_uses_pounds(extractor) -> None:
+    from dyadwatch.model import Document
+
+    text = ("Dublin and London\n\n12.03.2024\n\nBritain and Ireland signed a grid accord. "
+            "London will spend 1.2 billion pounds on the interconnector, and Dublin a quarter of that.\n")
+    document = Document(path="/grid.txt", name="grid.txt", format="txt", text=text, sha256="0" * 64)
+    units = {(q.value, q.unit) for q in extractor.extract(document).quantities}
+    assert (1_200_000_000, "GBP") in units

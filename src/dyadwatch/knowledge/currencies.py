@@ -22,6 +22,7 @@ class Currency:
     signs: tuple[str, ...]
     countries: tuple[str, ...]
     code_in_text: bool  # whether the code itself is read next to a number
+    scaled_names: tuple[str, ...] = ()  # names read only after a scale word: "2 billion pounds", not "200 pounds"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ class Currencies:
     signs: Mapping[str, str]  # sign written before a number -> its code, or the sign itself when shared ("Rs")
     names: Mapping[str, str]  # name, lower case -> its code, or the name itself when several currencies share it
     shared: Mapping[str, tuple[Currency, ...]]  # a name or sign several currencies share -> those currencies
+    scaled_names: Mapping[str, str]  # as `names`, for the names read only after a scale
+
+    def unit_of_scaled_name(self, name: str) -> str | None:
+        """The unit a name read after a scale word gives a figure ("billion pounds" -> "pounds", which the
+        document's dyad may make GBP), or None."""
+        return self.scaled_names.get(normalised(name))
 
     def unit_of_name(self, name: str) -> str | None:
         """The unit a currency name gives a figure ("Indian rupees" -> INR, "rupees" -> rupees), or None."""
@@ -54,12 +61,16 @@ def normalised(name: str) -> str:
 
 def read_currencies(entries: list[dict]) -> Currencies:
     currencies = [Currency(e["code"], tuple(e.get("names", ())), tuple(e.get("signs", ())),
-                           tuple(e.get("countries", ())), bool(e.get("code_in_text", True))) for e in entries]
+                           tuple(e.get("countries", ())), bool(e.get("code_in_text", True)),
+                           tuple(e.get("scaled_names", ()))) for e in entries]
     by_name = _users(currencies, lambda c: [normalised(name) for name in c.names])
     by_sign = _users(currencies, lambda c: c.signs)
-    shared = {key: tuple(users) for found in (by_name, by_sign) for key, users in found.items() if len(users) > 1}
+    by_scaled_name = _users(currencies, lambda c: [normalised(name) for name in c.scaled_names])
+    shared = {key: tuple(users) for found in (by_name, by_sign, by_scaled_name) for key, users in found.items()
+              if len(users) > 1}
     return Currencies(tuple(c.code for c in currencies if c.code_in_text), MappingProxyType(_units(by_sign)),
-                      MappingProxyType(_units(by_name)), MappingProxyType(shared))
+                      MappingProxyType(_units(by_name)), MappingProxyType(shared),
+                      MappingProxyType(_units(by_scaled_name)))
 
 
 def _users(currencies: list[Currency], keys: Callable[[Currency], Iterable[str]]) -> dict[str, list[Currency]]:

@@ -263,6 +263,9 @@ _UNIT_RE = re.compile(
 _UNIT_BY_GROUP = MappingProxyType({
     f"u{index}": (unit, Decimal(factor)) for index, (_, unit, factor, _) in enumerate(_UNIT_SPECS)
 })
+# currency names that name money only once a scale word comes before them ("2 billion pounds"; knowledge)
+_SCALED_NAME_RE = re.compile(r"\s*(?P<name>" + _names_pattern(_CURRENCIES.scaled_names) + ")", re.IGNORECASE) \
+    if _CURRENCIES.scaled_names else None
 _DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours"})
 _CURRENCY_CODES = frozenset(_CURRENCIES.codes)
 
@@ -534,6 +537,10 @@ def _read_surroundings(text: str, number: _Number) -> _Number:
     currency_unit = _currency_unit(unit)
     if currency_unit is not None:
         currency, unit = currency_unit, None
+    elif unit is None and scale is not None and currency is None and _SCALED_NAME_RE is not None:
+        named = _SCALED_NAME_RE.match(text, position)
+        if named is not None:
+            currency, position = _CURRENCIES.unit_of_scaled_name(named["name"]), named.end()
     # Built directly rather than with dataclasses.replace, which is slow on this hot path.
     return _Number(
         start=number.start, end=number.end, left=left, right=position, kind=number.kind,
