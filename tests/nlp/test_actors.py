@@ -76,27 +76,3 @@ def test_a_head_noun_two_institutions_of_the_document_share_names_neither(extrac
             "The Bank said nothing.\n")
     document = Document(path="/c.txt", name="c.txt", format="txt", text=text, sha256="0" * 64)
     assert "Bank" not in [m.text for m in extractor.extract(document).mentions]
-
-
-def test_a_capital_that_seats_an_organisation_names_it_unless_its_country_is_one_of_the_two(extractor):
-    from dyadwatch.model import Document
-
-    def named(text: str) -> set[tuple[str, str]]:
-        document = Document(path="/s.txt", name="s.txt", format="txt", text=text, sha256="0" * 64)
-        return {(m.text, m.code) for m in extractor.extract(document).mentions}
-
-    moldova = ("Moldova and Romania\n\n3 May 2022\n\nRomania backed Moldova. Under pressure from Brussels, "
-               "Chisinau cut tariffs for Romania and Moldova's farmers.\n")
-    assert ("Brussels", "EU") in named(moldova)
-    congo = ("Belgium and Congo\n\n3 May 2022\n\nBelgium returned a relic to Congo. Kinshasa thanked Brussels, "
-             "and Belgian and Congolese officials met.\n")
-    assert ("Brussels", "BEL") in named(congo)
-
-
-def test_a_capital_that_seats_an_organisation_does_not_make_its_country_one_of_the_two():
-    from dyadwatch.knowledge import load_knowledge
-    from dyadwatch.nlp.dyad import DyadFinder
-
-    finder = DyadFinder(load_knowledge())
-    text = "Brussels warned Minsk. Brussels and Moscow spoke. Belarus and Russia replied to Brussels."
-    assert set(finder.dyad(text)) == {"BLR", "RUS"}

@@ -83,13 +83,6 @@ class Knowledge:
     verb_dictionaries: tuple[VerbDictionary, ...] = field(default=())
     cameo_table: dict[str, str] = field(default_factory=dict)  # CAMEO code -> PLOVER type
 
-    def seats_in_capitals(self) -> dict[str, str]:
-        """Capitals that also name an organisation seated there, as an actor ("pressure from Brussels": the EU):
-        the names of the actor files' `seat` entries that are a country's capital, with the organisation's code."""
-        capitals = {name for country in self.countries for name in country.capitals}
-        return {name: actor.code for actor in self.actors if actor.kind == "seat"
-                for name in actor.names if name in capitals}
-
 
 def load_knowledge(extra_dirs: Sequence[str | Path] = ()) -> Knowledge:
     """The bundled knowledge plus the user's folders (later entries win on the same alias)."""

@@ -50,8 +50,6 @@ class ActorMatcher:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.prefix = Matcher(nlp.vocab)
         self.by_head: dict[str, list[tuple[re.Pattern[str], str]]] = {}  # head noun -> full names, codes
-        # a capital that seats an organisation names the organisation, unless its country is one of the dyad's
-        self.seats = knowledge.seats_in_capitals()
         self._add_knowledge(nlp, knowledge)
 
     def _add_knowledge(self, nlp: Language, knowledge: Knowledge) -> None:
@@ -61,9 +59,7 @@ class ActorMatcher:
             self._add(nlp, country.code, "demonym", country.demonyms)
             self._add(nlp, country.code, "region", country.regions)
         for actor in knowledge.actors:
-            names = tuple(name for name in actor.names if name not in self.seats)  # read as the capital first
-            if names:
-                self._add(nlp, actor.code, actor.kind, names)
+            self._add(nlp, actor.code, actor.kind, actor.names)
             if actor.demonyms:
                 self._add(nlp, actor.code, "bloc_demonym", actor.demonyms)
 
@@ -124,8 +120,6 @@ class ActorMatcher:
             # 'Western Balkans', 'the Western Military District': before a name, a bloc's adjective names a region
             return None if span.root.head.pos_ == "PROPN" and span.root.head.i > span.root.i else \
                 self._demonym(doc, span, entry.code)
-        if entry.kind == "capital" and span.text in self.seats and entry.code not in context_of(doc).dyad:
-            return ActorMention(span.start, span.end, (self.seats[span.text],), entry.kind)
         if entry.kind in ("state", "capital"):
             sector = self._sector_governing(span.root) or self._sector_owned(span.root)
             code = f"{entry.code}-{sector}" if sector else entry.code

@@ -9,16 +9,13 @@ from dyadwatch.knowledge import Knowledge
 
 
 class DyadFinder:
-    """Counts names, demonyms and capitals of every country in one pass of a single regex (not the capitals
-    that seat an organisation)."""
+    """Counts names, demonyms and capitals of every country in one pass of a single regex."""
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.code_of: dict[str, str] = {}
-        seats = knowledge.seats_in_capitals()  # "Brussels" says the EU more often than Belgium: not counted
         for country in knowledge.countries:
             for name in (country.name, *country.aliases, *country.demonyms, *country.capitals):
-                if name not in seats:
-                    self.code_of.setdefault(name, country.code)
+                self.code_of.setdefault(name, country.code)
         names = sorted(self.code_of, key=len, reverse=True)
         self.pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)") if names \
             else None
