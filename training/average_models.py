@@ -12,11 +12,16 @@ does.
 With --siblings, the runs may have trained on different batches, each continued (`--init-state`) from one
 parent's weights: each one's path embedding rows are carried by path into the first run's vocabulary (a path the
 first lacks is dropped, one a run lacks takes the first run's row), and the first run's batches tune the average.
+With --parent P.pt, that parent (the file the runs were continued from, such as `dequantize_coder.py` writes) is
+averaged in too, its rows carried the same way: a fine-tuned model and the model it started from, averaged,
+tend to hold up better on text unlike the training data than either (Wortsman et al., CVPR 2022, "robust
+fine-tuning"). --examples reads the examples `train_event_coder.py --write-examples` wrote instead of parsing.
 """
 
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 from pathlib import Path
 
@@ -86,6 +91,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--siblings", action="store_true",
                         help="the runs trained on different batches from one parent's weights (see above)")
+    parser.add_argument("--parent", type=Path, help="the weights the runs were continued from, averaged in too")
+    parser.add_argument("--examples", type=Path, help="examples written by train_event_coder.py --write-examples")
     add_threshold_arguments(parser)
     args = parser.parse_args()
     saved = [torch.load(path, map_location="cpu") for path in args.states]
@@ -94,11 +101,18 @@ def main() -> None:
     if args.siblings:
         averaged_runs["sibling_batches"] = [len(s["folders"]) for s in saved]
         saved = [saved[0], *(carried_paths(s, saved[0]) for s in saved[1:])]
+    if args.parent:
+        parent = torch.load(args.parent, map_location="cpu")
+        if not saved[0].get("started_from"):
+            raise SystemExit("--parent averages in the weights the runs were continued from; these were not")
+        saved.append(carried_paths({**parent, "folders": saved[0]["folders"]}, saved[0]))
+        averaged_runs["with_parent"] = str(parent.get("dequantized_from") or args.parent.name)
     torch.set_num_threads(1)
     folders = [ROOT / folder for folder in saved[0]["folders"]]
     drawn = saved[0].get("examples_seed")  # the examples' own seed when they were written apart (--examples)
-    data = training_data(folders, saved[0]["swaps"], saved[0]["seed"] if drawn is None else drawn,
-                         bool(saved[0].get("domestic_labels")))
+    data = pickle.loads(args.examples.read_bytes()) if args.examples else \
+        training_data(folders, saved[0]["swaps"], saved[0]["seed"] if drawn is None else drawn,
+                      bool(saved[0].get("domestic_labels")))
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), saved[0]["paths"])
     net = saved_net({key: value for key, value in saved[0].items() if key != "state"}, feature_widths(data.train))
     net.load_state_dict(averaged([full_state(net, s["state"]) for s in saved]))
