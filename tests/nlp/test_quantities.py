@@ -578,21 +578,17 @@ def test_measure_of_offsets_outside_the_sentence_is_empty(nlp: spacy.language.La
 # ---------------------------------------------------------------------------
 
 
-def test_a_shared_currency_name_becomes_the_currency_of_the_documents_country(extractor) -> None:
+@pytest.mark.parametrize(("text", "figure"), [
+    ("Kabul and Islamabad\n\n12.03.2024\n\nPakistan and Afghanistan reopened the Torkham crossing. "
+     "Islamabad promised 4 billion rupees for the customs post, and Kabul asked Pakistan for more.\n",
+     (4_000_000_000, "PKR")),
+    # a bare "pounds" names money only after a scale, and which pound only the dyad says
+    ("Dublin and London\n\n12.03.2024\n\nBritain and Ireland signed a grid accord. "
+     "London will spend 1.2 billion pounds on the interconnector, and Dublin a quarter of that.\n",
+     (1_200_000_000, "GBP")),
+])
+def test_a_shared_currency_name_becomes_the_currency_of_the_documents_country(extractor, text, figure) -> None:
     from dyadwatch.model import Document
 
-    text = ("Kabul and Islamabad\n\n12.03.2024\n\nPakistan and Afghanistan reopened the Torkham crossing. "
-            "Islamabad promised 4 billion rupees for the customs post, and Kabul asked Pakistan for more.\n")
-    document = Document(path="/border.txt", name="border.txt", format="txt", text=text, sha256="0" * 64)
-    units = {(q.value, q.unit) for q in extractor.extract(document).quantities}
-    assert (4_000_000_000, "PKR") in units
-
-
-def test_pounds_after_a_scale_are_the_currency_of_the_dyads_country_that_uses_pounds(extractor) -> None:
-    from dyadwatch.model import Document
-
-    text = ("Dublin and London\n\n12.03.2024\n\nBritain and Ireland signed a grid accord. "
-            "London will spend 1.2 billion pounds on the interconnector, and Dublin a quarter of that.\n")
-    document = Document(path="/grid.txt", name="grid.txt", format="txt", text=text, sha256="0" * 64)
-    units = {(q.value, q.unit) for q in extractor.extract(document).quantities}
-    assert (1_200_000_000, "GBP") in units
+    document = Document(path="/shared.txt", name="shared.txt", format="txt", text=text, sha256="0" * 64)
+    assert figure in {(q.value, q.unit) for q in extractor.extract(document).quantities}
