@@ -105,7 +105,7 @@ def main() -> None:
         parent = torch.load(args.parent, map_location="cpu")
         if not saved[0].get("started_from"):
             raise SystemExit("--parent averages in the weights the runs were continued from; these were not")
-        saved.append(carried_paths({**parent, "folders": saved[0]["folders"]}, saved[0]))
+        saved.append(carried_paths(parent, saved[0]))
         averaged_runs["with_parent"] = str(parent.get("dequantized_from") or args.parent.name)
     torch.set_num_threads(1)
     folders = [ROOT / folder for folder in saved[0]["folders"]]

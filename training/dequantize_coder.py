@@ -39,7 +39,10 @@ class Node:
 
 def float_weights(initializers: Mapping[str, np.ndarray], nodes: Iterable[Node]) -> dict[str, np.ndarray]:
     """The encoder's parameters by their names in the training module (without the `encoder.` prefix)."""
-    nodes = list(nodes)
+    consumers: dict[str, list[Node]] = {}
+    for node in nodes:
+        for name in node.inputs:
+            consumers.setdefault(name, []).append(node)
     found: dict[str, np.ndarray] = {}
     for name, value in initializers.items():
         if name.endswith(QUANTIZED):
@@ -49,18 +52,15 @@ def float_weights(initializers: Mapping[str, np.ndarray], nodes: Iterable[Node])
             if base.startswith(PREFIX):  # a table looked up by row (the embeddings): stored as the module has it
                 found[base[len(PREFIX):]] = weight
             else:  # a matrix multiplied by: stored transposed, named after the bias added to its product
-                found[_bias_of(name, initializers, nodes).removesuffix(".bias") + ".weight"] = weight.T
+                found[_bias_of(name, initializers, consumers).removesuffix(".bias") + ".weight"] = weight.T
         elif name.startswith(PREFIX) and not name.endswith((SCALE, ZERO_POINT)):
             found[name[len(PREFIX):]] = value.astype(np.float32)
     return found
 
 
-def _bias_of(tensor: str, initializers: Mapping[str, np.ndarray], nodes: list[Node]) -> str:
-    """The name, without the prefix, of the bias added downstream of `tensor`."""
-    consumers: dict[str, list[Node]] = {}
-    for node in nodes:
-        for name in node.inputs:
-            consumers.setdefault(name, []).append(node)
+def _bias_of(tensor: str, initializers: Mapping[str, np.ndarray], consumers: Mapping[str, list[Node]]) -> str:
+    """The name, without the prefix, of the bias added downstream of `tensor` (`consumers`: the nodes that read
+    each tensor)."""
     frontier = consumers.get(tensor, [])
     for _ in range(HOPS):
         for node in frontier:
