@@ -119,7 +119,7 @@ def main() -> None:
     net.eval()
     print(f"average of {len(saved)}: dev {dev_score(net, batcher, data.dev)}", flush=True)
     recipe = {key: saved[0].get(key) for key in (*RECIPE, "teacher")}
-    finish(net, batcher, data.dev, folders, args.out, {**recipe, **averaged_runs}, tuning_choices(args))
+    finish(net, batcher, data, folders, args.out, {**recipe, **averaged_runs}, tuning_choices(args))
 
 
 if __name__ == "__main__":

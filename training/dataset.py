@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-from examples import Alignment, Example, Role
+from examples import Alignment, Example, Role, TrainingData
 
 from dyadwatch.ingest.readers import read_document
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
@@ -47,6 +47,17 @@ def folder_documents(folder: Path, names: list[str] | None = None) -> list[Docum
 def scoring_name(index: int, path: Path) -> str:
     """The name a document is scored under: numbered, so that documents of one name in two batches stay apart."""
     return f"{index:03d}_{path.name}"
+
+
+def prefix_names(extractor: Extractor) -> dict[str, str]:
+    """The names the examples' prefixes give unnamed actors: the running coder's (`LearnedEventCoder.name_table`)."""
+    return extractor.nlp.get_pipe("dyadwatch_events").name_table
+
+
+def names_of(data: TrainingData) -> dict[str, str]:
+    """The names `data`'s prefixes were written with; for examples written before they were recorded, the running
+    coder's, which wrote them unless its table has changed since."""
+    return data.names if data.names is not None else prefix_names(Extractor())
 
 
 def gold_records(documents: list[Document]) -> list[dict]:

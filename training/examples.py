@@ -62,6 +62,9 @@ class TrainingData:
     folders: list[str]
     taught_by: str | None = None
     seed: int | None = None  # the seed that drew the country-swapped copies
+    # the name each code of an unnamed actor was written as in the examples' prefixes (None in examples written
+    # before it was recorded); the coder trained on them reads the same names at run time
+    names: dict[str, str] | None = None
 
 
 @dataclass

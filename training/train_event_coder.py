@@ -77,11 +77,17 @@ def fingerprint(folders: list[Path]) -> str:
     for path in sorted([*(package / "nlp").rglob("*.py"), *(package / "knowledge").rglob("*.y*ml")]):
         digest.update(str(path.relative_to(package)).encode())
         digest.update(path.read_bytes())
+    # and so are the names the running coder's prefixes give unnamed actors (`LearnedEventCoder.name_table`)
+    names = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8")).get("names", {})
+    digest.update(json.dumps(names, sort_keys=True).encode())
     return digest.hexdigest()[:16]
 
 
-def build_examples(folders: list[Path], domestic_labels: bool = False) -> tuple[dict[str, list[Example]], Alignment]:
-    from dataset import folder_examples
+def build_examples(folders: list[Path], domestic_labels: bool = False
+                   ) -> tuple[dict[str, list[Example]], Alignment, dict[str, str]]:
+    """The examples of each folder, how much of the annotation they place, and the names their prefixes give
+    unnamed actors (the running coder's, see `LearnedEventCoder.name_table`)."""
+    from dataset import folder_examples, prefix_names
 
     from dyadwatch.pipeline import Extractor
 
@@ -92,9 +98,10 @@ def build_examples(folders: list[Path], domestic_labels: bool = False) -> tuple[
     extractor = Extractor()
     alignment = Alignment()
     by_folder = {folder.name: folder_examples(extractor, folder, alignment, domestic_labels) for folder in folders}
+    names = prefix_names(extractor)
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(pickle.dumps((by_folder, alignment)))
-    return by_folder, alignment
+    cached.write_bytes(pickle.dumps((by_folder, alignment, names)))
+    return by_folder, alignment, names
 
 
 def split(by_folder: dict[str, list[Example]]) -> tuple[list[Example], list[Example]]:
@@ -679,7 +686,7 @@ def main() -> None:
     if args.train_only:
         return
     net.cpu()
-    finish(net, Batcher(batcher.tokenizer, paths), data.dev, [ROOT / f for f in data.folders], args.out,
+    finish(net, Batcher(batcher.tokenizer, paths), data, [ROOT / f for f in data.folders], args.out,
            {**recipe, "order_seed": order_seed, "train_sentences": len(data.train)}, tuning_choices(args))
 
 
@@ -773,13 +780,15 @@ def save_state(net: EventCoderNet, record: dict, path: Path, half: bool) -> None
 UNTUNED = {"threshold": 0.5, "calibration": {"weights": [1.0, 1.0, 1.0], "bias": 0.0}}
 
 
-def finish(net: EventCoderNet, batcher: Batcher, dev_set: list[Example], folders: list[Path], out: Path,
-           recipe: dict, choices: TuningChoices) -> None:
-    """Check the NumPy heads against the module, write the model with how it was made (`recipe`), and tune it
-    on the development documents."""
-    check_heads(net, batcher, dev_set, batcher.paths)
+def finish(net: EventCoderNet, batcher: Batcher, data: TrainingData, folders: list[Path], out: Path, recipe: dict,
+           choices: TuningChoices) -> None:
+    """Check the NumPy heads against the module, write the model with how it was made (`recipe`) and the names its
+    prefixes were trained with, and tune it on the development documents of `folders`."""
+    from dataset import names_of
+
+    check_heads(net, batcher, data.dev, batcher.paths)
     export(net, batcher.paths, out, {**UNTUNED, "data": fingerprint(folders), **recipe,
-                                      "dev_sentences": len(dev_set)})
+                                      "dev_sentences": len(data.dev), "names": names_of(data)})
     write_tuning(out, tune(out, dev_documents(folders), choices))
 
 
@@ -789,10 +798,11 @@ def training_data(folders: list[Path], swaps: int, seed: int, domestic_labels: b
     from augment import swapped_copies
 
     swapped = swapped_copies(folders, CACHE / f"swapped-{swaps}-{seed}", swaps, seed) if swaps else []
-    by_folder, alignment = build_examples(folders + swapped, domestic_labels)
+    by_folder, alignment, names = build_examples(folders + swapped, domestic_labels)
     train_set, dev_set = split(by_folder)
     print(f"{len(train_set)} train sentences, {len(dev_set)} dev sentences; alignment {alignment}", flush=True)
-    return TrainingData(train_set, dev_set, [os.path.relpath(f.resolve(), ROOT) for f in folders], seed=seed)
+    return TrainingData(train_set, dev_set, [os.path.relpath(f.resolve(), ROOT) for f in folders], seed=seed,
+                        names=names)
 
 
 def stored_teacher(data: TrainingData, folder: Path) -> None:

@@ -1,6 +1,8 @@
 """The learned coder in the pipeline, on sentences written for these tests: what it must get right
 whatever the training run, and the shape of what it stores."""
 
+import json
+
 import pytest
 
 from dyadwatch.cli import Coder
@@ -109,3 +111,26 @@ def test_a_figure_is_dated_by_the_chooser_from_the_act_it_belongs_to(coding):
             "2 May. It carried 40 tonnes of fish.\n\nPeru and Ecuador traded USD 3.2 billion in goods in 2019.\n")
     figures = coding.extract(Document(path="<test>", name="t.txt", format="txt", text=text, sha256="")).quantities
     assert {(q.value, q.date) for q in figures} == {(40, "2021-05-02"), (3.2e9, "2019")}
+
+
+def test_a_users_knowledge_does_not_change_the_names_the_coder_was_trained_reading(tmp_path, extractor):
+    """The encoder reads the names of actors a sentence leaves unnamed; one more organisation under a shared code
+    in a user's folder must not rename every such actor, and a code the model never saw takes the user's name."""
+    (tmp_path / "actors").mkdir()
+    (tmp_path / "actors" / "mine.yaml").write_text(
+        "- code: IGO\n  kind: organisation\n  name: Northern Rivers Commission\n  aliases: [NRC]\n", encoding="utf-8")
+    (tmp_path / "countries.yaml").write_text(
+        "- code: QQX\n  name: Atlantis\n  aliases: []\n  demonyms: [Atlantean]\n  capital: Poseidonia\n",
+        encoding="utf-8")
+    shipped = extractor.nlp.get_pipe("dyadwatch_events")
+    users = Extractor(knowledge_dirs=[str(tmp_path)]).nlp.get_pipe("dyadwatch_events")
+    trained = shipped.event_model.trained_names
+    assert trained["IGO"] == shipped.names("IGO") == users.names("IGO") != "Northern Rivers Commission"
+    assert users.names("EU-GOV") == shipped.names("EU-GOV") == f"{trained['EU']} government"
+    assert "QQX" not in trained and users.names("QQX-MIL") == "Atlantis military"
+
+
+@pytest.mark.parametrize("name", sorted(CODERS))
+def test_every_shipped_coder_records_the_names_it_was_trained_reading(name):
+    names = json.loads((CODERS[name] / "meta.json").read_text(encoding="utf-8"))["names"]
+    assert {"RUS", "BLR", "EU", "IGO", "NATO"} <= set(names) and all(isinstance(n, str) and n for n in names.values())

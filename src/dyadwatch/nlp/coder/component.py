@@ -9,7 +9,7 @@ types the verbs it codes: an analyst's explicit knowledge wins over the model's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice
@@ -61,8 +61,8 @@ class LearnedEventCoder:
         cameo = CameoVerbCoder(knowledge.verb_dictionaries, knowledge.cameo_table) \
             if knowledge.verb_dictionaries else None
         self.vocabulary = EventVocabulary(knowledge.events, cameo)
-        self.names = actor_namer({c.code: c.name for c in knowledge.countries}
-                                 | {a.code: a.name for a in knowledge.actors if a.kind == "organisation"})
+        self.known_names = {c.code: c.name for c in knowledge.countries} | {
+            a.code: a.name for a in knowledge.actors if a.kind == "organisation"}
         self.domains = DomainCues(knowledge.domains)
         self.reporting = frozenset((knowledge.claims or {}).get("attribution") or [])  # verbs that report words
         self.model_dir = model_dir
@@ -70,6 +70,18 @@ class LearnedEventCoder:
     @property
     def event_model(self) -> EventModel:
         return load_model(self.model_dir)
+
+    @property
+    def name_table(self) -> dict[str, str]:
+        """The name the encoder reads for each code of an actor the sentence leaves unnamed: the names the model
+        was trained reading, and the knowledge's names for codes it never saw. Knowledge alone would let a user's
+        folder that lists one more organisation under a shared code ('IGO') change what the encoder reads in
+        every sentence with such an actor."""
+        return self.known_names | self.event_model.trained_names
+
+    @property
+    def names(self) -> Callable[[str], str]:
+        return actor_namer(self.name_table)
 
     @property
     def dates(self) -> DateChooser:

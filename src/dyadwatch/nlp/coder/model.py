@@ -150,6 +150,9 @@ class EventModel:
         top = folder / "encoder_top.onnx" if self.marker is not None else None
         self.encoder = OnnxEncoder(folder / "encoder.onnx", folder / "tokenizer.json", top=top)
         self.meta = meta
+        # the names of unnamed actors that the training examples' prefixes held (a model trained before they were
+        # recorded has none: the knowledge's names stand in)
+        self.trained_names: dict[str, str] = meta.get("names", {})
 
     def decide(self, items: list[SentenceInput]) -> list[list[Decision]]:
         encodings = self.encoder.encode([(item.encoder_text, item.encoder_spans) for item in items])
