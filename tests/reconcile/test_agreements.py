@@ -27,7 +27,7 @@ from dyadwatch.store import queries, schema
 from dyadwatch.store.database import Store
 from dyadwatch.store.reviews import add_review
 from tests.analysis.gas_reports import gas_store
-from tests.conftest import reopened_as_at
+from tests.conftest import reopened_as_at, store_of_reports
 from tests.recomputed import latest_events
 
 PLACES = frozenset({"russia", "belarus", "russian", "belarusian", "minsk", "moscow"})
@@ -260,3 +260,17 @@ def test_a_database_at_0011_gets_its_links_staged_and_its_scans_marked(tmp_path:
     assert read_from_the_table(upgraded) == before
     with upgraded.connect() as conn:
         assert not conn.execute(select(schema.agreement_pending.c.document)).first()
+
+
+def test_an_institution_that_acts_takes_no_stage_from_its_act(tmp_path: Path, extractor):
+    """The stage of an act belongs to what it is done to: the programme approved, not the commission approving it
+    (an institution can still be staged by acts done to it)."""
+    report = ("Fisheries brief\n\n4 May 2022\n\n"
+              "The European Commission approved the Baltic fisheries programme for Estonia on 3 May.\n")
+    store = store_of_reports(tmp_path / "docs", {"fish.txt": report}, extractor, str(tmp_path / "fish.db"))
+    assert any((e.source or "").startswith("EU") and "approved" in e.quote for e in queries.events(store))
+    register = {a.key: a for a in agreements(store)}
+    commission = next(a for a in register.values() if a.kind == "institution")
+    programme = next(a for a in register.values() if a.kind == "programme")
+    assert "Commission" in commission.name and (commission.status, commission.events) == ("", ())
+    assert programme.status == "approved"

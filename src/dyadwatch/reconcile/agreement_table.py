@@ -34,6 +34,7 @@ M, SCANS, LINKS, PENDING = (schema.agreement_mentions, schema.agreement_scans, s
                             schema.agreement_pending)
 D, S, E = schema.documents, schema.sentences, schema.events
 BATCH = 200  # documents scanned, and their mentions stored, in one transaction
+LINK_RULE = "2: not the source's own name"  # changed with link_events' rule, so that stored documents are relinked
 
 
 def update_agreement_mentions(store: Store) -> None:
@@ -56,8 +57,10 @@ def update_agreement_mentions(store: Store) -> None:
 
 
 def vocabulary_fingerprint(known_places: frozenset[str]) -> str:
-    """What the mentions depend on besides the text: the agreement vocabulary and the place names."""
+    """What the mentions and their links depend on besides the text: the agreement vocabulary, the place names and
+    the rule that links events."""
     digest = hashlib.sha256(KNOWLEDGE.read_bytes())
+    digest.update(LINK_RULE.encode())
     digest.update("\n".join(sorted(known_places)).encode())
     return digest.hexdigest()[:32]
 
@@ -110,8 +113,9 @@ def _store(conn: Connection, batch: list[tuple[str, str]], found: dict, fingerpr
 
 def link_events(conn: Connection, names: list[str]) -> None:
     """Link the events of the documents to the agreements their stored mentions name, replacing earlier links: an
-    event is about an agreement when its quote overlaps one of its mentions, and is linked to the first of them
-    (in the order they were found)."""
+    event is about an agreement when its quote overlaps one of its mentions, other than one naming its source (an
+    institution that acts is not what it acts on), and is linked to the first of them (in the order they were
+    found)."""
     vocabulary = load_vocabulary()
     for chunk in chunks(names):
         conn.execute(LINKS.delete().where(LINKS.c.document.in_(chunk)))
@@ -120,7 +124,8 @@ def link_events(conn: Connection, names: list[str]) -> None:
             mentions[row.document].append(row)
         events: dict[str, list[Row]] = defaultdict(list)
         query = (select(D.c.name, D.c.date.label("doc_date"), E.c.id, E.c.start, E.c.end, E.c.date, E.c.confidence,
-                        E.c.source, E.c.target, E.c.quote, E.c.type, E.c.negated, E.c.trigger_start, E.c.trigger_end)
+                        E.c.source, E.c.target, E.c.quote, E.c.type, E.c.negated, E.c.trigger_start, E.c.trigger_end,
+                        E.c.source_start, E.c.source_end)
                  .select_from(E.join(D, D.c.id == E.c.document_id)).where(D.c.name.in_(sorted(mentions))))
         for row in conn.execute(query):
             events[row.name].append(row)
@@ -135,7 +140,8 @@ def _links(mentions: list[Row], events: list[Row], vocabulary: Vocabulary) -> li
     linked: dict[tuple[str, str], dict] = {}
     for mention in mentions:
         for event in events:
-            if (mention.key, event.id) not in linked and event.start < mention.end and mention.start < event.end:
+            if (mention.key, event.id) not in linked and event.start < mention.end and mention.start < event.end \
+                    and not _names_the_source(mention, event):
                 linked[mention.key, event.id] = {
                     "key": mention.key, "event_id": event.id, "document": mention.document,
                     "sort_date": event.date or event.doc_date or "", "confidence": event.confidence,
@@ -143,6 +149,13 @@ def _links(mentions: list[Row], events: list[Row], vocabulary: Vocabulary) -> li
                     "mention_end": mention.end, "mention_text": mention.text, "mention_pattern": mention.pattern,
                     "status_stage": status_stage(event, _mention(mention), vocabulary)}
     return list(linked.values())
+
+
+def _names_the_source(mention: Row, event: Row) -> bool:
+    """Whether the mention shares words with those naming the event's source ("the Commission approved the plan";
+    a source the text leaves unnamed has no words)."""
+    return event.source_start is not None and event.source_start < event.source_end \
+        and event.source_start < mention.end and mention.start < event.source_end
 
 
 def _mention(row: Row) -> Mention:
