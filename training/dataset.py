@@ -17,6 +17,7 @@ import numpy as np
 from examples import Alignment, Example, Role, TrainingData
 
 from dyadwatch.ingest.readers import read_document
+from dyadwatch.model import Extraction
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
 from dyadwatch.nlp.coder.heads import LABELS
 from dyadwatch.nlp.coder.inputs import SentenceInput, document_inputs
@@ -72,12 +73,19 @@ def copy_for_scoring(documents: list[Document], folder: Path) -> None:
 
 def system_records(extractor: Extractor, documents: list[Document]) -> list[dict]:
     """The events `extractor` codes in each document, as records the scorer reads."""
+    return records_of(documents, [extractor.extract(read_document(path)) for path, _ in documents])
+
+
+def records_of(documents: list[Document], extractions: list[Extraction]) -> list[dict]:
+    """The events of each document's extraction as records the scorer reads (`target_named`: whether the sentence
+    names the target, which the scorer ignores)."""
     records = []
-    for index, (path, _) in enumerate(documents):
-        for event in extractor.extract(read_document(path)).events:
+    for index, ((path, _), extraction) in enumerate(zip(documents, extractions, strict=True)):
+        for event in extraction.events:
             records.append({"doc": scoring_name(index, path), "start": event.evidence.start,
                             "end": event.evidence.end, "type": event.type, "source": event.source,
-                            "target": event.target, "date": event.date, "confidence": event.confidence})
+                            "target": event.target, "date": event.date, "confidence": event.confidence,
+                            "target_named": event.target_span is not None})
     return records
 
 

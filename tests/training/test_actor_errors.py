@@ -6,7 +6,7 @@ from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "training"))
 
-from actor_errors import error_kind, is_domestic
+from actor_errors import error_kind, is_domestic, naming
 
 
 def event(source, target, kind="COERCE"):
@@ -35,3 +35,12 @@ def test_the_remaining_kinds():
     assert error_kind(gold, event("KEN", None)) == "target on one side only"
     assert not is_domestic(gold)
     assert not is_domestic(event("KEN", None))
+
+
+def test_how_the_targets_were_named():
+    gold = event("KEN", "SOM")
+    assert naming(gold, {**event("KEN", "UGA"), "target_named": True}, {"KEN", "SOM", "UGA"}) == \
+        "coder named, gold named"
+    assert naming(gold, {**event("KEN", "UGA"), "target_named": False}, {"KEN"}) == "coder unnamed, gold unnamed"
+    assert naming(event("KEN", None), {**event("KEN", "UGA"), "target_named": True}, {"KEN", "UGA"}) == \
+        "coder named, gold none"
