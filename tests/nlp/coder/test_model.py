@@ -33,6 +33,25 @@ def test_no_target_wins_when_it_is_the_most_probable():
     assert target is None and round(p_target, 2) == 0.8
 
 
+def test_a_joint_act_weighs_both_orders_of_a_pair():
+    """'Turkey and Greece held talks on Cyprus': the heads split the two sides between the roles, and a third
+    country that only the target head favours wins the ordered product but not the pair read either way."""
+    cyprus = Candidate("CYP", "country", 8, 9)
+    roles = RoleReading(source=np.array([0.5, 0.5, 0.0]), target=np.array([0.3, 0.3, 0.35, 0.05]))
+    ordered = best_pair([TURKEY, GREECE, cyprus], roles)
+    assert ordered[1] is cyprus
+    source, target, _, _ = best_pair([TURKEY, GREECE, cyprus], roles, either_way=True)
+    assert {source.country, target.country} == {"TUR", "GRC"}
+
+
+def test_either_way_keeps_the_likelier_order_and_a_missing_target():
+    roles = RoleReading(source=np.array([0.8, 0.2]), target=np.array([0.1, 0.6, 0.3]))
+    source, target, _, _ = best_pair([TURKEY, GREECE], roles, either_way=True)
+    assert source is TURKEY and target is GREECE
+    alone = RoleReading(source=np.array([0.8, 0.2]), target=np.array([0.05, 0.05, 0.9]))
+    assert best_pair([TURKEY, GREECE], alone, either_way=True)[1] is None
+
+
 def test_a_domestic_act_aims_at_the_sources_own_country():
     """'Police detained dozens of protesters in Ankara': the own-country slot (after 'no target') wins."""
     roles = RoleReading(source=np.array([0.1, 0.8, 0.1]), target=np.array([0.05, 0.05, 0.2, 0.1, 0.6]))

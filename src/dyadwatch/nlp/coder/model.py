@@ -77,7 +77,8 @@ class EventDecoder:
     """The heads and the decision rules around them, without the encoder (training reuses it)."""
 
     def __init__(self, heads: Heads, threshold: float, calibration: Calibration, also: float = 1.0,
-                 own_country: float = 0.0, domestic: float | None = None, ranker: PairRanker | None = None) -> None:
+                 own_country: float = 0.0, domestic: float | None = None, ranker: PairRanker | None = None,
+                 either_way: bool = False) -> None:
         self.heads = heads
         self.threshold = threshold
         self.calibration = calibration
@@ -85,6 +86,7 @@ class EventDecoder:
         self.own_country = own_country  # a domestic act needs its slot this probable
         self.domestic = domestic  # a domestic act needs its source's country this probable as target (None: never)
         self.ranker = ranker  # weighs the pairs of countries (pairs.py); None: the product of the two probabilities
+        self.either_way = either_way  # a joint act's pair scored over both its orders (best_pair)
 
     def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
@@ -118,7 +120,8 @@ class EventDecoder:
         """The act's source and target and their probabilities: the ranker's pair where the coder has one, else the
         most probable pair (`best_pair`). `token` and `label` are the trigger's, for a subclass that watches."""
         if self.ranker is None:
-            return best_pair(item.candidates, roles, self.own_country, self.domestic)
+            return best_pair(item.candidates, roles, self.own_country, self.domestic,
+                             self.either_way and LABELS[label] in SYMMETRIC)
         chosen = self.ranker.best(pair_options(item.candidates, roles))
         return chosen.source, chosen.target, chosen.p_source, chosen.p_target
 
@@ -143,7 +146,7 @@ class EventModel:
         calibration = Calibration(tuple(meta["calibration"]["weights"]), meta["calibration"]["bias"])
         self.decoder = EventDecoder(Heads(weights, meta["paths"]), meta["threshold"], calibration,
                                     meta.get("also", 1.0), meta.get("own_country", 0.0), meta.get("domestic"),
-                                    PairRanker.load(folder))
+                                    PairRanker.load(folder), meta.get("either_way", False))
         # a model trained with the trigger marked (train_event_coder.py --marked-roles) has the marker among its
         # heads' weights and its encoder's last layer apart
         self.marker = self.decoder.heads.w.get("marker")
@@ -165,17 +168,40 @@ class EventModel:
 
 
 def best_pair(candidates: list[Candidate], roles: RoleReading, own_country: float = 0.0,
-              domestic: float | None = None) -> tuple[Candidate | None, Candidate | None, float, float]:
+              domestic: float | None = None, either_way: bool = False
+              ) -> tuple[Candidate | None, Candidate | None, float, float]:
     """The most probable source country and target country (or none, or another actor of the source's own
     country: a domestic act), two different actors; within a country the most probable of its candidates names
     it. A domestic act is read from the own-country slot when the model has one and it reaches `own_country`;
     otherwise from the target probability of the source's own country, when it reaches `domestic` and the
-    sentence names no actor of another country."""
+    sentence names no actor of another country. With `either_way` (a joint act, which the guide reads in both
+    directions) two countries score the probabilities of both their orders, the likelier order naming them."""
     options = pair_options(candidates, roles) + _domestic_options(candidates, roles, own_country, domestic)
-    chosen = max(options, key=lambda o: o.p_source * o.p_target, default=None)
+    score = _either_way_score(options) if either_way else _product
+    chosen = max(options, key=score, default=None)
     if chosen is None:
         return None, None, 0.0, 0.0
     return chosen.source, chosen.target, float(chosen.p_source), float(chosen.p_target)
+
+
+def _product(option: PairOption) -> float:
+    return option.p_source * option.p_target
+
+
+def _either_way_score(options: list[PairOption]) -> Callable[[PairOption], tuple[float, float]]:
+    """An option's score as a pair of countries in either order, then its own order's product (which order
+    names the pair)."""
+    by_countries = {_countries(o): _product(o) for o in options}
+
+    def score(option: PairOption) -> tuple[float, float]:
+        source, target = _countries(option)
+        reverse = by_countries.get((target, source), 0.0) if target not in (None, source) else 0.0
+        return _product(option) + reverse, _product(option)
+    return score
+
+
+def _countries(option: PairOption) -> tuple[str, str | None]:
+    return option.source.country, option.target.country if option.target is not None else None
 
 
 def _domestic_options(candidates: list[Candidate], roles: RoleReading, own_country: float,
