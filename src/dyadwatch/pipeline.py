@@ -16,7 +16,7 @@ from dyadwatch.model import Claim, Document, Event, Extraction, Mention, Quantit
 from dyadwatch.nlp.build import PIPELINE_VERSION, build_nlp, knowledge_for, model_name
 from dyadwatch.nlp.coder.model import DEFAULT_CODER
 from dyadwatch.nlp.context import ActorMention, ParagraphContext, actors_in, code_of, found_in
-from dyadwatch.nlp.dates import period_year
+from dyadwatch.nlp.dates import last_time_told, period_year
 from dyadwatch.nlp.dates import recent_year as _recent
 from dyadwatch.nlp.dyad import DyadFinder
 from dyadwatch.nlp.tables import header_at_end
@@ -111,6 +111,7 @@ class Extractor:
               short_forms: tuple[tuple[str, str], ...]) -> Iterator[Doc]:
         anchor = _as_date(document.date)
         year = anchor.year if anchor else None
+        time = None  # the last time the paragraphs so far told of
         title_period = period_year(document.title or "")
         table = TableState()
         for index, block in enumerate(blocks):
@@ -120,8 +121,9 @@ class Extractor:
             doc._.context = ParagraphContext(offset=block.start, index=index, anchor=anchor,
                                              anchor_value=document.date, anchor_precision=document.date_precision,
                                              anchor_inferred=document.date_inferred, year_in_force=year,
-                                             heading=block.heading, period_year=period, dyad=dyad,
+                                             time_in_force=time, heading=block.heading, period_year=period, dyad=dyad,
                                              short_forms=short_forms, table_header=header, table_caption=caption)
+            time = last_time_told(text[block.start:block.end], anchor, year, document.date_precision == "day", time)
             years = [y for _, y in explicit_years(text[block.start:block.end]) if _recent(y, anchor)]
             if years:
                 year = years[-1]

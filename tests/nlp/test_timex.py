@@ -510,3 +510,20 @@ def test_an_offset_counts_from_a_time_a_sentence_before_in_the_paragraph(extract
     events = extractor.extract(Document(path="<t>", name="t.txt", format="txt", text=text, sha256="")).events
     signed = [e for e in events if text[e.trigger.start:e.trigger.end] == "signed"]
     assert signed and {e.date for e in signed} == {"2024-02-04"}
+
+
+def test_an_offset_that_opens_a_paragraph_counts_from_the_time_the_paragraph_before_told_of(extractor) -> None:
+    text = ("Andean brief, 20 May 2024\n\nOn 6 April Ecuador and Colombia met in Quito.\n\n"
+            "Three days later, Colombia signed a fishing accord with Ecuador.\n")
+    events = extractor.extract(Document(path="<t>", name="t.txt", format="txt", text=text, sha256="")).events
+    signed = [e for e in events if text[e.trigger.start:e.trigger.end] == "signed"]
+    assert signed and {e.date for e in signed} == {"2024-04-09"}
+
+
+def test_the_time_told_does_not_carry_into_the_next_document(extractor) -> None:
+    first = "Andean brief, 20 May 2024\n\nOn 6 April Ecuador and Colombia met in Quito.\n"
+    second = "Andean brief, 21 May 2024\n\nThree days later, Colombia signed a fishing accord with Ecuador.\n"
+    extractor.extract(Document(path="<a>", name="a.txt", format="txt", text=first, sha256=""))
+    events = extractor.extract(Document(path="<b>", name="b.txt", format="txt", text=second, sha256="")).events
+    signed = [e for e in events if second[e.trigger.start:e.trigger.end] == "signed"]
+    assert signed and all(e.date != "2024-04-09" for e in signed)

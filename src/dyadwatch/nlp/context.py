@@ -22,6 +22,7 @@ class ParagraphContext:
     anchor_precision: str | None = None
     anchor_inferred: bool = False   # no date line: the latest date the text mentions
     year_in_force: int | None = None
+    time_in_force: TimeExpression | None = None  # the last time the paragraphs before told of ("a week later")
     heading: str = ""
     period_year: int | None = None  # the year the section heading (else the title) says it covers
     dyad: tuple[str, ...] = ()      # the two countries the document is about

@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from dyadwatch.nlp.context import context_of, found_in
-from dyadwatch.nlp.timex import explicit_years, find_time_expressions
+from dyadwatch.nlp.timex import TimeExpression, explicit_years, find_time_expressions
 
 
 @Language.component("dyadwatch_timex")
@@ -19,7 +19,7 @@ def resolve_dates(doc: Doc) -> Doc:
     and the year in force at the start of each sentence on `doc._.found.year_at`."""
     context = context_of(doc)
     year = context.year_in_force
-    time = None  # the last time the paragraph told of
+    time = context.time_in_force  # the last time told of, this paragraph's as they come
     found = found_in(doc)
     for sentence in doc.sents:
         found.year_at[sentence.start_char] = year
@@ -33,6 +33,16 @@ def resolve_dates(doc: Doc) -> Doc:
         if recent:
             year = recent[-1]
     return doc
+
+
+def last_time_told(text: str, anchor: date | None, year: int | None, anchor_is_day: bool,
+                   time: TimeExpression | None) -> TimeExpression | None:
+    """The last time a paragraph tells of, else `time` (the one before it): where the offsets of the next
+    paragraph count from ("Two weeks later, ...")."""
+    for expression in find_time_expressions(text, anchor, year, anchor_is_day=anchor_is_day, time_in_force=time):
+        if expression.narrative:
+            time = expression
+    return time
 
 
 HISTORY_YEARS = 15  # a year further back than this is a historical reference ('the lessons of 1941')
