@@ -103,9 +103,11 @@ def actor_errors(documents: list[Document], extractor: Extractor) -> dict:
     kinds: Counter[str] = Counter()
     domestic: Counter[str] = Counter()
     named: Counter[str] = Counter()
+    by_type: dict[str, Counter[str]] = {}
     for system_index, gold_index in pairs.items():
         kind = error_kind(gold[gold_index], system[system_index])
         kinds[kind] += 1
+        by_type.setdefault(gold[gold_index]["type"], Counter())[kind] += 1
         domestic[kind] += is_domestic(gold[gold_index])
         countries = countries_named(by_doc[gold[gold_index]["doc"]], sentences[gold_index])
         named[f"{kind}: {naming(gold[gold_index], system[system_index], countries)}"] += 1
@@ -116,6 +118,9 @@ def actor_errors(documents: list[Document], extractor: Extractor) -> dict:
         "type right, by actors": dict(kinds.most_common()),
         "of which domestic in the gold": dict(domestic.most_common()),
         "type right, by actors and how the targets were named": dict(named.most_common()),
+        "per type: gold events, found with the right type, of those with the right actors": {
+            kind: [total, sum(by_type.get(kind, Counter()).values()), by_type.get(kind, Counter())["right"]]
+            for kind, total in Counter(g["type"] for g in gold).most_common()},
     }
 
 
