@@ -62,6 +62,20 @@ def test_show_timeline_figures_claims_and_search(db):
     assert hits and "oil transit" in hits[0]["text"]
 
 
+def test_timeline_marks_acts_told_as_not_done_and_takes_a_minimum_confidence(tmp_path: Path, databases: Databases):
+    brief = ("Transit talks\n\n22.06.2021\n\nOn 21 June, Belarus and Russia failed to sign an agreement on oil "
+             "transit. Russia lent Belarus USD 500 million.\n")
+    (tmp_path / "brief.txt").write_text(brief, encoding="utf-8")
+    path = databases.new("timeline")
+    assert runner.invoke(app, ["ingest", str(tmp_path / "brief.txt"), "--db", path]).exit_code == 0
+    negated = [e for e in lines(runner.invoke(app, ["events", "--db", path, "--json"]).stdout) if e["negated"]]
+    assert negated, "the coder no longer reads 'failed to sign' as an act not done"
+    shown = runner.invoke(app, ["timeline", "--db", path]).stdout
+    assert f"not {negated[0]['type']}" in shown
+    empty = runner.invoke(app, ["timeline", "--db", path, "--min-confidence", "1"])
+    assert empty.exit_code == 0 and "--min-confidence 0 keeps every event" in empty.stdout
+
+
 def test_search_says_when_only_the_sentences_stored_last_were_ranked(db):
     shown = runner.invoke(app, ["search", "Belarus", "--db", db, "--ranked-at-most", "1"])
     assert shown.exit_code == 0 and "sentences hold these words; the 1 stored last were ranked" in shown.stdout

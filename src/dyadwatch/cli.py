@@ -388,10 +388,10 @@ def _print_events(rows: list[queries.EventRow], title: str) -> None:
 @friendly
 def timeline(db: DbOption = None, domain: Annotated[str | None, typer.Option()] = None,
              actor: Annotated[str | None, typer.Option()] = None, limit: LimitOption = None,
-    as_json: JsonOption = False) -> None:
-    """Dated events as a timeline: one line per event, grouped by month."""
+             min_confidence: MinConfidenceOption = None, as_json: JsonOption = False) -> None:
+    """Dated events as a timeline: one line per event, grouped by month; an act told as not done is marked 'not'."""
     # Undated events come last in the listing's order: the first `limit` dated ones are among its first `limit`.
-    wanted = queries.EventFilter(domain=domain, actor=actor, limit=limit or None)
+    wanted = queries.EventFilter(domain=domain, actor=actor, limit=limit or None, min_confidence=min_confidence)
     rows = [e for e in queries.events(open_store(db), wanted) if e.date]
     if as_json:
         return _print_json(rows)
@@ -401,11 +401,13 @@ def timeline(db: DbOption = None, domain: Annotated[str | None, typer.Option()] 
             month = e.date[:7]
             out.print(f"\n[bold]{month}[/bold]")
         arrow = f"{e.source or '?'} → {e.target or '·'}"
-        line = Text(f"  {e.date:<10} {e.type:<10} {arrow:<20} ")
+        kind = f"not {e.type}" if e.negated else e.type
+        line = Text(f"  {e.date:<10} {kind:<14} {arrow:<20} ")
         line.append(_short(e.quote, 90), style="dim")
         out.print(line, no_wrap=True, overflow="ellipsis")
     if not rows:
-        out.print("no dated events yet: run `dyadwatch ingest PATH` first")
+        out.print("no dated events to show: ingest documents with `dyadwatch ingest PATH`, or loosen the filters "
+                  "(--min-confidence 0 keeps every event)")
 
 
 @app.command()
