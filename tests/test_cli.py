@@ -62,7 +62,7 @@ def test_show_timeline_figures_claims_and_search(db):
     assert hits and "oil transit" in hits[0]["text"]
 
 
-def test_timeline_marks_acts_told_as_not_done_and_takes_a_minimum_confidence(tmp_path: Path, databases: Databases):
+def test_timeline_and_search_mark_acts_told_as_not_done(tmp_path: Path, databases: Databases):
     brief = ("Transit talks\n\n22.06.2021\n\nOn 21 June, Belarus and Russia failed to sign an agreement on oil "
              "transit. Russia lent Belarus USD 500 million.\n")
     (tmp_path / "brief.txt").write_text(brief, encoding="utf-8")
@@ -72,6 +72,8 @@ def test_timeline_marks_acts_told_as_not_done_and_takes_a_minimum_confidence(tmp
     assert negated, "the coder no longer reads 'failed to sign' as an act not done"
     shown = runner.invoke(app, ["timeline", "--db", path]).stdout
     assert f"not {negated[0]['type']}" in shown
+    found = runner.invoke(app, ["search", "oil transit agreement", "--db", path]).stdout
+    assert f"event {negated[0]['id']}: not {negated[0]['type']}" in found
     empty = runner.invoke(app, ["timeline", "--db", path, "--min-confidence", "1"])
     assert empty.exit_code == 0 and "--min-confidence 0 keeps every event" in empty.stdout
 

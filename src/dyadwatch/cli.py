@@ -491,7 +491,8 @@ def search(text: Annotated[str, typer.Argument(help="words or a question")], db:
                   f"{plain_number(found.partial.ranked)} stored last were ranked (the search_ranked_at_most setting)",
                   highlight=False)
     for e in found.events:
-        out.print(f"  event {e.id}: {e.type} {e.source or '?'} → {e.target or '·'} {e.date or ''}", highlight=False)
+        kind = f"not {e.type}" if e.negated else e.type
+        out.print(f"  event {e.id}: {kind} {e.source or '?'} → {e.target or '·'} {e.date or ''}", highlight=False)
     for q in found.figures:
         out.print(f"  figure {q.id}: {plain_number(q.value)} {q.unit} {q.measure} {q.date or ''}", highlight=False)
 
