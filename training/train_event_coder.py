@@ -433,7 +433,8 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]], choices: TuningCho
     coder.model_dir = str(out)
     decoder = coder.event_model.decoder
     decoder.calibration = Calibration((1.0, 1.0, 1.0), 0.0)
-    decoder.either_way = True  # joint acts are read in either direction, as the shipped coder reads them
+    # joint acts are read in either direction, and coordinated actors act together, as the shipped coder reads them
+    decoder.either_way = decoder.coordinated = True
     gold = gold_records(documents)
     with tempfile.TemporaryDirectory() as folder:
         copy_for_scoring(documents, Path(folder))
@@ -456,6 +457,7 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]], choices: TuningCho
         correct = evaluate.matched_records(corpus, gold, records, "events", "type+actors")
     weight, bias = platt(np.array([logit(r["confidence"]) for r in records]), np.array(correct, dtype=float))
     return {"threshold": best[0], "also": best[1], "own_country": best[2], "domestic": best[3], "either_way": True,
+            "coordinated": True,
             "calibration": {"weights": [weight] * 3, "bias": bias},
             "development": {k: v.as_dict() for k, v in scores.items()}}
 

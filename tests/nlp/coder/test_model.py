@@ -7,7 +7,15 @@ from spacy.vocab import Vocab
 
 from dyadwatch.nlp.coder.candidates import Candidate
 from dyadwatch.nlp.coder.heads import RoleReading
-from dyadwatch.nlp.coder.model import Calibration, Decision, best_pair, one_per_act, other_pairs
+from dyadwatch.nlp.coder.inputs import SentenceInput
+from dyadwatch.nlp.coder.model import (
+    Calibration,
+    Decision,
+    best_pair,
+    coordinated_pairs,
+    one_per_act,
+    other_pairs,
+)
 
 TURKEY = Candidate("TUR", "capital", 0, 1)
 TURKEY_GOV = Candidate("TUR-GOV", "title", 4, 6)
@@ -164,3 +172,50 @@ def test_calibration_is_monotone_in_the_probabilities():
     calibration = Calibration((1.2, 1.2, 1.2), 0.8)
     low, high = calibration((0.3, 0.5, 0.5)), calibration((0.9, 0.9, 0.9))
     assert 0.0 < low < high < 1.0
+
+
+def _parsed(words: list[str], heads: list[int], deps: list[str]) -> Span:
+    return Doc(Vocab(), words=words, heads=heads, deps=deps)[:]
+
+
+def _input(sentence: Span, candidates: list[Candidate]) -> SentenceInput:
+    count = len(sentence)
+    return SentenceInput(sentence, np.zeros((count, 1), dtype=np.float32), np.ones(count, dtype=bool), candidates)
+
+
+# "Riga and Vilnius expelled the envoys" (heads and dependencies as the parser gives them)
+COORDINATED = _parsed(["Riga", "and", "Vilnius", "expelled", "the", "envoys"], [3, 0, 0, 3, 5, 3],
+                      ["nsubj", "cc", "conj", "ROOT", "det", "dobj"])
+RIGA, VILNIUS, MOSCOW = Candidate("LVA", "capital", 0, 1), Candidate("LTU", "capital", 2, 3), \
+    Candidate("RUS", "unnamed_dyad")
+
+
+def test_an_actor_coordinated_with_the_source_acts_with_it_whatever_its_probability():
+    roles = RoleReading(source=np.array([0.8, 0.15, 0.05]), target=np.array([0.0, 0.0, 0.9, 0.1]))
+    chosen = [(RIGA, MOSCOW, 0.8, 0.9)]
+    assert other_pairs([RIGA, VILNIUS, MOSCOW], roles, RIGA, MOSCOW, 0.3) == []
+    added = coordinated_pairs(_input(COORDINATED, [RIGA, VILNIUS, MOSCOW]), roles, chosen)
+    assert [(a.code, b.code) for a, b, _, _ in added] == [("LTU", "RUS")]
+    assert round(added[0][2], 2) == 0.15  # its own probability, for its confidence
+
+
+def test_an_actor_coordinated_with_the_target_is_acted_on_with_it():
+    # "Washington urged Tokyo and Seoul to talk"
+    sentence = _parsed(["Washington", "urged", "Tokyo", "and", "Seoul", "to", "talk"], [1, 1, 1, 2, 2, 6, 1],
+                       ["nsubj", "ROOT", "dobj", "cc", "conj", "aux", "xcomp"])
+    usa, japan, korea = Candidate("USA", "capital", 0, 1), Candidate("JPN", "capital", 2, 3), \
+        Candidate("KOR", "capital", 4, 5)
+    roles = RoleReading(source=np.array([0.9, 0.05, 0.05]), target=np.array([0.0, 0.8, 0.1, 0.1]))
+    added = coordinated_pairs(_input(sentence, [usa, japan, korea]), roles, [(usa, japan, 0.9, 0.8)])
+    assert [(a.code, b.code) for a, b, _, _ in added] == [("USA", "KOR")]
+
+
+def test_no_actor_is_added_twice_or_without_coordination():
+    roles = RoleReading(source=np.array([0.5, 0.45, 0.05]), target=np.array([0.0, 0.0, 0.9, 0.1]))
+    item = _input(COORDINATED, [RIGA, VILNIUS, MOSCOW])
+    already = [(RIGA, MOSCOW, 0.5, 0.9), (VILNIUS, MOSCOW, 0.45, 0.9)]  # `also` took Vilnius
+    assert coordinated_pairs(item, roles, already) == []
+    apart = _parsed(["Riga", "expelled", "envoys", "after", "Vilnius", "did"], [1, 1, 1, 5, 5, 1],
+                    ["nsubj", "ROOT", "dobj", "mark", "nsubj", "advcl"])
+    assert coordinated_pairs(_input(apart, [RIGA, Candidate("LTU", "capital", 4, 5), MOSCOW]), roles,
+                             [(RIGA, MOSCOW, 0.5, 0.9)]) == []

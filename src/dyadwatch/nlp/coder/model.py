@@ -78,7 +78,7 @@ class EventDecoder:
 
     def __init__(self, heads: Heads, threshold: float, calibration: Calibration, also: float = 1.0,
                  own_country: float = 0.0, domestic: float | None = None, ranker: PairRanker | None = None,
-                 either_way: bool = False) -> None:
+                 either_way: bool = False, coordinated: bool = False) -> None:
         self.heads = heads
         self.threshold = threshold
         self.calibration = calibration
@@ -87,6 +87,7 @@ class EventDecoder:
         self.domestic = domestic  # a domestic act needs its source's country this probable as target (None: never)
         self.ranker = ranker  # weighs the pairs of countries (pairs.py); None: the product of the two probabilities
         self.either_way = either_way  # a joint act's pair scored over both its orders (best_pair)
+        self.coordinated = coordinated  # actors coordinated with the chosen source or target act with it
 
     def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
@@ -108,8 +109,11 @@ class EventDecoder:
             if source is None:
                 continue
             p_type, negated = float(reading.probabilities[token, label]), bool(reading.negation[token] >= 0.5)
-            for pair in [(source, target, p_source, p_target), *other_pairs(item.candidates, roles, source, target,
-                                                                           self.also)]:
+            pairs = [(source, target, p_source, p_target), *other_pairs(item.candidates, roles, source, target,
+                                                                        self.also)]
+            if self.coordinated:
+                pairs += coordinated_pairs(item, roles, pairs)
+            for pair in pairs:
                 evidence = (p_type, pair[2], pair[3])
                 decisions.append(Decision(int(token), LABELS[label], pair[0], pair[1], negated,
                                           self.calibration(evidence), evidence))
@@ -146,7 +150,8 @@ class EventModel:
         calibration = Calibration(tuple(meta["calibration"]["weights"]), meta["calibration"]["bias"])
         self.decoder = EventDecoder(Heads(weights, meta["paths"]), meta["threshold"], calibration,
                                     meta.get("also", 1.0), meta.get("own_country", 0.0), meta.get("domestic"),
-                                    PairRanker.load(folder), meta.get("either_way", False))
+                                    PairRanker.load(folder), meta.get("either_way", False),
+                                    meta.get("coordinated", False))
         # a model trained with the trigger marked (train_event_coder.py --marked-roles) has the marker among its
         # heads' weights and its encoder's last layer apart
         self.marker = self.decoder.heads.w.get("marker")
@@ -264,6 +269,37 @@ def other_pairs(candidates: list[Candidate], roles: RoleReading, source: Candida
         found += [(source, other, float(sources[source.country][0]), p)
                   for country, (p, other) in targets.items() if country not in taken and p >= also]
     return found
+
+
+def coordinated_pairs(item: SentenceInput, roles: RoleReading,
+                      pairs: list[tuple[Candidate, Candidate | None, float, float]]
+                      ) -> list[tuple[Candidate, Candidate | None, float, float]]:
+    """'Riga and Vilnius expelled ...', 'urged Tokyo and Seoul to ...': an actor the sentence coordinates with
+    the act's source (or target) acts (or is acted on) with it, as the guide annotates one event per named party,
+    whatever probability the head gave it; another actor of a country already in the act adds nothing."""
+    sources = by_country(item.candidates, roles.source)
+    targets = by_country(item.candidates, roles.candidate_targets)
+    source, target = pairs[0][0], pairs[0][1]
+    taken = {c.country for pair in pairs for c in pair[:2] if c is not None}
+    found: list[tuple[Candidate, Candidate | None, float, float]] = []
+    for other in _coordinated_with(item, source, taken):
+        taken.add(other.country)
+        found.append((other, target, sources[other.country][0], pairs[0][3]))
+    if target is not None:
+        for other in _coordinated_with(item, target, taken):
+            taken.add(other.country)
+            found.append((source, other, pairs[0][2], targets[other.country][0]))
+    return found
+
+
+def _coordinated_with(item: SentenceInput, actor: Candidate, taken: set[str]) -> list[Candidate]:
+    """The named candidates of other countries whose words are coordinated with `actor`'s."""
+    if not actor.named:
+        return []
+    doc = item.sentence.doc
+    conjuncts = {t.i for t in doc[actor.start:actor.end].root.conjuncts}
+    return [c for c in item.candidates if c.named and c.country not in taken and not c.shared
+            and doc[c.start:c.end].root.i in conjuncts]
 
 
 def one_per_act(decisions: list[Decision], sentence: Span) -> list[Decision]:
