@@ -194,9 +194,9 @@ def test_an_actor_coordinated_with_the_source_acts_with_it_whatever_its_probabil
     roles = RoleReading(source=np.array([0.8, 0.15, 0.05]), target=np.array([0.0, 0.0, 0.9, 0.1]))
     chosen = [(RIGA, MOSCOW, 0.8, 0.9)]
     assert other_pairs([RIGA, VILNIUS, MOSCOW], roles, RIGA, MOSCOW, 0.3) == []
-    added = coordinated_pairs(_input(COORDINATED, [RIGA, VILNIUS, MOSCOW]), roles, chosen)
+    added = coordinated_pairs(_input(COORDINATED, [RIGA, VILNIUS, MOSCOW]), chosen)
     assert [(a.code, b.code) for a, b, _, _ in added] == [("LTU", "RUS")]
-    assert round(added[0][2], 2) == 0.15  # its own probability, for its confidence
+    assert added[0][2:] == (0.8, 0.9)  # the chosen pair's probabilities, and so its confidence
 
 
 def test_an_actor_coordinated_with_the_target_is_acted_on_with_it():
@@ -205,17 +205,15 @@ def test_an_actor_coordinated_with_the_target_is_acted_on_with_it():
                        ["nsubj", "ROOT", "dobj", "cc", "conj", "aux", "xcomp"])
     usa, japan, korea = Candidate("USA", "capital", 0, 1), Candidate("JPN", "capital", 2, 3), \
         Candidate("KOR", "capital", 4, 5)
-    roles = RoleReading(source=np.array([0.9, 0.05, 0.05]), target=np.array([0.0, 0.8, 0.1, 0.1]))
-    added = coordinated_pairs(_input(sentence, [usa, japan, korea]), roles, [(usa, japan, 0.9, 0.8)])
+    added = coordinated_pairs(_input(sentence, [usa, japan, korea]), [(usa, japan, 0.9, 0.8)])
     assert [(a.code, b.code) for a, b, _, _ in added] == [("USA", "KOR")]
 
 
 def test_no_actor_is_added_twice_or_without_coordination():
-    roles = RoleReading(source=np.array([0.5, 0.45, 0.05]), target=np.array([0.0, 0.0, 0.9, 0.1]))
     item = _input(COORDINATED, [RIGA, VILNIUS, MOSCOW])
     already = [(RIGA, MOSCOW, 0.5, 0.9), (VILNIUS, MOSCOW, 0.45, 0.9)]  # `also` took Vilnius
-    assert coordinated_pairs(item, roles, already) == []
+    assert coordinated_pairs(item, already) == []
     apart = _parsed(["Riga", "expelled", "envoys", "after", "Vilnius", "did"], [1, 1, 1, 5, 5, 1],
                     ["nsubj", "ROOT", "dobj", "mark", "nsubj", "advcl"])
-    assert coordinated_pairs(_input(apart, [RIGA, Candidate("LTU", "capital", 4, 5), MOSCOW]), roles,
+    assert coordinated_pairs(_input(apart, [RIGA, Candidate("LTU", "capital", 4, 5), MOSCOW]),
                              [(RIGA, MOSCOW, 0.5, 0.9)]) == []

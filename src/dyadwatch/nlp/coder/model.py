@@ -112,7 +112,7 @@ class EventDecoder:
             pairs = [(source, target, p_source, p_target), *other_pairs(item.candidates, roles, source, target,
                                                                         self.also)]
             if self.coordinated:
-                pairs += coordinated_pairs(item, roles, pairs)
+                pairs += coordinated_pairs(item, pairs)
             for pair in pairs:
                 evidence = (p_type, pair[2], pair[3])
                 decisions.append(Decision(int(token), LABELS[label], pair[0], pair[1], negated,
@@ -271,24 +271,24 @@ def other_pairs(candidates: list[Candidate], roles: RoleReading, source: Candida
     return found
 
 
-def coordinated_pairs(item: SentenceInput, roles: RoleReading,
-                      pairs: list[tuple[Candidate, Candidate | None, float, float]]
+def coordinated_pairs(item: SentenceInput, pairs: list[tuple[Candidate, Candidate | None, float, float]]
                       ) -> list[tuple[Candidate, Candidate | None, float, float]]:
     """'Riga and Vilnius expelled ...', 'urged Tokyo and Seoul to ...': an actor the sentence coordinates with
     the act's source (or target) acts (or is acted on) with it, as the guide annotates one event per named party,
-    whatever probability the head gave it; another actor of a country already in the act adds nothing."""
-    sources = by_country(item.candidates, roles.source)
-    targets = by_country(item.candidates, roles.candidate_targets)
-    source, target = pairs[0][0], pairs[0][1]
+    whatever probability the head gave it; another actor of a country already in the act adds nothing. Each
+    carries the chosen pair's probabilities: the head's weight on the second of two coordinated names says how
+    much it preferred the first, not that the second does not act (on development batches such parties were
+    right more often than other events)."""
+    source, target, p_source, p_target = pairs[0]
     taken = {c.country for pair in pairs for c in pair[:2] if c is not None}
     found: list[tuple[Candidate, Candidate | None, float, float]] = []
     for other in _coordinated_with(item, source, taken):
         taken.add(other.country)
-        found.append((other, target, sources[other.country][0], pairs[0][3]))
+        found.append((other, target, p_source, p_target))
     if target is not None:
         for other in _coordinated_with(item, target, taken):
             taken.add(other.country)
-            found.append((source, other, pairs[0][2], targets[other.country][0]))
+            found.append((source, other, p_source, p_target))
     return found
 
 
