@@ -433,8 +433,9 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]], choices: TuningCho
     coder.model_dir = str(out)
     decoder = coder.event_model.decoder
     decoder.calibration = Calibration((1.0, 1.0, 1.0), 0.0)
-    # joint acts are read in either direction, and coordinated actors act together, as the shipped coder reads them
-    decoder.either_way = decoder.coordinated = True
+    # joint acts are read in either direction, coordinated actors act together, and an act on an unnamed group aims
+    # at the source's own country, as the shipped coder reads them
+    decoder.either_way = decoder.coordinated = decoder.domestic_groups = True
     gold = gold_records(documents)
     with tempfile.TemporaryDirectory() as folder:
         copy_for_scoring(documents, Path(folder))
@@ -457,7 +458,7 @@ def tune(out: Path, documents: list[tuple[Path, list[dict]]], choices: TuningCho
         correct = evaluate.matched_records(corpus, gold, records, "events", "type+actors")
     weight, bias = platt(np.array([logit(r["confidence"]) for r in records]), np.array(correct, dtype=float))
     return {"threshold": best[0], "also": best[1], "own_country": best[2], "domestic": best[3], "either_way": True,
-            "coordinated": True,
+            "coordinated": True, "domestic_groups": True,
             "calibration": {"weights": [weight] * 3, "bias": bias},
             "development": {k: v.as_dict() for k, v in scores.items()}}
 

@@ -1,5 +1,6 @@
 """The event knowledge of events.yaml, compiled for lookup: intensities, the lexicon hints the learned
-coder reads, modes, and the time words the dater reads."""
+coder reads, modes, and the time words the dater reads; and the nouns of sectors.yaml that name a group of the
+opposition or the media without its country."""
 
 from __future__ import annotations
 
@@ -12,10 +13,16 @@ from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.model import PLOVER_TYPES
 from dyadwatch.nlp.cameo_coding import CameoVerbCoder
 
+GROUP_SECTORS = ("OPP", "MED")  # sectors whose unnamed members an act of their own government aims at
+
 
 class EventVocabulary:
-    def __init__(self, data: dict[str, Any], cameo: CameoVerbCoder | None = None) -> None:
+    def __init__(self, data: dict[str, Any], cameo: CameoVerbCoder | None = None,
+                 sectors: dict[str, str] | None = None) -> None:
         self.cameo = cameo  # a loaded PETRARCH verb dictionary types the verbs it codes
+        # one-word nouns for the opposition and the media ('protesters', 'journalists'), from sectors.yaml
+        self.groups = {noun: sector for noun, sector in (sectors or {}).items()
+                       if sector in GROUP_SECTORS and " " not in noun}
         self.intensity: dict[str, float] = {t: float(v) for t, v in (data.get("intensity") or {}).items()}
         self.hints: dict[str, set[str]] = {}
         for kind, words in (data.get("lexicon") or {}).items():
@@ -46,6 +53,12 @@ class EventVocabulary:
     def dictionary_type(self, token: Token) -> str | None:
         """The PLOVER type a loaded CAMEO verb dictionary gives this verb, if any."""
         return self.cameo.plover_type(token) if self.cameo is not None else None
+
+    def group_sector(self, token: Token) -> str | None:
+        """The sector of a noun that names a group without naming its country ('protesters': OPP), if any."""
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        return next((self.groups[f] for f in (token.lower_, token.lemma_.lower()) if f in self.groups), None)
 
     def mode(self, token: Token, kind: str) -> str:
         table = self.modes.get(kind, {})

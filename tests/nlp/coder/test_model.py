@@ -13,6 +13,7 @@ from dyadwatch.nlp.coder.model import (
     Decision,
     best_pair,
     coordinated_pairs,
+    domestic_group_target,
     one_per_act,
     other_pairs,
 )
@@ -217,3 +218,25 @@ def test_no_actor_is_added_twice_or_without_coordination():
                     ["nsubj", "ROOT", "dobj", "mark", "nsubj", "advcl"])
     assert coordinated_pairs(_input(apart, [RIGA, Candidate("LTU", "capital", 4, 5), MOSCOW]),
                              [(RIGA, MOSCOW, 0.5, 0.9)]) == []
+
+
+# "Police detained protesters"; "Police detained Georgian activists"
+DETAINED = _parsed(["Police", "detained", "protesters"], [1, 1, 1], ["nsubj", "ROOT", "dobj"])
+NAMED_GROUP = _parsed(["Police", "detained", "Georgian", "activists"], [1, 1, 3, 1], ["nsubj", "ROOT", "amod", "dobj"])
+
+
+def test_an_act_on_an_unnamed_group_aims_at_the_sources_own_country():
+    moldova = Candidate("MDA", "unnamed_dyad")
+    item = _input(DETAINED, [moldova, Candidate("RUS", "unnamed_dyad")])
+    item.groups = {2: "OPP"}
+    target = domestic_group_target(item, 1, moldova)
+    assert target is not None and target.code == "MDA-OPP" and not target.named
+
+
+def test_a_group_the_sentence_names_a_country_for_is_left_to_the_heads():
+    georgia = Candidate("GEO", "modifier", 2, 3)
+    item = _input(NAMED_GROUP, [Candidate("RUS", "unnamed_dyad"), georgia])
+    item.groups = {3: "OPP"}
+    assert domestic_group_target(item, 1, Candidate("RUS", "unnamed_dyad")) is None
+    nothing = _input(DETAINED, [Candidate("RUS", "unnamed_dyad")])  # no group word listed: no change
+    assert domestic_group_target(nothing, 1, Candidate("RUS", "unnamed_dyad")) is None

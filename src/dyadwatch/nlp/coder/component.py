@@ -60,7 +60,7 @@ class LearnedEventCoder:
     def __init__(self, knowledge: Knowledge, model_dir: str) -> None:
         cameo = CameoVerbCoder(knowledge.verb_dictionaries, knowledge.cameo_table) \
             if knowledge.verb_dictionaries else None
-        self.vocabulary = EventVocabulary(knowledge.events, cameo)
+        self.vocabulary = EventVocabulary(knowledge.events, cameo, knowledge.sectors)
         self.known_names = {c.code: c.name for c in knowledge.countries} | {
             a.code: a.name for a in knowledge.actors if a.kind == "organisation"}
         self.domains = DomainCues(knowledge.domains)

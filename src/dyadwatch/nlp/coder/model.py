@@ -12,7 +12,7 @@ probability that type, source and target are all right.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -78,7 +78,7 @@ class EventDecoder:
 
     def __init__(self, heads: Heads, threshold: float, calibration: Calibration, also: float = 1.0,
                  own_country: float = 0.0, domestic: float | None = None, ranker: PairRanker | None = None,
-                 either_way: bool = False, coordinated: bool = False) -> None:
+                 either_way: bool = False, coordinated: bool = False, domestic_groups: bool = False) -> None:
         self.heads = heads
         self.threshold = threshold
         self.calibration = calibration
@@ -88,6 +88,7 @@ class EventDecoder:
         self.ranker = ranker  # weighs the pairs of countries (pairs.py); None: the product of the two probabilities
         self.either_way = either_way  # a joint act's pair scored over both its orders (best_pair)
         self.coordinated = coordinated  # actors coordinated with the chosen source or target act with it
+        self.domestic_groups = domestic_groups  # an act on unnamed protesters aims at the source's own opposition
 
     def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
@@ -108,6 +109,8 @@ class EventDecoder:
             source, target, p_source, p_target = self.choose_pair(item, int(token), label, roles)
             if source is None:
                 continue
+            if self.domestic_groups:
+                target = domestic_group_target(item, int(token), source) or target
             p_type, negated = float(reading.probabilities[token, label]), bool(reading.negation[token] >= 0.5)
             pairs = [(source, target, p_source, p_target), *other_pairs(item.candidates, roles, source, target,
                                                                         self.also)]
@@ -151,7 +154,7 @@ class EventModel:
         self.decoder = EventDecoder(Heads(weights, meta["paths"]), meta["threshold"], calibration,
                                     meta.get("also", 1.0), meta.get("own_country", 0.0), meta.get("domestic"),
                                     PairRanker.load(folder), meta.get("either_way", False),
-                                    meta.get("coordinated", False))
+                                    meta.get("coordinated", False), meta.get("domestic_groups", False))
         # a model trained with the trigger marked (train_event_coder.py --marked-roles) has the marker among its
         # heads' weights and its encoder's last layer apart
         self.marker = self.decoder.heads.w.get("marker")
@@ -269,6 +272,32 @@ def other_pairs(candidates: list[Candidate], roles: RoleReading, source: Candida
         found += [(source, other, float(sources[source.country][0]), p)
                   for country, (p, other) in targets.items() if country not in taken and p >= also]
     return found
+
+
+def domestic_group_target(item: SentenceInput, token: int, source: Candidate) -> Candidate | None:
+    """'Police detained dozens of protesters': an act whose object is a group the sentence names without its
+    country (`SentenceInput.groups`) aims at that sector of the source's own country, as the guide codes a
+    government acting on an unnamed crowd; an object that names a candidate ('Georgian activists') is the
+    heads' to read."""
+    trigger = item.sentence[token]
+    start = item.sentence.start
+    named = {i for c in item.candidates if c.named for i in range(c.start, c.end)}
+    for word in _objects(trigger):
+        sector = item.groups.get(word.i - start)
+        if sector is not None and not any(t.i in named for t in word.subtree):
+            return Candidate(f"{source.country}-{sector}", OWN_COUNTRY)
+    return None
+
+
+def _objects(trigger: Token) -> Iterator[Token]:
+    """What a trigger acts on: its direct object, the subject of its passive, the noun after 'against' or 'on',
+    and after 'of' when the trigger is a noun ('the arrest of ...')."""
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            yield child
+        elif child.dep_ == "prep" and (child.lower_ in ("against", "on") or
+                                       (child.lower_ == "of" and trigger.pos_ == "NOUN")):
+            yield from (word for word in child.children if word.dep_ == "pobj")
 
 
 def coordinated_pairs(item: SentenceInput, pairs: list[tuple[Candidate, Candidate | None, float, float]]
