@@ -1,7 +1,7 @@
 """The event knowledge compiled for lookup: the group nouns of sectors.yaml."""
 
+import spacy
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from dyadwatch.nlp.vocabulary import EventVocabulary
 
@@ -9,7 +9,7 @@ SECTORS = {"protester": "OPP", "journalist": "MED", "police": "SEC", "civil soci
 
 
 def test_a_noun_for_the_opposition_or_the_media_names_a_group_by_its_lemma_or_its_word():
-    doc = Doc(Vocab(), words=["protesters", "journalist", "police", "protest"], lemmas=["protester", "journalist",
+    doc = Doc(spacy.blank("en").vocab, words=["protesters", "journalist", "police", "protest"], lemmas=["protester", "journalist",
               "police", "protest"], pos=["NOUN", "NOUN", "NOUN", "VERB"])
     vocabulary = EventVocabulary({}, sectors=SECTORS)
     assert [vocabulary.group_sector(t) for t in doc] == ["OPP", "MED", None, None]

@@ -2,6 +2,7 @@
 calibration of the confidence."""
 
 import numpy as np
+import spacy
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
@@ -175,8 +176,11 @@ def test_calibration_is_monotone_in_the_probabilities():
     assert 0.0 < low < high < 1.0
 
 
+ENGLISH = spacy.blank("en").vocab  # its lexical attributes ('lower_') are set, a bare Vocab's are not
+
+
 def _parsed(words: list[str], heads: list[int], deps: list[str]) -> Span:
-    return Doc(Vocab(), words=words, heads=heads, deps=deps)[:]
+    return Doc(ENGLISH, words=words, heads=heads, deps=deps)[:]
 
 
 def _input(sentence: Span, candidates: list[Candidate]) -> SentenceInput:
@@ -240,3 +244,14 @@ def test_a_group_the_sentence_names_a_country_for_is_left_to_the_heads():
     assert domestic_group_target(item, 1, Candidate("RUS", "unnamed_dyad")) is None
     nothing = _input(DETAINED, [Candidate("RUS", "unnamed_dyad")])  # no group word listed: no change
     assert domestic_group_target(nothing, 1, Candidate("RUS", "unnamed_dyad")) is None
+
+
+def test_a_group_counted_before_its_noun_is_read_through_its_of():
+    # "Police detained dozens of protesters"
+    sentence = _parsed(["Police", "detained", "dozens", "of", "protesters"], [1, 1, 1, 2, 3],
+                       ["nsubj", "ROOT", "dobj", "prep", "pobj"])
+    moldova = Candidate("MDA", "unnamed_dyad")
+    item = _input(sentence, [moldova])
+    item.groups = {4: "OPP"}
+    target = domestic_group_target(item, 1, moldova)
+    assert target is not None and target.code == "MDA-OPP"

@@ -35,6 +35,9 @@ DEFAULT_CODER = str(default("coder"))
 MODEL_DIR = CODERS[DEFAULT_CODER]
 SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
 STATE_SECTORS = {"GOV", "MIL", "SEC"}  # data/GUIDE.md's sectors of the state
+# Words that count what follows their "of" (grammar, not knowledge of events).
+COUNTING_WORDS = frozenset({"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "score", "scores",
+                            "number", "group", "some", "many", "several", "most", "member", "members", "couple"})
 OWN_COUNTRY = "own_country"  # the kind of a domestic act's target that the sentence does not name
 Marked = Callable[[int], np.ndarray]
 
@@ -291,13 +294,23 @@ def domestic_group_target(item: SentenceInput, token: int, source: Candidate) ->
 
 def _objects(trigger: Token) -> Iterator[Token]:
     """What a trigger acts on: its direct object, the subject of its passive, the noun after 'against' or 'on',
-    and after 'of' when the trigger is a noun ('the arrest of ...')."""
+    and after 'of' when the trigger is a noun ('the arrest of ...'); through a word that counts, the noun it
+    counts ('dozens of protesters')."""
     for child in trigger.children:
         if child.dep_ in ("dobj", "nsubjpass"):
-            yield child
+            yield from _counted(child)
         elif child.dep_ == "prep" and (child.lower_ in ("against", "on") or
                                        (child.lower_ == "of" and trigger.pos_ == "NOUN")):
-            yield from (word for word in child.children if word.dep_ == "pobj")
+            yield from (counted for word in child.children if word.dep_ == "pobj" for counted in _counted(word))
+
+
+def _counted(word: Token) -> Iterator[Token]:
+    """The word, and where it counts something ('dozens of', 'a group of', 'two of'), the noun after its 'of'."""
+    yield word
+    if word.pos_ == "NUM" or word.lemma_.lower() in COUNTING_WORDS or word.lower_ in COUNTING_WORDS:
+        for prep in word.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                yield from (noun for noun in prep.children if noun.dep_ == "pobj")
 
 
 def coordinated_pairs(item: SentenceInput, pairs: list[tuple[Candidate, Candidate | None, float, float]]
