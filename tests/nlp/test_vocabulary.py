@@ -9,8 +9,8 @@ SECTORS = {"protester": "OPP", "journalist": "MED", "police": "SEC", "civil soci
 
 
 def test_a_noun_for_the_opposition_or_the_media_names_a_group_by_its_lemma_or_its_word():
-    doc = Doc(spacy.blank("en").vocab, words=["protesters", "journalist", "police", "protest"], lemmas=["protester", "journalist",
-              "police", "protest"], pos=["NOUN", "NOUN", "NOUN", "VERB"])
+    doc = Doc(spacy.blank("en").vocab, words=["protesters", "journalist", "police", "protest"],
+              lemmas=["protester", "journalist", "police", "protest"], pos=["NOUN", "NOUN", "NOUN", "VERB"])
     vocabulary = EventVocabulary({}, sectors=SECTORS)
     assert [vocabulary.group_sector(t) for t in doc] == ["OPP", "MED", None, None]
     assert "civil society" not in vocabulary.groups  # a word at a time: phrases are the actor finder's
