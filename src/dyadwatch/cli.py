@@ -401,13 +401,17 @@ def timeline(db: DbOption = None, domain: Annotated[str | None, typer.Option()] 
             month = e.date[:7]
             out.print(f"\n[bold]{month}[/bold]")
         arrow = f"{e.source or '?'} → {e.target or '·'}"
-        kind = f"not {e.type}" if e.negated else e.type
-        line = Text(f"  {e.date:<10} {kind:<14} {arrow:<20} ")
+        line = Text(f"  {e.date:<10} {_act(e):<14} {arrow:<20} ")
         line.append(_short(e.quote, 90), style="dim")
         out.print(line, no_wrap=True, overflow="ellipsis")
     if not rows:
         out.print("no dated events to show: ingest documents with `dyadwatch ingest PATH`, or loosen the filters "
                   "(--min-confidence 0 keeps every event)")
+
+
+def _act(e: queries.EventRow) -> str:
+    """An event's type as a one-line listing shows it: 'not AGREE' for an act told as not done."""
+    return f"not {e.type}" if e.negated else e.type
 
 
 @app.command()
@@ -491,8 +495,7 @@ def search(text: Annotated[str, typer.Argument(help="words or a question")], db:
                   f"{plain_number(found.partial.ranked)} stored last were ranked (the search_ranked_at_most setting)",
                   highlight=False)
     for e in found.events:
-        kind = f"not {e.type}" if e.negated else e.type
-        out.print(f"  event {e.id}: {kind} {e.source or '?'} → {e.target or '·'} {e.date or ''}", highlight=False)
+        out.print(f"  event {e.id}: {_act(e)} {e.source or '?'} → {e.target or '·'} {e.date or ''}", highlight=False)
     for q in found.figures:
         out.print(f"  figure {q.id}: {plain_number(q.value)} {q.unit} {q.measure} {q.date or ''}", highlight=False)
 

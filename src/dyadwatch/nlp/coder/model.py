@@ -256,6 +256,11 @@ def own_country_target(candidates: list[Candidate], roles: RoleReading, source: 
     if others:
         return max(others, key=lambda o: o[0])[1]
     sector = "OPP" if source.code.split("-")[-1] in STATE_SECTORS else "GOV"
+    return own_country_actor(source, sector)
+
+
+def own_country_actor(source: Candidate, sector: str) -> Candidate:
+    """An actor of the source's own country that the sentence does not name (a domestic act's target)."""
     return Candidate(f"{source.country}-{sector}", OWN_COUNTRY)
 
 
@@ -288,7 +293,7 @@ def domestic_group_target(item: SentenceInput, token: int, source: Candidate) ->
     for word in _objects(trigger):
         sector = item.groups.get(word.i - start)
         if sector is not None and not any(t.i in named for t in word.subtree):
-            return Candidate(f"{source.country}-{sector}", OWN_COUNTRY)
+            return own_country_actor(source, sector)
     return None
 
 
