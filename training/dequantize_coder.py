@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from dyadwatch.nlp.coder.encoder import LOWER, UPPER, WHOLE
+
 QUANTIZED, SCALE, ZERO_POINT = "_quantized", "_scale", "_zero_point"
 PREFIX = "encoder."  # the export wraps the encoder in a module whose attribute is `encoder`
 HOPS = 6  # a product reaches its bias through a cast and a scaling or two; more means the graph is not understood
@@ -80,6 +82,14 @@ def read_onnx(path: Path) -> tuple[dict[str, np.ndarray], list[Node]]:
     return initializers, [Node(tuple(n.input), tuple(n.output)) for n in model.graph.node]
 
 
+def read_encoder(coder: Path) -> tuple[dict[str, np.ndarray], list[Node]]:
+    """The encoder's initializers and nodes, from its one file or its two halves (`train_early_exit.py`)."""
+    if (coder / WHOLE).is_file():
+        return read_onnx(coder / WHOLE)
+    (lower, lower_nodes), (upper, upper_nodes) = read_onnx(coder / LOWER), read_onnx(coder / UPPER)
+    return {**lower, **upper}, lower_nodes + upper_nodes
+
+
 def coder_state(coder: Path) -> dict:
     """A `--save-state` dict of the coder in folder `coder`: its weights, its recipe and its path vocabulary."""
     import torch
@@ -87,7 +97,7 @@ def coder_state(coder: Path) -> dict:
     meta = json.loads((coder / "meta.json").read_text(encoding="utf-8"))
     if (coder / "encoder_top.onnx").exists():
         raise DequantizeError(f"{coder}: a coder with a separate last layer (--marked-roles) is not read back")
-    encoder = float_weights(*read_onnx(coder / "encoder.onnx"))
+    encoder = float_weights(*read_encoder(coder))
     with np.load(coder / "heads.npz") as heads:
         state = {PREFIX + name: torch.from_numpy(value) for name, value in encoder.items()}
         state.update({name: torch.from_numpy(heads[name].astype(np.float32)) for name in heads.files})

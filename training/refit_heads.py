@@ -28,10 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_event_coder as trainer
 from examples import Example, TrainingData
 
-from dyadwatch.nlp.coder.encoder import OnnxEncoder
+from dyadwatch.nlp.coder.encoder import LOWER, UPPER, WHOLE, OnnxEncoder
 
-# what the exported coder's folder gives the refitted one unchanged
-KEPT_FILES = ("encoder.onnx", "tokenizer.json", "dating.npz")
+# what the exported coder's folder gives the refitted one unchanged (its encoder whole or halved; not its early
+# exit, distilled from the heads that are refitted)
+KEPT_FILES = (WHOLE, LOWER, UPPER, "tokenizer.json", "dating.npz")
 
 
 class FixedReadings:
@@ -66,7 +67,8 @@ def write_coder(net: trainer.EventCoderNet, paths: list[str], coder: Path, out: 
     """The refitted coder's folder: the exported coder's encoder and files, the new heads and paths, untuned."""
     out.mkdir(parents=True, exist_ok=True)
     for name in KEPT_FILES:
-        shutil.copy(coder / name, out / name)
+        if (coder / name).is_file():
+            shutil.copy(coder / name, out / name)
     meta = json.loads((coder / "meta.json").read_text(encoding="utf-8"))
     trainer.write_heads(net, paths, out, {**meta, **trainer.UNTUNED, **recipe})
 
@@ -92,8 +94,7 @@ def main() -> None:
     data: TrainingData = pickle.loads(args.examples.read_bytes())
     paths = trainer.path_vocabulary(data.train)
     net = refitted_net(args.coder, data, paths)
-    readings = FixedReadings(OnnxEncoder(args.coder / "encoder.onnx", args.coder / "tokenizer.json"),
-                             data.train + data.dev)
+    readings = FixedReadings(OnnxEncoder.from_folder(args.coder), data.train + data.dev)
     trainer.read_batch = readings.read_batch  # every reading of the training loop, the check and the scores
     batcher = trainer.Batcher(None, paths)
     print(f"before: dev {trainer.dev_score(net, batcher, data.dev)}", flush=True)

@@ -36,7 +36,7 @@ def teach(examples: list[Example], folder: Path) -> None:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     with np.load(folder / "heads.npz") as weights:
         heads = Heads(dict(weights), meta["paths"])
-    encoder = OnnxEncoder(folder / "encoder.onnx", folder / "tokenizer.json")
+    encoder = OnnxEncoder.from_folder(folder)
     for example in examples:
         example.taught = taught(encoder, heads, example)
 

@@ -3,6 +3,11 @@
 The encoder reads word pieces; the coder reads spaCy tokens. `pooling` maps one to the other: a
 token's vector is the mean of the vectors of the pieces that overlap it. Training uses the same
 tokenizer and pooling with the PyTorch encoder, so what is learned is what runs.
+
+A coder folder holds the encoder whole (`encoder.onnx`) or cut in two after a middle layer
+(`encoder_lower.onnx`, `encoder_upper.onnx`; `training/train_early_exit.py` cuts it): the two halves
+compute exactly what the whole did, and a sentence the lower half shows to hold no act need not be
+read by the upper one (`model.EarlyExit`).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 MAX_PIECES = 256  # longer sentences are read in windows of this many pieces
+WHOLE, LOWER, UPPER = "encoder.onnx", "encoder_lower.onnx", "encoder_upper.onnx"  # a coder folder's encoder files
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,15 @@ def _pieces_of_tokens(offsets: Sequence[tuple[int, int]], token_spans: Sequence[
 
 
 @dataclass(frozen=True)
+class LowerReading:
+    """One sentence read by the encoder's lower layers: its tokens' vectors there, and each window's hidden
+    states with its pooling, from which the upper layers go on."""
+
+    vectors: np.ndarray  # (tokens, dim)
+    windows: tuple[tuple[np.ndarray, np.ndarray], ...]
+
+
+@dataclass(frozen=True)
 class SentenceEncoding:
     """One sentence read by the encoder: its tokens' vectors and, for a model whose roles are read with the
     trigger marked, each window's input to the last layer with its pooling."""
@@ -92,10 +107,51 @@ class OnnxEncoder:
     With `top` (the last layer on its own), the encoder also gives each window's input to its last layer, and
     `marked` runs that layer again with a learned marker on one token's pieces."""
 
-    def __init__(self, model: Path, tokenizer: Path, threads: int = 1, top: Path | None = None) -> None:
-        self.session = _session(model, threads)
+    def __init__(self, model: Path, tokenizer: Path, threads: int = 1, top: Path | None = None,
+                 upper: Path | None = None) -> None:
+        assert top is None or upper is None, "a coder that reads its roles with the trigger marked has one encoder"
+        self.session = _session(model, threads)  # the whole encoder, or its lower layers when `upper` is given
         self.top = _session(top, threads) if top is not None else None
+        self.upper = _session(upper, threads) if upper is not None else None
         self.tokenizer = load_tokenizer(tokenizer)
+
+    @classmethod
+    def from_folder(cls, folder: Path, threads: int = 1, top: Path | None = None) -> OnnxEncoder:
+        """The encoder of a coder folder, whole or in its two halves (a whole one is a newer export than halves
+        left beside it: the early exit's training cuts it and removes it)."""
+        if (folder / WHOLE).is_file() or not (folder / LOWER).is_file():
+            return cls(folder / WHOLE, folder / "tokenizer.json", threads, top)
+        return cls(folder / LOWER, folder / "tokenizer.json", threads, upper=folder / UPPER)
+
+    @property
+    def halved(self) -> bool:
+        return self.upper is not None
+
+    def lower(self, sentences: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[LowerReading]:
+        """Each sentence read by the lower half of a halved encoder (see `encode` for why one at a time)."""
+        assert self.upper is not None, "this encoder is whole"
+        found = []
+        for text, spans in sentences:
+            total, windows = None, []
+            for piece in pieces(self.tokenizer, text, spans):
+                ids = np.array([piece.ids], dtype=np.int64)
+                hidden = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0]
+                pooled = piece.pooling @ hidden[0]
+                total = pooled if total is None else total + pooled
+                windows.append((hidden, piece.pooling))
+            found.append(LowerReading(total, tuple(windows)))
+        return found
+
+    def finish(self, reading: LowerReading) -> SentenceEncoding:
+        """A sentence read by the lower half, read on by the upper half: what the whole encoder gives."""
+        assert self.upper is not None, "this encoder is whole"
+        middle = self.upper.get_inputs()[0].name
+        total = None
+        for hidden, pooling in reading.windows:
+            mask = np.ones(hidden.shape[:2], dtype=np.int64)
+            pooled = pooling @ self.upper.run(None, {middle: hidden, "attention_mask": mask})[0][0]
+            total = pooled if total is None else total + pooled
+        return SentenceEncoding(total)
 
     def encode(self, sentences: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[SentenceEncoding]:
         """One encoding per sentence, given each sentence's text and token offsets.
@@ -104,6 +160,8 @@ class OnnxEncoder:
         call, so a sentence batched with others would be read differently, and a document's events would
         depend on what else was ingested with it.
         """
+        if self.upper is not None:
+            return [self.finish(reading) for reading in self.lower(sentences)]
         found = []
         for text, spans in sentences:
             total, windows = None, []

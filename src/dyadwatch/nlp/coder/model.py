@@ -21,9 +21,9 @@ import numpy as np
 from spacy.tokens import Span, Token
 
 from dyadwatch.nlp.coder.candidates import Candidate
-from dyadwatch.nlp.coder.encoder import OnnxEncoder, SentenceEncoding
+from dyadwatch.nlp.coder.encoder import LOWER, WHOLE, LowerReading, OnnxEncoder, SentenceEncoding
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
-from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading
+from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading, sigmoid
 from dyadwatch.nlp.coder.inputs import SentenceInput
 from dyadwatch.nlp.coder.pairs import PairOption, PairRanker, by_country, pair_options
 from dyadwatch.settings import default
@@ -47,7 +47,8 @@ def coder_folder(name: str) -> Path:
     by `training/train_event_coder.py` (to compare one with the shipped coder before it replaces it)."""
     if name in CODERS:
         return CODERS[name]
-    if (Path(name) / "heads.npz").is_file() and (Path(name) / "encoder.onnx").is_file():
+    folder = Path(name)
+    if (folder / "heads.npz").is_file() and ((folder / WHOLE).is_file() or (folder / LOWER).is_file()):
         return Path(name)
     raise ValueError(f"there is no event coder called {name!r}: choose {' or '.join(CODERS)}, "
                      "or give the folder of a trained coder")
@@ -147,6 +148,32 @@ class EventDecoder:
         return self.heads.roles(vectors[token], label, candidate_vectors, features, paths)
 
 
+@dataclass(frozen=True)
+class EarlyExit:
+    """Whether a sentence read by the encoder's lower half may hold an act: a small head on each word's lower
+    vector and parse features, distilled from the whole coder's own trigger probabilities
+    (`training/train_early_exit.py`). A sentence none of whose words reaches `threshold` is not read by the
+    upper half and makes no event; two sentences in three of an analysis hold no act."""
+
+    weights: dict[str, np.ndarray]  # mean, scale, hidden, hidden_bias, out, out_bias
+    threshold: float
+
+    @classmethod
+    def load(cls, folder: Path, meta: dict) -> EarlyExit | None:
+        if "early_exit" not in meta or not (folder / "early_exit.npz").is_file():
+            return None
+        with np.load(folder / "early_exit.npz") as weights:
+            return cls(dict(weights), float(meta["early_exit"]["threshold"]))
+
+    def may_hold_an_act(self, vectors: np.ndarray, features: np.ndarray, eligible: np.ndarray) -> bool:
+        w = self.weights
+        words = (np.hstack([vectors, features])[eligible] - w["mean"]) / w["scale"]
+        if not len(words):
+            return False
+        hidden = np.maximum(words @ w["hidden"] + w["hidden_bias"], 0.0)
+        return bool(sigmoid(hidden @ w["out"] + w["out_bias"]).max() >= self.threshold)
+
+
 class EventModel:
     """The encoder and the decoder, loaded from a model folder."""
 
@@ -162,16 +189,31 @@ class EventModel:
         # heads' weights and its encoder's last layer apart
         self.marker = self.decoder.heads.w.get("marker")
         top = folder / "encoder_top.onnx" if self.marker is not None else None
-        self.encoder = OnnxEncoder(folder / "encoder.onnx", folder / "tokenizer.json", top=top)
+        self.encoder = OnnxEncoder.from_folder(folder, top=top)
+        self.early_exit = EarlyExit.load(folder, meta) if self.encoder.halved else None
         self.meta = meta
         # the names of unnamed actors that the training examples' prefixes held (a model trained before they were
         # recorded has none: the knowledge's names stand in)
         self.trained_names: dict[str, str] = meta.get("names", {})
 
     def decide(self, items: list[SentenceInput]) -> list[list[Decision]]:
-        encodings = self.encoder.encode([(item.encoder_text, item.encoder_spans) for item in items])
-        return [self.decoder.decide(encoding.vectors, item, self._marked(encoding))
-                for encoding, item in zip(encodings, items, strict=True)]
+        sentences = [(item.encoder_text, item.encoder_spans) for item in items]
+        if self.early_exit is None:
+            encodings = self.encoder.encode(sentences)
+            return [self.decoder.decide(encoding.vectors, item, self._marked(encoding))
+                    for encoding, item in zip(encodings, items, strict=True)]
+        return [self._decide_read_lower(reading, item)
+                for reading, item in zip(self.encoder.lower(sentences), items, strict=True)]
+
+    def _decide_read_lower(self, reading: LowerReading, item: SentenceInput) -> list[Decision]:
+        """A sentence's decisions once its lower half is read: none where the early exit finds no act there (a
+        word a loaded verb dictionary types always makes it read on)."""
+        assert self.early_exit is not None
+        named = len(item.prefix_spans)
+        if not item.dictionary and not self.early_exit.may_hold_an_act(reading.vectors[named:], item.features,
+                                                                        item.eligible):
+            return []
+        return self.decoder.decide(self.encoder.finish(reading).vectors, item)
 
     def _marked(self, encoding: SentenceEncoding) -> Marked | None:
         """For a model trained with the trigger marked, how a sentence is read again for one trigger."""
