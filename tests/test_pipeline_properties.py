@@ -33,3 +33,27 @@ def test_every_record_quotes_the_original_at_its_offsets(extractor, text: str):
 
 def record_inside(span, length: int) -> bool:
     return 0 <= span.start <= span.end <= length
+
+
+UNWRAPPED = ("Moldova and Romania\n\n"
+             "On 4 May the Moldovan prime minister visited Bucharest and signed an energy agreement with the Romanian "
+             "government, which promised to supply electricity through the winter. Chisinau also asked the "
+             "European Union to speed up its accession talks.\n")
+
+
+def wrap(text: str, width: int) -> str:
+    """Each paragraph's line broken at `width` characters, as a mail client writes it."""
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width) if len(line) > width else line for line in text.split("\n"))
+
+
+def test_a_document_wrapped_at_a_fixed_width_gives_the_events_of_the_same_text_unwrapped(extractor):
+    def events(text: str) -> list[tuple]:
+        document = Document(path="/brief.txt", name="brief.txt", format="txt", text=text, sha256="0" * 64)
+        return [(e.type, e.source, e.target, e.date, " ".join(e.quote.split()))
+                for e in extractor.extract(document).events]
+
+    as_written = events(UNWRAPPED)
+    assert len(as_written) >= 3
+    assert events(wrap(UNWRAPPED, 60)) == as_written

@@ -9,7 +9,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from dyadwatch.ingest.clean import CleanText, clean, paragraphs, strip_span
+from dyadwatch.ingest.clean import CleanText, clean, paragraphs, strip_span, unwrapped
 from dyadwatch.ingest.metadata import read_metadata
 from dyadwatch.knowledge import Knowledge
 from dyadwatch.model import Claim, Document, Event, Extraction, Mention, Quantity, Sentence, Span
@@ -130,7 +130,9 @@ class Extractor:
             yield doc
 
     def _make_doc(self, text: str) -> Doc:
-        """The tokenized paragraph; long stretches without a space are tokenized in slices (same text)."""
+        """The tokenized paragraph, its wrapped lines read as running text (`unwrapped`: same length); long
+        stretches without a space are tokenized in slices (same text)."""
+        text = unwrapped(text)
         runs = [match.span() for match in LONG_RUN.finditer(text)]
         if not runs:
             return self.nlp.make_doc(text)

@@ -1,4 +1,4 @@
-from dyadwatch.ingest.clean import clean, paragraphs
+from dyadwatch.ingest.clean import clean, paragraphs, unwrapped
 from dyadwatch.knowledge import load_knowledge
 
 FURNITURE = load_knowledge().furniture
@@ -54,3 +54,31 @@ def test_a_repeated_opening_paragraph_is_dropped_keeping_the_first_copy():
 def test_paragraphs_are_split_on_blank_lines():
     text = "One.\n\n  Two, with space.  \n\n\nThree."
     assert [text[s:e] for s, e in paragraphs(text)] == ["One.", "Two, with space.", "Three."]
+
+
+WRAPPED = ("The two ministers met in Vienna on Monday and agreed\n"
+           "to resume the border talks, which had stalled since\n"
+           "spring. Kyiv welcomed the step.\n"
+           "- a list item that stays on its own line\n"
+           "| a | table row |\n"
+           "| b | another |")
+
+
+def test_lines_wrapped_inside_a_sentence_are_joined_without_moving_any_character():
+    joined = unwrapped(WRAPPED)
+    assert len(joined) == len(WRAPPED)
+    assert joined.startswith("The two ministers met in Vienna on Monday and agreed to resume the border talks, "
+                             "which had stalled since spring.")
+
+
+def test_breaks_after_a_sentence_before_a_list_item_and_around_table_rows_stay():
+    lines = unwrapped(WRAPPED).split("\n")
+    assert lines[1:] == ["- a list item that stays on its own line", "| a | table row |", "| b | another |"]
+    assert lines[0].endswith("spring. Kyiv welcomed the step.")
+    ended = "The two ministers met in Vienna on Monday and agreed to resume the talks.\nKyiv welcomed it."
+    assert unwrapped(ended) == ended  # the widest line, but it ends a sentence
+
+
+def test_a_title_line_that_stops_short_is_not_joined_to_the_text_below_it():
+    text = "Border talks resume\nThe two ministers met in Vienna on Monday and agreed to resume the border talks."
+    assert unwrapped(text) == text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, pairwise
 
 from dyadwatch.knowledge import Furniture
 
@@ -20,6 +20,9 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 LINK_MARKUP = re.compile(r"\[([^\[\]\n]{1,300})\]\((?:[^()\s]|\([^()\s]*\))*\)")
 EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s*])\1(?![\w*])")
 HEADING_MARK = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+# a line that starts a list item, a table row, a quote or a heading: the line break before it is the writer's
+STRUCTURED_LINE = re.compile(r"[ \t]*(?:[-•*–▪◦+>|#]|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
+ENDS_SENTENCE = re.compile(r"[.!?:;…][\"”’)\]]*\s*$")
 ESCAPE = re.compile(r"\\(?=[$*_\[\]()#>`~|\\])")
 SAME_WIDTH = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00ad": " ", "\t": " "})
 WORD = re.compile(r"\w+")
@@ -63,6 +66,31 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         start = gap.end()
     spans.append((start, len(text)))
     return [strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def unwrapped(paragraph: str) -> str:
+    """The paragraph with each line break that only wraps running text as a space, the same length (offsets hold).
+
+    Plain-text mail, memos and Markdown are often wrapped at a fixed width, and a parser reads a line break as
+    the end of a sentence: "signed\nthe agreement" would be two. A break wraps text when the line before it ends
+    inside a sentence and the next line's first word would not have fitted on it within the paragraph's widest
+    line; a break before a list item, a table row or a quote stays, and so does one after a table row, a line that
+    stops short (a title) or a sentence's end (the parser ends the sentence there anyway).
+    """
+    lines = paragraph.split("\n")
+    if len(lines) < 2:
+        return paragraph
+    width = max(len(line.rstrip()) for line in lines)
+    joined = [lines[0]]
+    for before, line in pairwise(lines):
+        joined.append((" " if _wraps(before, line, width) else "\n") + line)
+    return "".join(joined)
+
+
+def _wraps(before: str, line: str, width: int) -> bool:
+    first_word = line.split(maxsplit=1)[0] if line.strip() else ""
+    return bool(first_word) and not STRUCTURED_LINE.match(line) and not STRUCTURED_LINE.match(before) \
+        and not ENDS_SENTENCE.search(before) and len(before.rstrip()) + 1 + len(first_word) > width
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
