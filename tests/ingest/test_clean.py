@@ -82,3 +82,12 @@ def test_breaks_after_a_sentence_before_a_list_item_and_around_table_rows_stay()
 def test_a_title_line_that_stops_short_is_not_joined_to_the_text_below_it():
     text = "Border talks resume\nThe two ministers met in Vienna on Monday and agreed to resume the border talks."
     assert unwrapped(text) == text
+
+
+def test_a_list_item_wrapped_over_two_lines_is_one_line_and_the_next_item_starts_its_own():
+    items = ("- The council extended the sanctions on the officials it had listed\n"
+             "  in March and added two companies.\n"
+             "- The ministers met again in June.")
+    assert unwrapped(items).split("\n") == [
+        "- The council extended the sanctions on the officials it had listed   in March and added two companies.",
+        "- The ministers met again in June."]

@@ -89,7 +89,7 @@ def unwrapped(paragraph: str) -> str:
 
 def _wraps(before: str, line: str, width: int) -> bool:
     first_word = line.split(maxsplit=1)[0] if line.strip() else ""
-    return bool(first_word) and not STRUCTURED_LINE.match(line) and not STRUCTURED_LINE.match(before) \
+    return bool(first_word) and not STRUCTURED_LINE.match(line) and not before.lstrip().startswith("|") \
         and not ENDS_SENTENCE.search(before) and len(before.rstrip()) + 1 + len(first_word) > width
 
 
