@@ -48,12 +48,24 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.fill(line, width) if len(line) > width else line for line in text.split("\n"))
 
 
+def coded(extractor, text: str) -> list[tuple]:
+    document = Document(path="/brief.txt", name="brief.txt", format="txt", text=text, sha256="0" * 64)
+    return [(e.type, e.source, e.target, e.date) for e in extractor.extract(document).events]
+
+
 def test_a_document_wrapped_at_a_fixed_width_gives_the_events_of_the_same_text_unwrapped(extractor):
-    def events(text: str) -> list[tuple]:
+    as_written = coded(extractor, UNWRAPPED)
+    assert len(as_written) >= 3
+    assert coded(extractor, wrap(UNWRAPPED, 60)) == as_written
+
+
+def test_footnote_marks_change_no_event_and_no_sentence(extractor):
+    marked = UNWRAPPED.replace("winter.", "winter.[3]").replace("talks.", "talks.14")
+    assert marked.count("[3]") == 1 and marked.count(".14") == 1
+
+    def quoted(text: str) -> list[tuple]:
         document = Document(path="/brief.txt", name="brief.txt", format="txt", text=text, sha256="0" * 64)
-        return [(e.type, e.source, e.target, e.date, " ".join(e.quote.split()))
+        return [(e.type, e.source, e.target, e.quote.replace("[3]", "").replace(".14", "."))
                 for e in extractor.extract(document).events]
 
-    as_written = events(UNWRAPPED)
-    assert len(as_written) >= 3
-    assert events(wrap(UNWRAPPED, 60)) == as_written
+    assert quoted(marked) == quoted(UNWRAPPED)

@@ -91,3 +91,20 @@ def test_a_list_item_wrapped_over_two_lines_is_one_line_and_the_next_item_starts
     assert unwrapped(items).split("\n") == [
         "- The council extended the sanctions on the officials it had listed   in March and added two companies.",
         "- The ministers met again in June."]
+
+
+def test_footnote_marks_are_removed_and_offsets_still_point_to_the_original():
+    original = ("Baku signed the accord.[4] Yerevan objected[5, 6] and asked the court for a ruling.¹² "
+                "The ruling came in May.17 It was final.")
+    cleaned = clean(original, FURNITURE)
+    assert cleaned.text == ("Baku signed the accord. Yerevan objected and asked the court for a ruling. "
+                            "The ruling came in May. It was final.")
+    start = cleaned.text.index("Yerevan")
+    s, e = cleaned.to_original(start, cleaned.text.index("ruling.") + len("ruling."))
+    assert original[s:e] == "Yerevan objected[5, 6] and asked the court for a ruling."
+
+
+def test_numbers_that_are_no_footnote_marks_stay():
+    original = "[1] Smith, J. The corridor. 2021.\nTrade grew by 3.12 percent. The U.S.12 list was cut to 5.5 Units."
+    assert clean(original, FURNITURE).text.startswith("[1] Smith, J. The corridor. 2021.\nTrade grew by 3.12 "
+                                                      "percent. The U.S.12 list was cut to 5.5 Units.")

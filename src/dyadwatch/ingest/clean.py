@@ -1,7 +1,7 @@
 """Cleaning that keeps a map back to the original characters.
 
-Page furniture, repeated paragraphs and inline markup (`[word](#)`, `*emphasis*`,
-`\\$`) must not reach the extractor, yet every record has to point at the exact
+Page furniture, repeated paragraphs, inline markup (`[word](#)`, `*emphasis*`,
+`\\$`) and footnotes' marks (`[12]`) must not reach the extractor, yet every record has to point at the exact
 characters of the original file. So cleaning only ever *deletes* characters (or
 swaps one for one, as with non-breaking spaces) and remembers, for each kept
 character, where it stood in the original.
@@ -23,6 +23,12 @@ HEADING_MARK = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 # a line that starts a list item, a table row, a quote or a heading: the line break before it is the writer's
 STRUCTURED_LINE = re.compile(r"[ \t]*(?:[-•*–▪◦+>|#]|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
 ENDS_SENTENCE = re.compile(r"[.!?:;…][\"”’)\]]*\s*$")
+# A footnote's mark in running text splits or glues sentences for the parser: "[12]", "[3, 4]" or "[5–7]" after a
+# word or a sentence's end (not at a line's start, where it labels a reference), a superscript number, or digits
+# glued to a sentence's full stop before the next sentence ("was signed.12 The next ...").
+BRACKETED_NOTE = re.compile(r"(?<=[^\s\[(])\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\](?!\()")
+SUPERSCRIPT_NOTE = re.compile(r"(?<=\S)[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+GLUED_NOTE = re.compile(r"(?<=[a-z)\"”’]\.)\d{1,3}(?=\s+[A-Z“\"])")
 ESCAPE = re.compile(r"\\(?=[$*_\[\]()#>`~|\\])")
 SAME_WIDTH = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00ad": " ", "\t": " "})
 WORD = re.compile(r"\w+")
@@ -152,7 +158,7 @@ def _shingles(paragraph: str) -> set[str]:
 
 
 def _markup(text: str) -> list[tuple[int, int]]:
-    """Character spans of Markdown markup, not of the words it wraps."""
+    """Character spans of Markdown markup, not of the words it wraps, and of footnotes' marks."""
     spans = []
     for match in LINK_MARKUP.finditer(text):
         spans.append((match.start(), match.start() + 1))
@@ -163,4 +169,6 @@ def _markup(text: str) -> list[tuple[int, int]]:
         spans.append((match.end() - marker, match.end()))
     spans.extend(m.span() for m in HEADING_MARK.finditer(text))
     spans.extend(m.span() for m in ESCAPE.finditer(text))
+    for note in (BRACKETED_NOTE, SUPERSCRIPT_NOTE, GLUED_NOTE):
+        spans.extend(m.span() for m in note.finditer(text))
     return spans
