@@ -69,3 +69,13 @@ def test_footnote_marks_change_no_event_and_no_sentence(extractor):
                 for e in extractor.extract(document).events]
 
     assert quoted(marked) == quoted(UNWRAPPED)
+
+
+def test_curly_quotes_and_apostrophes_change_no_event(extractor):
+    """The coder was trained on text with straight quotes; most reports use curly ones."""
+    straight = ("Moldova's prime minister visited Bucharest on 4 May, and Romania's government promised to supply "
+                "\"all the electricity needed\" through the winter. Chisinau's parliament thanked Bucharest.")
+    curly = straight.replace("'", "\u2019").replace(' "', " \u201c").replace('" ', "\u201d ")
+    assert "\u2019" in curly and "\u201c" in curly
+    assert len(coded(extractor, straight)) >= 2
+    assert coded(extractor, curly) == coded(extractor, straight)

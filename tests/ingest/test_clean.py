@@ -108,3 +108,10 @@ def test_numbers_that_are_no_footnote_marks_stay():
     original = "[1] Smith, J. The corridor. 2021.\nTrade grew by 3.12 percent. The U.S.12 list was cut to 5.5 Units."
     assert clean(original, FURNITURE).text.startswith("[1] Smith, J. The corridor. 2021.\nTrade grew by 3.12 "
                                                       "percent. The U.S.12 list was cut to 5.5 Units.")
+
+
+def test_curly_quotes_are_read_as_straight_ones_one_for_one():
+    original = "Chisinau’s envoy called the plan “a step back” and ‘unworkable’."
+    cleaned = clean(original, FURNITURE)
+    assert cleaned.text == "Chisinau's envoy called the plan \"a step back\" and 'unworkable'."
+    assert cleaned.origin == tuple(range(len(original)))

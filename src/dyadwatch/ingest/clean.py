@@ -30,7 +30,9 @@ BRACKETED_NOTE = re.compile(r"(?<=[^\s\[(])\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\](
 SUPERSCRIPT_NOTE = re.compile(r"(?<=\S)[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 GLUED_NOTE = re.compile(r"(?<=[a-z)\"”’]\.)\d{1,3}(?=\s+[A-Z“\"])")
 ESCAPE = re.compile(r"\\(?=[$*_\[\]()#>`~|\\])")
-SAME_WIDTH = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00ad": " ", "\t": " "})
+# One character for one: odd spaces as spaces, and curly quotes as the straight ones the coder was trained reading
+SAME_WIDTH = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00ad": " ", "\t": " ",
+                            "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 WORD = re.compile(r"\w+")
 MIN_WORDS_FOR_REPEAT = 12
 REPEAT_OVERLAP = 0.7
