@@ -115,3 +115,12 @@ def test_curly_quotes_are_read_as_straight_ones_one_for_one():
     cleaned = clean(original, FURNITURE)
     assert cleaned.text == "Chisinau's envoy called the plan \"a step back\" and 'unworkable'."
     assert cleaned.origin == tuple(range(len(original)))
+
+
+def test_soft_hyphens_and_zero_width_characters_are_deleted_not_read_as_spaces():
+    original = "The negoti\u00adations on the pipe\u00adline\u200b resumed.\ufeff"
+    cleaned = clean(original, FURNITURE)
+    assert cleaned.text == "The negotiations on the pipeline resumed."
+    start = cleaned.text.index("negotiations")
+    s, e = cleaned.to_original(start, start + len("negotiations"))
+    assert original[s:e] == "negoti\u00adations"

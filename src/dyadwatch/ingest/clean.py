@@ -29,9 +29,12 @@ ENDS_SENTENCE = re.compile(r"[.!?:;…][\"”’)\]]*\s*$")
 BRACKETED_NOTE = re.compile(r"(?<=[^\s\[(])\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\](?!\()")
 SUPERSCRIPT_NOTE = re.compile(r"(?<=\S)[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 GLUED_NOTE = re.compile(r"(?<=[a-z)\"”’]\.)\d{1,3}(?=\s+[A-Z“\"])")
+# Characters that show nothing: a soft hyphen inside a word ("negoti\u00adations"), zero-width spaces and joiners, a
+# byte-order mark. Read as spaces they would split the word; they are deleted.
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 ESCAPE = re.compile(r"\\(?=[$*_\[\]()#>`~|\\])")
 # One character for one: odd spaces as spaces, and curly quotes as the straight ones the coder was trained reading
-SAME_WIDTH = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00ad": " ", "\t": " ",
+SAME_WIDTH = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ",
                             "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 WORD = re.compile(r"\w+")
 MIN_WORDS_FOR_REPEAT = 12
@@ -160,7 +163,8 @@ def _shingles(paragraph: str) -> set[str]:
 
 
 def _markup(text: str) -> list[tuple[int, int]]:
-    """Character spans of Markdown markup, not of the words it wraps, and of footnotes' marks."""
+    """Character spans of Markdown markup, not of the words it wraps, of footnotes' marks and of characters that
+    show nothing."""
     spans = []
     for match in LINK_MARKUP.finditer(text):
         spans.append((match.start(), match.start() + 1))
@@ -171,6 +175,6 @@ def _markup(text: str) -> list[tuple[int, int]]:
         spans.append((match.end() - marker, match.end()))
     spans.extend(m.span() for m in HEADING_MARK.finditer(text))
     spans.extend(m.span() for m in ESCAPE.finditer(text))
-    for note in (BRACKETED_NOTE, SUPERSCRIPT_NOTE, GLUED_NOTE):
+    for note in (BRACKETED_NOTE, SUPERSCRIPT_NOTE, GLUED_NOTE, INVISIBLE):
         spans.extend(m.span() for m in note.finditer(text))
     return spans
