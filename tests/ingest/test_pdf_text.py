@@ -43,3 +43,7 @@ def test_a_printed_pdf_reads_as_paragraphs_with_its_first_heading_as_title(tmp_p
     assert len(extraction.sentences) == 4  # the heading, two sentences, one sentence: not one per printed line
     for event in extraction.events:
         assert document.text[event.evidence.start:event.evidence.end] == event.quote
+
+
+def test_ligatures_are_spelt_out():
+    assert reflow(["The ofﬁcials ﬂew to Baku with the staﬀ."]) == "The officials flew to Baku with the staff."

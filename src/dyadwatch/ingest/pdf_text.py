@@ -1,5 +1,5 @@
 """A PDF's text as people read it: lines joined into paragraphs, words split at a line end rejoined,
-running headers and footers and page numbers left out.
+running headers and footers and page numbers left out, ligatures spelt out.
 
 PDF text extraction gives one line per printed line. The document's text in dyadwatch is the text
 made here, so every record's offsets point into it exactly.
@@ -15,13 +15,16 @@ PAGE_NUMBER = re.compile(r"(?i)^(?:page\s+)?[-–—(\[]?\s*\d{1,4}\s*[-–—)\
 EDGE_LINES = 3  # a running header or footer stands in the first or last lines of a page
 SENTENCE_END = re.compile(r"[.!?:;…][\"”’)\]]*$")
 LIST_ITEM = re.compile(r"^(?:[-•*–▪◦]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
+# Typeset ligatures some PDFs extract as one character ("ofﬁcials"): the letters they join, as a reader sees them
+LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                           "\ufb05": "st", "\ufb06": "st"})
 PLACEHOLDER_TITLES = re.compile(r"(?i)^(?:about:blank|untitled.*|document\d*|microsoft word\b.*|.*\.(?:docx?|pdf|"
                                 r"html?|odt|rtf)|\s*)$")
 
 
 def reflow(pages: list[str]) -> str:
     """The text of the pages as paragraphs separated by blank lines."""
-    page_lines = [[line.strip() for line in page.splitlines()] for page in pages]
+    page_lines = [[line.strip() for line in page.translate(LIGATURES).splitlines()] for page in pages]
     running = _running_lines(page_lines)
     lines: list[str] = []
     for page in page_lines:
