@@ -124,3 +124,9 @@ def test_soft_hyphens_and_zero_width_characters_are_deleted_not_read_as_spaces()
     start = cleaned.text.index("negotiations")
     s, e = cleaned.to_original(start, start + len("negotiations"))
     assert original[s:e] == "negoti\u00adations"
+
+
+def test_a_line_that_starts_with_a_bullet_of_any_shape_keeps_its_break():
+    for bullet in "-•●■►":
+        items = f"The council extended the sanctions on the officials it had listed\n{bullet} two companies were added"
+        assert unwrapped(items) == items

@@ -21,7 +21,7 @@ LINK_MARKUP = re.compile(r"\[([^\[\]\n]{1,300})\]\((?:[^()\s]|\([^()\s]*\))*\)")
 EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s*])\1(?![\w*])")
 HEADING_MARK = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 # a line that starts a list item, a table row, a quote or a heading: the line break before it is the writer's
-STRUCTURED_LINE = re.compile(r"[ \t]*(?:[-•*–▪◦+>|#]|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
+STRUCTURED_LINE = re.compile(r"[ \t]*(?:[-•●○■□►▸‣⁃*–▪◦+>|#]|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
 ENDS_SENTENCE = re.compile(r"[.!?:;…][\"”’)\]]*\s*$")
 # A footnote's mark in running text splits or glues sentences for the parser: "[12]", "[3, 4]" or "[5–7]" after a
 # word or a sentence's end (not at a line's start, where it labels a reference), a superscript number, or digits
