@@ -11,7 +11,7 @@ TRAIN_PY := $(TRAIN_VENV)/bin/python
 TRAIN_STAMP := $(TRAIN_VENV)/.installed
 
 .PHONY: install demo test lint eval bench clean browser postgresql serve train train-claims fuzz ingest-bench web-bench \
-	load-test fuzz-web story-bench ray ray-bench scale-bench
+	load-test fuzz-web story-bench ray ray-bench scale-bench forms-bench
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +106,11 @@ ray-bench: ray
 # Adding a document to stored stories, and reading them, on 1,000 and 10,000 generated documents (about 10 min).
 story-bench: install
 	$(PY) benchmarks/story_update.py --documents 1000 10000
+
+# The same development documents written in other forms (wrapped lines, footnote marks, curly quotes, HTML ...)
+# should give the same events; prints, per form, how many do (about 2 minutes).
+forms-bench: install
+	$(PY) benchmarks/input_forms.py
 
 # Ingest speed and memory, database size, every page, API listing, CLI analysis command and search, and adding one
 # document, on 1,000 and 10,000 generated documents, against the issue's targets (about 40 min on 2 cores);
