@@ -6,7 +6,8 @@ on the development split. For each trigger the role head picks the source among 
 and the target among the candidates or none (or, in a model trained with that slot, another actor of
 the source's own country: a domestic act). One act is kept per type and pair of countries in a
 sentence (a verb and a noun that restate each other). The confidence is the calibrated
-probability that type, source and target are all right.
+probability that type, source and target are all right. A coder whose encoder is cut in two reads the
+upper half only for sentences in which its early exit finds that an act may be named (`EarlyExit`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def coder_folder(name: str) -> Path:
         return CODERS[name]
     folder = Path(name)
     if (folder / "heads.npz").is_file() and ((folder / WHOLE).is_file() or (folder / LOWER).is_file()):
-        return Path(name)
+        return folder
     raise ValueError(f"there is no event coder called {name!r}: choose {' or '.join(CODERS)}, "
                      "or give the folder of a trained coder")
 
