@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 
-from batches import batch_folders, batch_key  # noqa: E402
+from batches import batch_folders  # noqa: E402
 
 from dyadwatch.ingest.readers import read_document  # noqa: E402
 from dyadwatch.model import Event  # noqa: E402
@@ -84,8 +84,7 @@ def main() -> None:
     parser.add_argument("--first", default="t143")
     parser.add_argument("--last", default="t144")
     args = parser.parse_args()
-    folders = [f for f in batch_folders(ROOT / "data" / "train", "events.jsonl", args.last)
-               if batch_key(f.name) >= batch_key(args.first)]
+    folders = batch_folders(ROOT / "data" / "train", "events.jsonl", args.last, args.first)
     paths = [p for folder in folders for p in sorted((folder / "docs").iterdir())]
     extractor = Extractor()
     as_written = {p: Counter(map(agreeing, extractor.extract(read_document(p)).events)) for p in paths}

@@ -20,7 +20,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from batches import batch_folders, batch_key
+from batches import batch_folders
 from dataset import (
     Document,
     copy_for_scoring,
@@ -141,8 +141,7 @@ def main() -> None:
     if args.sets:
         documents = set_documents(args.sets)
     elif args.first and args.last:
-        documents = annotated_documents([f for f in batch_folders(TRAIN, "events.jsonl", args.last)
-                                         if batch_key(f.name) >= batch_key(args.first)])
+        documents = annotated_documents(batch_folders(TRAIN, "events.jsonl", args.last, args.first))
     else:
         parser.error("give --first and --last (training batches) or --sets (held-out sets)")
     print(json.dumps(actor_errors(documents, Extractor(coder=args.coder)), indent=1))

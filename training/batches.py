@@ -20,12 +20,14 @@ def batch_key(name: str) -> tuple[str, int]:
     return (match.group(1), int(match.group(2))) if match else (name, 1 << 62)
 
 
-def batch_folders(root: Path, marker: str, last: str | None = None) -> list[Path]:
-    """The folders under `root` holding `marker` (an annotation file) and a `docs` folder, in batch order, up to
-    and including the one named `last` (all of them without it)."""
+def batch_folders(root: Path, marker: str, last: str | None = None, first: str | None = None) -> list[Path]:
+    """The folders under `root` holding `marker` (an annotation file) and a `docs` folder, in batch order, from the
+    one named `first` up to and including the one named `last` (from the first or to the last without them)."""
     folders = [p for p in root.iterdir() if (p / marker).is_file() and (p / "docs").is_dir()]
     if last is not None:
         folders = [p for p in folders if batch_key(p.name) <= batch_key(last)]
+    if first is not None:
+        folders = [p for p in folders if batch_key(p.name) >= batch_key(first)]
     return sorted(folders, key=lambda p: batch_key(p.name))
 
 

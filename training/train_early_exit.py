@@ -31,7 +31,7 @@ import torch
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from batches import batch_folders, batch_key  # noqa: E402
+from batches import batch_folders  # noqa: E402
 from examples import Example  # noqa: E402
 from train_event_coder import MODEL_DIR, ROOT, build_examples  # noqa: E402
 
@@ -148,9 +148,7 @@ def choose_threshold(scores: np.ndarray, holds_act: np.ndarray) -> tuple[float, 
 
 def examples_of(batches: tuple[str, str]) -> list[Example]:
     first, last = batches
-    folders = [f for f in batch_folders(ROOT / "data" / "train", "events.jsonl", last)
-               if batch_key(f.name) >= batch_key(first)]
-    by_folder, _, _ = build_examples(folders)
+    by_folder, _, _ = build_examples(batch_folders(ROOT / "data" / "train", "events.jsonl", last, first))
     return [example for folder in by_folder.values() for example in folder]
 
 

@@ -1,3 +1,5 @@
+import pytest
+
 from dyadwatch.ingest.clean import clean, paragraphs, unwrapped
 from dyadwatch.knowledge import load_knowledge
 
@@ -15,10 +17,15 @@ def test_link_markup_and_emphasis_are_removed_but_offsets_point_to_the_original(
     assert original[s:e] == original
 
 
-def test_non_breaking_spaces_become_spaces_without_shifting_offsets():
-    original = "USD\u00a0500 million"
+@pytest.mark.parametrize(("original", "read"), [
+    ("USD\u00a0500 million", "USD 500 million"),
+    # curly quotes as the straight ones the coder was trained reading
+    ("Chisinau’s envoy called the plan “a step back” and ‘unworkable’.",
+     "Chisinau's envoy called the plan \"a step back\" and 'unworkable'."),
+])
+def test_characters_swapped_one_for_one_keep_every_offset(original, read):
     cleaned = clean(original, FURNITURE)
-    assert cleaned.text == "USD 500 million"
+    assert cleaned.text == read
     assert cleaned.origin == tuple(range(len(original)))
 
 
@@ -108,13 +115,6 @@ def test_numbers_that_are_no_footnote_marks_stay():
     original = "[1] Smith, J. The corridor. 2021.\nTrade grew by 3.12 percent. The U.S.12 list was cut to 5.5 Units."
     assert clean(original, FURNITURE).text.startswith("[1] Smith, J. The corridor. 2021.\nTrade grew by 3.12 "
                                                       "percent. The U.S.12 list was cut to 5.5 Units.")
-
-
-def test_curly_quotes_are_read_as_straight_ones_one_for_one():
-    original = "Chisinau’s envoy called the plan “a step back” and ‘unworkable’."
-    cleaned = clean(original, FURNITURE)
-    assert cleaned.text == "Chisinau's envoy called the plan \"a step back\" and 'unworkable'."
-    assert cleaned.origin == tuple(range(len(original)))
 
 
 def test_soft_hyphens_and_zero_width_characters_are_deleted_not_read_as_spaces():

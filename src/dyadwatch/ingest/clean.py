@@ -20,9 +20,11 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 LINK_MARKUP = re.compile(r"\[([^\[\]\n]{1,300})\]\((?:[^()\s]|\([^()\s]*\))*\)")
 EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s*])\1(?![\w*])")
 HEADING_MARK = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+BULLETS = "-•●○■□►▸‣⁃*–▪◦"  # characters that open a list item
+NUMBERED_ITEM = r"\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s"  # "1. ", "(2) ", "a) "
 # a line that starts a list item, a table row, a quote or a heading: the line break before it is the writer's
-STRUCTURED_LINE = re.compile(r"[ \t]*(?:[-•●○■□►▸‣⁃*–▪◦+>|#]|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
-ENDS_SENTENCE = re.compile(r"[.!?:;…][\"”’)\]]*\s*$")
+STRUCTURED_LINE = re.compile(rf"[ \t]*(?:[{re.escape(BULLETS)}+>|#]|{NUMBERED_ITEM})")
+SENTENCE_END = re.compile(r"[.!?:;…][\"”’)\]]*$")  # a line that ends a sentence
 # A footnote's mark in running text splits or glues sentences for the parser: "[12]", "[3, 4]" or "[5–7]" after a
 # word or a sentence's end (not at a line's start, where it labels a reference), a superscript number, or digits
 # glued to a sentence's full stop before the next sentence ("was signed.12 The next ...").
@@ -101,7 +103,7 @@ def unwrapped(paragraph: str) -> str:
 def _wraps(before: str, line: str, width: int) -> bool:
     first_word = line.split(maxsplit=1)[0] if line.strip() else ""
     return bool(first_word) and not STRUCTURED_LINE.match(line) and not before.lstrip().startswith("|") \
-        and not ENDS_SENTENCE.search(before) and len(before.rstrip()) + 1 + len(first_word) > width
+        and not SENTENCE_END.search(before.rstrip()) and len(before.rstrip()) + 1 + len(first_word) > width
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -11,10 +11,11 @@ import re
 import statistics
 from collections import Counter
 
+from dyadwatch.ingest.clean import BULLETS, NUMBERED_ITEM, SENTENCE_END
+
 PAGE_NUMBER = re.compile(r"(?i)^(?:page\s+)?[-–—(\[]?\s*\d{1,4}\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$")
 EDGE_LINES = 3  # a running header or footer stands in the first or last lines of a page
-SENTENCE_END = re.compile(r"[.!?:;…][\"”’)\]]*$")
-LIST_ITEM = re.compile(r"^(?:[-•●○■□►▸‣⁃*–▪◦]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
+LIST_ITEM = re.compile(rf"^(?:[{re.escape(BULLETS)}]\s|{NUMBERED_ITEM})")
 # Typeset ligatures some PDFs extract as one character ("ofﬁcials"): the letters they join, as a reader sees them
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                            "\ufb05": "st", "\ufb06": "st"})

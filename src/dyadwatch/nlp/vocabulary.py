@@ -58,7 +58,7 @@ class EventVocabulary:
         """The sector of a noun that names a group without naming its country ('protesters': OPP), if any."""
         if token.pos_ not in ("NOUN", "PROPN"):
             return None
-        return next((self.groups[f] for f in (token.lower_, token.lemma_.lower()) if f in self.groups), None)
+        return next((self.groups[f] for f in _forms(token) if f in self.groups), None)
 
     def mode(self, token: Token, kind: str) -> str:
         table = self.modes.get(kind, {})

@@ -113,6 +113,7 @@ class OnnxEncoder:
         self.session = _session(model, threads)  # the whole encoder, or its lower layers when `upper` is given
         self.top = _session(top, threads) if top is not None else None
         self.upper = _session(upper, threads) if upper is not None else None
+        self.middle = self.upper.get_inputs()[0].name if self.upper is not None else ""  # the upper half's input
         self.tokenizer = load_tokenizer(tokenizer)
 
     @classmethod
@@ -145,11 +146,10 @@ class OnnxEncoder:
     def finish(self, reading: LowerReading) -> SentenceEncoding:
         """A sentence read by the lower half, read on by the upper half: what the whole encoder gives."""
         assert self.upper is not None, "this encoder is whole"
-        middle = self.upper.get_inputs()[0].name
         total = None
         for hidden, pooling in reading.windows:
             mask = np.ones(hidden.shape[:2], dtype=np.int64)
-            pooled = pooling @ self.upper.run(None, {middle: hidden, "attention_mask": mask})[0][0]
+            pooled = pooling @ self.upper.run(None, {self.middle: hidden, "attention_mask": mask})[0][0]
             total = pooled if total is None else total + pooled
         return SentenceEncoding(total)
 
