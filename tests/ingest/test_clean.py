@@ -6,15 +6,24 @@ from dyadwatch.knowledge import load_knowledge
 FURNITURE = load_knowledge().furniture
 
 
+def in_original(original, cleaned, start, end):
+    """The original characters that the cleaned text's [start, end) came from."""
+    s, e = cleaned.to_original(start, end)
+    return original[s:e]
+
+
+def original_of(original, cleaned, words):
+    """The original characters that `words`, as they first stand in the cleaned text, came from."""
+    start = cleaned.text.index(words)
+    return in_original(original, cleaned, start, start + len(words))
+
+
 def test_link_markup_and_emphasis_are_removed_but_offsets_point_to_the_original():
     original = "Minsk [said](#) that *Gazprom* would cut \\$5 of transit."
     cleaned = clean(original, FURNITURE)
     assert cleaned.text == "Minsk said that Gazprom would cut $5 of transit."
-    start = cleaned.text.index("Gazprom")
-    s, e = cleaned.to_original(start, start + len("Gazprom"))
-    assert original[s:e] == "Gazprom"
-    s, e = cleaned.to_original(0, len(cleaned.text))
-    assert original[s:e] == original
+    assert original_of(original, cleaned, "Gazprom") == "Gazprom"
+    assert in_original(original, cleaned, 0, len(cleaned.text)) == original
 
 
 @pytest.mark.parametrize(("original", "read"), [
@@ -107,8 +116,8 @@ def test_footnote_marks_are_removed_and_offsets_still_point_to_the_original():
     assert cleaned.text == ("Baku signed the accord. Yerevan objected and asked the court for a ruling. "
                             "The ruling came in May. It was final.")
     start = cleaned.text.index("Yerevan")
-    s, e = cleaned.to_original(start, cleaned.text.index("ruling.") + len("ruling."))
-    assert original[s:e] == "Yerevan objected[5, 6] and asked the court for a ruling."
+    end = cleaned.text.index("ruling.") + len("ruling.")
+    assert in_original(original, cleaned, start, end) == "Yerevan objected[5, 6] and asked the court for a ruling."
 
 
 def test_numbers_that_are_no_footnote_marks_stay():
@@ -121,9 +130,7 @@ def test_soft_hyphens_and_zero_width_characters_are_deleted_not_read_as_spaces()
     original = "The negoti\u00adations on the pipe\u00adline\u200b resumed.\ufeff"
     cleaned = clean(original, FURNITURE)
     assert cleaned.text == "The negotiations on the pipeline resumed."
-    start = cleaned.text.index("negotiations")
-    s, e = cleaned.to_original(start, start + len("negotiations"))
-    assert original[s:e] == "negoti\u00adations"
+    assert original_of(original, cleaned, "negotiations") == "negoti\u00adations"
 
 
 def test_a_line_that_starts_with_a_bullet_of_any_shape_keeps_its_break():
