@@ -17,7 +17,10 @@ from pathlib import Path
 
 from dyadwatch.knowledge import Country, load_knowledge
 
-HELD_OUT = {"ARM", "AZE", "IND", "PAK", "SRB", "XKX", "JPN", "KOR", "EGY", "ETH", "SDN"}
+# the countries of the held-out sets' pairs (A; B, data/heldout_b; C, data/heldout_c): no copy brings them in
+HELD_OUT = {"ARM", "AZE", "IND", "PAK", "SRB", "XKX", "JPN", "KOR", "EGY", "ETH", "SDN",
+            "IRN", "GTM", "BLZ", "CAN", "COD", "BDI",
+            "MWI", "TZA", "SEN", "MRT", "ZMB", "ZWE", "ALB", "GRC"}
 BLOCS = {"EU", "NATO", "WEST", "EAEU", "CSTO", "UNION", "IGO", "NGO"}
 
 
@@ -25,9 +28,11 @@ def swapped_copies(folders: list[Path], target: Path, copies: int, seed: int) ->
     """Write `copies` swapped versions of every batch folder of `folders` into `target`."""
     countries = {c.code: c for c in load_knowledge().countries}
     pool = sorted(code for code, c in countries.items() if code not in HELD_OUT and c.capitals and c.demonyms)
-    rng = random.Random(seed)
     written = []
     for folder in sorted(folders):
+        # each folder draws its own copies, so that a batch added later leaves the others' copies (and their
+        # cached examples) as they were
+        rng = random.Random(f"{seed}-{folder.name}")
         events = [json.loads(line) for line in (folder / "events.jsonl").read_text(encoding="utf-8").splitlines()
                   if line.strip()]
         for copy in range(copies):

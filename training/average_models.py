@@ -36,6 +36,7 @@ from train_event_coder import (  # noqa: E402
     RECIPE,
     ROOT,
     Batcher,
+    Kept,
     add_threshold_arguments,
     base_model,
     carried_rows,
@@ -43,6 +44,7 @@ from train_event_coder import (  # noqa: E402
     feature_widths,
     finish,
     full_state,
+    replayed,
     saved_net,
     training_data,
     tuning_choices,
@@ -85,6 +87,11 @@ def check_runs(saved: list[dict], siblings: bool) -> None:
         raise SystemExit("--siblings averages runs continued from one parent (--init-state); these were not")
 
 
+def replayed_by(saved: dict) -> Kept | None:
+    """The documents a run on new batches read (`--new-from`), so that its average is tuned on the same split."""
+    return replayed(saved["new_from"], saved["replay_every"]) if saved.get("new_from") else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("states", type=Path, nargs="+", help="weights written with --save-state")
@@ -112,7 +119,7 @@ def main() -> None:
     drawn = saved[0].get("examples_seed")  # the examples' own seed when they were written apart (--examples)
     data = pickle.loads(args.examples.read_bytes()) if args.examples else \
         training_data(folders, saved[0]["swaps"], saved[0]["seed"] if drawn is None else drawn,
-                      bool(saved[0].get("domestic_labels")))
+                      bool(saved[0].get("domestic_labels")), replayed_by(saved[0]))
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), saved[0]["paths"])
     net = saved_net({key: value for key, value in saved[0].items() if key != "state"}, feature_widths(data.train))
     net.load_state_dict(averaged([full_state(net, s["state"]) for s in saved]))

@@ -44,3 +44,10 @@ def dev_documents(folders: list[Path]) -> list[tuple[Path, list[dict]]]:
     return [document for folder in folders
             for document in folder_documents(folder, list(development_share({p.name for p in (folder / "docs").iterdir()
                                                                               })))]
+
+
+def replay_share(names: set[str], every: int) -> set[str]:
+    """One training document in `every` of a folder (never a development one): what a continued run on new batches
+    reads again of an older batch."""
+    held = development_share(names)
+    return set(sorted(names - held)[::every])

@@ -90,11 +90,14 @@ def records_of(documents: list[Document], extractions: list[Extraction]) -> list
 
 
 def folder_examples(extractor: Extractor, folder: Path, alignment: Alignment,
-                    domestic_labels: bool = False) -> list[Example]:
-    """Examples of every document in `folder/docs`, labelled from `folder/events.jsonl`."""
+                    domestic_labels: bool = False, documents: set[str] | None = None) -> list[Example]:
+    """Examples of every document in `folder/docs` (of those named in `documents`, where given), labelled from
+    `folder/events.jsonl`."""
     annotations = load_annotations(folder)
     examples = []
     for path in sorted((folder / "docs").iterdir()):
+        if documents is not None and path.name not in documents:
+            continue
         events = annotations.get(path.name, [])
         examples.extend(document_examples(extractor, path, events, alignment, domestic_labels))
     return examples

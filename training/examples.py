@@ -78,3 +78,13 @@ class Alignment:
     target_missing: int = 0
     missing_sources: Counter = field(default_factory=Counter)
     domestic_told_apart: int = 0  # acts inside one country whose two sides the labels tell apart
+
+    def add(self, other: Alignment) -> None:
+        """Counts `other`'s events in with these (the folders of one run, each parsed on its own)."""
+        self.events += other.events
+        self.placed += other.placed
+        self.trigger_missing += other.trigger_missing
+        self.source_missing += other.source_missing
+        self.target_missing += other.target_missing
+        self.missing_sources.update(other.missing_sources)
+        self.domestic_told_apart += other.domestic_told_apart

@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from batches import batch_folders, dev_documents, development_share  # noqa: E402
+from batches import batch_folders, batch_key, dev_documents, development_share, replay_share  # noqa: E402
 from event_coder_net import Encoded, EventCoderNet, FeatureWidths  # noqa: E402
 from examples import Alignment, Example, Role, TrainingData  # noqa: E402
 from warm_start import WarmStartError, check_shape, path_rows  # noqa: E402
@@ -65,11 +65,24 @@ def base_model() -> Path:
 
 
 def fingerprint(folders: list[Path]) -> str:
+    """What the examples of `folders` are made of: their documents and labels, and the code that reads them."""
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted([folder / "events.jsonl", *(folder / "docs").iterdir()]):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+        digest.update(folder_digest(folder).encode())
+    digest.update(code_digest().encode())
+    return digest.hexdigest()[:16]
+
+
+def folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted([folder / "events.jsonl", *(folder / "docs").iterdir()]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def code_digest() -> str:
+    digest = hashlib.sha256()
     digest.update((HERE / "dataset.py").read_bytes())
     # the examples are what the pipeline reads in the documents: any change to its rules or its knowledge (an
     # actor's alias, a candidate) makes them stale, not only a change to the coder's own inputs
@@ -80,28 +93,54 @@ def fingerprint(folders: list[Path]) -> str:
     # and so are the names the running coder's prefixes give unnamed actors (`LearnedEventCoder.name_table`)
     names = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8")).get("names", {})
     digest.update(json.dumps(names, sort_keys=True).encode())
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()
 
 
-def build_examples(folders: list[Path], domestic_labels: bool = False
+def build_examples(folders: list[Path], domestic_labels: bool = False, kept: Kept | None = None
                    ) -> tuple[dict[str, list[Example]], Alignment, dict[str, str]]:
-    """The examples of each folder, how much of the annotation they place, and the names their prefixes give
-    unnamed actors (the running coder's, see `LearnedEventCoder.name_table`)."""
+    """The examples of each folder (of its documents that `kept` keeps), how much of the annotation they place,
+    and the names their prefixes give unnamed actors (the running coder's, see `LearnedEventCoder.name_table`).
+    Each folder's examples are cached on their own, so that a run on more batches parses only the new ones."""
     from dataset import folder_examples, prefix_names
 
     from dyadwatch.pipeline import Extractor
 
-    key = fingerprint(folders) + ("-domestic" if domestic_labels else "")
-    cached = CACHE / f"examples-{key}.pkl"
-    if cached.exists():
-        return pickle.loads(cached.read_bytes())
-    extractor = Extractor()
+    code = code_digest()
+    extractor: Extractor | None = None
     alignment = Alignment()
-    by_folder = {folder.name: folder_examples(extractor, folder, alignment, domestic_labels) for folder in folders}
-    names = prefix_names(extractor)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(pickle.dumps((by_folder, alignment, names)))
-    return by_folder, alignment, names
+    by_folder = {}
+    for folder in folders:
+        documents = kept(folder) if kept else None
+        key = hashlib.sha256("\n".join([folder_digest(folder), code, str(domestic_labels),
+                                        *sorted(documents or ["all"])]).encode()).hexdigest()[:16]
+        cached = CACHE / "folders" / f"{folder.name}-{key}.pkl"
+        if cached.exists():
+            examples, placed = pickle.loads(cached.read_bytes())
+        else:
+            extractor = extractor or Extractor()
+            placed = Alignment()
+            examples = folder_examples(extractor, folder, placed, domestic_labels, documents)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(pickle.dumps((examples, placed)))
+        by_folder[folder.name] = examples
+        alignment.add(placed)
+    return by_folder, alignment, prefix_names(extractor or Extractor())
+
+
+Kept = Callable[[Path], "set[str] | None"]
+
+
+def replayed(first_new: str, every: int) -> Kept:
+    """Which documents of a folder a run on new batches reads: every document of the batches from `first_new` on
+    (and of their country-swapped copies); of an earlier batch, its development documents and one training document
+    in `every` (`batches.replay_share`), so that the run keeps seeing the old mix while it learns the new."""
+    def kept(folder: Path) -> set[str] | None:
+        batch = folder.name.split(SWAPPED)[0]
+        if batch_key(batch) >= batch_key(first_new):
+            return None
+        names = {p.name for p in (folder / "docs").iterdir()}
+        return replay_share(names, every) | (set() if SWAPPED in folder.name else development_share(names))
+    return kept
 
 
 def split(by_folder: dict[str, list[Example]]) -> tuple[list[Example], list[Example]]:
@@ -587,6 +626,11 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "train")
     parser.add_argument("--last-batch", help="train on the batch folders up to this one (t20: t01 to t20)")
+    parser.add_argument("--new-from", help="read the batches from this one on whole, and of the earlier ones only "
+                                           "their development documents and a share of their training documents "
+                                           "(--replay-every): a continued run on new batches (--init-state)")
+    parser.add_argument("--replay-every", type=int, default=4,
+                        help="with --new-from: one training document in this many of an earlier batch is read again")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=13,
@@ -646,23 +690,30 @@ def main() -> None:
         documents = dev_documents(folders)
         return write_tuning(args.out, tune(args.out, documents, tuning_choices(args)))
     data = pickle.loads(args.examples.read_bytes()) if args.examples else \
-        training_data(folders, args.swaps, args.seed, args.domestic_labels)
+        training_data(folders, args.swaps, args.seed, args.domestic_labels,
+                      replayed(args.new_from, args.replay_every) if args.new_from else None)
     if args.teacher and args.teacher.is_dir():
         stored_teacher(data, args.teacher)
     if args.write_examples:
         args.write_examples.write_bytes(pickle.dumps(data))
         return print(f"examples written to {args.write_examples}")
     paths = path_vocabulary(data.train)
+    started = torch.load(args.init_state, map_location="cpu") if args.init_state else None
+    if started is not None and args.new_from:
+        # a run on new batches reads a share of the old ones: the paths the start learned on all of them stay
+        known = set(started["paths"])
+        paths = [*started["paths"], *(path for path in paths if path not in known)]
     batcher = Batcher(load_tokenizer(base_model() / "tokenizer.json"), paths, args.device)
     recipe = {"epochs": args.epochs, "seed": args.seed, "swaps": args.swaps, "encoder_lr": args.encoder_lr,
               "own_country_slot": args.own_country, "marked_roles": args.marked_roles, "encoder_layers": args.layers,
               "frozen_embeddings": args.freeze_embeddings, "dropout": args.dropout, "examples_seed": data.seed,
-              "domestic_labels": args.domestic_labels, "role_weight": args.role_weight}
+              "domestic_labels": args.domestic_labels, "role_weight": args.role_weight,
+              "new_from": args.new_from, "replay_every": args.replay_every if args.new_from else None}
     net = saved_net({**recipe, "paths": paths}, feature_widths(data.train)).to(args.device)
     recipe["encoder_layers"] = net.encoder.config.num_hidden_layers
     if args.init_state:
         try:
-            recipe["started_from"] = warm_start(net, torch.load(args.init_state, map_location="cpu"), paths, recipe)
+            recipe["started_from"] = warm_start(net, started, paths, recipe)
         except WarmStartError as error:
             raise SystemExit(f"{args.init_state}: {error}") from None
     teacher = None
@@ -722,7 +773,7 @@ def tuning_choices(args: argparse.Namespace) -> TuningChoices:
 # what --save-state records of how a model was made, beside its weights, paths and folders (and, when it was
 # distilled, its teacher)
 RECIPE = ("epochs", "seed", "swaps", "encoder_lr", "own_country_slot", "marked_roles", "encoder_layers",
-          "frozen_embeddings", "dropout", "examples_seed", "domestic_labels")
+          "frozen_embeddings", "dropout", "examples_seed", "domestic_labels", "new_from", "replay_every")
 FROZEN = "encoder.embeddings.word_embeddings.weight"  # what --freeze-embeddings keeps as the base has it
 PATHS = "path.weight"  # the path embedding, whose rows follow the path vocabulary of the data trained on
 
@@ -796,13 +847,14 @@ def finish(net: EventCoderNet, batcher: Batcher, data: TrainingData, folders: li
     write_tuning(out, tune(out, dev_documents(folders), choices))
 
 
-def training_data(folders: list[Path], swaps: int, seed: int, domestic_labels: bool = False) -> TrainingData:
-    """The training and development sentences of `folders`, with `swaps` country-swapped copies drawn by `seed`
-    (`domestic_labels`: see `dataset.domestic_roles`)."""
+def training_data(folders: list[Path], swaps: int, seed: int, domestic_labels: bool = False,
+                  kept: Kept | None = None) -> TrainingData:
+    """The training and development sentences of `folders` (of the documents `kept` keeps), with `swaps`
+    country-swapped copies drawn by `seed` (`domestic_labels`: see `dataset.domestic_roles`)."""
     from augment import swapped_copies
 
     swapped = swapped_copies(folders, CACHE / f"swapped-{swaps}-{seed}", swaps, seed) if swaps else []
-    by_folder, alignment, names = build_examples(folders + swapped, domestic_labels)
+    by_folder, alignment, names = build_examples(folders + swapped, domestic_labels, kept)
     train_set, dev_set = split(by_folder)
     print(f"{len(train_set)} train sentences, {len(dev_set)} dev sentences; alignment {alignment}", flush=True)
     return TrainingData(train_set, dev_set, [os.path.relpath(f.resolve(), ROOT) for f in folders], seed=seed,
