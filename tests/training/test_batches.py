@@ -7,7 +7,7 @@ from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "training"))
 
-from batches import batch_folders, batch_key, development_share
+from batches import batch_folders, batch_key, development_share, replay_share
 
 
 def make_batches(root: Path, names: list[str], marker: str = "events.jsonl") -> None:
@@ -43,3 +43,10 @@ def test_folders_without_the_annotation_file_or_documents_are_not_batches(tmp_pa
 def test_the_development_split_is_one_document_in_eight_whatever_the_order_given():
     names = {f"doc{i:02d}.txt" for i in range(20)}
     assert development_share(names) == {"doc03.txt", "doc11.txt", "doc19.txt"}
+
+
+def test_a_replayed_share_takes_one_training_document_in_every_few_and_no_development_one():
+    names = {f"doc{i:02d}.txt" for i in range(20)}
+    replayed = replay_share(names, 4)
+    assert not replayed & development_share(names)
+    assert replayed == {"doc00.txt", "doc05.txt", "doc09.txt", "doc14.txt", "doc18.txt"}
