@@ -96,6 +96,10 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+# which documents of a batch folder a run reads (None: all of them)
+Kept = Callable[[Path], "set[str] | None"]
+
+
 def build_examples(folders: list[Path], domestic_labels: bool = False, kept: Kept | None = None
                    ) -> tuple[dict[str, list[Example]], Alignment, dict[str, str]]:
     """The examples of each folder (of its documents that `kept` keeps), how much of the annotation they place,
@@ -111,8 +115,9 @@ def build_examples(folders: list[Path], domestic_labels: bool = False, kept: Kep
     by_folder = {}
     for folder in folders:
         documents = kept(folder) if kept else None
-        key = hashlib.sha256("\n".join([folder_digest(folder), code, str(domestic_labels),
-                                        *sorted(documents or ["all"])]).encode()).hexdigest()[:16]
+        chosen = ["every document"] if documents is None else ["these documents", *sorted(documents)]
+        key = hashlib.sha256("\n".join([folder_digest(folder), code, str(domestic_labels), *chosen]).encode()
+                             ).hexdigest()[:16]
         cached = CACHE / "folders" / f"{folder.name}-{key}.pkl"
         if cached.exists():
             examples, placed = pickle.loads(cached.read_bytes())
@@ -125,9 +130,6 @@ def build_examples(folders: list[Path], domestic_labels: bool = False, kept: Kep
         by_folder[folder.name] = examples
         alignment.add(placed)
     return by_folder, alignment, prefix_names(extractor or Extractor())
-
-
-Kept = Callable[[Path], "set[str] | None"]
 
 
 def replayed(first_new: str, every: int) -> Kept:
