@@ -30,7 +30,7 @@ from dyadwatch.ingest.readers import read_document  # noqa: E402
 from dyadwatch.model import Event  # noqa: E402
 from dyadwatch.pipeline import Extractor  # noqa: E402
 
-SENTENCE_END = re.compile(r"(?<=[a-z])\.(?= [A-Z])")
+BETWEEN_SENTENCES = re.compile(r"(?<=[a-z])\.(?= [A-Z])")
 LONG_WORD = re.compile(r"\b([A-Za-z]{5})([a-z]{4,})")
 
 
@@ -44,7 +44,7 @@ def noted(mark: Callable[[int], str]) -> Callable[[str], str]:
     """A footnote's mark after each sentence but the last of a paragraph."""
     def form(text: str) -> str:
         count = itertools.count(1)
-        return SENTENCE_END.sub(lambda _: "." + mark(next(count)), text)
+        return BETWEEN_SENTENCES.sub(lambda _: "." + mark(next(count)), text)
     return form
 
 
@@ -70,7 +70,7 @@ FORMS: dict[str, tuple[str, Callable[[str], str]]] = {
     "footnote numbers glued to the full stop": (".txt", noted(str)),
     "curly quotes and apostrophes": (".txt", curly),
     "soft hyphens in long words": (".txt", lambda t: LONG_WORD.sub(lambda m: f"{m[1]}\u00ad{m[2]}", t)),
-    "two spaces after a sentence": (".txt", lambda t: SENTENCE_END.sub(". ", t)),
+    "two spaces after a sentence": (".txt", lambda t: BETWEEN_SENTENCES.sub(". ", t)),
     "an HTML page": (".html", as_html),
 }
 

@@ -133,14 +133,8 @@ class OnnxEncoder:
         assert self.upper is not None, "this encoder is whole"
         found = []
         for text, spans in sentences:
-            total, windows = None, []
-            for piece in pieces(self.tokenizer, text, spans):
-                ids = np.array([piece.ids], dtype=np.int64)
-                hidden = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0]
-                pooled = piece.pooling @ hidden[0]
-                total = pooled if total is None else total + pooled
-                windows.append((hidden, piece.pooling))
-            found.append(LowerReading(total, tuple(windows)))
+            total, windows = self._read(text, spans)
+            found.append(LowerReading(total, tuple((outputs[0], pooling) for outputs, pooling in windows)))
         return found
 
     def finish(self, reading: LowerReading) -> SentenceEncoding:
@@ -164,16 +158,22 @@ class OnnxEncoder:
             return [self.finish(reading) for reading in self.lower(sentences)]
         found = []
         for text, spans in sentences:
-            total, windows = None, []
-            for piece in pieces(self.tokenizer, text, spans):
-                ids = np.array([piece.ids], dtype=np.int64)
-                outputs = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
-                pooled = piece.pooling @ outputs[0][0]
-                total = pooled if total is None else total + pooled
-                if self.top is not None:
-                    windows.append((outputs[1][0], piece.pooling))
-            found.append(SentenceEncoding(total, tuple(windows)))
+            total, windows = self._read(text, spans)
+            before_top = () if self.top is None else tuple((outputs[1][0], pooling) for outputs, pooling in windows)
+            found.append(SentenceEncoding(total, before_top))
         return found
+
+    def _read(self, text: str, spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, list[tuple[list, np.ndarray]]]:
+        """A sentence read by the first session (the whole encoder or its lower half), window by window: its tokens'
+        vectors, and each window's outputs with its pooling."""
+        total, windows = None, []
+        for piece in pieces(self.tokenizer, text, spans):
+            ids = np.array([piece.ids], dtype=np.int64)
+            outputs = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+            pooled = piece.pooling @ outputs[0][0]
+            total = pooled if total is None else total + pooled
+            windows.append((outputs, piece.pooling))
+        return total, windows
 
     def marked(self, encoding: SentenceEncoding, token: int, marker: np.ndarray) -> np.ndarray:
         """(tokens, dim) of the sentence read again by the last layer with `marker` added to the pieces of
