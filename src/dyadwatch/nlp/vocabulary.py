@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from spacy.tokens import Token
 
 from dyadwatch.errors import DyadwatchError, Errors
@@ -40,15 +39,14 @@ class EventVocabulary:
         self.habitual_words = frozenset(data.get("habitual") or [])
         self.vague_past = tuple(data.get("vague_past") or [])
 
-    def hint_vector(self, token: Token) -> np.ndarray:
-        """Which types the lexicon lists the word under (several for 'boycott'), and whether it is a
-        verb of saying: what the coder reads of the lexicon."""
-        vector = np.zeros(HINT_FEATURES, dtype=np.float32)
-        for form in _forms(token):
-            for kind in self.hints.get(form, ()):
-                vector[PLOVER_TYPES.index(kind)] = 1.0
-        vector[-1] = float(token.pos_ == "VERB" and any(f in self.statement_verbs for f in _forms(token)))
-        return vector
+    def hint_columns(self, token: Token) -> list[int]:
+        """Which types the lexicon lists the word under (several for 'boycott'), by their place in PLOVER_TYPES,
+        and the last place (HINT_FEATURES - 1) where it is a verb of saying: what the coder reads of the lexicon."""
+        forms = _forms(token)
+        columns = sorted({PLOVER_TYPES.index(kind) for form in forms for kind in self.hints.get(form, ())})
+        if token.pos_ == "VERB" and any(f in self.statement_verbs for f in forms):
+            columns.append(HINT_FEATURES - 1)
+        return columns
 
     def dictionary_type(self, token: Token) -> str | None:
         """The PLOVER type a loaded CAMEO verb dictionary gives this verb, if any."""

@@ -7,7 +7,7 @@ learned from the training data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 import numpy as np
 from spacy.tokens import Token
@@ -29,32 +29,51 @@ MARKERS = ("if", "unless", "whether", "so", "because", "while", "after", "before
 DISTANCES = (1, 3, 7, 15)
 MAX_PATH = 4
 TOKEN_FEATURES = len(TAGS) + len(DEPS) + len(AUXILIARY_GROUPS) + len(MARKERS) + 4 + HINT_FEATURES
+AUXILIARIES_AT = len(TAGS) + len(DEPS)  # where each group of features begins in a token's row
+MARKERS_AT = AUXILIARIES_AT + len(AUXILIARY_GROUPS)
+FLAGS_AT = MARKERS_AT + len(MARKERS)
 
 
-def token_features(token: Token, in_mention: bool, vocabulary: EventVocabulary) -> np.ndarray:
-    """What the parse says of a token that may name an act, and what the lexicon says of its word."""
-    vector = np.zeros(TOKEN_FEATURES, dtype=np.float32)
-    offset = 0
-    for index, value in ((TAG_INDEX, token.tag_), (DEP_INDEX, token.dep_)):
-        if value in index:
-            vector[offset + index[value]] = 1.0
-        offset += len(index)
-    # one reading of the clause's children (each attribute read from spaCy once: this runs for every word)
-    below = [(c.dep_, c.lower_) for node in _clause_chain(token) for c in node.children]
+def sentence_features(tokens: Sequence[Token], in_mention: Container[int], vocabulary: EventVocabulary
+                      ) -> np.ndarray:
+    """What the parse says of each token that may name an act, and what the lexicon says of its word: one row per
+    token. This runs for every word the coder reads, so each token's children are read from spaCy once and the
+    rows are filled in one step."""
+    matrix = np.zeros((len(tokens), TOKEN_FEATURES), dtype=np.float32)
+    children: dict[int, list[tuple[str, str]]] = {}
+    rows, columns = [], []
+    for row, token in enumerate(tokens):
+        found = _columns(token, token.i in in_mention, children, vocabulary)
+        rows.extend([row] * len(found))
+        columns.extend(found)
+    matrix[rows, columns] = 1.0
+    return matrix
+
+
+def _columns(token: Token, in_mention: bool, children: dict[int, list[tuple[str, str]]],
+             vocabulary: EventVocabulary) -> list[int]:
+    """The columns of a token's features that are set."""
+    tag, dep = token.tag_, token.dep_
+    found = [TAG_INDEX[tag]] if tag in TAG_INDEX else []
+    if dep in DEP_INDEX:
+        found.append(len(TAGS) + DEP_INDEX[dep])
+    below = [child for node in _clause_chain(token) for child in _children(node, children)]
     auxiliaries = {word for dep, word in below if dep in ("aux", "auxpass")}
-    for index, group in enumerate(AUXILIARY_GROUPS):
-        vector[offset + index] = float(bool(auxiliaries & group))
-    offset += len(AUXILIARY_GROUPS)
+    found.extend(AUXILIARIES_AT + i for i, group in enumerate(AUXILIARY_GROUPS) if auxiliaries & group)
     marks = {word for dep, word in below if dep == "mark"}
-    for index, marker in enumerate(MARKERS):
-        vector[offset + index] = float(marker in marks)
-    offset += len(MARKERS)
-    vector[offset] = float(in_mention)
-    vector[offset + 1] = float(any(dep == "neg" for dep, _ in below))
-    vector[offset + 2] = float(any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children))
-    vector[offset + 3] = float(token.is_sent_start)
-    vector[offset + 4:] = vocabulary.hint_vector(token)
-    return vector
+    found.extend(MARKERS_AT + i for i, marker in enumerate(MARKERS) if marker in marks)
+    flags = (in_mention, any(dep == "neg" for dep, _ in below), ("aux", "to") in _children(token, children),
+             token.is_sent_start)
+    found.extend(FLAGS_AT + i for i, flag in enumerate(flags) if flag)
+    found.extend(FLAGS_AT + 4 + i for i in vocabulary.hint_columns(token))
+    return found
+
+
+def _children(token: Token, read: dict[int, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The dependency and word of each of a token's children, read from spaCy once per sentence."""
+    if token.i not in read:
+        read[token.i] = [(child.dep_, child.lower_) for child in token.children]
+    return read[token.i]
 
 
 def _clause_chain(token: Token) -> list[Token]:

@@ -12,7 +12,7 @@ import numpy as np
 from spacy.tokens import Doc, Span
 
 from dyadwatch.nlp.coder.candidates import Candidate, earlier_codes, sentence_candidates
-from dyadwatch.nlp.coder.features import token_features
+from dyadwatch.nlp.coder.features import sentence_features
 from dyadwatch.nlp.context import ActorMention, actors_in, context_of
 from dyadwatch.nlp.vocabulary import EventVocabulary
 
@@ -102,7 +102,7 @@ def span_input(span: Span, mentions: list[ActorMention], candidates: list[Candid
                vocabulary: EventVocabulary) -> SentenceInput:
     """The input of any stretch of a Doc read as one sentence, with the given candidates."""
     in_mention = {i for m in mentions for i in range(m.start, m.end)}
-    features = np.stack([token_features(t, t.i in in_mention, vocabulary) for t in span])
+    features = sentence_features(list(span), in_mention, vocabulary)
     eligible = np.array([not (t.is_space or t.is_punct) for t in span], dtype=bool)
     dictionary = {k: kind for k, t in enumerate(span) if vocabulary.cameo is not None
                   and (kind := vocabulary.dictionary_type(t)) is not None}
