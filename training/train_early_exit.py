@@ -1,8 +1,8 @@
 """Cut a coder's encoder in two and train its early exit (`dyadwatch.nlp.coder.model.EarlyExit`).
 
-    .venv-train/bin/python training/train_early_exit.py [--coder src/dyadwatch/models/event_coder]
+    .venv-train/bin/python training/train_early_exit.py [--coder src/dyadwatch/models/event_coder] [--lower-layers 3]
 
-1. The int8 encoder (`encoder.onnx`) is cut after its third layer into `encoder_lower.onnx` and
+1. The int8 encoder (`encoder.onnx`) is cut after its third layer (`--lower-layers`) into `encoder_lower.onnx` and
    `encoder_upper.onnx`, which together compute exactly what it did (checked here on the development
    sentences; the whole file is then removed, the halves holding all of it).
 2. Every sentence of the training batches `t01`-`t112` is read as the coder reads it (`build_examples`), by the
@@ -38,7 +38,7 @@ from train_event_coder import MODEL_DIR, ROOT, build_examples  # noqa: E402
 from dyadwatch.nlp.coder.encoder import LOWER, UPPER, WHOLE, OnnxEncoder  # noqa: E402
 from dyadwatch.nlp.coder.heads import Heads  # noqa: E402
 
-CUT_AFTER = 2  # the index of the last layer of the lower half (of six)
+LOWER_LAYERS = 3  # how many of the encoder's six layers the lower half holds
 TRAIN_BATCHES, DEV_BATCHES = ("t01", "t112"), ("t129", "t132")
 LABEL_AT = 0.2
 HIDDEN, EPOCHS, BATCH, SEED = 64, 8, 512, 0
@@ -56,14 +56,14 @@ class Words:
     sentence: np.ndarray
 
 
-def cut(folder: Path) -> None:
+def cut(folder: Path, layers: int = LOWER_LAYERS) -> None:
     """`encoder.onnx` as its lower and upper halves. The attention mask of the upper half is built from the
     shape of its input, not of the word embeddings, so that the half holds none of the embeddings."""
     import onnx
     from onnx.utils import Extractor
 
     whole = onnx.load(str(folder / WHOLE))
-    middle = f"/encoder/encoder/layer.{CUT_AFTER}/output/LayerNorm/LayerNormalization_output_0"
+    middle = f"/encoder/encoder/layer.{layers - 1}/output/LayerNorm/LayerNormalization_output_0"
     embedded = "/encoder/embeddings/LayerNorm/LayerNormalization_output_0"
     lower = Extractor(whole).extract_model(["input_ids", "attention_mask"], [middle])
     rewired = copy.deepcopy(whole)
@@ -155,6 +155,8 @@ def examples_of(batches: tuple[str, str]) -> list[Example]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--coder", type=Path, default=MODEL_DIR, help="the coder's folder")
+    parser.add_argument("--lower-layers", type=int, default=LOWER_LAYERS, choices=range(1, 6),
+                        help="how many of the encoder's layers the lower half holds (a whole encoder is cut so)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     meta = json.loads((args.coder / "meta.json").read_text(encoding="utf-8"))
@@ -162,7 +164,7 @@ def main() -> None:
         heads = Heads(dict(saved), meta["paths"])
     train, dev = examples_of(TRAIN_BATCHES), examples_of(DEV_BATCHES)
     if (args.coder / WHOLE).is_file():
-        cut(args.coder)
+        cut(args.coder, args.lower_layers)
         check_cut(args.coder, dev[:200])
         (args.coder / WHOLE).unlink()
     encoder = OnnxEncoder.from_folder(args.coder)
@@ -172,12 +174,20 @@ def main() -> None:
     holds_act[dev_words.sentence[dev_words.acting >= meta["threshold"]]] = True
     threshold, figures = choose_threshold(sentence_scores(weights, dev_words, len(dev)), holds_act)
     np.savez(args.coder / "early_exit.npz", **weights)
-    meta["early_exit"] = {"threshold": threshold, "cut_after_layer": CUT_AFTER + 1, "label_at": LABEL_AT,
+    meta["early_exit"] = {"threshold": threshold, "cut_after_layer": _lower_layers(args.coder), "label_at": LABEL_AT,
                           "hidden": HIDDEN, "train_batches": list(TRAIN_BATCHES), "dev_batches": list(DEV_BATCHES),
                           "dev_sentences": len(dev), "dev_sentences_with_acts": int(holds_act.sum()),
                           "dev_by_threshold": figures}
     (args.coder / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     print(f"early exit at {threshold}: development {json.dumps(figures[f'{threshold:.1f}'])}")
+
+
+def _lower_layers(folder: Path) -> int:
+    """How many layers the coder's lower half holds (read from its graph: a folder cut before keeps its halves)."""
+    import onnx
+
+    names = {node.name for node in onnx.load(str(folder / LOWER)).graph.node}
+    return sum(any(name.startswith(f"/encoder/encoder/layer.{k}/") for name in names) for k in range(6))
 
 
 if __name__ == "__main__":
