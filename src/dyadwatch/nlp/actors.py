@@ -166,9 +166,10 @@ class ActorMatcher:
         taken = {i for m in found for i in range(m.start, m.end)}
         mentions = []
         for token in doc:
-            if token.i in taken:
+            word = token.lower_
+            if token.i in taken or (word not in DYAD_QUANTIFIERS and word != "the"):  # 'the': see _office_holders
                 continue
-            if token.lower_ in DYAD_QUANTIFIERS:
+            if word in DYAD_QUANTIFIERS:
                 head = token.head if token.dep_ in ("nummod", "det", "predet", "amod") else None
             else:
                 head = _office_holders(token, taken)

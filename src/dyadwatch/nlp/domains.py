@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from spacy.tokens import Span, Token
@@ -15,11 +16,16 @@ class DomainCues:
     def __init__(self, cues: dict[str, Sequence[str]]) -> None:
         self.order = list(cues)
         self.single = {d: frozenset(c.lower() for c in words if " " not in c) for d, words in cues.items()}
-        self.phrases = {d: tuple(re.compile(rf"\b{re.escape(c.lower())}\b") for c in words if " " in c)
+        # each phrase as written and as a pattern of whole words (the plain search first: it is many times faster)
+        self.phrases = {d: tuple((c.lower(), re.compile(rf"\b{re.escape(c.lower())}\b")) for c in words if " " in c)
                         for d, words in cues.items()}
 
     def counts(self, words: Sequence[str], text: str) -> dict[str, int]:
-        return {d: sum(w in self.single[d] for w in words) + sum(bool(p.search(text)) for p in self.phrases[d])
+        """Per domain, how many of the words are its cues (each time one occurs) and how many of its phrases the
+        text holds."""
+        occurrences = Counter(words)
+        return {d: sum(occurrences[w] for w in self.single[d] & occurrences.keys())
+                + sum(1 for phrase, pattern in self.phrases[d] if phrase in text and pattern.search(text))
                 for d in self.order}
 
     def domain_for(self, kind: str, clause: list[Token], sentence: Span, heading: str) -> str:

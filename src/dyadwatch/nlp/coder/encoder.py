@@ -45,41 +45,41 @@ def pieces(tokenizer, text: str, token_spans: Sequence[tuple[int, int]]) -> list
     `token_spans` are the tokens' character offsets in `text`, in order. A token lies in one window.
     """
     encoding = tokenizer.encode(text, add_special_tokens=False)
-    ids, offsets = encoding.ids, encoding.offsets
-    token_pieces = _pieces_of_tokens(offsets, token_spans)
+    ids = encoding.ids
+    token_pieces = _pieces_of_tokens(encoding.offsets, token_spans)
     opening, closing = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     windows: list[Piece] = []
     first = 0
     while first < len(token_spans) or not windows:
-        begin = next((p[0] for p in token_pieces[first:] if p), len(ids))
+        begin = next((low for low, high in token_pieces[first:] if high > low), len(ids))
         last = first
-        while last < len(token_spans) and all(k < begin + MAX_PIECES - 2 for k in token_pieces[last]):
+        while last < len(token_spans) and token_pieces[last][1] <= max(token_pieces[last][0], begin + MAX_PIECES - 2):
             last += 1
         last = max(last, min(first + 1, len(token_spans)))
-        end = max((k + 1 for p in token_pieces[first:last] for k in p), default=begin)
+        end = max((high for low, high in token_pieces[first:last] if high > low), default=begin)
         pooling = np.zeros((len(token_spans), end - begin + 2), dtype=np.float32)
         for token in range(first, last):
-            inside = [k - begin + 1 for k in token_pieces[token] if begin <= k < end]
-            if inside:
-                pooling[token, inside] = 1.0 / len(inside)
+            low, high = max(token_pieces[token][0], begin), min(token_pieces[token][1], end)
+            if high > low:
+                pooling[token, low - begin + 1:high - begin + 1] = 1.0 / (high - low)
         windows.append(Piece([opening, *ids[begin:end], closing], pooling))
         first = last
     return windows
 
 
 def _pieces_of_tokens(offsets: Sequence[tuple[int, int]], token_spans: Sequence[tuple[int, int]]
-                      ) -> list[list[int]]:
-    """For each token, the pieces that overlap it (one sweep: both lists are in text order)."""
-    found: list[list[int]] = []
+                      ) -> list[tuple[int, int]]:
+    """For each token, the range (first, past last) of the pieces that overlap it; pieces run in text order, so
+    one sweep finds them all."""
+    found: list[tuple[int, int]] = []
     k = 0
     for start, end in token_spans:
         while k < len(offsets) and offsets[k][1] <= start:
             k += 1
-        j, own = k, []
+        j = k
         while j < len(offsets) and offsets[j][0] < end:
-            own.append(j)
             j += 1
-        found.append(own)
+        found.append((k, j))
     return found
 
 
