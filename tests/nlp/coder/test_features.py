@@ -7,9 +7,12 @@ from dyadwatch.model import PLOVER_TYPES
 from dyadwatch.nlp.coder.features import (
     AUXILIARIES_AT,
     DEP_INDEX,
-    FLAGS_AT,
+    HINTS_AT,
+    IN_MENTION,
     MARKERS,
     MARKERS_AT,
+    NEGATED,
+    SENTENCE_START,
     TAG_INDEX,
     TAGS,
     TOKEN_FEATURES,
@@ -49,21 +52,21 @@ def test_the_clause_s_auxiliary_marker_and_negation_are_read_on_its_verb_only():
     verb, subject = matrix[4], matrix[1]
     assert verb[AUXILIARIES_AT + 1] == 1.0  # 'would': the conditional group
     assert verb[MARKERS_AT + MARKERS.index("if")] == 1.0
-    assert verb[FLAGS_AT + 1] == 1.0  # negated
-    assert subject[AUXILIARIES_AT:FLAGS_AT + 4].sum() == 0.0  # its own children: none
+    assert verb[NEGATED] == 1.0
+    assert subject[AUXILIARIES_AT:HINTS_AT].sum() == 0.0  # its own children: none
 
 
 def test_a_word_inside_an_actor_name_and_the_sentence_start_are_flagged():
     doc = parsed()
     matrix = sentence_features(list(doc), {1}, EventVocabulary({}))
-    assert matrix[1, FLAGS_AT] == 1.0 and matrix[4, FLAGS_AT] == 0.0
-    assert matrix[0, FLAGS_AT + 3] == 1.0 and matrix[4, FLAGS_AT + 3] == 0.0
+    assert matrix[1, IN_MENTION] == 1.0 and matrix[4, IN_MENTION] == 0.0
+    assert matrix[0, SENTENCE_START] == 1.0 and matrix[4, SENTENCE_START] == 0.0
 
 
 def test_the_lexicon_types_a_word_by_its_lemma_and_marks_verbs_of_saying():
     doc = parsed()
     vocabulary = EventVocabulary({"lexicon": {"AGREE": ["sign"], "REJECT": ["sign"]}, "statements": ["sign"]})
-    hints = sentence_features(list(doc), set(), vocabulary)[4, FLAGS_AT + 4:]
+    hints = sentence_features(list(doc), set(), vocabulary)[4, HINTS_AT:]
     assert hints.shape == (HINT_FEATURES,)
     assert {PLOVER_TYPES[i] for i in hints[:-1].nonzero()[0]} == {"AGREE", "REJECT"}
     assert hints[-1] == 1.0

@@ -26,54 +26,69 @@ DEP_INDEX = {dep: i for i, dep in enumerate(DEPS)}
 AUXILIARY_GROUPS = ({"will", "shall", "'ll", "wo"}, {"would", "could", "might", "may", "can", "ca"},
                     {"should", "must", "ought", "need"})
 MARKERS = ("if", "unless", "whether", "so", "because", "while", "after", "before", "when", "although", "that")
+MARKER_INDEX = {marker: i for i, marker in enumerate(MARKERS)}
 DISTANCES = (1, 3, 7, 15)
 MAX_PATH = 4
 TOKEN_FEATURES = len(TAGS) + len(DEPS) + len(AUXILIARY_GROUPS) + len(MARKERS) + 4 + HINT_FEATURES
 AUXILIARIES_AT = len(TAGS) + len(DEPS)  # where each group of features begins in a token's row
 MARKERS_AT = AUXILIARIES_AT + len(AUXILIARY_GROUPS)
 FLAGS_AT = MARKERS_AT + len(MARKERS)
+IN_MENTION, NEGATED, INFINITIVE, SENTENCE_START = range(FLAGS_AT, FLAGS_AT + 4)
+HINTS_AT = FLAGS_AT + 4
 
 
 def sentence_features(tokens: Sequence[Token], in_mention: Container[int], vocabulary: EventVocabulary
                       ) -> np.ndarray:
     """What the parse says of each token that may name an act, and what the lexicon says of its word: one row per
-    token. This runs for every word the coder reads, so each token's children are read from spaCy once and the
-    rows are filled in one step."""
+    token. This runs for every word the coder reads, so what a clause's children say is read from spaCy once per
+    word that heads them, and the rows are filled in one step."""
     matrix = np.zeros((len(tokens), TOKEN_FEATURES), dtype=np.float32)
-    children: dict[int, list[tuple[str, str]]] = {}
+    below: dict[int, tuple[tuple[int, ...], bool]] = {}
     rows, columns = [], []
     for row, token in enumerate(tokens):
-        found = _columns(token, token.i in in_mention, children, vocabulary)
+        found = _columns(token, token.i in in_mention, below, vocabulary)
         rows.extend([row] * len(found))
         columns.extend(found)
     matrix[rows, columns] = 1.0
     return matrix
 
 
-def _columns(token: Token, in_mention: bool, children: dict[int, list[tuple[str, str]]],
+def _columns(token: Token, in_mention: bool, below: dict[int, tuple[tuple[int, ...], bool]],
              vocabulary: EventVocabulary) -> list[int]:
-    """The columns of a token's features that are set."""
+    """The columns of a token's features that are set (a column may come twice)."""
     tag, dep = token.tag_, token.dep_
     found = [TAG_INDEX[tag]] if tag in TAG_INDEX else []
     if dep in DEP_INDEX:
         found.append(len(TAGS) + DEP_INDEX[dep])
-    below = [child for node in _clause_chain(token) for child in _children(node, children)]
-    auxiliaries = {word for dep, word in below if dep in ("aux", "auxpass")}
-    found.extend(AUXILIARIES_AT + i for i, group in enumerate(AUXILIARY_GROUPS) if auxiliaries & group)
-    marks = {word for dep, word in below if dep == "mark"}
-    found.extend(MARKERS_AT + i for i, marker in enumerate(MARKERS) if marker in marks)
-    flags = (in_mention, any(dep == "neg" for dep, _ in below), ("aux", "to") in _children(token, children),
-             token.is_sent_start)
-    found.extend(FLAGS_AT + i for i, flag in enumerate(flags) if flag)
-    found.extend(FLAGS_AT + 4 + i for i in vocabulary.hint_columns(token))
+    for node in _clause_chain(token):
+        found.extend(_children_columns(node, below)[0])
+    if in_mention:
+        found.append(IN_MENTION)
+    if _children_columns(token, below)[1]:
+        found.append(INFINITIVE)
+    if token.is_sent_start:
+        found.append(SENTENCE_START)
+    found.extend(HINTS_AT + i for i in vocabulary.hint_columns(token))
     return found
 
 
-def _children(token: Token, read: dict[int, list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    """The dependency and word of each of a token's children, read from spaCy once per sentence."""
-    if token.i not in read:
-        read[token.i] = [(child.dep_, child.lower_) for child in token.children]
-    return read[token.i]
+def _children_columns(node: Token, read: dict[int, tuple[tuple[int, ...], bool]]) -> tuple[tuple[int, ...], bool]:
+    """What a word's children say of its clause (auxiliaries by group, markers, a negation) as columns, and whether
+    one is the 'to' of an infinitive; read from spaCy once per word."""
+    if node.i not in read:
+        columns: set[int] = set()
+        infinitive = False
+        for child in node.children:
+            dep, word = child.dep_, child.lower_
+            if dep in ("aux", "auxpass"):
+                columns.update(AUXILIARIES_AT + k for k, group in enumerate(AUXILIARY_GROUPS) if word in group)
+                infinitive = infinitive or (dep == "aux" and word == "to")
+            elif dep == "mark" and word in MARKER_INDEX:
+                columns.add(MARKERS_AT + MARKER_INDEX[word])
+            elif dep == "neg":
+                columns.add(NEGATED)
+        read[node.i] = (tuple(columns), infinitive)
+    return read[node.i]
 
 
 def _clause_chain(token: Token) -> list[Token]:
