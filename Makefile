@@ -86,6 +86,7 @@ train: $(TRAIN_STAMP)
 	done
 	$(TRAIN_PY) training/average_models.py --siblings $(foreach last,$(SIBLINGS),.cache/event_coder/t01-$(last)-seed13.state.pt)
 	$(TRAIN_PY) training/train_early_exit.py
+	$(TRAIN_PY) training/simplify_encoder.py
 
 # The claim models (README "Figures and claims"): from the training folders that hold a claims.jsonl, in a minute.
 train-claims: $(TRAIN_STAMP)

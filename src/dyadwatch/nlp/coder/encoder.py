@@ -142,8 +142,7 @@ class OnnxEncoder:
         assert self.upper is not None, "this encoder is whole"
         total = None
         for hidden, pooling in reading.windows:
-            mask = np.ones(hidden.shape[:2], dtype=np.int64)
-            pooled = pooling @ self.upper.run(None, {self.middle: hidden, "attention_mask": mask})[0][0]
+            pooled = pooling @ self.upper.run(None, _feed(self.upper, {self.middle: hidden}))[0][0]
             total = pooled if total is None else total + pooled
         return SentenceEncoding(total)
 
@@ -169,7 +168,7 @@ class OnnxEncoder:
         total, windows = None, []
         for piece in pieces(self.tokenizer, text, spans):
             ids = np.array([piece.ids], dtype=np.int64)
-            outputs = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+            outputs = self.session.run(None, _feed(self.session, {"input_ids": ids}))
             pooled = piece.pooling @ outputs[0][0]
             total = pooled if total is None else total + pooled
             windows.append((outputs, piece.pooling))
@@ -186,6 +185,15 @@ class OnnxEncoder:
             pooled = pooling @ top
             total = pooled if total is None else total + pooled
         return total
+
+
+def _feed(session, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The inputs, with an all-ones attention mask where the session reads one (an encoder simplified by
+    `training/simplify_encoder.py` reads none: every piece of a window is read)."""
+    if any(i.name == "attention_mask" for i in session.get_inputs()):
+        first = next(iter(inputs.values()))
+        inputs["attention_mask"] = np.ones(first.shape[:2], dtype=np.int64)
+    return inputs
 
 
 def _session(model: Path, threads: int):
