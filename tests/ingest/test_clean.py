@@ -38,6 +38,15 @@ def test_characters_swapped_one_for_one_keep_every_offset(original, read):
     assert cleaned.origin == tuple(range(len(original)))
 
 
+def test_a_ligature_is_spelt_out_and_its_letters_point_back_at_it():
+    original = "The o\ufb03cials \ufb01led a complaint."
+    cleaned = clean(original, FURNITURE)
+    assert cleaned.text == "The officials filed a complaint."
+    assert original_of(original, cleaned, "officials") == "o\ufb03cials"
+    assert original_of(original, cleaned, "filed") == "\ufb01led"
+    assert original_of(original, cleaned, "complaint.") == "complaint."
+
+
 def test_page_furniture_lines_and_polls_are_dropped():
     original = ("Print this article\nRate this article\n(votes: 3, rating: 4)\n\nThe report begins here.\n\n"
                 "Share this article\n\nPoll conducted\n\n  1. Do you agree?\n    Yes\n     12 (40%)\n"

@@ -3,8 +3,9 @@
 Page furniture, repeated paragraphs, inline markup (`[word](#)`, `*emphasis*`,
 `\\$`) and footnotes' marks (`[12]`) must not reach the extractor, yet every record has to point at the exact
 characters of the original file. So cleaning only ever *deletes* characters (or
-swaps one for one, as with non-breaking spaces) and remembers, for each kept
-character, where it stood in the original.
+swaps one for one, as with non-breaking spaces, or spells a typeset ligature out in
+the letters it joins) and remembers, for each kept character, where it stood in the
+original (each letter of a ligature: where the ligature stood).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ ESCAPE = re.compile(r"\\(?=[$*_\[\]()#>`~|\\])")
 # One character for one: odd spaces as spaces, and curly quotes as the straight ones the coder was trained reading
 SAME_WIDTH = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ",
                             "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+# Typeset ligatures that text extracted from a PDF holds ("ofﬁcials"): the letters they join, as a reader sees them
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+             "\ufb06": "st"}
+LIGATURE = re.compile(f"[{''.join(LIGATURES)}]")
 WORD = re.compile(r"\w+")
 MIN_WORDS_FOR_REPEAT = 12
 REPEAT_OVERLAP = 0.7
@@ -68,7 +73,24 @@ def clean(text: str, furniture: Furniture) -> CleanText:
     for start, end in _markup(text):
         keep[start:end] = bytes(end - start)
     kept = "".join(compress(text, keep)).translate(SAME_WIDTH)
-    return CleanText(kept, tuple(compress(range(len(text)), keep)))
+    return _ligatures_spelt_out(kept, tuple(compress(range(len(text)), keep)))
+
+
+def _ligatures_spelt_out(text: str, origin: tuple[int, ...]) -> CleanText:
+    """The text with each ligature written as its letters, every letter mapped back to the ligature."""
+    if not LIGATURE.search(text):
+        return CleanText(text, origin)
+    parts: list[str] = []
+    places: list[int] = []
+    at = 0
+    for match in LIGATURE.finditer(text):
+        letters = LIGATURES[match.group()]
+        parts += [text[at:match.start()], letters]
+        places += [*origin[at:match.start()], *[origin[match.start()]] * len(letters)]
+        at = match.end()
+    parts.append(text[at:])
+    places += origin[at:]
+    return CleanText("".join(parts), tuple(places))
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:

@@ -11,21 +11,19 @@ import re
 import statistics
 from collections import Counter
 
-from dyadwatch.ingest.clean import BULLETS, NUMBERED_ITEM, SENTENCE_END
+from dyadwatch.ingest.clean import BULLETS, LIGATURES, NUMBERED_ITEM, SENTENCE_END
 
 PAGE_NUMBER = re.compile(r"(?i)^(?:page\s+)?[-–—(\[]?\s*\d{1,4}\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$")
 EDGE_LINES = 3  # a running header or footer stands in the first or last lines of a page
 LIST_ITEM = re.compile(rf"^(?:[{re.escape(BULLETS)}]\s|{NUMBERED_ITEM})")
-# Typeset ligatures some PDFs extract as one character ("ofﬁcials"): the letters they join, as a reader sees them
-LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-                           "\ufb05": "st", "\ufb06": "st"})
+SPELT_OUT = str.maketrans(LIGATURES)  # the letters each typeset ligature joins
 PLACEHOLDER_TITLES = re.compile(r"(?i)^(?:about:blank|untitled.*|document\d*|microsoft word\b.*|.*\.(?:docx?|pdf|"
                                 r"html?|odt|rtf)|\s*)$")
 
 
 def reflow(pages: list[str]) -> str:
     """The text of the pages as paragraphs separated by blank lines."""
-    page_lines = [[line.strip() for line in page.translate(LIGATURES).splitlines()] for page in pages]
+    page_lines = [[line.strip() for line in page.translate(SPELT_OUT).splitlines()] for page in pages]
     running = _running_lines(page_lines)
     lines: list[str] = []
     for page in page_lines:
