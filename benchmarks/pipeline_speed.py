@@ -1,7 +1,9 @@
 """Prints words per second and peak memory of the full pipeline on a folder, next to a bare spaCy parse.
 
-Each measurement runs in a fresh child process on the same text, so each peak
-resident memory (maximum RSS) is its own; the speed ratio is the figure that counts.
+Each measurement has a process of its own, so each peak resident memory (maximum RSS) is its own; the speed
+ratio is the figure that counts. The processes take turns, one pass over the folder each per round, and each
+keeps its best pass: a shared machine's speed drifts over minutes, and passes measured far apart would carry
+that drift into the ratio.
 """
 
 from __future__ import annotations
@@ -10,22 +12,24 @@ import argparse
 import multiprocessing
 import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+# what each process runs: (name, whether the event coder runs, which coder); the bare parse has no coder
+MEASURES = (("bare", False, ""), ("full", True, "accurate"), ("rules", False, "accurate"), ("fast", True, "fast"))
 
-def bare_parse(folder: str, repeat: int) -> tuple[float, float]:
+
+def bare_parse(folder: str) -> Callable[[], None]:
     import spacy
 
     from dyadwatch.nlp.build import model_name
 
     texts = _texts(folder)
     nlp = spacy.load(model_name())
-    best = min(_timed(lambda: list(nlp.pipe(texts))) for _ in range(repeat))
-    return best, _peak_mb()
+    return lambda: list(nlp.pipe(texts))
 
 
-def full_pipeline(folder: str, repeat: int, without_coder: bool = False, coder: str = "accurate"
-                  ) -> tuple[float, float]:
+def full_pipeline(folder: str, with_coder: bool, coder: str) -> Callable[[], None]:
     from dyadwatch.ingest.readers import read_document
     from dyadwatch.pipeline import Extractor
 
@@ -33,14 +37,21 @@ def full_pipeline(folder: str, repeat: int, without_coder: bool = False, coder: 
     extractor = Extractor(coder=coder)
 
     def run() -> None:
-        if without_coder:
-            with extractor.nlp.select_pipes(disable=["dyadwatch_events"]):
-                [extractor.extract(d) for d in documents]
-        else:
+        if with_coder:
             [extractor.extract(d) for d in documents]
+            return
+        with extractor.nlp.select_pipes(disable=["dyadwatch_events"]):
+            [extractor.extract(d) for d in documents]
+    return run
 
-    best = min(_timed(run) for _ in range(repeat))
-    return best, _peak_mb()
+
+def measure(connection, folder: str, with_coder: bool, coder: str) -> None:
+    """A worker process: loads its pipeline, then times one pass whenever asked, and at the end sends its peak
+    memory."""
+    run = full_pipeline(folder, with_coder, coder) if coder else bare_parse(folder)
+    while connection.recv():
+        connection.send(_timed(run))
+    connection.send(_peak_mb())
 
 
 def _texts(folder: str) -> list[str]:
@@ -73,27 +84,43 @@ def _timed(work) -> float:
     return time.perf_counter() - start
 
 
+def best_passes(folder: str, repeat: int) -> dict[str, tuple[float, float]]:
+    """Per measure, its best pass in seconds and its process's peak memory in MB, the processes taking turns."""
+    context = multiprocessing.get_context("spawn")
+    workers = {}
+    for name, with_coder, coder in MEASURES:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=measure, args=(theirs, folder, with_coder, coder))
+        process.start()
+        workers[name] = (ours, process)
+    best = dict.fromkeys(workers, float("inf"))
+    for _ in range(repeat):
+        for name, (connection, _) in workers.items():
+            connection.send(True)
+            best[name] = min(best[name], connection.recv())
+    found = {}
+    for name, (connection, process) in workers.items():
+        connection.send(False)
+        found[name] = (best[name], connection.recv())
+        process.join()
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=Path, required=True)
-    parser.add_argument("--repeat", type=int, default=3, help="passes over the folder (the best is kept)")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of passes over the folder (the best is kept)")
     args = parser.parse_args()
     words = sum(len(t.split()) for t in _texts(str(args.docs)))
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        bare_seconds, bare_peak = pool.apply(bare_parse, (str(args.docs), args.repeat))
-    with context.Pool(1) as pool:
-        full_seconds, full_peak = pool.apply(full_pipeline, (str(args.docs), args.repeat))
-    with context.Pool(1) as pool:
-        rules_seconds, _ = pool.apply(full_pipeline, (str(args.docs), args.repeat, True))
-    with context.Pool(1) as pool:
-        fast_seconds, fast_peak = pool.apply(full_pipeline, (str(args.docs), args.repeat, False, "fast"))
+    found = best_passes(str(args.docs), args.repeat)
+    (bare_seconds, bare_peak), (rules_seconds, _) = found["bare"], found["rules"]
     print(f"documents in {args.docs}: {len(list(args.docs.iterdir()))}, words {words}")
     print(f"processor: {processor()}")
     print(f"bare spaCy parse:                  {words / bare_seconds:8.0f} words/s   peak RSS {bare_peak:6.0f} MB")
-    for name, seconds, peak in (("full dyadwatch pipeline:          ", full_seconds, full_peak),
-                                ("with the fast coder (--coder fast):", fast_seconds, fast_peak)):
-        print(f"{name} {words / seconds:8.0f} words/s   peak RSS {peak:6.0f} MB")
+    labels = {"full": "full dyadwatch pipeline:          ", "fast": "with the fast coder (--coder fast):"}
+    for name, label in labels.items():
+        seconds, peak = found[name]
+        print(f"{label} {words / seconds:8.0f} words/s   peak RSS {peak:6.0f} MB")
         print(f"  of which the learned event coder: {seconds - rules_seconds:6.2f} s of {seconds:.2f} s")
         print(f"time ratio end-to-end / bare parse: {seconds / bare_seconds:.2f} (target: at most 2.0)")
 
