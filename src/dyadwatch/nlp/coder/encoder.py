@@ -53,6 +53,7 @@ def pieces(tokenizer, text: str, token_spans: Sequence[tuple[int, int]]) -> list
     while first < len(token_spans) or not windows:
         begin = next((low for low, high in token_pieces[first:] if high > low), len(ids))
         last = first
+        # the next token joins the window when all its pieces fit in it (a token with no piece always does)
         while last < len(token_spans) and token_pieces[last][1] <= max(token_pieces[last][0], begin + MAX_PIECES - 2):
             last += 1
         last = max(last, min(first + 1, len(token_spans)))
