@@ -7,7 +7,7 @@ import pytest
 
 from dyadwatch.nlp.coder import encoder
 from dyadwatch.nlp.coder.encoder import load_tokenizer, pieces
-from dyadwatch.nlp.coder.model import MODEL_DIR
+from dyadwatch.nlp.coder.model import CODERS, MODEL_DIR
 
 TEXT = "Seoul lifted the export curbs on Tokyo's U.S.-made chips,  officials said."
 
@@ -65,3 +65,13 @@ def test_the_marker_is_added_to_the_triggers_pieces_in_every_window():
         expected = vectors.copy()
         expected[token] += marker
         assert np.allclose(again, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("coder", sorted(CODERS))
+def test_the_shipped_encoders_are_lean_graphs_read_without_a_mask(coder):
+    """training/simplify_encoder.py left no attention mask in the shipped graphs; a sentence is still read whole."""
+    reader = encoder.OnnxEncoder.from_folder(CODERS[coder])
+    sessions = [s for s in (reader.session, reader.upper) if s is not None]
+    assert all(i.name != "attention_mask" for s in sessions for i in s.get_inputs())
+    vectors = reader.encode([(TEXT, spans_of(TEXT))])[0].vectors
+    assert vectors.shape[0] == len(spans_of(TEXT)) and np.isfinite(vectors).all()
