@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-# what each process runs: (name, whether the event coder runs, which coder); the bare parse has no coder
-MEASURES = (("bare", False, ""), ("full", True, "accurate"), ("rules", False, "accurate"), ("fast", True, "fast"))
+# what each process runs besides the bare parse: (name, whether the event coder runs, which coder)
+PIPELINES = (("full", True, "accurate"), ("rules", False, "accurate"), ("fast", True, "fast"))
 
 
 def bare_parse(folder: str) -> Callable[[], None]:
@@ -45,10 +45,10 @@ def full_pipeline(folder: str, with_coder: bool, coder: str) -> Callable[[], Non
     return run
 
 
-def measure(connection, folder: str, with_coder: bool, coder: str) -> None:
-    """A worker process: loads its pipeline, then times one pass whenever asked, and at the end sends its peak
-    memory."""
-    run = full_pipeline(folder, with_coder, coder) if coder else bare_parse(folder)
+def measure(connection, folder: str, pipeline: tuple[bool, str] | None) -> None:
+    """A worker process: loads its pipeline (none: the bare parse), then times one pass whenever asked, and at the
+    end sends its peak memory."""
+    run = bare_parse(folder) if pipeline is None else full_pipeline(folder, *pipeline)
     while connection.recv():
         connection.send(_timed(run))
     connection.send(_peak_mb())
@@ -88,9 +88,9 @@ def best_passes(folder: str, repeat: int) -> dict[str, tuple[float, float]]:
     """Per measure, its best pass in seconds and its process's peak memory in MB, the processes taking turns."""
     context = multiprocessing.get_context("spawn")
     workers = {}
-    for name, with_coder, coder in MEASURES:
+    for name, pipeline in (("bare", None), *((name, (coder_on, coder)) for name, coder_on, coder in PIPELINES)):
         ours, theirs = context.Pipe()
-        process = context.Process(target=measure, args=(theirs, folder, with_coder, coder))
+        process = context.Process(target=measure, args=(theirs, folder, pipeline))
         process.start()
         workers[name] = (ours, process)
     best = dict.fromkeys(workers, float("inf"))

@@ -115,6 +115,9 @@ class OnnxEncoder:
         self.top = _session(top, threads) if top is not None else None
         self.upper = _session(upper, threads) if upper is not None else None
         self.middle = self.upper.get_inputs()[0].name if self.upper is not None else ""  # the upper half's input
+        # whether each half reads an attention mask (a graph rewritten by training/simplify_encoder.py reads none)
+        self.lower_masked = _reads_mask(self.session)
+        self.upper_masked = self.upper is not None and _reads_mask(self.upper)
         self.tokenizer = load_tokenizer(tokenizer)
 
     @classmethod
@@ -143,7 +146,7 @@ class OnnxEncoder:
         assert self.upper is not None, "this encoder is whole"
         total = None
         for hidden, pooling in reading.windows:
-            pooled = pooling @ self.upper.run(None, _feed(self.upper, {self.middle: hidden}))[0][0]
+            pooled = pooling @ self.upper.run(None, _feed({self.middle: hidden}, self.upper_masked))[0][0]
             total = pooled if total is None else total + pooled
         return SentenceEncoding(total)
 
@@ -169,7 +172,7 @@ class OnnxEncoder:
         total, windows = None, []
         for piece in pieces(self.tokenizer, text, spans):
             ids = np.array([piece.ids], dtype=np.int64)
-            outputs = self.session.run(None, _feed(self.session, {"input_ids": ids}))
+            outputs = self.session.run(None, _feed({"input_ids": ids}, self.lower_masked))
             pooled = piece.pooling @ outputs[0][0]
             total = pooled if total is None else total + pooled
             windows.append((outputs, piece.pooling))
@@ -188,10 +191,13 @@ class OnnxEncoder:
         return total
 
 
-def _feed(session, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The inputs, with an all-ones attention mask where the session reads one (an encoder simplified by
-    `training/simplify_encoder.py` reads none: every piece of a window is read)."""
-    if any(i.name == "attention_mask" for i in session.get_inputs()):
+def _reads_mask(session) -> bool:
+    return any(i.name == "attention_mask" for i in session.get_inputs())
+
+
+def _feed(inputs: dict[str, np.ndarray], masked: bool) -> dict[str, np.ndarray]:
+    """The inputs, with an all-ones attention mask for a graph that reads one: every piece of a window is read."""
+    if masked:
         first = next(iter(inputs.values()))
         inputs["attention_mask"] = np.ones(first.shape[:2], dtype=np.int64)
     return inputs
