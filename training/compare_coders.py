@@ -1,8 +1,11 @@
 """Is one event coder better than another on a held-out set, or only luckier? A paired comparison.
 
     python training/compare_coders.py accurate /tmp/candidate
+    python training/compare_coders.py accurate accurate --knowledge /tmp/more_actors
 
-Each coder is a shipped coder's name (`accurate`, `fast`) or the folder `train_event_coder.py --out` wrote.
+Each coder is a shipped coder's name (`accurate`, `fast`) or the folder `train_event_coder.py --out` wrote; with
+`--knowledge` the second also reads those knowledge folders, so a change of knowledge is compared by naming one
+coder twice.
 Both read every document of each set; per event level the script prints both F1s, the second's gain and the
 95% interval of that gain over documents drawn again with replacement, both coders scored on the same draws
 (`evaluate.paired_difference`), then the same over the documents of all the sets together. An interval that
@@ -66,9 +69,13 @@ def main() -> None:
     parser.add_argument("second", help="the candidate: a shipped coder's name or a trained coder's folder")
     parser.add_argument("--heldout", type=Path, nargs="+", default=HELDOUT_SETS,
                         help="held-out folders (docs/ and gold/events.jsonl); every held-out set unless given")
+    parser.add_argument("--knowledge", nargs="+", default=[], metavar="DIR",
+                        help="knowledge folders the second reads besides the bundled files: a knowledge change "
+                             "is compared by naming one coder twice")
     args = parser.parse_args()
     try:
-        first, second = Extractor(coder=args.first), Extractor(coder=args.second)
+        first = Extractor(coder=args.first)
+        second = Extractor(knowledge_dirs=args.knowledge, coder=args.second)
     except ValueError as error:  # a name that is neither a shipped coder nor a trained coder's folder
         parser.error(str(error))
     every = []
