@@ -16,9 +16,9 @@ def person(code: str, name: str, *aliases: str) -> dict:
             "roles": [{"title": "Prime Minister", "start": "2001-05-02", "end": None}]}
 
 
-def merged(tmp_path: Path, entries: list[dict]) -> subprocess.CompletedProcess:
+def merged(tmp_path: Path, entries: list[dict], *options: str) -> subprocess.CompletedProcess:
     (tmp_path / "new.yaml").write_text(yaml.safe_dump(entries, sort_keys=False), encoding="utf-8")
-    command = [sys.executable, str(MERGER), str(tmp_path / "new.yaml"), "--out", str(tmp_path / "out.yaml")]
+    command = [sys.executable, str(MERGER), str(tmp_path / "new.yaml"), "--out", str(tmp_path / "out.yaml"), *options]
     return subprocess.run(command, capture_output=True, text=True)
 
 
@@ -47,3 +47,21 @@ def test_an_entry_outside_the_format_stops_the_merge_naming_its_file_and_place(t
     assert result.returncode == 2
     assert "new.yaml entry 1: start 'May 2001' is no ISO date" in result.stderr
     assert not (tmp_path / "out.yaml").exists()
+
+
+def test_a_name_a_reviewer_judged_unsafe_is_dropped_with_the_reason(tmp_path):
+    (tmp_path / "review.jsonl").write_text(
+        '{"name": "Vilisoni Tamanikaira", "unsafe": "VT", "why": "an acronym with other meanings"}\n', encoding="utf-8")
+    result = merged(tmp_path, [person("FJI-GOV", "Vilisoni Tamanikaira", "VT", "Tamanikaira")],
+                    "--unsafe", str(tmp_path / "review.jsonl"))
+    assert result.returncode == 0, result.stderr
+    written = yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8"))
+    assert written[0]["aliases"] == ["Tamanikaira"]
+    assert "'VT' judged unsafe: an acronym with other meanings" in result.stderr
+
+
+def test_places_are_entries_of_their_country_without_roles(tmp_path):
+    place = {"code": "FJI", "kind": "region", "name": "Vanua Levu", "aliases": []}
+    result = merged(tmp_path, [place])
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8")) == [place]

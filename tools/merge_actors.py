@@ -1,12 +1,15 @@
 """Merge helper-written actor files into one knowledge file, dropping every name that could mislead the matcher.
 
     .venv/bin/python tools/merge_actors.py NEW.yaml [NEW.yaml ...] --out FILE.yaml [--header FILE.txt]
+        [--unsafe REVIEW.jsonl ...]
 
 Actor names are matched case-sensitively as whole words in any text, so a name is dropped when it
 - already names an actor of another code in the bundled knowledge, or a country, its demonym or its capital;
 - is given by two of the new entries to actors of different codes;
 - is one word that the training documents (`data/train/*/docs`) write in lower case at least twice: an ordinary
-  English word ("Rich", "Bush") that a sentence's first word or a headline would otherwise turn into a person.
+  English word ("Rich", "Bush") that a sentence's first word or a headline would otherwise turn into a person;
+- was judged unsafe by a reviewer: `--unsafe` files hold one object per line, `{"name": the entry's name,
+  "unsafe": the name or alias, "why": ...}`.
 An entry whose own name is dropped is left out whole. Entries are checked against the format of
 `src/dyadwatch/knowledge/README.md` (keys, code, kind, ISO dates); a malformed one stops the merge with its
 file and position. What was dropped is listed on standard error, so a reviewer sees every change.
@@ -15,6 +18,7 @@ file and position. What was dropped is listed on standard error, so a reviewer s
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections import Counter, defaultdict
@@ -26,7 +30,8 @@ from dyadwatch.knowledge import CODE_PATTERN, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAINING_DOCUMENTS = ROOT / "data" / "train"
-KEYS = ("code", "kind", "name", "aliases", "roles")
+KEYS = ("code", "kind", "name", "aliases")  # and "roles" for people
+KINDS = {"person", "region"}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 
@@ -44,15 +49,27 @@ def ordinary_words(folder: Path = TRAINING_DOCUMENTS, at_least: int = 2) -> set[
 
 
 def checked(entry: dict, where: str) -> dict:
-    if tuple(entry) != KEYS:
-        raise EntryError(f"{where}: keys {list(entry)}, expected {list(KEYS)}")
-    if not CODE_PATTERN.match(str(entry["code"])) or entry["kind"] != "person":
+    expected = (*KEYS, "roles") if entry.get("kind") == "person" else KEYS
+    if tuple(entry) != expected:
+        raise EntryError(f"{where}: keys {list(entry)}, expected {list(expected)}")
+    if not CODE_PATTERN.match(str(entry["code"])) or entry["kind"] not in KINDS:
         raise EntryError(f"{where}: code {entry['code']!r} or kind {entry['kind']!r} outside the format")
-    for role in entry["roles"] or []:
+    for role in entry.get("roles") or []:
         for key in ("start", "end"):
             if role.get(key) is not None and not DATE.match(str(role[key])):
                 raise EntryError(f"{where}: {key} {role[key]!r} is no ISO date")
     return entry
+
+
+def reviewed_unsafe(paths: list[Path]) -> dict[tuple[str, str], str]:
+    """(entry name, name judged unsafe) -> the reviewer's reason."""
+    judged = {}
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                verdict = json.loads(line)
+                judged[verdict["name"], verdict["unsafe"]] = verdict.get("why", "")
+    return judged
 
 
 def taken_names() -> dict[str, set[str]]:
@@ -68,9 +85,12 @@ def taken_names() -> dict[str, set[str]]:
     return codes
 
 
-def why_dropped(name: str, code: str, taken: dict[str, set[str]], new_codes: dict[str, set[str]],
-                words: set[str]) -> str | None:
-    """Why a name given to an actor of `code` could mislead the matcher, or None."""
+def why_dropped(name: str, entry: dict, taken: dict[str, set[str]], new_codes: dict[str, set[str]],
+                words: set[str], unsafe: dict[tuple[str, str], str]) -> str | None:
+    """Why a name given to the actor `entry` could mislead the matcher, or None."""
+    code = entry["code"]
+    if (entry["name"], name) in unsafe:
+        return f"judged unsafe: {unsafe[entry['name'], name]}"
     if taken.get(name, set()) - {code}:
         return f"already names {sorted(taken[name])}"
     if len(new_codes[name]) > 1:
@@ -80,7 +100,8 @@ def why_dropped(name: str, code: str, taken: dict[str, set[str]], new_codes: dic
     return None
 
 
-def merge(entries: list[dict], taken: dict[str, set[str]], words: set[str]) -> tuple[list[dict], list[str]]:
+def merge(entries: list[dict], taken: dict[str, set[str]], words: set[str],
+          unsafe: dict[tuple[str, str], str]) -> tuple[list[dict], list[str]]:
     """The entries with their misleading names dropped, and a line per name dropped."""
     new_codes: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
@@ -89,7 +110,7 @@ def merge(entries: list[dict], taken: dict[str, set[str]], words: set[str]) -> t
     kept, dropped = [], []
     for entry in entries:
         names = (entry["name"], *(entry["aliases"] or []))
-        reasons = {name: why_dropped(name, entry["code"], taken, new_codes, words) for name in names}
+        reasons = {name: why_dropped(name, entry, taken, new_codes, words, unsafe) for name in names}
         dropped += [f"{entry['code']} {entry['name']}: {name!r} {reason}" for name, reason in reasons.items() if reason]
         if reasons[entry["name"]]:
             continue
@@ -115,14 +136,16 @@ def main() -> None:
     parser.add_argument("files", nargs="+", type=Path, help="helper-written actor files")
     parser.add_argument("--out", type=Path, required=True, help="the merged knowledge file")
     parser.add_argument("--header", type=Path, help="a file of comment lines to put first")
+    parser.add_argument("--unsafe", type=Path, nargs="*", default=[], help="reviewers' judgments of unsafe names")
     args = parser.parse_args()
     entries = []
     try:
         for path in args.files:
             entries += [checked(e, f"{path} entry {i}") for i, e in enumerate(yaml.safe_load(path.read_text()) or [])]
-    except (EntryError, yaml.YAMLError) as error:
+        unsafe = reviewed_unsafe(args.unsafe)
+    except (EntryError, yaml.YAMLError, json.JSONDecodeError, KeyError) as error:
         parser.exit(2, f"merge_actors: {error}\n")
-    kept, dropped = merge(entries, taken_names(), ordinary_words())
+    kept, dropped = merge(entries, taken_names(), ordinary_words(), unsafe)
     print("\n".join(dropped), file=sys.stderr)
     print(f"{len(kept)} of {len(entries)} entries kept, {len(dropped)} names dropped", file=sys.stderr)
     country_names = {c.code: c.name for c in load_knowledge(()).countries}
