@@ -8,8 +8,9 @@ Actor names are matched case-sensitively as whole words in any text, so a name i
 - is given by two of the new entries to actors of different codes;
 - is one word that the training documents (`data/train/*/docs`) write in lower case at least twice: an ordinary
   English word ("Rich", "Bush") that a sentence's first word or a headline would otherwise turn into a person;
-- was judged unsafe by a reviewer: `--unsafe` files hold one object per line, `{"name": the entry's name,
-  "unsafe": the name or alias, "why": ...}`.
+- is an alias a reviewer judged unsafe: `--unsafe` files hold one object per line, `{"name": the entry's name,
+  "unsafe": the alias, "why": ...}`. A verdict on an entry's own full name is listed but not followed: the full
+  name is how the press names the person, and without it the person would be lost.
 An entry whose own name is dropped is left out whole. Entries are checked against the format of
 `src/dyadwatch/knowledge/README.md` (keys, code, kind, ISO dates); a malformed one stops the merge with its
 file and position. What was dropped is listed on standard error, so a reviewer sees every change.
@@ -89,7 +90,7 @@ def why_dropped(name: str, entry: dict, taken: dict[str, set[str]], new_codes: d
                 words: set[str], unsafe: dict[tuple[str, str], str]) -> str | None:
     """Why a name given to the actor `entry` could mislead the matcher, or None."""
     code = entry["code"]
-    if (entry["name"], name) in unsafe:
+    if (entry["name"], name) in unsafe and name != entry["name"]:
         return f"judged unsafe: {unsafe[entry['name'], name]}"
     if taken.get(name, set()) - {code}:
         return f"already names {sorted(taken[name])}"
