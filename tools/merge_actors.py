@@ -32,7 +32,8 @@ from dyadwatch.knowledge import CODE_PATTERN, load_knowledge
 ROOT = Path(__file__).resolve().parents[1]
 TRAINING_DOCUMENTS = ROOT / "data" / "train"
 KEYS = ("code", "kind", "name", "aliases")  # and "roles" for people
-KINDS = {"person", "region"}
+KINDS = {"person", "region", "party", "group", "body", "organisation", "company", "media", "agency", "ministry",
+         "parliament", "security_service", "armed_forces", "church"}  # the README's kinds of named actors
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 
