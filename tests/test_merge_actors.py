@@ -65,3 +65,11 @@ def test_places_are_entries_of_their_country_without_roles(tmp_path):
     result = merged(tmp_path, [place])
     assert result.returncode == 0, result.stderr
     assert yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8")) == [place]
+
+
+def test_a_review_line_that_is_no_verdict_stops_the_merge_naming_its_file_and_line(tmp_path):
+    (tmp_path / "review.jsonl").write_text('{"name": "Sione Fekau", "unsafe": "Fekau"}\n{"why": "x"}\n',
+                                           encoding="utf-8")
+    result = merged(tmp_path, [person("TON-GOV", "Sione Fekau", "Fekau")], "--unsafe", str(tmp_path / "review.jsonl"))
+    assert result.returncode == 2
+    assert "review.jsonl line 2: not a verdict with name and unsafe" in result.stderr

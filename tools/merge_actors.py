@@ -9,8 +9,8 @@ Actor names are matched case-sensitively as whole words in any text, so a name i
 - is one word that the training documents (`data/train/*/docs`) write in lower case at least twice: an ordinary
   English word ("Rich", "Bush") that a sentence's first word or a headline would otherwise turn into a person;
 - is an alias a reviewer judged unsafe: `--unsafe` files hold one object per line, `{"name": the entry's name,
-  "unsafe": the alias, "why": ...}`. A verdict on an entry's own full name is listed but not followed: the full
-  name is how the press names the person, and without it the person would be lost.
+  "unsafe": the alias, "why": ...}`. A verdict on an entry's own full name is not followed: the full name is how
+  the press names the person, and without it the person would be lost.
 An entry whose own name is dropped is left out whole. Entries are checked against the format of
 `src/dyadwatch/knowledge/README.md` (keys, code, kind, ISO dates); a malformed one stops the merge with its
 file and position. What was dropped is listed on standard error, so a reviewer sees every change.
@@ -50,7 +50,9 @@ def ordinary_words(folder: Path = TRAINING_DOCUMENTS, at_least: int = 2) -> set[
     return {word for word, n in counts.items() if n >= at_least}
 
 
-def checked(entry: dict, where: str) -> dict:
+def checked(entry: object, where: str) -> dict:
+    if not isinstance(entry, dict):
+        raise EntryError(f"{where}: {entry!r} is no mapping of code, kind, name and aliases")
     expected = (*KEYS, "roles") if entry.get("kind") == "person" else KEYS
     if tuple(entry) != expected:
         raise EntryError(f"{where}: keys {list(entry)}, expected {list(expected)}")
@@ -67,10 +69,14 @@ def reviewed_unsafe(paths: list[Path]) -> dict[tuple[str, str], str]:
     """(entry name, name judged unsafe) -> the reviewer's reason."""
     judged = {}
     for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
                 verdict = json.loads(line)
                 judged[verdict["name"], verdict["unsafe"]] = verdict.get("why", "")
+            except (json.JSONDecodeError, KeyError, TypeError) as error:
+                raise EntryError(f"{path} line {number}: not a verdict with name and unsafe ({error})") from error
     return judged
 
 
@@ -145,7 +151,7 @@ def main() -> None:
         for path in args.files:
             entries += [checked(e, f"{path} entry {i}") for i, e in enumerate(yaml.safe_load(path.read_text()) or [])]
         unsafe = reviewed_unsafe(args.unsafe)
-    except (EntryError, yaml.YAMLError, json.JSONDecodeError, KeyError) as error:
+    except (EntryError, yaml.YAMLError, OSError) as error:
         parser.exit(2, f"merge_actors: {error}\n")
     kept, dropped = merge(entries, taken_names(), ordinary_words(), unsafe)
     print("\n".join(dropped), file=sys.stderr)
