@@ -49,8 +49,9 @@ class ActorMatcher:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.prefix = Matcher(nlp.vocab)
-        # head noun -> full names (as written, and as a pattern that finds them as whole words), codes
-        self.by_head: dict[str, list[tuple[str, re.Pattern[str], str]]] = {}
+        self.by_head: dict[str, list[tuple[str, str]]] = {}  # head noun -> (full name as written, code)
+        # a full name's pattern as a whole word, compiled when a text first holds the name: thousands are never used
+        self.whole_words: dict[str, re.Pattern[str]] = {}
         self._add_knowledge(nlp, knowledge)
 
     def _add_knowledge(self, nlp: Language, knowledge: Knowledge) -> None:
@@ -75,8 +76,7 @@ class ActorMatcher:
             for name, doc in zip(plain, docs, strict=True):
                 head = _head_noun([t.text for t in doc])
                 if head is not None:
-                    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-                    self.by_head.setdefault(head, []).append((name, pattern, code))
+                    self.by_head.setdefault(head, []).append((name, code))
         for name in (n[:-1] for n in names if n.endswith("*")):
             words = name.split()
             if words:
@@ -108,10 +108,15 @@ class ActorMatcher:
         found = {}
         for head in set(SHORT_FORM.findall(text)) & self.by_head.keys():
             # the plain search first: most names are not in the text at all, and it is many times faster
-            codes = {code for name, pattern, code in self.by_head[head] if name in text and pattern.search(text)}
+            codes = {code for name, code in self.by_head[head] if name in text and self._whole_word(name).search(text)}
             if len(codes) == 1:
                 found[head] = codes.pop()
         return found
+
+    def _whole_word(self, name: str) -> re.Pattern[str]:
+        if name not in self.whole_words:
+            self.whole_words[name] = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        return self.whole_words[name]
 
     def _resolve(self, doc: Doc, span: Span) -> ActorMention | None:
         entry = self.entries[span.label_]
