@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from dyadwatch.knowledge import CODE_PATTERN, load_knowledge
+from dyadwatch.knowledge import CODE_PATTERN, Knowledge, load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAINING_DOCUMENTS = ROOT / "data" / "train"
@@ -80,9 +80,12 @@ def reviewed_unsafe(paths: list[Path]) -> dict[tuple[str, str], str]:
     return judged
 
 
-def taken_names() -> dict[str, set[str]]:
-    """Every name the bundled knowledge gives, with the codes it gives it (a country's names give the country)."""
-    knowledge = load_knowledge(())
+def names_of(entry: dict) -> tuple[str, ...]:
+    return (entry["name"], *(entry["aliases"] or []))
+
+
+def taken_names(knowledge: Knowledge) -> dict[str, set[str]]:
+    """Every name the knowledge gives, with the codes it gives it (a country's names give the country)."""
     codes: dict[str, set[str]] = defaultdict(set)
     for actor in knowledge.actors:
         for name in actor.names:
@@ -113,12 +116,11 @@ def merge(entries: list[dict], taken: dict[str, set[str]], words: set[str],
     """The entries with their misleading names dropped, and a line per name dropped."""
     new_codes: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
-        for name in (entry["name"], *(entry["aliases"] or [])):
+        for name in names_of(entry):
             new_codes[name].add(entry["code"])
     kept, dropped = [], []
     for entry in entries:
-        names = (entry["name"], *(entry["aliases"] or []))
-        reasons = {name: why_dropped(name, entry, taken, new_codes, words, unsafe) for name in names}
+        reasons = {name: why_dropped(name, entry, taken, new_codes, words, unsafe) for name in names_of(entry)}
         dropped += [f"{entry['code']} {entry['name']}: {name!r} {reason}" for name, reason in reasons.items() if reason]
         if reasons[entry["name"]]:
             continue
@@ -153,10 +155,11 @@ def main() -> None:
         unsafe = reviewed_unsafe(args.unsafe)
     except (EntryError, yaml.YAMLError, OSError) as error:
         parser.exit(2, f"merge_actors: {error}\n")
-    kept, dropped = merge(entries, taken_names(), ordinary_words(), unsafe)
+    knowledge = load_knowledge(())
+    kept, dropped = merge(entries, taken_names(knowledge), ordinary_words(), unsafe)
     print("\n".join(dropped), file=sys.stderr)
     print(f"{len(kept)} of {len(entries)} entries kept, {len(dropped)} names dropped", file=sys.stderr)
-    country_names = {c.code: c.name for c in load_knowledge(()).countries}
+    country_names = {c.code: c.name for c in knowledge.countries}
     header = args.header.read_text() if args.header else ""
     args.out.write_text(header + country_sections(kept, country_names), encoding="utf-8")
 
