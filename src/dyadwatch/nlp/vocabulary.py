@@ -20,8 +20,8 @@ class EventVocabulary:
                  sectors: dict[str, str] | None = None) -> None:
         self.cameo = cameo  # a loaded PETRARCH verb dictionary types the verbs it codes
         # one-word nouns for the opposition and the media ('protesters', 'journalists'), from sectors.yaml
-        self.groups = {noun: sector for noun, sector in (sectors or {}).items()
-                       if sector in GROUP_SECTORS and " " not in noun}
+        self.sector_nouns = {noun: sector for noun, sector in (sectors or {}).items() if " " not in noun}
+        self.groups = {noun: sector for noun, sector in self.sector_nouns.items() if sector in GROUP_SECTORS}
         self.intensity: dict[str, float] = {t: float(v) for t, v in (data.get("intensity") or {}).items()}
         self.hints: dict[str, set[str]] = {}
         for kind, words in (data.get("lexicon") or {}).items():
@@ -54,9 +54,11 @@ class EventVocabulary:
 
     def group_sector(self, token: Token) -> str | None:
         """The sector of a noun that names a group without naming its country ('protesters': OPP), if any."""
-        if token.pos_ not in ("NOUN", "PROPN"):
-            return None
-        return next((self.groups[f] for f in _forms(token) if f in self.groups), None)
+        return _noun_in(token, self.groups)
+
+    def sector(self, token: Token) -> str | None:
+        """The sector any one-word noun of sectors.yaml names ('police': SEC, 'protesters': OPP), if any."""
+        return _noun_in(token, self.sector_nouns)
 
     def mode(self, token: Token, kind: str) -> str:
         table = self.modes.get(kind, {})
@@ -69,6 +71,12 @@ HINT_FEATURES = len(PLOVER_TYPES) + 1
 def _check_type(kind: str) -> None:
     if kind not in PLOVER_TYPES:
         raise DyadwatchError(Errors.E008, path="events.yaml", reason=f"unknown PLOVER type {kind!r}")
+
+
+def _noun_in(token: Token, table: dict[str, str]) -> str | None:
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return next((table[f] for f in _forms(token) if f in table), None)
 
 
 def _forms(token: Token) -> list[str]:

@@ -36,6 +36,7 @@ class SentenceInput:
     prefix_spans: list[tuple[int, int]] = field(default_factory=list)  # one per unnamed candidate
     dictionary: dict[int, str] = field(default_factory=dict)  # words a loaded verb dictionary types
     groups: dict[int, str] = field(default_factory=dict)  # words naming a group but no country: their sector
+    sectors: dict[int, str] = field(default_factory=dict)  # words naming any sector but no country ('the police')
 
     @property
     def text(self) -> str:
@@ -106,9 +107,11 @@ def span_input(span: Span, mentions: list[ActorMention], candidates: list[Candid
     eligible = np.array([not (t.is_space or t.is_punct) for t in span], dtype=bool)
     dictionary = {k: kind for k, t in enumerate(span) if vocabulary.cameo is not None
                   and (kind := vocabulary.dictionary_type(t)) is not None}
+    sectors = {k: sector for k, t in enumerate(span)
+               if t.i not in in_mention and (sector := vocabulary.sector(t)) is not None}
     groups = {k: sector for k, t in enumerate(span)
               if t.i not in in_mention and (sector := vocabulary.group_sector(t)) is not None}
-    return SentenceInput(span, features, eligible, candidates, dictionary=dictionary, groups=groups)
+    return SentenceInput(span, features, eligible, candidates, dictionary=dictionary, groups=groups, sectors=sectors)
 
 
 def document_inputs(docs: Iterable[Doc], vocabulary: EventVocabulary, names: Callable[[str], str]

@@ -22,6 +22,7 @@ import numpy as np
 from spacy.tokens import Span, Token
 
 from dyadwatch.nlp.coder.candidates import Candidate
+from dyadwatch.nlp.coder.domestic import DomesticReader, subject_sector
 from dyadwatch.nlp.coder.encoder import LOWER, WHOLE, LowerReading, OnnxEncoder, SentenceEncoding
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
 from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading, sigmoid
@@ -83,7 +84,8 @@ class EventDecoder:
 
     def __init__(self, heads: Heads, threshold: float, calibration: Calibration, also: float = 1.0,
                  own_country: float = 0.0, domestic: float | None = None, ranker: PairRanker | None = None,
-                 either_way: bool = False, coordinated: bool = False, domestic_groups: bool = False) -> None:
+                 either_way: bool = False, coordinated: bool = False, domestic_groups: bool = False,
+                 domestic_reader: DomesticReader | None = None) -> None:
         self.heads = heads
         self.threshold = threshold
         self.calibration = calibration
@@ -94,6 +96,7 @@ class EventDecoder:
         self.either_way = either_way  # a joint act's pair scored over both its orders (best_pair)
         self.coordinated = coordinated  # actors coordinated with the chosen source or target act with it
         self.domestic_groups = domestic_groups  # an act on unnamed protesters aims at the source's own opposition
+        self.domestic_reader = domestic_reader  # reads acts with no named target as domestic (domestic.py)
 
     def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
@@ -116,6 +119,7 @@ class EventDecoder:
                 continue
             if self.domestic_groups:
                 target = domestic_group_target(item, int(token), source) or target
+            target = self.read_domestic(item, int(token), label, source, target, roles)
             p_type, negated = float(reading.probabilities[token, label]), bool(reading.negation[token] >= 0.5)
             pairs = [(source, target, p_source, p_target), *other_pairs(item.candidates, roles, source, target,
                                                                         self.also)]
@@ -136,6 +140,19 @@ class EventDecoder:
                              self.either_way and LABELS[label] in SYMMETRIC)
         chosen = self.ranker.best(pair_options(item.candidates, roles))
         return chosen.source, chosen.target, chosen.p_source, chosen.p_target
+
+    def read_domestic(self, item: SentenceInput, token: int, label: int, source: Candidate,
+                      target: Candidate | None, roles: RoleReading) -> Candidate | None:
+        """The act's target once the domestic reader has read it: another actor of the source's own country where
+        the heads gave it no target the sentence names and the reader finds the act domestic, else `target`."""
+        if self.domestic_reader is None or (target is not None and (target.named or target.kind == OWN_COUNTRY)):
+            return target
+        if not self.domestic_reader.is_domestic(item, token, LABELS[label], source, target):
+            return target
+        acting = subject_sector(item, token)  # 'the police detained ...': the state acts on its opposition
+        if acting is not None:
+            return own_country_actor(source, "OPP" if acting in STATE_SECTORS else "GOV")
+        return own_country_target(item.candidates, roles, source)
 
     def _roles(self, vectors: np.ndarray, named: np.ndarray, item: SentenceInput, token: int, label: int
                ) -> RoleReading:
@@ -185,7 +202,8 @@ class EventModel:
         self.decoder = EventDecoder(Heads(weights, meta["paths"]), meta["threshold"], calibration,
                                     meta.get("also", 1.0), meta.get("own_country", 0.0), meta.get("domestic"),
                                     PairRanker.load(folder), meta.get("either_way", False),
-                                    meta.get("coordinated", False), meta.get("domestic_groups", False))
+                                    meta.get("coordinated", False), meta.get("domestic_groups", False),
+                                    DomesticReader.load(folder, meta))
         # a model trained with the trigger marked (train_event_coder.py --marked-roles) has the marker among its
         # heads' weights and its encoder's last layer apart
         self.marker = self.decoder.heads.w.get("marker")
