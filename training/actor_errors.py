@@ -1,6 +1,7 @@
 """Where an event coder's actors go wrong: counts only, on training batches it has not read or on the held-out sets.
 
     .venv/bin/python training/actor_errors.py --first t113 --last t128 [--coder accurate|FOLDER]
+    .venv/bin/python training/actor_errors.py --root data/development --first t153 --last t158
     .venv/bin/python training/actor_errors.py --sets heldout heldout_b heldout_c
 
 Scores the documents as `score.py` does (found, type, type+actors), then sorts the events found with the right type
@@ -133,6 +134,8 @@ def countries_named(extraction: Extraction, sentence: tuple[int, int] | None) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=TRAIN, help="the folder of the batches (data/train; the "
+                        "development set data/development)")
     parser.add_argument("--first", help="first training batch read (t113)")
     parser.add_argument("--last", help="last training batch read (t128)")
     parser.add_argument("--sets", nargs="+", help="held-out sets read instead (heldout heldout_b heldout_c)")
@@ -141,7 +144,7 @@ def main() -> None:
     if args.sets:
         documents = set_documents(args.sets)
     elif args.first and args.last:
-        documents = annotated_documents(batch_folders(TRAIN, "events.jsonl", args.last, args.first))
+        documents = annotated_documents(batch_folders(args.root, "events.jsonl", args.last, args.first))
     else:
         parser.error("give --first and --last (training batches) or --sets (held-out sets)")
     print(json.dumps(actor_errors(documents, Extractor(coder=args.coder)), indent=1))

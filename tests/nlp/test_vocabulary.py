@@ -1,4 +1,4 @@
-"""The event knowledge compiled for lookup: the group nouns of sectors.yaml."""
+"""The event knowledge compiled for lookup: the one-word nouns of sectors.yaml."""
 
 import spacy
 from spacy.tokens import Doc
@@ -8,9 +8,9 @@ from dyadwatch.nlp.vocabulary import EventVocabulary
 SECTORS = {"protester": "OPP", "journalist": "MED", "police": "SEC", "civil society": "OPP"}
 
 
-def test_a_noun_for_the_opposition_or_the_media_names_a_group_by_its_lemma_or_its_word():
+def test_a_noun_of_a_sector_names_it_by_its_lemma_or_its_word():
     doc = Doc(spacy.blank("en").vocab, words=["protesters", "journalist", "police", "protest"],
               lemmas=["protester", "journalist", "police", "protest"], pos=["NOUN", "NOUN", "NOUN", "VERB"])
     vocabulary = EventVocabulary({}, sectors=SECTORS)
-    assert [vocabulary.group_sector(t) for t in doc] == ["OPP", "MED", None, None]
-    assert "civil society" not in vocabulary.groups  # a word at a time: phrases are the actor finder's
+    assert [vocabulary.sector(t) for t in doc] == ["OPP", "MED", "SEC", None]
+    assert "civil society" not in vocabulary.sector_nouns  # a word at a time: phrases are the actor finder's

@@ -12,8 +12,6 @@ from dyadwatch.errors import DyadwatchError, Errors
 from dyadwatch.model import PLOVER_TYPES
 from dyadwatch.nlp.cameo_coding import CameoVerbCoder
 
-GROUP_SECTORS = ("OPP", "MED")  # sectors whose unnamed members an act of their own government aims at
-
 
 class EventVocabulary:
     def __init__(self, data: dict[str, Any], cameo: CameoVerbCoder | None = None,
@@ -21,7 +19,6 @@ class EventVocabulary:
         self.cameo = cameo  # a loaded PETRARCH verb dictionary types the verbs it codes
         # one-word nouns for the opposition and the media ('protesters', 'journalists'), from sectors.yaml
         self.sector_nouns = {noun: sector for noun, sector in (sectors or {}).items() if " " not in noun}
-        self.groups = {noun: sector for noun, sector in self.sector_nouns.items() if sector in GROUP_SECTORS}
         self.intensity: dict[str, float] = {t: float(v) for t, v in (data.get("intensity") or {}).items()}
         self.hints: dict[str, set[str]] = {}
         for kind, words in (data.get("lexicon") or {}).items():
@@ -52,13 +49,12 @@ class EventVocabulary:
         """The PLOVER type a loaded CAMEO verb dictionary gives this verb, if any."""
         return self.cameo.plover_type(token) if self.cameo is not None else None
 
-    def group_sector(self, token: Token) -> str | None:
-        """The sector of a noun that names a group without naming its country ('protesters': OPP), if any."""
-        return _noun_in(token, self.groups)
-
     def sector(self, token: Token) -> str | None:
-        """The sector any one-word noun of sectors.yaml names ('police': SEC, 'protesters': OPP), if any."""
-        return _noun_in(token, self.sector_nouns)
+        """The sector a one-word noun of sectors.yaml names without naming its country ('police': SEC,
+        'protesters': OPP), if any."""
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        return next((self.sector_nouns[f] for f in _forms(token) if f in self.sector_nouns), None)
 
     def mode(self, token: Token, kind: str) -> str:
         table = self.modes.get(kind, {})
@@ -71,12 +67,6 @@ HINT_FEATURES = len(PLOVER_TYPES) + 1
 def _check_type(kind: str) -> None:
     if kind not in PLOVER_TYPES:
         raise DyadwatchError(Errors.E008, path="events.yaml", reason=f"unknown PLOVER type {kind!r}")
-
-
-def _noun_in(token: Token, table: dict[str, str]) -> str | None:
-    if token.pos_ not in ("NOUN", "PROPN"):
-        return None
-    return next((table[f] for f in _forms(token) if f in table), None)
 
 
 def _forms(token: Token) -> list[str]:

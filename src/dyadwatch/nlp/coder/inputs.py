@@ -20,6 +20,7 @@ from dyadwatch.nlp.vocabulary import EventVocabulary
 SECTOR_WORDS = {"GOV": "government", "MIL": "military", "SEC": "security services", "BUS": "companies",
                 "OPP": "opposition", "MED": "media", "REL": "church"}
 PREFIX_END = " | "
+GROUP_SECTORS = ("OPP", "MED")  # sectors whose unnamed members an act of their own government aims at
 
 
 @dataclass
@@ -109,8 +110,7 @@ def span_input(span: Span, mentions: list[ActorMention], candidates: list[Candid
                   and (kind := vocabulary.dictionary_type(t)) is not None}
     sectors = {k: sector for k, t in enumerate(span)
                if t.i not in in_mention and (sector := vocabulary.sector(t)) is not None}
-    groups = {k: sector for k, t in enumerate(span)
-              if t.i not in in_mention and (sector := vocabulary.group_sector(t)) is not None}
+    groups = {k: sector for k, sector in sectors.items() if sector in GROUP_SECTORS}
     return SentenceInput(span, features, eligible, candidates, dictionary=dictionary, groups=groups, sectors=sectors)
 
 
