@@ -1,6 +1,6 @@
 """The event knowledge of events.yaml, compiled for lookup: intensities, the lexicon hints the learned
-coder reads, modes, and the time words the dater reads; and the nouns of sectors.yaml that name a group of the
-opposition or the media without its country."""
+coder reads, modes, and the time words the dater reads; and the one-word nouns of sectors.yaml, which name a sector
+of a country without naming the country ('the police', 'protesters')."""
 
 from __future__ import annotations
 
