@@ -78,6 +78,8 @@ class RecordingDecoder(EventDecoder):
 def recording_extractor(coder: str) -> tuple[Extractor, RecordingDecoder]:
     extractor = Extractor(coder=coder)
     decoder = extractor.nlp.get_pipe("dyadwatch_events").event_model.decoder
+    # the loaded model is built by the pipeline and shared within the process (`load_model`), so its decoder is
+    # turned into the recording one in place rather than replaced; this script loads no other pipeline
     decoder.__class__ = RecordingDecoder
     decoder.domestic_reader = None
     decoder.acts = []
