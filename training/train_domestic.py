@@ -40,7 +40,7 @@ from dataset import Document, folder_documents  # noqa: E402
 from dyadwatch.evaluate import SYMMETRIC_TYPES, country  # noqa: E402
 from dyadwatch.ingest.readers import read_document  # noqa: E402
 from dyadwatch.nlp.coder.candidates import Candidate  # noqa: E402
-from dyadwatch.nlp.coder.domestic import WEIGHTS, act_features  # noqa: E402
+from dyadwatch.nlp.coder.domestic import WEIGHTS, act_features, probability  # noqa: E402
 from dyadwatch.nlp.coder.heads import LABELS, RoleReading  # noqa: E402
 from dyadwatch.nlp.coder.inputs import SentenceInput  # noqa: E402
 from dyadwatch.nlp.coder.model import OWN_COUNTRY, EventDecoder, coder_folder  # noqa: E402
@@ -83,7 +83,6 @@ def recording_extractor(coder: str) -> tuple[Extractor, RecordingDecoder]:
     # the loaded model is built by the pipeline and shared within the process (`load_model`), so its decoder is
     # turned into the recording one in place rather than replaced; this script loads no other pipeline
     decoder.__class__ = RecordingDecoder
-    decoder.domestic_reader = None
     decoder.acts = []
     return extractor, decoder
 
@@ -141,10 +140,6 @@ def fit(rows: list[tuple[list[str], int]]) -> dict[str, float]:
         gradient = np.bincount(flat, weights=residual[owners], minlength=len(index)) / len(rows) + PENALTY * weights
         weights -= RATE * gradient
     return {f: round(float(weights[i]), 5) for f, i in index.items() if abs(weights[i]) >= 1e-5}
-
-
-def probability(weights: dict[str, float], features: list[str]) -> float:
-    return float(1.0 / (1.0 + np.exp(-sum(weights.get(f, 0.0) for f in features))))
 
 
 def choose_threshold(weights: dict[str, float], rows: list[tuple[list[str], int]]) -> tuple[float | None, dict]:

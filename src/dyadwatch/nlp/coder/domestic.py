@@ -12,11 +12,11 @@ the target becomes another actor of the source's country.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from spacy.tokens import Token
 
 from dyadwatch.nlp.coder.candidates import Candidate
@@ -96,10 +96,11 @@ class DomesticReader:
         weights = json.loads((folder / WEIGHTS).read_text(encoding="utf-8"))
         return cls({str(k): float(v) for k, v in weights.items()}, float(meta["domestic_reader"]["threshold"]))
 
-    def probability(self, features: list[str]) -> float:
-        score = sum(self.weights.get(feature, 0.0) for feature in features)
-        return float(1.0 / (1.0 + np.exp(-score)))
-
     def is_domestic(self, item: SentenceInput, token: int, label: str, source: Candidate,
                     target: Candidate | None) -> bool:
-        return self.probability(act_features(item, token, label, source, target)) >= self.threshold
+        return probability(self.weights, act_features(item, token, label, source, target)) >= self.threshold
+
+
+def probability(weights: dict[str, float], features: list[str]) -> float:
+    """The logistic model's probability that an act with these features is domestic."""
+    return 1.0 / (1.0 + math.exp(-sum(weights.get(feature, 0.0) for feature in features)))
