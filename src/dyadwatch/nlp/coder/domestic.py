@@ -22,7 +22,10 @@ from spacy.tokens import Token
 from dyadwatch.nlp.coder.candidates import Candidate
 from dyadwatch.nlp.coder.inputs import SentenceInput
 
-WEIGHTS = "domestic.json"
+UNNAMED, NAMED = "unnamed", "named"  # the populations of acts: the sentence leaves the target unnamed, or names it
+WEIGHTS = {UNNAMED: "domestic.json", NAMED: "domestic_named.json"}  # each population's weights in a coder folder
+META_KEYS = {UNNAMED: "domestic_reader", NAMED: "domestic_reader_named"}  # and its threshold in the folder's meta
+OWN_COUNTRY = "own_country"  # the kind of a domestic act's target that the sentence does not name
 CONTENT = ("NOUN", "VERB", "ADJ")  # the parts of speech whose lemmas are features (names are not)
 
 
@@ -45,6 +48,30 @@ def act_features(item: SentenceInput, token: int, label: str, source: Candidate,
     features += sorted({f"sector={sector}" for sector in item.sectors.values()})
     features += sorted({f"word={t.lemma_.lower()}" for t in item.sentence if t.pos_ in CONTENT})
     return features
+
+
+def population(source: Candidate, target: Candidate | None) -> str | None:
+    """Which model reads the act: `UNNAMED` where the sentence does not name its target (or it has none),
+    `NAMED` where it names a target of another country; None where the target is already of the source's own
+    country."""
+    if target is None or (not target.named and target.kind != OWN_COUNTRY):
+        return UNNAMED
+    return NAMED if target.named and target.country != source.country else None
+
+
+def reader_features(item: SentenceInput, token: int, label: str, source: Candidate, target: Candidate | None,
+                    kind: str) -> list[str]:
+    """The features the model of population `kind` reads: an act's (`act_features`) and, for a named target,
+    its sector, whether it is a member of the dyad and how it stands to the trigger (its object, its subject)."""
+    features = act_features(item, token, label, source, target)
+    if kind != NAMED or target is None:
+        return features
+    trigger = item.sentence[token]
+    spanned = range(target.start, target.end)
+    role = ("object" if any(w.i in spanned for w in objects(trigger))
+            else "subject" if any(w.i in spanned for w in subjects(trigger)) else "other")
+    return [*features, f"target_sector={_sector(target.code)}", f"target_in_dyad={target.dyad_rank > 0}",
+            f"target_role={role}", f"type+target_role={label}|{role}"]
 
 
 def _sector(code: str) -> str:
@@ -82,23 +109,38 @@ def objects(trigger: Token) -> Iterator[Token]:
 
 
 @dataclass(frozen=True)
-class DomesticReader:
-    """The trained weights of `act_features` and the threshold above which an act is read as domestic."""
+class ReaderModel:
+    """The trained weights of one population's features and the threshold above which an act is domestic."""
 
     weights: dict[str, float]
     threshold: float
 
+    def reads_domestic(self, features: list[str]) -> bool:
+        return probability(self.weights, features) >= self.threshold
+
+
+@dataclass(frozen=True)
+class DomesticReader:
+    """A model per population of acts (`population`); an act of a population without one keeps its target."""
+
+    models: dict[str, ReaderModel]
+
     @classmethod
     def load(cls, folder: Path, meta: dict) -> DomesticReader | None:
-        """The reader of a coder folder, or None where its coder was not given one."""
-        if "domestic_reader" not in meta or not (folder / WEIGHTS).is_file():
-            return None
-        weights = json.loads((folder / WEIGHTS).read_text(encoding="utf-8"))
-        return cls({str(k): float(v) for k, v in weights.items()}, float(meta["domestic_reader"]["threshold"]))
+        """The reader of a coder folder, or None where its coder was given no model of any population."""
+        models = {kind: ReaderModel(_weights(folder / WEIGHTS[kind]), float(meta[META_KEYS[kind]]["threshold"]))
+                  for kind in (UNNAMED, NAMED) if META_KEYS[kind] in meta and (folder / WEIGHTS[kind]).is_file()}
+        return cls(models) if models else None
 
     def is_domestic(self, item: SentenceInput, token: int, label: str, source: Candidate,
                     target: Candidate | None) -> bool:
-        return probability(self.weights, act_features(item, token, label, source, target)) >= self.threshold
+        kind = population(source, target)
+        model = self.models.get(kind) if kind is not None else None
+        return model is not None and model.reads_domestic(reader_features(item, token, label, source, target, kind))
+
+
+def _weights(path: Path) -> dict[str, float]:
+    return {str(k): float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 def probability(weights: dict[str, float], features: list[str]) -> float:

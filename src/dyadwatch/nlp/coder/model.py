@@ -22,7 +22,7 @@ import numpy as np
 from spacy.tokens import Span, Token
 
 from dyadwatch.nlp.coder.candidates import Candidate
-from dyadwatch.nlp.coder.domestic import DomesticReader, subject_sector
+from dyadwatch.nlp.coder.domestic import OWN_COUNTRY, DomesticReader, subject_sector
 from dyadwatch.nlp.coder.encoder import LOWER, WHOLE, LowerReading, OnnxEncoder, SentenceEncoding
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
 from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading, sigmoid
@@ -40,7 +40,6 @@ STATE_SECTORS = {"GOV", "MIL", "SEC"}  # data/GUIDE.md's sectors of the state
 # Words that count what follows their "of" (grammar, not knowledge of events).
 COUNTING_WORDS = frozenset({"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "score", "scores",
                             "number", "group", "some", "many", "several", "most", "member", "members", "couple"})
-OWN_COUNTRY = "own_country"  # the kind of a domestic act's target that the sentence does not name
 Marked = Callable[[int], np.ndarray]
 
 
@@ -96,7 +95,7 @@ class EventDecoder:
         self.either_way = either_way  # a joint act's pair scored over both its orders (best_pair)
         self.coordinated = coordinated  # actors coordinated with the chosen source or target act with it
         self.domestic_groups = domestic_groups  # an act on unnamed protesters aims at the source's own opposition
-        self.domestic_reader = domestic_reader  # reads acts with no named target as domestic (domestic.py)
+        self.domestic_reader = domestic_reader  # reads acts aimed at another country as domestic (domestic.py)
 
     def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
@@ -144,10 +143,10 @@ class EventDecoder:
     def read_domestic(self, item: SentenceInput, token: int, label: int, source: Candidate,
                       target: Candidate | None, roles: RoleReading) -> Candidate | None:
         """The act's target once the domestic reader has read it: another actor of the source's own country where
-        the heads gave it no target the sentence names and the reader finds the act domestic, else `target`."""
-        if self.domestic_reader is None or (target is not None and (target.named or target.kind == OWN_COUNTRY)):
-            return target
-        if not self.domestic_reader.is_domestic(item, token, LABELS[label], source, target):
+        the heads gave it a target of another country (or none) and the reader finds the act domestic, else
+        `target`."""
+        if self.domestic_reader is None or not self.domestic_reader.is_domestic(item, token, LABELS[label], source,
+                                                                                 target):
             return target
         acting = subject_sector(item, token)  # 'the police detained ...': the state acts on its opposition
         if acting is not None:
