@@ -26,17 +26,16 @@ TRAIN = ROOT / "data" / "train"  # its folders labelled for figures are their de
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder (corpus, gold, peer)")
-    first, second, third = heldout_folders(ROOT / "data").values()
-    parser.add_argument("--heldout", type=Path, default=first, help="the frozen held-out set (docs/ and gold/)")
-    parser.add_argument("--heldout-b", type=Path, default=second,
-                        help="the second frozen held-out set (docs/ and gold/events.jsonl)")
-    parser.add_argument("--heldout-c", type=Path, default=third,
-                        help="the third frozen held-out set (docs/ and gold/events.jsonl)")
+    first, *later_sets = heldout_folders(ROOT / "data").items()
+    parser.add_argument("--heldout", type=Path, default=first[1], help="the frozen held-out set (docs/ and gold/)")
+    parser.add_argument("--later", type=Path, nargs="*", default=[folder for _, folder in later_sets],
+                        help="the later frozen held-out sets (docs/ and gold/events.jsonl), named as "
+                             "quality.HELDOUT_SETS names them, in its order")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     extractor = Extractor()
     # each set ingested once for its figures, the table and the intervals
-    later = {"held-out B": args.heldout_b, "held-out C": args.heldout_c}
+    later = dict(zip((name for name, _ in later_sets), args.later, strict=False))
     records = heldout_records(args.heldout, extractor)
     later_records = {name: heldout_records(folder, extractor) for name, folder in later.items()}
     figures = measure_with_postgresql(args.shared, args.heldout, later, extractor, records, later_records)
