@@ -5,9 +5,10 @@
 1. The coder reads every document of the training batches `t01`-`t144` and of the development batches
    `t145`-`t152`. Each act it finds whose target is not of its source's country is one row of its population
    (`domestic.population`): the sentence does not name the target (or there is none), or it names one of another
-   country. A row holds the act's features (`reader_features`) and its label from the annotation
-   (`act_label`). An act whose label the annotation does not decide is left out: reading it either way changes
-   nothing the scorer sees.
+   country; and, once its target is read, each act whose source the sentence does not name and whose target is of
+   another country is a row of the third (`domestic.source_population`). A row holds the act's features
+   (`reader_features`) and its label from the annotation (`act_label`). An act whose label the annotation does not
+   decide is left out: reading it either way changes nothing the scorer sees.
 2. For each population a logistic model learns the label from the features of its training rows (L2 penalty;
    features seen in fewer than MIN_COUNT training rows are dropped).
 3. Its threshold is the one of THRESHOLDS under which reading the population's development rows as domestic gains
@@ -17,9 +18,9 @@
 
 The coder read `t01`-`t144` when it was trained, so its acts there are surer than on a new text; the model reads
 the sentence and the candidates, not the coder's probabilities, and the threshold is chosen on the batches the
-coder never read. With `--write` each population's weights go to the coder's `domestic.json` or
-`domestic_named.json` and its threshold and figures to the `domestic_reader` or `domestic_reader_named` entry of its
-`meta.json`. About twenty minutes on one core.
+coder never read. With `--write` each population's weights go to the coder's `domestic.json`,
+`domestic_named.json` or `domestic_source.json` and its threshold and figures to the entry of its `meta.json` that
+`domestic.META_KEYS` names. About twenty minutes on one core.
 """
 
 from __future__ import annotations
@@ -44,12 +45,13 @@ from dyadwatch.ingest.readers import read_document  # noqa: E402
 from dyadwatch.nlp.coder.candidates import Candidate  # noqa: E402
 from dyadwatch.nlp.coder.domestic import (  # noqa: E402
     META_KEYS,
-    NAMED,
+    SOURCE,
     UNNAMED,
     WEIGHTS,
     population,
     probability,
     reader_features,
+    source_population,
 )
 from dyadwatch.nlp.coder.heads import LABELS, RoleReading  # noqa: E402
 from dyadwatch.nlp.coder.inputs import SentenceInput  # noqa: E402
@@ -80,7 +82,9 @@ class Act:
 
 
 class RecordingDecoder(EventDecoder):
-    """The coder's decoder, which notes every act the domestic reader would read (and reads none)."""
+    """The coder's decoder, which notes every act the domestic reader would read: for the target as the heads
+    gave it, and for the source once the coder's own reader (if it has one) has read the target. It reads no
+    source."""
 
     acts: list[Act]
 
@@ -88,10 +92,20 @@ class RecordingDecoder(EventDecoder):
                       target: Candidate | None, roles: RoleReading) -> Candidate | None:
         kind = population(source, target)
         if kind is not None:
-            self.acts.append(Act(item.text, LABELS[label], source.country,
-                                 reader_features(item, token, LABELS[label], source, target, kind), kind,
-                                 target.country if target is not None else None))
-        return target
+            self._note(item, token, label, source, target, kind)
+        return super().read_domestic(item, token, label, source, target, roles)
+
+    def read_domestic_source(self, item: SentenceInput, token: int, label: int, source: Candidate,
+                             target: Candidate | None) -> Candidate:
+        if source_population(source, target):
+            self._note(item, token, label, source, target, SOURCE)
+        return source
+
+    def _note(self, item: SentenceInput, token: int, label: int, source: Candidate, target: Candidate | None,
+              kind: str) -> None:
+        self.acts.append(Act(item.text, LABELS[label], source.country,
+                             reader_features(item, token, LABELS[label], source, target, kind), kind,
+                             target.country if target is not None else None))
 
 
 def recording_extractor(coder: str) -> tuple[Extractor, RecordingDecoder]:
@@ -107,7 +121,7 @@ def recording_extractor(coder: str) -> tuple[Extractor, RecordingDecoder]:
 def labelled_rows(documents: list[Document], extractor: Extractor, decoder: RecordingDecoder
                   ) -> dict[str, Rows]:
     """Per population, (features, 1 if domestic else 0) for each act whose label the annotation decides."""
-    rows: dict[str, Rows] = {UNNAMED: [], NAMED: []}
+    rows: dict[str, Rows] = {kind: [] for kind in WEIGHTS}
     for path, events in documents:
         decoder.acts = []
         extractor.extract(read_document(path))
@@ -123,7 +137,9 @@ def act_label(act: Act, text: str, events: list[dict]) -> int | None:
     """Whether reading the act as domestic makes it right: for a target the sentence does not name, whether the
     annotated acts of the act's type and source country in its sentence are domestic; for a named target of
     another country, 0 where one of them has that target's country (the act is right as it is), 1 where none has
-    and one is domestic. None where neither reading matches an annotated act."""
+    and one is domestic; for an unnamed source, 0 where one matches the act as it is, 1 where none does and one
+    has its source and target in the act's target's country. None where neither reading matches an annotated
+    act."""
     start = text.find(act.sentence)
     if start < 0:
         return None
@@ -131,17 +147,28 @@ def act_label(act: Act, text: str, events: list[dict]) -> int | None:
     matching = []
     for event in events:
         at = text.find(event.get("quote") or "\0")
-        if event["type"] != act.type or at < 0 or not (at < end and start < at + len(event["quote"])):
-            continue
-        sides = (country(event.get("source")), country(event.get("target")))
-        if act.source_country == sides[0] or (act.type in SYMMETRIC_TYPES and act.source_country == sides[1]):
-            matching.append(sides)
-    domestic = any(source == target for source, target in matching)
+        if event["type"] == act.type and at >= 0 and at < end and start < at + len(event["quote"]):
+            matching.append((country(event.get("source")), country(event.get("target"))))
+    if act.population == SOURCE:
+        return source_label(act, matching)
+    own = [sides for sides in matching
+           if act.source_country == sides[0] or (act.type in SYMMETRIC_TYPES and act.source_country == sides[1])]
+    domestic = any(source == target for source, target in own)
     if act.population == UNNAMED:
-        return int(domestic) if matching else None
-    if any(act.target_country in sides for sides in matching):
+        return int(domestic) if own else None
+    if any(act.target_country in sides for sides in own):
         return 0
     return 1 if domestic else None
+
+
+def source_label(act: Act, matching: list[tuple[str | None, str | None]]) -> int | None:
+    """For an act whose source is read: 0 where an annotated act matches it as it is, 1 where none does and one
+    was done inside the act's target's country, else None."""
+    as_is = (act.source_country, act.target_country)
+    if any(sides == as_is or (act.type in SYMMETRIC_TYPES and sides == as_is[::-1]) for sides in matching):
+        return 0
+    at_home = (act.target_country, act.target_country)
+    return 1 if at_home in matching else None
 
 
 def documents_of(batches: tuple[str, str], root: Path = TRAIN) -> list[Document]:
@@ -190,7 +217,7 @@ def main() -> None:
     train_rows = labelled_rows(documents_of(TRAIN_BATCHES), extractor, decoder)
     dev_rows = labelled_rows(documents_of(tuple(args.dev_batches), args.dev_root), extractor, decoder)
     dev_batches = [str(args.dev_root.resolve().relative_to(DATA.parent)), *args.dev_batches]
-    for kind in (UNNAMED, NAMED):
+    for kind in WEIGHTS:
         weights = fit(train_rows[kind])
         threshold, table = choose_threshold(weights, dev_rows[kind])
         summary = {"threshold": threshold, "train_batches": list(TRAIN_BATCHES), "dev_batches": dev_batches,

@@ -6,7 +6,9 @@ from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "training"))
 
-from train_domestic import MIN_GAIN, NAMED, Act, act_label, choose_threshold, fit, probability
+from train_domestic import MIN_GAIN, Act, act_label, choose_threshold, fit, probability
+
+from dyadwatch.nlp.coder.domestic import NAMED, SOURCE
 
 # a text of the project's own
 TEXT = "Police in Ruritania detained two students. Syldavia condemned the arrests."
@@ -41,6 +43,15 @@ def test_an_act_aimed_at_a_named_foreign_actor_is_domestic_only_where_no_annotat
     assert act_label(Act(DETAINED, "COERCE", "RUR", [], NAMED, "SYL"), TEXT, detained_there) == 0
     assert act_label(Act(DETAINED, "COERCE", "RUR", [], NAMED, "SYL"), TEXT, both) == 0  # right as it is
     assert act_label(Act(DETAINED, "COERCE", "RUR", [], NAMED, "BOR"), TEXT, detained_there) is None
+
+
+def test_an_act_whose_source_is_read_is_done_at_home_where_only_its_targets_country_acted():
+    at_home = [_event("detained two students", "COERCE", "RUR-SEC", "RUR-OPP")]
+    from_abroad = [_event("detained two students", "COERCE", "SYL-GOV", "RUR-OPP")]
+    assert act_label(Act(DETAINED, "COERCE", "SYL", [], SOURCE, "RUR"), TEXT, at_home) == 1
+    assert act_label(Act(DETAINED, "COERCE", "SYL", [], SOURCE, "RUR"), TEXT, from_abroad) == 0
+    assert act_label(Act(DETAINED, "COERCE", "SYL", [], SOURCE, "RUR"), TEXT, at_home + from_abroad) == 0
+    assert act_label(Act(DETAINED, "COERCE", "BOR", [], SOURCE, "SYL"), TEXT, at_home) is None
 
 
 def test_the_fit_learns_which_feature_marks_a_domestic_act():

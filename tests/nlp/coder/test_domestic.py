@@ -7,12 +7,14 @@ from spacy.tokens import Doc, Span
 from dyadwatch.nlp.coder.candidates import Candidate
 from dyadwatch.nlp.coder.domestic import (
     NAMED,
+    SOURCE,
     UNNAMED,
     DomesticReader,
     ReaderModel,
     act_features,
     population,
     reader_features,
+    source_population,
     subjects,
 )
 from dyadwatch.nlp.coder.heads import LABELS, RoleReading
@@ -118,3 +120,17 @@ def test_a_named_target_is_read_only_by_a_model_of_its_own_population():
 def test_a_coder_without_a_reader_keeps_the_heads_target():
     assert _decoder(None).read_domestic(_input(DETAINED, [RURITANIA, SYLDAVIA], {0: "SEC"}), 1, COERCE, RURITANIA,
                                         SYLDAVIA, ROLES) is SYLDAVIA
+
+
+def test_an_unnamed_source_acting_on_another_country_may_be_read_as_acting_at_home():
+    # "Students in the capital protested against police": no country named for the students
+    protested = _parsed(["Students", "protested", "against", "police"], [1, 1, 1, 2],
+                        ["nsubj", "ROOT", "prep", "pobj"], ["NOUN", "VERB", "ADP", "NOUN"],
+                        ["student", "protest", "against", "police"])
+    police = Candidate("RUR-SEC", "organisation", 3, 4)
+    item = _input(protested, [SYLDAVIA, police], {0: "OPP", 3: "SEC"})
+    assert source_population(SYLDAVIA, police) and not source_population(police, SYLDAVIA)
+    reader = DomesticReader({SOURCE: ReaderModel({"bias": -2.0, "subject=OPP": 3.0}, threshold=0.6)})
+    source = _decoder(reader).read_domestic_source(item, 1, LABELS.index("PROTEST"), SYLDAVIA, police)
+    assert source.code == "RUR-OPP" and source.kind == OWN_COUNTRY
+    assert _decoder(READER).read_domestic_source(item, 1, LABELS.index("PROTEST"), SYLDAVIA, police) is SYLDAVIA

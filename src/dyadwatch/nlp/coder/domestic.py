@@ -22,9 +22,11 @@ from spacy.tokens import Token
 from dyadwatch.nlp.coder.candidates import Candidate
 from dyadwatch.nlp.coder.inputs import SentenceInput
 
-UNNAMED, NAMED = "unnamed", "named"  # the populations of acts: the sentence leaves the target unnamed, or names it
-WEIGHTS = {UNNAMED: "domestic.json", NAMED: "domestic_named.json"}  # each population's weights in a coder folder
-META_KEYS = {UNNAMED: "domestic_reader", NAMED: "domestic_reader_named"}  # and its threshold in the folder's meta
+# the populations of acts: the sentence leaves the target unnamed, or names one of another country (both read for
+# their target); it leaves the source unnamed, with a target of another country (read for its source)
+UNNAMED, NAMED, SOURCE = "unnamed", "named", "source"
+WEIGHTS = {UNNAMED: "domestic.json", NAMED: "domestic_named.json", SOURCE: "domestic_source.json"}
+META_KEYS = {UNNAMED: "domestic_reader", NAMED: "domestic_reader_named", SOURCE: "domestic_reader_source"}
 OWN_COUNTRY = "own_country"  # the kind of a domestic act's target that the sentence does not name
 CONTENT = ("NOUN", "VERB", "ADJ")  # the parts of speech whose lemmas are features (names are not)
 
@@ -59,19 +61,26 @@ def population(source: Candidate, target: Candidate | None) -> str | None:
     return NAMED if target.named and target.country != source.country else None
 
 
+def source_population(source: Candidate, target: Candidate | None) -> bool:
+    """Whether the act's source is read (`SOURCE`): the sentence does not name it, and its target is of another
+    country."""
+    return not source.named and target is not None and target.country != source.country
+
+
 def reader_features(item: SentenceInput, token: int, label: str, source: Candidate, target: Candidate | None,
                     kind: str) -> list[str]:
-    """The features the model of population `kind` reads: an act's (`act_features`) and, for a named target,
-    its sector, whether it is a member of the dyad and how it stands to the trigger (its object, its subject)."""
+    """The features the model of population `kind` reads: an act's (`act_features`) and, for a named target or
+    an unnamed source, the target's sector, whether it is a member of the dyad or named, and how it stands to the
+    trigger (its object, its subject)."""
     features = act_features(item, token, label, source, target)
-    if kind != NAMED or target is None:
+    if kind == UNNAMED or target is None:
         return features
     trigger = item.sentence[token]
     spanned = range(target.start, target.end)
     role = ("object" if any(w.i in spanned for w in objects(trigger))
             else "subject" if any(w.i in spanned for w in subjects(trigger)) else "other")
     return [*features, f"target_sector={_sector(target.code)}", f"target_in_dyad={target.dyad_rank > 0}",
-            f"target_role={role}", f"type+target_role={label}|{role}"]
+            f"target_named={target.named}", f"target_role={role}", f"type+target_role={label}|{role}"]
 
 
 def _sector(code: str) -> str:
@@ -129,12 +138,21 @@ class DomesticReader:
     def load(cls, folder: Path, meta: dict) -> DomesticReader | None:
         """The reader of a coder folder, or None where its coder was given no model of any population."""
         models = {kind: ReaderModel(_weights(folder / WEIGHTS[kind]), float(meta[META_KEYS[kind]]["threshold"]))
-                  for kind in (UNNAMED, NAMED) if META_KEYS[kind] in meta and (folder / WEIGHTS[kind]).is_file()}
+                  for kind in WEIGHTS if META_KEYS[kind] in meta and (folder / WEIGHTS[kind]).is_file()}
         return cls(models) if models else None
 
     def is_domestic(self, item: SentenceInput, token: int, label: str, source: Candidate,
                     target: Candidate | None) -> bool:
-        kind = population(source, target)
+        """Whether the act's target is of the source's own country."""
+        return self._reads(population(source, target), item, token, label, source, target)
+
+    def is_done_at_home(self, item: SentenceInput, token: int, label: str, source: Candidate,
+                        target: Candidate | None) -> bool:
+        """Whether the act's unnamed source is of its target's own country."""
+        return source_population(source, target) and self._reads(SOURCE, item, token, label, source, target)
+
+    def _reads(self, kind: str | None, item: SentenceInput, token: int, label: str, source: Candidate,
+               target: Candidate | None) -> bool:
         model = self.models.get(kind) if kind is not None else None
         return model is not None and model.reads_domestic(reader_features(item, token, label, source, target, kind))
 

@@ -119,6 +119,7 @@ class EventDecoder:
             if self.domestic_groups:
                 target = domestic_group_target(item, int(token), source) or target
             target = self.read_domestic(item, int(token), label, source, target, roles)
+            source = self.read_domestic_source(item, int(token), label, source, target)
             p_type, negated = float(reading.probabilities[token, label]), bool(reading.negation[token] >= 0.5)
             pairs = [(source, target, p_source, p_target), *other_pairs(item.candidates, roles, source, target,
                                                                         self.also)]
@@ -152,6 +153,17 @@ class EventDecoder:
         if acting is not None:
             return own_country_actor(source, "OPP" if acting in STATE_SECTORS else "GOV")
         return own_country_target(item.candidates, roles, source)
+
+    def read_domestic_source(self, item: SentenceInput, token: int, label: int, source: Candidate,
+                             target: Candidate | None) -> Candidate:
+        """The act's source once the domestic reader has read it: an unnamed actor of the target's country where
+        the sentence does not name the source and the reader finds the act done at home, else `source`."""
+        if (target is None or self.domestic_reader is None
+                or not self.domestic_reader.is_done_at_home(item, token, LABELS[label], source, target)):
+            return source
+        acting = subject_sector(item, token)  # 'residents accused the gendarmerie': the sector the sentence names
+        sector = acting or ("OPP" if target.code.split("-")[-1] in STATE_SECTORS else "GOV")
+        return Candidate(f"{target.country}-{sector}", OWN_COUNTRY)
 
     def _roles(self, vectors: np.ndarray, named: np.ndarray, item: SentenceInput, token: int, label: int
                ) -> RoleReading:
