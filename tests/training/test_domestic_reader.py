@@ -8,8 +8,6 @@ sys.path.insert(0, str(REPO / "training"))
 
 from train_domestic import MIN_GAIN, Act, act_label, choose_threshold, fit, probability
 
-from dyadwatch.nlp.coder.domestic import NAMED, SOURCE
-
 # a text of the project's own
 TEXT = "Police in Ruritania detained two students. Syldavia condemned the arrests."
 DETAINED = "Police in Ruritania detained two students."
@@ -33,25 +31,6 @@ def test_an_act_no_annotated_act_speaks_to_has_no_label():
     assert act_label(Act(DETAINED, "COERCE", "SYL", []), TEXT, events) is None  # another source
     assert act_label(Act(CONDEMNED, "COERCE", "RUR", []), TEXT, events) is None  # another sentence
     assert act_label(Act("A sentence the text lacks.", "COERCE", "RUR", []), TEXT, events) is None
-
-
-def test_an_act_aimed_at_a_named_foreign_actor_is_domestic_only_where_no_annotated_act_has_that_target():
-    detained_here = [_event("detained two students", "COERCE", "RUR-SEC", "RUR-OPP")]
-    detained_there = [_event("detained two students", "COERCE", "RUR-SEC", "SYL")]
-    both = detained_here + detained_there
-    assert act_label(Act(DETAINED, "COERCE", "RUR", [], NAMED, "SYL"), TEXT, detained_here) == 1
-    assert act_label(Act(DETAINED, "COERCE", "RUR", [], NAMED, "SYL"), TEXT, detained_there) == 0
-    assert act_label(Act(DETAINED, "COERCE", "RUR", [], NAMED, "SYL"), TEXT, both) == 0  # right as it is
-    assert act_label(Act(DETAINED, "COERCE", "RUR", [], NAMED, "BOR"), TEXT, detained_there) is None
-
-
-def test_an_act_whose_source_is_read_is_done_at_home_where_only_its_targets_country_acted():
-    at_home = [_event("detained two students", "COERCE", "RUR-SEC", "RUR-OPP")]
-    from_abroad = [_event("detained two students", "COERCE", "SYL-GOV", "RUR-OPP")]
-    assert act_label(Act(DETAINED, "COERCE", "SYL", [], SOURCE, "RUR"), TEXT, at_home) == 1
-    assert act_label(Act(DETAINED, "COERCE", "SYL", [], SOURCE, "RUR"), TEXT, from_abroad) == 0
-    assert act_label(Act(DETAINED, "COERCE", "SYL", [], SOURCE, "RUR"), TEXT, at_home + from_abroad) == 0
-    assert act_label(Act(DETAINED, "COERCE", "BOR", [], SOURCE, "SYL"), TEXT, at_home) is None
 
 
 def test_the_fit_learns_which_feature_marks_a_domestic_act():

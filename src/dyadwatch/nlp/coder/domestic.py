@@ -22,12 +22,7 @@ from spacy.tokens import Token
 from dyadwatch.nlp.coder.candidates import Candidate
 from dyadwatch.nlp.coder.inputs import SentenceInput
 
-# the populations of acts: the sentence leaves the target unnamed, or names one of another country (both read for
-# their target); it leaves the source unnamed, with a target of another country (read for its source)
-UNNAMED, NAMED, SOURCE = "unnamed", "named", "source"
-WEIGHTS = {UNNAMED: "domestic.json", NAMED: "domestic_named.json", SOURCE: "domestic_source.json"}
-META_KEYS = {UNNAMED: "domestic_reader", NAMED: "domestic_reader_named", SOURCE: "domestic_reader_source"}
-OWN_COUNTRY = "own_country"  # the kind of a domestic act's target that the sentence does not name
+WEIGHTS = "domestic.json"
 CONTENT = ("NOUN", "VERB", "ADJ")  # the parts of speech whose lemmas are features (names are not)
 
 
@@ -50,37 +45,6 @@ def act_features(item: SentenceInput, token: int, label: str, source: Candidate,
     features += sorted({f"sector={sector}" for sector in item.sectors.values()})
     features += sorted({f"word={t.lemma_.lower()}" for t in item.sentence if t.pos_ in CONTENT})
     return features
-
-
-def population(source: Candidate, target: Candidate | None) -> str | None:
-    """Which model reads the act: `UNNAMED` where the sentence does not name its target (or it has none),
-    `NAMED` where it names a target of another country; None where the target is already of the source's own
-    country."""
-    if target is None or (not target.named and target.kind != OWN_COUNTRY):
-        return UNNAMED
-    return NAMED if target.named and target.country != source.country else None
-
-
-def source_population(source: Candidate, target: Candidate | None) -> bool:
-    """Whether the act's source is read (`SOURCE`): the sentence does not name it, and its target is of another
-    country."""
-    return not source.named and target is not None and target.country != source.country
-
-
-def reader_features(item: SentenceInput, token: int, label: str, source: Candidate, target: Candidate | None,
-                    kind: str) -> list[str]:
-    """The features the model of population `kind` reads: an act's (`act_features`) and, for a named target or
-    an unnamed source, the target's sector, whether it is a member of the dyad or named, and how it stands to the
-    trigger (its object, its subject)."""
-    features = act_features(item, token, label, source, target)
-    if kind == UNNAMED or target is None:
-        return features
-    trigger = item.sentence[token]
-    spanned = range(target.start, target.end)
-    role = ("object" if any(w.i in spanned for w in objects(trigger))
-            else "subject" if any(w.i in spanned for w in subjects(trigger)) else "other")
-    return [*features, f"target_sector={_sector(target.code)}", f"target_in_dyad={target.dyad_rank > 0}",
-            f"target_named={target.named}", f"target_role={role}", f"type+target_role={label}|{role}"]
 
 
 def _sector(code: str) -> str:
@@ -118,47 +82,23 @@ def objects(trigger: Token) -> Iterator[Token]:
 
 
 @dataclass(frozen=True)
-class ReaderModel:
-    """The trained weights of one population's features and the threshold above which an act is domestic."""
+class DomesticReader:
+    """The trained weights of `act_features` and the threshold above which an act is read as domestic."""
 
     weights: dict[str, float]
     threshold: float
 
-    def reads_domestic(self, features: list[str]) -> bool:
-        return probability(self.weights, features) >= self.threshold
-
-
-@dataclass(frozen=True)
-class DomesticReader:
-    """A model per population of acts (`population`); an act of a population without one keeps its target."""
-
-    models: dict[str, ReaderModel]
-
     @classmethod
     def load(cls, folder: Path, meta: dict) -> DomesticReader | None:
-        """The reader of a coder folder, or None where its coder was given no model of any population."""
-        models = {kind: ReaderModel(_weights(folder / WEIGHTS[kind]), float(meta[META_KEYS[kind]]["threshold"]))
-                  for kind in WEIGHTS if META_KEYS[kind] in meta and (folder / WEIGHTS[kind]).is_file()}
-        return cls(models) if models else None
+        """The reader of a coder folder, or None where its coder was not given one."""
+        if "domestic_reader" not in meta or not (folder / WEIGHTS).is_file():
+            return None
+        weights = json.loads((folder / WEIGHTS).read_text(encoding="utf-8"))
+        return cls({str(k): float(v) for k, v in weights.items()}, float(meta["domestic_reader"]["threshold"]))
 
     def is_domestic(self, item: SentenceInput, token: int, label: str, source: Candidate,
                     target: Candidate | None) -> bool:
-        """Whether the act's target is of the source's own country."""
-        return self._reads(population(source, target), item, token, label, source, target)
-
-    def is_done_at_home(self, item: SentenceInput, token: int, label: str, source: Candidate,
-                        target: Candidate | None) -> bool:
-        """Whether the act's unnamed source is of its target's own country."""
-        return source_population(source, target) and self._reads(SOURCE, item, token, label, source, target)
-
-    def _reads(self, kind: str | None, item: SentenceInput, token: int, label: str, source: Candidate,
-               target: Candidate | None) -> bool:
-        model = self.models.get(kind) if kind is not None else None
-        return model is not None and model.reads_domestic(reader_features(item, token, label, source, target, kind))
-
-
-def _weights(path: Path) -> dict[str, float]:
-    return {str(k): float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+        return probability(self.weights, act_features(item, token, label, source, target)) >= self.threshold
 
 
 def probability(weights: dict[str, float], features: list[str]) -> float:

@@ -22,7 +22,7 @@ import numpy as np
 from spacy.tokens import Span, Token
 
 from dyadwatch.nlp.coder.candidates import Candidate
-from dyadwatch.nlp.coder.domestic import OWN_COUNTRY, DomesticReader, subject_sector
+from dyadwatch.nlp.coder.domestic import DomesticReader, subject_sector
 from dyadwatch.nlp.coder.encoder import LOWER, WHOLE, LowerReading, OnnxEncoder, SentenceEncoding
 from dyadwatch.nlp.coder.features import candidate_path, pair_features
 from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading, sigmoid
@@ -40,6 +40,7 @@ STATE_SECTORS = {"GOV", "MIL", "SEC"}  # data/GUIDE.md's sectors of the state
 # Words that count what follows their "of" (grammar, not knowledge of events).
 COUNTING_WORDS = frozenset({"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "score", "scores",
                             "number", "group", "some", "many", "several", "most", "member", "members", "couple"})
+OWN_COUNTRY = "own_country"  # the kind of a domestic act's target that the sentence does not name
 Marked = Callable[[int], np.ndarray]
 
 
@@ -95,7 +96,7 @@ class EventDecoder:
         self.either_way = either_way  # a joint act's pair scored over both its orders (best_pair)
         self.coordinated = coordinated  # actors coordinated with the chosen source or target act with it
         self.domestic_groups = domestic_groups  # an act on unnamed protesters aims at the source's own opposition
-        self.domestic_reader = domestic_reader  # reads acts aimed at another country as domestic (domestic.py)
+        self.domestic_reader = domestic_reader  # reads acts with no named target as domestic (domestic.py)
 
     def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
@@ -119,7 +120,6 @@ class EventDecoder:
             if self.domestic_groups:
                 target = domestic_group_target(item, int(token), source) or target
             target = self.read_domestic(item, int(token), label, source, target, roles)
-            source = self.read_domestic_source(item, int(token), label, source, target)
             p_type, negated = float(reading.probabilities[token, label]), bool(reading.negation[token] >= 0.5)
             pairs = [(source, target, p_source, p_target), *other_pairs(item.candidates, roles, source, target,
                                                                         self.also)]
@@ -144,26 +144,15 @@ class EventDecoder:
     def read_domestic(self, item: SentenceInput, token: int, label: int, source: Candidate,
                       target: Candidate | None, roles: RoleReading) -> Candidate | None:
         """The act's target once the domestic reader has read it: another actor of the source's own country where
-        the heads gave it a target of another country (or none) and the reader finds the act domestic, else
-        `target`."""
-        if self.domestic_reader is None or not self.domestic_reader.is_domestic(item, token, LABELS[label], source,
-                                                                                 target):
+        the heads gave it no target the sentence names and the reader finds the act domestic, else `target`."""
+        if self.domestic_reader is None or (target is not None and (target.named or target.kind == OWN_COUNTRY)):
+            return target
+        if not self.domestic_reader.is_domestic(item, token, LABELS[label], source, target):
             return target
         acting = subject_sector(item, token)  # 'the police detained ...': the state acts on its opposition
         if acting is not None:
             return own_country_actor(source, "OPP" if acting in STATE_SECTORS else "GOV")
         return own_country_target(item.candidates, roles, source)
-
-    def read_domestic_source(self, item: SentenceInput, token: int, label: int, source: Candidate,
-                             target: Candidate | None) -> Candidate:
-        """The act's source once the domestic reader has read it: an unnamed actor of the target's country where
-        the sentence does not name the source and the reader finds the act done at home, else `source`."""
-        if (target is None or self.domestic_reader is None
-                or not self.domestic_reader.is_done_at_home(item, token, LABELS[label], source, target)):
-            return source
-        acting = subject_sector(item, token)  # 'residents accused the gendarmerie': the sector the sentence names
-        sector = acting or ("OPP" if target.code.split("-")[-1] in STATE_SECTORS else "GOV")
-        return Candidate(f"{target.country}-{sector}", OWN_COUNTRY)
 
     def _roles(self, vectors: np.ndarray, named: np.ndarray, item: SentenceInput, token: int, label: int
                ) -> RoleReading:
