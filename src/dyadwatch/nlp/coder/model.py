@@ -28,6 +28,7 @@ from dyadwatch.nlp.coder.features import candidate_path, pair_features
 from dyadwatch.nlp.coder.heads import LABELS, Heads, RoleReading, sigmoid
 from dyadwatch.nlp.coder.inputs import SentenceInput
 from dyadwatch.nlp.coder.pairs import PairOption, PairRanker, by_country, pair_options
+from dyadwatch.nlp.coder.verifier import Verifier, verifier_features
 from dyadwatch.settings import default
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
@@ -85,7 +86,7 @@ class EventDecoder:
     def __init__(self, heads: Heads, threshold: float, calibration: Calibration, also: float = 1.0,
                  own_country: float = 0.0, domestic: float | None = None, ranker: PairRanker | None = None,
                  either_way: bool = False, coordinated: bool = False, domestic_groups: bool = False,
-                 domestic_reader: DomesticReader | None = None) -> None:
+                 domestic_reader: DomesticReader | None = None, verifier: Verifier | None = None) -> None:
         self.heads = heads
         self.threshold = threshold
         self.calibration = calibration
@@ -97,6 +98,7 @@ class EventDecoder:
         self.coordinated = coordinated  # actors coordinated with the chosen source or target act with it
         self.domestic_groups = domestic_groups  # an act on unnamed protesters aims at the source's own opposition
         self.domestic_reader = domestic_reader  # reads acts with no named target as domestic (domestic.py)
+        self.verifier = verifier  # keeps the decisions it finds right, read down to its own trigger threshold
 
     def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
@@ -107,7 +109,8 @@ class EventDecoder:
         decisions: list[Decision] = []
         if not item.candidates:
             return decisions
-        chosen = (acting >= self.threshold) & item.eligible
+        threshold = self.threshold if self.verifier is None else self.verifier.trigger_threshold
+        chosen = (acting >= threshold) & item.eligible
         chosen[list(item.dictionary)] = True  # a user's verb dictionary names acts the model may miss
         for token in np.flatnonzero(chosen):
             typed = item.dictionary.get(int(token))
@@ -129,7 +132,16 @@ class EventDecoder:
                 evidence = (p_type, pair[2], pair[3])
                 decisions.append(Decision(int(token), LABELS[label], pair[0], pair[1], negated,
                                           self.calibration(evidence), evidence))
-        return one_per_act(decisions, item.sentence)
+        return self.verify(item, one_per_act(decisions, item.sentence), acting, reading.probabilities)
+
+    def verify(self, item: SentenceInput, decisions: list[Decision], acting: np.ndarray, probabilities: np.ndarray
+               ) -> list[Decision]:
+        """The decisions the verifier keeps (all where the coder has none; a user's verb dictionary always).
+        `acting` and `probabilities` are the trigger head's, per word of the sentence."""
+        if self.verifier is None:
+            return decisions
+        return [d for d in decisions if d.token in item.dictionary
+                or self.verifier.keeps(decision_features(item, d, acting, probabilities))]
 
     def choose_pair(self, item: SentenceInput, token: int, label: int, roles: RoleReading
                     ) -> tuple[Candidate | None, Candidate | None, float, float]:
@@ -203,7 +215,7 @@ class EventModel:
                                     meta.get("also", 1.0), meta.get("own_country", 0.0), meta.get("domestic"),
                                     PairRanker.load(folder), meta.get("either_way", False),
                                     meta.get("coordinated", False), meta.get("domestic_groups", False),
-                                    DomesticReader.load(folder, meta))
+                                    DomesticReader.load(folder, meta), Verifier.load(folder, meta))
         # a model trained with the trigger marked (train_event_coder.py --marked-roles) has the marker among its
         # heads' weights and its encoder's last layer apart
         self.marker = self.decoder.heads.w.get("marker")
@@ -408,6 +420,14 @@ def _coordinated_with(item: SentenceInput, actor: Candidate, taken: set[str]) ->
     conjuncts = {t.i for t in doc[actor.start:actor.end].root.conjuncts}
     return [c for c in item.candidates if c.named and c.country not in taken and not c.shared
             and doc[c.start:c.end].root.i in conjuncts]
+
+
+def decision_features(item: SentenceInput, decision: Decision, acting: np.ndarray, probabilities: np.ndarray
+                      ) -> dict[str, float]:
+    """The verifier's features of a decision of the sentence `item`."""
+    return verifier_features(item.sentence[decision.token], decision.type, decision.source, decision.target,
+                             decision.negated, decision.evidence, float(acting[decision.token]),
+                             probabilities[decision.token, 1:])
 
 
 def one_per_act(decisions: list[Decision], sentence: Span) -> list[Decision]:
