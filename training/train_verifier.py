@@ -14,7 +14,9 @@
    yet); it must gain MIN_GAIN over keeping every decision at the coder's own threshold, else there is none.
 
 With `--write` the weights go to the coder's `verifier.json` and the thresholds and figures to the `verifier` entry
-of its `meta.json`. About five minutes on one core.
+of its `meta.json`. With `--confidence-only` as well, the verifier written keeps every event at the coder's own
+trigger threshold (threshold 0) and only gives each its probability as the confidence. About five minutes on one
+core.
 """
 
 from __future__ import annotations
@@ -163,6 +165,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--coder", default="accurate", help="a shipped coder's name or a trained coder's folder")
     parser.add_argument("--write", action="store_true", help="write the verifier into the coder's folder")
+    parser.add_argument("--confidence-only", action="store_true",
+                        help="write it to keep every event and only weigh it (threshold 0, the coder's own trigger "
+                             "threshold)")
     args = parser.parse_args()
     extractor, decoder = recording_extractor(args.coder)
     train_rows = document_rows(documents_of(TRAIN_BATCHES, DATA / "train"), extractor, decoder)
@@ -175,6 +180,9 @@ def main() -> None:
                "train_right": sum(bool(row.matches) for row in train_rows), "dev_rows": len(dev_rows),
                "features": len(weights), "dev_f1_by_threshold": table}
     print(json.dumps(summary, indent=1))
+    if args.confidence_only:
+        summary.update(threshold=0.0, trigger_threshold=decoder.threshold, chosen_threshold=threshold)
+        threshold = 0.0
     if args.write and threshold is not None:
         folder = coder_folder(args.coder)
         (folder / WEIGHTS).write_text(json.dumps(weights, indent=0, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,5 +1,7 @@
 """The verifier: the features of a decision, and which decisions the decoder keeps with it."""
 
+import math
+
 import numpy as np
 import pytest
 import spacy
@@ -32,10 +34,11 @@ def test_a_decisions_features_weigh_its_probabilities_and_name_its_kinds():
                                                    (0.7, 0.9, 0.5), 0.8, TYPES)
 
 
-def test_the_verifier_keeps_a_decision_at_or_above_its_threshold():
+def test_the_verifiers_probability_weighs_the_features_it_learned():
     verifier = Verifier({"bias": -1.0, "type=SANCTION": 2.0}, threshold=0.6, trigger_threshold=0.25)
-    assert verifier.keeps({"bias": 1.0, "type=SANCTION": 1.0})  # p = 0.73
-    assert not verifier.keeps({"bias": 1.0, "type=COERCE": 1.0})  # p = 0.27: a feature it never learned adds nothing
+    assert verifier.probability({"bias": 1.0, "type=SANCTION": 1.0}) == pytest.approx(1 / (1 + math.exp(-1)))
+    # a feature it never learned adds nothing
+    assert verifier.probability({"bias": 1.0, "type=COERCE": 1.0}) == pytest.approx(1 / (1 + math.exp(1)))
 
 
 def _decision(kind: str) -> Decision:
@@ -60,5 +63,16 @@ def test_the_decoder_keeps_what_its_verifier_passes_and_a_users_dictionary_alway
     decisions = [_decision("SANCTION"), _decision("COERCE")]
     kept = _decoder(only_sanctions).verify(_item({}), decisions, acting, probabilities)
     assert [d.type for d in kept] == ["SANCTION"]
-    assert _decoder(only_sanctions).verify(_item({1: "COERCE"}), decisions, acting, probabilities) == decisions
+    assert kept[0].confidence == pytest.approx(1 / (1 + math.exp(-1)))  # its probability is the confidence
+    dictionary = _decoder(only_sanctions).verify(_item({1: "COERCE"}), decisions, acting, probabilities)
+    assert [d.type for d in dictionary] == ["SANCTION", "COERCE"]
     assert _decoder(None).verify(_item({}), decisions, acting, probabilities) == decisions
+
+
+def test_a_verifier_at_threshold_zero_keeps_every_decision_and_only_weighs_it():
+    acting = np.array([0.0, 0.8, 0.0, 0.0])
+    probabilities = np.tile(np.concatenate([[0.2], TYPES]), (len(EXPELLED), 1))
+    weighing = Verifier({"bias": -1.0, "type=SANCTION": 2.0}, threshold=0.0, trigger_threshold=0.5)
+    kept = _decoder(weighing).verify(_item({}), [_decision("SANCTION"), _decision("COERCE")], acting, probabilities)
+    assert [d.type for d in kept] == ["SANCTION", "COERCE"]
+    assert [round(d.confidence, 3) for d in kept] == [0.731, 0.269]

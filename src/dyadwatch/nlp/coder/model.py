@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -136,12 +136,17 @@ class EventDecoder:
 
     def verify(self, item: SentenceInput, decisions: list[Decision], acting: np.ndarray, probabilities: np.ndarray
                ) -> list[Decision]:
-        """The decisions the verifier keeps (all where the coder has none; a user's verb dictionary always).
-        `acting` and `probabilities` are the trigger head's, per word of the sentence."""
+        """The decisions the verifier keeps, each with its probability as the confidence (all, as they are, where
+        the coder has none; a user's verb dictionary always). `acting` and `probabilities` are the trigger head's,
+        per word of the sentence."""
         if self.verifier is None:
             return decisions
-        return [d for d in decisions if d.token in item.dictionary
-                or self.verifier.keeps(decision_features(item, d, acting, probabilities))]
+        kept = []
+        for decision in decisions:
+            p = self.verifier.probability(decision_features(item, decision, acting, probabilities))
+            if p >= self.verifier.threshold or decision.token in item.dictionary:
+                kept.append(replace(decision, confidence=p))
+        return kept
 
     def choose_pair(self, item: SentenceInput, token: int, label: int, roles: RoleReading
                     ) -> tuple[Candidate | None, Candidate | None, float, float]:

@@ -4,8 +4,9 @@ The confidence (`model.Calibration`) weighs the probabilities of an event's type
 event. The verifier reads more of the decision (how sure the trigger is, how far the likeliest type is ahead of the
 next, the type itself, how the source and target came to be candidates and whether the sentence names them) and is
 trained on development batches the coder never read in training (`training/train_verifier.py`), where the coder's
-probabilities are as unsure as on a new text. A coder given one reads triggers down to the verifier's lower
-threshold and keeps the decisions it passes.
+probabilities are as unsure as on a new text. A coder given one reads triggers down to the verifier's trigger
+threshold, keeps the decisions whose probability reaches its threshold and gives each that probability as its
+confidence; with the coder's own trigger threshold and a threshold of 0 it keeps every event and only weighs it.
 """
 
 from __future__ import annotations
@@ -69,5 +70,3 @@ class Verifier:
         score = sum(self.weights.get(name, 0.0) * value for name, value in features.items())
         return 1.0 / (1.0 + math.exp(-score))
 
-    def keeps(self, features: dict[str, float]) -> bool:
-        return self.probability(features) >= self.threshold
