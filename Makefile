@@ -88,6 +88,7 @@ train: $(TRAIN_STAMP)
 	$(TRAIN_PY) training/train_early_exit.py
 	$(TRAIN_PY) training/simplify_encoder.py
 	$(TRAIN_PY) training/train_domestic.py --dev-root data/development --dev-batches t153 t158 --write
+	$(TRAIN_PY) training/train_verifier.py --write --confidence-only
 
 # The claim models (README "Figures and claims"): from the training folders that hold a claims.jsonl, in a minute.
 train-claims: $(TRAIN_STAMP)
