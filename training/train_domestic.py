@@ -34,8 +34,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from batches import batch_folders  # noqa: E402
-from dataset import Document, folder_documents  # noqa: E402
+from coder_parts import batch_documents, write_part  # noqa: E402
+from dataset import Document  # noqa: E402
 
 from dyadwatch.evaluate import SYMMETRIC_TYPES, country  # noqa: E402
 from dyadwatch.ingest.readers import read_document  # noqa: E402
@@ -120,11 +120,6 @@ def act_label(act: Act, text: str, events: list[dict]) -> int | None:
     return int(any(matching)) if matching else None
 
 
-def documents_of(batches: tuple[str, str], root: Path = TRAIN) -> list[Document]:
-    return [d for folder in batch_folders(root, "events.jsonl", batches[1], batches[0])
-            for d in folder_documents(folder)]
-
-
 def fit(rows: list[tuple[list[str], int]]) -> dict[str, float]:
     """Logistic regression by gradient descent on the rows' binary features."""
     counts = Counter(f for features, _ in rows for f in set(features))
@@ -163,8 +158,8 @@ def main() -> None:
                         help="the first and last batch the threshold is chosen on (t145 t152)")
     args = parser.parse_args()
     extractor, decoder = recording_extractor(args.coder)
-    train_rows = labelled_rows(documents_of(TRAIN_BATCHES), extractor, decoder)
-    dev_rows = labelled_rows(documents_of(tuple(args.dev_batches), args.dev_root), extractor, decoder)
+    train_rows = labelled_rows(batch_documents(TRAIN, TRAIN_BATCHES), extractor, decoder)
+    dev_rows = labelled_rows(batch_documents(args.dev_root, tuple(args.dev_batches)), extractor, decoder)
     weights = fit(train_rows)
     threshold, table = choose_threshold(weights, dev_rows)
     summary = {"threshold": threshold, "train_batches": list(TRAIN_BATCHES),
@@ -174,11 +169,7 @@ def main() -> None:
                "features": len(weights), "dev_by_threshold": table}
     print(json.dumps(summary, indent=1))
     if args.write and threshold is not None:
-        folder = coder_folder(args.coder)
-        (folder / WEIGHTS).write_text(json.dumps(weights, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        meta["domestic_reader"] = summary
-        (folder / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        write_part(coder_folder(args.coder), WEIGHTS, weights, "domestic_reader", summary)
 
 
 if __name__ == "__main__":

@@ -33,8 +33,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from batches import batch_folders  # noqa: E402
-from dataset import Document, folder_documents  # noqa: E402
+from coder_parts import batch_documents, write_part  # noqa: E402
+from dataset import Document  # noqa: E402
 
 from dyadwatch.evaluate import SYMMETRIC_TYPES, country  # noqa: E402
 from dyadwatch.ingest.readers import read_document  # noqa: E402
@@ -116,11 +116,6 @@ def matching_acts(name: str, sentence: str, decision: Decision, text: str, event
     return tuple(found)
 
 
-def documents_of(batches: tuple[str, str], root: Path) -> list[Document]:
-    return [d for folder in batch_folders(root, "events.jsonl", batches[1], batches[0])
-            for d in folder_documents(folder)]
-
-
 def fit(rows: list[Row]) -> dict[str, float]:
     """Logistic regression by gradient descent; indicator features rarer than MIN_COUNT are dropped."""
     counts = Counter(name for row in rows for name in row.features)
@@ -170,8 +165,8 @@ def main() -> None:
                              "threshold)")
     args = parser.parse_args()
     extractor, decoder = recording_extractor(args.coder)
-    train_rows = document_rows(documents_of(TRAIN_BATCHES, DATA / "train"), extractor, decoder)
-    development = documents_of(DEV_BATCHES, DEV_ROOT)
+    train_rows = document_rows(batch_documents(DATA / "train", TRAIN_BATCHES), extractor, decoder)
+    development = batch_documents(DEV_ROOT, DEV_BATCHES)
     dev_rows = document_rows(development, extractor, decoder)
     weights = fit(train_rows)
     threshold, table = choose_threshold(weights, dev_rows, sum(len(events) for _, events in development))
@@ -184,11 +179,7 @@ def main() -> None:
         summary.update(threshold=0.0, trigger_threshold=decoder.threshold, chosen_threshold=threshold)
         threshold = 0.0
     if args.write and threshold is not None:
-        folder = coder_folder(args.coder)
-        (folder / WEIGHTS).write_text(json.dumps(weights, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        meta["verifier"] = summary
-        (folder / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        write_part(coder_folder(args.coder), WEIGHTS, weights, "verifier", summary)
 
 
 if __name__ == "__main__":
