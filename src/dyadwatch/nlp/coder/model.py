@@ -6,7 +6,9 @@ on the development split. For each trigger the role head picks the source among 
 and the target among the candidates or none (or, in a model trained with that slot, another actor of
 the source's own country: a domestic act). One act is kept per type and pair of countries in a
 sentence (a verb and a noun that restate each other). The confidence is the calibrated
-probability that type, source and target are all right. A coder whose encoder is cut in two reads the
+probability that type, source and target are all right: a logistic fit of the three probabilities
+(`Calibration`), or, for a coder given one, the learned verifier's probability (`verifier.py`), which may
+also drop the events it finds too unlikely. A coder whose encoder is cut in two reads the
 upper half only for sentences in which its early exit finds that an act may be named (`EarlyExit`).
 """
 
@@ -98,7 +100,7 @@ class EventDecoder:
         self.coordinated = coordinated  # actors coordinated with the chosen source or target act with it
         self.domestic_groups = domestic_groups  # an act on unnamed protesters aims at the source's own opposition
         self.domestic_reader = domestic_reader  # reads acts with no named target as domestic (domestic.py)
-        self.verifier = verifier  # keeps the decisions it finds right, read down to its own trigger threshold
+        self.verifier = verifier  # weighs each decision (its confidence) and may drop the unlikely (verifier.py)
 
     def decide(self, encoded: np.ndarray, item: SentenceInput, marked: Marked | None = None) -> list[Decision]:
         """Decisions for one sentence from the encoder's vectors of its prefix names and its tokens; the roles
