@@ -1,13 +1,30 @@
-"""What the scripts that add a learned part to a coder folder (the domestic reader, the verifier) share: the
-annotated documents of a range of batches, and how a part's weights and `meta.json` entry are written in."""
+"""What the scripts that add a learned part to a coder folder (the domestic reader, the verifier) share: a pipeline
+whose decoder records what the part would read, the annotated documents of a range of batches, and how a part's
+weights and `meta.json` entry are written in."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TypeVar
 
 from batches import batch_folders
 from dataset import Document, folder_documents
+
+from dyadwatch.nlp.coder.model import EventDecoder
+from dyadwatch.pipeline import Extractor
+
+Recorder = TypeVar("Recorder", bound=EventDecoder)
+
+
+def recording_pipeline(coder: str, recorder: type[Recorder]) -> tuple[Extractor, Recorder]:
+    """The pipeline of `coder` with its event decoder turned into `recorder`, a subclass that notes what it reads.
+    The loaded model is built by the pipeline and shared within the process (`load_model`), so its decoder is
+    turned into the recorder in place rather than replaced; a script that calls this loads no other pipeline."""
+    extractor = Extractor(coder=coder)
+    decoder = extractor.nlp.get_pipe("dyadwatch_events").event_model.decoder
+    decoder.__class__ = recorder
+    return extractor, decoder
 
 
 def batch_documents(root: Path, batches: tuple[str, str]) -> list[Document]:

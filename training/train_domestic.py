@@ -34,7 +34,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from coder_parts import batch_documents, write_part  # noqa: E402
+from coder_parts import batch_documents, recording_pipeline, write_part  # noqa: E402
 from dataset import Document  # noqa: E402
 
 from dyadwatch.evaluate import SYMMETRIC_TYPES, country  # noqa: E402
@@ -78,11 +78,7 @@ class RecordingDecoder(EventDecoder):
 
 
 def recording_extractor(coder: str) -> tuple[Extractor, RecordingDecoder]:
-    extractor = Extractor(coder=coder)
-    decoder = extractor.nlp.get_pipe("dyadwatch_events").event_model.decoder
-    # the loaded model is built by the pipeline and shared within the process (`load_model`), so its decoder is
-    # turned into the recording one in place rather than replaced; this script loads no other pipeline
-    decoder.__class__ = RecordingDecoder
+    extractor, decoder = recording_pipeline(coder, RecordingDecoder)
     decoder.acts = []
     return extractor, decoder
 

@@ -33,7 +33,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from coder_parts import batch_documents, write_part  # noqa: E402
+from coder_parts import batch_documents, recording_pipeline, write_part  # noqa: E402
 from dataset import Document  # noqa: E402
 
 from dyadwatch.evaluate import SYMMETRIC_TYPES, country  # noqa: E402
@@ -76,12 +76,8 @@ class RecordingDecoder(EventDecoder):
 
 
 def recording_extractor(coder: str) -> tuple[Extractor, RecordingDecoder]:
-    extractor = Extractor(coder=coder)
-    decoder = extractor.nlp.get_pipe("dyadwatch_events").event_model.decoder
-    # the loaded model is shared within the process (`load_model`), so its decoder is turned into the recording
-    # one in place; a verifier that keeps everything makes it read down to the lower trigger threshold
-    decoder.__class__ = RecordingDecoder
-    decoder.verifier = Verifier({}, 0.0, TRIGGER_THRESHOLD)
+    extractor, decoder = recording_pipeline(coder, RecordingDecoder)
+    decoder.verifier = Verifier({}, 0.0, TRIGGER_THRESHOLD)  # keeps everything, read down to the lower threshold
     decoder.decisions = []
     return extractor, decoder
 
