@@ -9,13 +9,16 @@ from pathlib import Path
 
 from dyadwatch.pipeline import Extractor
 from dyadwatch.quality import (
+    EVENT_LEVELS,
     Records,
     confidence_table,
     heldout_folders,
     heldout_intervals,
     heldout_records,
     measure,
+    set_summaries,
 )
+from dyadwatch.settings import default
 from dyadwatch.store.postgres_cluster import binaries, start_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,12 +53,25 @@ def main() -> None:
     for step, score in confidence_table(args.heldout, records):
         print(f"  >= {step:.1f}: {score.system:4d} kept  P {score.precision:.3f}  R {score.recall:.3f}  "
               f"F1 {score.f1:.3f}")
+    sets = {"held-out": (args.heldout, records),
+            **{name: (folder, later_records[name]) for name, folder in later.items()}}
+    _print_summaries(sets)
     print("\nheld-out events, 95% interval of F1 over each set's documents (bootstrap, 1,000 resamples):")
-    for name, folder, kept in [("held-out", args.heldout, records),
-                               *((name, folder, later_records[name]) for name, folder in later.items())]:
+    for name, (folder, kept) in sets.items():
         print(f"  {name}:")
         for level, (low, high) in heldout_intervals(folder, kept).items():
             print(f"    {level:18} {low:.3f} to {high:.3f}")
+
+
+def _print_summaries(sets: dict[str, tuple[Path, Records]]) -> None:
+    minimum = float(default("min_confidence"))
+    print(f"\nheld-out events, each set and all as one: F1 with every event kept, type+actors at the default minimum "
+          f"confidence ({minimum:g}), calibration error:")
+    print(f"  {'':16} {'found':>6} {'type':>6} {'t+a':>6} {'+date':>6} {'t+a at ' + format(minimum, 'g'):>10} "
+          f"{'calibration':>11}")
+    for summary in set_summaries(sets, minimum, f"the {len(sets)} as one"):
+        levels = " ".join(f"{summary.every_event[level].f1:6.3f}" for level in EVENT_LEVELS)
+        print(f"  {summary.name:16} {levels} {summary.at_minimum.f1:10.3f} {summary.calibration_error:11.3f}")
 
 
 def _limit_text(name: str, value: float, limits: dict[str, dict[str, float]]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from dyadwatch import evaluate, export, peer
@@ -76,11 +77,53 @@ def _event_levels(report: dict[str, dict[str, evaluate.LevelScore]], name: str =
 
 
 def _calibration(folder: Path, records: Records) -> dict[str, float]:
+    return {"held-out calibration error": evaluate.calibration_error(*_confidence_and_right(folder, records))}
+
+
+def _confidence_and_right(folder: Path, records: Records) -> tuple[list[float], list[bool]]:
+    """Each event's confidence, and whether it is right at type+actors."""
     events = records["events"]
     right = evaluate.matched_records(evaluate.GoldCorpus(folder / "docs"),
                                      evaluate.load_jsonl(folder / "gold" / "events.jsonl"), events, "events",
                                      "type+actors")
-    return {"held-out calibration error": evaluate.calibration_error([e["confidence"] for e in events], right)}
+    return [e["confidence"] for e in events], right
+
+
+@dataclass(frozen=True)
+class SetSummary:
+    """The events of one held-out set, or of several as one: each level's score with every event kept,
+    type+actors at a minimum confidence, and the expected calibration error of the events' confidence."""
+
+    name: str
+    every_event: dict[str, evaluate.LevelScore]
+    at_minimum: evaluate.LevelScore
+    calibration_error: float
+
+
+def set_summaries(sets: dict[str, tuple[Path, Records]], minimum: float, together: str) -> list[SetSummary]:
+    """A summary of each held-out set (`sets`: by name, its folder and its records), then one named `together` of
+    all of them as one set: their documents pooled, so each count is the sum of the sets' and the calibration is
+    read over every event."""
+    summaries, confidences, rights = [], [], []
+    for name, (folder, records) in sets.items():
+        corpus = evaluate.GoldCorpus(folder / "docs")
+        gold = evaluate.load_jsonl(folder / "gold" / "events.jsonl")
+        events = records["events"]
+        kept = [e for e in events if e["confidence"] >= minimum]
+        confidence, right = _confidence_and_right(folder, records)
+        confidences += confidence
+        rights += right
+        summaries.append(SetSummary(name, evaluate.score_kind(corpus, gold, events, "events"),
+                                    evaluate.score_kind(corpus, gold, kept, "events")["type+actors"],
+                                    evaluate.calibration_error(confidence, right)))
+    pooled = {level: _summed([s.every_event[level] for s in summaries]) for level in EVENT_LEVELS}
+    return [*summaries, SetSummary(together, pooled, _summed([s.at_minimum for s in summaries]),
+                                   evaluate.calibration_error(confidences, rights))]
+
+
+def _summed(scores: list[evaluate.LevelScore]) -> evaluate.LevelScore:
+    return evaluate.LevelScore(sum(s.gold for s in scores), sum(s.system for s in scores),
+                               sum(s.matched for s in scores))
 
 
 def confidence_table(folder: Path, records: Records) -> list[tuple[float, evaluate.LevelScore]]:
