@@ -11,10 +11,10 @@ Both read every document of each set; per event level the script prints both F1s
 (`evaluate.paired_difference`), then the same over the documents of all the sets together. An interval that
 holds 0 means the documents cannot tell the two apart. It says nothing of the training seed: two runs of one
 recipe that differ only in their seed have differed by more than such an interval, in opposite directions on
-the two held-out sets (README), so a recipe is judged over several seeds.
+the two held-out sets (`docs/accuracy-history.md`), so a recipe is judged over several seeds.
 
 The held-out sets are measured at most once per candidate, after the development split and the peer suites
-have chosen it (README, "Tried and not shipped"); this script is how that one measurement is read.
+have chosen it (`docs/coder-experiments.md`); this script is how that one measurement is read.
 """
 
 from __future__ import annotations

@@ -646,7 +646,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--encoder-lr", type=float, default=5e-5,
                         help="the encoder's peak learning rate (the heads learn at 1e-3)")
     parser.add_argument("--own-country", action="store_true",
-                        help="give the role head an own-country target for domestic acts (README: tried, not shipped)")
+                        help="give the role head an own-country target for domestic acts (tried, not shipped: "
+                             "docs/coder-experiments.md)")
     parser.add_argument("--domestic-labels", action="store_true",
                         help="label an act inside one country with its two sides told apart by their full codes, "
                              "not every candidate of the country as both (dataset.domestic_roles)")
