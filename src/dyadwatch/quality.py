@@ -83,10 +83,13 @@ def _calibration(folder: Path, records: Records) -> dict[str, float]:
 def _confidence_and_right(folder: Path, records: Records) -> tuple[list[float], list[bool]]:
     """Each event's confidence, and whether it is right at type+actors."""
     events = records["events"]
-    right = evaluate.matched_records(evaluate.GoldCorpus(folder / "docs"),
-                                     evaluate.load_jsonl(folder / "gold" / "events.jsonl"), events, "events",
-                                     "type+actors")
+    right = evaluate.matched_records(*_event_gold(folder), events, "events", "type+actors")
     return [e["confidence"] for e in events], right
+
+
+def _event_gold(folder: Path) -> tuple[evaluate.GoldCorpus, list[dict]]:
+    """A held-out set's documents and its gold events."""
+    return evaluate.GoldCorpus(folder / "docs"), evaluate.load_jsonl(folder / "gold" / "events.jsonl")
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,11 @@ def set_summaries(sets: dict[str, tuple[Path, Records]], minimum: float, togethe
     read over every event."""
     summaries, confidences, rights = [], [], []
     for name, (folder, records) in sets.items():
-        corpus = evaluate.GoldCorpus(folder / "docs")
-        gold = evaluate.load_jsonl(folder / "gold" / "events.jsonl")
+        corpus, gold = _event_gold(folder)
         events = records["events"]
         kept = [e for e in events if e["confidence"] >= minimum]
-        confidence, right = _confidence_and_right(folder, records)
+        confidence = [e["confidence"] for e in events]
+        right = evaluate.matched_records(corpus, gold, events, "events", "type+actors")
         confidences += confidence
         rights += right
         summaries.append(SetSummary(name, evaluate.score_kind(corpus, gold, events, "events"),
@@ -129,8 +132,7 @@ def _summed(scores: list[evaluate.LevelScore]) -> evaluate.LevelScore:
 def confidence_table(folder: Path, records: Records) -> list[tuple[float, evaluate.LevelScore]]:
     """Type+actors precision and recall on the held-out set (the records of folder/docs) for each minimum
     confidence."""
-    corpus = evaluate.GoldCorpus(folder / "docs")
-    gold = evaluate.load_jsonl(folder / "gold" / "events.jsonl")
+    corpus, gold = _event_gold(folder)
     return [(step, evaluate.score_kind(corpus, gold, [e for e in records["events"] if e["confidence"] >= step],
                                        "events")["type+actors"]) for step in CONFIDENCE_STEPS]
 
@@ -138,8 +140,7 @@ def confidence_table(folder: Path, records: Records) -> list[tuple[float, evalua
 def heldout_intervals(folder: Path, records: Records) -> dict[str, tuple[float, float]]:
     """Per event level, the 95% interval of the held-out F1 over resampled documents
     (`evaluate.document_interval`)."""
-    corpus = evaluate.GoldCorpus(folder / "docs")
-    gold = evaluate.load_jsonl(folder / "gold" / "events.jsonl")
+    corpus, gold = _event_gold(folder)
     return {level: evaluate.document_interval(corpus, gold, records["events"], "events", level)
             for level in EVENT_LEVELS}
 
