@@ -19,7 +19,8 @@ from dyadwatch.store.database import Store
 
 # The frozen held-out sets, by the name their figures carry, and their folders under the repository's data/: the
 # first, then those made later by other writers and annotators (`make eval`, the CI floors, compare_coders.py).
-HELDOUT_SETS = {"held-out": "heldout", "held-out B": "heldout_b", "held-out C": "heldout_c", "held-out D": "heldout_d"}
+HELDOUT_SETS = {"held-out": "heldout", "held-out B": "heldout_b", "held-out C": "heldout_c", "held-out D": "heldout_d",
+                "held-out E": "heldout_e"}
 EVENT_LEVELS = ("found", "type", "type+actors", "type+actors+date")
 CONFIDENCE_STEPS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 GOLD_LEVELS = (("events", "found"), ("events", "type"), ("events", "type+actors"), ("events", "type+actors+date"),
