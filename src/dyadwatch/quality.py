@@ -78,13 +78,14 @@ def _event_levels(report: dict[str, dict[str, evaluate.LevelScore]], name: str =
 
 
 def _calibration(folder: Path, records: Records) -> dict[str, float]:
-    return {"held-out calibration error": evaluate.calibration_error(*_confidence_and_right(folder, records))}
+    confidence, right = _confidence_and_right(*_event_gold(folder), records["events"])
+    return {"held-out calibration error": evaluate.calibration_error(confidence, right)}
 
 
-def _confidence_and_right(folder: Path, records: Records) -> tuple[list[float], list[bool]]:
+def _confidence_and_right(corpus: evaluate.GoldCorpus, gold: list[dict], events: list[dict]
+                          ) -> tuple[list[float], list[bool]]:
     """Each event's confidence, and whether it is right at type+actors."""
-    events = records["events"]
-    right = evaluate.matched_records(*_event_gold(folder), events, "events", "type+actors")
+    right = evaluate.matched_records(corpus, gold, events, "events", "type+actors")
     return [e["confidence"] for e in events], right
 
 
@@ -113,8 +114,7 @@ def set_summaries(sets: dict[str, tuple[Path, Records]], minimum: float, togethe
         corpus, gold = _event_gold(folder)
         events = records["events"]
         kept = [e for e in events if e["confidence"] >= minimum]
-        confidence = [e["confidence"] for e in events]
-        right = evaluate.matched_records(corpus, gold, events, "events", "type+actors")
+        confidence, right = _confidence_and_right(corpus, gold, events)
         confidences += confidence
         rights += right
         summaries.append(SetSummary(name, evaluate.score_kind(corpus, gold, events, "events"),
